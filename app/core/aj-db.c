@@ -1,0 +1,155 @@
+/* aj-db.c: SQLite helpers shared by the store, the projections and the queries. */
+#include "config.h"
+
+#include "aj-db.h"
+#include "aj-error.h"
+
+void
+aj_db_set_error (sqlite3    *db,
+                 GError    **error,
+                 const char *what)
+{
+  int code = sqlite3_extended_errcode (db);
+
+  if ((code & 0xff) == SQLITE_FULL)
+    g_set_error (error, AJ_ERROR, AJ_ERROR_DATABASE,
+                 "%s: the disk is full; nothing was saved", what);
+  else if ((code & 0xff) == SQLITE_CORRUPT || (code & 0xff) == SQLITE_NOTADB)
+    g_set_error (error, AJ_ERROR, AJ_ERROR_CORRUPT,
+                 "%s: the database file is damaged (%s)", what, sqlite3_errmsg (db));
+  else
+    g_set_error (error, AJ_ERROR, AJ_ERROR_DATABASE,
+                 "%s: %s", what, sqlite3_errmsg (db));
+}
+
+gboolean
+aj_db_exec (sqlite3     *db,
+            const char  *sql,
+            GError     **error)
+{
+  char *msg = NULL;
+
+  if (sqlite3_exec (db, sql, NULL, NULL, &msg) != SQLITE_OK)
+    {
+      g_set_error (error, AJ_ERROR,
+                   (sqlite3_errcode (db) & 0xff) == SQLITE_CORRUPT ||
+                   (sqlite3_errcode (db) & 0xff) == SQLITE_NOTADB ? AJ_ERROR_CORRUPT : AJ_ERROR_DATABASE,
+                   "%s", msg ? msg : sqlite3_errmsg (db));
+      sqlite3_free (msg);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+sqlite3_stmt *
+aj_db_prepare (sqlite3     *db,
+               const char  *sql,
+               GError     **error)
+{
+  sqlite3_stmt *stmt = NULL;
+
+  if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) != SQLITE_OK)
+    {
+      aj_db_set_error (db, error, "Cannot prepare a query");
+      return NULL;
+    }
+  return stmt;
+}
+
+gboolean
+aj_db_step_done (sqlite3      *db,
+                 sqlite3_stmt *stmt,
+                 GError      **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+    {
+      aj_db_set_error (db, error, "Cannot write to the database");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+void
+aj_db_bind_text (sqlite3_stmt *stmt,
+                 int           index,
+                 const char   *text)
+{
+  if (text == NULL)
+    sqlite3_bind_null (stmt, index);
+  else
+    sqlite3_bind_text (stmt, index, text, -1, SQLITE_TRANSIENT);
+}
+
+const char *
+aj_db_col_text (sqlite3_stmt *stmt,
+                int           index)
+{
+  const char *text = (const char *) sqlite3_column_text (stmt, index);
+  return text ? text : "";
+}
+
+char *
+aj_db_col_dup (sqlite3_stmt *stmt,
+               int           index)
+{
+  const char *text = (const char *) sqlite3_column_text (stmt, index);
+  return text ? g_strdup (text) : NULL;
+}
+
+gint64
+aj_db_query_int (sqlite3    *db,
+                 const char *sql,
+                 const char *arg,
+                 gint64      fallback)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  gint64 value = fallback;
+
+  if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) != SQLITE_OK)
+    return fallback;
+  if (arg != NULL)
+    aj_db_bind_text (stmt, 1, arg);
+  if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_type (stmt, 0) != SQLITE_NULL)
+    value = sqlite3_column_int64 (stmt, 0);
+  return value;
+}
+
+/* A canonical text form of a whole table, in primary-key order, used to prove
+ * that rebuilding projections from events gives identical rows. */
+char *
+aj_db_dump_table (sqlite3     *db,
+                  const char  *table,
+                  GError     **error)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT * FROM \"%s\" ORDER BY 1, 2", table);
+  g_autoptr(sqlite3_stmt) stmt = aj_db_prepare (db, sql, error);
+  GString *out;
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  out = g_string_new (NULL);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      int n = sqlite3_column_count (stmt);
+      for (int i = 0; i < n; i++)
+        {
+          if (i > 0)
+            g_string_append_c (out, '|');
+          if (sqlite3_column_type (stmt, i) == SQLITE_NULL)
+            g_string_append (out, "NULL");
+          else
+            g_string_append (out, aj_db_col_text (stmt, i));
+        }
+      g_string_append_c (out, '\n');
+    }
+  if (rc != SQLITE_DONE)
+    {
+      aj_db_set_error (db, error, "Cannot read a table");
+      g_string_free (out, TRUE);
+      return NULL;
+    }
+  return g_string_free (out, FALSE);
+}

@@ -1,0 +1,430 @@
+/* aj-hazard.c: recording hazards as events and reading them back for the
+ * ledger, the hazard page and the summary. */
+#include "config.h"
+
+#include <string.h>
+#include <glib/gi18n-lib.h>
+
+#include "aj-db.h"
+#include "aj-error.h"
+#include "aj-hazard.h"
+#include "aj-util.h"
+
+struct _AjHazard
+{
+  GObject  parent_instance;
+  char    *id, *number, *inspection_id, *institution, *institution_name, *item_code, *category;
+  char    *description, *location, *risk_level, *grade, *suggestion, *deadline, *responsible;
+  char    *status, *found_at, *found_by, *closed_at;
+};
+
+G_DEFINE_FINAL_TYPE (AjHazard, aj_hazard, G_TYPE_OBJECT)
+
+static void
+aj_hazard_finalize (GObject *object)
+{
+  AjHazard *self = (AjHazard *) object;
+  char **fields[] = {
+    &self->id, &self->number, &self->inspection_id, &self->institution, &self->institution_name,
+    &self->item_code, &self->category, &self->description, &self->location, &self->risk_level,
+    &self->grade, &self->suggestion, &self->deadline, &self->responsible, &self->status,
+    &self->found_at, &self->found_by, &self->closed_at,
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    g_clear_pointer (fields[i], g_free);
+  G_OBJECT_CLASS (aj_hazard_parent_class)->finalize (object);
+}
+
+static void
+aj_hazard_class_init (AjHazardClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = aj_hazard_finalize;
+}
+
+static void
+aj_hazard_init (AjHazard *self)
+{
+}
+
+const char *aj_hazard_get_id (AjHazard *self) { return self->id; }
+const char *aj_hazard_get_number (AjHazard *self) { return self->number; }
+const char *aj_hazard_get_inspection_id (AjHazard *self) { return self->inspection_id; }
+const char *aj_hazard_get_institution (AjHazard *self) { return self->institution; }
+const char *aj_hazard_get_institution_name (AjHazard *self) { return self->institution_name; }
+const char *aj_hazard_get_item_code (AjHazard *self) { return self->item_code; }
+const char *aj_hazard_get_category (AjHazard *self) { return self->category; }
+const char *aj_hazard_get_description (AjHazard *self) { return self->description; }
+const char *aj_hazard_get_location (AjHazard *self) { return self->location; }
+const char *aj_hazard_get_risk_level (AjHazard *self) { return self->risk_level; }
+const char *aj_hazard_get_grade (AjHazard *self) { return self->grade; }
+const char *aj_hazard_get_suggestion (AjHazard *self) { return self->suggestion; }
+const char *aj_hazard_get_deadline (AjHazard *self) { return self->deadline; }
+const char *aj_hazard_get_responsible (AjHazard *self) { return self->responsible; }
+const char *aj_hazard_get_status (AjHazard *self) { return self->status; }
+const char *aj_hazard_get_found_at (AjHazard *self) { return self->found_at; }
+const char *aj_hazard_get_found_by (AjHazard *self) { return self->found_by; }
+const char *aj_hazard_get_closed_at (AjHazard *self) { return self->closed_at; }
+
+gboolean
+aj_hazard_is_major (AjHazard *self)
+{
+  return g_strcmp0 (self->grade, "major") == 0;
+}
+
+/* Past its deadline and not struck off. @today is YYYY-MM-DD. */
+gboolean
+aj_hazard_is_overdue (AjHazard   *self,
+                      const char *today)
+{
+  return aj_hazard_days_overdue (self, today) > 0;
+}
+
+int
+aj_hazard_days_overdue (AjHazard   *self,
+                        const char *today)
+{
+  g_autoptr(GDate) deadline = NULL;
+  g_autoptr(GDate) now = NULL;
+  int days;
+
+  if (g_strcmp0 (self->status, "closed") == 0 || self->deadline == NULL || *self->deadline == '\0')
+    return 0;
+  deadline = g_date_new ();
+  now = g_date_new ();
+  g_date_set_parse (deadline, self->deadline);
+  g_date_set_parse (now, today);
+  if (!g_date_valid (deadline) || !g_date_valid (now))
+    return 0;
+  days = g_date_days_between (deadline, now);
+  return MAX (days, 0);
+}
+
+gboolean
+aj_risk_level_is_valid (const char *level)
+{
+  return aj_risk_level_rank (level) > 0;
+}
+
+/* Higher is more severe: red 4, orange 3, yellow 2, blue 1. */
+int
+aj_risk_level_rank (const char *level)
+{
+  if (g_strcmp0 (level, "red") == 0)
+    return 4;
+  if (g_strcmp0 (level, "orange") == 0)
+    return 3;
+  if (g_strcmp0 (level, "yellow") == 0)
+    return 2;
+  if (g_strcmp0 (level, "blue") == 0)
+    return 1;
+  return 0;
+}
+
+const char *
+aj_risk_level_label (const char *level)
+{
+  if (g_strcmp0 (level, "red") == 0)
+    return _("Red — major risk");
+  if (g_strcmp0 (level, "orange") == 0)
+    return _("Orange — high risk");
+  if (g_strcmp0 (level, "yellow") == 0)
+    return _("Yellow — moderate risk");
+  if (g_strcmp0 (level, "blue") == 0)
+    return _("Blue — low risk");
+  return level ? level : "";
+}
+
+const char *
+aj_grade_label (const char *grade)
+{
+  if (g_strcmp0 (grade, "major") == 0)
+    return _("Major hazard");
+  if (g_strcmp0 (grade, "general") == 0)
+    return _("General hazard");
+  return grade ? grade : "";
+}
+
+const char *
+aj_hazard_status_label (const char *status)
+{
+  if (g_strcmp0 (status, "found") == 0)
+    return _("Found");
+  if (g_strcmp0 (status, "rectification_ordered") == 0)
+    return _("Rectification ordered");
+  if (g_strcmp0 (status, "rectified") == 0)
+    return _("Rectified, awaiting verification");
+  if (g_strcmp0 (status, "closed") == 0)
+    return _("Closed");
+  return status ? status : "";
+}
+
+static gboolean
+validate_draft (const AjHazardDraft  *draft,
+                GError              **error)
+{
+  g_autofree char *description = g_strstrip (g_strdup (draft->description ? draft->description : ""));
+
+  if (*description == '\0')
+    {
+      g_set_error (error, AJ_ERROR, AJ_ERROR_INVALID, _("Describe the hazard before saving it."));
+      return FALSE;
+    }
+  if (!aj_risk_level_is_valid (draft->risk_level))
+    {
+      g_set_error (error, AJ_ERROR, AJ_ERROR_INVALID, _("Choose a risk level."));
+      return FALSE;
+    }
+  if (g_strcmp0 (draft->grade, "major") != 0 && g_strcmp0 (draft->grade, "general") != 0)
+    {
+      g_set_error (error, AJ_ERROR, AJ_ERROR_INVALID, _("Choose whether the hazard is general or major."));
+      return FALSE;
+    }
+  if (draft->deadline != NULL && *draft->deadline != '\0')
+    {
+      g_autoptr(GDate) d = g_date_new ();
+      g_date_set_parse (d, draft->deadline);
+      if (!g_date_valid (d) || strlen (draft->deadline) != 10)
+        {
+          g_set_error (error, AJ_ERROR, AJ_ERROR_INVALID, _("The deadline must be a date like 2026-12-31."));
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+/* Numbers read institution-date-sequence, e.g. DLX001-20261127-02: an
+ * inspector can read one aloud over the phone. */
+char *
+aj_hazard_next_number (AjStore    *store,
+                       const char *institution,
+                       const char *date)
+{
+  g_autofree char *compact = NULL;
+  g_autofree char *prefix = NULL;
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  gint64 max = 0;
+  char **parts = g_strsplit (date, "-", -1);
+
+  compact = g_strjoinv ("", parts);
+  g_strfreev (parts);
+  prefix = g_strdup_printf ("%s-%s-", institution, compact);
+
+  stmt = aj_db_prepare (aj_store_get_db (store),
+                        "SELECT number FROM hazards WHERE substr(number, 1, length(?1)) = ?1", NULL);
+  if (stmt != NULL)
+    {
+      aj_db_bind_text (stmt, 1, prefix);
+      while (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          gint64 n = g_ascii_strtoll (aj_db_col_text (stmt, 0) + strlen (prefix), NULL, 10);
+          max = MAX (max, n);
+        }
+    }
+  return g_strdup_printf ("%s%02" G_GINT64_FORMAT, prefix, max + 1);
+}
+
+static void
+put (JsonObject *body,
+     const char *member,
+     const char *value)
+{
+  if (value != NULL)
+    json_object_set_string_member (body, member, value);
+}
+
+char *
+aj_hazard_record (AjStore              *store,
+                  const char           *author,
+                  const AjHazardDraft  *draft,
+                  GError              **error)
+{
+  g_autoptr(JsonObject) body = json_object_new ();
+  g_autofree char *id = NULL;
+  g_autofree char *number = NULL;
+  g_autofree char *today = aj_today_iso ();
+  g_autofree char *at = aj_now_iso8601 ();
+  g_autofree char *event = NULL;
+  g_autofree char *institution = NULL;
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  if (!validate_draft (draft, error))
+    return NULL;
+
+  stmt = aj_db_prepare (aj_store_get_db (store), "SELECT institution, status FROM inspections WHERE id = ?", error);
+  if (stmt == NULL)
+    return NULL;
+  aj_db_bind_text (stmt, 1, draft->inspection_id);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      g_set_error (error, AJ_ERROR, AJ_ERROR_NOT_FOUND, _("The inspection no longer exists."));
+      return NULL;
+    }
+  institution = aj_db_col_dup (stmt, 0);
+  if (g_str_equal (aj_db_col_text (stmt, 1), "finished"))
+    {
+      g_set_error (error, AJ_ERROR, AJ_ERROR_NOT_ALLOWED, _("This inspection is finished; its hazards can no longer be changed here."));
+      return NULL;
+    }
+
+  if (!aj_store_begin (store, error))
+    return NULL;
+
+  id = aj_uuid7_new ();
+  number = aj_hazard_next_number (store, institution, today);
+  put (body, "number", number);
+  put (body, "inspection", draft->inspection_id);
+  put (body, "institution", institution);
+  put (body, "item", draft->item_code);
+  put (body, "category", draft->category);
+  put (body, "description", draft->description);
+  put (body, "location", draft->location);
+  put (body, "risk_level", draft->risk_level);
+  put (body, "grade", draft->grade);
+  put (body, "suggestion", draft->suggestion);
+  put (body, "deadline", draft->deadline);
+  put (body, "responsible", draft->responsible);
+  put (body, "at", at);
+
+  event = aj_store_append (store, "hazard.found", id, author, body, error);
+  if (event == NULL)
+    {
+      aj_store_rollback (store);
+      return NULL;
+    }
+  if (!aj_store_commit (store, error))
+    return NULL;
+  return g_steal_pointer (&id);
+}
+
+gboolean
+aj_hazard_update (AjStore              *store,
+                  const char           *author,
+                  const char           *hazard_id,
+                  const AjHazardDraft  *draft,
+                  GError              **error)
+{
+  g_autoptr(JsonObject) body = json_object_new ();
+  g_autoptr(AjHazard) current = aj_hazard_load (store, hazard_id);
+  g_autofree char *event = NULL;
+  g_autofree char *at = aj_now_iso8601 ();
+  guint changed = 0;
+  struct { const char *member; const char *old; const char *new; } fields[] = {
+    { "description", NULL, draft->description },
+    { "location", NULL, draft->location },
+    { "risk_level", NULL, draft->risk_level },
+    { "grade", NULL, draft->grade },
+    { "suggestion", NULL, draft->suggestion },
+    { "deadline", NULL, draft->deadline },
+    { "responsible", NULL, draft->responsible },
+  };
+
+  if (current == NULL)
+    {
+      g_set_error (error, AJ_ERROR, AJ_ERROR_NOT_FOUND, _("The hazard no longer exists."));
+      return FALSE;
+    }
+  if (!validate_draft (draft, error))
+    return FALSE;
+
+  fields[0].old = current->description;
+  fields[1].old = current->location;
+  fields[2].old = current->risk_level;
+  fields[3].old = current->grade;
+  fields[4].old = current->suggestion;
+  fields[5].old = current->deadline;
+  fields[6].old = current->responsible;
+
+  /* Only what changed goes into the event, so the history says what was edited. */
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    if (fields[i].new != NULL && g_strcmp0 (fields[i].old, fields[i].new) != 0)
+      {
+        put (body, fields[i].member, fields[i].new);
+        changed++;
+      }
+  if (changed == 0)
+    return TRUE;
+  put (body, "at", at);
+  event = aj_store_append (store, "hazard.updated", hazard_id, author, body, error);
+  return event != NULL;
+}
+
+#define HAZARD_SELECT \
+  "SELECT h.id, h.number, h.inspection_id, h.institution, coalesce(i.name, h.institution), h.item_code, " \
+  "h.category, h.description, h.location, h.risk_level, h.grade, h.suggestion, h.deadline, h.responsible, " \
+  "h.status, h.found_at, h.found_by, h.closed_at FROM hazards h LEFT JOIN institutions i ON i.code = h.institution "
+
+static AjHazard *
+hazard_from_row (sqlite3_stmt *stmt)
+{
+  AjHazard *self = g_object_new (AJ_TYPE_HAZARD, NULL);
+  char **fields[] = {
+    &self->id, &self->number, &self->inspection_id, &self->institution, &self->institution_name,
+    &self->item_code, &self->category, &self->description, &self->location, &self->risk_level,
+    &self->grade, &self->suggestion, &self->deadline, &self->responsible, &self->status,
+    &self->found_at, &self->found_by, &self->closed_at,
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    *fields[i] = aj_db_col_dup (stmt, i);
+  return self;
+}
+
+AjHazard *
+aj_hazard_load (AjStore    *store,
+                const char *id)
+{
+  g_autoptr(sqlite3_stmt) stmt = aj_db_prepare (aj_store_get_db (store), HAZARD_SELECT "WHERE h.id = ?", NULL);
+
+  if (stmt == NULL)
+    return NULL;
+  aj_db_bind_text (stmt, 1, id);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    return hazard_from_row (stmt);
+  return NULL;
+}
+
+AjHazard *
+aj_hazard_find_for_item (AjStore    *store,
+                         const char *inspection_id,
+                         const char *item_code)
+{
+  g_autoptr(sqlite3_stmt) stmt = aj_db_prepare (aj_store_get_db (store),
+      HAZARD_SELECT "WHERE h.inspection_id = ? AND h.item_code = ? ORDER BY h.hlc LIMIT 1", NULL);
+
+  if (stmt == NULL)
+    return NULL;
+  aj_db_bind_text (stmt, 1, inspection_id);
+  aj_db_bind_text (stmt, 2, item_code);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    return hazard_from_row (stmt);
+  return NULL;
+}
+
+/* All hazards (or those of one inspection): major first, then by risk
+ * level, then the most recently found. */
+GListModel *
+aj_hazard_list (AjStore     *store,
+                const char  *inspection_id,
+                GError     **error)
+{
+  g_autoptr(GListStore) list = g_list_store_new (AJ_TYPE_HAZARD);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  const char *order =
+    " ORDER BY h.status = 'closed', h.grade = 'major' DESC, "
+    "CASE h.risk_level WHEN 'red' THEN 4 WHEN 'orange' THEN 3 WHEN 'yellow' THEN 2 ELSE 1 END DESC, "
+    "h.found_at DESC, h.number";
+  g_autofree char *sql = g_strconcat (HAZARD_SELECT, inspection_id ? "WHERE h.inspection_id = ?" : "", order, NULL);
+
+  stmt = aj_db_prepare (aj_store_get_db (store), sql, error);
+  if (stmt == NULL)
+    return NULL;
+  if (inspection_id)
+    aj_db_bind_text (stmt, 1, inspection_id);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      g_autoptr(AjHazard) hazard = hazard_from_row (stmt);
+      g_list_store_append (list, hazard);
+    }
+  return G_LIST_MODEL (g_steal_pointer (&list));
+}

@@ -1,0 +1,80 @@
+/* aj-hazard.h: hazards (隐患) as read from the projection, and their vocabulary. */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "aj-store.h"
+
+G_BEGIN_DECLS
+
+#define AJ_TYPE_HAZARD (aj_hazard_get_type ())
+G_DECLARE_FINAL_TYPE (AjHazard, aj_hazard, AJ, HAZARD, GObject)
+
+/* What the hazard sheet hands to the core. */
+typedef struct
+{
+  const char *inspection_id;
+  const char *item_code;
+  const char *category;
+  const char *description;
+  const char *location;
+  const char *risk_level;    /* red, orange, yellow, blue */
+  const char *grade;         /* general, major */
+  const char *suggestion;
+  const char *deadline;      /* YYYY-MM-DD */
+  const char *responsible;
+} AjHazardDraft;
+
+const char *aj_hazard_get_id               (AjHazard   *self);
+const char *aj_hazard_get_number           (AjHazard   *self);
+const char *aj_hazard_get_inspection_id    (AjHazard   *self);
+const char *aj_hazard_get_institution      (AjHazard   *self);
+const char *aj_hazard_get_institution_name (AjHazard   *self);
+const char *aj_hazard_get_item_code        (AjHazard   *self);
+const char *aj_hazard_get_category        (AjHazard   *self);
+const char *aj_hazard_get_description      (AjHazard   *self);
+const char *aj_hazard_get_location         (AjHazard   *self);
+const char *aj_hazard_get_risk_level       (AjHazard   *self);
+const char *aj_hazard_get_grade            (AjHazard   *self);
+const char *aj_hazard_get_suggestion       (AjHazard   *self);
+const char *aj_hazard_get_deadline         (AjHazard   *self);
+const char *aj_hazard_get_responsible      (AjHazard   *self);
+const char *aj_hazard_get_status           (AjHazard   *self);
+const char *aj_hazard_get_found_at         (AjHazard   *self);
+const char *aj_hazard_get_found_by         (AjHazard   *self);
+const char *aj_hazard_get_closed_at        (AjHazard   *self);
+gboolean    aj_hazard_is_major             (AjHazard   *self);
+gboolean    aj_hazard_is_overdue           (AjHazard   *self,
+                                            const char *today);
+int         aj_hazard_days_overdue         (AjHazard   *self,
+                                            const char *today);
+
+gboolean    aj_risk_level_is_valid         (const char *level);
+int         aj_risk_level_rank             (const char *level);
+const char *aj_risk_level_label            (const char *level);
+const char *aj_grade_label                 (const char *grade);
+const char *aj_hazard_status_label         (const char *status);
+
+char       *aj_hazard_record               (AjStore              *store,
+                                            const char           *author,
+                                            const AjHazardDraft  *draft,
+                                            GError              **error);
+gboolean    aj_hazard_update               (AjStore              *store,
+                                            const char           *author,
+                                            const char           *hazard_id,
+                                            const AjHazardDraft  *draft,
+                                            GError              **error);
+char       *aj_hazard_next_number          (AjStore              *store,
+                                            const char           *institution,
+                                            const char           *date);
+
+AjHazard   *aj_hazard_load                 (AjStore              *store,
+                                            const char           *id);
+AjHazard   *aj_hazard_find_for_item        (AjStore              *store,
+                                            const char           *inspection_id,
+                                            const char           *item_code);
+GListModel *aj_hazard_list                 (AjStore              *store,
+                                            const char           *inspection_id,
+                                            GError              **error);
+
+G_END_DECLS

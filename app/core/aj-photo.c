@@ -1,0 +1,218 @@
+/* aj-photo.c: photo import. Everything is decoded and re-encoded, so what is
+ * stored is always a clean JPEG whose name is the hash of its bytes. */
+#include "config.h"
+
+#include <string.h>
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+
+#include "aj-error.h"
+#include "aj-photo.h"
+#include "aj-util.h"
+
+char *
+aj_photo_blob_path (const char *blob_dir,
+                    const char *sha256)
+{
+  char prefix[3] = { sha256[0], sha256[1], 0 };
+  return g_build_filename (blob_dir, prefix, sha256 + 2, NULL);
+}
+
+char *
+aj_photo_thumb_path (const char *blob_dir,
+                     const char *sha256)
+{
+  g_autofree char *name = g_strconcat (sha256, ".jpg", NULL);
+  return g_build_filename (blob_dir, "thumbs", name, NULL);
+}
+
+/* libjpeg pads a truncated file with grey and only warns, so gdk-pixbuf
+ * returns a half-grey picture; a JPEG must end with its EOI marker. */
+static gboolean
+jpeg_is_complete (const guint8 *data,
+                  gsize         length)
+{
+  gsize end = length;
+
+  while (end > 2 && (data[end - 1] == 0x00 || data[end - 1] == 0x0a || data[end - 1] == 0x0d))
+    end--;
+  return end >= 4 && data[end - 2] == 0xff && data[end - 1] == 0xd9;
+}
+
+static GdkPixbuf *
+flatten_and_scale (GdkPixbuf *src)
+{
+  int w = gdk_pixbuf_get_width (src);
+  int h = gdk_pixbuf_get_height (src);
+  int long_edge = MAX (w, h);
+  int nw = w, nh = h;
+  GdkPixbuf *scaled;
+
+  if (long_edge > AJ_PHOTO_MAX_EDGE)
+    {
+      nw = MAX (1, (int) ((gint64) w * AJ_PHOTO_MAX_EDGE / long_edge));
+      nh = MAX (1, (int) ((gint64) h * AJ_PHOTO_MAX_EDGE / long_edge));
+    }
+
+  if (gdk_pixbuf_get_has_alpha (src))
+    {
+      /* JPEG has no transparency: composite on white as a printout would. */
+      scaled = gdk_pixbuf_composite_color_simple (src, nw, nh, GDK_INTERP_BILINEAR, 255, 64,
+                                                  0xffffffff, 0xffffffff);
+      {
+        GdkPixbuf *opaque = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, nw, nh);
+        gdk_pixbuf_copy_area (scaled, 0, 0, nw, nh, opaque, 0, 0);
+        g_object_unref (scaled);
+        scaled = opaque;
+      }
+    }
+  else if (nw != w || nh != h)
+    scaled = gdk_pixbuf_scale_simple (src, nw, nh, GDK_INTERP_BILINEAR);
+  else
+    scaled = g_object_ref (src);
+  return scaled;
+}
+
+gboolean
+aj_photo_import_pixbuf (const char   *blob_dir,
+                        GdkPixbuf    *pixbuf,
+                        AjPhotoInfo  *info,
+                        GError      **error)
+{
+  g_autoptr(GdkPixbuf) upright = gdk_pixbuf_apply_embedded_orientation (pixbuf);
+  g_autoptr(GdkPixbuf) final = NULL;
+  g_autoptr(GdkPixbuf) thumb = NULL;
+  g_autofree char *jpeg = NULL;
+  g_autofree char *thumb_jpeg = NULL;
+  g_autofree char *sha = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *tpath = NULL;
+  gsize jpeg_len, thumb_len;
+  int tw, th;
+
+  final = flatten_and_scale (upright ? upright : pixbuf);
+  if (!gdk_pixbuf_save_to_buffer (final, &jpeg, &jpeg_len, "jpeg", error, "quality", "88", NULL))
+    return FALSE;
+
+  sha = aj_sha256_hex (jpeg, jpeg_len);
+  path = aj_photo_blob_path (blob_dir, sha);
+  if (!g_file_test (path, G_FILE_TEST_EXISTS) &&
+      !aj_write_file_durably (path, jpeg, jpeg_len, error))
+    return FALSE;
+
+  tw = gdk_pixbuf_get_width (final);
+  th = gdk_pixbuf_get_height (final);
+  if (MAX (tw, th) > AJ_PHOTO_THUMB_EDGE)
+    {
+      int long_edge = MAX (tw, th);
+      tw = MAX (1, tw * AJ_PHOTO_THUMB_EDGE / long_edge);
+      th = MAX (1, th * AJ_PHOTO_THUMB_EDGE / long_edge);
+    }
+  thumb = gdk_pixbuf_scale_simple (final, tw, th, GDK_INTERP_BILINEAR);
+  tpath = aj_photo_thumb_path (blob_dir, sha);
+  if (!gdk_pixbuf_save_to_buffer (thumb, &thumb_jpeg, &thumb_len, "jpeg", error, "quality", "80", NULL) ||
+      !aj_write_file_durably (tpath, thumb_jpeg, thumb_len, error))
+    return FALSE;
+
+  memcpy (info->sha256, sha, 65);
+  info->width = gdk_pixbuf_get_width (final);
+  info->height = gdk_pixbuf_get_height (final);
+  info->bytes = jpeg_len;
+  return TRUE;
+}
+
+gboolean
+aj_photo_import_data (const char    *blob_dir,
+                      const guint8  *data,
+                      gsize          length,
+                      AjPhotoInfo   *info,
+                      GError       **error)
+{
+  g_autoptr(GdkPixbufLoader) loader = gdk_pixbuf_loader_new ();
+  g_autoptr(GError) local_error = NULL;
+  GdkPixbufFormat *format;
+  GdkPixbuf *pixbuf;
+
+  if (length == 0)
+    {
+      g_set_error (error, AJ_ERROR, AJ_ERROR_NOT_AN_IMAGE, _("The file is empty."));
+      return FALSE;
+    }
+
+  if (!gdk_pixbuf_loader_write (loader, data, length, &local_error) ||
+      !gdk_pixbuf_loader_close (loader, &local_error))
+    {
+      format = gdk_pixbuf_loader_get_format (loader);
+      if (format == NULL || g_error_matches (local_error, GDK_PIXBUF_ERROR, GDK_PIXBUF_ERROR_UNKNOWN_TYPE))
+        g_set_error (error, AJ_ERROR, AJ_ERROR_NOT_AN_IMAGE,
+                     _("This file is not a picture Anjian can read (JPEG, PNG, WebP, TIFF or BMP)."));
+      else
+        g_set_error (error, AJ_ERROR, AJ_ERROR_IMAGE_DAMAGED,
+                     _("The picture is damaged or incomplete and was not added (%s)."),
+                     local_error->message);
+      return FALSE;
+    }
+
+  format = gdk_pixbuf_loader_get_format (loader);
+  pixbuf = gdk_pixbuf_loader_get_pixbuf (loader);
+  if (pixbuf == NULL || format == NULL)
+    {
+      g_set_error (error, AJ_ERROR, AJ_ERROR_NOT_AN_IMAGE,
+                   _("This file is not a picture Anjian can read (JPEG, PNG, WebP, TIFF or BMP)."));
+      return FALSE;
+    }
+  if (g_str_equal (gdk_pixbuf_format_get_name (format), "jpeg") && !jpeg_is_complete (data, length))
+    {
+      g_set_error (error, AJ_ERROR, AJ_ERROR_IMAGE_DAMAGED,
+                   _("The picture is incomplete (the file was cut short) and was not added."));
+      return FALSE;
+    }
+  if (g_str_equal (gdk_pixbuf_format_get_name (format), "svg"))
+    {
+      g_set_error (error, AJ_ERROR, AJ_ERROR_NOT_AN_IMAGE,
+                   _("Drawings (SVG) are not photos and cannot be used as evidence."));
+      return FALSE;
+    }
+
+  return aj_photo_import_pixbuf (blob_dir, pixbuf, info, error);
+}
+
+gboolean
+aj_photo_import_file (const char   *blob_dir,
+                      const char   *path,
+                      AjPhotoInfo  *info,
+                      GError      **error)
+{
+  g_autofree char *data = NULL;
+  g_autoptr(GError) local_error = NULL;
+  gsize length;
+
+  if (!g_file_get_contents (path, &data, &length, &local_error))
+    {
+      g_set_error (error, AJ_ERROR, AJ_ERROR_NOT_FOUND, _("Cannot read the file: %s"), local_error->message);
+      return FALSE;
+    }
+  return aj_photo_import_data (blob_dir, (const guint8 *) data, length, info, error);
+}
+
+/* Checks that the stored blob still has the bytes its name promises. */
+gboolean
+aj_photo_verify (const char  *blob_dir,
+                 const char  *sha256,
+                 GError     **error)
+{
+  g_autofree char *path = aj_photo_blob_path (blob_dir, sha256);
+  g_autofree char *data = NULL;
+  g_autofree char *actual = NULL;
+  gsize length;
+
+  if (!g_file_get_contents (path, &data, &length, error))
+    return FALSE;
+  actual = aj_sha256_hex (data, length);
+  if (!g_str_equal (actual, sha256))
+    {
+      g_set_error (error, AJ_ERROR, AJ_ERROR_CORRUPT, _("The photo %s has been changed since it was taken."), sha256);
+      return FALSE;
+    }
+  return TRUE;
+}

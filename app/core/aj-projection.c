@@ -1,0 +1,305 @@
+/* aj-projection.c: the projection tables are a pure function of the events.
+ * Every rule here reads only the event and the rows it touches, never the
+ * clock or the device, so that a rebuild from the log gives identical rows. */
+#include "config.h"
+
+#include <json-glib/json-glib.h>
+
+#include "aj-db.h"
+#include "aj-error.h"
+#include "aj-projection.h"
+#include "aj-util.h"
+
+const char * const aj_projection_tables[] = {
+  "inspections",
+  "item_results",
+  "hazards",
+  "photos",
+  NULL
+};
+
+typedef gboolean (*ApplyFunc) (sqlite3 *db, const AjEvent *ev, JsonObject *body, GError **error);
+
+static gboolean
+require (JsonObject     *body,
+         const AjEvent  *ev,
+         const char     *member,
+         const char    **out,
+         GError        **error)
+{
+  *out = aj_json_get_string (body, member);
+  if (*out == NULL)
+    {
+      g_set_error (error, AJ_ERROR, AJ_ERROR_CORRUPT,
+                   "Event %s (%s) lacks the field “%s”", ev->id, ev->type, member);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+apply_inspection_started (sqlite3        *db,
+                          const AjEvent  *ev,
+                          JsonObject     *body,
+                          GError        **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  const char *institution, *mode, *template_id, *at;
+
+  if (!require (body, ev, "institution", &institution, error) ||
+      !require (body, ev, "mode", &mode, error) ||
+      !require (body, ev, "template", &template_id, error) ||
+      !require (body, ev, "at", &at, error))
+    return FALSE;
+
+  stmt = aj_db_prepare (db,
+      "INSERT OR IGNORE INTO inspections (id, institution, mode, template_id, template_version, "
+      "inspector, started_at, status) VALUES (?, ?, ?, ?, ?, ?, ?, 'in_progress')", error);
+  if (stmt == NULL)
+    return FALSE;
+  aj_db_bind_text (stmt, 1, ev->subject);
+  aj_db_bind_text (stmt, 2, institution);
+  aj_db_bind_text (stmt, 3, mode);
+  aj_db_bind_text (stmt, 4, template_id);
+  sqlite3_bind_int64 (stmt, 5, aj_json_get_int (body, "template_version", 1));
+  aj_db_bind_text (stmt, 6, ev->author);
+  aj_db_bind_text (stmt, 7, at);
+  return aj_db_step_done (db, stmt, error);
+}
+
+static gboolean
+apply_inspection_finished (sqlite3        *db,
+                           const AjEvent  *ev,
+                           JsonObject     *body,
+                           GError        **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  const char *at;
+
+  if (!require (body, ev, "at", &at, error))
+    return FALSE;
+  stmt = aj_db_prepare (db,
+      "UPDATE inspections SET status = 'finished', finished_at = ? "
+      "WHERE id = ? AND status <> 'finished'", error);
+  if (stmt == NULL)
+    return FALSE;
+  aj_db_bind_text (stmt, 1, at);
+  aj_db_bind_text (stmt, 2, ev->subject);
+  return aj_db_step_done (db, stmt, error);
+}
+
+/* For an item answered on two devices the later (hlc, device, id) wins;
+ * the other answer stays in the item's history in the event log. */
+static gboolean
+apply_item_answered (sqlite3        *db,
+                     const AjEvent  *ev,
+                     JsonObject     *body,
+                     GError        **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  const char *item, *result, *at;
+  const char *note = aj_json_get_string (body, "note");
+
+  if (!require (body, ev, "item", &item, error) ||
+      !require (body, ev, "result", &result, error) ||
+      !require (body, ev, "at", &at, error))
+    return FALSE;
+
+  stmt = aj_db_prepare (db,
+      "INSERT INTO item_results (inspection_id, item_code, result, note, author, answered_at, hlc, device_id, event_id) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+      "ON CONFLICT (inspection_id, item_code) DO UPDATE SET "
+      "  result = excluded.result, note = excluded.note, author = excluded.author, "
+      "  answered_at = excluded.answered_at, hlc = excluded.hlc, device_id = excluded.device_id, "
+      "  event_id = excluded.event_id "
+      "WHERE (excluded.hlc, excluded.device_id, excluded.event_id) > "
+      "      (item_results.hlc, item_results.device_id, item_results.event_id)", error);
+  if (stmt == NULL)
+    return FALSE;
+  aj_db_bind_text (stmt, 1, ev->subject);
+  aj_db_bind_text (stmt, 2, item);
+  aj_db_bind_text (stmt, 3, result);
+  aj_db_bind_text (stmt, 4, note ? note : "");
+  aj_db_bind_text (stmt, 5, ev->author);
+  aj_db_bind_text (stmt, 6, at);
+  sqlite3_bind_int64 (stmt, 7, ev->hlc);
+  aj_db_bind_text (stmt, 8, ev->device_id);
+  aj_db_bind_text (stmt, 9, ev->id);
+  return aj_db_step_done (db, stmt, error);
+}
+
+static gboolean
+apply_hazard_found (sqlite3        *db,
+                    const AjEvent  *ev,
+                    JsonObject     *body,
+                    GError        **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  const char *number, *inspection, *institution, *item, *category, *description, *risk, *grade, *at;
+  const char *location = aj_json_get_string (body, "location");
+  const char *suggestion = aj_json_get_string (body, "suggestion");
+  const char *deadline = aj_json_get_string (body, "deadline");
+  const char *responsible = aj_json_get_string (body, "responsible");
+
+  if (!require (body, ev, "number", &number, error) ||
+      !require (body, ev, "inspection", &inspection, error) ||
+      !require (body, ev, "institution", &institution, error) ||
+      !require (body, ev, "item", &item, error) ||
+      !require (body, ev, "category", &category, error) ||
+      !require (body, ev, "description", &description, error) ||
+      !require (body, ev, "risk_level", &risk, error) ||
+      !require (body, ev, "grade", &grade, error) ||
+      !require (body, ev, "at", &at, error))
+    return FALSE;
+
+  stmt = aj_db_prepare (db,
+      "INSERT OR IGNORE INTO hazards (id, number, inspection_id, institution, item_code, category, "
+      "description, location, risk_level, grade, suggestion, deadline, responsible, status, "
+      "found_at, found_by, hlc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'found', ?, ?, ?)", error);
+  if (stmt == NULL)
+    return FALSE;
+  aj_db_bind_text (stmt, 1, ev->subject);
+  aj_db_bind_text (stmt, 2, number);
+  aj_db_bind_text (stmt, 3, inspection);
+  aj_db_bind_text (stmt, 4, institution);
+  aj_db_bind_text (stmt, 5, item);
+  aj_db_bind_text (stmt, 6, category);
+  aj_db_bind_text (stmt, 7, description);
+  aj_db_bind_text (stmt, 8, location ? location : "");
+  aj_db_bind_text (stmt, 9, risk);
+  aj_db_bind_text (stmt, 10, grade);
+  aj_db_bind_text (stmt, 11, suggestion ? suggestion : "");
+  aj_db_bind_text (stmt, 12, deadline ? deadline : "");
+  aj_db_bind_text (stmt, 13, responsible ? responsible : "");
+  aj_db_bind_text (stmt, 14, at);
+  aj_db_bind_text (stmt, 15, ev->author);
+  sqlite3_bind_int64 (stmt, 16, ev->hlc);
+  return aj_db_step_done (db, stmt, error);
+}
+
+/* Edits of the hazard sheet before the inspection is finished: only the
+ * members present change, and a later edit wins over an earlier one. */
+static gboolean
+apply_hazard_updated (sqlite3        *db,
+                      const AjEvent  *ev,
+                      JsonObject     *body,
+                      GError        **error)
+{
+  static const char * const editable[] = {
+    "description", "location", "risk_level", "grade", "suggestion", "deadline", "responsible", NULL
+  };
+
+  for (guint i = 0; editable[i] != NULL; i++)
+    {
+      g_autofree char *sql = NULL;
+      g_autoptr(sqlite3_stmt) stmt = NULL;
+      const char *value = aj_json_get_string (body, editable[i]);
+
+      if (value == NULL)
+        continue;
+      sql = g_strdup_printf ("UPDATE hazards SET %s = ?, hlc = ? WHERE id = ? AND hlc <= ?", editable[i]);
+      stmt = aj_db_prepare (db, sql, error);
+      if (stmt == NULL)
+        return FALSE;
+      aj_db_bind_text (stmt, 1, value);
+      sqlite3_bind_int64 (stmt, 2, ev->hlc);
+      aj_db_bind_text (stmt, 3, ev->subject);
+      sqlite3_bind_int64 (stmt, 4, ev->hlc);
+      if (!aj_db_step_done (db, stmt, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+apply_photo_added (sqlite3        *db,
+                   const AjEvent  *ev,
+                   JsonObject     *body,
+                   GError        **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  const char *sha256, *at;
+
+  if (!require (body, ev, "sha256", &sha256, error) ||
+      !require (body, ev, "at", &at, error))
+    return FALSE;
+  if (!aj_is_sha256_hex (sha256))
+    {
+      g_set_error (error, AJ_ERROR, AJ_ERROR_CORRUPT, "Event %s names an invalid photo hash", ev->id);
+      return FALSE;
+    }
+
+  stmt = aj_db_prepare (db,
+      "INSERT OR IGNORE INTO photos (event_id, sha256, inspection_id, item_code, hazard_id, width, height, "
+      "bytes, added_at, author) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
+  if (stmt == NULL)
+    return FALSE;
+  aj_db_bind_text (stmt, 1, ev->id);
+  aj_db_bind_text (stmt, 2, sha256);
+  aj_db_bind_text (stmt, 3, aj_json_get_string (body, "inspection"));
+  aj_db_bind_text (stmt, 4, aj_json_get_string (body, "item"));
+  aj_db_bind_text (stmt, 5, aj_json_get_string (body, "hazard"));
+  sqlite3_bind_int64 (stmt, 6, aj_json_get_int (body, "width", 0));
+  sqlite3_bind_int64 (stmt, 7, aj_json_get_int (body, "height", 0));
+  sqlite3_bind_int64 (stmt, 8, aj_json_get_int (body, "bytes", 0));
+  aj_db_bind_text (stmt, 9, at);
+  aj_db_bind_text (stmt, 10, ev->author);
+  return aj_db_step_done (db, stmt, error);
+}
+
+static gboolean
+apply_photo_removed (sqlite3        *db,
+                     const AjEvent  *ev,
+                     JsonObject     *body,
+                     GError        **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  const char *photo;
+
+  if (!require (body, ev, "photo", &photo, error))
+    return FALSE;
+  stmt = aj_db_prepare (db, "UPDATE photos SET removed = 1 WHERE event_id = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+  aj_db_bind_text (stmt, 1, photo);
+  return aj_db_step_done (db, stmt, error);
+}
+
+static const struct {
+  const char *type;
+  ApplyFunc   apply;
+} handlers[] = {
+  { "inspection.started", apply_inspection_started },
+  { "inspection.finished", apply_inspection_finished },
+  { "item.answered", apply_item_answered },
+  { "hazard.found", apply_hazard_found },
+  { "hazard.updated", apply_hazard_updated },
+  { "photo.added", apply_photo_added },
+  { "photo.removed", apply_photo_removed },
+};
+
+gboolean
+aj_projection_apply (sqlite3        *db,
+                     const AjEvent  *event,
+                     GError        **error)
+{
+  g_autoptr(JsonObject) body = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (handlers); i++)
+    {
+      if (g_strcmp0 (handlers[i].type, event->type) != 0)
+        continue;
+      body = aj_json_parse_object (event->body, &local_error);
+      if (body == NULL)
+        {
+          g_set_error (error, AJ_ERROR, AJ_ERROR_CORRUPT,
+                       "Event %s has a damaged body: %s", event->id, local_error->message);
+          return FALSE;
+        }
+      return handlers[i].apply (db, event, body, error);
+    }
+
+  /* Event types of a newer version are kept in the log and ignored here. */
+  return TRUE;
+}

@@ -1,0 +1,144 @@
+/* aj-qr.c: what a tag says and how it looks. A hazard's QR holds a URL of the
+ * server when one is configured (a phone camera opens the public page) and
+ * anjian:h/<id> otherwise; the kiosk reads both. */
+#include "config.h"
+
+#include <string.h>
+#include <qrencode.h>
+
+#include "aj-error.h"
+#include "aj-qr.h"
+#include "aj-util.h"
+
+static char *
+payload_for (const char *server_url,
+             const char *kind,
+             const char *id)
+{
+  if (server_url != NULL && *server_url != '\0')
+    {
+      g_autofree char *base = g_strdup (server_url);
+      gsize len = strlen (base);
+      while (len > 0 && base[len - 1] == '/')
+        base[--len] = '\0';
+      return g_strdup_printf ("%s/%s/%s", base, kind, id);
+    }
+  return g_strdup_printf ("anjian:%s/%s", kind, id);
+}
+
+char *
+aj_qr_hazard_payload (const char *server_url,
+                      const char *hazard_id)
+{
+  return payload_for (server_url, "h", hazard_id);
+}
+
+char *
+aj_qr_institution_payload (const char *server_url,
+                           const char *code)
+{
+  return payload_for (server_url, "i", code);
+}
+
+static gboolean
+valid_code (const char *code)
+{
+  if (code == NULL || *code == '\0' || strlen (code) > 32)
+    return FALSE;
+  for (const char *p = code; *p; p++)
+    if (!g_ascii_isalnum (*p) && *p != '-' && *p != '_')
+      return FALSE;
+  return TRUE;
+}
+
+AjQrKind
+aj_qr_parse_payload (const char  *payload,
+                     char       **id)
+{
+  const char *rest = NULL;
+
+  if (id)
+    *id = NULL;
+  if (payload == NULL)
+    return AJ_QR_NONE;
+
+  if (g_str_has_prefix (payload, "anjian:"))
+    rest = payload + strlen ("anjian:");
+  else if (g_str_has_prefix (payload, "http://") || g_str_has_prefix (payload, "https://"))
+    {
+      /* <server>/h/<id> or <server>/i/<code>: look at the last two segments. */
+      const char *slash = strrchr (payload, '/');
+      if (slash == NULL || slash - payload < 3)
+        return AJ_QR_NONE;
+      rest = slash - 1;
+      if (rest[-1] != '/')
+        return AJ_QR_NONE;
+    }
+  else
+    return AJ_QR_NONE;
+
+  if (g_str_has_prefix (rest, "h/") && aj_uuid_is_valid (rest + 2))
+    {
+      if (id)
+        *id = g_strdup (rest + 2);
+      return AJ_QR_HAZARD;
+    }
+  if (g_str_has_prefix (rest, "i/") && valid_code (rest + 2))
+    {
+      if (id)
+        *id = g_strdup (rest + 2);
+      return AJ_QR_INSTITUTION;
+    }
+  return AJ_QR_NONE;
+}
+
+GdkPixbuf *
+aj_qr_render (const char  *payload,
+              int          module_px,
+              GError     **error)
+{
+  QRcode *code = QRcode_encodeString8bit (payload, 0, QR_ECLEVEL_M);
+  const int quiet = 4;
+  GdkPixbuf *pixbuf;
+  guint8 *pixels;
+  int size, stride;
+
+  if (code == NULL)
+    {
+      g_set_error (error, AJ_ERROR, AJ_ERROR_FAILED, "Cannot make a QR code of “%s”", payload);
+      return NULL;
+    }
+
+  size = (code->width + 2 * quiet) * module_px;
+  pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, size, size);
+  gdk_pixbuf_fill (pixbuf, 0xffffffff);
+  pixels = gdk_pixbuf_get_pixels (pixbuf);
+  stride = gdk_pixbuf_get_rowstride (pixbuf);
+
+  for (int y = 0; y < code->width; y++)
+    for (int x = 0; x < code->width; x++)
+      {
+        if (!(code->data[y * code->width + x] & 1))
+          continue;
+        for (int dy = 0; dy < module_px; dy++)
+          {
+            guint8 *row = pixels + ((y + quiet) * module_px + dy) * stride;
+            memset (row + (x + quiet) * module_px * 3, 0, module_px * 3);
+          }
+      }
+  QRcode_free (code);
+  return pixbuf;
+}
+
+gboolean
+aj_qr_save_png (const char  *payload,
+                int          module_px,
+                const char  *path,
+                GError     **error)
+{
+  g_autoptr(GdkPixbuf) pixbuf = aj_qr_render (payload, module_px, error);
+
+  if (pixbuf == NULL)
+    return FALSE;
+  return gdk_pixbuf_save (pixbuf, path, "png", error, NULL);
+}

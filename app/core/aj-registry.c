@@ -1,0 +1,442 @@
+/* aj-registry.c: the registry of institutions and people: imported from the
+ * bundled sample or from the server, read as list models, PINs checked. */
+#include "config.h"
+
+#include <string.h>
+#include <glib/gi18n-lib.h>
+#include <json-glib/json-glib.h>
+
+#include "aj-db.h"
+#include "aj-error.h"
+#include "aj-registry.h"
+#include "aj-util.h"
+
+struct _AjInstitution
+{
+  GObject  parent_instance;
+  char    *code, *name, *type, *county, *township, *address, *head, *safety_officer, *phone, *credit;
+  int      beds;
+};
+
+G_DEFINE_FINAL_TYPE (AjInstitution, aj_institution, G_TYPE_OBJECT)
+
+static void
+aj_institution_finalize (GObject *object)
+{
+  AjInstitution *self = (AjInstitution *) object;
+
+  g_free (self->code);
+  g_free (self->name);
+  g_free (self->type);
+  g_free (self->county);
+  g_free (self->township);
+  g_free (self->address);
+  g_free (self->head);
+  g_free (self->safety_officer);
+  g_free (self->phone);
+  g_free (self->credit);
+  G_OBJECT_CLASS (aj_institution_parent_class)->finalize (object);
+}
+
+static void
+aj_institution_class_init (AjInstitutionClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = aj_institution_finalize;
+}
+
+static void
+aj_institution_init (AjInstitution *self)
+{
+}
+
+struct _AjUser
+{
+  GObject  parent_instance;
+  char    *id, *name, *role, *institution;
+};
+
+G_DEFINE_FINAL_TYPE (AjUser, aj_user, G_TYPE_OBJECT)
+
+static void
+aj_user_finalize (GObject *object)
+{
+  AjUser *self = (AjUser *) object;
+
+  g_free (self->id);
+  g_free (self->name);
+  g_free (self->role);
+  g_free (self->institution);
+  G_OBJECT_CLASS (aj_user_parent_class)->finalize (object);
+}
+
+static void
+aj_user_class_init (AjUserClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = aj_user_finalize;
+}
+
+static void
+aj_user_init (AjUser *self)
+{
+}
+
+const char *aj_institution_get_code (AjInstitution *self) { return self->code; }
+const char *aj_institution_get_name (AjInstitution *self) { return self->name; }
+const char *aj_institution_get_kind (AjInstitution *self) { return self->type; }
+const char *aj_institution_get_county (AjInstitution *self) { return self->county; }
+const char *aj_institution_get_township (AjInstitution *self) { return self->township; }
+const char *aj_institution_get_address (AjInstitution *self) { return self->address; }
+int         aj_institution_get_beds (AjInstitution *self) { return self->beds; }
+const char *aj_institution_get_head (AjInstitution *self) { return self->head; }
+const char *aj_institution_get_safety_officer (AjInstitution *self) { return self->safety_officer; }
+const char *aj_institution_get_phone (AjInstitution *self) { return self->phone; }
+gboolean    aj_institution_is_low_credit (AjInstitution *self) { return g_strcmp0 (self->credit, "low") == 0; }
+
+const char *aj_user_get_id (AjUser *self) { return self->id; }
+const char *aj_user_get_name (AjUser *self) { return self->name; }
+const char *aj_user_get_role (AjUser *self) { return self->role; }
+const char *aj_user_get_institution (AjUser *self) { return self->institution; }
+
+/* Case-insensitive match on name, code, county or township. */
+gboolean
+aj_institution_matches (AjInstitution *self,
+                        const char    *query)
+{
+  g_autofree char *needle = NULL;
+  const char *fields[] = { self->name, self->code, self->county, self->township };
+
+  if (query == NULL || *query == '\0')
+    return TRUE;
+  needle = g_utf8_casefold (query, -1);
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    {
+      g_autofree char *hay = g_utf8_casefold (fields[i] ? fields[i] : "", -1);
+      if (strstr (hay, needle) != NULL)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+const char *
+aj_institution_type_label (const char *type)
+{
+  if (g_strcmp0 (type, "elder_care") == 0)
+    return _("Elder-care institution");
+  if (g_strcmp0 (type, "township_home") == 0)
+    return _("Township home for the elderly");
+  if (g_strcmp0 (type, "day_care") == 0)
+    return _("Community day-care centre");
+  if (g_strcmp0 (type, "child_welfare") == 0)
+    return _("Child-welfare institution");
+  if (g_strcmp0 (type, "rescue_station") == 0)
+    return _("Rescue and shelter station");
+  return type ? type : "";
+}
+
+const char *
+aj_user_role_label (const char *role)
+{
+  if (g_strcmp0 (role, "inspector") == 0)
+    return _("Inspector");
+  if (g_strcmp0 (role, "institution_head") == 0)
+    return _("Institution head");
+  if (g_strcmp0 (role, "institution_staff") == 0)
+    return _("Institution staff");
+  if (g_strcmp0 (role, "admin") == 0)
+    return _("Administrator");
+  return role ? role : "";
+}
+
+static const char *
+str_member (JsonObject *o,
+            const char *member)
+{
+  const char *value = aj_json_get_string (o, member);
+  return value ? value : "";
+}
+
+/* Replaces the whole registry in one transaction: a bad file changes nothing. */
+gboolean
+aj_registry_import_data (AjStore     *store,
+                         const char  *text,
+                         gsize        length,
+                         const char  *source,
+                         GError     **error)
+{
+  sqlite3 *db = aj_store_get_db (store);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(sqlite3_stmt) ins = NULL;
+  g_autoptr(sqlite3_stmt) usr = NULL;
+  JsonNode *root;
+  JsonObject *object;
+  JsonArray *institutions, *users;
+
+  if (!json_parser_load_from_data (parser, text, length, error))
+    {
+      g_prefix_error (error, "Registry: ");
+      return FALSE;
+    }
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_set_error (error, AJ_ERROR, AJ_ERROR_INVALID, "Registry: the file must hold one JSON object");
+      return FALSE;
+    }
+  object = json_node_get_object (root);
+  if (!json_object_has_member (object, "institutions") ||
+      !JSON_NODE_HOLDS_ARRAY (json_object_get_member (object, "institutions")) ||
+      !json_object_has_member (object, "users") ||
+      !JSON_NODE_HOLDS_ARRAY (json_object_get_member (object, "users")))
+    {
+      g_set_error (error, AJ_ERROR, AJ_ERROR_INVALID,
+                   "Registry: “institutions” and “users” must both be lists");
+      return FALSE;
+    }
+  institutions = json_object_get_array_member (object, "institutions");
+  users = json_object_get_array_member (object, "users");
+
+  if (!aj_store_begin (store, error))
+    return FALSE;
+  if (!aj_db_exec (db, "DELETE FROM institutions; DELETE FROM users;", error))
+    goto fail;
+
+  ins = aj_db_prepare (db,
+      "INSERT INTO institutions (code, name, type, county, township, address, beds, head, safety_officer, phone, credit) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
+  usr = aj_db_prepare (db,
+      "INSERT INTO users (id, name, role, county, institution, pin_hash) VALUES (?, ?, ?, ?, ?, ?)", error);
+  if (ins == NULL || usr == NULL)
+    goto fail;
+
+  for (guint i = 0; i < json_array_get_length (institutions); i++)
+    {
+      JsonNode *element = json_array_get_element (institutions, i);
+      JsonObject *o;
+
+      if (!JSON_NODE_HOLDS_OBJECT (element))
+        {
+          g_set_error (error, AJ_ERROR, AJ_ERROR_INVALID, "Registry: institution %u is not an object", i + 1);
+          goto fail;
+        }
+      o = json_node_get_object (element);
+      if (*str_member (o, "code") == '\0' || *str_member (o, "name") == '\0' || *str_member (o, "type") == '\0')
+        {
+          g_set_error (error, AJ_ERROR, AJ_ERROR_INVALID,
+                       "Registry: institution %u needs a code, a name and a type", i + 1);
+          goto fail;
+        }
+      sqlite3_reset (ins);
+      aj_db_bind_text (ins, 1, str_member (o, "code"));
+      aj_db_bind_text (ins, 2, str_member (o, "name"));
+      aj_db_bind_text (ins, 3, str_member (o, "type"));
+      aj_db_bind_text (ins, 4, str_member (o, "county"));
+      aj_db_bind_text (ins, 5, str_member (o, "township"));
+      aj_db_bind_text (ins, 6, str_member (o, "address"));
+      sqlite3_bind_int64 (ins, 7, aj_json_get_int (o, "beds", 0));
+      aj_db_bind_text (ins, 8, str_member (o, "head"));
+      aj_db_bind_text (ins, 9, str_member (o, "safety_officer"));
+      aj_db_bind_text (ins, 10, str_member (o, "phone"));
+      aj_db_bind_text (ins, 11, *str_member (o, "credit") ? str_member (o, "credit") : "normal");
+      if (!aj_db_step_done (db, ins, error))
+        {
+          g_prefix_error (error, "Registry: institution “%s”: ", str_member (o, "code"));
+          goto fail;
+        }
+    }
+
+  for (guint i = 0; i < json_array_get_length (users); i++)
+    {
+      JsonNode *element = json_array_get_element (users, i);
+      JsonObject *o;
+
+      if (!JSON_NODE_HOLDS_OBJECT (element))
+        {
+          g_set_error (error, AJ_ERROR, AJ_ERROR_INVALID, "Registry: user %u is not an object", i + 1);
+          goto fail;
+        }
+      o = json_node_get_object (element);
+      if (*str_member (o, "id") == '\0' || *str_member (o, "name") == '\0' ||
+          *str_member (o, "role") == '\0' || !aj_is_sha256_hex (str_member (o, "pin_hash")))
+        {
+          g_set_error (error, AJ_ERROR, AJ_ERROR_INVALID,
+                       "Registry: user %u needs an id, a name, a role and a PIN hash", i + 1);
+          goto fail;
+        }
+      sqlite3_reset (usr);
+      aj_db_bind_text (usr, 1, str_member (o, "id"));
+      aj_db_bind_text (usr, 2, str_member (o, "name"));
+      aj_db_bind_text (usr, 3, str_member (o, "role"));
+      aj_db_bind_text (usr, 4, aj_json_get_string (o, "county"));
+      aj_db_bind_text (usr, 5, aj_json_get_string (o, "institution"));
+      aj_db_bind_text (usr, 6, str_member (o, "pin_hash"));
+      if (!aj_db_step_done (db, usr, error))
+        {
+          g_prefix_error (error, "Registry: user “%s”: ", str_member (o, "id"));
+          goto fail;
+        }
+    }
+
+  if (!aj_store_set_meta (store, "registry_source", source, error))
+    goto fail;
+  return aj_store_commit (store, error);
+
+fail:
+  aj_store_rollback (store);
+  return FALSE;
+}
+
+gboolean
+aj_registry_import_file (AjStore     *store,
+                         const char  *path,
+                         const char  *source,
+                         GError     **error)
+{
+  g_autofree char *text = NULL;
+  gsize length;
+
+  if (!g_file_get_contents (path, &text, &length, error))
+    return FALSE;
+  return aj_registry_import_data (store, text, length, source, error);
+}
+
+gboolean
+aj_registry_is_empty (AjStore *store)
+{
+  return aj_db_query_int (aj_store_get_db (store), "SELECT count(*) FROM institutions", NULL, 0) == 0;
+}
+
+static AjInstitution *
+institution_from_row (sqlite3_stmt *stmt)
+{
+  AjInstitution *self = g_object_new (AJ_TYPE_INSTITUTION, NULL);
+
+  self->code = aj_db_col_dup (stmt, 0);
+  self->name = aj_db_col_dup (stmt, 1);
+  self->type = aj_db_col_dup (stmt, 2);
+  self->county = aj_db_col_dup (stmt, 3);
+  self->township = aj_db_col_dup (stmt, 4);
+  self->address = aj_db_col_dup (stmt, 5);
+  self->beds = sqlite3_column_int (stmt, 6);
+  self->head = aj_db_col_dup (stmt, 7);
+  self->safety_officer = aj_db_col_dup (stmt, 8);
+  self->phone = aj_db_col_dup (stmt, 9);
+  self->credit = aj_db_col_dup (stmt, 10);
+  return self;
+}
+
+#define INSTITUTION_COLUMNS "code, name, type, county, township, address, beds, head, safety_officer, phone, credit"
+
+GListModel *
+aj_registry_list_institutions (AjStore  *store,
+                               GError  **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = aj_db_prepare (aj_store_get_db (store),
+      "SELECT " INSTITUTION_COLUMNS " FROM institutions ORDER BY county, code", error);
+  g_autoptr(GListStore) list = g_list_store_new (AJ_TYPE_INSTITUTION);
+
+  if (stmt == NULL)
+    return NULL;
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      g_autoptr(AjInstitution) inst = institution_from_row (stmt);
+      g_list_store_append (list, inst);
+    }
+  return G_LIST_MODEL (g_steal_pointer (&list));
+}
+
+AjInstitution *
+aj_registry_get_institution (AjStore    *store,
+                             const char *code)
+{
+  g_autoptr(sqlite3_stmt) stmt = aj_db_prepare (aj_store_get_db (store),
+      "SELECT " INSTITUTION_COLUMNS " FROM institutions WHERE code = ?", NULL);
+
+  if (stmt == NULL)
+    return NULL;
+  aj_db_bind_text (stmt, 1, code);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    return institution_from_row (stmt);
+  return NULL;
+}
+
+static AjUser *
+user_from_row (sqlite3_stmt *stmt)
+{
+  AjUser *self = g_object_new (AJ_TYPE_USER, NULL);
+
+  self->id = aj_db_col_dup (stmt, 0);
+  self->name = aj_db_col_dup (stmt, 1);
+  self->role = aj_db_col_dup (stmt, 2);
+  self->institution = aj_db_col_dup (stmt, 3);
+  return self;
+}
+
+GListModel *
+aj_registry_list_users (AjStore  *store,
+                        GError  **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = aj_db_prepare (aj_store_get_db (store),
+      "SELECT id, name, role, institution FROM users "
+      "ORDER BY CASE role WHEN 'inspector' THEN 0 WHEN 'institution_head' THEN 1 "
+      "WHEN 'institution_staff' THEN 2 ELSE 3 END, id", error);
+  g_autoptr(GListStore) list = g_list_store_new (AJ_TYPE_USER);
+
+  if (stmt == NULL)
+    return NULL;
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      g_autoptr(AjUser) user = user_from_row (stmt);
+      g_list_store_append (list, user);
+    }
+  return G_LIST_MODEL (g_steal_pointer (&list));
+}
+
+AjUser *
+aj_registry_get_user (AjStore    *store,
+                      const char *id)
+{
+  g_autoptr(sqlite3_stmt) stmt = aj_db_prepare (aj_store_get_db (store),
+      "SELECT id, name, role, institution FROM users WHERE id = ?", NULL);
+
+  if (stmt == NULL)
+    return NULL;
+  aj_db_bind_text (stmt, 1, id);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    return user_from_row (stmt);
+  return NULL;
+}
+
+char *
+aj_registry_hash_pin (const char *user_id,
+                      const char *pin)
+{
+  g_autofree char *text = g_strdup_printf ("anjian-pin:%s:%s", user_id, pin);
+  return aj_sha256_hex (text, strlen (text));
+}
+
+AjUser *
+aj_registry_check_pin (AjStore     *store,
+                       const char  *user_id,
+                       const char  *pin,
+                       GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = aj_db_prepare (aj_store_get_db (store),
+      "SELECT pin_hash FROM users WHERE id = ?", error);
+  g_autofree char *hash = NULL;
+
+  if (stmt == NULL)
+    return NULL;
+  aj_db_bind_text (stmt, 1, user_id);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      g_set_error (error, AJ_ERROR, AJ_ERROR_NOT_FOUND, _("This person is not in the registry"));
+      return NULL;
+    }
+  hash = aj_registry_hash_pin (user_id, pin ? pin : "");
+  if (g_strcmp0 (hash, aj_db_col_text (stmt, 0)) != 0)
+    {
+      g_set_error (error, AJ_ERROR, AJ_ERROR_WRONG_PIN, _("Wrong PIN. Please try again."));
+      return NULL;
+    }
+  return aj_registry_get_user (store, user_id);
+}

@@ -1,0 +1,64 @@
+/* aj-registry.h: institutions and people (reference data, not events). */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "aj-store.h"
+
+G_BEGIN_DECLS
+
+#define AJ_TYPE_INSTITUTION (aj_institution_get_type ())
+G_DECLARE_FINAL_TYPE (AjInstitution, aj_institution, AJ, INSTITUTION, GObject)
+
+#define AJ_TYPE_USER (aj_user_get_type ())
+G_DECLARE_FINAL_TYPE (AjUser, aj_user, AJ, USER, GObject)
+
+const char    *aj_institution_get_code            (AjInstitution *self);
+const char    *aj_institution_get_name            (AjInstitution *self);
+const char    *aj_institution_get_kind            (AjInstitution *self);
+const char    *aj_institution_get_county          (AjInstitution *self);
+const char    *aj_institution_get_township        (AjInstitution *self);
+const char    *aj_institution_get_address         (AjInstitution *self);
+int            aj_institution_get_beds            (AjInstitution *self);
+const char    *aj_institution_get_head            (AjInstitution *self);
+const char    *aj_institution_get_safety_officer  (AjInstitution *self);
+const char    *aj_institution_get_phone           (AjInstitution *self);
+gboolean       aj_institution_is_low_credit       (AjInstitution *self);
+gboolean       aj_institution_matches             (AjInstitution *self,
+                                                   const char    *query);
+
+const char    *aj_institution_type_label          (const char    *type);
+
+const char    *aj_user_get_id                     (AjUser        *self);
+const char    *aj_user_get_name                   (AjUser        *self);
+const char    *aj_user_get_role                   (AjUser        *self);
+const char    *aj_user_get_institution            (AjUser        *self);
+const char    *aj_user_role_label                 (const char    *role);
+
+gboolean       aj_registry_import_file            (AjStore       *store,
+                                                   const char    *path,
+                                                   const char    *source,
+                                                   GError       **error);
+gboolean       aj_registry_import_data            (AjStore       *store,
+                                                   const char    *text,
+                                                   gsize          length,
+                                                   const char    *source,
+                                                   GError       **error);
+gboolean       aj_registry_is_empty               (AjStore       *store);
+
+GListModel    *aj_registry_list_institutions      (AjStore       *store,
+                                                   GError       **error);
+AjInstitution *aj_registry_get_institution        (AjStore       *store,
+                                                   const char    *code);
+GListModel    *aj_registry_list_users             (AjStore       *store,
+                                                   GError       **error);
+AjUser        *aj_registry_get_user               (AjStore       *store,
+                                                   const char    *id);
+char          *aj_registry_hash_pin               (const char    *user_id,
+                                                   const char    *pin);
+AjUser        *aj_registry_check_pin              (AjStore       *store,
+                                                   const char    *user_id,
+                                                   const char    *pin,
+                                                   GError       **error);
+
+G_END_DECLS

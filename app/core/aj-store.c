@@ -1,0 +1,598 @@
+/* aj-store.c: opening and migrating the database, appending events under the
+ * hash chain in the same transaction as their projection, and rebuilding. */
+#include "config.h"
+
+#include <string.h>
+#include <gio/gio.h>
+
+#include "aj-db.h"
+#include "aj-error.h"
+#include "aj-hlc.h"
+#include "aj-projection.h"
+#include "aj-store.h"
+#include "aj-util.h"
+
+struct _AjStore
+{
+  GObject   parent_instance;
+
+  char     *path;
+  sqlite3  *db;
+  char     *device_id;
+  AjHlc     hlc;
+  guint     depth;       /* nesting of begin/commit */
+  gboolean  dirty;       /* an event was appended in the open transaction */
+};
+
+G_DEFINE_FINAL_TYPE (AjStore, aj_store, G_TYPE_OBJECT)
+
+enum {
+  CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void
+aj_store_finalize (GObject *object)
+{
+  AjStore *self = (AjStore *) object;
+
+  if (self->db != NULL)
+    sqlite3_close_v2 (self->db);
+  g_clear_pointer (&self->path, g_free);
+  g_clear_pointer (&self->device_id, g_free);
+
+  G_OBJECT_CLASS (aj_store_parent_class)->finalize (object);
+}
+
+static void
+aj_store_class_init (AjStoreClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = aj_store_finalize;
+
+  /* Emitted after a transaction that appended events has been committed. */
+  signals[CHANGED] = g_signal_new ("changed",
+                                   G_TYPE_FROM_CLASS (klass),
+                                   G_SIGNAL_RUN_LAST,
+                                   0, NULL, NULL, NULL,
+                                   G_TYPE_NONE, 0);
+}
+
+static void
+aj_store_init (AjStore *self)
+{
+}
+
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  return strcmp (*(const char **) a, *(const char **) b);
+}
+
+static gboolean
+aj_store_migrate (AjStore  *self,
+                  GError  **error)
+{
+  g_auto(GStrv) names = NULL;
+  int current = (int) aj_db_query_int (self->db, "PRAGMA user_version", NULL, 0);
+
+  if (current > AJ_STORE_SCHEMA_VERSION)
+    {
+      g_set_error (error, AJ_ERROR, AJ_ERROR_TOO_NEW,
+                   "The database %s was written by a newer version of Anjian (schema %d, this version knows %d)",
+                   self->path, current, AJ_STORE_SCHEMA_VERSION);
+      return FALSE;
+    }
+
+  names = g_resources_enumerate_children ("/org/anjian/core/sql", 0, error);
+  if (names == NULL)
+    return FALSE;
+  qsort (names, g_strv_length (names), sizeof (char *), compare_names);
+
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      g_autofree char *resource = g_strconcat ("/org/anjian/core/sql/", names[i], NULL);
+      g_autoptr(GBytes) bytes = NULL;
+      g_autofree char *sql = NULL;
+      int number = atoi (names[i]);
+
+      if (number <= current)
+        continue;
+
+      bytes = g_resources_lookup_data (resource, 0, error);
+      if (bytes == NULL)
+        return FALSE;
+      sql = g_strdup_printf ("BEGIN IMMEDIATE;\n%.*s\nPRAGMA user_version = %d;\nCOMMIT;",
+                             (int) g_bytes_get_size (bytes),
+                             (const char *) g_bytes_get_data (bytes, NULL),
+                             number);
+      if (!aj_db_exec (self->db, sql, error))
+        {
+          aj_db_exec (self->db, "ROLLBACK", NULL);
+          g_prefix_error (error, "Cannot upgrade the database to schema %d: ", number);
+          return FALSE;
+        }
+      current = number;
+    }
+  return TRUE;
+}
+
+AjStore *
+aj_store_open (const char  *path,
+               GError     **error)
+{
+  g_autoptr(AjStore) self = g_object_new (AJ_TYPE_STORE, NULL);
+  g_autofree char *dir = g_path_get_dirname (path);
+  int rc;
+
+  self->path = g_strdup (path);
+  g_mkdir_with_parents (dir, 0700);
+
+  rc = sqlite3_open_v2 (path, &self->db,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
+                        NULL);
+  if (rc != SQLITE_OK)
+    {
+      g_set_error (error, AJ_ERROR, AJ_ERROR_DATABASE, "Cannot open the database %s: %s",
+                   path, self->db ? sqlite3_errmsg (self->db) : sqlite3_errstr (rc));
+      return NULL;
+    }
+  sqlite3_extended_result_codes (self->db, 1);
+  sqlite3_busy_timeout (self->db, 5000);
+
+  /* The first real read tells whether this is a database at all. */
+  if (!aj_db_exec (self->db, "PRAGMA journal_mode = WAL", error) ||
+      !aj_db_exec (self->db, "PRAGMA synchronous = FULL", error) ||
+      !aj_db_exec (self->db, "PRAGMA foreign_keys = ON", error))
+    {
+      g_prefix_error (error, "Cannot open the database %s: ", path);
+      return NULL;
+    }
+
+  if (!aj_store_migrate (self, error))
+    return NULL;
+
+  self->device_id = aj_store_get_meta (self, "device_id");
+  if (self->device_id == NULL)
+    {
+      self->device_id = aj_uuid7_new ();
+      if (!aj_store_set_meta (self, "device_id", self->device_id, error))
+        return NULL;
+    }
+
+  self->hlc.last = aj_db_query_int (self->db, "SELECT max(hlc) FROM events", NULL, 0);
+
+  return g_steal_pointer (&self);
+}
+
+const char *
+aj_store_get_path (AjStore *self)
+{
+  g_return_val_if_fail (AJ_IS_STORE (self), NULL);
+  return self->path;
+}
+
+sqlite3 *
+aj_store_get_db (AjStore *self)
+{
+  g_return_val_if_fail (AJ_IS_STORE (self), NULL);
+  return self->db;
+}
+
+const char *
+aj_store_get_device_id (AjStore *self)
+{
+  g_return_val_if_fail (AJ_IS_STORE (self), NULL);
+  return self->device_id;
+}
+
+int
+aj_store_get_schema_version (AjStore *self)
+{
+  return (int) aj_db_query_int (self->db, "PRAGMA user_version", NULL, 0);
+}
+
+gboolean
+aj_store_begin (AjStore  *self,
+                GError  **error)
+{
+  g_autofree char *sql = NULL;
+
+  g_return_val_if_fail (AJ_IS_STORE (self), FALSE);
+
+  if (self->depth == 0)
+    sql = g_strdup ("BEGIN IMMEDIATE");
+  else
+    sql = g_strdup_printf ("SAVEPOINT aj%u", self->depth);
+  if (!aj_db_exec (self->db, sql, error))
+    return FALSE;
+  if (self->depth == 0)
+    self->dirty = FALSE;
+  self->depth++;
+  return TRUE;
+}
+
+gboolean
+aj_store_commit (AjStore  *self,
+                 GError  **error)
+{
+  g_autofree char *sql = NULL;
+
+  g_return_val_if_fail (AJ_IS_STORE (self), FALSE);
+  g_return_val_if_fail (self->depth > 0, FALSE);
+
+  if (self->depth == 1)
+    sql = g_strdup ("COMMIT");
+  else
+    sql = g_strdup_printf ("RELEASE aj%u", self->depth - 1);
+  if (!aj_db_exec (self->db, sql, error))
+    {
+      aj_store_rollback (self);
+      return FALSE;
+    }
+  self->depth--;
+  if (self->depth == 0 && self->dirty)
+    {
+      self->dirty = FALSE;
+      g_signal_emit (self, signals[CHANGED], 0);
+    }
+  return TRUE;
+}
+
+void
+aj_store_rollback (AjStore *self)
+{
+  g_return_if_fail (AJ_IS_STORE (self));
+  g_return_if_fail (self->depth > 0);
+
+  if (self->depth == 1)
+    {
+      aj_db_exec (self->db, "ROLLBACK", NULL);
+      self->dirty = FALSE;
+    }
+  else
+    {
+      g_autofree char *sql = g_strdup_printf ("ROLLBACK TO aj%u; RELEASE aj%u",
+                                              self->depth - 1, self->depth - 1);
+      aj_db_exec (self->db, sql, NULL);
+    }
+  self->depth--;
+}
+
+static gboolean
+insert_event (AjStore        *self,
+              const AjEvent  *ev,
+              GError        **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = aj_db_prepare (self->db,
+      "INSERT INTO events (id, device_id, device_seq, author, hlc, type, subject, body, prev_hash, hash, server_seq) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  aj_db_bind_text (stmt, 1, ev->id);
+  aj_db_bind_text (stmt, 2, ev->device_id);
+  sqlite3_bind_int64 (stmt, 3, ev->device_seq);
+  aj_db_bind_text (stmt, 4, ev->author);
+  sqlite3_bind_int64 (stmt, 5, ev->hlc);
+  aj_db_bind_text (stmt, 6, ev->type);
+  aj_db_bind_text (stmt, 7, ev->subject);
+  aj_db_bind_text (stmt, 8, ev->body);
+  aj_db_bind_text (stmt, 9, ev->prev_hash);
+  aj_db_bind_text (stmt, 10, ev->hash);
+  if (ev->server_seq > 0)
+    sqlite3_bind_int64 (stmt, 11, ev->server_seq);
+  else
+    sqlite3_bind_null (stmt, 11);
+  return aj_db_step_done (self->db, stmt, error);
+}
+
+/* Appends one event made on this device and applies it to the projections,
+ * both or neither. Returns the new event's id. */
+char *
+aj_store_append (AjStore     *self,
+                 const char  *type,
+                 const char  *subject,
+                 const char  *author,
+                 JsonObject  *body,
+                 GError     **error)
+{
+  g_autoptr(AjEvent) ev = aj_event_new ();
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  g_return_val_if_fail (AJ_IS_STORE (self), NULL);
+  g_return_val_if_fail (type != NULL && subject != NULL && author != NULL, NULL);
+
+  if (!aj_store_begin (self, error))
+    return NULL;
+
+  stmt = aj_db_prepare (self->db,
+                        "SELECT device_seq, hash FROM events WHERE device_id = ? "
+                        "ORDER BY device_seq DESC LIMIT 1", error);
+  if (stmt == NULL)
+    goto fail;
+  aj_db_bind_text (stmt, 1, self->device_id);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      ev->device_seq = sqlite3_column_int64 (stmt, 0) + 1;
+      ev->prev_hash = aj_db_col_dup (stmt, 1);
+    }
+  else
+    {
+      ev->device_seq = 1;
+      ev->prev_hash = g_strdup (AJ_EVENT_GENESIS_HASH);
+    }
+
+  node = json_node_new (JSON_NODE_OBJECT);
+  json_node_set_object (node, body ? body : json_object_new ());
+  if (body == NULL)
+    json_object_unref (json_node_get_object (node));
+
+  ev->id = aj_uuid7_new ();
+  ev->device_id = g_strdup (self->device_id);
+  ev->author = g_strdup (author);
+  ev->hlc = aj_hlc_tick (&self->hlc, aj_now_unix_ms ());
+  ev->type = g_strdup (type);
+  ev->subject = g_strdup (subject);
+  ev->body = aj_json_to_string (node);
+  ev->hash = aj_event_compute_hash (ev);
+
+  if (!insert_event (self, ev, error) ||
+      !aj_projection_apply (self->db, ev, error))
+    goto fail;
+
+  self->dirty = TRUE;
+  if (!aj_store_commit (self, error))
+    return NULL;
+  return g_strdup (ev->id);
+
+fail:
+  aj_store_rollback (self);
+  return NULL;
+}
+
+static AjEvent *
+event_from_row (sqlite3_stmt *stmt)
+{
+  AjEvent *ev = aj_event_new ();
+
+  ev->id = aj_db_col_dup (stmt, 0);
+  ev->device_id = aj_db_col_dup (stmt, 1);
+  ev->device_seq = sqlite3_column_int64 (stmt, 2);
+  ev->author = aj_db_col_dup (stmt, 3);
+  ev->hlc = sqlite3_column_int64 (stmt, 4);
+  ev->type = aj_db_col_dup (stmt, 5);
+  ev->subject = aj_db_col_dup (stmt, 6);
+  ev->body = aj_db_col_dup (stmt, 7);
+  ev->prev_hash = aj_db_col_dup (stmt, 8);
+  ev->hash = aj_db_col_dup (stmt, 9);
+  ev->server_seq = sqlite3_column_int64 (stmt, 10);
+  return ev;
+}
+
+#define EVENT_COLUMNS "id, device_id, device_seq, author, hlc, type, subject, body, prev_hash, hash, server_seq"
+
+static GPtrArray *
+list_events (AjStore     *self,
+             const char  *sql,
+             const char  *arg,
+             GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = aj_db_prepare (self->db, sql, error);
+  g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func ((GDestroyNotify) aj_event_free);
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  if (arg != NULL)
+    aj_db_bind_text (stmt, 1, arg);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (events, event_from_row (stmt));
+  if (rc != SQLITE_DONE)
+    {
+      aj_db_set_error (self->db, error, "Cannot read the event log");
+      return NULL;
+    }
+  return g_steal_pointer (&events);
+}
+
+/* Events about @subject (or all events when NULL) in the order projections apply them. */
+GPtrArray *
+aj_store_list_events (AjStore     *self,
+                      const char  *subject,
+                      GError     **error)
+{
+  if (subject == NULL)
+    return list_events (self, "SELECT " EVENT_COLUMNS " FROM events ORDER BY hlc, device_id, id", NULL, error);
+  return list_events (self, "SELECT " EVENT_COLUMNS " FROM events WHERE subject = ? ORDER BY hlc, device_id, id",
+                      subject, error);
+}
+
+GPtrArray *
+aj_store_list_device_events (AjStore     *self,
+                             const char  *device_id,
+                             GError     **error)
+{
+  return list_events (self, "SELECT " EVENT_COLUMNS " FROM events WHERE device_id = ? ORDER BY device_seq",
+                      device_id, error);
+}
+
+gint64
+aj_store_count_events (AjStore *self)
+{
+  return aj_db_query_int (self->db, "SELECT count(*) FROM events", NULL, 0);
+}
+
+gint64
+aj_store_count_unsynced (AjStore *self)
+{
+  return aj_db_query_int (self->db, "SELECT count(*) FROM events WHERE server_seq IS NULL", NULL, 0);
+}
+
+/* Checks one device's chain: sequence numbers without gaps from 1, each
+ * event linked to the one before, each digest matching its content. */
+gboolean
+aj_store_verify_chain (AjStore     *self,
+                       const char  *device_id,
+                       GError     **error)
+{
+  g_autoptr(GPtrArray) events = aj_store_list_device_events (self, device_id, error);
+  const char *prev = AJ_EVENT_GENESIS_HASH;
+
+  if (events == NULL)
+    return FALSE;
+  for (guint i = 0; i < events->len; i++)
+    {
+      AjEvent *ev = g_ptr_array_index (events, i);
+      g_autofree char *digest = NULL;
+
+      if (ev->device_seq != (gint64) i + 1)
+        {
+          g_set_error (error, AJ_ERROR, AJ_ERROR_CORRUPT,
+                       "Event %" G_GINT64_FORMAT " of device %s is missing from the history",
+                       (gint64) i + 1, device_id);
+          return FALSE;
+        }
+      if (g_strcmp0 (ev->prev_hash, prev) != 0)
+        {
+          g_set_error (error, AJ_ERROR, AJ_ERROR_CORRUPT,
+                       "Event %" G_GINT64_FORMAT " of device %s does not follow the event before it",
+                       ev->device_seq, device_id);
+          return FALSE;
+        }
+      digest = aj_event_compute_hash (ev);
+      if (g_strcmp0 (digest, ev->hash) != 0)
+        {
+          g_set_error (error, AJ_ERROR, AJ_ERROR_CORRUPT,
+                       "Event %" G_GINT64_FORMAT " of device %s has been altered",
+                       ev->device_seq, device_id);
+          return FALSE;
+        }
+      prev = ev->hash;
+    }
+  return TRUE;
+}
+
+gboolean
+aj_store_rebuild_projections (AjStore  *self,
+                              GError  **error)
+{
+  g_autoptr(GPtrArray) events = NULL;
+
+  if (!aj_store_begin (self, error))
+    return FALSE;
+  for (guint i = 0; aj_projection_tables[i] != NULL; i++)
+    {
+      g_autofree char *sql = g_strdup_printf ("DELETE FROM %s", aj_projection_tables[i]);
+      if (!aj_db_exec (self->db, sql, error))
+        goto fail;
+    }
+  events = aj_store_list_events (self, NULL, error);
+  if (events == NULL)
+    goto fail;
+  for (guint i = 0; i < events->len; i++)
+    if (!aj_projection_apply (self->db, g_ptr_array_index (events, i), error))
+      goto fail;
+  self->dirty = TRUE;
+  return aj_store_commit (self, error);
+
+fail:
+  aj_store_rollback (self);
+  return FALSE;
+}
+
+char *
+aj_store_dump_projections (AjStore  *self,
+                           GError  **error)
+{
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; aj_projection_tables[i] != NULL; i++)
+    {
+      g_autofree char *dump = aj_db_dump_table (self->db, aj_projection_tables[i], error);
+      if (dump == NULL)
+        {
+          g_string_free (out, TRUE);
+          return NULL;
+        }
+      g_string_append_printf (out, "== %s\n%s", aj_projection_tables[i], dump);
+    }
+  return g_string_free (out, FALSE);
+}
+
+static char *
+get_kv (AjStore    *self,
+        const char *table,
+        const char *key)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT value FROM %s WHERE key = ?", table);
+  g_autoptr(sqlite3_stmt) stmt = aj_db_prepare (self->db, sql, NULL);
+
+  if (stmt == NULL)
+    return NULL;
+  aj_db_bind_text (stmt, 1, key);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    return aj_db_col_dup (stmt, 0);
+  return NULL;
+}
+
+static gboolean
+set_kv (AjStore     *self,
+        const char  *table,
+        const char  *key,
+        const char  *value,
+        GError     **error)
+{
+  g_autofree char *sql = NULL;
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  if (value == NULL)
+    sql = g_strdup_printf ("DELETE FROM %s WHERE key = ?", table);
+  else
+    sql = g_strdup_printf ("INSERT INTO %s (key, value) VALUES (?, ?) "
+                           "ON CONFLICT (key) DO UPDATE SET value = excluded.value", table);
+  stmt = aj_db_prepare (self->db, sql, error);
+  if (stmt == NULL)
+    return FALSE;
+  aj_db_bind_text (stmt, 1, key);
+  if (value != NULL)
+    aj_db_bind_text (stmt, 2, value);
+  return aj_db_step_done (self->db, stmt, error);
+}
+
+char *
+aj_store_get_local (AjStore    *self,
+                    const char *key)
+{
+  return get_kv (self, "local_state", key);
+}
+
+gboolean
+aj_store_set_local (AjStore     *self,
+                    const char  *key,
+                    const char  *value,
+                    GError     **error)
+{
+  return set_kv (self, "local_state", key, value, error);
+}
+
+char *
+aj_store_get_meta (AjStore    *self,
+                   const char *key)
+{
+  return get_kv (self, "meta", key);
+}
+
+gboolean
+aj_store_set_meta (AjStore     *self,
+                   const char  *key,
+                   const char  *value,
+                   GError     **error)
+{
+  return set_kv (self, "meta", key, value, error);
+}

@@ -1,0 +1,68 @@
+/* aj-store.h: the kiosk's (and later the server's) one SQLite file: the event log,
+ * its hash chain and the projections that are a pure function of it. */
+#pragma once
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+#include <sqlite3.h>
+
+#include "aj-event.h"
+
+G_BEGIN_DECLS
+
+#define AJ_TYPE_STORE (aj_store_get_type ())
+G_DECLARE_FINAL_TYPE (AjStore, aj_store, AJ, STORE, GObject)
+
+#define AJ_STORE_SCHEMA_VERSION 1
+
+AjStore     *aj_store_open                 (const char  *path,
+                                            GError     **error);
+const char  *aj_store_get_path             (AjStore     *self);
+sqlite3     *aj_store_get_db               (AjStore     *self);
+const char  *aj_store_get_device_id        (AjStore     *self);
+int          aj_store_get_schema_version   (AjStore     *self);
+
+gboolean     aj_store_begin                (AjStore     *self,
+                                            GError     **error);
+gboolean     aj_store_commit               (AjStore     *self,
+                                            GError     **error);
+void         aj_store_rollback             (AjStore     *self);
+
+char        *aj_store_append               (AjStore     *self,
+                                            const char  *type,
+                                            const char  *subject,
+                                            const char  *author,
+                                            JsonObject  *body,
+                                            GError     **error);
+
+GPtrArray   *aj_store_list_events          (AjStore     *self,
+                                            const char  *subject,
+                                            GError     **error);
+GPtrArray   *aj_store_list_device_events   (AjStore     *self,
+                                            const char  *device_id,
+                                            GError     **error);
+gint64       aj_store_count_events         (AjStore     *self);
+gint64       aj_store_count_unsynced       (AjStore     *self);
+
+gboolean     aj_store_verify_chain         (AjStore     *self,
+                                            const char  *device_id,
+                                            GError     **error);
+gboolean     aj_store_rebuild_projections  (AjStore     *self,
+                                            GError     **error);
+char        *aj_store_dump_projections     (AjStore     *self,
+                                            GError     **error);
+
+char        *aj_store_get_local            (AjStore     *self,
+                                            const char  *key);
+gboolean     aj_store_set_local            (AjStore     *self,
+                                            const char  *key,
+                                            const char  *value,
+                                            GError     **error);
+char        *aj_store_get_meta             (AjStore     *self,
+                                            const char  *key);
+gboolean     aj_store_set_meta             (AjStore     *self,
+                                            const char  *key,
+                                            const char  *value,
+                                            GError     **error);
+
+G_END_DECLS

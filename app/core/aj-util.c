@@ -1,0 +1,305 @@
+/* aj-util.c: ids (UUIDv7), SHA-256, ISO dates, locale choice, JSON and durable file writes. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+#include <glib/gstdio.h>
+
+#include "aj-error.h"
+#include "aj-util.h"
+
+/* UUIDv7 (RFC 9562): 48-bit Unix milliseconds, version 7, then random bits.
+ * Within one millisecond a process-wide counter in rand_a keeps ids ordered. */
+char *
+aj_uuid7_new_at (gint64 unix_ms)
+{
+  static GMutex lock;
+  static gint64 last_ms = -1;
+  static guint16 counter;
+  guint8 b[16];
+  guint16 seq;
+
+  g_mutex_lock (&lock);
+  if (unix_ms == last_ms)
+    counter = (counter + 1) & 0x0fff;
+  else
+    counter = g_random_int_range (0, 0x0800);
+  last_ms = unix_ms;
+  seq = counter;
+  g_mutex_unlock (&lock);
+
+  for (int i = 0; i < 6; i++)
+    b[i] = (unix_ms >> (40 - 8 * i)) & 0xff;
+  b[6] = 0x70 | ((seq >> 8) & 0x0f);
+  b[7] = seq & 0xff;
+  for (int i = 8; i < 16; i += 4)
+    {
+      guint32 r = g_random_int ();
+      memcpy (b + i, &r, 4);
+    }
+  b[8] = (b[8] & 0x3f) | 0x80;
+
+  return g_strdup_printf ("%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+                          b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7],
+                          b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
+}
+
+char *
+aj_uuid7_new (void)
+{
+  return aj_uuid7_new_at (aj_now_unix_ms ());
+}
+
+gboolean
+aj_uuid_is_valid (const char *text)
+{
+  if (text == NULL || strlen (text) != 36)
+    return FALSE;
+  for (int i = 0; i < 36; i++)
+    {
+      if (i == 8 || i == 13 || i == 18 || i == 23)
+        {
+          if (text[i] != '-')
+            return FALSE;
+        }
+      else if (!g_ascii_isxdigit (text[i]) || g_ascii_isupper (text[i]))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+char *
+aj_sha256_hex (const void *data,
+               gsize       len)
+{
+  return g_compute_checksum_for_data (G_CHECKSUM_SHA256, data, len);
+}
+
+gboolean
+aj_is_sha256_hex (const char *text)
+{
+  if (text == NULL || strlen (text) != 64)
+    return FALSE;
+  for (int i = 0; i < 64; i++)
+    if (!g_ascii_isxdigit (text[i]) || g_ascii_isupper (text[i]))
+      return FALSE;
+  return TRUE;
+}
+
+gint64
+aj_now_unix_ms (void)
+{
+  return g_get_real_time () / 1000;
+}
+
+char *
+aj_now_iso8601 (void)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  return g_date_time_format (now, "%Y-%m-%dT%H:%M:%S%:z");
+}
+
+char *
+aj_today_iso (void)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  return g_date_time_format (now, "%Y-%m-%d");
+}
+
+char *
+aj_date_add_days (const char *iso_date,
+                  int         days)
+{
+  g_autoptr(GDate) d = g_date_new ();
+  char buf[16];
+
+  g_date_set_parse (d, iso_date);
+  if (!g_date_valid (d))
+    return NULL;
+  g_date_add_days (d, days);
+  g_date_strftime (buf, sizeof buf, "%Y-%m-%d", d);
+  return g_strdup (buf);
+}
+
+char *
+aj_iso8601_to_display (const char *iso,
+                       gboolean    with_time)
+{
+  g_autoptr(GDateTime) dt = NULL;
+
+  if (iso == NULL || *iso == '\0')
+    return g_strdup ("");
+  if (strlen (iso) == 10)
+    return g_strdup (iso);
+  dt = g_date_time_new_from_iso8601 (iso, NULL);
+  if (dt == NULL)
+    return g_strdup (iso);
+  return g_date_time_format (dt, with_time ? "%Y-%m-%d %H:%M" : "%Y-%m-%d");
+}
+
+gboolean
+aj_locale_is_chinese (void)
+{
+  const char * const *names = g_get_language_names ();
+
+  /* The first entry is the most preferred; "C" means no preference: English. */
+  return names != NULL && names[0] != NULL && g_str_has_prefix (names[0], "zh");
+}
+
+const char *
+aj_pick_text (const char *zh,
+              const char *en)
+{
+  if (aj_locale_is_chinese ())
+    return zh != NULL && *zh ? zh : (en != NULL ? en : "");
+  return en != NULL && *en ? en : (zh != NULL ? zh : "");
+}
+
+char *
+aj_json_to_string (JsonNode *node)
+{
+  g_autoptr(JsonGenerator) gen = json_generator_new ();
+  json_generator_set_root (gen, node);
+  return json_generator_to_data (gen, NULL);
+}
+
+JsonObject *
+aj_json_parse_object (const char  *text,
+                      GError     **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonNode *root;
+
+  if (!json_parser_load_from_data (parser, text, -1, error))
+    return NULL;
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_set_error_literal (error, AJ_ERROR, AJ_ERROR_CORRUPT, "JSON is not an object");
+      return NULL;
+    }
+  return json_object_ref (json_node_get_object (root));
+}
+
+const char *
+aj_json_get_string (JsonObject *object,
+                    const char *member)
+{
+  JsonNode *node;
+
+  if (object == NULL)
+    return NULL;
+  node = json_object_get_member (object, member);
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
+gint64
+aj_json_get_int (JsonObject *object,
+                 const char *member,
+                 gint64      fallback)
+{
+  JsonNode *node = object ? json_object_get_member (object, member) : NULL;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+    return fallback;
+  if (json_node_get_value_type (node) == G_TYPE_INT64)
+    return json_node_get_int (node);
+  if (json_node_get_value_type (node) == G_TYPE_DOUBLE)
+    return (gint64) json_node_get_double (node);
+  return fallback;
+}
+
+gboolean
+aj_json_get_bool (JsonObject *object,
+                  const char *member,
+                  gboolean    fallback)
+{
+  JsonNode *node = object ? json_object_get_member (object, member) : NULL;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      json_node_get_value_type (node) != G_TYPE_BOOLEAN)
+    return fallback;
+  return json_node_get_boolean (node);
+}
+
+/* Write to a temporary file beside @path, fsync it, then rename over @path,
+ * so that a crash leaves either the old file or the whole new one. */
+gboolean
+aj_write_file_durably (const char  *path,
+                       const void  *data,
+                       gsize        len,
+                       GError     **error)
+{
+  g_autofree char *tmp = g_strdup_printf ("%s.tmp-XXXXXX", path);
+  g_autofree char *dir = g_path_get_dirname (path);
+  const guint8 *p = data;
+  gsize left = len;
+  int fd;
+
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      int saved = errno;
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   "Cannot create folder %s: %s", dir, g_strerror (saved));
+      return FALSE;
+    }
+
+  fd = g_mkstemp_full (tmp, O_WRONLY | O_CLOEXEC, 0600);
+  if (fd < 0)
+    {
+      int saved = errno;
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   "Cannot create %s: %s", tmp, g_strerror (saved));
+      return FALSE;
+    }
+
+  while (left > 0)
+    {
+      gssize n = write (fd, p, left);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        {
+          int saved = errno;
+          close (fd);
+          g_unlink (tmp);
+          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                       "Cannot write %s: %s", path, g_strerror (saved));
+          return FALSE;
+        }
+      p += n;
+      left -= n;
+    }
+
+  if (fsync (fd) != 0 || close (fd) != 0)
+    {
+      int saved = errno;
+      g_unlink (tmp);
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   "Cannot save %s: %s", path, g_strerror (saved));
+      return FALSE;
+    }
+
+  if (g_rename (tmp, path) != 0)
+    {
+      int saved = errno;
+      g_unlink (tmp);
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   "Cannot save %s: %s", path, g_strerror (saved));
+      return FALSE;
+    }
+
+  /* Make the rename itself durable. */
+  fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd >= 0)
+    {
+      fsync (fd);
+      close (fd);
+    }
+  return TRUE;
+}

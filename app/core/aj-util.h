@@ -1,0 +1,46 @@
+/* aj-util.h: small helpers used across the core (ids, hashes, time, locale). */
+#pragma once
+
+#include <glib.h>
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+char      *aj_uuid7_new            (void);
+char      *aj_uuid7_new_at         (gint64       unix_ms);
+gboolean   aj_uuid_is_valid        (const char  *text);
+
+char      *aj_sha256_hex           (const void  *data,
+                                    gsize        len);
+gboolean   aj_is_sha256_hex        (const char  *text);
+
+char      *aj_now_iso8601          (void);
+gint64     aj_now_unix_ms          (void);
+char      *aj_iso8601_to_display   (const char  *iso,
+                                    gboolean     with_time);
+char      *aj_date_add_days        (const char  *iso_date,
+                                    int          days);
+char      *aj_today_iso            (void);
+
+gboolean   aj_locale_is_chinese    (void);
+const char*aj_pick_text            (const char  *zh,
+                                    const char  *en);
+
+char      *aj_json_to_string       (JsonNode    *node);
+JsonObject*aj_json_parse_object    (const char  *text,
+                                    GError     **error);
+const char*aj_json_get_string      (JsonObject  *object,
+                                    const char  *member);
+gint64     aj_json_get_int         (JsonObject  *object,
+                                    const char  *member,
+                                    gint64       fallback);
+gboolean   aj_json_get_bool        (JsonObject  *object,
+                                    const char  *member,
+                                    gboolean     fallback);
+
+gboolean   aj_write_file_durably   (const char  *path,
+                                    const void  *data,
+                                    gsize        len,
+                                    GError     **error);
+
+G_END_DECLS

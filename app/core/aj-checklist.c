@@ -36,6 +36,9 @@ category_free (AjChecklistCategory *c)
 static void
 item_free (AjChecklistItem *i)
 {
+  /* parse_template () leaves NULL in the slots of the items it reordered. */
+  if (i == NULL)
+    return;
   g_free (i->code);
   g_free (i->category);
   g_free (i->question_zh);
@@ -340,8 +343,13 @@ aj_checklist_load_data (const char  *name,
 
   if (!json_parser_load_from_data (parser, text, length, &parse_error))
     {
-      /* json-glib's message already starts with "<line>:<column>: ". */
-      g_set_error (error, AJ_ERROR, AJ_ERROR_INVALID, "%s:%s", name, parse_error->message);
+      /* json-glib's message starts with "<line>:<column>: ", since 1.6
+       * after a "<data>:" that stands for the file we name ourselves. */
+      const char *message = parse_error->message;
+
+      if (g_str_has_prefix (message, "<data>:"))
+        message += strlen ("<data>:");
+      g_set_error (error, AJ_ERROR, AJ_ERROR_INVALID, "%s:%s", name, message);
       ok = FALSE;
     }
   else

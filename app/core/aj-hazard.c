@@ -88,7 +88,8 @@ aj_hazard_days_overdue (AjHazard   *self,
   g_autoptr(GDate) now = NULL;
   int days;
 
-  if (g_strcmp0 (self->status, "closed") == 0 || self->deadline == NULL || *self->deadline == '\0')
+  if (g_strcmp0 (self->status, "closed") == 0 || g_strcmp0 (self->status, "withdrawn") == 0 ||
+      self->deadline == NULL || *self->deadline == '\0')
     return 0;
   deadline = g_date_new ();
   now = g_date_new ();
@@ -156,6 +157,8 @@ aj_hazard_status_label (const char *status)
     return _("Rectified, awaiting verification");
   if (g_strcmp0 (status, "closed") == 0)
     return _("Closed");
+  if (g_strcmp0 (status, "withdrawn") == 0)
+    return _("Withdrawn");
   return status ? status : "";
 }
 
@@ -349,6 +352,39 @@ aj_hazard_update (AjStore              *store,
   return event != NULL;
 }
 
+/* Only while the inspection that found it is still open. */
+gboolean
+aj_hazard_withdraw (AjStore     *store,
+                    const char  *author,
+                    const char  *hazard_id,
+                    const char  *reason,
+                    GError     **error)
+{
+  g_autoptr(AjHazard) hazard = aj_hazard_load (store, hazard_id);
+  g_autoptr(JsonObject) body = json_object_new ();
+  g_autofree char *event = NULL;
+  g_autofree char *at = aj_now_iso8601 ();
+
+  if (hazard == NULL)
+    {
+      g_set_error (error, AJ_ERROR, AJ_ERROR_NOT_FOUND, _("The hazard no longer exists."));
+      return FALSE;
+    }
+  if (g_strcmp0 (hazard->status, "found") != 0 ||
+      aj_db_query_int (aj_store_get_db (store),
+                       "SELECT count(*) FROM inspections WHERE id = ? AND status = 'finished'",
+                       hazard->inspection_id, 0) > 0)
+    {
+      g_set_error (error, AJ_ERROR, AJ_ERROR_NOT_ALLOWED,
+                   _("Only a hazard of an unfinished inspection can be withdrawn."));
+      return FALSE;
+    }
+  put (body, "reason", reason ? reason : "");
+  put (body, "at", at);
+  event = aj_store_append (store, "hazard.withdrawn", hazard_id, author, body, error);
+  return event != NULL;
+}
+
 #define HAZARD_SELECT \
   "SELECT h.id, h.number, h.inspection_id, h.institution, coalesce(i.name, h.institution), h.item_code, " \
   "h.category, h.description, h.location, h.risk_level, h.grade, h.suggestion, h.deadline, h.responsible, " \
@@ -390,7 +426,8 @@ aj_hazard_find_for_item (AjStore    *store,
                          const char *item_code)
 {
   g_autoptr(sqlite3_stmt) stmt = aj_db_prepare (aj_store_get_db (store),
-      HAZARD_SELECT "WHERE h.inspection_id = ? AND h.item_code = ? ORDER BY h.hlc LIMIT 1", NULL);
+      HAZARD_SELECT "WHERE h.inspection_id = ? AND h.item_code = ? AND h.status <> 'withdrawn' "
+      "ORDER BY h.found_at LIMIT 1", NULL);
 
   if (stmt == NULL)
     return NULL;
@@ -411,7 +448,7 @@ aj_hazard_list (AjStore     *store,
   g_autoptr(GListStore) list = g_list_store_new (AJ_TYPE_HAZARD);
   g_autoptr(sqlite3_stmt) stmt = NULL;
   const char *order =
-    " ORDER BY h.status = 'closed', h.grade = 'major' DESC, "
+    " ORDER BY h.status IN ('closed', 'withdrawn'), h.grade = 'major' DESC, "
     "CASE h.risk_level WHEN 'red' THEN 4 WHEN 'orange' THEN 3 WHEN 'yellow' THEN 2 ELSE 1 END DESC, "
     "h.found_at DESC, h.number";
   g_autofree char *sql = g_strconcat (HAZARD_SELECT, inspection_id ? "WHERE h.inspection_id = ?" : "", order, NULL);

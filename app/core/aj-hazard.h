@@ -64,6 +64,11 @@ gboolean    aj_hazard_update               (AjStore              *store,
                                             const char           *hazard_id,
                                             const AjHazardDraft  *draft,
                                             GError              **error);
+gboolean    aj_hazard_withdraw             (AjStore              *store,
+                                            const char           *author,
+                                            const char           *hazard_id,
+                                            const char           *reason,
+                                            GError              **error);
 char       *aj_hazard_next_number          (AjStore              *store,
                                             const char           *institution,
                                             const char           *date);

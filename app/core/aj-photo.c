@@ -56,15 +56,12 @@ flatten_and_scale (GdkPixbuf *src)
 
   if (gdk_pixbuf_get_has_alpha (src))
     {
-      /* JPEG has no transparency: composite on white as a printout would. */
-      scaled = gdk_pixbuf_composite_color_simple (src, nw, nh, GDK_INTERP_BILINEAR, 255, 64,
-                                                  0xffffffff, 0xffffffff);
-      {
-        GdkPixbuf *opaque = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, nw, nh);
-        gdk_pixbuf_copy_area (scaled, 0, 0, nw, nh, opaque, 0, 0);
-        g_object_unref (scaled);
-        scaled = opaque;
-      }
+      /* JPEG has no transparency: composite on white as a printout would.
+       * (gdk_pixbuf_copy_area () cannot drop an alpha channel.) */
+      scaled = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, nw, nh);
+      gdk_pixbuf_fill (scaled, 0xffffffff);
+      gdk_pixbuf_composite (src, scaled, 0, 0, nw, nh, 0, 0,
+                            (double) nw / w, (double) nh / h, GDK_INTERP_BILINEAR, 255);
     }
   else if (nw != w || nh != h)
     scaled = gdk_pixbuf_scale_simple (src, nw, nh, GDK_INTERP_BILINEAR);
@@ -128,16 +125,20 @@ aj_photo_import_data (const char    *blob_dir,
                       AjPhotoInfo   *info,
                       GError       **error)
 {
-  g_autoptr(GdkPixbufLoader) loader = gdk_pixbuf_loader_new ();
+  g_autoptr(GdkPixbufLoader) loader = NULL;
   g_autoptr(GError) local_error = NULL;
   GdkPixbufFormat *format;
   GdkPixbuf *pixbuf;
+  g_autofree char *format_name = NULL;
 
   if (length == 0)
     {
       g_set_error (error, AJ_ERROR, AJ_ERROR_NOT_AN_IMAGE, _("The file is empty."));
       return FALSE;
     }
+
+  /* Made only now: a loader dropped without being closed is a warning. */
+  loader = gdk_pixbuf_loader_new ();
 
   if (!gdk_pixbuf_loader_write (loader, data, length, &local_error) ||
       !gdk_pixbuf_loader_close (loader, &local_error))
@@ -161,13 +162,14 @@ aj_photo_import_data (const char    *blob_dir,
                    _("This file is not a picture Anjian can read (JPEG, PNG, WebP, TIFF or BMP)."));
       return FALSE;
     }
-  if (g_str_equal (gdk_pixbuf_format_get_name (format), "jpeg") && !jpeg_is_complete (data, length))
+  format_name = gdk_pixbuf_format_get_name (format);   /* a copy, to be freed */
+  if (g_str_equal (format_name, "jpeg") && !jpeg_is_complete (data, length))
     {
       g_set_error (error, AJ_ERROR, AJ_ERROR_IMAGE_DAMAGED,
                    _("The picture is incomplete (the file was cut short) and was not added."));
       return FALSE;
     }
-  if (g_str_equal (gdk_pixbuf_format_get_name (format), "svg"))
+  if (g_str_equal (format_name, "svg"))
     {
       g_set_error (error, AJ_ERROR, AJ_ERROR_NOT_AN_IMAGE,
                    _("Drawings (SVG) are not photos and cannot be used as evidence."));

@@ -211,6 +211,24 @@ apply_hazard_updated (sqlite3        *db,
   return TRUE;
 }
 
+/* A hazard recorded by mistake, withdrawn before the inspection was
+ * finished: it stays in the log but no longer counts on the ledger. */
+static gboolean
+apply_hazard_withdrawn (sqlite3        *db,
+                        const AjEvent  *ev,
+                        JsonObject     *body,
+                        GError        **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = aj_db_prepare (db,
+      "UPDATE hazards SET status = 'withdrawn', hlc = max(hlc, ?) WHERE id = ? AND status = 'found'", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, ev->hlc);
+  aj_db_bind_text (stmt, 2, ev->subject);
+  return aj_db_step_done (db, stmt, error);
+}
+
 static gboolean
 apply_photo_added (sqlite3        *db,
                    const AjEvent  *ev,
@@ -274,6 +292,7 @@ static const struct {
   { "item.answered", apply_item_answered },
   { "hazard.found", apply_hazard_found },
   { "hazard.updated", apply_hazard_updated },
+  { "hazard.withdrawn", apply_hazard_withdrawn },
   { "photo.added", apply_photo_added },
   { "photo.removed", apply_photo_removed },
 };

@@ -11,6 +11,7 @@
 #include "aj-projection.h"
 #include "aj-store.h"
 #include "aj-util.h"
+#include "anjian-core-resources.h"
 
 struct _AjStore
 {
@@ -77,6 +78,7 @@ static gboolean
 aj_store_migrate (AjStore  *self,
                   GError  **error)
 {
+  static gsize registered;
   g_auto(GStrv) names = NULL;
   int current = (int) aj_db_query_int (self->db, "PRAGMA user_version", NULL, 0);
 
@@ -88,6 +90,11 @@ aj_store_migrate (AjStore  *self,
       return FALSE;
     }
 
+  if (g_once_init_enter (&registered))
+    {
+      aj_core_register_resource ();
+      g_once_init_leave (&registered, 1);
+    }
   names = g_resources_enumerate_children ("/org/anjian/core/sql", 0, error);
   if (names == NULL)
     return FALSE;

@@ -1,0 +1,295 @@
+/* aj-application.c: start-up (data folder, database, sample registry, checklists),
+ * the style sheet and the application-wide actions. */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "aj-application.h"
+#include "aj-window.h"
+#include "anjian-resources.h"
+
+struct _AjApplication
+{
+  AdwApplication  parent_instance;
+
+  char           *data_dir;
+  char           *blob_dir;
+  AjStore        *store;
+  GError         *store_error;
+  GListStore     *checklists;
+  GPtrArray      *problems;
+  GSettings      *settings;
+  AjUser         *user;
+};
+
+G_DEFINE_FINAL_TYPE (AjApplication, aj_application, ADW_TYPE_APPLICATION)
+
+/* Checklists and the sample registry ship in data/: found beside the sources
+ * when the kiosk runs from its build folder, installed otherwise. */
+const char *
+aj_find_shipped_data_dir (void)
+{
+  static char *dir;
+
+  if (dir == NULL)
+    {
+      const char *env = g_getenv ("ANJIAN_DATA_DIR");
+      g_autofree char *exe = g_file_read_link ("/proc/self/exe", NULL);
+
+      if (env != NULL && *env != '\0')
+        dir = g_strdup (env);
+      else if (exe != NULL && g_str_has_prefix (exe, ANJIAN_BUILD_ROOT "/"))
+        dir = g_strdup (ANJIAN_SOURCE_DATADIR);
+      else
+        dir = g_strdup (PKGDATADIR);
+    }
+  return dir;
+}
+
+/* The schema is compiled into the build folder when not installed. */
+GSettings *
+aj_settings_new (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+
+  if (source != NULL)
+    schema = g_settings_schema_source_lookup (source, APP_ID, TRUE);
+  if (schema == NULL)
+    {
+      g_autoptr(GSettingsSchemaSource) local =
+        g_settings_schema_source_new_from_directory (ANJIAN_BUILD_SCHEMADIR, source, FALSE, NULL);
+      if (local != NULL)
+        schema = g_settings_schema_source_lookup (local, APP_ID, FALSE);
+    }
+  if (schema == NULL)
+    g_error ("The settings schema %s is not installed", APP_ID);
+  return g_settings_new_full (schema, NULL, NULL);
+}
+
+static void
+aj_application_load_checklists (AjApplication *self)
+{
+  g_autofree char *dir = g_build_filename (aj_find_shipped_data_dir (), "checklists", NULL);
+  g_autoptr(GPtrArray) loaded = aj_checklist_load_dir (dir, self->problems);
+
+  for (guint i = 0; i < self->problems->len; i++)
+    g_warning ("Checklist not loaded: %s", (const char *) g_ptr_array_index (self->problems, i));
+  for (guint i = 0; i < loaded->len; i++)
+    g_list_store_append (self->checklists, g_ptr_array_index (loaded, i));
+}
+
+static void
+aj_application_open_store (AjApplication *self)
+{
+  g_autofree char *path = g_build_filename (self->data_dir, "anjian.db", NULL);
+  g_autoptr(GError) error = NULL;
+
+  self->store = aj_store_open (path, &error);
+  if (self->store == NULL)
+    {
+      g_warning ("%s", error->message);
+      self->store_error = g_steal_pointer (&error);
+      return;
+    }
+
+  /* A fresh device starts with the bundled sample registry; an enrolled
+   * one replaces it with the server's. */
+  if (aj_registry_is_empty (self->store))
+    {
+      g_autofree char *registry = g_build_filename (aj_find_shipped_data_dir (), "registry.json", NULL);
+      if (!aj_registry_import_file (self->store, registry, "sample", &error))
+        g_ptr_array_add (self->problems, g_strdup_printf (_("Sample registry not loaded: %s"), error->message));
+    }
+}
+
+static void
+aj_application_startup (GApplication *app)
+{
+  AjApplication *self = AJ_APPLICATION (app);
+  g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
+
+  G_APPLICATION_CLASS (aj_application_parent_class)->startup (app);
+
+  gtk_css_provider_load_from_resource (css, "/org/anjian/Kiosk/style.css");
+  gtk_style_context_add_provider_for_display (gdk_display_get_default (),
+                                              GTK_STYLE_PROVIDER (css),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  gtk_window_set_default_icon_name (APP_ID);
+
+  self->data_dir = g_build_filename (g_get_user_data_dir (), "anjian", NULL);
+  self->blob_dir = g_build_filename (self->data_dir, "blobs", NULL);
+  self->settings = aj_settings_new ();
+
+  aj_application_open_store (self);
+  aj_application_load_checklists (self);
+}
+
+static void
+aj_application_activate (GApplication *app)
+{
+  AjApplication *self = AJ_APPLICATION (app);
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
+
+  if (window == NULL)
+    window = GTK_WINDOW (aj_window_new (self, self->store_error));
+  gtk_window_present (window);
+}
+
+static void
+aj_application_finalize (GObject *object)
+{
+  AjApplication *self = (AjApplication *) object;
+
+  g_clear_pointer (&self->data_dir, g_free);
+  g_clear_pointer (&self->blob_dir, g_free);
+  g_clear_object (&self->store);
+  g_clear_error (&self->store_error);
+  g_clear_object (&self->checklists);
+  g_clear_pointer (&self->problems, g_ptr_array_unref);
+  g_clear_object (&self->settings);
+  g_clear_object (&self->user);
+
+  G_OBJECT_CLASS (aj_application_parent_class)->finalize (object);
+}
+
+static void
+aj_application_class_init (AjApplicationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->finalize = aj_application_finalize;
+  app_class->startup = aj_application_startup;
+  app_class->activate = aj_application_activate;
+}
+
+static void
+quit_activated (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  g_application_quit (G_APPLICATION (user_data));
+}
+
+static void
+about_activated (GSimpleAction *action,
+                 GVariant      *parameter,
+                 gpointer       user_data)
+{
+  GtkApplication *app = GTK_APPLICATION (user_data);
+  GtkWidget *about = adw_about_window_new ();
+
+  adw_about_window_set_application_name (ADW_ABOUT_WINDOW (about), _("Anjian"));
+  adw_about_window_set_application_icon (ADW_ABOUT_WINDOW (about), APP_ID);
+  adw_about_window_set_version (ADW_ABOUT_WINDOW (about), PACKAGE_VERSION);
+  adw_about_window_set_comments (ADW_ABOUT_WINDOW (about),
+                                 _("Offline safety inspections of civil-affairs service institutions"));
+  adw_about_window_set_license_type (ADW_ABOUT_WINDOW (about), GTK_LICENSE_GPL_3_0);
+  adw_about_window_set_developer_name (ADW_ABOUT_WINDOW (about), _("The Anjian developers"));
+  gtk_window_set_transient_for (GTK_WINDOW (about), gtk_application_get_active_window (app));
+  gtk_window_present (GTK_WINDOW (about));
+}
+
+static void
+aj_application_init (AjApplication *self)
+{
+  static const GActionEntry entries[] = {
+    { "quit", quit_activated },
+    { "about", about_activated },
+  };
+  static const char *quit_accels[] = { "<Control>q", NULL };
+
+  self->checklists = g_list_store_new (AJ_TYPE_CHECKLIST);
+  self->problems = g_ptr_array_new_with_free_func (g_free);
+  g_action_map_add_action_entries (G_ACTION_MAP (self), entries, G_N_ELEMENTS (entries), self);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
+}
+
+AjApplication *
+aj_application_new (void)
+{
+  static gsize registered;
+
+  if (g_once_init_enter (&registered))
+    {
+      aj_kiosk_register_resource ();
+      g_once_init_leave (&registered, 1);
+    }
+  return g_object_new (AJ_TYPE_APPLICATION,
+                       "application-id", APP_ID,
+                       "flags", G_APPLICATION_NON_UNIQUE,
+                       "resource-base-path", "/org/anjian/Kiosk",
+                       NULL);
+}
+
+AjStore *
+aj_application_get_store (AjApplication *self)
+{
+  return self->store;
+}
+
+const char *
+aj_application_get_blob_dir (AjApplication *self)
+{
+  return self->blob_dir;
+}
+
+const char *
+aj_application_get_data_dir (AjApplication *self)
+{
+  return self->data_dir;
+}
+
+GListModel *
+aj_application_get_checklists (AjApplication *self)
+{
+  return G_LIST_MODEL (self->checklists);
+}
+
+AjChecklist *
+aj_application_find_checklist (AjApplication *self,
+                               const char    *id)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->checklists));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(AjChecklist) checklist = g_list_model_get_item (G_LIST_MODEL (self->checklists), i);
+      if (g_strcmp0 (aj_checklist_get_id (checklist), id) == 0)
+        return checklist;
+    }
+  return NULL;
+}
+
+GPtrArray *
+aj_application_get_problems (AjApplication *self)
+{
+  return self->problems;
+}
+
+GSettings *
+aj_application_get_settings (AjApplication *self)
+{
+  return self->settings;
+}
+
+AjUser *
+aj_application_get_user (AjApplication *self)
+{
+  return self->user;
+}
+
+void
+aj_application_set_user (AjApplication *self,
+                         AjUser        *user)
+{
+  g_set_object (&self->user, user);
+}
+
+char *
+aj_application_dup_server_url (AjApplication *self)
+{
+  g_autofree char *url = g_settings_get_string (self->settings, "server-url");
+  return *url ? g_steal_pointer (&url) : NULL;
+}

@@ -1,0 +1,228 @@
+/* aj-hazard-page.c: the hazard's details, its QR tag (the id is in the tag, so
+ * a scan opens it even offline) and its timeline from the event log. */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "aj-hazard.h"
+#include "aj-hazard-page.h"
+#include "aj-inspection.h"
+#include "aj-photo-strip.h"
+#include "aj-qr.h"
+#include "aj-util.h"
+#include "aj-window.h"
+
+struct _AjHazardPage
+{
+  AdwBin          parent_instance;
+
+  char           *payload;
+
+  AdwWindowTitle *title;
+  GtkLabel       *level_label;
+  GtkLabel       *status_label;
+  GtkLabel       *grade_label;
+  GtkLabel       *overdue_label;
+  GtkLabel       *description_label;
+  AdwActionRow   *institution_row;
+  AdwActionRow   *item_row;
+  AdwActionRow   *location_row;
+  AdwActionRow   *found_row;
+  AdwActionRow   *suggestion_row;
+  AdwActionRow   *deadline_row;
+  AdwActionRow   *responsible_row;
+  GtkPicture     *qr_picture;
+  GtkLabel       *qr_label;
+  AdwPreferencesGroup *photo_group;
+  GtkFlowBox     *photo_box;
+  GtkListBox     *timeline_list;
+};
+
+G_DEFINE_FINAL_TYPE (AjHazardPage, aj_hazard_page, ADW_TYPE_BIN)
+
+const char *
+aj_hazard_page_get_qr_payload (AjHazardPage *self)
+{
+  return self->payload;
+}
+
+static char *
+describe_event (AjEvent *ev)
+{
+  g_autoptr(JsonObject) body = aj_json_parse_object (ev->body, NULL);
+
+  if (g_str_equal (ev->type, "hazard.found"))
+    return g_strdup (_("Hazard recorded"));
+  if (g_str_equal (ev->type, "hazard.updated"))
+    {
+      g_autoptr(GString) fields = g_string_new (NULL);
+      static const struct { const char *member; const char *label; } names[] = {
+        { "description", N_("description") }, { "location", N_("location") },
+        { "risk_level", N_("risk level") }, { "grade", N_("grade") },
+        { "suggestion", N_("suggested rectification") }, { "deadline", N_("deadline") },
+        { "responsible", N_("responsible person") },
+      };
+      for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+        if (body && json_object_has_member (body, names[i].member))
+          {
+            if (fields->len)
+              g_string_append (fields, _(", "));
+            g_string_append (fields, _(names[i].label));
+          }
+      return g_strdup_printf (_("Changed: %s"), fields->str);
+    }
+  if (g_str_equal (ev->type, "hazard.withdrawn"))
+    return g_strdup_printf (_("Withdrawn: %s"), aj_json_get_string (body, "reason") ?: "");
+  return g_strdup (ev->type);
+}
+
+void
+aj_hazard_page_load (AjHazardPage *self,
+                     const char   *hazard_id)
+{
+  AjWindow *window = aj_window_for_widget (GTK_WIDGET (self));
+  AjApplication *app = aj_window_get_app (window);
+  AjStore *store = aj_window_get_store (window);
+  g_autoptr(AjHazard) hazard = aj_hazard_load (store, hazard_id);
+  g_autoptr(AjInspection) inspection = NULL;
+  g_autoptr(AjUser) finder = NULL;
+  g_autoptr(GPtrArray) photos = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(GdkPixbuf) qr = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *server = aj_application_dup_server_url (app);
+  g_autofree char *today = aj_today_iso ();
+  g_autofree char *found = NULL;
+  g_autofree char *found_at = NULL;
+  g_autofree char *overdue = NULL;
+  AjChecklist *checklist = NULL;
+  const AjChecklistItem *item = NULL;
+  const char *levels[] = { "red", "orange", "yellow", "blue" };
+  GtkWidget *child;
+  int days;
+
+  if (hazard == NULL)
+    return;
+
+  adw_window_title_set_title (self->title, aj_hazard_get_number (hazard));
+  adw_window_title_set_subtitle (self->title, aj_hazard_get_institution_name (hazard));
+
+  gtk_label_set_label (self->level_label, aj_risk_level_label (aj_hazard_get_risk_level (hazard)));
+  for (guint i = 0; i < G_N_ELEMENTS (levels); i++)
+    {
+      g_autofree char *cls = g_strdup_printf ("risk-%s", levels[i]);
+      if (g_str_equal (levels[i], aj_hazard_get_risk_level (hazard)))
+        gtk_widget_add_css_class (GTK_WIDGET (self->level_label), cls);
+      else
+        gtk_widget_remove_css_class (GTK_WIDGET (self->level_label), cls);
+    }
+  gtk_label_set_label (self->status_label, aj_hazard_status_label (aj_hazard_get_status (hazard)));
+  gtk_label_set_label (self->grade_label, aj_grade_label (aj_hazard_get_grade (hazard)));
+  if (aj_hazard_is_major (hazard))
+    gtk_widget_add_css_class (GTK_WIDGET (self->grade_label), "badge-danger");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->grade_label), "badge-danger");
+  days = aj_hazard_days_overdue (hazard, today);
+  overdue = g_strdup_printf (ngettext ("%d day overdue", "%d days overdue", days), days);
+  gtk_label_set_label (self->overdue_label, overdue);
+  gtk_widget_set_visible (GTK_WIDGET (self->overdue_label), days > 0);
+  gtk_label_set_label (self->description_label, aj_hazard_get_description (hazard));
+
+  adw_action_row_set_subtitle (self->institution_row, aj_hazard_get_institution_name (hazard));
+  inspection = aj_inspection_load (store, aj_hazard_get_inspection_id (hazard));
+  if (inspection != NULL)
+    checklist = aj_application_find_checklist (app, aj_inspection_get_template_id (inspection));
+  if (checklist != NULL)
+    item = aj_checklist_find_item (checklist, aj_hazard_get_item_code (hazard), NULL);
+  adw_action_row_set_subtitle (self->item_row, item ? aj_checklist_item_get_question (item)
+                                                    : aj_hazard_get_item_code (hazard));
+  adw_action_row_set_subtitle (self->location_row,
+                               *aj_hazard_get_location (hazard) ? aj_hazard_get_location (hazard) : "—");
+  finder = aj_registry_get_user (store, aj_hazard_get_found_by (hazard));
+  found_at = aj_iso8601_to_display (aj_hazard_get_found_at (hazard), TRUE);
+  found = g_strdup_printf ("%s · %s", found_at, finder ? aj_user_get_name (finder) : aj_hazard_get_found_by (hazard));
+  adw_action_row_set_subtitle (self->found_row, found);
+  adw_action_row_set_subtitle (self->suggestion_row,
+                               *aj_hazard_get_suggestion (hazard) ? aj_hazard_get_suggestion (hazard) : "—");
+  adw_action_row_set_subtitle (self->deadline_row,
+                               *aj_hazard_get_deadline (hazard) ? aj_hazard_get_deadline (hazard) : "—");
+  adw_action_row_set_subtitle (self->responsible_row,
+                               *aj_hazard_get_responsible (hazard) ? aj_hazard_get_responsible (hazard) : "—");
+
+  g_free (self->payload);
+  self->payload = aj_qr_hazard_payload (server, aj_hazard_get_id (hazard));
+  qr = aj_qr_render (self->payload, 6, NULL);
+  if (qr != NULL)
+    {
+      texture = gdk_texture_new_for_pixbuf (qr);
+      gtk_picture_set_paintable (self->qr_picture, GDK_PAINTABLE (texture));
+    }
+  gtk_label_set_label (self->qr_label, self->payload);
+
+  photos = aj_inspection_get_photos (store, aj_hazard_get_inspection_id (hazard), aj_hazard_get_item_code (hazard));
+  aj_photo_strip_fill (self->photo_box, aj_application_get_blob_dir (app), photos, FALSE, NULL, NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->photo_group), photos->len > 0);
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->timeline_list))) != NULL)
+    gtk_list_box_remove (self->timeline_list, child);
+  events = aj_store_list_events (store, hazard_id, NULL);
+  for (guint i = 0; events && i < events->len; i++)
+    {
+      AjEvent *ev = g_ptr_array_index (events, i);
+      g_autoptr(JsonObject) body = aj_json_parse_object (ev->body, NULL);
+      g_autoptr(AjUser) who = aj_registry_get_user (store, ev->author);
+      g_autofree char *what = describe_event (ev);
+      g_autofree char *when = aj_iso8601_to_display (aj_json_get_string (body, "at"), TRUE);
+      g_autofree char *subtitle = g_strdup_printf ("%s · %s", when, who ? aj_user_get_name (who) : ev->author);
+      GtkWidget *row = adw_action_row_new ();
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), what);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      gtk_list_box_append (self->timeline_list, row);
+    }
+}
+
+static void
+aj_hazard_page_dispose (GObject *object)
+{
+  AjHazardPage *self = AJ_HAZARD_PAGE (object);
+
+  g_clear_pointer (&self->payload, g_free);
+  gtk_widget_dispose_template (GTK_WIDGET (self), AJ_TYPE_HAZARD_PAGE);
+  G_OBJECT_CLASS (aj_hazard_page_parent_class)->dispose (object);
+}
+
+static void
+aj_hazard_page_class_init (AjHazardPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = aj_hazard_page_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/org/anjian/Kiosk/aj-hazard-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, AjHazardPage, title);
+  gtk_widget_class_bind_template_child (widget_class, AjHazardPage, level_label);
+  gtk_widget_class_bind_template_child (widget_class, AjHazardPage, status_label);
+  gtk_widget_class_bind_template_child (widget_class, AjHazardPage, grade_label);
+  gtk_widget_class_bind_template_child (widget_class, AjHazardPage, overdue_label);
+  gtk_widget_class_bind_template_child (widget_class, AjHazardPage, description_label);
+  gtk_widget_class_bind_template_child (widget_class, AjHazardPage, institution_row);
+  gtk_widget_class_bind_template_child (widget_class, AjHazardPage, item_row);
+  gtk_widget_class_bind_template_child (widget_class, AjHazardPage, location_row);
+  gtk_widget_class_bind_template_child (widget_class, AjHazardPage, found_row);
+  gtk_widget_class_bind_template_child (widget_class, AjHazardPage, suggestion_row);
+  gtk_widget_class_bind_template_child (widget_class, AjHazardPage, deadline_row);
+  gtk_widget_class_bind_template_child (widget_class, AjHazardPage, responsible_row);
+  gtk_widget_class_bind_template_child (widget_class, AjHazardPage, qr_picture);
+  gtk_widget_class_bind_template_child (widget_class, AjHazardPage, qr_label);
+  gtk_widget_class_bind_template_child (widget_class, AjHazardPage, photo_group);
+  gtk_widget_class_bind_template_child (widget_class, AjHazardPage, photo_box);
+  gtk_widget_class_bind_template_child (widget_class, AjHazardPage, timeline_list);
+}
+
+static void
+aj_hazard_page_init (AjHazardPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}

@@ -1,0 +1,216 @@
+/* aj-home-page.c: what needs the person now: an interrupted inspection, a new
+ * one, hazards that are open or overdue, and where the records stand. */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "aj-hazard.h"
+#include "aj-home-page.h"
+#include "aj-inspection.h"
+#include "aj-util.h"
+#include "aj-window.h"
+
+struct _AjHomePage
+{
+  AdwBin            parent_instance;
+
+  char             *resume_id;
+
+  AdwWindowTitle   *title;
+  AdwPreferencesGroup *resume_group;
+  AdwActionRow     *resume_row;
+  AdwActionRow     *open_row;
+  AdwActionRow     *overdue_row;
+  AdwActionRow     *major_row;
+  AdwActionRow     *device_row;
+  GtkListBox       *recent_list;
+  AdwPreferencesGroup *recent_group;
+};
+
+G_DEFINE_FINAL_TYPE (AjHomePage, aj_home_page, ADW_TYPE_BIN)
+
+static void
+on_start_clicked (AjHomePage *self)
+{
+  aj_window_show_institutions (aj_window_for_widget (GTK_WIDGET (self)));
+}
+
+static void
+on_resume_activated (AjHomePage *self)
+{
+  AjWindow *window = aj_window_for_widget (GTK_WIDGET (self));
+  g_autofree char *item = aj_store_get_local (aj_window_get_store (window), "resume.item");
+
+  if (self->resume_id != NULL)
+    aj_window_show_inspection (window, self->resume_id, item);
+}
+
+static void
+on_ledger_activated (AjHomePage *self)
+{
+  aj_window_show_ledger (aj_window_for_widget (GTK_WIDGET (self)));
+}
+
+static GtkWidget *
+create_recent_row (gpointer item,
+                   gpointer user_data)
+{
+  AjInspection *inspection = item;
+  GtkWidget *row = adw_action_row_new ();
+  g_autofree char *date = aj_iso8601_to_display (aj_inspection_get_started_at (inspection), TRUE);
+  g_autofree char *subtitle = NULL;
+  GtkWidget *status;
+
+  if (aj_inspection_is_finished (inspection))
+    subtitle = g_strdup_printf (ngettext ("%s · %s · %d hazard", "%s · %s · %d hazards",
+                                          aj_inspection_get_n_hazards (inspection)),
+                                date, aj_inspection_mode_label (aj_inspection_get_mode (inspection)),
+                                aj_inspection_get_n_hazards (inspection));
+  else
+    subtitle = g_strdup_printf (_("%s · %s · in progress"), date,
+                                aj_inspection_mode_label (aj_inspection_get_mode (inspection)));
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), aj_inspection_get_institution_name (inspection));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+  status = gtk_image_new_from_icon_name ("go-next-symbolic");
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), status);
+  g_object_set_data_full (G_OBJECT (row), "inspection-id",
+                          g_strdup (aj_inspection_get_id (inspection)), g_free);
+  g_object_set_data (G_OBJECT (row), "finished", GINT_TO_POINTER (aj_inspection_is_finished (inspection)));
+  return row;
+}
+
+static void
+on_recent_activated (GtkListBox    *box,
+                     GtkListBoxRow *row,
+                     AjHomePage    *self)
+{
+  AjWindow *window = aj_window_for_widget (GTK_WIDGET (self));
+  const char *id = g_object_get_data (G_OBJECT (row), "inspection-id");
+
+  if (g_object_get_data (G_OBJECT (row), "finished"))
+    aj_window_show_summary (window, id);
+  else
+    aj_window_show_inspection (window, id, NULL);
+}
+
+void
+aj_home_page_refresh (AjHomePage *self)
+{
+  AjWindow *window = aj_window_for_widget (GTK_WIDGET (self));
+  AjStore *store;
+  AjUser *user;
+  g_autoptr(AjInspection) open = NULL;
+  g_autoptr(GListModel) hazards = NULL;
+  g_autoptr(GListModel) inspections = NULL;
+  g_autoptr(GtkSliceListModel) recent = NULL;
+  g_autofree char *today = aj_today_iso ();
+  g_autofree char *text = NULL;
+  guint n_open = 0, n_overdue = 0, n_major = 0;
+  gint64 unsynced;
+
+  if (window == NULL)
+    return;
+  store = aj_window_get_store (window);
+  user = aj_application_get_user (aj_window_get_app (window));
+  if (store == NULL || user == NULL)
+    return;
+
+  adw_window_title_set_subtitle (self->title, aj_user_get_name (user));
+
+  g_clear_pointer (&self->resume_id, g_free);
+  open = aj_inspection_find_unfinished (store, aj_user_get_id (user));
+  gtk_widget_set_visible (GTK_WIDGET (self->resume_group), open != NULL);
+  if (open != NULL)
+    {
+      AjChecklist *checklist = aj_application_find_checklist (aj_window_get_app (window),
+                                                              aj_inspection_get_template_id (open));
+      self->resume_id = g_strdup (aj_inspection_get_id (open));
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->resume_row),
+                                     aj_inspection_get_institution_name (open));
+      text = g_strdup_printf (_("%d of %u items answered"), aj_inspection_get_n_answered (open),
+                              checklist ? aj_checklist_get_n_items (checklist) : 0);
+      adw_action_row_set_subtitle (self->resume_row, text);
+      g_clear_pointer (&text, g_free);
+    }
+
+  hazards = aj_hazard_list (store, NULL, NULL);
+  for (guint i = 0; hazards && i < g_list_model_get_n_items (hazards); i++)
+    {
+      g_autoptr(AjHazard) h = g_list_model_get_item (hazards, i);
+      if (g_strcmp0 (aj_hazard_get_status (h), "closed") == 0)
+        continue;
+      n_open++;
+      if (aj_hazard_is_overdue (h, today))
+        n_overdue++;
+      if (aj_hazard_is_major (h))
+        n_major++;
+    }
+  text = g_strdup_printf ("%u", n_open);
+  adw_action_row_set_subtitle (self->open_row, text);
+  g_clear_pointer (&text, g_free);
+  text = g_strdup_printf ("%u", n_overdue);
+  adw_action_row_set_subtitle (self->overdue_row, text);
+  g_clear_pointer (&text, g_free);
+  if (n_overdue > 0)
+    gtk_widget_add_css_class (GTK_WIDGET (self->overdue_row), "overdue");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->overdue_row), "overdue");
+  text = g_strdup_printf ("%u", n_major);
+  adw_action_row_set_subtitle (self->major_row, text);
+  g_clear_pointer (&text, g_free);
+
+  unsynced = aj_store_count_unsynced (store);
+  text = g_strdup_printf (ngettext ("%" G_GINT64_FORMAT " record is kept on this device only",
+                                    "%" G_GINT64_FORMAT " records are kept on this device only", unsynced),
+                          unsynced);
+  adw_action_row_set_subtitle (self->device_row, text);
+
+  inspections = aj_inspection_list (store, NULL);
+  if (inspections != NULL)
+    {
+      recent = gtk_slice_list_model_new (g_object_ref (inspections), 0, 5);
+      gtk_list_box_bind_model (self->recent_list, G_LIST_MODEL (recent), create_recent_row, self, NULL);
+      gtk_widget_set_visible (GTK_WIDGET (self->recent_group), g_list_model_get_n_items (inspections) > 0);
+    }
+}
+
+static void
+aj_home_page_dispose (GObject *object)
+{
+  AjHomePage *self = AJ_HOME_PAGE (object);
+
+  g_clear_pointer (&self->resume_id, g_free);
+  gtk_widget_dispose_template (GTK_WIDGET (self), AJ_TYPE_HOME_PAGE);
+  G_OBJECT_CLASS (aj_home_page_parent_class)->dispose (object);
+}
+
+static void
+aj_home_page_class_init (AjHomePageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = aj_home_page_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/org/anjian/Kiosk/aj-home-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, AjHomePage, title);
+  gtk_widget_class_bind_template_child (widget_class, AjHomePage, resume_group);
+  gtk_widget_class_bind_template_child (widget_class, AjHomePage, resume_row);
+  gtk_widget_class_bind_template_child (widget_class, AjHomePage, open_row);
+  gtk_widget_class_bind_template_child (widget_class, AjHomePage, overdue_row);
+  gtk_widget_class_bind_template_child (widget_class, AjHomePage, major_row);
+  gtk_widget_class_bind_template_child (widget_class, AjHomePage, device_row);
+  gtk_widget_class_bind_template_child (widget_class, AjHomePage, recent_list);
+  gtk_widget_class_bind_template_child (widget_class, AjHomePage, recent_group);
+  gtk_widget_class_bind_template_callback (widget_class, on_start_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_resume_activated);
+  gtk_widget_class_bind_template_callback (widget_class, on_ledger_activated);
+  gtk_widget_class_bind_template_callback (widget_class, on_recent_activated);
+}
+
+static void
+aj_home_page_init (AjHomePage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}

@@ -1,0 +1,173 @@
+/* aj-institution-page.c: the registry as a searchable list (a GtkListView
+ * over a filter model fed from the core). */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "aj-institution-page.h"
+#include "aj-registry.h"
+#include "aj-window.h"
+
+struct _AjInstitutionPage
+{
+  AdwBin              parent_instance;
+
+  GtkFilterListModel *filtered;
+  GtkCustomFilter    *filter;
+
+  GtkSearchEntry     *search_entry;
+  GtkListView        *list_view;
+  GtkStack           *stack;
+};
+
+G_DEFINE_FINAL_TYPE (AjInstitutionPage, aj_institution_page, ADW_TYPE_BIN)
+
+static gboolean
+match_institution (gpointer item,
+                   gpointer user_data)
+{
+  AjInstitutionPage *self = user_data;
+  return aj_institution_matches (AJ_INSTITUTION (item),
+                                 gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
+}
+
+static void
+on_search_changed (AjInstitutionPage *self)
+{
+  gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+  gtk_stack_set_visible_child_name (self->stack,
+                                    g_list_model_get_n_items (G_LIST_MODEL (self->filtered)) > 0 ? "list" : "empty");
+}
+
+static void
+on_activate (GtkListView       *view,
+             guint              position,
+             AjInstitutionPage *self)
+{
+  g_autoptr(AjInstitution) institution = g_list_model_get_item (G_LIST_MODEL (self->filtered), position);
+
+  if (institution != NULL)
+    aj_window_show_start (aj_window_for_widget (GTK_WIDGET (self)), institution);
+}
+
+static void
+on_search_activate (AjInstitutionPage *self)
+{
+  /* Enter on a search with one result picks it. */
+  if (g_list_model_get_n_items (G_LIST_MODEL (self->filtered)) == 1)
+    on_activate (self->list_view, 0, self);
+}
+
+static void
+setup_row (GtkSignalListItemFactory *factory,
+           GtkListItem              *item)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
+  GtkWidget *top = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
+  GtkWidget *name = gtk_label_new (NULL);
+  GtkWidget *badge = gtk_label_new (_("Priority supervision"));
+  GtkWidget *details = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (name), 0);
+  gtk_label_set_wrap (GTK_LABEL (name), TRUE);
+  gtk_widget_set_hexpand (name, TRUE);
+  gtk_widget_add_css_class (name, "heading");
+  gtk_widget_add_css_class (badge, "badge");
+  gtk_widget_add_css_class (badge, "badge-warning");
+  gtk_widget_set_valign (badge, GTK_ALIGN_CENTER);
+  gtk_label_set_xalign (GTK_LABEL (details), 0);
+  gtk_label_set_wrap (GTK_LABEL (details), TRUE);
+  gtk_widget_add_css_class (details, "dim-label");
+  gtk_box_append (GTK_BOX (top), name);
+  gtk_box_append (GTK_BOX (top), badge);
+  gtk_box_append (GTK_BOX (box), top);
+  gtk_box_append (GTK_BOX (box), details);
+  gtk_widget_add_css_class (box, "list-row");
+  gtk_list_item_set_child (item, box);
+}
+
+static void
+bind_row (GtkSignalListItemFactory *factory,
+          GtkListItem              *item)
+{
+  AjInstitution *inst = gtk_list_item_get_item (item);
+  GtkWidget *box = gtk_list_item_get_child (item);
+  GtkWidget *top = gtk_widget_get_first_child (box);
+  GtkWidget *name = gtk_widget_get_first_child (top);
+  GtkWidget *badge = gtk_widget_get_next_sibling (name);
+  GtkWidget *details = gtk_widget_get_next_sibling (top);
+  g_autofree char *text = NULL;
+
+  gtk_label_set_label (GTK_LABEL (name), aj_institution_get_name (inst));
+  gtk_widget_set_visible (badge, aj_institution_is_low_credit (inst));
+  text = g_strdup_printf (ngettext ("%s · %s %s · %s · %d bed", "%s · %s %s · %s · %d beds",
+                                    aj_institution_get_beds (inst)),
+                          aj_institution_get_code (inst),
+                          aj_institution_get_county (inst),
+                          aj_institution_get_township (inst),
+                          aj_institution_type_label (aj_institution_get_kind (inst)),
+                          aj_institution_get_beds (inst));
+  gtk_label_set_label (GTK_LABEL (details), text);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (box),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, aj_institution_get_name (inst),
+                                  -1);
+}
+
+void
+aj_institution_page_reset (AjInstitutionPage *self)
+{
+  AjWindow *window = aj_window_for_widget (GTK_WIDGET (self));
+  g_autoptr(GListModel) institutions = NULL;
+
+  if (window == NULL)
+    return;
+  institutions = aj_registry_list_institutions (aj_window_get_store (window), NULL);
+  gtk_filter_list_model_set_model (self->filtered, institutions);
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+  on_search_changed (self);
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+static void
+aj_institution_page_dispose (GObject *object)
+{
+  AjInstitutionPage *self = AJ_INSTITUTION_PAGE (object);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), AJ_TYPE_INSTITUTION_PAGE);
+  g_clear_object (&self->filtered);
+  G_OBJECT_CLASS (aj_institution_page_parent_class)->dispose (object);
+}
+
+static void
+aj_institution_page_class_init (AjInstitutionPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = aj_institution_page_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/org/anjian/Kiosk/aj-institution-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, AjInstitutionPage, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, AjInstitutionPage, list_view);
+  gtk_widget_class_bind_template_child (widget_class, AjInstitutionPage, stack);
+  gtk_widget_class_bind_template_callback (widget_class, on_search_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_search_activate);
+  gtk_widget_class_bind_template_callback (widget_class, on_activate);
+}
+
+static void
+aj_institution_page_init (AjInstitutionPage *self)
+{
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->filter = gtk_custom_filter_new (match_institution, self, NULL);
+  self->filtered = gtk_filter_list_model_new (NULL, GTK_FILTER (self->filter));
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_row), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_row), NULL);
+  gtk_list_view_set_factory (self->list_view, factory);
+  g_object_unref (factory);
+  gtk_list_view_set_model (self->list_view,
+                           GTK_SELECTION_MODEL (gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->filtered)))));
+}

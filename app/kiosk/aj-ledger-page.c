@@ -1,0 +1,254 @@
+/* aj-ledger-page.c: every hazard until struck off, filtered by status, risk
+ * level, overdue, institution and free text; major hazards first. */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include <string.h>
+
+#include "aj-db.h"
+#include "aj-hazard.h"
+#include "aj-hazard-row.h"
+#include "aj-ledger-page.h"
+#include "aj-registry.h"
+#include "aj-util.h"
+#include "aj-window.h"
+
+struct _AjLedgerPage
+{
+  AdwBin              parent_instance;
+
+  GtkFilterListModel *filtered;
+  GtkCustomFilter    *filter;
+  GPtrArray          *institution_codes;   /* parallel to the institution drop-down, 0 = all */
+  char               *today;
+
+  GtkSearchEntry     *search_entry;
+  GtkDropDown        *status_dropdown;
+  GtkDropDown        *level_dropdown;
+  GtkDropDown        *institution_dropdown;
+  GtkToggleButton    *overdue_button;
+  GtkListView        *list_view;
+  GtkStack           *stack;
+  GtkLabel           *count_label;
+};
+
+G_DEFINE_FINAL_TYPE (AjLedgerPage, aj_ledger_page, ADW_TYPE_BIN)
+
+/* Drop-down positions. */
+static const char * const statuses[] = { NULL, "open", "found", "closed", "withdrawn" };
+static const char * const levels[] = { NULL, "red", "orange", "yellow", "blue" };
+
+static gboolean
+matches (gpointer item,
+         gpointer user_data)
+{
+  AjLedgerPage *self = user_data;
+  AjHazard *hazard = item;
+  guint status = gtk_drop_down_get_selected (self->status_dropdown);
+  guint level = gtk_drop_down_get_selected (self->level_dropdown);
+  guint inst = gtk_drop_down_get_selected (self->institution_dropdown);
+  const char *query = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+  const char *hstatus = aj_hazard_get_status (hazard);
+
+  if (status < G_N_ELEMENTS (statuses) && statuses[status] != NULL)
+    {
+      if (g_str_equal (statuses[status], "open"))
+        {
+          if (g_str_equal (hstatus, "closed") || g_str_equal (hstatus, "withdrawn"))
+            return FALSE;
+        }
+      else if (!g_str_equal (statuses[status], hstatus))
+        return FALSE;
+    }
+  if (level < G_N_ELEMENTS (levels) && levels[level] != NULL &&
+      g_strcmp0 (levels[level], aj_hazard_get_risk_level (hazard)) != 0)
+    return FALSE;
+  if (inst > 0 && inst < self->institution_codes->len &&
+      g_strcmp0 (g_ptr_array_index (self->institution_codes, inst), aj_hazard_get_institution (hazard)) != 0)
+    return FALSE;
+  if (gtk_toggle_button_get_active (self->overdue_button) && !aj_hazard_is_overdue (hazard, self->today))
+    return FALSE;
+
+  if (query != NULL && *query != '\0')
+    {
+      g_autofree char *needle = g_utf8_casefold (query, -1);
+      const char *fields[] = {
+        aj_hazard_get_number (hazard), aj_hazard_get_description (hazard), aj_hazard_get_location (hazard),
+        aj_hazard_get_institution_name (hazard), aj_hazard_get_responsible (hazard),
+      };
+      gboolean found = FALSE;
+
+      for (guint i = 0; i < G_N_ELEMENTS (fields) && !found; i++)
+        {
+          g_autofree char *hay = g_utf8_casefold (fields[i] ? fields[i] : "", -1);
+          found = strstr (hay, needle) != NULL;
+        }
+      if (!found)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+update_count (AjLedgerPage *self)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->filtered));
+  g_autofree char *text = g_strdup_printf (ngettext ("%u hazard", "%u hazards", n), n);
+
+  gtk_label_set_label (self->count_label, text);
+  gtk_stack_set_visible_child_name (self->stack, n > 0 ? "list" : "empty");
+}
+
+static void
+on_filter_changed (AjLedgerPage *self)
+{
+  gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+  update_count (self);
+}
+
+guint
+aj_ledger_page_get_n_shown (AjLedgerPage *self)
+{
+  return g_list_model_get_n_items (G_LIST_MODEL (self->filtered));
+}
+
+static void
+on_activate (GtkListView  *view,
+             guint         position,
+             AjLedgerPage *self)
+{
+  g_autoptr(AjHazard) hazard = g_list_model_get_item (G_LIST_MODEL (self->filtered), position);
+
+  if (hazard != NULL)
+    aj_window_show_hazard (aj_window_for_widget (GTK_WIDGET (self)), aj_hazard_get_id (hazard));
+}
+
+static void
+setup_row (GtkSignalListItemFactory *factory,
+           GtkListItem              *item)
+{
+  gtk_list_item_set_child (item, aj_hazard_row_new ());
+}
+
+static void
+bind_row (GtkSignalListItemFactory *factory,
+          GtkListItem              *item,
+          AjLedgerPage             *self)
+{
+  aj_hazard_row_bind (gtk_list_item_get_child (item), gtk_list_item_get_item (item), self->today);
+}
+
+void
+aj_ledger_page_refresh (AjLedgerPage *self)
+{
+  AjWindow *window = aj_window_for_widget (GTK_WIDGET (self));
+  AjStore *store;
+  g_autoptr(GListModel) hazards = NULL;
+  g_autoptr(GListModel) institutions = NULL;
+  g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
+  g_autofree char *selected = NULL;
+  guint inst = gtk_drop_down_get_selected (self->institution_dropdown);
+  guint keep = 0;
+
+  if (window == NULL)
+    return;
+  store = aj_window_get_store (window);
+  g_free (self->today);
+  self->today = aj_today_iso ();
+
+  if (inst > 0 && inst < self->institution_codes->len)
+    selected = g_strdup (g_ptr_array_index (self->institution_codes, inst));
+
+  /* Only institutions that have hazards are offered. */
+  g_ptr_array_set_size (self->institution_codes, 0);
+  g_ptr_array_add (self->institution_codes, g_strdup (""));
+  gtk_string_list_append (names, _("All institutions"));
+  institutions = aj_registry_list_institutions (store, NULL);
+  for (guint i = 0; institutions && i < g_list_model_get_n_items (institutions); i++)
+    {
+      g_autoptr(AjInstitution) institution = g_list_model_get_item (institutions, i);
+      if (aj_db_query_int (aj_store_get_db (store), "SELECT count(*) FROM hazards WHERE institution = ?",
+                           aj_institution_get_code (institution), 0) > 0)
+        {
+          if (g_strcmp0 (selected, aj_institution_get_code (institution)) == 0)
+            keep = self->institution_codes->len;
+          g_ptr_array_add (self->institution_codes, g_strdup (aj_institution_get_code (institution)));
+          gtk_string_list_append (names, aj_institution_get_name (institution));
+        }
+    }
+  gtk_drop_down_set_model (self->institution_dropdown, G_LIST_MODEL (names));
+  gtk_drop_down_set_selected (self->institution_dropdown, keep);
+
+  hazards = aj_hazard_list (store, NULL, NULL);
+  gtk_filter_list_model_set_model (self->filtered, hazards);
+  on_filter_changed (self);
+}
+
+static void
+aj_ledger_page_dispose (GObject *object)
+{
+  AjLedgerPage *self = AJ_LEDGER_PAGE (object);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), AJ_TYPE_LEDGER_PAGE);
+  g_clear_object (&self->filtered);
+  g_clear_pointer (&self->institution_codes, g_ptr_array_unref);
+  g_clear_pointer (&self->today, g_free);
+  G_OBJECT_CLASS (aj_ledger_page_parent_class)->dispose (object);
+}
+
+static void
+aj_ledger_page_class_init (AjLedgerPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = aj_ledger_page_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/org/anjian/Kiosk/aj-ledger-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, AjLedgerPage, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, AjLedgerPage, status_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, AjLedgerPage, level_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, AjLedgerPage, institution_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, AjLedgerPage, overdue_button);
+  gtk_widget_class_bind_template_child (widget_class, AjLedgerPage, list_view);
+  gtk_widget_class_bind_template_child (widget_class, AjLedgerPage, stack);
+  gtk_widget_class_bind_template_child (widget_class, AjLedgerPage, count_label);
+  gtk_widget_class_bind_template_callback (widget_class, on_filter_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_activate);
+}
+
+static void
+aj_ledger_page_init (AjLedgerPage *self)
+{
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+  const char *status_names[] = {
+    _("All statuses"), _("Not closed"), _("Found"), _("Closed"), _("Withdrawn"), NULL
+  };
+  const char *level_names[] = {
+    _("All risk levels"), _("Red"), _("Orange"), _("Yellow"), _("Blue"), NULL
+  };
+  g_autoptr(GtkStringList) status_model = gtk_string_list_new (status_names);
+  g_autoptr(GtkStringList) level_model = gtk_string_list_new (level_names);
+
+  self->institution_codes = g_ptr_array_new_with_free_func (g_free);
+  self->today = aj_today_iso ();
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  gtk_drop_down_set_model (self->status_dropdown, G_LIST_MODEL (status_model));
+  gtk_drop_down_set_selected (self->status_dropdown, 1);
+  gtk_drop_down_set_model (self->level_dropdown, G_LIST_MODEL (level_model));
+
+  self->filter = gtk_custom_filter_new (matches, self, NULL);
+  self->filtered = gtk_filter_list_model_new (NULL, GTK_FILTER (self->filter));
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_row), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_row), self);
+  gtk_list_view_set_factory (self->list_view, factory);
+  g_object_unref (factory);
+  gtk_list_view_set_model (self->list_view,
+                           GTK_SELECTION_MODEL (gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->filtered)))));
+
+  g_signal_connect_swapped (self->status_dropdown, "notify::selected", G_CALLBACK (on_filter_changed), self);
+  g_signal_connect_swapped (self->level_dropdown, "notify::selected", G_CALLBACK (on_filter_changed), self);
+  g_signal_connect_swapped (self->institution_dropdown, "notify::selected", G_CALLBACK (on_filter_changed), self);
+}

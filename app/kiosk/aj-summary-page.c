@@ -1,0 +1,274 @@
+/* aj-summary-page.c: how many items passed, failed or were not applicable,
+ * every hazard found, and the finish that makes the record final. */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "aj-hazard.h"
+#include "aj-hazard-row.h"
+#include "aj-inspection.h"
+#include "aj-summary-page.h"
+#include "aj-util.h"
+#include "aj-window.h"
+
+struct _AjSummaryPage
+{
+  AdwBin          parent_instance;
+
+  char           *inspection_id;
+  char           *first_unanswered;
+  guint           n_unanswered;
+  GListModel     *hazards;
+
+  AdwWindowTitle *title;
+  AdwActionRow   *answered_row;
+  AdwActionRow   *pass_row;
+  AdwActionRow   *hazard_row;
+  AdwActionRow   *na_row;
+  AdwActionRow   *unanswered_row;
+  AdwPreferencesGroup *hazard_group;
+  GtkListBox     *hazard_list;
+  GtkButton      *finish_button;
+  AdwActionRow   *finished_row;
+  GtkLabel       *missing_photo_label;
+};
+
+G_DEFINE_FINAL_TYPE (AjSummaryPage, aj_summary_page, ADW_TYPE_BIN)
+
+static GtkWidget *
+create_hazard_row (gpointer item,
+                   gpointer user_data)
+{
+  g_autofree char *today = aj_today_iso ();
+  GtkWidget *content = aj_hazard_row_new ();
+  GtkWidget *row = gtk_list_box_row_new ();
+
+  aj_hazard_row_bind (content, AJ_HAZARD (item), today);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), content);
+  g_object_set_data_full (G_OBJECT (row), "hazard-id", g_strdup (aj_hazard_get_id (AJ_HAZARD (item))), g_free);
+  return row;
+}
+
+static void
+set_count (AdwActionRow *row,
+           guint         count)
+{
+  g_autofree char *text = g_strdup_printf ("%u", count);
+  adw_action_row_set_subtitle (row, text);
+}
+
+void
+aj_summary_page_reload (AjSummaryPage *self)
+{
+  AjWindow *window = aj_window_for_widget (GTK_WIDGET (self));
+  AjStore *store = aj_window_get_store (window);
+  g_autoptr(AjInspection) inspection = aj_inspection_load (store, self->inspection_id);
+  g_autoptr(GHashTable) results = NULL;
+  g_autoptr(GListModel) all_hazards = NULL;
+  g_autoptr(GListStore) hazards = g_list_store_new (AJ_TYPE_HAZARD);
+  AjChecklist *checklist;
+  guint n_pass = 0, n_hazard = 0, n_na = 0, n_items, missing_photos = 0;
+  g_autofree char *answered = NULL;
+  g_autofree char *missing_text = NULL;
+
+  if (inspection == NULL)
+    return;
+  checklist = aj_application_find_checklist (aj_window_get_app (window), aj_inspection_get_template_id (inspection));
+  if (checklist == NULL)
+    return;
+
+  adw_window_title_set_subtitle (self->title, aj_inspection_get_institution_name (inspection));
+  results = aj_inspection_get_results (store, self->inspection_id);
+  n_items = aj_checklist_get_n_items (checklist);
+  g_clear_pointer (&self->first_unanswered, g_free);
+  self->n_unanswered = 0;
+  for (guint i = 0; i < n_items; i++)
+    {
+      const AjChecklistItem *item = aj_checklist_get_item (checklist, i);
+      AjItemResult *r = g_hash_table_lookup (results, item->code);
+      if (r == NULL)
+        {
+          if (self->first_unanswered == NULL)
+            self->first_unanswered = g_strdup (item->code);
+          self->n_unanswered++;
+        }
+      else if (g_str_equal (r->result, "pass"))
+        n_pass++;
+      else if (g_str_equal (r->result, "hazard"))
+        {
+          g_autoptr(GPtrArray) photos = aj_inspection_get_photos (store, self->inspection_id, item->code);
+          n_hazard++;
+          if (item->photo_required && photos->len == 0)
+            missing_photos++;
+        }
+      else
+        n_na++;
+    }
+
+  answered = g_strdup_printf (_("%u of %u"), n_items - self->n_unanswered, n_items);
+  adw_action_row_set_subtitle (self->answered_row, answered);
+  set_count (self->pass_row, n_pass);
+  set_count (self->hazard_row, n_hazard);
+  set_count (self->na_row, n_na);
+  set_count (self->unanswered_row, self->n_unanswered);
+  gtk_widget_set_visible (GTK_WIDGET (self->unanswered_row), self->n_unanswered > 0 &&
+                          !aj_inspection_is_finished (inspection));
+
+  /* Withdrawn hazards are history, not findings. */
+  all_hazards = aj_hazard_list (store, self->inspection_id, NULL);
+  for (guint i = 0; all_hazards && i < g_list_model_get_n_items (all_hazards); i++)
+    {
+      g_autoptr(AjHazard) h = g_list_model_get_item (all_hazards, i);
+      if (g_strcmp0 (aj_hazard_get_status (h), "withdrawn") != 0)
+        g_list_store_append (hazards, h);
+    }
+  g_set_object (&self->hazards, G_LIST_MODEL (hazards));
+  gtk_list_box_bind_model (self->hazard_list, self->hazards, create_hazard_row, self, NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->hazard_group), g_list_model_get_n_items (self->hazards) > 0);
+
+  missing_text = g_strdup_printf (ngettext ("%u hazard still needs a photo as evidence.",
+                                            "%u hazards still need a photo as evidence.", missing_photos),
+                                  missing_photos);
+  gtk_label_set_label (self->missing_photo_label, missing_text);
+  gtk_widget_set_visible (GTK_WIDGET (self->missing_photo_label),
+                          missing_photos > 0 && !aj_inspection_is_finished (inspection));
+
+  gtk_widget_set_visible (GTK_WIDGET (self->finish_button), !aj_inspection_is_finished (inspection));
+  gtk_widget_set_visible (GTK_WIDGET (self->finished_row), aj_inspection_is_finished (inspection));
+  if (aj_inspection_is_finished (inspection))
+    {
+      g_autofree char *when = aj_iso8601_to_display (aj_inspection_get_finished_at (inspection), TRUE);
+      adw_action_row_set_subtitle (self->finished_row, when);
+    }
+}
+
+void
+aj_summary_page_load (AjSummaryPage *self,
+                      const char    *inspection_id)
+{
+  g_free (self->inspection_id);
+  self->inspection_id = g_strdup (inspection_id);
+  aj_summary_page_reload (self);
+}
+
+static void
+on_hazard_activated (GtkListBox    *box,
+                     GtkListBoxRow *row,
+                     AjSummaryPage *self)
+{
+  aj_window_show_hazard (aj_window_for_widget (GTK_WIDGET (self)),
+                         g_object_get_data (G_OBJECT (row), "hazard-id"));
+}
+
+static void
+on_unanswered_activated (AjSummaryPage *self)
+{
+  if (self->first_unanswered != NULL)
+    aj_window_show_inspection (aj_window_for_widget (GTK_WIDGET (self)), self->inspection_id,
+                               self->first_unanswered);
+}
+
+static void
+finish (AjSummaryPage *self)
+{
+  AjWindow *window = aj_window_for_widget (GTK_WIDGET (self));
+  g_autoptr(GError) error = NULL;
+
+  if (!aj_inspection_finish (aj_window_get_store (window), aj_window_get_user_id (window),
+                             self->inspection_id, &error))
+    {
+      aj_window_report_error (window, _("The inspection was not finished"), error);
+      return;
+    }
+  aj_window_toast (window, _("Inspection finished and saved"));
+  aj_window_show_home (window);
+}
+
+static void
+finish_response (AdwMessageDialog *dialog,
+                 const char       *response,
+                 AjSummaryPage    *self)
+{
+  if (g_str_equal (response, "finish"))
+    finish (self);
+  g_object_unref (self);
+}
+
+static void
+on_finish_clicked (AjSummaryPage *self)
+{
+  AjWindow *window = aj_window_for_widget (GTK_WIDGET (self));
+  GtkWidget *dialog;
+  g_autofree char *body = NULL;
+
+  if (self->n_unanswered > 0)
+    body = g_strdup_printf (ngettext ("%u item is not answered. After finishing, the answers can no longer be changed.",
+                                      "%u items are not answered. After finishing, the answers can no longer be changed.",
+                                      self->n_unanswered), self->n_unanswered);
+  else
+    body = g_strdup (_("After finishing, the answers can no longer be changed."));
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (window), _("Finish the inspection?"), body);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Not yet"),
+                                    "finish", _("_Finish"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "finish", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "finish");
+  g_signal_connect (dialog, "response", G_CALLBACK (finish_response), g_object_ref (self));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+finish_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  /* Finishing without the dialog, for keyboard users who confirmed already. */
+  finish (AJ_SUMMARY_PAGE (widget));
+}
+
+static void
+aj_summary_page_dispose (GObject *object)
+{
+  AjSummaryPage *self = AJ_SUMMARY_PAGE (object);
+
+  g_clear_pointer (&self->inspection_id, g_free);
+  g_clear_pointer (&self->first_unanswered, g_free);
+  g_clear_object (&self->hazards);
+  gtk_widget_dispose_template (GTK_WIDGET (self), AJ_TYPE_SUMMARY_PAGE);
+  G_OBJECT_CLASS (aj_summary_page_parent_class)->dispose (object);
+}
+
+static void
+aj_summary_page_class_init (AjSummaryPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = aj_summary_page_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/org/anjian/Kiosk/aj-summary-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, AjSummaryPage, title);
+  gtk_widget_class_bind_template_child (widget_class, AjSummaryPage, answered_row);
+  gtk_widget_class_bind_template_child (widget_class, AjSummaryPage, pass_row);
+  gtk_widget_class_bind_template_child (widget_class, AjSummaryPage, hazard_row);
+  gtk_widget_class_bind_template_child (widget_class, AjSummaryPage, na_row);
+  gtk_widget_class_bind_template_child (widget_class, AjSummaryPage, unanswered_row);
+  gtk_widget_class_bind_template_child (widget_class, AjSummaryPage, hazard_group);
+  gtk_widget_class_bind_template_child (widget_class, AjSummaryPage, hazard_list);
+  gtk_widget_class_bind_template_child (widget_class, AjSummaryPage, finish_button);
+  gtk_widget_class_bind_template_child (widget_class, AjSummaryPage, finished_row);
+  gtk_widget_class_bind_template_child (widget_class, AjSummaryPage, missing_photo_label);
+  gtk_widget_class_bind_template_callback (widget_class, on_hazard_activated);
+  gtk_widget_class_bind_template_callback (widget_class, on_unanswered_activated);
+  gtk_widget_class_bind_template_callback (widget_class, on_finish_clicked);
+
+  gtk_widget_class_install_action (widget_class, "summary.finish-now", NULL, finish_action);
+}
+
+static void
+aj_summary_page_init (AjSummaryPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}

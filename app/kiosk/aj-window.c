@@ -1,0 +1,417 @@
+/* aj-window.c: one window holds every page in a stack; the window remembers
+ * where the person came from so that "back" goes where they expect. */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "aj-hazard-page.h"
+#include "aj-hazard-sheet.h"
+#include "aj-home-page.h"
+#include "aj-inspection.h"
+#include "aj-inspection-page.h"
+#include "aj-institution-page.h"
+#include "aj-ledger-page.h"
+#include "aj-sign-in-page.h"
+#include "aj-start-page.h"
+#include "aj-summary-page.h"
+#include "aj-window.h"
+
+struct _AjWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  AjApplication        *app;
+  GPtrArray            *history;
+
+  AdwToastOverlay      *toasts;
+  GtkStack             *pages;
+  AdwStatusPage        *broken_page;
+  AjSignInPage         *sign_in_page;
+  AjHomePage           *home_page;
+  AjInstitutionPage    *institution_page;
+  AjStartPage          *start_page;
+  AjInspectionPage     *inspection_page;
+  AjHazardSheet        *hazard_sheet;
+  AjSummaryPage        *summary_page;
+  AjLedgerPage         *ledger_page;
+  AjHazardPage         *hazard_page;
+};
+
+G_DEFINE_FINAL_TYPE (AjWindow, aj_window, ADW_TYPE_APPLICATION_WINDOW)
+
+AjWindow *
+aj_window_for_widget (GtkWidget *widget)
+{
+  GtkRoot *root = gtk_widget_get_root (widget);
+  return AJ_IS_WINDOW (root) ? AJ_WINDOW (root) : NULL;
+}
+
+static void
+show_page (AjWindow   *self,
+           const char *name,
+           gboolean    remember)
+{
+  const char *current = gtk_stack_get_visible_child_name (self->pages);
+
+  if (remember && current != NULL && g_strcmp0 (current, name) != 0)
+    g_ptr_array_add (self->history, g_strdup (current));
+  gtk_stack_set_visible_child_name (self->pages, name);
+}
+
+const char *
+aj_window_get_page_name (AjWindow *self)
+{
+  return gtk_stack_get_visible_child_name (self->pages);
+}
+
+AjApplication *
+aj_window_get_app (AjWindow *self)
+{
+  return self->app;
+}
+
+AjStore *
+aj_window_get_store (AjWindow *self)
+{
+  return aj_application_get_store (self->app);
+}
+
+const char *
+aj_window_get_user_id (AjWindow *self)
+{
+  AjUser *user = aj_application_get_user (self->app);
+  return user ? aj_user_get_id (user) : NULL;
+}
+
+void
+aj_window_toast (AjWindow   *self,
+                 const char *message)
+{
+  AdwToast *toast = adw_toast_new (message);
+
+  adw_toast_set_timeout (toast, 4);
+  adw_toast_overlay_add_toast (self->toasts, toast);
+}
+
+/* Errors that stop what the person asked for get a dialog they must read;
+ * the message says what happened and that nothing already saved was lost. */
+void
+aj_window_report_error (AjWindow     *self,
+                        const char   *what,
+                        const GError *error)
+{
+  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), what, error ? error->message : NULL);
+
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+void
+aj_window_show_sign_in (AjWindow *self)
+{
+  g_ptr_array_set_size (self->history, 0);
+  aj_application_set_user (self->app, NULL);
+  aj_sign_in_page_reset (self->sign_in_page);
+  show_page (self, "sign-in", FALSE);
+}
+
+void
+aj_window_show_home (AjWindow *self)
+{
+  g_ptr_array_set_size (self->history, 0);
+  aj_store_set_local (aj_window_get_store (self), "resume.inspection", NULL, NULL);
+  aj_home_page_refresh (self->home_page);
+  show_page (self, "home", FALSE);
+}
+
+void
+aj_window_show_institutions (AjWindow *self)
+{
+  aj_institution_page_reset (self->institution_page);
+  show_page (self, "institutions", TRUE);
+}
+
+void
+aj_window_show_start (AjWindow      *self,
+                      AjInstitution *institution)
+{
+  aj_start_page_set_institution (self->start_page, institution);
+  show_page (self, "start", TRUE);
+}
+
+void
+aj_window_show_inspection (AjWindow   *self,
+                           const char *inspection_id,
+                           const char *item_code)
+{
+  /* From here "back" leads home, not through the set-up pages again. */
+  g_ptr_array_set_size (self->history, 0);
+  g_ptr_array_add (self->history, g_strdup ("home"));
+  aj_home_page_refresh (self->home_page);
+  if (!aj_inspection_page_load (self->inspection_page, inspection_id, item_code))
+    {
+      aj_window_show_home (self);
+      return;
+    }
+  show_page (self, "inspection", FALSE);
+}
+
+void
+aj_window_show_hazard_sheet (AjWindow   *self,
+                             const char *inspection_id,
+                             const char *item_code,
+                             const char *hazard_id)
+{
+  aj_hazard_sheet_load (self->hazard_sheet, inspection_id, item_code, hazard_id);
+  show_page (self, "hazard-sheet", TRUE);
+}
+
+void
+aj_window_show_summary (AjWindow   *self,
+                        const char *inspection_id)
+{
+  aj_summary_page_load (self->summary_page, inspection_id);
+  show_page (self, "summary", TRUE);
+}
+
+void
+aj_window_show_ledger (AjWindow *self)
+{
+  aj_ledger_page_refresh (self->ledger_page);
+  show_page (self, "ledger", TRUE);
+}
+
+void
+aj_window_show_hazard (AjWindow   *self,
+                       const char *hazard_id)
+{
+  aj_hazard_page_load (self->hazard_page, hazard_id);
+  show_page (self, "hazard", TRUE);
+}
+
+void
+aj_window_go_back (AjWindow *self)
+{
+  g_autofree char *previous = NULL;
+
+  if (self->history->len == 0)
+    {
+      aj_window_show_home (self);
+      return;
+    }
+  previous = g_strdup (g_ptr_array_index (self->history, self->history->len - 1));
+  g_ptr_array_set_size (self->history, self->history->len - 1);
+
+  /* Pages that show live data are brought up to date on the way back. */
+  if (g_str_equal (previous, "home"))
+    {
+      aj_window_show_home (self);
+      return;
+    }
+  if (g_str_equal (previous, "inspection"))
+    aj_inspection_page_reload (self->inspection_page);
+  else if (g_str_equal (previous, "summary"))
+    aj_summary_page_reload (self->summary_page);
+  else if (g_str_equal (previous, "ledger"))
+    aj_ledger_page_refresh (self->ledger_page);
+  show_page (self, previous, FALSE);
+}
+
+static void
+back_activated (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  aj_window_go_back (AJ_WINDOW (widget));
+}
+
+static void
+home_activated (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  AjWindow *self = AJ_WINDOW (widget);
+
+  if (aj_application_get_user (self->app) != NULL)
+    aj_window_show_home (self);
+}
+
+static void
+sign_out_activated (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  aj_window_show_sign_in (AJ_WINDOW (widget));
+}
+
+static void
+ledger_activated (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  AjWindow *self = AJ_WINDOW (widget);
+
+  if (aj_application_get_user (self->app) != NULL)
+    aj_window_show_ledger (self);
+}
+
+static void
+on_signed_in (AjSignInPage *page,
+              AjUser       *user,
+              AjWindow     *self)
+{
+  AjStore *store = aj_window_get_store (self);
+  g_autoptr(AjInspection) open = NULL;
+  g_autofree char *resume_user = NULL;
+  g_autofree char *resume_item = NULL;
+
+  aj_application_set_user (self->app, user);
+
+  /* Someone whose inspection was interrupted (flat battery, crash) goes
+   * straight back to the item they were on. */
+  resume_user = aj_store_get_local (store, "resume.user");
+  open = aj_inspection_find_unfinished (store, aj_user_get_id (user));
+  if (open != NULL && g_strcmp0 (resume_user, aj_user_get_id (user)) == 0)
+    {
+      g_autofree char *resume_inspection = aj_store_get_local (store, "resume.inspection");
+      if (g_strcmp0 (resume_inspection, aj_inspection_get_id (open)) == 0)
+        {
+          resume_item = aj_store_get_local (store, "resume.item");
+          aj_window_show_inspection (self, aj_inspection_get_id (open), resume_item);
+          aj_window_toast (self, _("Your unfinished inspection has been reopened where you left it."));
+          return;
+        }
+    }
+  aj_window_show_home (self);
+}
+
+static void
+aj_window_dispose (GObject *object)
+{
+  AjWindow *self = AJ_WINDOW (object);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), AJ_TYPE_WINDOW);
+  G_OBJECT_CLASS (aj_window_parent_class)->dispose (object);
+}
+
+static void
+aj_window_finalize (GObject *object)
+{
+  AjWindow *self = AJ_WINDOW (object);
+
+  g_clear_pointer (&self->history, g_ptr_array_unref);
+  G_OBJECT_CLASS (aj_window_parent_class)->finalize (object);
+}
+
+static gboolean
+aj_window_close_request (GtkWindow *window)
+{
+  AjWindow *self = AJ_WINDOW (window);
+  GSettings *settings = aj_application_get_settings (self->app);
+  int width, height;
+
+  gtk_window_get_default_size (window, &width, &height);
+  g_settings_set_int (settings, "window-width", width);
+  g_settings_set_int (settings, "window-height", height);
+  g_settings_set_boolean (settings, "window-maximized", gtk_window_is_maximized (window));
+
+  /* Save what is being typed before the window goes. */
+  aj_inspection_page_flush (self->inspection_page);
+  return GTK_WINDOW_CLASS (aj_window_parent_class)->close_request (window);
+}
+
+static void
+aj_window_class_init (AjWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->dispose = aj_window_dispose;
+  object_class->finalize = aj_window_finalize;
+  window_class->close_request = aj_window_close_request;
+
+  g_type_ensure (AJ_TYPE_SIGN_IN_PAGE);
+  g_type_ensure (AJ_TYPE_HOME_PAGE);
+  g_type_ensure (AJ_TYPE_INSTITUTION_PAGE);
+  g_type_ensure (AJ_TYPE_START_PAGE);
+  g_type_ensure (AJ_TYPE_INSPECTION_PAGE);
+  g_type_ensure (AJ_TYPE_HAZARD_SHEET);
+  g_type_ensure (AJ_TYPE_SUMMARY_PAGE);
+  g_type_ensure (AJ_TYPE_LEDGER_PAGE);
+  g_type_ensure (AJ_TYPE_HAZARD_PAGE);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/org/anjian/Kiosk/aj-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, AjWindow, toasts);
+  gtk_widget_class_bind_template_child (widget_class, AjWindow, pages);
+  gtk_widget_class_bind_template_child (widget_class, AjWindow, broken_page);
+  gtk_widget_class_bind_template_child (widget_class, AjWindow, sign_in_page);
+  gtk_widget_class_bind_template_child (widget_class, AjWindow, home_page);
+  gtk_widget_class_bind_template_child (widget_class, AjWindow, institution_page);
+  gtk_widget_class_bind_template_child (widget_class, AjWindow, start_page);
+  gtk_widget_class_bind_template_child (widget_class, AjWindow, inspection_page);
+  gtk_widget_class_bind_template_child (widget_class, AjWindow, hazard_sheet);
+  gtk_widget_class_bind_template_child (widget_class, AjWindow, summary_page);
+  gtk_widget_class_bind_template_child (widget_class, AjWindow, ledger_page);
+  gtk_widget_class_bind_template_child (widget_class, AjWindow, hazard_page);
+  gtk_widget_class_bind_template_callback (widget_class, on_signed_in);
+
+  gtk_widget_class_install_action (widget_class, "win.back", NULL, back_activated);
+  gtk_widget_class_install_action (widget_class, "win.home", NULL, home_activated);
+  gtk_widget_class_install_action (widget_class, "win.sign-out", NULL, sign_out_activated);
+  gtk_widget_class_install_action (widget_class, "win.ledger", NULL, ledger_activated);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "win.back", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.back", NULL);
+}
+
+static void
+aj_window_init (AjWindow *self)
+{
+  self->history = g_ptr_array_new_with_free_func (g_free);
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+AjWindow *
+aj_window_new (AjApplication *app,
+               const GError  *store_error)
+{
+  AjWindow *self = g_object_new (AJ_TYPE_WINDOW, "application", app, NULL);
+  GSettings *settings = aj_application_get_settings (app);
+  GPtrArray *problems = aj_application_get_problems (app);
+
+  self->app = app;
+  gtk_window_set_default_size (GTK_WINDOW (self),
+                               g_settings_get_int (settings, "window-width"),
+                               g_settings_get_int (settings, "window-height"));
+  if (g_settings_get_boolean (settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
+
+  if (store_error != NULL)
+    {
+      g_autofree char *text = g_strdup_printf (
+        _("%s\n\nNothing has been changed or deleted. Keep this device as it is and call your administrator."),
+        store_error->message);
+      adw_status_page_set_description (self->broken_page, text);
+      gtk_stack_set_visible_child_name (self->pages, "broken");
+      return self;
+    }
+
+  aj_sign_in_page_set_store (self->sign_in_page, aj_application_get_store (app));
+  aj_window_show_sign_in (self);
+
+  if (problems->len == 1)
+    {
+      g_autofree char *text = g_strdup_printf (_("A checklist could not be loaded: %s"),
+                                               (const char *) g_ptr_array_index (problems, 0));
+      aj_window_toast (self, text);
+    }
+  else if (problems->len > 1)
+    {
+      g_autofree char *text = g_strdup_printf (
+        ngettext ("%u checklist could not be loaded; the first: %s",
+                  "%u checklists could not be loaded; the first: %s", problems->len),
+        problems->len, (const char *) g_ptr_array_index (problems, 0));
+      aj_window_toast (self, text);
+    }
+  return self;
+}

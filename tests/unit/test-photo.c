@@ -1,0 +1,507 @@
+/* test-photo.c: importing pictures as evidence: scaled, upright, opaque JPEG
+ * named by its hash, with a thumbnail; damaged input refused without a trace. */
+#include "config.h"
+
+#include <string.h>
+
+#include "aj-error.h"
+#include "aj-photo.h"
+#include "aj-util.h"
+
+#include "aj-test-util.h"
+
+typedef struct
+{
+  char *dir;        /* scratch space for the input files */
+  char *blob_dir;   /* where the store keeps the photos */
+} Fixture;
+
+static Fixture *
+fixture_new (void)
+{
+  Fixture *f = g_new0 (Fixture, 1);
+
+  f->dir = aj_test_make_tmpdir ();
+  f->blob_dir = g_build_filename (f->dir, "blobs", NULL);
+  return f;
+}
+
+static void
+fixture_free (Fixture *f)
+{
+  aj_test_rm_rf (f->dir);
+  g_free (f->dir);
+  g_free (f->blob_dir);
+  g_free (f);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Fixture, fixture_free)
+
+/* A picture with some structure, so that JPEG has something to encode:
+ * a gradient with a dark diagonal band. */
+static GdkPixbuf *
+make_pixbuf (int      width,
+             int      height,
+             gboolean alpha)
+{
+  GdkPixbuf *pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, alpha, 8, width, height);
+  guint8 *pixels = gdk_pixbuf_get_pixels (pixbuf);
+  int stride = gdk_pixbuf_get_rowstride (pixbuf);
+  int n = gdk_pixbuf_get_n_channels (pixbuf);
+
+  for (int y = 0; y < height; y++)
+    for (int x = 0; x < width; x++)
+      {
+        guint8 *p = pixels + y * stride + x * n;
+        gboolean band = ABS (x * height / MAX (width, 1) - y) < height / 20 + 1;
+
+        p[0] = band ? 20 : (guint8) (x * 255 / MAX (width - 1, 1));
+        p[1] = band ? 20 : (guint8) (y * 255 / MAX (height - 1, 1));
+        p[2] = band ? 20 : 128;
+        if (alpha)
+          p[3] = 255;
+      }
+  return pixbuf;
+}
+
+static void
+fill_rect (GdkPixbuf *pixbuf,
+           int        x0,
+           int        y0,
+           int        w,
+           int        h,
+           guint8     r,
+           guint8     g,
+           guint8     b,
+           guint8     a)
+{
+  guint8 *pixels = gdk_pixbuf_get_pixels (pixbuf);
+  int stride = gdk_pixbuf_get_rowstride (pixbuf);
+  int n = gdk_pixbuf_get_n_channels (pixbuf);
+
+  for (int y = y0; y < y0 + h; y++)
+    for (int x = x0; x < x0 + w; x++)
+      {
+        guint8 *p = pixels + y * stride + x * n;
+        p[0] = r;
+        p[1] = g;
+        p[2] = b;
+        if (n == 4)
+          p[3] = a;
+      }
+}
+
+static GBytes *
+encode (GdkPixbuf  *pixbuf,
+        const char *type)
+{
+  g_autoptr(GError) error = NULL;
+  char *data = NULL;
+  gsize length = 0;
+
+  if (g_str_equal (type, "jpeg"))
+    gdk_pixbuf_save_to_buffer (pixbuf, &data, &length, type, &error, "quality", "90", NULL);
+  else
+    gdk_pixbuf_save_to_buffer (pixbuf, &data, &length, type, &error, NULL);
+  g_assert_no_error (error);
+  g_assert_cmpuint (length, >, 0);
+  return g_bytes_new_take (data, length);
+}
+
+static char *
+write_input (Fixture    *f,
+             const char *name,
+             const void *data,
+             gsize       length)
+{
+  char *path = g_build_filename (f->dir, name, NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_file_set_contents (path, data, length, &error);
+  g_assert_no_error (error);
+  return path;
+}
+
+/* pixel (x, y) of @pixbuf */
+static const guint8 *
+pixel (GdkPixbuf *pixbuf,
+       int        x,
+       int        y)
+{
+  return gdk_pixbuf_read_pixels (pixbuf) + y * gdk_pixbuf_get_rowstride (pixbuf) +
+         x * gdk_pixbuf_get_n_channels (pixbuf);
+}
+
+/* Everything a stored photo must be: where its name says, named by the hash
+ * of its bytes, a JPEG of the recorded size, with a small thumbnail. */
+static GdkPixbuf *
+check_stored (Fixture           *f,
+              const AjPhotoInfo *info)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = aj_photo_blob_path (f->blob_dir, info->sha256);
+  g_autofree char *thumb_path = aj_photo_thumb_path (f->blob_dir, info->sha256);
+  g_autofree char *data = NULL;
+  g_autofree char *sha = NULL;
+  g_autofree char *dirname = NULL;
+  g_autofree char *parent = NULL;
+  g_autofree char *subdir = NULL;
+  g_autofree char *base = NULL;
+  g_autofree char *format_name = NULL;
+  g_autoptr(GdkPixbuf) thumb = NULL;
+  GdkPixbuf *stored;
+  GdkPixbufFormat *format;
+  gsize length = 0;
+  int w = 0, h = 0;
+
+  g_assert_true (aj_is_sha256_hex (info->sha256));
+
+  /* blobs/aa/bbbb… */
+  dirname = g_path_get_dirname (path);
+  parent = g_path_get_dirname (dirname);
+  subdir = g_path_get_basename (dirname);
+  base = g_path_get_basename (path);
+  g_assert_cmpstr (parent, ==, f->blob_dir);
+  g_assert_cmpuint (strlen (subdir), ==, 2);
+  g_assert_true (strncmp (subdir, info->sha256, 2) == 0);
+  g_assert_cmpstr (base, ==, info->sha256 + 2);
+
+  g_assert_true (g_file_get_contents (path, &data, &length, &error));
+  g_assert_no_error (error);
+  sha = aj_sha256_hex (data, length);
+  g_assert_cmpstr (sha, ==, info->sha256);
+  g_assert_cmpuint (length, ==, info->bytes);
+  g_assert_cmpuint (length, >, 4);
+  g_assert_cmpint ((guint8) data[0], ==, 0xff);
+  g_assert_cmpint ((guint8) data[1], ==, 0xd8);
+
+  format = gdk_pixbuf_get_file_info (path, &w, &h);
+  g_assert_nonnull (format);
+  format_name = gdk_pixbuf_format_get_name (format);
+  g_assert_cmpstr (format_name, ==, "jpeg");
+  g_assert_cmpint (w, ==, info->width);
+  g_assert_cmpint (h, ==, info->height);
+  g_assert_cmpint (MAX (w, h), <=, AJ_PHOTO_MAX_EDGE);
+
+  thumb = gdk_pixbuf_new_from_file (thumb_path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (MAX (gdk_pixbuf_get_width (thumb), gdk_pixbuf_get_height (thumb)), <=, AJ_PHOTO_THUMB_EDGE);
+  g_assert_cmpint (MAX (gdk_pixbuf_get_width (thumb), gdk_pixbuf_get_height (thumb)), >=,
+                   MIN (MAX (w, h), AJ_PHOTO_THUMB_EDGE) - 1);
+
+  g_assert_true (aj_photo_verify (f->blob_dir, info->sha256, &error));
+  g_assert_no_error (error);
+
+  stored = gdk_pixbuf_new_from_file (path, &error);
+  g_assert_no_error (error);
+  return stored;
+}
+
+/* No half-written temporary file stays behind in the blob folder. */
+static void
+assert_no_temp_files (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (dir, name, NULL);
+
+      g_assert_null (strstr (name, ".tmp"));
+      if (g_file_test (child, G_FILE_TEST_IS_DIR))
+        assert_no_temp_files (child);
+    }
+}
+
+static void
+test_large_jpeg (void)
+{
+  g_autoptr(Fixture) f = fixture_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GdkPixbuf) source = make_pixbuf (4000, 3000, FALSE);
+  g_autoptr(GBytes) jpeg = encode (source, "jpeg");
+  g_autofree char *path = write_input (f, "camera.jpg", g_bytes_get_data (jpeg, NULL), g_bytes_get_size (jpeg));
+  g_autoptr(GdkPixbuf) stored = NULL;
+  AjPhotoInfo info = { { 0 } };
+
+  g_assert_true (aj_photo_import_file (f->blob_dir, path, &info, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (info.width, ==, 2048);
+  g_assert_cmpint (info.height, ==, 1536);
+
+  stored = check_stored (f, &info);
+  g_assert_cmpint (gdk_pixbuf_get_width (stored), ==, 2048);
+  g_assert_cmpint (gdk_pixbuf_get_height (stored), ==, 1536);
+  /* Blob and thumbnail, nothing else. */
+  g_assert_cmpuint (aj_test_count_files (f->blob_dir), ==, 2);
+  assert_no_temp_files (f->blob_dir);
+
+  /* The picture is the same picture: the gradient runs the same way. */
+  g_assert_cmpint (pixel (stored, 2000, 100)[0], >, pixel (stored, 40, 100)[0] + 150);
+  g_assert_cmpint (pixel (stored, 100, 1500)[1], >, pixel (stored, 100, 40)[1] + 150);
+}
+
+/* A JPEG APP1 segment holding only the EXIF orientation tag. */
+static GBytes *
+insert_orientation (GBytes *jpeg,
+                    guint16 orientation)
+{
+  static const guint8 tiff_head[] = {
+    'I', 'I', 0x2a, 0x00,       /* little-endian TIFF */
+    0x08, 0x00, 0x00, 0x00,     /* IFD0 at offset 8 */
+    0x01, 0x00,                 /* one entry */
+    0x12, 0x01,                 /* tag 0x0112 Orientation */
+    0x03, 0x00,                 /* SHORT */
+    0x01, 0x00, 0x00, 0x00,     /* count 1 */
+  };
+  const guint8 *data = g_bytes_get_data (jpeg, NULL);
+  gsize length = g_bytes_get_size (jpeg);
+  GByteArray *out = g_byte_array_new ();
+  GByteArray *app1 = g_byte_array_new ();
+  guint8 value[4] = { orientation & 0xff, orientation >> 8, 0, 0 };
+  guint8 next_ifd[4] = { 0, 0, 0, 0 };
+  guint8 marker[4];
+
+  g_assert_cmpuint (length, >, 2);
+  g_assert_cmpint (data[0], ==, 0xff);
+  g_assert_cmpint (data[1], ==, 0xd8);
+
+  g_byte_array_append (app1, (const guint8 *) "Exif\0\0", 6);
+  g_byte_array_append (app1, tiff_head, sizeof tiff_head);
+  g_byte_array_append (app1, value, sizeof value);
+  g_byte_array_append (app1, next_ifd, sizeof next_ifd);
+
+  marker[0] = 0xff;
+  marker[1] = 0xe1;
+  marker[2] = (app1->len + 2) >> 8;
+  marker[3] = (app1->len + 2) & 0xff;
+
+  g_byte_array_append (out, data, 2);               /* SOI */
+  g_byte_array_append (out, marker, 4);
+  g_byte_array_append (out, app1->data, app1->len);
+  g_byte_array_append (out, data + 2, length - 2);  /* the rest, JFIF APP0 and all */
+  g_byte_array_unref (app1);
+  return g_byte_array_free_to_bytes (out);
+}
+
+static void
+test_exif_orientation (void)
+{
+  g_autoptr(Fixture) f = fixture_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GdkPixbuf) source = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 300, 200);
+  g_autoptr(GBytes) plain = NULL;
+  g_autoptr(GBytes) rotated = NULL;
+  g_autoptr(GdkPixbuf) check = NULL;
+  g_autoptr(GdkPixbuf) stored = NULL;
+  g_autofree char *path = NULL;
+  AjPhotoInfo info = { { 0 } };
+  const guint8 *top, *bottom;
+
+  /* As the sensor saw it: red on the left, blue on the right. */
+  fill_rect (source, 0, 0, 150, 200, 220, 20, 20, 255);
+  fill_rect (source, 150, 0, 150, 200, 20, 20, 220, 255);
+  plain = encode (source, "jpeg");
+  rotated = insert_orientation (plain, 6);
+  path = write_input (f, "portrait.jpg", g_bytes_get_data (rotated, NULL), g_bytes_get_size (rotated));
+
+  /* The fixture itself is right: gdk-pixbuf reads the tag. */
+  check = gdk_pixbuf_new_from_file (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (gdk_pixbuf_get_option (check, "orientation"), ==, "6");
+
+  g_assert_true (aj_photo_import_file (f->blob_dir, path, &info, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (info.width, ==, 200);
+  g_assert_cmpint (info.height, ==, 300);
+  stored = check_stored (f, &info);
+  g_assert_cmpint (gdk_pixbuf_get_width (stored), ==, 200);
+  g_assert_cmpint (gdk_pixbuf_get_height (stored), ==, 300);
+
+  /* Orientation 6 means "turn 90° clockwise to view": the left side is now on top. */
+  top = pixel (stored, 100, 30);
+  bottom = pixel (stored, 100, 270);
+  g_assert_cmpint (top[0], >, 150);
+  g_assert_cmpint (top[2], <, 100);
+  g_assert_cmpint (bottom[2], >, 150);
+  g_assert_cmpint (bottom[0], <, 100);
+
+  /* The stored JPEG carries no orientation to be applied twice. */
+  g_assert_null (gdk_pixbuf_get_option (stored, "orientation"));
+}
+
+static void
+test_png_alpha (void)
+{
+  g_autoptr(Fixture) f = fixture_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GdkPixbuf) source = gdk_pixbuf_new (GDK_COLORSPACE_RGB, TRUE, 8, 64, 48);
+  g_autoptr(GBytes) png = NULL;
+  g_autoptr(GdkPixbuf) stored = NULL;
+  g_autofree char *path = NULL;
+  AjPhotoInfo info = { { 0 } };
+  const guint8 *p;
+
+  /* Left half fully transparent (and black underneath), right half opaque green. */
+  fill_rect (source, 0, 0, 32, 48, 0, 0, 0, 0);
+  fill_rect (source, 32, 0, 32, 48, 10, 200, 10, 255);
+  png = encode (source, "png");
+  path = write_input (f, "screenshot.png", g_bytes_get_data (png, NULL), g_bytes_get_size (png));
+
+  g_assert_true (aj_photo_import_file (f->blob_dir, path, &info, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (info.width, ==, 64);
+  g_assert_cmpint (info.height, ==, 48);
+
+  stored = check_stored (f, &info);
+  g_assert_false (gdk_pixbuf_get_has_alpha (stored));
+  g_assert_cmpint (gdk_pixbuf_get_n_channels (stored), ==, 3);
+
+  /* Transparent became white, not black. */
+  p = pixel (stored, 8, 24);
+  g_assert_cmpint (p[0], >=, 240);
+  g_assert_cmpint (p[1], >=, 240);
+  g_assert_cmpint (p[2], >=, 240);
+  /* Opaque stayed what it was. */
+  p = pixel (stored, 56, 24);
+  g_assert_cmpint (p[0], <, 60);
+  g_assert_cmpint (p[1], >, 160);
+  g_assert_cmpint (p[2], <, 60);
+}
+
+static void
+check_refused (Fixture    *f,
+               const char *name,
+               const void *data,
+               gsize       length,
+               int         code)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = write_input (f, name, data, length);
+  guint before = aj_test_count_files (f->blob_dir);
+  AjPhotoInfo info = { { 0 } };
+
+  g_assert_false (aj_photo_import_file (f->blob_dir, path, &info, &error));
+  g_assert_error (error, AJ_ERROR, code);
+  g_assert_cmpstr (error->message, !=, "");
+  g_test_message ("%s: %s", name, error->message);
+  g_assert_cmpuint (aj_test_count_files (f->blob_dir), ==, before);
+  assert_no_temp_files (f->blob_dir);
+  g_assert_cmpint (info.sha256[0], ==, '\0');
+}
+
+static void
+test_truncated_jpeg (void)
+{
+  g_autoptr(Fixture) f = fixture_new ();
+  g_autoptr(GdkPixbuf) source = make_pixbuf (640, 480, FALSE);
+  g_autoptr(GBytes) jpeg = encode (source, "jpeg");
+
+  check_refused (f, "cut.jpg", g_bytes_get_data (jpeg, NULL), g_bytes_get_size (jpeg) / 2,
+                 AJ_ERROR_IMAGE_DAMAGED);
+  g_assert_cmpuint (aj_test_count_files (f->blob_dir), ==, 0);
+}
+
+static void
+test_not_an_image (void)
+{
+  g_autoptr(Fixture) f = fixture_new ();
+  const char *text = "Minutes of the safety meeting, 3 March.\nAttendees: Wang, Li, Zhao.\n";
+
+  check_refused (f, "minutes.jpg", text, strlen (text), AJ_ERROR_NOT_AN_IMAGE);
+  check_refused (f, "empty.jpg", "", 0, AJ_ERROR_NOT_AN_IMAGE);
+  g_assert_cmpuint (aj_test_count_files (f->blob_dir), ==, 0);
+}
+
+static void
+test_missing_file (void)
+{
+  g_autoptr(Fixture) f = fixture_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (f->dir, "gone.jpg", NULL);
+  AjPhotoInfo info = { { 0 } };
+
+  g_assert_false (aj_photo_import_file (f->blob_dir, path, &info, &error));
+  g_assert_nonnull (error);
+  g_assert_cmpuint (aj_test_count_files (f->blob_dir), ==, 0);
+}
+
+static void
+test_same_twice (void)
+{
+  g_autoptr(Fixture) f = fixture_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GdkPixbuf) source = make_pixbuf (800, 600, FALSE);
+  g_autoptr(GBytes) jpeg = encode (source, "jpeg");
+  g_autofree char *path1 = write_input (f, "a.jpg", g_bytes_get_data (jpeg, NULL), g_bytes_get_size (jpeg));
+  g_autofree char *path2 = write_input (f, "b.jpg", g_bytes_get_data (jpeg, NULL), g_bytes_get_size (jpeg));
+  AjPhotoInfo first = { { 0 } };
+  AjPhotoInfo second = { { 0 } };
+  g_autofree char *thumbs = NULL;
+
+  g_assert_true (aj_photo_import_file (f->blob_dir, path1, &first, &error));
+  g_assert_no_error (error);
+  g_assert_true (aj_photo_import_file (f->blob_dir, path2, &second, &error));
+  g_assert_no_error (error);
+
+  g_assert_cmpstr (first.sha256, ==, second.sha256);
+  g_assert_cmpuint (first.bytes, ==, second.bytes);
+  thumbs = g_build_filename (f->blob_dir, "thumbs", NULL);
+  /* One blob and one thumbnail. */
+  g_assert_cmpuint (aj_test_count_files (thumbs), ==, 1);
+  g_assert_cmpuint (aj_test_count_files (f->blob_dir), ==, 2);
+  g_object_unref (check_stored (f, &first));
+}
+
+static void
+test_tampered_blob (void)
+{
+  g_autoptr(Fixture) f = fixture_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GdkPixbuf) source = make_pixbuf (320, 240, FALSE);
+  g_autoptr(GBytes) jpeg = encode (source, "jpeg");
+  g_autofree char *path = write_input (f, "a.jpg", g_bytes_get_data (jpeg, NULL), g_bytes_get_size (jpeg));
+  g_autofree char *blob = NULL;
+  g_autofree char *data = NULL;
+  gsize length = 0;
+  AjPhotoInfo info = { { 0 } };
+
+  g_assert_true (aj_photo_import_file (f->blob_dir, path, &info, &error));
+  g_assert_no_error (error);
+  g_assert_true (aj_photo_verify (f->blob_dir, info.sha256, &error));
+  g_assert_no_error (error);
+
+  /* One byte in the middle of the picture changes. */
+  blob = aj_photo_blob_path (f->blob_dir, info.sha256);
+  g_assert_true (g_file_get_contents (blob, &data, &length, NULL));
+  data[length / 2] ^= 0x01;
+  g_assert_true (g_file_set_contents (blob, data, length, NULL));
+
+  g_assert_false (aj_photo_verify (f->blob_dir, info.sha256, &error));
+  g_assert_error (error, AJ_ERROR, AJ_ERROR_CORRUPT);
+  g_clear_error (&error);
+
+  /* A blob that is gone does not verify either. */
+  g_assert_cmpint (g_unlink (blob), ==, 0);
+  g_assert_false (aj_photo_verify (f->blob_dir, info.sha256, &error));
+  g_assert_nonnull (error);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/photo/large-jpeg", test_large_jpeg);
+  g_test_add_func ("/photo/exif-orientation", test_exif_orientation);
+  g_test_add_func ("/photo/png-alpha", test_png_alpha);
+  g_test_add_func ("/photo/truncated-jpeg", test_truncated_jpeg);
+  g_test_add_func ("/photo/not-an-image", test_not_an_image);
+  g_test_add_func ("/photo/missing-file", test_missing_file);
+  g_test_add_func ("/photo/same-twice", test_same_twice);
+  g_test_add_func ("/photo/tampered-blob", test_tampered_blob);
+
+  return g_test_run ();
+}

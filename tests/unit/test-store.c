@@ -1,0 +1,1065 @@
+/* test-store.c: the store: schema and migrations, ids and clocks, the hash
+ * chain, projections as a pure function of the log, and transactions. */
+#include "config.h"
+
+#include <string.h>
+
+#include "aj-checklist.h"
+#include "aj-db.h"
+#include "aj-error.h"
+#include "aj-hazard.h"
+#include "aj-hlc.h"
+#include "aj-inspection.h"
+#include "aj-projection.h"
+#include "aj-registry.h"
+#include "aj-store.h"
+#include "aj-util.h"
+
+#include "aj-test-util.h"
+
+#define INSTITUTION "DLX004"    /* a day-care centre in the sample registry */
+#define INSPECTOR   "u-zhang-wei"
+#define FAKE_SHA_1  "0f343b0931126a20f133d67c2b018a3b5e4c1c6f5fd2b1e5a4a3b0c3d2e1f001"
+#define FAKE_SHA_2  "9e107d9d372bb6826bd81d3542a419d6e277d4d731479571562f82f2b5c1a002"
+#define FAKE_SHA_3  "d41d8cd98f00b204e9800998ecf8427ed41d8cd98f00b204e9800998ecf84003"
+
+typedef struct
+{
+  char        *dir;
+  char        *db_path;
+  AjStore     *store;
+  AjChecklist *checklist;
+  char        *inspection;
+  GPtrArray   *hazards;    /* ids of the hazards recorded by populate () */
+} Fixture;
+
+static void
+fixture_free (Fixture *f)
+{
+  g_clear_object (&f->store);
+  g_clear_object (&f->checklist);
+  aj_test_rm_rf (f->dir);
+  g_free (f->dir);
+  g_free (f->db_path);
+  g_free (f->inspection);
+  g_ptr_array_unref (f->hazards);
+  g_free (f);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Fixture, fixture_free)
+
+/* A new store in a temporary directory, with the sample registry imported. */
+static Fixture *
+fixture_new (void)
+{
+  Fixture *f = g_new0 (Fixture, 1);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *registry = aj_test_data_path ("registry.json", NULL);
+  g_autofree char *checklist = aj_test_data_path ("checklists", "day-care.json", NULL);
+
+  f->dir = aj_test_make_tmpdir ();
+  f->db_path = g_build_filename (f->dir, "anjian.db", NULL);
+  f->hazards = g_ptr_array_new_with_free_func (g_free);
+  f->store = aj_store_open (f->db_path, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (f->store);
+
+  g_assert_true (aj_registry_import_file (f->store, registry, "test", &error));
+  g_assert_no_error (error);
+
+  f->checklist = aj_checklist_load_file (checklist, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (f->checklist);
+  g_assert_cmpuint (aj_checklist_get_n_items (f->checklist), >=, 12);
+  return f;
+}
+
+static char *
+record_hazard (Fixture    *f,
+               const char *item_code,
+               const char *risk)
+{
+  g_autoptr(GError) error = NULL;
+  const AjChecklistItem *item = aj_checklist_find_item (f->checklist, item_code, NULL);
+  AjHazardDraft draft = {
+    .inspection_id = f->inspection,
+    .item_code = item_code,
+    .category = item->category,
+    .description = "Exit door chained shut",
+    .location = "Ground floor, east stairs",
+    .risk_level = risk,
+    .grade = "major",
+    .suggestion = "Remove the chain today",
+    .deadline = "2030-01-31",
+    .responsible = "Li Chunmei",
+  };
+  char *id = aj_hazard_record (f->store, INSPECTOR, &draft, &error);
+
+  g_assert_no_error (error);
+  g_assert_true (aj_uuid_is_valid (id));
+  return id;
+}
+
+static char *
+add_photo (Fixture    *f,
+           const char *item_code,
+           const char *hazard_id,
+           const char *sha)
+{
+  g_autoptr(GError) error = NULL;
+  AjPhotoInfo info = { .width = 2048, .height = 1536, .bytes = 123456 };
+  char *event;
+
+  g_assert_true (aj_is_sha256_hex (sha));
+  memcpy (info.sha256, sha, 65);
+  event = aj_inspection_add_photo (f->store, INSPECTOR, f->inspection, item_code, hazard_id, &info, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (event);
+  return event;
+}
+
+/* Twenty events of one inspection: started, twelve answers, three hazards,
+ * three photos and one answer changed. */
+static void
+populate (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+  const char *hazard_items[] = { NULL, NULL, NULL };
+  guint n_hazard_items = 0;
+
+  f->inspection = aj_inspection_start (f->store, INSPECTOR, INSTITUTION, "field", f->checklist, &error);
+  g_assert_no_error (error);
+  g_assert_true (aj_uuid_is_valid (f->inspection));
+
+  for (guint i = 0; i < 12; i++)
+    {
+      const AjChecklistItem *item = aj_checklist_get_item (f->checklist, i);
+      const char *result = i % 4 == 1 ? "hazard" : (i == 11 ? "na" : "pass");
+
+      if (g_str_equal (result, "hazard"))
+        hazard_items[n_hazard_items++] = item->code;
+      g_assert_true (aj_inspection_answer (f->store, INSPECTOR, f->inspection, item->code,
+                                           result, i == 3 ? "Checked with the caretaker" : NULL, &error));
+      g_assert_no_error (error);
+    }
+  g_assert_cmpuint (n_hazard_items, ==, 3);
+
+  for (guint i = 0; i < n_hazard_items; i++)
+    g_ptr_array_add (f->hazards, record_hazard (f, hazard_items[i], i == 0 ? "red" : "yellow"));
+
+  g_free (add_photo (f, hazard_items[0], g_ptr_array_index (f->hazards, 0), FAKE_SHA_1));
+  g_free (add_photo (f, hazard_items[1], g_ptr_array_index (f->hazards, 1), FAKE_SHA_2));
+  g_free (add_photo (f, aj_checklist_get_item (f->checklist, 0)->code, NULL, FAKE_SHA_3));
+
+  /* Changing one's mind is an event too. */
+  g_assert_true (aj_inspection_answer (f->store, INSPECTOR, f->inspection,
+                                       aj_checklist_get_item (f->checklist, 0)->code,
+                                       "na", "Not used on weekdays", &error));
+  g_assert_no_error (error);
+
+  g_assert_cmpint (aj_store_count_events (f->store), ==, 20);
+}
+
+static gint64
+count_rows (AjStore    *store,
+            const char *table)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM %s", table);
+  return aj_db_query_int (aj_store_get_db (store), sql, NULL, -1);
+}
+
+static void
+exec_sql (AjStore    *store,
+          const char *sql)
+{
+  char *msg = NULL;
+  int rc = sqlite3_exec (aj_store_get_db (store), sql, NULL, NULL, &msg);
+
+  if (rc != SQLITE_OK)
+    g_error ("%s: %s", sql, msg);
+  g_assert_cmpint (sqlite3_changes (aj_store_get_db (store)), >=, 1);
+}
+
+static char *
+dump (AjStore *store)
+{
+  g_autoptr(GError) error = NULL;
+  char *text = aj_store_dump_projections (store, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (text);
+  return text;
+}
+
+/* Schema and files */
+
+static void
+test_store_new_schema (void)
+{
+  g_autoptr(Fixture) f = fixture_new ();
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  sqlite3 *db = aj_store_get_db (f->store);
+
+  g_assert_cmpint (aj_store_get_schema_version (f->store), ==, AJ_STORE_SCHEMA_VERSION);
+  g_assert_cmpint (aj_db_query_int (db, "PRAGMA user_version", NULL, -1), ==, AJ_STORE_SCHEMA_VERSION);
+  g_assert_cmpint (aj_db_query_int (db, "PRAGMA foreign_keys", NULL, -1), ==, 1);
+  /* synchronous = FULL is 2 */
+  g_assert_cmpint (aj_db_query_int (db, "PRAGMA synchronous", NULL, -1), ==, 2);
+
+  stmt = aj_db_prepare (db, "PRAGMA journal_mode", NULL);
+  g_assert_nonnull (stmt);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpstr (aj_db_col_text (stmt, 0), ==, "wal");
+
+  g_assert_cmpstr (aj_store_get_path (f->store), ==, f->db_path);
+  g_assert_true (aj_uuid_is_valid (aj_store_get_device_id (f->store)));
+  g_assert_cmpint (aj_store_count_events (f->store), ==, 0);
+  g_assert_false (aj_registry_is_empty (f->store));
+}
+
+static void
+test_store_reopen (void)
+{
+  g_autoptr(Fixture) f = fixture_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *device = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+
+  populate (f);
+  device = g_strdup (aj_store_get_device_id (f->store));
+  before = dump (f->store);
+  g_clear_object (&f->store);
+
+  f->store = aj_store_open (f->db_path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (aj_store_get_device_id (f->store), ==, device);
+  g_assert_cmpint (aj_store_get_schema_version (f->store), ==, AJ_STORE_SCHEMA_VERSION);
+  g_assert_cmpint (aj_store_count_events (f->store), ==, 20);
+  after = dump (f->store);
+  g_assert_cmpstr (after, ==, before);
+
+  /* The chain continues where it was, and the clock does not go back. */
+  g_assert_true (aj_inspection_answer (f->store, INSPECTOR, f->inspection,
+                                       aj_checklist_get_item (f->checklist, 1)->code, "pass", NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (aj_store_verify_chain (f->store, device, &error));
+  g_assert_no_error (error);
+  {
+    g_autoptr(GPtrArray) events = aj_store_list_device_events (f->store, device, &error);
+    AjEvent *last, *before_last;
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (events->len, ==, 21);
+    last = g_ptr_array_index (events, 20);
+    before_last = g_ptr_array_index (events, 19);
+    g_assert_cmpint (last->device_seq, ==, 21);
+    g_assert_cmpint (last->hlc, >, before_last->hlc);
+  }
+}
+
+static void
+test_store_too_new (void)
+{
+  g_autoptr(Fixture) f = fixture_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AjStore) store = NULL;
+  g_autofree char *sql = g_strdup_printf ("PRAGMA user_version = %d", AJ_STORE_SCHEMA_VERSION + 1);
+  sqlite3 *db = NULL;
+
+  g_clear_object (&f->store);
+  g_assert_cmpint (sqlite3_open (f->db_path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  store = aj_store_open (f->db_path, &error);
+  g_assert_error (error, AJ_ERROR, AJ_ERROR_TOO_NEW);
+  g_assert_null (store);
+  g_assert_nonnull (strstr (error->message, "newer"));
+
+  /* The newer database is left as it was. */
+  g_assert_cmpint (sqlite3_open (f->db_path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (aj_db_query_int (db, "PRAGMA user_version", NULL, -1), ==, AJ_STORE_SCHEMA_VERSION + 1);
+  sqlite3_close (db);
+}
+
+static void
+check_not_a_database (const char *name,
+                      const guint8 *bytes,
+                      gsize         length)
+{
+  g_autofree char *dir = aj_test_make_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AjStore) store = NULL;
+  gsize contents_len = 0;
+
+  g_assert_true (g_file_set_contents (path, (const char *) bytes, length, NULL));
+  store = aj_store_open (path, &error);
+  g_assert_null (store);
+  g_assert_nonnull (error);
+  g_assert_true (g_error_matches (error, AJ_ERROR, AJ_ERROR_CORRUPT) ||
+                 g_error_matches (error, AJ_ERROR, AJ_ERROR_DATABASE));
+  /* A clear message names the file. */
+  g_assert_nonnull (strstr (error->message, path));
+  g_test_message ("%s: %s", name, error->message);
+
+  /* Nothing was written over what was there. */
+  g_assert_true (g_file_get_contents (path, &contents, &contents_len, NULL));
+  g_assert_cmpmem (contents, contents_len, bytes, length);
+
+  aj_test_rm_rf (dir);
+}
+
+static void
+test_store_not_a_database (void)
+{
+  g_autofree guint8 *noise = g_malloc (16384);
+  const char *text = "This is a shopping list, not a database.\nEggs\nRice\n";
+  GRand *rand = g_rand_new_with_seed (42);
+
+  for (gsize i = 0; i < 16384; i++)
+    noise[i] = g_rand_int_range (rand, 0, 256);
+  g_rand_free (rand);
+
+  check_not_a_database ("noise.db", noise, 16384);
+  check_not_a_database ("text.db", (const guint8 *) text, strlen (text));
+}
+
+/* Ids and clocks */
+
+static void
+test_uuid7 (void)
+{
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  gint64 start = aj_now_unix_ms ();
+  gint64 end;
+
+  for (guint i = 0; i < 1000; i++)
+    g_ptr_array_add (ids, aj_uuid7_new ());
+  end = aj_now_unix_ms ();
+
+  for (guint i = 0; i < ids->len; i++)
+    {
+      const char *id = g_ptr_array_index (ids, i);
+      g_autofree char *hex_ms = NULL;
+      gint64 ms;
+
+      g_assert_true (aj_uuid_is_valid (id));
+      g_assert_cmpuint (strlen (id), ==, 36);
+      /* Version 7 and the RFC 9562 variant (10xx). */
+      g_assert_cmpint (id[14], ==, '7');
+      g_assert_nonnull (strchr ("89ab", id[19]));
+      /* The first 48 bits are the time of making, in Unix milliseconds. */
+      hex_ms = g_strdup_printf ("%.8s%.4s", id, id + 9);
+      ms = g_ascii_strtoll (hex_ms, NULL, 16);
+      g_assert_cmpint (ms, >=, start);
+      g_assert_cmpint (ms, <=, end);
+
+      g_assert_false (g_hash_table_contains (seen, id));
+      g_hash_table_add (seen, (gpointer) id);
+      if (i > 0)
+        g_assert_cmpint (strcmp (g_ptr_array_index (ids, i - 1), id), <, 0);
+    }
+
+  g_assert_false (aj_uuid_is_valid ("0190a6e2-7c1a-7b3e-8f00-12345678901"));
+  g_assert_false (aj_uuid_is_valid ("0190A6E2-7C1A-7B3E-8F00-123456789012"));
+  g_assert_false (aj_uuid_is_valid ("0190a6e2x7c1a-7b3e-8f00-123456789012"));
+  g_assert_false (aj_uuid_is_valid (NULL));
+  g_assert_true (aj_uuid_is_valid ("0190a6e2-7c1a-7b3e-8f00-123456789012"));
+}
+
+/* A burst of ids in one millisecond still comes out in order: the 12-bit
+ * counter starts below 0x800, so 2048 ids in one millisecond always fit.
+ * (More than that wraps the counter; nothing orders events by id alone.)
+ * Run in a subprocess, because the generator remembers its last time. */
+static void
+test_uuid7_same_millisecond (void)
+{
+  if (g_test_subprocess ())
+    {
+      const gint64 ms = aj_now_unix_ms () + 1000;
+      g_autofree char *prev = NULL;
+
+      for (guint i = 0; i < 2048; i++)
+        {
+          g_autofree char *id = aj_uuid7_new_at (ms);
+
+          g_assert_true (aj_uuid_is_valid (id));
+          g_assert_cmpint (id[14], ==, '7');
+          if (prev != NULL && strcmp (prev, id) >= 0)
+            g_error ("id %u: %s does not come after %s", i, id, prev);
+          g_free (prev);
+          prev = g_steal_pointer (&id);
+        }
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+}
+
+static void
+test_hlc (void)
+{
+  AjHlc hlc = { 0 };
+  const gint64 now = G_GINT64_CONSTANT (1767225600000);
+  const gint64 future = now + G_GINT64_CONSTANT (365) * 24 * 3600 * 1000;
+  gint64 a, b, c, d, e, f, g;
+
+  a = aj_hlc_tick (&hlc, now);
+  g_assert_cmpint (AJ_HLC_WALL_MS (a), ==, now);
+  g_assert_cmpint (AJ_HLC_COUNTER (a), ==, 0);
+
+  /* Same millisecond: the counter moves. */
+  b = aj_hlc_tick (&hlc, now);
+  g_assert_cmpint (b, >, a);
+  g_assert_cmpint (AJ_HLC_WALL_MS (b), ==, now);
+  g_assert_cmpint (AJ_HLC_COUNTER (b), ==, 1);
+
+  /* The wall clock is set back an hour: the HLC does not follow. */
+  c = aj_hlc_tick (&hlc, now - 3600 * 1000);
+  g_assert_cmpint (c, >, b);
+  g_assert_cmpint (AJ_HLC_WALL_MS (c), ==, now);
+  for (int i = 0; i < 1000; i++)
+    {
+      gint64 next = aj_hlc_tick (&hlc, now - 3600 * 1000 + i);
+      g_assert_cmpint (next, >, c);
+      c = next;
+    }
+
+  /* The wall clock moves on: the HLC follows it again. */
+  d = aj_hlc_tick (&hlc, now + 5000);
+  g_assert_cmpint (AJ_HLC_WALL_MS (d), ==, now + 5000);
+  g_assert_cmpint (AJ_HLC_COUNTER (d), ==, 0);
+
+  /* A remote event from a device whose clock is a year ahead. */
+  e = aj_hlc_observe (&hlc, future << 16, now + 6000);
+  g_assert_cmpint (e, >, future << 16);
+  g_assert_cmpint (e, >, d);
+
+  /* What comes after is still after it, whatever the local wall clock says. */
+  f = aj_hlc_tick (&hlc, now + 7000);
+  g_assert_cmpint (f, >, e);
+  g_assert_cmpint (AJ_HLC_WALL_MS (f), ==, future);
+
+  /* A remote time in the past changes nothing but the counter. */
+  g = aj_hlc_observe (&hlc, now << 16, now + 8000);
+  g_assert_cmpint (g, >, f);
+}
+
+/* The hash chain */
+
+static void
+test_chain_verifies (void)
+{
+  g_autoptr(Fixture) f = fixture_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+  const char *prev = AJ_EVENT_GENESIS_HASH;
+
+  populate (f);
+  g_assert_true (aj_store_verify_chain (f->store, aj_store_get_device_id (f->store), &error));
+  g_assert_no_error (error);
+
+  events = aj_store_list_device_events (f->store, aj_store_get_device_id (f->store), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (events->len, ==, 20);
+  for (guint i = 0; i < events->len; i++)
+    {
+      AjEvent *ev = g_ptr_array_index (events, i);
+      g_autofree char *digest = aj_event_compute_hash (ev);
+
+      g_assert_cmpint (ev->device_seq, ==, i + 1);
+      g_assert_cmpstr (ev->prev_hash, ==, prev);
+      g_assert_cmpstr (ev->hash, ==, digest);
+      g_assert_true (aj_is_sha256_hex (ev->hash));
+      g_assert_true (aj_uuid_is_valid (ev->id));
+      g_assert_cmpint (ev->server_seq, ==, 0);
+      if (i > 0)
+        g_assert_cmpint (ev->hlc, >, ((AjEvent *) g_ptr_array_index (events, i - 1))->hlc);
+      prev = ev->hash;
+    }
+  g_assert_cmpint (aj_store_count_unsynced (f->store), ==, 20);
+}
+
+static void
+test_chain_body_tampered (void)
+{
+  g_autoptr(Fixture) f = fixture_new ();
+  g_autoptr(GError) error = NULL;
+
+  populate (f);
+  /* Someone "corrects" a hazard's risk level behind the application's back. */
+  exec_sql (f->store,
+            "UPDATE events SET body = replace(body, '\"red\"', '\"blue\"') "
+            "WHERE type = 'hazard.found' AND body LIKE '%\"red\"%'");
+  g_assert_false (aj_store_verify_chain (f->store, aj_store_get_device_id (f->store), &error));
+  g_assert_error (error, AJ_ERROR, AJ_ERROR_CORRUPT);
+  g_assert_nonnull (strstr (error->message, "altered"));
+}
+
+static void
+test_chain_rehashed (void)
+{
+  g_autoptr(Fixture) f = fixture_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+  g_autofree char *sql = NULL;
+  AjEvent *ev;
+
+  populate (f);
+  /* A careful forger also fixes the digest of the edited event; the next
+   * event still names the old one. */
+  events = aj_store_list_device_events (f->store, aj_store_get_device_id (f->store), &error);
+  g_assert_no_error (error);
+  ev = g_ptr_array_index (events, 6);
+  g_free (ev->author);
+  ev->author = g_strdup ("u-liu-yang");
+  g_free (ev->hash);
+  ev->hash = aj_event_compute_hash (ev);
+  sql = g_strdup_printf ("UPDATE events SET author = 'u-liu-yang', hash = '%s' WHERE id = '%s'", ev->hash, ev->id);
+  exec_sql (f->store, sql);
+
+  g_assert_false (aj_store_verify_chain (f->store, aj_store_get_device_id (f->store), &error));
+  g_assert_error (error, AJ_ERROR, AJ_ERROR_CORRUPT);
+  g_assert_nonnull (strstr (error->message, "Event 8 "));
+}
+
+static void
+test_chain_gap (void)
+{
+  g_autoptr(Fixture) f = fixture_new ();
+  g_autoptr(GError) error = NULL;
+
+  populate (f);
+  exec_sql (f->store, "DELETE FROM events WHERE device_seq = 10");
+  g_assert_cmpint (aj_store_count_events (f->store), ==, 19);
+  g_assert_false (aj_store_verify_chain (f->store, aj_store_get_device_id (f->store), &error));
+  g_assert_error (error, AJ_ERROR, AJ_ERROR_CORRUPT);
+  g_assert_nonnull (strstr (error->message, "missing"));
+}
+
+static void
+test_chain_last_removed_and_renumbered (void)
+{
+  g_autoptr(Fixture) f = fixture_new ();
+  g_autoptr(GError) error = NULL;
+
+  populate (f);
+  /* Removing an event and closing the gap by renumbering breaks the links. */
+  exec_sql (f->store, "DELETE FROM events WHERE device_seq = 5");
+  exec_sql (f->store, "UPDATE events SET device_seq = device_seq - 1 WHERE device_seq > 5");
+  g_assert_false (aj_store_verify_chain (f->store, aj_store_get_device_id (f->store), &error));
+  g_assert_error (error, AJ_ERROR, AJ_ERROR_CORRUPT);
+}
+
+/* Projections */
+
+static void
+test_projection_rebuild (void)
+{
+  g_autoptr(Fixture) f = fixture_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *section = NULL;
+
+  populate (f);
+  g_assert_cmpint (count_rows (f->store, "inspections"), ==, 1);
+  g_assert_cmpint (count_rows (f->store, "item_results"), ==, 12);
+  g_assert_cmpint (count_rows (f->store, "hazards"), ==, 3);
+  g_assert_cmpint (count_rows (f->store, "photos"), ==, 3);
+
+  before = dump (f->store);
+  /* Non-trivial: every table is there with its rows. */
+  g_assert_nonnull (strstr (before, "== inspections\n"));
+  g_assert_nonnull (strstr (before, "== item_results\n"));
+  g_assert_nonnull (strstr (before, "== hazards\n"));
+  g_assert_nonnull (strstr (before, "== photos\n"));
+  g_assert_nonnull (strstr (before, f->inspection));
+  for (guint i = 0; i < f->hazards->len; i++)
+    g_assert_nonnull (strstr (before, g_ptr_array_index (f->hazards, i)));
+  g_assert_nonnull (strstr (before, FAKE_SHA_1));
+  g_assert_nonnull (strstr (before, FAKE_SHA_3));
+  section = g_strndup (strstr (before, "== photos\n"), 200);
+  g_assert_cmpuint (strlen (section), >, strlen ("== photos\n") + 64);
+
+  /* Drop the projections by hand first, so that the rebuild has to make every row. */
+  exec_sql (f->store, "DELETE FROM item_results");
+  g_assert_true (aj_store_rebuild_projections (f->store, &error));
+  g_assert_no_error (error);
+  after = dump (f->store);
+  g_assert_cmpstr (after, ==, before);
+
+  /* Twice is the same as once. */
+  g_clear_pointer (&after, g_free);
+  g_assert_true (aj_store_rebuild_projections (f->store, &error));
+  g_assert_no_error (error);
+  after = dump (f->store);
+  g_assert_cmpstr (after, ==, before);
+  g_assert_cmpint (aj_store_count_events (f->store), ==, 20);
+}
+
+static void
+test_answer_twice (void)
+{
+  g_autoptr(Fixture) f = fixture_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) results = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+  const char *code;
+  AjItemResult *r;
+  guint answers = 0;
+  gint64 n;
+
+  populate (f);
+  /* populate () answered the first item pass, then na with a note. */
+  code = aj_checklist_get_item (f->checklist, 0)->code;
+  results = aj_inspection_get_results (f->store, f->inspection);
+  r = g_hash_table_lookup (results, code);
+  g_assert_nonnull (r);
+  g_assert_cmpstr (r->result, ==, "na");
+  g_assert_cmpstr (r->note, ==, "Not used on weekdays");
+  g_assert_cmpstr (r->author, ==, INSPECTOR);
+  g_assert_cmpuint (g_hash_table_size (results), ==, 12);
+
+  /* Both answers stay in the history of the inspection. */
+  events = aj_store_list_events (f->store, f->inspection, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < events->len; i++)
+    {
+      AjEvent *ev = g_ptr_array_index (events, i);
+      g_autoptr(JsonObject) body = NULL;
+
+      if (!g_str_equal (ev->type, "item.answered"))
+        continue;
+      body = aj_json_parse_object (ev->body, &error);
+      g_assert_no_error (error);
+      if (g_strcmp0 (aj_json_get_string (body, "item"), code) != 0)
+        continue;
+      g_assert_cmpstr (aj_json_get_string (body, "result"), ==, answers == 0 ? "pass" : "na");
+      answers++;
+    }
+  g_assert_cmpuint (answers, ==, 2);
+
+  /* Saying the same again adds no event; a third, different answer wins again. */
+  n = aj_store_count_events (f->store);
+  g_assert_true (aj_inspection_answer (f->store, INSPECTOR, f->inspection, code, "na",
+                                       "Not used on weekdays", &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (aj_store_count_events (f->store), ==, n);
+  g_assert_true (aj_inspection_answer (f->store, "u-liu-yang", f->inspection, code, "pass", NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (aj_store_count_events (f->store), ==, n + 1);
+
+  g_clear_pointer (&results, g_hash_table_unref);
+  results = aj_inspection_get_results (f->store, f->inspection);
+  r = g_hash_table_lookup (results, code);
+  g_assert_cmpstr (r->result, ==, "pass");
+  g_assert_cmpstr (r->note, ==, "");
+  g_assert_cmpstr (r->author, ==, "u-liu-yang");
+
+  /* And the same after a rebuild from the log. */
+  g_assert_true (aj_store_rebuild_projections (f->store, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&results, g_hash_table_unref);
+  results = aj_inspection_get_results (f->store, f->inspection);
+  r = g_hash_table_lookup (results, code);
+  g_assert_cmpstr (r->result, ==, "pass");
+
+  /* A bad answer is refused before it reaches the log. */
+  g_assert_false (aj_inspection_answer (f->store, INSPECTOR, f->inspection, code, "maybe", NULL, &error));
+  g_assert_error (error, AJ_ERROR, AJ_ERROR_INVALID);
+  g_assert_cmpint (aj_store_count_events (f->store), ==, n + 1);
+}
+
+/* An event made on another device, as a sync pull would store it: into the
+ * log, then applied to the projections, in arrival (not hlc) order. */
+static void
+receive_remote (AjStore    *store,
+                const char *device,
+                gint64      seq,
+                const char *prev_hash,
+                gint64      hlc,
+                const char *subject,
+                const char *body,
+                char      **hash_out)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AjEvent) ev = aj_event_new ();
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  sqlite3 *db = aj_store_get_db (store);
+
+  ev->id = aj_uuid7_new ();
+  ev->device_id = g_strdup (device);
+  ev->device_seq = seq;
+  ev->author = g_strdup ("u-liu-yang");
+  ev->hlc = hlc;
+  ev->type = g_strdup ("item.answered");
+  ev->subject = g_strdup (subject);
+  ev->body = g_strdup (body);
+  ev->prev_hash = g_strdup (prev_hash);
+  ev->hash = aj_event_compute_hash (ev);
+
+  g_assert_true (aj_store_begin (store, &error));
+  stmt = aj_db_prepare (db, "INSERT INTO events (id, device_id, device_seq, author, hlc, type, subject, body, "
+                            "prev_hash, hash, server_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)", &error);
+  g_assert_no_error (error);
+  aj_db_bind_text (stmt, 1, ev->id);
+  aj_db_bind_text (stmt, 2, ev->device_id);
+  sqlite3_bind_int64 (stmt, 3, ev->device_seq);
+  aj_db_bind_text (stmt, 4, ev->author);
+  sqlite3_bind_int64 (stmt, 5, ev->hlc);
+  aj_db_bind_text (stmt, 6, ev->type);
+  aj_db_bind_text (stmt, 7, ev->subject);
+  aj_db_bind_text (stmt, 8, ev->body);
+  aj_db_bind_text (stmt, 9, ev->prev_hash);
+  aj_db_bind_text (stmt, 10, ev->hash);
+  g_assert_true (aj_db_step_done (db, stmt, &error));
+  g_assert_true (aj_projection_apply (db, ev, &error));
+  g_assert_no_error (error);
+  g_assert_true (aj_store_commit (store, &error));
+  g_assert_no_error (error);
+
+  if (hash_out)
+    *hash_out = g_strdup (ev->hash);
+}
+
+/* For an item answered on two devices the later hlc wins, whatever order
+ * the answers arrive in, and a rebuild agrees. */
+static void
+test_later_hlc_wins (void)
+{
+  g_autoptr(Fixture) f = fixture_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) results = NULL;
+  g_autofree char *remote = aj_uuid7_new ();
+  g_autofree char *hash1 = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  const char *code;
+  gint64 local_hlc;
+  AjItemResult *r;
+
+  populate (f);
+  code = aj_checklist_get_item (f->checklist, 5)->code;   /* answered "hazard" */
+  local_hlc = aj_db_query_int (aj_store_get_db (f->store),
+                               "SELECT hlc FROM item_results WHERE item_code = ?", code, -1);
+  g_assert_cmpint (local_hlc, >, 0);
+
+  {
+    /* An answer made earlier on a tablet that synced late: it must not win. */
+    g_autofree char *body = g_strdup_printf ("{\"item\":\"%s\",\"result\":\"na\",\"at\":\"2026-01-01T08:00:00+08:00\"}", code);
+    receive_remote (f->store, remote, 1, AJ_EVENT_GENESIS_HASH, local_hlc - (G_GINT64_CONSTANT (60000) << 16),
+                    f->inspection, body, &hash1);
+  }
+  results = aj_inspection_get_results (f->store, f->inspection);
+  r = g_hash_table_lookup (results, code);
+  g_assert_cmpstr (r->result, ==, "hazard");
+  g_assert_cmpstr (r->author, ==, INSPECTOR);
+
+  {
+    /* A later one does. */
+    g_autofree char *body = g_strdup_printf ("{\"item\":\"%s\",\"result\":\"pass\",\"note\":\"Fixed on the spot\",\"at\":\"2026-01-01T09:00:00+08:00\"}", code);
+    receive_remote (f->store, remote, 2, hash1, local_hlc + (G_GINT64_CONSTANT (60000) << 16),
+                    f->inspection, body, NULL);
+  }
+  g_clear_pointer (&results, g_hash_table_unref);
+  results = aj_inspection_get_results (f->store, f->inspection);
+  r = g_hash_table_lookup (results, code);
+  g_assert_cmpstr (r->result, ==, "pass");
+  g_assert_cmpstr (r->note, ==, "Fixed on the spot");
+  g_assert_cmpstr (r->author, ==, "u-liu-yang");
+
+  /* All three answers stay in the log; the other device's chain holds. */
+  g_assert_cmpint (aj_store_count_events (f->store), ==, 22);
+  g_assert_true (aj_store_verify_chain (f->store, remote, &error));
+  g_assert_no_error (error);
+  g_assert_true (aj_store_verify_chain (f->store, aj_store_get_device_id (f->store), &error));
+  g_assert_no_error (error);
+
+  before = dump (f->store);
+  g_assert_true (aj_store_rebuild_projections (f->store, &error));
+  g_assert_no_error (error);
+  after = dump (f->store);
+  g_assert_cmpstr (after, ==, before);
+}
+
+/* The clock survives a restart: after events from a device whose clock is
+ * ahead, new local events still sort after them. */
+static void
+test_reopen_keeps_clock (void)
+{
+  g_autoptr(Fixture) f = fixture_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+  g_autofree char *remote = aj_uuid7_new ();
+  g_autofree char *body = NULL;
+  const gint64 ahead = (aj_now_unix_ms () + G_GINT64_CONSTANT (86400000)) << 16;
+  AjEvent *last;
+
+  populate (f);
+  body = g_strdup_printf ("{\"item\":\"%s\",\"result\":\"pass\",\"at\":\"2026-01-01T08:00:00+08:00\"}",
+                          aj_checklist_get_item (f->checklist, 0)->code);
+  receive_remote (f->store, remote, 1, AJ_EVENT_GENESIS_HASH, ahead, f->inspection, body, NULL);
+
+  g_clear_object (&f->store);
+  f->store = aj_store_open (f->db_path, &error);
+  g_assert_no_error (error);
+  g_assert_true (aj_inspection_answer (f->store, INSPECTOR, f->inspection,
+                                       aj_checklist_get_item (f->checklist, 0)->code, "hazard", NULL, &error));
+  g_assert_no_error (error);
+
+  events = aj_store_list_events (f->store, NULL, &error);
+  g_assert_no_error (error);
+  last = g_ptr_array_index (events, events->len - 1);
+  g_assert_cmpstr (last->device_id, ==, aj_store_get_device_id (f->store));
+  g_assert_cmpint (last->hlc, >, ahead);
+}
+
+/* Transactions */
+
+static void
+test_rollback (void)
+{
+  g_autoptr(Fixture) f = fixture_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *hazard = NULL;
+  gint64 n;
+
+  populate (f);
+  n = aj_store_count_events (f->store);
+  before = dump (f->store);
+
+  g_assert_true (aj_store_begin (f->store, &error));
+  g_assert_no_error (error);
+  for (guint i = 12; i < 16; i++)
+    {
+      g_assert_true (aj_inspection_answer (f->store, INSPECTOR, f->inspection,
+                                           aj_checklist_get_item (f->checklist, i)->code, "pass", NULL, &error));
+      g_assert_no_error (error);
+    }
+  hazard = record_hazard (f, aj_checklist_get_item (f->checklist, 12)->code, "orange");
+  g_assert_cmpint (aj_store_count_events (f->store), ==, n + 5);
+  aj_store_rollback (f->store);
+
+  g_assert_cmpint (aj_store_count_events (f->store), ==, n);
+  after = dump (f->store);
+  g_assert_cmpstr (after, ==, before);
+  g_assert_null (aj_hazard_load (f->store, hazard));
+
+  /* The chain goes on from the last committed event, without a gap. */
+  g_assert_true (aj_inspection_answer (f->store, INSPECTOR, f->inspection,
+                                       aj_checklist_get_item (f->checklist, 12)->code, "pass", NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (aj_store_verify_chain (f->store, aj_store_get_device_id (f->store), &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (aj_store_count_events (f->store), ==, n + 1);
+}
+
+static void
+test_failed_projection_leaves_nothing (void)
+{
+  g_autoptr(Fixture) f = fixture_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) body = json_object_new ();
+  g_autofree char *id = aj_uuid7_new ();
+  g_autofree char *event = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  gint64 n;
+
+  populate (f);
+  n = aj_store_count_events (f->store);
+  before = dump (f->store);
+
+  /* A hazard without number, institution, item, …: the projection refuses it. */
+  json_object_set_string_member (body, "description", "Half a hazard");
+  json_object_set_string_member (body, "inspection", f->inspection);
+  event = aj_store_append (f->store, "hazard.found", id, INSPECTOR, body, &error);
+  g_assert_null (event);
+  g_assert_error (error, AJ_ERROR, AJ_ERROR_CORRUPT);
+  g_clear_error (&error);
+  g_assert_cmpint (aj_store_count_events (f->store), ==, n);
+  g_assert_null (aj_hazard_load (f->store, id));
+  after = dump (f->store);
+  g_assert_cmpstr (after, ==, before);
+
+  /* Inside a larger transaction only the failed append is undone. */
+  g_assert_true (aj_store_begin (f->store, &error));
+  g_assert_true (aj_inspection_answer (f->store, INSPECTOR, f->inspection,
+                                       aj_checklist_get_item (f->checklist, 12)->code, "pass", NULL, &error));
+  g_assert_null (aj_store_append (f->store, "hazard.found", id, INSPECTOR, body, &error));
+  g_assert_error (error, AJ_ERROR, AJ_ERROR_CORRUPT);
+  g_clear_error (&error);
+  g_assert_true (aj_inspection_answer (f->store, INSPECTOR, f->inspection,
+                                       aj_checklist_get_item (f->checklist, 13)->code, "pass", NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (aj_store_commit (f->store, &error));
+  g_assert_no_error (error);
+
+  g_assert_cmpint (aj_store_count_events (f->store), ==, n + 2);
+  g_assert_cmpint (aj_db_query_int (aj_store_get_db (f->store),
+                                    "SELECT count(*) FROM events WHERE subject = ?", id, -1), ==, 0);
+  g_assert_true (aj_store_verify_chain (f->store, aj_store_get_device_id (f->store), &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_hazard_numbers (void)
+{
+  g_autoptr(Fixture) f = fixture_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *today = aj_today_iso ();
+  g_autofree char *compact = NULL;
+  g_autofree char *expect1 = NULL;
+  g_autofree char *expect2 = NULL;
+  g_autofree char *expect3 = NULL;
+  g_autofree char *next = NULL;
+  g_autofree char *h1 = NULL;
+  g_autofree char *h2 = NULL;
+  g_autoptr(AjHazard) hazard1 = NULL;
+  g_autoptr(AjHazard) hazard2 = NULL;
+
+  {
+    g_auto(GStrv) parts = g_strsplit (today, "-", -1);
+    compact = g_strjoinv ("", parts);
+  }
+  expect1 = g_strdup_printf (INSTITUTION "-%s-01", compact);
+  expect2 = g_strdup_printf (INSTITUTION "-%s-02", compact);
+  expect3 = g_strdup_printf (INSTITUTION "-%s-03", compact);
+
+  next = aj_hazard_next_number (f->store, INSTITUTION, today);
+  g_assert_cmpstr (next, ==, expect1);
+  g_clear_pointer (&next, g_free);
+  next = aj_hazard_next_number (f->store, "DLX001", "2026-11-27");
+  g_assert_cmpstr (next, ==, "DLX001-20261127-01");
+  g_clear_pointer (&next, g_free);
+
+  f->inspection = aj_inspection_start (f->store, INSPECTOR, INSTITUTION, "spot_check", f->checklist, &error);
+  g_assert_no_error (error);
+  h1 = record_hazard (f, aj_checklist_get_item (f->checklist, 0)->code, "red");
+  hazard1 = aj_hazard_load (f->store, h1);
+  g_assert_nonnull (hazard1);
+  g_assert_cmpstr (aj_hazard_get_number (hazard1), ==, expect1);
+
+  next = aj_hazard_next_number (f->store, INSTITUTION, today);
+  g_assert_cmpstr (next, ==, expect2);
+  g_clear_pointer (&next, g_free);
+
+  h2 = record_hazard (f, aj_checklist_get_item (f->checklist, 1)->code, "blue");
+  hazard2 = aj_hazard_load (f->store, h2);
+  g_assert_cmpstr (aj_hazard_get_number (hazard2), ==, expect2);
+  g_assert_cmpstr (aj_hazard_get_institution (hazard2), ==, INSTITUTION);
+  g_assert_cmpstr (aj_hazard_get_status (hazard2), ==, "found");
+  g_assert_cmpstr (aj_hazard_get_found_by (hazard2), ==, INSPECTOR);
+
+  next = aj_hazard_next_number (f->store, INSTITUTION, today);
+  g_assert_cmpstr (next, ==, expect3);
+  g_clear_pointer (&next, g_free);
+
+  /* Other institutions and other days count on their own. */
+  next = aj_hazard_next_number (f->store, "DLX001", today);
+  g_assert_true (g_str_has_suffix (next, "-01"));
+  g_clear_pointer (&next, g_free);
+  next = aj_hazard_next_number (f->store, INSTITUTION, "2001-01-01");
+  g_assert_cmpstr (next, ==, INSTITUTION "-20010101-01");
+}
+
+static void
+on_changed (AjStore *store,
+            guint   *count)
+{
+  (*count)++;
+}
+
+static void
+test_changed_signal (void)
+{
+  g_autoptr(Fixture) f = fixture_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *hazard = NULL;
+  g_autoptr(JsonObject) bad = json_object_new ();
+  guint count = 0;
+
+  g_signal_connect (f->store, "changed", G_CALLBACK (on_changed), &count);
+
+  /* One event, one transaction, one signal. */
+  f->inspection = aj_inspection_start (f->store, INSPECTOR, INSTITUTION, "field", f->checklist, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (count, ==, 1);
+
+  /* Many events in one outer transaction: one signal, only after the commit. */
+  g_assert_true (aj_store_begin (f->store, &error));
+  for (guint i = 0; i < 5; i++)
+    g_assert_true (aj_inspection_answer (f->store, INSPECTOR, f->inspection,
+                                         aj_checklist_get_item (f->checklist, i)->code, "pass", NULL, &error));
+  g_assert_cmpuint (count, ==, 1);
+  g_assert_true (aj_store_begin (f->store, &error));
+  hazard = record_hazard (f, aj_checklist_get_item (f->checklist, 5)->code, "red");
+  g_assert_true (aj_store_commit (f->store, &error));
+  g_assert_cmpuint (count, ==, 1);
+  g_assert_true (aj_store_commit (f->store, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (count, ==, 2);
+
+  /* A hazard (itself a nested transaction) signals once. */
+  g_clear_pointer (&hazard, g_free);
+  hazard = record_hazard (f, aj_checklist_get_item (f->checklist, 6)->code, "red");
+  g_assert_cmpuint (count, ==, 3);
+
+  /* Rolled back: no signal. */
+  g_assert_true (aj_store_begin (f->store, &error));
+  g_assert_true (aj_inspection_answer (f->store, INSPECTOR, f->inspection,
+                                       aj_checklist_get_item (f->checklist, 7)->code, "pass", NULL, &error));
+  aj_store_rollback (f->store);
+  g_assert_cmpuint (count, ==, 3);
+
+  /* A failed append on its own: no signal. */
+  g_assert_null (aj_store_append (f->store, "hazard.found", "x", INSPECTOR, bad, &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  g_assert_cmpuint (count, ==, 3);
+
+  /* A transaction without events: no signal. */
+  g_assert_true (aj_store_begin (f->store, &error));
+  g_assert_true (aj_store_set_local (f->store, "last_screen", "home", &error));
+  g_assert_true (aj_store_commit (f->store, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (count, ==, 3);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/store/new-schema", test_store_new_schema);
+  g_test_add_func ("/store/reopen", test_store_reopen);
+  g_test_add_func ("/store/too-new", test_store_too_new);
+  g_test_add_func ("/store/not-a-database", test_store_not_a_database);
+  g_test_add_func ("/util/uuid7", test_uuid7);
+  g_test_add_func ("/util/uuid7-same-millisecond", test_uuid7_same_millisecond);
+  g_test_add_func ("/util/hlc", test_hlc);
+  g_test_add_func ("/chain/verifies", test_chain_verifies);
+  g_test_add_func ("/chain/body-tampered", test_chain_body_tampered);
+  g_test_add_func ("/chain/rehashed", test_chain_rehashed);
+  g_test_add_func ("/chain/gap", test_chain_gap);
+  g_test_add_func ("/chain/renumbered", test_chain_last_removed_and_renumbered);
+  g_test_add_func ("/projection/rebuild", test_projection_rebuild);
+  g_test_add_func ("/projection/answer-twice", test_answer_twice);
+  g_test_add_func ("/projection/later-hlc-wins", test_later_hlc_wins);
+  g_test_add_func ("/store/reopen-keeps-clock", test_reopen_keeps_clock);
+  g_test_add_func ("/store/rollback", test_rollback);
+  g_test_add_func ("/store/failed-projection", test_failed_projection_leaves_nothing);
+  g_test_add_func ("/hazard/numbers", test_hazard_numbers);
+  g_test_add_func ("/store/changed-signal", test_changed_signal);
+
+  return g_test_run ();
+}

@@ -2,6 +2,8 @@
  * its name, the line of the offending part and the reason; the others still load. */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 #include <json-glib/json-glib.h>
 
@@ -135,7 +137,7 @@ fail (Ctx        *ctx,
   va_start (args, format);
   reason = g_strdup_vprintf (format, args);
   va_end (args);
-  g_set_error (ctx->error, AJ_ERROR, AJ_ERROR_INVALID, "%s:%u: %s",
+  g_set_error (ctx->error, AJ_ERROR, AJ_ERROR_INVALID, _("%s:%u: %s"),
                ctx->name, where ? line_of (ctx->map, where) : 1, reason);
   return FALSE;
 }
@@ -332,7 +334,7 @@ aj_checklist_load_data (const char  *name,
     length = strlen (text);
   if (!g_utf8_validate (text, length, NULL))
     {
-      g_set_error (error, AJ_ERROR, AJ_ERROR_INVALID, "%s:1: the file is not UTF-8 text", name);
+      g_set_error (error, AJ_ERROR, AJ_ERROR_INVALID, _("%s:1: the file is not UTF-8 text"), name);
       return NULL;
     }
 
@@ -349,7 +351,7 @@ aj_checklist_load_data (const char  *name,
 
       if (g_str_has_prefix (message, "<data>:"))
         message += strlen ("<data>:");
-      g_set_error (error, AJ_ERROR, AJ_ERROR_INVALID, "%s:%s", name, message);
+      g_set_error (error, AJ_ERROR, AJ_ERROR_INVALID, _("%s:%s"), name, message);
       ok = FALSE;
     }
   else

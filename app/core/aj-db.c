@@ -1,6 +1,8 @@
 /* aj-db.c: SQLite helpers shared by the store, the projections and the queries. */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "aj-db.h"
 #include "aj-error.h"
 
@@ -13,13 +15,13 @@ aj_db_set_error (sqlite3    *db,
 
   if ((code & 0xff) == SQLITE_FULL)
     g_set_error (error, AJ_ERROR, AJ_ERROR_DATABASE,
-                 "%s: the disk is full; nothing was saved", what);
+                 _("%s: the disk is full; nothing was saved"), what);
   else if ((code & 0xff) == SQLITE_CORRUPT || (code & 0xff) == SQLITE_NOTADB)
     g_set_error (error, AJ_ERROR, AJ_ERROR_CORRUPT,
-                 "%s: the database file is damaged (%s)", what, sqlite3_errmsg (db));
+                 _("%s: the database file is damaged (%s)"), what, sqlite3_errmsg (db));
   else
     g_set_error (error, AJ_ERROR, AJ_ERROR_DATABASE,
-                 "%s: %s", what, sqlite3_errmsg (db));
+                 _("%s: %s"), what, sqlite3_errmsg (db));
 }
 
 gboolean
@@ -34,7 +36,7 @@ aj_db_exec (sqlite3     *db,
       g_set_error (error, AJ_ERROR,
                    (sqlite3_errcode (db) & 0xff) == SQLITE_CORRUPT ||
                    (sqlite3_errcode (db) & 0xff) == SQLITE_NOTADB ? AJ_ERROR_CORRUPT : AJ_ERROR_DATABASE,
-                   "%s", msg ? msg : sqlite3_errmsg (db));
+                   _("%s"), msg ? msg : sqlite3_errmsg (db));
       sqlite3_free (msg);
       return FALSE;
     }

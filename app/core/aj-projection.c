@@ -3,6 +3,8 @@
  * clock or the device, so that a rebuild from the log gives identical rows. */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <json-glib/json-glib.h>
 
 #include "aj-db.h"
@@ -31,7 +33,7 @@ require (JsonObject     *body,
   if (*out == NULL)
     {
       g_set_error (error, AJ_ERROR, AJ_ERROR_CORRUPT,
-                   "Event %s (%s) lacks the field “%s”", ev->id, ev->type, member);
+                   _("Event %s (%s) lacks the field “%s”"), ev->id, ev->type, member);
       return FALSE;
     }
   return TRUE;
@@ -243,7 +245,7 @@ apply_photo_added (sqlite3        *db,
     return FALSE;
   if (!aj_is_sha256_hex (sha256))
     {
-      g_set_error (error, AJ_ERROR, AJ_ERROR_CORRUPT, "Event %s names an invalid photo hash", ev->id);
+      g_set_error (error, AJ_ERROR, AJ_ERROR_CORRUPT, _("Event %s names an invalid photo hash"), ev->id);
       return FALSE;
     }
 
@@ -313,7 +315,7 @@ aj_projection_apply (sqlite3        *db,
       if (body == NULL)
         {
           g_set_error (error, AJ_ERROR, AJ_ERROR_CORRUPT,
-                       "Event %s has a damaged body: %s", event->id, local_error->message);
+                       _("Event %s has a damaged body: %s"), event->id, local_error->message);
           return FALSE;
         }
       return handlers[i].apply (db, event, body, error);

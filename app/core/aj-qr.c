@@ -3,6 +3,8 @@
  * anjian:h/<id> otherwise; the kiosk reads both. */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 #include <qrencode.h>
 
@@ -105,7 +107,7 @@ aj_qr_render (const char  *payload,
 
   if (code == NULL)
     {
-      g_set_error (error, AJ_ERROR, AJ_ERROR_FAILED, "Cannot make a QR code of “%s”", payload);
+      g_set_error (error, AJ_ERROR, AJ_ERROR_FAILED, _("Cannot make a QR code of “%s”"), payload);
       return NULL;
     }
 

@@ -173,13 +173,13 @@ aj_registry_import_data (AjStore     *store,
 
   if (!json_parser_load_from_data (parser, text, length, error))
     {
-      g_prefix_error (error, "Registry: ");
+      g_prefix_error (error, _("Registry: "));
       return FALSE;
     }
   root = json_parser_get_root (parser);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     {
-      g_set_error (error, AJ_ERROR, AJ_ERROR_INVALID, "Registry: the file must hold one JSON object");
+      g_set_error (error, AJ_ERROR, AJ_ERROR_INVALID, _("Registry: the file must hold one JSON object"));
       return FALSE;
     }
   object = json_node_get_object (root);
@@ -189,7 +189,7 @@ aj_registry_import_data (AjStore     *store,
       !JSON_NODE_HOLDS_ARRAY (json_object_get_member (object, "users")))
     {
       g_set_error (error, AJ_ERROR, AJ_ERROR_INVALID,
-                   "Registry: “institutions” and “users” must both be lists");
+                   _("Registry: “institutions” and “users” must both be lists"));
       return FALSE;
     }
   institutions = json_object_get_array_member (object, "institutions");
@@ -215,14 +215,14 @@ aj_registry_import_data (AjStore     *store,
 
       if (!JSON_NODE_HOLDS_OBJECT (element))
         {
-          g_set_error (error, AJ_ERROR, AJ_ERROR_INVALID, "Registry: institution %u is not an object", i + 1);
+          g_set_error (error, AJ_ERROR, AJ_ERROR_INVALID, _("Registry: institution %u is not an object"), i + 1);
           goto fail;
         }
       o = json_node_get_object (element);
       if (*str_member (o, "code") == '\0' || *str_member (o, "name") == '\0' || *str_member (o, "type") == '\0')
         {
           g_set_error (error, AJ_ERROR, AJ_ERROR_INVALID,
-                       "Registry: institution %u needs a code, a name and a type", i + 1);
+                       _("Registry: institution %u needs a code, a name and a type"), i + 1);
           goto fail;
         }
       sqlite3_reset (ins);
@@ -239,7 +239,7 @@ aj_registry_import_data (AjStore     *store,
       aj_db_bind_text (ins, 11, *str_member (o, "credit") ? str_member (o, "credit") : "normal");
       if (!aj_db_step_done (db, ins, error))
         {
-          g_prefix_error (error, "Registry: institution “%s”: ", str_member (o, "code"));
+          g_prefix_error (error, _("Registry: institution “%s”: "), str_member (o, "code"));
           goto fail;
         }
     }
@@ -251,7 +251,7 @@ aj_registry_import_data (AjStore     *store,
 
       if (!JSON_NODE_HOLDS_OBJECT (element))
         {
-          g_set_error (error, AJ_ERROR, AJ_ERROR_INVALID, "Registry: user %u is not an object", i + 1);
+          g_set_error (error, AJ_ERROR, AJ_ERROR_INVALID, _("Registry: user %u is not an object"), i + 1);
           goto fail;
         }
       o = json_node_get_object (element);
@@ -259,7 +259,7 @@ aj_registry_import_data (AjStore     *store,
           *str_member (o, "role") == '\0' || !aj_is_sha256_hex (str_member (o, "pin_hash")))
         {
           g_set_error (error, AJ_ERROR, AJ_ERROR_INVALID,
-                       "Registry: user %u needs an id, a name, a role and a PIN hash", i + 1);
+                       _("Registry: user %u needs an id, a name, a role and a PIN hash"), i + 1);
           goto fail;
         }
       sqlite3_reset (usr);
@@ -271,7 +271,7 @@ aj_registry_import_data (AjStore     *store,
       aj_db_bind_text (usr, 6, str_member (o, "pin_hash"));
       if (!aj_db_step_done (db, usr, error))
         {
-          g_prefix_error (error, "Registry: user “%s”: ", str_member (o, "id"));
+          g_prefix_error (error, _("Registry: user “%s”: "), str_member (o, "id"));
           goto fail;
         }
     }

@@ -2,6 +2,8 @@
  * hash chain in the same transaction as their projection, and rebuilding. */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 #include <gio/gio.h>
 
@@ -85,7 +87,7 @@ aj_store_migrate (AjStore  *self,
   if (current > AJ_STORE_SCHEMA_VERSION)
     {
       g_set_error (error, AJ_ERROR, AJ_ERROR_TOO_NEW,
-                   "The database %s was written by a newer version of Anjian (schema %d, this version knows %d)",
+                   _("The database %s was written by a newer version of Anjian (schema %d, this version knows %d)"),
                    self->path, current, AJ_STORE_SCHEMA_VERSION);
       return FALSE;
     }
@@ -120,7 +122,7 @@ aj_store_migrate (AjStore  *self,
       if (!aj_db_exec (self->db, sql, error))
         {
           aj_db_exec (self->db, "ROLLBACK", NULL);
-          g_prefix_error (error, "Cannot upgrade the database to schema %d: ", number);
+          g_prefix_error (error, _("Cannot upgrade the database to schema %d: "), number);
           return FALSE;
         }
       current = number;
@@ -144,7 +146,7 @@ aj_store_open (const char  *path,
                         NULL);
   if (rc != SQLITE_OK)
     {
-      g_set_error (error, AJ_ERROR, AJ_ERROR_DATABASE, "Cannot open the database %s: %s",
+      g_set_error (error, AJ_ERROR, AJ_ERROR_DATABASE, _("Cannot open the database %s: %s"),
                    path, self->db ? sqlite3_errmsg (self->db) : sqlite3_errstr (rc));
       return NULL;
     }
@@ -156,7 +158,7 @@ aj_store_open (const char  *path,
       !aj_db_exec (self->db, "PRAGMA synchronous = FULL", error) ||
       !aj_db_exec (self->db, "PRAGMA foreign_keys = ON", error))
     {
-      g_prefix_error (error, "Cannot open the database %s: ", path);
+      g_prefix_error (error, _("Cannot open the database %s: "), path);
       return NULL;
     }
 
@@ -461,23 +463,23 @@ aj_store_verify_chain (AjStore     *self,
       if (ev->device_seq != (gint64) i + 1)
         {
           g_set_error (error, AJ_ERROR, AJ_ERROR_CORRUPT,
-                       "Event %" G_GINT64_FORMAT " of device %s is missing from the history",
-                       (gint64) i + 1, device_id);
+                       _("Event %lld of device %s is missing from the history"),
+                       (long long) i + 1, device_id);
           return FALSE;
         }
       if (g_strcmp0 (ev->prev_hash, prev) != 0)
         {
           g_set_error (error, AJ_ERROR, AJ_ERROR_CORRUPT,
-                       "Event %" G_GINT64_FORMAT " of device %s does not follow the event before it",
-                       ev->device_seq, device_id);
+                       _("Event %lld of device %s does not follow the event before it"),
+                       (long long) ev->device_seq, device_id);
           return FALSE;
         }
       digest = aj_event_compute_hash (ev);
       if (g_strcmp0 (digest, ev->hash) != 0)
         {
           g_set_error (error, AJ_ERROR, AJ_ERROR_CORRUPT,
-                       "Event %" G_GINT64_FORMAT " of device %s has been altered",
-                       ev->device_seq, device_id);
+                       _("Event %lld of device %s has been altered"),
+                       (long long) ev->device_seq, device_id);
           return FALSE;
         }
       prev = ev->hash;

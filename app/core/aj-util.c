@@ -1,6 +1,8 @@
 /* aj-util.c: ids (UUIDv7), SHA-256, ISO dates, locale choice, JSON and durable file writes. */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -177,7 +179,7 @@ aj_json_parse_object (const char  *text,
   root = json_parser_get_root (parser);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     {
-      g_set_error_literal (error, AJ_ERROR, AJ_ERROR_CORRUPT, "JSON is not an object");
+      g_set_error_literal (error, AJ_ERROR, AJ_ERROR_CORRUPT, _("JSON is not an object"));
       return NULL;
     }
   return json_object_ref (json_node_get_object (root));
@@ -245,7 +247,7 @@ aj_write_file_durably (const char  *path,
     {
       int saved = errno;
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
-                   "Cannot create folder %s: %s", dir, g_strerror (saved));
+                   _("Cannot create folder %s: %s"), dir, g_strerror (saved));
       return FALSE;
     }
 
@@ -254,7 +256,7 @@ aj_write_file_durably (const char  *path,
     {
       int saved = errno;
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
-                   "Cannot create %s: %s", tmp, g_strerror (saved));
+                   _("Cannot create %s: %s"), tmp, g_strerror (saved));
       return FALSE;
     }
 
@@ -269,7 +271,7 @@ aj_write_file_durably (const char  *path,
           close (fd);
           g_unlink (tmp);
           g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
-                       "Cannot write %s: %s", path, g_strerror (saved));
+                       _("Cannot write %s: %s"), path, g_strerror (saved));
           return FALSE;
         }
       p += n;
@@ -281,7 +283,7 @@ aj_write_file_durably (const char  *path,
       int saved = errno;
       g_unlink (tmp);
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
-                   "Cannot save %s: %s", path, g_strerror (saved));
+                   _("Cannot save %s: %s"), path, g_strerror (saved));
       return FALSE;
     }
 
@@ -290,7 +292,7 @@ aj_write_file_durably (const char  *path,
       int saved = errno;
       g_unlink (tmp);
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
-                   "Cannot save %s: %s", path, g_strerror (saved));
+                   _("Cannot save %s: %s"), path, g_strerror (saved));
       return FALSE;
     }
 

@@ -161,9 +161,9 @@ aj_home_page_refresh (AjHomePage *self)
   g_clear_pointer (&text, g_free);
 
   unsynced = aj_store_count_unsynced (store);
-  text = g_strdup_printf (ngettext ("%" G_GINT64_FORMAT " record is kept on this device only",
-                                    "%" G_GINT64_FORMAT " records are kept on this device only", unsynced),
-                          unsynced);
+  text = g_strdup_printf (ngettext ("%d record is kept on this device only",
+                                    "%d records are kept on this device only", (int) unsynced),
+                          (int) unsynced);
   adw_action_row_set_subtitle (self->device_row, text);
 
   inspections = aj_inspection_list (store, NULL);

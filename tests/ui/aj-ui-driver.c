@@ -1,0 +1,168 @@
+/* aj-ui-driver.c: test helpers that act on real widgets as a person would:
+ * the same signals a tap or a key press emits, then the main loop runs. */
+#include "aj-ui-driver.h"
+
+GtkWidget *
+aj_ui_find_type (GtkWidget *root,
+                 GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = aj_ui_find_type (child, type);
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+GtkWidget *
+aj_ui_find_id (GtkWidget  *root,
+               const char *id)
+{
+  const char *own = gtk_buildable_get_buildable_id (GTK_BUILDABLE (root));
+
+  if (own != NULL && g_str_equal (own, id))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = aj_ui_find_id (child, id);
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+GtkWidget *
+aj_ui_find_name (GtkWidget  *root,
+                 const char *name)
+{
+  if (g_strcmp0 (gtk_widget_get_name (root), name) == 0)
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = aj_ui_find_name (child, name);
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+GtkWidget *
+aj_ui_page (GtkWidget *window,
+            GType      type)
+{
+  GtkWidget *page = aj_ui_find_type (window, type);
+  g_assert_nonnull (page);
+  return page;
+}
+
+GtkWidget *
+aj_ui_in_page (GtkWidget  *window,
+               GType       type,
+               const char *id)
+{
+  GtkWidget *widget = aj_ui_find_id (aj_ui_page (window, type), id);
+
+  if (widget == NULL)
+    g_error ("No widget “%s” in %s", id, g_type_name (type));
+  return widget;
+}
+
+void
+aj_ui_wait (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    {
+      while (g_main_context_pending (NULL))
+        g_main_context_iteration (NULL, FALSE);
+      g_usleep (5000);
+    }
+}
+
+gboolean
+aj_ui_wait_for (gboolean (*condition) (gpointer),
+                gpointer   data,
+                guint      timeout_ms)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    {
+      while (g_main_context_pending (NULL))
+        g_main_context_iteration (NULL, FALSE);
+      if (condition (data))
+        return TRUE;
+      g_usleep (10000);
+    }
+  return condition (data);
+}
+
+/* What a tap does: a button is clicked, a row or child is activated. */
+void
+aj_ui_click (GtkWidget *widget)
+{
+  g_assert_nonnull (widget);
+  g_assert_true (gtk_widget_is_sensitive (widget));
+  g_assert_true (gtk_widget_get_mapped (widget));
+  if (GTK_IS_FLOW_BOX_CHILD (widget))
+    g_signal_emit_by_name (widget, "activate");
+  else if (GTK_IS_LIST_BOX_ROW (widget))
+    g_signal_emit_by_name (widget, "activate");
+  else if (GTK_IS_BUTTON (widget))
+    g_signal_emit_by_name (widget, "clicked");   /* "activate" would wait 250 ms */
+  else
+    gtk_widget_activate (widget);
+  aj_ui_wait (50);
+}
+
+void
+aj_ui_type (GtkWidget  *widget,
+            const char *text)
+{
+  g_assert_nonnull (widget);
+  if (GTK_IS_TEXT_VIEW (widget))
+    gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (widget)), text, -1);
+  else
+    gtk_editable_set_text (GTK_EDITABLE (widget), text);
+  aj_ui_wait (30);
+}
+
+GtkWindow *
+aj_ui_find_dialog (GtkWindow *parent)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, i);
+      if (w != parent && gtk_window_get_transient_for (w) == parent && gtk_widget_get_visible (GTK_WIDGET (w)))
+        return w;
+    }
+  return NULL;
+}
+
+/* Renders the window with its own renderer: what is on the screen. */
+gboolean
+aj_ui_screenshot (GtkWidget  *window,
+                  const char *path)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (window);
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  int width = gtk_widget_get_width (window);
+  int height = gtk_widget_get_height (window);
+  GskRenderer *renderer = gtk_native_get_renderer (GTK_NATIVE (window));
+
+  aj_ui_wait (300);
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  if (node == NULL)
+    return FALSE;
+  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  return gdk_texture_save_to_png (texture, path);
+}

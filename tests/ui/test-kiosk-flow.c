@@ -1,0 +1,540 @@
+/* test-kiosk-flow.c: a whole inspection through the real kiosk window under
+ * Xvfb: sign in, choose the institution, answer items, record two hazards
+ * with a photo, get killed half-way, resume, finish, and find it all in the
+ * database. Also writes screenshots of the main screens. */
+#include "config.h"
+
+#include <locale.h>
+#include <signal.h>
+#include <stdio.h>
+#include <glib/gi18n.h>
+#include <sys/wait.h>
+#include <glib/gstdio.h>
+
+#include "aj-application.h"
+#include "aj-hazard.h"
+#include "aj-hazard-page.h"
+#include "aj-hazard-sheet.h"
+#include "aj-home-page.h"
+#include "aj-inspection.h"
+#include "aj-inspection-page.h"
+#include "aj-institution-page.h"
+#include "aj-ledger-page.h"
+#include "aj-photo.h"
+#include "aj-sign-in-page.h"
+#include "aj-start-page.h"
+#include "aj-summary-page.h"
+#include "aj-ui-driver.h"
+#include "aj-window.h"
+
+#define INSPECTOR "u-zhang-wei"
+#define PIN       "123456"
+#define INSTITUTION "DLX001"
+
+static char *opt_phase;
+static char *opt_photo;
+static char *opt_shots;
+static char *opt_size;
+static int   exit_code;
+
+static AjApplication *app;
+static GtkWidget *window;
+
+static const char *
+page_name (void)
+{
+  return aj_window_get_page_name (AJ_WINDOW (window));
+}
+
+static gboolean
+on_page (gpointer name)
+{
+  return g_strcmp0 (page_name (), name) == 0;
+}
+
+static void
+expect_page (const char *name)
+{
+  if (!aj_ui_wait_for (on_page, (gpointer) name, 5000))
+    g_error ("Expected page “%s”, the window shows “%s”", name, page_name ());
+}
+
+static void
+sign_in (const char *user,
+         const char *pin)
+{
+  GtkWidget *page = aj_ui_page (window, AJ_TYPE_SIGN_IN_PAGE);
+  GtkWidget *tile;
+
+  expect_page ("sign-in");
+  tile = aj_ui_find_name (page, user);
+  g_assert_nonnull (tile);
+  aj_ui_click (tile);
+  aj_ui_type (aj_ui_find_id (page, "pin_entry"), pin);
+  aj_ui_click (aj_ui_find_id (page, "sign_in_button"));
+}
+
+static void
+choose_institution (const char *code)
+{
+  GtkWidget *page = aj_ui_page (window, AJ_TYPE_INSTITUTION_PAGE);
+
+  expect_page ("institutions");
+  aj_ui_type (aj_ui_find_id (page, "search_entry"), code);
+  aj_ui_wait (400);   /* the search entry's own delay */
+  g_signal_emit_by_name (aj_ui_find_id (page, "list_view"), "activate", 0);
+  expect_page ("start");
+}
+
+static AjInspectionPage *
+inspection_page (void)
+{
+  return AJ_INSPECTION_PAGE (aj_ui_page (window, AJ_TYPE_INSPECTION_PAGE));
+}
+
+static void
+answer (const char *button)
+{
+  expect_page ("inspection");
+  aj_ui_click (aj_ui_in_page (window, AJ_TYPE_INSPECTION_PAGE, button));
+}
+
+static void
+next_item (void)
+{
+  const char *before = aj_inspection_page_get_item_code (inspection_page ());
+  g_autofree char *was = g_strdup (before);
+
+  aj_ui_click (aj_ui_in_page (window, AJ_TYPE_INSPECTION_PAGE, "next_button"));
+  if (g_getenv ("AJ_UI_DEBUG"))
+    g_printerr ("next: %s -> %s (page %s)\n", was, aj_inspection_page_get_item_code (inspection_page ()), page_name ());
+}
+
+static void
+record_hazard (const char *description,
+               const char *level,
+               gboolean    major)
+{
+  GtkWidget *sheet;
+  g_autofree char *level_button = g_strdup_printf ("%s_button", level);
+
+  answer ("hazard_button");
+  expect_page ("hazard-sheet");
+  sheet = aj_ui_page (window, AJ_TYPE_HAZARD_SHEET);
+  aj_ui_type (aj_ui_find_id (sheet, "description_view"), description);
+  aj_ui_type (aj_ui_find_id (sheet, "location_row"), "2号楼一层东侧");
+  aj_ui_click (aj_ui_find_id (sheet, level_button));
+  if (major)
+    aj_ui_click (aj_ui_find_id (sheet, "major_check"));
+  aj_ui_type (aj_ui_find_id (sheet, "suggestion_view"), "立即清理并加强日常巡查。");
+  aj_ui_click (aj_ui_find_id (sheet, "save_button"));
+  expect_page ("inspection");
+  g_assert_true (gtk_revealer_get_reveal_child (
+    GTK_REVEALER (aj_ui_in_page (window, AJ_TYPE_INSPECTION_PAGE, "hazard_revealer"))));
+}
+
+static gboolean
+photo_shown (gpointer data)
+{
+  GtkWidget *box = aj_ui_in_page (window, AJ_TYPE_INSPECTION_PAGE, "photo_box");
+  return gtk_widget_get_first_child (box) != NULL;
+}
+
+static const char *
+item_code_at (guint index)
+{
+  AjChecklist *checklist = aj_application_find_checklist (app, "elder-care");
+  g_assert_nonnull (checklist);
+  return aj_checklist_get_item (checklist, index)->code;
+}
+
+/* Phase 1: sign in, start, answer four items, a hazard with a photo, a note,
+ * then the process is killed without warning. */
+static void
+run_phase1 (void)
+{
+  GtkWidget *note;
+
+  sign_in (INSPECTOR, "000000");
+  expect_page ("sign-in");   /* a wrong PIN keeps the person out */
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (aj_ui_in_page (window, AJ_TYPE_SIGN_IN_PAGE, "error_label"))),
+                   !=, "");
+  sign_in (INSPECTOR, PIN);
+  expect_page ("home");
+  aj_ui_click (aj_ui_in_page (window, AJ_TYPE_HOME_PAGE, "start_button"));
+  choose_institution (INSTITUTION);
+  aj_ui_click (aj_ui_in_page (window, AJ_TYPE_START_PAGE, "start_button"));
+  expect_page ("inspection");
+  g_assert_cmpstr (aj_inspection_page_get_item_code (inspection_page ()), ==, item_code_at (0));
+
+  answer ("pass_button");
+  next_item ();
+  answer ("pass_button");
+  next_item ();
+  answer ("na_button");
+  next_item ();
+  record_hazard ("安全出口被杂物堵塞，疏散通道不畅。", "red", FALSE);
+
+  gtk_widget_activate_action (GTK_WIDGET (inspection_page ()), "inspection.import-photo", "s", opt_photo);
+  g_assert_true (aj_ui_wait_for (photo_shown, NULL, 20000));
+  next_item ();
+
+  answer ("pass_button");
+  note = aj_ui_in_page (window, AJ_TYPE_INSPECTION_PAGE, "note_view");
+  aj_ui_type (note, "灭火器压力正常，已核对检验标签。");
+  aj_ui_wait (1000);   /* the note is saved after a short pause in typing */
+  next_item ();
+  g_assert_cmpstr (aj_inspection_page_get_item_code (inspection_page ()), ==, item_code_at (5));
+
+  /* The power goes out. */
+  raise (SIGKILL);
+}
+
+static gboolean
+dialog_open (gpointer data)
+{
+  return aj_ui_find_dialog (GTK_WINDOW (window)) != NULL;
+}
+
+/* Phase 2: a new process; signing in goes back to the item where phase 1
+ * was, with everything recorded before the kill. */
+static void
+run_phase2 (void)
+{
+  AjStore *store;
+  g_autoptr(AjInspection) open = NULL;
+  g_autoptr(GHashTable) results = NULL;
+  GtkWindow *dialog;
+  AjItemResult *noted;
+  GtkWidget *ledger;
+  GtkWidget *hazard_page;
+  const char *payload;
+
+  sign_in (INSPECTOR, PIN);
+  expect_page ("inspection");
+  g_assert_cmpstr (aj_inspection_page_get_item_code (inspection_page ()), ==, item_code_at (5));
+
+  store = aj_application_get_store (app);
+  open = aj_inspection_find_unfinished (store, INSPECTOR);
+  g_assert_nonnull (open);
+  results = aj_inspection_get_results (store, aj_inspection_get_id (open));
+  g_assert_cmpuint (g_hash_table_size (results), ==, 5);
+  noted = g_hash_table_lookup (results, item_code_at (4));
+  g_assert_nonnull (noted);
+  g_assert_cmpstr (noted->note, ==, "灭火器压力正常，已核对检验标签。");
+
+  record_hazard ("配电箱周围堆放可燃物，电线私拉乱接。", "orange", TRUE);
+  next_item ();
+  answer ("pass_button");
+
+  aj_ui_click (aj_ui_in_page (window, AJ_TYPE_INSPECTION_PAGE, "summary_button"));
+  expect_page ("summary");
+  aj_ui_click (aj_ui_in_page (window, AJ_TYPE_SUMMARY_PAGE, "finish_button"));
+  g_assert_true (aj_ui_wait_for (dialog_open, NULL, 3000));
+  dialog = aj_ui_find_dialog (GTK_WINDOW (window));
+  g_assert_true (ADW_IS_MESSAGE_DIALOG (dialog));
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "finish");
+  expect_page ("home");
+
+  gtk_widget_activate_action (window, "win.ledger", NULL);
+  expect_page ("ledger");
+  ledger = aj_ui_page (window, AJ_TYPE_LEDGER_PAGE);
+  g_assert_cmpuint (aj_ledger_page_get_n_shown (AJ_LEDGER_PAGE (ledger)), ==, 2);
+  aj_ui_click (aj_ui_find_id (ledger, "overdue_button"));
+  g_assert_cmpuint (aj_ledger_page_get_n_shown (AJ_LEDGER_PAGE (ledger)), ==, 0);
+  aj_ui_click (aj_ui_find_id (ledger, "overdue_button"));
+  aj_ui_type (aj_ui_find_id (ledger, "search_entry"), "配电箱");
+  aj_ui_wait (400);
+  g_assert_cmpuint (aj_ledger_page_get_n_shown (AJ_LEDGER_PAGE (ledger)), ==, 1);
+  g_signal_emit_by_name (aj_ui_find_id (ledger, "list_view"), "activate", 0);
+  expect_page ("hazard");
+  hazard_page = aj_ui_page (window, AJ_TYPE_HAZARD_PAGE);
+  payload = aj_hazard_page_get_qr_payload (AJ_HAZARD_PAGE (hazard_page));
+  g_assert_true (g_str_has_prefix (payload, "anjian:h/"));
+  g_assert_nonnull (gtk_picture_get_paintable (GTK_PICTURE (aj_ui_find_id (hazard_page, "qr_picture"))));
+}
+
+static void
+shot (const char *name)
+{
+  g_autofree char *file = g_strdup_printf ("%s.png", name);
+  g_autofree char *path = g_build_filename (opt_shots, file, NULL);
+
+  g_assert_true (aj_ui_screenshot (window, path));
+}
+
+/* Screenshots of every main screen, on a fresh data folder. */
+static void
+run_shots (void)
+{
+  GtkWidget *sign_in_page = aj_ui_page (window, AJ_TYPE_SIGN_IN_PAGE);
+  GtkWidget *ledger;
+
+  expect_page ("sign-in");
+  aj_ui_click (aj_ui_find_name (sign_in_page, INSPECTOR));
+  shot ("01-sign-in");
+  aj_ui_type (aj_ui_find_id (sign_in_page, "pin_entry"), PIN);
+  aj_ui_click (aj_ui_find_id (sign_in_page, "sign_in_button"));
+  expect_page ("home");
+  shot ("02-home");
+  aj_ui_click (aj_ui_in_page (window, AJ_TYPE_HOME_PAGE, "start_button"));
+  expect_page ("institutions");
+  shot ("03-institutions");
+  choose_institution (INSTITUTION);
+  shot ("04-start");
+  aj_ui_click (aj_ui_in_page (window, AJ_TYPE_START_PAGE, "start_button"));
+  expect_page ("inspection");
+  shot ("05-item");
+  answer ("pass_button");
+  next_item ();
+  answer ("hazard_button");
+  expect_page ("hazard-sheet");
+  aj_ui_type (aj_ui_in_page (window, AJ_TYPE_HAZARD_SHEET, "description_view"),
+              "三楼东侧安全出口门被上锁，钥匙由夜班人员保管。");
+  aj_ui_click (aj_ui_in_page (window, AJ_TYPE_HAZARD_SHEET, "red_button"));
+  shot ("06-hazard-sheet");
+  aj_ui_click (aj_ui_in_page (window, AJ_TYPE_HAZARD_SHEET, "save_button"));
+  expect_page ("inspection");
+  gtk_widget_activate_action (GTK_WIDGET (inspection_page ()), "inspection.import-photo", "s", opt_photo);
+  g_assert_true (aj_ui_wait_for (photo_shown, NULL, 20000));
+  aj_ui_wait (500);
+  shot ("07-item-with-hazard");
+  aj_ui_click (aj_ui_in_page (window, AJ_TYPE_INSPECTION_PAGE, "summary_button"));
+  expect_page ("summary");
+  shot ("08-summary");
+  gtk_widget_activate_action (window, "win.ledger", NULL);
+  expect_page ("ledger");
+  shot ("09-ledger");
+  ledger = aj_ui_page (window, AJ_TYPE_LEDGER_PAGE);
+  g_signal_emit_by_name (aj_ui_find_id (ledger, "list_view"), "activate", 0);
+  expect_page ("hazard");
+  shot ("10-hazard");
+}
+
+static gboolean
+drive (gpointer data)
+{
+  window = GTK_WIDGET (gtk_application_get_active_window (GTK_APPLICATION (app)));
+  g_assert_nonnull (window);
+  aj_ui_wait (300);
+
+  if (g_strcmp0 (opt_phase, "1") == 0)
+    run_phase1 ();
+  else if (g_strcmp0 (opt_phase, "2") == 0)
+    run_phase2 ();
+  else if (g_strcmp0 (opt_phase, "shots") == 0)
+    run_shots ();
+  exit_code = 0;
+  g_application_quit (G_APPLICATION (app));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_startup (GApplication *application)
+{
+  GSettings *settings = aj_application_get_settings (AJ_APPLICATION (application));
+  int width = 1280, height = 800;
+
+  if (opt_size != NULL)
+    sscanf (opt_size, "%dx%d", &width, &height);
+  g_settings_set_int (settings, "window-width", width);
+  g_settings_set_int (settings, "window-height", height);
+}
+
+static void
+on_activate (GApplication *application)
+{
+  g_idle_add (drive, NULL);
+}
+
+static int
+run_kiosk (void)
+{
+  exit_code = 1;
+  app = aj_application_new ();
+  g_signal_connect_after (app, "startup", G_CALLBACK (on_startup), NULL);
+  g_signal_connect_after (app, "activate", G_CALLBACK (on_activate), NULL);
+  g_application_run (G_APPLICATION (app), 0, NULL);
+  g_clear_object (&app);
+  return exit_code;
+}
+
+/* The test proper: runs the phases as separate processes. */
+static char *self_path;
+
+static void
+make_photo (const char *path)
+{
+  g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 1600, 1200);
+  g_autoptr(GError) error = NULL;
+  guint8 *pixels = gdk_pixbuf_get_pixels (pixbuf);
+  int stride = gdk_pixbuf_get_rowstride (pixbuf);
+
+  for (int y = 0; y < 1200; y++)
+    for (int x = 0; x < 1600; x++)
+      {
+        guint8 *p = pixels + y * stride + x * 3;
+        p[0] = (x * 255) / 1600;
+        p[1] = (y * 255) / 1200;
+        p[2] = ((x / 100 + y / 100) % 2) ? 200 : 40;
+      }
+  g_assert_true (gdk_pixbuf_save (pixbuf, path, "jpeg", &error, "quality", "90", NULL));
+}
+
+static int
+spawn_phase (const char *data_home,
+             const char *phase,
+             const char *lang,
+             const char *size,
+             const char *shots)
+{
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) env = g_get_environ ();
+  g_autofree char *photo = g_build_filename (data_home, "evidence.jpg", NULL);
+  g_autofree char *phase_arg = g_strdup_printf ("--phase=%s", phase);
+  g_autofree char *photo_arg = g_strdup_printf ("--photo=%s", photo);
+  g_autofree char *size_arg = g_strdup_printf ("--size=%s", size);
+  g_autofree char *shots_arg = g_strdup_printf ("--shots=%s", shots ? shots : "");
+  const char *argv[] = { self_path, phase_arg, photo_arg, size_arg, shots_arg, NULL };
+  int status = 0;
+
+  env = g_environ_setenv (env, "XDG_DATA_HOME", data_home, TRUE);
+  env = g_environ_setenv (env, "GSETTINGS_BACKEND", "memory", TRUE);
+  env = g_environ_setenv (env, "LANGUAGE", lang, TRUE);
+  env = g_environ_setenv (env, "LANG", "C.UTF-8", TRUE);
+  env = g_environ_unsetenv (env, "LC_ALL");
+  env = g_environ_unsetenv (env, "LC_MESSAGES");
+
+  if (!g_spawn_sync (NULL, (char **) argv, env, G_SPAWN_CHILD_INHERITS_STDIN, NULL, NULL, NULL, NULL,
+                     &status, &error))
+    g_error ("Cannot start %s: %s", self_path, error->message);
+  return status;
+}
+
+static void
+test_inspection_killed_and_resumed (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("anjian-ui-XXXXXX", NULL);
+  g_autofree char *photo = g_build_filename (dir, "evidence.jpg", NULL);
+  g_autofree char *db = g_build_filename (dir, "anjian", "anjian.db", NULL);
+  g_autofree char *blobs = g_build_filename (dir, "anjian", "blobs", NULL);
+  g_autoptr(AjStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GListModel) inspections = NULL;
+  g_autoptr(AjInspection) inspection = NULL;
+  g_autoptr(GHashTable) results = NULL;
+  g_autoptr(GListModel) hazards = NULL;
+  g_autoptr(GPtrArray) photos = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  guint live_hazards = 0;
+  int status;
+
+  make_photo (photo);
+
+  status = spawn_phase (dir, "1", "zh_CN", "1280x800", NULL);
+  g_assert_true (WIFSIGNALED (status));
+  g_assert_cmpint (WTERMSIG (status), ==, SIGKILL);
+
+  status = spawn_phase (dir, "2", "zh_CN", "360x720", NULL);
+  g_assert_true (WIFEXITED (status));
+  g_assert_cmpint (WEXITSTATUS (status), ==, 0);
+
+  /* What the two processes left in the database. */
+  store = aj_store_open (db, &error);
+  g_assert_no_error (error);
+  inspections = aj_inspection_list (store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (inspections), ==, 1);
+  inspection = g_list_model_get_item (inspections, 0);
+  g_assert_true (aj_inspection_is_finished (inspection));
+  g_assert_cmpstr (aj_inspection_get_institution (inspection), ==, INSTITUTION);
+  g_assert_cmpstr (aj_inspection_get_inspector (inspection), ==, INSPECTOR);
+
+  results = aj_inspection_get_results (store, aj_inspection_get_id (inspection));
+  g_assert_cmpuint (g_hash_table_size (results), ==, 7);
+  hazards = aj_hazard_list (store, aj_inspection_get_id (inspection), &error);
+  for (guint i = 0; i < g_list_model_get_n_items (hazards); i++)
+    {
+      g_autoptr(AjHazard) h = g_list_model_get_item (hazards, i);
+      if (g_strcmp0 (aj_hazard_get_status (h), "withdrawn") != 0)
+        live_hazards++;
+    }
+  g_assert_cmpuint (live_hazards, ==, 2);
+  {
+    g_autoptr(AjHazard) major = g_list_model_get_item (hazards, 0);
+    g_assert_true (aj_hazard_is_major (major));
+    g_assert_cmpstr (aj_hazard_get_risk_level (major), ==, "orange");
+  }
+
+  photos = aj_inspection_get_photos (store, aj_inspection_get_id (inspection), NULL);
+  g_assert_cmpuint (photos->len, ==, 1);
+  g_assert_true (aj_photo_verify (blobs, ((AjPhotoRef *) g_ptr_array_index (photos, 0))->sha256, &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (((AjPhotoRef *) g_ptr_array_index (photos, 0))->hazard_id);
+
+  /* Nothing was lost or doubled by the kill, and the history is intact. */
+  g_assert_true (aj_store_verify_chain (store, aj_store_get_device_id (store), &error));
+  g_assert_no_error (error);
+  before = aj_store_dump_projections (store, &error);
+  g_assert_true (aj_store_rebuild_projections (store, &error));
+  after = aj_store_dump_projections (store, &error);
+  g_assert_cmpstr (before, ==, after);
+}
+
+static void
+test_screenshots (gconstpointer data)
+{
+  const char *variant = data;   /* "zh_CN-360x720" */
+  g_auto(GStrv) parts = g_strsplit (variant, "-", 2);
+  g_autofree char *dir = g_dir_make_tmp ("anjian-shots-XXXXXX", NULL);
+  g_autofree char *photo = g_build_filename (dir, "evidence.jpg", NULL);
+  g_autofree char *shots = g_build_filename (g_getenv ("ANJIAN_SCREENSHOT_DIR") ?: ".", variant, NULL);
+  int status;
+
+  g_mkdir_with_parents (shots, 0755);
+  make_photo (photo);
+  status = spawn_phase (dir, "shots", parts[0], parts[1], shots);
+  g_assert_true (WIFEXITED (status));
+  g_assert_cmpint (WEXITSTATUS (status), ==, 0);
+  {
+    g_autofree char *first = g_build_filename (shots, "10-hazard.png", NULL);
+    g_assert_true (g_file_test (first, G_FILE_TEST_EXISTS));
+  }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GOptionContext) context = g_option_context_new (NULL);
+  GOptionEntry entries[] = {
+    { "phase", 0, 0, G_OPTION_ARG_STRING, &opt_phase, "Run one phase in this process", "PHASE" },
+    { "photo", 0, 0, G_OPTION_ARG_FILENAME, &opt_photo, "Photo to import", "FILE" },
+    { "shots", 0, 0, G_OPTION_ARG_FILENAME, &opt_shots, "Screenshot folder", "DIR" },
+    { "size", 0, 0, G_OPTION_ARG_STRING, &opt_size, "Window size", "WxH" },
+    { NULL }
+  };
+
+  self_path = g_file_read_link ("/proc/self/exe", NULL);
+
+  if (argc > 1 && g_str_has_prefix (argv[1], "--phase="))
+    {
+      g_option_context_add_main_entries (context, entries, NULL);
+      if (!g_option_context_parse (context, &argc, &argv, NULL))
+        return 2;
+      setlocale (LC_ALL, "");
+      bindtextdomain (GETTEXT_PACKAGE, ANJIAN_BUILD_LOCALEDIR);
+      bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+      textdomain (GETTEXT_PACKAGE);
+      return run_kiosk ();
+    }
+
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/kiosk/inspection-killed-and-resumed", test_inspection_killed_and_resumed);
+  g_test_add_data_func ("/kiosk/screenshots/zh_CN-360x720", "zh_CN-360x720", test_screenshots);
+  g_test_add_data_func ("/kiosk/screenshots/zh_CN-1280x800", "zh_CN-1280x800", test_screenshots);
+  g_test_add_data_func ("/kiosk/screenshots/en-360x720", "en-360x720", test_screenshots);
+  g_test_add_data_func ("/kiosk/screenshots/en-1280x800", "en-1280x800", test_screenshots);
+  return g_test_run ();
+}

@@ -2,6 +2,7 @@
  * the style sheet and the application-wide actions. */
 #include "config.h"
 
+#include <string.h>
 #include <glib/gi18n.h>
 
 #include "aj-application.h"
@@ -20,6 +21,7 @@ struct _AjApplication
   GPtrArray      *problems;
   GSettings      *settings;
   AjUser         *user;
+  gboolean        benchmark;
 };
 
 G_DEFINE_FINAL_TYPE (AjApplication, aj_application, ADW_TYPE_APPLICATION)
@@ -125,6 +127,52 @@ aj_application_startup (GApplication *app)
   aj_application_load_checklists (self);
 }
 
+static gint64 process_start_us;
+
+static gsize
+read_status_kb (const char *field)
+{
+  g_autofree char *status = NULL;
+  const char *line;
+
+  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL))
+    return 0;
+  line = strstr (status, field);
+  return line ? g_ascii_strtoull (line + strlen (field), NULL, 10) : 0;
+}
+
+/* --benchmark-startup: report the time to the first painted frame and the
+ * memory then, and quit (used by tests/bench/bench-startup). */
+static void
+on_first_frame (GdkFrameClock *clock,
+                AjApplication *self)
+{
+  g_signal_handlers_disconnect_by_func (clock, on_first_frame, self);
+  g_print ("first-frame-ms: %.1f\nrss-kb: %" G_GSIZE_FORMAT "\nhwm-kb: %" G_GSIZE_FORMAT "\n",
+           (g_get_monotonic_time () - process_start_us) / 1000.0,
+           read_status_kb ("VmRSS:"), read_status_kb ("VmHWM:"));
+  g_application_quit (G_APPLICATION (self));
+}
+
+static void
+on_window_mapped (GtkWidget     *window,
+                  AjApplication *self)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (window);
+  g_signal_connect (clock, "after-paint", G_CALLBACK (on_first_frame), self);
+}
+
+static int
+aj_application_handle_local_options (GApplication *app,
+                                     GVariantDict *options)
+{
+  AjApplication *self = AJ_APPLICATION (app);
+
+  if (g_variant_dict_contains (options, "benchmark-startup"))
+    self->benchmark = TRUE;
+  return -1;
+}
+
 static void
 aj_application_activate (GApplication *app)
 {
@@ -132,7 +180,11 @@ aj_application_activate (GApplication *app)
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
 
   if (window == NULL)
-    window = GTK_WINDOW (aj_window_new (self, self->store_error));
+    {
+      window = GTK_WINDOW (aj_window_new (self, self->store_error));
+      if (self->benchmark)
+        g_signal_connect (window, "map", G_CALLBACK (on_window_mapped), self);
+    }
   gtk_window_present (window);
 }
 
@@ -162,6 +214,7 @@ aj_application_class_init (AjApplicationClass *klass)
   object_class->finalize = aj_application_finalize;
   app_class->startup = aj_application_startup;
   app_class->activate = aj_application_activate;
+  app_class->handle_local_options = aj_application_handle_local_options;
 }
 
 static void
@@ -200,6 +253,15 @@ aj_application_init (AjApplication *self)
   };
   static const char *quit_accels[] = { "<Control>q", NULL };
 
+  const GOptionEntry options[] = {
+    { "benchmark-startup", 0, 0, G_OPTION_ARG_NONE, NULL,
+      N_("Print the time to the first frame and the memory used, then quit"), NULL },
+    { NULL }
+  };
+
+  if (process_start_us == 0)
+    process_start_us = g_get_monotonic_time ();
+  g_application_add_main_option_entries (G_APPLICATION (self), options);
   self->checklists = g_list_store_new (AJ_TYPE_CHECKLIST);
   self->problems = g_ptr_array_new_with_free_func (g_free);
   g_action_map_add_action_entries (G_ACTION_MAP (self), entries, G_N_ELEMENTS (entries), self);

@@ -1,0 +1,22 @@
+#!/bin/sh
+# Installs the Debian 12 packages Anjian needs to build, run and test.
+# Asks apt only for what is missing, so a second run is quick and offline.
+set -eu
+
+PACKAGES="build-essential meson ninja-build pkg-config gettext
+  libglib2.0-dev libglib2.0-bin libgtk-4-dev libadwaita-1-dev libjson-glib-dev
+  libsqlite3-dev libqrencode-dev libgdk-pixbuf-2.0-dev libcurl4-openssl-dev libsoup-3.0-dev
+  desktop-file-utils appstream-util fonts-noto-cjk
+  xvfb xauth dbus zbar-tools"
+
+missing=""
+for p in $PACKAGES; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+echo "Installing:$missing"
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing

@@ -1,0 +1,35 @@
+#!/bin/sh
+# Installs what is needed, builds with -Werror under AddressSanitizer and
+# UndefinedBehaviorSanitizer, and runs every test suite headless: Xvfb and a
+# D-Bus session are started here and stopped at the end.
+set -eu
+cd "$(dirname "$0")/.."
+
+build-aux/install-deps.sh
+
+BUILD=build-tests
+if [ ! -f "$BUILD/build.ninja" ]; then
+  meson setup "$BUILD" -Dwerror=true -Db_sanitize=address,undefined -Db_lundef=false
+fi
+meson compile -C "$BUILD"
+
+# A free X display for the UI tests.
+display=99
+while [ -e "/tmp/.X11-unix/X$display" ] || [ -e "/tmp/.X$display-lock" ]; do
+  display=$((display + 1))
+done
+Xvfb ":$display" -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 &
+xvfb_pid=$!
+trap 'kill $xvfb_pid 2>/dev/null || true' EXIT INT TERM
+for _ in 1 2 3 4 5 6 7 8 9 10; do
+  [ -e "/tmp/.X11-unix/X$display" ] && break
+  sleep 0.5
+done
+
+export DISPLAY=":$display"
+# GTK and its libraries keep caches for the life of the process: leak reports
+# would be noise. Every other sanitizer finding fails the run.
+export ASAN_OPTIONS="detect_leaks=0:abort_on_error=1"
+export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+
+dbus-run-session -- meson test -C "$BUILD" --print-errorlogs "$@"

@@ -150,7 +150,7 @@ const char *
 aj_hazard_status_label (const char *status)
 {
   if (g_strcmp0 (status, "found") == 0)
-    return _("Found");
+    return C_("hazard status", "Found");
   if (g_strcmp0 (status, "rectification_ordered") == 0)
     return _("Rectification ordered");
   if (g_strcmp0 (status, "rectified") == 0)

@@ -19,6 +19,7 @@ struct _AjHazardPage
   char           *payload;
 
   AdwWindowTitle *title;
+  GtkLabel       *number_label;
   GtkLabel       *level_label;
   GtkLabel       *status_label;
   GtkLabel       *grade_label;
@@ -104,8 +105,9 @@ aj_hazard_page_load (AjHazardPage *self,
   if (hazard == NULL)
     return;
 
-  adw_window_title_set_title (self->title, aj_hazard_get_number (hazard));
+  adw_window_title_set_title (self->title, _("Hazard"));
   adw_window_title_set_subtitle (self->title, aj_hazard_get_institution_name (hazard));
+  gtk_label_set_label (self->number_label, aj_hazard_get_number (hazard));
 
   gtk_label_set_label (self->level_label, aj_risk_level_label (aj_hazard_get_risk_level (hazard)));
   for (guint i = 0; i < G_N_ELEMENTS (levels); i++)
@@ -202,6 +204,7 @@ aj_hazard_page_class_init (AjHazardPageClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/anjian/Kiosk/aj-hazard-page.ui");
   gtk_widget_class_bind_template_child (widget_class, AjHazardPage, title);
+  gtk_widget_class_bind_template_child (widget_class, AjHazardPage, number_label);
   gtk_widget_class_bind_template_child (widget_class, AjHazardPage, level_label);
   gtk_widget_class_bind_template_child (widget_class, AjHazardPage, status_label);
   gtk_widget_class_bind_template_child (widget_class, AjHazardPage, grade_label);

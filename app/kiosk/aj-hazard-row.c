@@ -22,8 +22,7 @@ aj_hazard_row_new (void)
   gtk_widget_add_css_class (band, "risk-band");
   gtk_label_set_xalign (GTK_LABEL (number), 0);
   gtk_widget_set_hexpand (number, TRUE);
-  gtk_label_set_wrap (GTK_LABEL (number), TRUE);
-  gtk_label_set_wrap_mode (GTK_LABEL (number), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_ellipsize (GTK_LABEL (number), PANGO_ELLIPSIZE_END);
   gtk_widget_add_css_class (number, "heading");
   gtk_widget_add_css_class (status, "badge");
   gtk_widget_set_valign (status, GTK_ALIGN_START);

@@ -223,7 +223,7 @@ aj_ledger_page_init (AjLedgerPage *self)
 {
   GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
   const char *status_names[] = {
-    _("All statuses"), _("Not closed"), _("Found"), _("Closed"), _("Withdrawn"), NULL
+    _("All statuses"), _("Not closed"), C_("hazard status", "Found"), _("Closed"), _("Withdrawn"), NULL
   };
   const char *level_names[] = {
     _("All risk levels"), _("Red"), _("Orange"), _("Yellow"), _("Blue"), NULL

@@ -105,7 +105,7 @@ aj_hazard_page_load (AjHazardPage *self,
   if (hazard == NULL)
     return;
 
-  adw_window_title_set_title (self->title, _("Hazard"));
+  adw_window_title_set_title (self->title, C_("page title", "Hazard"));
   adw_window_title_set_subtitle (self->title, aj_hazard_get_institution_name (hazard));
   gtk_label_set_label (self->number_label, aj_hazard_get_number (hazard));
 

@@ -19,6 +19,8 @@ typedef enum
   AJ_ERROR_TOO_NEW,         /* a database written by a newer Anjian */
   AJ_ERROR_WRONG_PIN,
   AJ_ERROR_NOT_ALLOWED,
+  AJ_ERROR_GAP,             /* an event arrived before the one it follows */
+  AJ_ERROR_CONFLICT,        /* the same id or number with different content */
 } AjError;
 
 GQuark aj_error_quark (void);

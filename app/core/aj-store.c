@@ -272,17 +272,44 @@ aj_store_rollback (AjStore *self)
   self->depth--;
 }
 
+/* The institution an event concerns: named in its body, or that of the
+ * inspection or hazard it is about. Sync sends a device only its scope. */
+static char *
+event_institution (AjStore       *self,
+                   const AjEvent *ev)
+{
+  g_autoptr(JsonObject) body = aj_json_parse_object (ev->body, NULL);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  const char *named = aj_json_get_string (body, "institution");
+
+  if (named != NULL)
+    return g_strdup (named);
+  stmt = aj_db_prepare (self->db,
+                        "SELECT institution FROM inspections WHERE id = ?1 "
+                        "UNION ALL SELECT institution FROM hazards WHERE id = ?1 "
+                        "UNION ALL SELECT institution FROM events WHERE subject = ?1 AND institution IS NOT NULL "
+                        "LIMIT 1", NULL);
+  if (stmt == NULL)
+    return NULL;
+  aj_db_bind_text (stmt, 1, ev->subject);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    return aj_db_col_dup (stmt, 0);
+  return NULL;
+}
+
 static gboolean
 insert_event (AjStore        *self,
               const AjEvent  *ev,
               GError        **error)
 {
   g_autoptr(sqlite3_stmt) stmt = aj_db_prepare (self->db,
-      "INSERT INTO events (id, device_id, device_seq, author, hlc, type, subject, body, prev_hash, hash, server_seq) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
+      "INSERT INTO events (id, device_id, device_seq, author, hlc, type, subject, body, prev_hash, hash, server_seq, "
+      "institution) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
+  g_autofree char *institution = event_institution (self, ev);
 
   if (stmt == NULL)
     return FALSE;
+  aj_db_bind_text (stmt, 12, institution);
   aj_db_bind_text (stmt, 1, ev->id);
   aj_db_bind_text (stmt, 2, ev->device_id);
   sqlite3_bind_int64 (stmt, 3, ev->device_seq);
@@ -604,4 +631,265 @@ aj_store_set_meta (AjStore     *self,
                    GError     **error)
 {
   return set_kv (self, "meta", key, value, error);
+}
+
+/* Checks an event received from elsewhere: its digest, and that it follows
+ * the event before it of the same device. */
+static gboolean
+check_remote (AjStore        *self,
+              const AjEvent  *ev,
+              GError        **error)
+{
+  g_autofree char *digest = aj_event_compute_hash (ev);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  if (g_strcmp0 (digest, ev->hash) != 0)
+    {
+      g_set_error (error, AJ_ERROR, AJ_ERROR_CORRUPT,
+                   _("Event %s does not match its hash"), ev->id);
+      return FALSE;
+    }
+  if (ev->device_seq == 1)
+    {
+      if (g_strcmp0 (ev->prev_hash, AJ_EVENT_GENESIS_HASH) != 0)
+        {
+          g_set_error (error, AJ_ERROR, AJ_ERROR_CORRUPT,
+                       _("Event %s is the first of its device but links to another"), ev->id);
+          return FALSE;
+        }
+      return TRUE;
+    }
+  stmt = aj_db_prepare (self->db, "SELECT hash FROM events WHERE device_id = ? AND device_seq = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+  aj_db_bind_text (stmt, 1, ev->device_id);
+  sqlite3_bind_int64 (stmt, 2, ev->device_seq - 1);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      g_set_error (error, AJ_ERROR, AJ_ERROR_GAP,
+                   _("Event %lld of device %s arrived before event %lld"),
+                   (long long) ev->device_seq, ev->device_id, (long long) ev->device_seq - 1);
+      return FALSE;
+    }
+  if (g_strcmp0 (aj_db_col_text (stmt, 0), ev->prev_hash) != 0)
+    {
+      g_set_error (error, AJ_ERROR, AJ_ERROR_CORRUPT,
+                   _("Event %s does not follow the event before it of its device"), ev->id);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Re-applies every event of one subject in order: used when an event
+ * arrives that belongs before events already applied. Every projection row
+ * belongs to exactly one subject (an inspection or a hazard). */
+static gboolean
+rebuild_subject (AjStore     *self,
+                 const char  *subject,
+                 GError     **error)
+{
+  static const char * const deletes[] = {
+    "DELETE FROM inspections WHERE id = ?",
+    "DELETE FROM item_results WHERE inspection_id = ?",
+    "DELETE FROM photos WHERE inspection_id = ?",
+    "DELETE FROM hazards WHERE id = ?",
+  };
+  g_autoptr(GPtrArray) events = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (deletes); i++)
+    {
+      g_autoptr(sqlite3_stmt) stmt = aj_db_prepare (self->db, deletes[i], error);
+      if (stmt == NULL)
+        return FALSE;
+      aj_db_bind_text (stmt, 1, subject);
+      if (!aj_db_step_done (self->db, stmt, error))
+        return FALSE;
+    }
+  events = aj_store_list_events (self, subject, error);
+  if (events == NULL)
+    return FALSE;
+  for (guint i = 0; i < events->len; i++)
+    if (!aj_projection_apply (self->db, g_ptr_array_index (events, i), error))
+      return FALSE;
+  return TRUE;
+}
+
+/* Stores an event made on another device (a kiosk's pull) or pushed by a
+ * device (the server), once: an event already held with the same digest
+ * is a duplicate and changes nothing. With @number_it the event gets the
+ * next server sequence number (the server); otherwise it keeps the one it
+ * came with (a kiosk). *@server_seq is the number it has afterwards. */
+gboolean
+aj_store_insert_remote (AjStore        *self,
+                        const AjEvent  *event,
+                        gboolean        number_it,
+                        gboolean       *inserted,
+                        gint64         *server_seq,
+                        GError        **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(AjEvent) ev = aj_event_copy (event);
+  gint64 latest;
+
+  if (inserted)
+    *inserted = FALSE;
+  if (!aj_store_begin (self, error))
+    return FALSE;
+
+  stmt = aj_db_prepare (self->db, "SELECT hash, server_seq FROM events WHERE id = ?", error);
+  if (stmt == NULL)
+    goto fail;
+  aj_db_bind_text (stmt, 1, ev->id);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      gint64 held_seq = sqlite3_column_int64 (stmt, 1);
+
+      if (g_strcmp0 (aj_db_col_text (stmt, 0), ev->hash) != 0)
+        {
+          g_set_error (error, AJ_ERROR, AJ_ERROR_CONFLICT,
+                       _("Event %s is already held with different content"), ev->id);
+          goto fail;
+        }
+      /* A kiosk learns the number the server gave its own event. */
+      if (held_seq == 0 && !number_it && ev->server_seq > 0)
+        {
+          g_autoptr(sqlite3_stmt) ack = aj_db_prepare (self->db,
+                                                       "UPDATE events SET server_seq = ? WHERE id = ?", error);
+          if (ack == NULL)
+            goto fail;
+          sqlite3_bind_int64 (ack, 1, ev->server_seq);
+          aj_db_bind_text (ack, 2, ev->id);
+          if (!aj_db_step_done (self->db, ack, error))
+            goto fail;
+          held_seq = ev->server_seq;
+        }
+      if (server_seq)
+        *server_seq = held_seq;
+      return aj_store_commit (self, error);
+    }
+  g_clear_pointer (&stmt, sqlite3_finalize);
+
+  stmt = aj_db_prepare (self->db, "SELECT id FROM events WHERE device_id = ? AND device_seq = ?", error);
+  if (stmt == NULL)
+    goto fail;
+  aj_db_bind_text (stmt, 1, ev->device_id);
+  sqlite3_bind_int64 (stmt, 2, ev->device_seq);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      g_set_error (error, AJ_ERROR, AJ_ERROR_CONFLICT,
+                   _("Device %s has two different events numbered %lld"),
+                   ev->device_id, (long long) ev->device_seq);
+      goto fail;
+    }
+  g_clear_pointer (&stmt, sqlite3_finalize);
+
+  if (!check_remote (self, ev, error))
+    goto fail;
+
+  if (number_it)
+    ev->server_seq = aj_db_query_int (self->db, "SELECT coalesce(max(server_seq), 0) + 1 FROM events", NULL, 1);
+
+  /* Whether something later about the same subject was applied already. */
+  stmt = aj_db_prepare (self->db, "SELECT max(hlc) FROM events WHERE subject = ?", error);
+  if (stmt == NULL)
+    goto fail;
+  aj_db_bind_text (stmt, 1, ev->subject);
+  latest = sqlite3_step (stmt) == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : 0;
+
+  if (!insert_event (self, ev, error))
+    goto fail;
+  if (latest > ev->hlc || (latest == ev->hlc && latest != 0))
+    {
+      if (!rebuild_subject (self, ev->subject, error))
+        goto fail;
+    }
+  else if (!aj_projection_apply (self->db, ev, error))
+    goto fail;
+
+  /* Our clock moves past every time we have seen. */
+  aj_hlc_observe (&self->hlc, ev->hlc, aj_now_unix_ms ());
+
+  self->dirty = TRUE;
+  if (!aj_store_commit (self, error))
+    return FALSE;
+  if (inserted)
+    *inserted = TRUE;
+  if (server_seq)
+    *server_seq = ev->server_seq;
+  return TRUE;
+
+fail:
+  aj_store_rollback (self);
+  return FALSE;
+}
+
+/* Events of this device that the server has not acknowledged, oldest
+ * first, at most @limit of them and about @max_bytes of bodies. */
+GPtrArray *
+aj_store_list_outbox (AjStore     *self,
+                      guint        limit,
+                      gsize        max_bytes,
+                      GError     **error)
+{
+  g_autoptr(GPtrArray) all = list_events (self,
+      "SELECT " EVENT_COLUMNS " FROM events WHERE server_seq IS NULL AND device_id = "
+      "(SELECT value FROM meta WHERE key = 'device_id') ORDER BY device_seq", NULL, error);
+  GPtrArray *batch;
+  gsize bytes = 0;
+
+  if (all == NULL)
+    return NULL;
+  batch = g_ptr_array_new_with_free_func ((GDestroyNotify) aj_event_free);
+  for (guint i = 0; i < all->len && batch->len < limit; i++)
+    {
+      AjEvent *ev = g_ptr_array_index (all, i);
+      gsize size = strlen (ev->body) + 512;
+      if (batch->len > 0 && bytes + size > max_bytes)
+        break;
+      bytes += size;
+      g_ptr_array_add (batch, aj_event_copy (ev));
+    }
+  return batch;
+}
+
+gboolean
+aj_store_mark_acked (AjStore     *self,
+                     const char  *event_id,
+                     gint64       server_seq,
+                     GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = aj_db_prepare (self->db,
+      "UPDATE events SET server_seq = ? WHERE id = ? AND server_seq IS NULL", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, server_seq);
+  aj_db_bind_text (stmt, 2, event_id);
+  return aj_db_step_done (self->db, stmt, error);
+}
+
+/* Another connection to the same file (the sync thread) may have stored
+ * events: the clock must move past them too. */
+void
+aj_store_refresh_clock (AjStore *self)
+{
+  gint64 latest = aj_db_query_int (self->db, "SELECT max(hlc) FROM events", NULL, 0);
+
+  if (latest > self->hlc.last)
+    self->hlc.last = latest;
+  g_signal_emit (self, signals[CHANGED], 0);
+}
+
+GPtrArray *
+aj_store_list_events_after (AjStore     *self,
+                            gint64       after,
+                            guint        limit,
+                            const char  *scope_sql,
+                            GError     **error)
+{
+  g_autofree char *sql = g_strdup_printf (
+      "SELECT " EVENT_COLUMNS " FROM events WHERE server_seq > %" G_GINT64_FORMAT " %s%s "
+      "ORDER BY server_seq LIMIT %u", after, scope_sql ? "AND " : "", scope_sql ? scope_sql : "", limit);
+
+  return list_events (self, sql, NULL, error);
 }

@@ -13,7 +13,7 @@ G_BEGIN_DECLS
 #define AJ_TYPE_STORE (aj_store_get_type ())
 G_DECLARE_FINAL_TYPE (AjStore, aj_store, AJ, STORE, GObject)
 
-#define AJ_STORE_SCHEMA_VERSION 1
+#define AJ_STORE_SCHEMA_VERSION 2
 
 AjStore     *aj_store_open                 (const char  *path,
                                             GError     **error);
@@ -50,6 +50,27 @@ gboolean     aj_store_verify_chain         (AjStore     *self,
 gboolean     aj_store_rebuild_projections  (AjStore     *self,
                                             GError     **error);
 char        *aj_store_dump_projections     (AjStore     *self,
+                                            GError     **error);
+
+gboolean     aj_store_insert_remote        (AjStore        *self,
+                                            const AjEvent  *event,
+                                            gboolean        number_it,
+                                            gboolean       *inserted,
+                                            gint64         *server_seq,
+                                            GError        **error);
+GPtrArray   *aj_store_list_outbox          (AjStore     *self,
+                                            guint        limit,
+                                            gsize        max_bytes,
+                                            GError     **error);
+gboolean     aj_store_mark_acked           (AjStore     *self,
+                                            const char  *event_id,
+                                            gint64       server_seq,
+                                            GError     **error);
+void         aj_store_refresh_clock        (AjStore     *self);
+GPtrArray   *aj_store_list_events_after    (AjStore     *self,
+                                            gint64       after,
+                                            guint        limit,
+                                            const char  *scope_sql,
                                             GError     **error);
 
 char        *aj_store_get_local            (AjStore     *self,

@@ -1,0 +1,164 @@
+/* aj-codec.c: events as JSON. The body travels as the exact string that
+ * was hashed, so that both ends compute the same digest. Everything that
+ * arrives is checked field by field before it is trusted. */
+#include "config.h"
+
+#include <string.h>
+#include <glib/gi18n-lib.h>
+
+#include "aj-codec.h"
+#include "aj-error.h"
+#include "aj-util.h"
+
+JsonObject *
+aj_event_to_json (const AjEvent *ev,
+                  gboolean       with_server_seq)
+{
+  JsonObject *o = json_object_new ();
+
+  json_object_set_string_member (o, "id", ev->id);
+  json_object_set_string_member (o, "device_id", ev->device_id);
+  json_object_set_int_member (o, "device_seq", ev->device_seq);
+  json_object_set_string_member (o, "author", ev->author);
+  json_object_set_int_member (o, "hlc", ev->hlc);
+  json_object_set_string_member (o, "type", ev->type);
+  json_object_set_string_member (o, "subject", ev->subject);
+  json_object_set_string_member (o, "body", ev->body);
+  json_object_set_string_member (o, "prev_hash", ev->prev_hash);
+  json_object_set_string_member (o, "hash", ev->hash);
+  if (with_server_seq)
+    json_object_set_int_member (o, "server_seq", ev->server_seq);
+  return o;
+}
+
+static const char *
+text_member (JsonObject  *o,
+             const char  *member,
+             gsize        max_len,
+             GError     **error)
+{
+  const char *value = aj_json_get_string (o, member);
+
+  if (value == NULL || *value == '\0' || strlen (value) > max_len || !g_utf8_validate (value, -1, NULL))
+    {
+      g_set_error (error, AJ_ERROR, AJ_ERROR_INVALID, _("The event field “%s” is missing or invalid"), member);
+      return NULL;
+    }
+  return value;
+}
+
+static gboolean
+int_member (JsonObject  *o,
+            const char  *member,
+            gint64       min,
+            gint64      *out,
+            GError     **error)
+{
+  JsonNode *node = json_object_get_member (o, member);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64 ||
+      json_node_get_int (node) < min)
+    {
+      g_set_error (error, AJ_ERROR, AJ_ERROR_INVALID, _("The event field “%s” is missing or invalid"), member);
+      return FALSE;
+    }
+  *out = json_node_get_int (node);
+  return TRUE;
+}
+
+AjEvent *
+aj_event_from_json (JsonObject  *o,
+                    GError     **error)
+{
+  g_autoptr(AjEvent) ev = aj_event_new ();
+  g_autoptr(JsonObject) body = NULL;
+  const char *id, *device, *author, *type, *subject, *text, *prev, *hash;
+  g_autoptr(GError) body_error = NULL;
+
+  if (o == NULL)
+    {
+      g_set_error (error, AJ_ERROR, AJ_ERROR_INVALID, _("An event must be a JSON object"));
+      return NULL;
+    }
+  if ((id = text_member (o, "id", 36, error)) == NULL ||
+      (device = text_member (o, "device_id", 36, error)) == NULL ||
+      (author = text_member (o, "author", 128, error)) == NULL ||
+      (type = text_member (o, "type", 64, error)) == NULL ||
+      (subject = text_member (o, "subject", 128, error)) == NULL ||
+      (text = text_member (o, "body", AJ_PROTOCOL_MAX_BODY_BYTES, error)) == NULL ||
+      (prev = text_member (o, "prev_hash", 64, error)) == NULL ||
+      (hash = text_member (o, "hash", 64, error)) == NULL ||
+      !int_member (o, "device_seq", 1, &ev->device_seq, error) ||
+      !int_member (o, "hlc", 0, &ev->hlc, error))
+    return NULL;
+  if (!aj_uuid_is_valid (id) || !aj_uuid_is_valid (device))
+    {
+      g_set_error (error, AJ_ERROR, AJ_ERROR_INVALID, _("The event id or device id is not a UUID"));
+      return NULL;
+    }
+  if (!aj_is_sha256_hex (prev) || !aj_is_sha256_hex (hash))
+    {
+      g_set_error (error, AJ_ERROR, AJ_ERROR_INVALID, _("The event's hashes are not SHA-256 digests"));
+      return NULL;
+    }
+  body = aj_json_parse_object (text, &body_error);
+  if (body == NULL)
+    {
+      g_set_error (error, AJ_ERROR, AJ_ERROR_INVALID, _("The event body is not a JSON object"));
+      return NULL;
+    }
+  if (json_object_has_member (o, "server_seq"))
+    int_member (o, "server_seq", 0, &ev->server_seq, NULL);
+
+  ev->id = g_strdup (id);
+  ev->device_id = g_strdup (device);
+  ev->author = g_strdup (author);
+  ev->type = g_strdup (type);
+  ev->subject = g_strdup (subject);
+  ev->body = g_strdup (text);
+  ev->prev_hash = g_strdup (prev);
+  ev->hash = g_strdup (hash);
+  return g_steal_pointer (&ev);
+}
+
+char *
+aj_events_to_batch (GPtrArray *events,
+                    gboolean   with_server_seq)
+{
+  g_autoptr(JsonObject) root = json_object_new ();
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+  JsonArray *array = json_array_new ();
+
+  for (guint i = 0; i < events->len; i++)
+    json_array_add_object_element (array, aj_event_to_json (g_ptr_array_index (events, i), with_server_seq));
+  json_object_set_array_member (root, "events", array);
+  json_node_set_object (node, root);
+  return aj_json_to_string (node);
+}
+
+GPtrArray *
+aj_events_from_array (JsonArray  *array,
+                      GError    **error)
+{
+  g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func ((GDestroyNotify) aj_event_free);
+
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *node = json_array_get_element (array, i);
+      AjEvent *ev;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        {
+          g_set_error (error, AJ_ERROR, AJ_ERROR_INVALID, _("Event %u of the batch is not an object"), i + 1);
+          return NULL;
+        }
+      ev = aj_event_from_json (json_node_get_object (node), error);
+      if (ev == NULL)
+        {
+          g_prefix_error (error, _("Event %u of the batch: "), i + 1);
+          return NULL;
+        }
+      g_ptr_array_add (events, ev);
+    }
+  return g_steal_pointer (&events);
+}

@@ -1,0 +1,29 @@
+/* aj-server.h: the central server's HTTP API over one store. */
+#pragma once
+
+#include <libsoup/soup.h>
+
+#include "aj-store.h"
+
+G_BEGIN_DECLS
+
+#define AJ_TYPE_SERVER (aj_server_get_type ())
+G_DECLARE_FINAL_TYPE (AjServer, aj_server, AJ, SERVER, GObject)
+
+AjServer   *aj_server_new          (const char  *data_dir,
+                                    GError     **error);
+gboolean    aj_server_listen       (AjServer    *self,
+                                    const char  *address,
+                                    const char  *tls_cert,
+                                    const char  *tls_key,
+                                    GError     **error);
+char       *aj_server_get_url      (AjServer    *self);
+void        aj_server_shutdown     (AjServer    *self);
+AjStore    *aj_server_get_store    (AjServer    *self);
+
+/* Shared with the administration commands. */
+char       *aj_server_db_path      (const char  *data_dir);
+AjStore    *aj_server_open_store   (const char  *data_dir,
+                                    GError     **error);
+
+G_END_DECLS

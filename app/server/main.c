@@ -1,0 +1,219 @@
+/* main.c: anjian-server: serve the API, or administer its data folder. */
+#include "config.h"
+
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+#include <glib-unix.h>
+#include <qrencode.h>
+
+#include "aj-server.h"
+#include "aj-server-admin.h"
+
+static char *opt_data;
+static char *opt_listen;
+static char *opt_cert;
+static char *opt_key;
+static char *opt_scope;
+static char *opt_server;
+static int   opt_days = 7;
+
+static const GOptionEntry common[] = {
+  { "data", 0, 0, G_OPTION_ARG_FILENAME, &opt_data, "The server's data folder", "DIR" },
+  { NULL }
+};
+
+static const GOptionEntry serve_options[] = {
+  { "listen", 0, 0, G_OPTION_ARG_STRING, &opt_listen, "Address and port (default 127.0.0.1:8080; port 0 picks one)", "HOST:PORT" },
+  { "tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &opt_cert, "TLS certificate (PEM)", "FILE" },
+  { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &opt_key, "TLS private key (PEM)", "FILE" },
+  { NULL }
+};
+
+static const GOptionEntry code_options[] = {
+  { "scope", 0, 0, G_OPTION_ARG_STRING, &opt_scope, "What the device may see: all, county:NAME, institutions:CODE,CODE", "SCOPE" },
+  { "days", 0, 0, G_OPTION_ARG_INT, &opt_days, "Days the code stays valid (default 7)", "N" },
+  { "server", 0, 0, G_OPTION_ARG_STRING, &opt_server, "Server address to put in the QR code", "URL" },
+  { NULL }
+};
+
+static GMainLoop *loop;
+
+static gboolean
+on_terminate (gpointer data)
+{
+  g_printerr ("anjian-server: stopping\n");
+  g_main_loop_quit (loop);
+  return G_SOURCE_REMOVE;
+}
+
+static int
+serve (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AjServer) server = aj_server_new (opt_data, &error);
+  g_autofree char *url = NULL;
+
+  if (server == NULL)
+    {
+      g_printerr ("anjian-server: %s\n", error->message);
+      return 1;
+    }
+  if (!aj_server_listen (server, opt_listen ? opt_listen : "127.0.0.1:8080", opt_cert, opt_key, &error))
+    {
+      g_printerr ("anjian-server: cannot listen: %s\n", error->message);
+      return 1;
+    }
+  url = aj_server_get_url (server);
+  /* The first line says where it listens, for scripts and tests. */
+  g_print ("listening on %s\n", url);
+  fflush (stdout);
+
+  loop = g_main_loop_new (NULL, FALSE);
+  g_unix_signal_add (SIGTERM, on_terminate, NULL);
+  g_unix_signal_add (SIGINT, on_terminate, NULL);
+  g_main_loop_run (loop);
+  /* Every acknowledged write was committed before its answer went out. */
+  aj_server_shutdown (server);
+  g_main_loop_unref (loop);
+  return 0;
+}
+
+/* A QR code in the terminal, two modules per character cell. */
+static void
+print_qr (const char *text)
+{
+  QRcode *code = QRcode_encodeString8bit (text, 0, QR_ECLEVEL_M);
+  const int quiet = 2;
+
+  if (code == NULL)
+    return;
+  for (int y = -quiet; y < code->width + quiet; y += 2)
+    {
+      for (int x = -quiet; x < code->width + quiet; x++)
+        {
+          gboolean top = y >= 0 && y < code->width && x >= 0 && x < code->width && (code->data[y * code->width + x] & 1);
+          gboolean bottom = y + 1 >= 0 && y + 1 < code->width && x >= 0 && x < code->width &&
+                            (code->data[(y + 1) * code->width + x] & 1);
+          /* dark modules are printed as spaces on a light background */
+          fputs (top && bottom ? " " : top ? "\u2584" : bottom ? "\u2580" : "\u2588", stdout);
+        }
+      fputs ("\n", stdout);
+    }
+  QRcode_free (code);
+}
+
+static int
+admin (const char *command,
+       int         argc,
+       char      **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AjStore) store = aj_server_open_store (opt_data, &error);
+
+  if (store == NULL)
+    {
+      g_printerr ("anjian-server: %s\n", error->message);
+      return 1;
+    }
+
+  if (g_str_equal (command, "enroll-code"))
+    {
+      g_autofree char *code = aj_admin_new_enroll_code (store, opt_scope, opt_days, &error);
+      g_autofree char *payload = NULL;
+      if (code == NULL)
+        goto failed;
+      g_print ("%s\n", code);
+      payload = opt_server ? g_strdup_printf ("anjian:enroll?server=%s&code=%s", opt_server, code)
+                           : g_strdup_printf ("anjian:enroll?code=%s", code);
+      print_qr (payload);
+      g_print ("Valid for %d days, for one device. Scope: %s\n", opt_days, opt_scope ? opt_scope : "all");
+      return 0;
+    }
+  if (g_str_equal (command, "import-registry") || g_str_equal (command, "publish-checklist"))
+    {
+      if (argc < 2)
+        {
+          g_printerr ("anjian-server %s: name the file(s) to import\n", command);
+          return 2;
+        }
+      for (int i = 1; i < argc; i++)
+        {
+          gboolean ok = g_str_equal (command, "import-registry")
+                        ? aj_admin_import_registry (store, argv[i], &error)
+                        : aj_admin_publish_checklist (store, argv[i], &error);
+          if (!ok)
+            goto failed;
+          g_print ("%s: done\n", argv[i]);
+        }
+      return 0;
+    }
+  if (g_str_equal (command, "list-devices"))
+    {
+      g_autoptr(GPtrArray) lines = aj_admin_list_devices (store);
+      for (guint i = 0; i < lines->len; i++)
+        g_print ("%s\n", (char *) g_ptr_array_index (lines, i));
+      return 0;
+    }
+  if (g_str_equal (command, "revoke-device"))
+    {
+      if (argc != 2)
+        {
+          g_printerr ("anjian-server revoke-device: name one device id\n");
+          return 2;
+        }
+      if (!aj_admin_revoke_device (store, argv[1], &error))
+        goto failed;
+      g_print ("%s: revoked\n", argv[1]);
+      return 0;
+    }
+  g_printerr ("anjian-server: unknown command “%s”\n", command);
+  return 2;
+
+failed:
+  g_printerr ("anjian-server %s: %s\n", command, error->message);
+  return 1;
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *command;
+
+  setlocale (LC_ALL, "");
+  if (argc < 2 || g_str_has_prefix (argv[1], "-"))
+    {
+      g_printerr ("Usage: anjian-server COMMAND --data DIR [OPTIONS]\n"
+                  "Commands: serve, enroll-code, import-registry FILE..., publish-checklist FILE...,\n"
+                  "          list-devices, revoke-device ID\n");
+      return 2;
+    }
+  command = argv[1];
+  context = g_option_context_new (command);
+  g_option_context_add_main_entries (context, common, NULL);
+  g_option_context_add_main_entries (context, g_str_equal (command, "serve") ? serve_options : code_options, NULL);
+  argv[1] = argv[0];
+  argc--;
+  argv++;
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      g_printerr ("anjian-server %s: %s\n", command, error->message);
+      return 2;
+    }
+  if (opt_data == NULL)
+    {
+      g_printerr ("anjian-server %s: --data DIR is needed\n", command);
+      return 2;
+    }
+  if ((opt_cert == NULL) != (opt_key == NULL))
+    {
+      g_printerr ("anjian-server serve: --tls-cert and --tls-key go together\n");
+      return 2;
+    }
+  if (g_str_equal (command, "serve"))
+    return serve ();
+  return admin (command, argc, argv);
+}

@@ -197,6 +197,28 @@ aj_photo_import_file (const char   *blob_dir,
   return aj_photo_import_data (blob_dir, (const guint8 *) data, length, info, error);
 }
 
+/* Thumbnails are derived data: made again for a photo received by sync. */
+gboolean
+aj_photo_make_thumbnail (const char  *blob_dir,
+                         const char  *sha256,
+                         GError     **error)
+{
+  g_autofree char *path = aj_photo_blob_path (blob_dir, sha256);
+  g_autofree char *tpath = aj_photo_thumb_path (blob_dir, sha256);
+  g_autofree char *jpeg = NULL;
+  g_autoptr(GdkPixbuf) thumb = NULL;
+  gsize length;
+
+  if (g_file_test (tpath, G_FILE_TEST_EXISTS))
+    return TRUE;
+  thumb = gdk_pixbuf_new_from_file_at_size (path, AJ_PHOTO_THUMB_EDGE, AJ_PHOTO_THUMB_EDGE, error);
+  if (thumb == NULL)
+    return FALSE;
+  if (!gdk_pixbuf_save_to_buffer (thumb, &jpeg, &length, "jpeg", error, "quality", "80", NULL))
+    return FALSE;
+  return aj_write_file_durably (tpath, jpeg, length, error);
+}
+
 /* Checks that the stored blob still has the bytes its name promises. */
 gboolean
 aj_photo_verify (const char  *blob_dir,

@@ -34,6 +34,9 @@ char      *aj_photo_blob_path        (const char   *blob_dir,
                                       const char   *sha256);
 char      *aj_photo_thumb_path       (const char   *blob_dir,
                                       const char   *sha256);
+gboolean   aj_photo_make_thumbnail   (const char   *blob_dir,
+                                      const char   *sha256,
+                                      GError      **error);
 gboolean   aj_photo_verify           (const char   *blob_dir,
                                       const char   *sha256,
                                       GError      **error);

@@ -69,12 +69,42 @@ aj_settings_new (void)
   return g_settings_new_full (schema, NULL, NULL);
 }
 
+/* The bundled checklists, and those the server published (kept in the
+ * data folder): of two with the same id, the higher version wins, and the
+ * server's on a tie. */
 static void
 aj_application_load_checklists (AjApplication *self)
 {
-  g_autofree char *dir = g_build_filename (aj_find_shipped_data_dir (), "checklists", NULL);
-  g_autoptr(GPtrArray) loaded = aj_checklist_load_dir (dir, self->problems);
+  g_autofree char *shipped = g_build_filename (aj_find_shipped_data_dir (), "checklists", NULL);
+  g_autofree char *received = g_build_filename (self->data_dir, "checklists", NULL);
+  g_autoptr(GPtrArray) loaded = aj_checklist_load_dir (shipped, self->problems);
 
+  if (g_file_test (received, G_FILE_TEST_IS_DIR))
+    {
+      g_autoptr(GPtrArray) from_server = aj_checklist_load_dir (received, self->problems);
+      for (guint i = 0; i < from_server->len; i++)
+        {
+          AjChecklist *c = g_ptr_array_index (from_server, i);
+          gboolean placed = FALSE;
+          for (guint j = 0; j < loaded->len && !placed; j++)
+            {
+              AjChecklist *old = g_ptr_array_index (loaded, j);
+              if (g_str_equal (aj_checklist_get_id (old), aj_checklist_get_id (c)))
+                {
+                  if (aj_checklist_get_version (c) >= aj_checklist_get_version (old))
+                    {
+                      g_object_unref (old);
+                      loaded->pdata[j] = g_object_ref (c);
+                    }
+                  placed = TRUE;
+                }
+            }
+          if (!placed)
+            g_ptr_array_add (loaded, g_object_ref (c));
+        }
+    }
+
+  g_list_store_remove_all (self->checklists);
   for (guint i = 0; i < self->problems->len; i++)
     g_warning ("Checklist not loaded: %s", (const char *) g_ptr_array_index (self->problems, i));
   for (guint i = 0; i < loaded->len; i++)

@@ -5,6 +5,7 @@
 #include <glib/gi18n.h>
 
 #include "aj-application.h"
+#include "aj-headless.h"
 
 /* Translations are in the build folder until the kiosk is installed. */
 static const char *
@@ -27,6 +28,9 @@ main (int   argc,
   bindtextdomain (GETTEXT_PACKAGE, find_locale_dir ());
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
+
+  if (argc > 1 && aj_headless_handles (argv[1]))
+    return aj_headless_run (argc, argv);
 
   app = aj_application_new ();
   return g_application_run (G_APPLICATION (app), argc, argv);

@@ -1,0 +1,786 @@
+/* aj-sync.c: sync as a set union of events. Push: photos first (HEAD tells how
+ * much the server holds, PUT with Content-Range sends the rest), then the
+ * outbox in bounded batches; an event is marked sent only when the server
+ * acknowledges it. Pull: pages after the checkpoint, each page and the new
+ * checkpoint committed together. A retry after any failure repeats nothing
+ * that took effect and loses nothing that did not. */
+#include "config.h"
+
+#include <string.h>
+#include <curl/curl.h>
+#include <glib/gi18n-lib.h>
+
+#include "aj-codec.h"
+#include "aj-db.h"
+#include "aj-error.h"
+#include "aj-photo.h"
+#include "aj-registry.h"
+#include "aj-sync.h"
+#include "aj-util.h"
+
+G_DEFINE_QUARK (aj-sync-error-quark, aj_sync_error)
+
+#define DEFAULT_BATCH_EVENTS 200
+#define DEFAULT_BATCH_BYTES  (1024 * 1024)
+#define DEFAULT_PULL_LIMIT   200
+
+typedef struct
+{
+  char                *base;
+  char                *token;
+  const AjSyncOptions *options;
+  CURL                *curl;
+} Client;
+
+typedef struct
+{
+  long        status;
+  GByteArray *body;
+  GHashTable *headers;   /* lower-case name -> value */
+} Response;
+
+static void
+response_clear (Response *r)
+{
+  g_clear_pointer (&r->body, g_byte_array_unref);
+  g_clear_pointer (&r->headers, g_hash_table_unref);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Response, response_clear)
+
+/* Errors of the store or the file system, as sync reports them. */
+static void
+as_local_error (GError **error)
+{
+  if (error != NULL && *error != NULL && (*error)->domain != AJ_SYNC_ERROR)
+    {
+      (*error)->domain = AJ_SYNC_ERROR;
+      (*error)->code = AJ_SYNC_ERROR_LOCAL;
+    }
+}
+
+static void
+progress (Client     *c,
+          const char *message)
+{
+  if (c->options && c->options->progress)
+    c->options->progress (message, c->options->progress_data);
+}
+
+static size_t
+on_body (char   *data,
+         size_t  size,
+         size_t  n,
+         void   *user_data)
+{
+  Response *r = user_data;
+
+  g_byte_array_append (r->body, (const guint8 *) data, size * n);
+  return size * n;
+}
+
+static size_t
+on_header (char   *data,
+           size_t  size,
+           size_t  n,
+           void   *user_data)
+{
+  Response *r = user_data;
+  g_autofree char *line = g_strndup (data, size * n);
+  char *colon = strchr (line, ':');
+
+  if (colon != NULL)
+    {
+      *colon = '\0';
+      g_hash_table_replace (r->headers, g_ascii_strdown (g_strstrip (line), -1), g_strdup (g_strstrip (colon + 1)));
+    }
+  return size * n;
+}
+
+static int
+on_progress (void       *user_data,
+             curl_off_t  dltotal,
+             curl_off_t  dlnow,
+             curl_off_t  ultotal,
+             curl_off_t  ulnow)
+{
+  Client *c = user_data;
+  return c->options && g_cancellable_is_cancelled (c->options->cancellable) ? 1 : 0;
+}
+
+/* The server's own words for a refusal, from {"error": {"code", "message"}}. */
+static void
+set_http_error (Response    *r,
+                GError     **error)
+{
+  g_autofree char *text = g_strndup ((const char *) r->body->data, r->body->len);
+  g_autoptr(JsonObject) root = aj_json_parse_object (text, NULL);
+  JsonObject *err = root && json_object_has_member (root, "error") &&
+                    JSON_NODE_HOLDS_OBJECT (json_object_get_member (root, "error"))
+                    ? json_object_get_object_member (root, "error") : NULL;
+  const char *code = aj_json_get_string (err, "code");
+  const char *message = aj_json_get_string (err, "message");
+  int domain_code;
+
+  if (r->status == 401)
+    domain_code = AJ_SYNC_ERROR_AUTH;
+  else if (r->status >= 500)
+    domain_code = AJ_SYNC_ERROR_SERVER;
+  else
+    domain_code = AJ_SYNC_ERROR_REFUSED;
+
+  if (message != NULL)
+    g_set_error (error, AJ_SYNC_ERROR, domain_code, "%s (%s, HTTP %ld)", message, code ? code : "?", r->status);
+  else if (r->status >= 500)
+    g_set_error (error, AJ_SYNC_ERROR, domain_code, _("The server had a problem (HTTP %ld); it will be tried again"),
+                 r->status);
+  else
+    g_set_error (error, AJ_SYNC_ERROR, domain_code, _("The server refused the request (HTTP %ld)"), r->status);
+}
+
+/* One HTTP exchange. A 2xx answer is success; anything else is an error
+ * in AJ_SYNC_ERROR with the server's message, unless @accept allows it. */
+static gboolean
+request (Client      *c,
+         const char  *method,
+         const char  *path,
+         const char  *content_type,
+         const void  *data,
+         gsize        length,
+         const char  *extra_header,
+         long         accept,
+         Response    *r,
+         GError     **error)
+{
+  g_autofree char *url = g_strconcat (c->base, path, NULL);
+  g_autofree char *auth = c->token ? g_strdup_printf ("Authorization: Bearer %s", c->token) : NULL;
+  g_autofree char *type = content_type ? g_strdup_printf ("Content-Type: %s", content_type) : NULL;
+  struct curl_slist *headers = NULL;
+  char errbuf[CURL_ERROR_SIZE] = "";
+  CURLcode rc;
+
+  r->body = g_byte_array_new ();
+  r->headers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  r->status = 0;
+
+  curl_easy_reset (c->curl);
+  curl_easy_setopt (c->curl, CURLOPT_URL, url);
+  curl_easy_setopt (c->curl, CURLOPT_ERRORBUFFER, errbuf);
+  curl_easy_setopt (c->curl, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt (c->curl, CURLOPT_CONNECTTIMEOUT, 10L);
+  curl_easy_setopt (c->curl, CURLOPT_TIMEOUT, 120L);
+  curl_easy_setopt (c->curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
+  curl_easy_setopt (c->curl, CURLOPT_LOW_SPEED_TIME, 30L);
+  curl_easy_setopt (c->curl, CURLOPT_WRITEFUNCTION, on_body);
+  curl_easy_setopt (c->curl, CURLOPT_WRITEDATA, r);
+  curl_easy_setopt (c->curl, CURLOPT_HEADERFUNCTION, on_header);
+  curl_easy_setopt (c->curl, CURLOPT_HEADERDATA, r);
+  curl_easy_setopt (c->curl, CURLOPT_NOPROGRESS, 0L);
+  curl_easy_setopt (c->curl, CURLOPT_XFERINFOFUNCTION, on_progress);
+  curl_easy_setopt (c->curl, CURLOPT_XFERINFODATA, c);
+  curl_easy_setopt (c->curl, CURLOPT_USERAGENT, "anjian/" PACKAGE_VERSION);
+  curl_easy_setopt (c->curl, CURLOPT_PROTOCOLS_STR, "http,https");
+  if (c->options && c->options->ca_file)
+    curl_easy_setopt (c->curl, CURLOPT_CAINFO, c->options->ca_file);
+
+  if (auth)
+    headers = curl_slist_append (headers, auth);
+  if (type)
+    headers = curl_slist_append (headers, type);
+  if (extra_header)
+    headers = curl_slist_append (headers, extra_header);
+  headers = curl_slist_append (headers, "Expect:");
+  curl_easy_setopt (c->curl, CURLOPT_HTTPHEADER, headers);
+
+  if (g_str_equal (method, "HEAD"))
+    curl_easy_setopt (c->curl, CURLOPT_NOBODY, 1L);
+  else if (!g_str_equal (method, "GET"))
+    {
+      curl_easy_setopt (c->curl, CURLOPT_CUSTOMREQUEST, method);
+      curl_easy_setopt (c->curl, CURLOPT_POSTFIELDS, data ? data : "");
+      curl_easy_setopt (c->curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t) length);
+    }
+
+  rc = curl_easy_perform (c->curl);
+  curl_slist_free_all (headers);
+  if (rc == CURLE_ABORTED_BY_CALLBACK)
+    {
+      g_set_error (error, AJ_SYNC_ERROR, AJ_SYNC_ERROR_CANCELLED, _("Sync was stopped"));
+      return FALSE;
+    }
+  if (rc != CURLE_OK)
+    {
+      if (rc == CURLE_SSL_CACERT || rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CONNECT_ERROR)
+        g_set_error (error, AJ_SYNC_ERROR, AJ_SYNC_ERROR_NETWORK,
+                     _("The server's certificate could not be verified: %s"), *errbuf ? errbuf : curl_easy_strerror (rc));
+      else
+        g_set_error (error, AJ_SYNC_ERROR, AJ_SYNC_ERROR_NETWORK,
+                     _("Cannot reach the server: %s"), *errbuf ? errbuf : curl_easy_strerror (rc));
+      return FALSE;
+    }
+  curl_easy_getinfo (c->curl, CURLINFO_RESPONSE_CODE, &r->status);
+  if ((r->status >= 200 && r->status < 300) || r->status == accept)
+    return TRUE;
+  set_http_error (r, error);
+  return FALSE;
+}
+
+static JsonObject *
+response_json (Response  *r,
+               GError   **error)
+{
+  g_autofree char *text = g_strndup ((const char *) r->body->data, r->body->len);
+  g_autoptr(GError) local = NULL;
+  JsonObject *o = aj_json_parse_object (text, &local);
+
+  if (o == NULL)
+    g_set_error (error, AJ_SYNC_ERROR, AJ_SYNC_ERROR_PROTOCOL,
+                 _("The server's answer could not be read (%s)"), local->message);
+  return o;
+}
+
+static gboolean
+client_init (Client               *c,
+             AjStore              *store,
+             const AjSyncOptions  *options,
+             GError              **error)
+{
+  static gsize initialized;
+
+  if (g_once_init_enter (&initialized))
+    {
+      curl_global_init (CURL_GLOBAL_DEFAULT);
+      g_once_init_leave (&initialized, 1);
+    }
+  memset (c, 0, sizeof *c);
+  c->options = options;
+  if (store != NULL)
+    {
+      c->base = aj_store_get_meta (store, "sync.server");
+      c->token = aj_store_get_meta (store, "sync.token");
+      if (c->base == NULL || c->token == NULL)
+        {
+          g_set_error (error, AJ_SYNC_ERROR, AJ_SYNC_ERROR_NOT_ENROLLED,
+                       _("This device is not enrolled with a server yet"));
+          return FALSE;
+        }
+    }
+  c->curl = curl_easy_init ();
+  return c->curl != NULL;
+}
+
+static void
+client_clear (Client *c)
+{
+  if (c->curl)
+    curl_easy_cleanup (c->curl);
+  g_free (c->base);
+  g_free (c->token);
+}
+
+static char *
+normalize_url (const char *url)
+{
+  char *base = g_strstrip (g_strdup (url));
+  gsize len = strlen (base);
+
+  while (len > 0 && base[len - 1] == '/')
+    base[--len] = '\0';
+  return base;
+}
+
+gboolean
+aj_sync_enroll (AjStore              *store,
+                const char           *server_url,
+                const char           *code,
+                const char           *device_name,
+                const AjSyncOptions  *options,
+                GError              **error)
+{
+  g_auto(Response) r = { 0 };
+  g_autoptr(JsonObject) body = json_object_new ();
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+  g_autoptr(JsonObject) reply = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *base = normalize_url (server_url ? server_url : "");
+  g_autofree char *previous = aj_store_get_meta (store, "sync.server");
+  g_autofree char *scope = NULL;
+  const char *token;
+  Client c;
+
+  if (!g_str_has_prefix (base, "http://") && !g_str_has_prefix (base, "https://"))
+    {
+      g_set_error (error, AJ_SYNC_ERROR, AJ_SYNC_ERROR_REFUSED,
+                   _("The server address must start with http:// or https://"));
+      return FALSE;
+    }
+  if (code == NULL || *code == '\0')
+    {
+      g_set_error (error, AJ_SYNC_ERROR, AJ_SYNC_ERROR_REFUSED, _("Enter the enrollment code from the administrator"));
+      return FALSE;
+    }
+  if (!client_init (&c, NULL, options, error))
+    return FALSE;
+  c.base = g_strdup (base);
+
+  json_object_set_string_member (body, "code", code);
+  json_object_set_string_member (body, "device_id", aj_store_get_device_id (store));
+  json_object_set_string_member (body, "device_name", device_name ? device_name : g_get_host_name ());
+  json_node_set_object (node, json_object_ref (body));
+  text = aj_json_to_string (node);
+
+  if (!request (&c, "POST", "/api/v1/enroll", "application/json", text, strlen (text), NULL, 0, &r, error) ||
+      (reply = response_json (&r, error)) == NULL)
+    {
+      client_clear (&c);
+      return FALSE;
+    }
+  client_clear (&c);
+
+  token = aj_json_get_string (reply, "token");
+  if (token == NULL || g_strcmp0 (aj_json_get_string (reply, "device_id"), aj_store_get_device_id (store)) != 0)
+    {
+      g_set_error (error, AJ_SYNC_ERROR, AJ_SYNC_ERROR_PROTOCOL, _("The server's answer to the enrollment is incomplete"));
+      return FALSE;
+    }
+  if (json_object_has_member (reply, "scope"))
+    {
+      g_autoptr(JsonNode) scope_node = json_node_copy (json_object_get_member (reply, "scope"));
+      scope = aj_json_to_string (scope_node);
+    }
+
+  if (!aj_store_begin (store, error))
+    return FALSE;
+  /* A new server knows nothing yet: everything goes to it again. */
+  if (g_strcmp0 (previous, base) != 0)
+    {
+      if (!aj_db_exec (aj_store_get_db (store), "UPDATE events SET server_seq = NULL", error) ||
+          !aj_store_set_meta (store, "sync.checkpoint", NULL, error) ||
+          !aj_store_set_meta (store, "sync.reference_version", NULL, error))
+        {
+          aj_store_rollback (store);
+          return FALSE;
+        }
+    }
+  if (!aj_store_set_meta (store, "sync.server", base, error) ||
+      !aj_store_set_meta (store, "sync.token", token, error) ||
+      !aj_store_set_meta (store, "sync.scope", scope ? scope : "{}", error) ||
+      !aj_store_set_meta (store, "sync.last_error", NULL, error))
+    {
+      aj_store_rollback (store);
+      return FALSE;
+    }
+  return aj_store_commit (store, error);
+}
+
+/* ---- photos ---- */
+
+static gboolean
+send_blob (Client        *c,
+           const char    *sha256,
+           AjSyncReport  *report,
+           GError       **error)
+{
+  g_autofree char *path = aj_photo_blob_path (c->options->blob_dir, sha256);
+  g_autofree char *head_path = g_strconcat ("/api/v1/blobs/", sha256, NULL);
+  g_autofree char *data = NULL;
+  gsize length;
+  gint64 held;
+  const char *value;
+
+  for (int attempt = 0; attempt < 3; attempt++)
+    {
+      g_auto(Response) head = { 0 };
+      g_auto(Response) put = { 0 };
+      g_autofree char *range = NULL;
+      g_autoptr(GError) local = NULL;
+
+      if (!request (c, "HEAD", head_path, NULL, NULL, 0, NULL, 0, &head, error))
+        return FALSE;
+      if (g_strcmp0 (g_hash_table_lookup (head.headers, "anjian-blob-complete"), "yes") == 0)
+        return TRUE;
+      value = g_hash_table_lookup (head.headers, "anjian-blob-held");
+      held = value ? g_ascii_strtoll (value, NULL, 10) : 0;
+
+      if (data == NULL)
+        {
+          g_autoptr(GError) read_error = NULL;
+          if (!g_file_get_contents (path, &data, &length, &read_error))
+            {
+              g_set_error (error, AJ_SYNC_ERROR, AJ_SYNC_ERROR_LOCAL,
+                           _("The photo %s is missing on this device: %s"), sha256, read_error->message);
+              return FALSE;
+            }
+          {
+            g_autofree char *digest = aj_sha256_hex (data, length);
+            if (!g_str_equal (digest, sha256))
+              {
+                g_set_error (error, AJ_SYNC_ERROR, AJ_SYNC_ERROR_LOCAL,
+                             _("The photo %s on this device has been changed since it was taken"), sha256);
+                return FALSE;
+              }
+          }
+        }
+      if (held < 0 || held >= (gint64) length)
+        held = 0;
+
+      range = g_strdup_printf ("Content-Range: bytes %" G_GINT64_FORMAT "-%" G_GSIZE_FORMAT "/%" G_GSIZE_FORMAT,
+                               held, length - 1, length);
+      progress (c, _("Sending photos"));
+      if (request (c, "PUT", head_path, "image/jpeg", data + held, length - held, range, 0, &put, &local))
+        {
+          report->blobs_sent++;
+          report->blob_bytes_sent += length - held;
+          return TRUE;
+        }
+      /* Someone else finished it, or our idea of what it holds was stale,
+       * or the bytes were garbled on the way: ask again and continue. */
+      if (put.status != 409 && put.status != 422)
+        {
+          g_propagate_error (error, g_steal_pointer (&local));
+          return FALSE;
+        }
+    }
+  g_set_error (error, AJ_SYNC_ERROR, AJ_SYNC_ERROR_PROTOCOL, _("The photo %s could not be sent"), sha256);
+  return FALSE;
+}
+
+/* ---- push ---- */
+
+static gboolean
+push (Client        *c,
+      AjStore       *store,
+      AjSyncReport  *report,
+      GError       **error)
+{
+  guint limit = c->options->batch_events ? c->options->batch_events : DEFAULT_BATCH_EVENTS;
+  gsize bytes = c->options->batch_bytes ? c->options->batch_bytes : DEFAULT_BATCH_BYTES;
+
+  limit = MIN (limit, AJ_PROTOCOL_MAX_BATCH_EVENTS);
+  for (;;)
+    {
+      g_autoptr(GPtrArray) batch = aj_store_list_outbox (store, limit, bytes, error);
+      g_autofree char *text = NULL;
+      g_auto(Response) r = { 0 };
+      g_autoptr(JsonObject) reply = NULL;
+      g_autoptr(GHashTable) sent = g_hash_table_new (g_str_hash, g_str_equal);
+      JsonArray *acks;
+
+      if (batch == NULL)
+        {
+          as_local_error (error);
+          return FALSE;
+        }
+      if (batch->len == 0)
+        return TRUE;
+
+      for (guint i = 0; i < batch->len; i++)
+        {
+          AjEvent *ev = g_ptr_array_index (batch, i);
+          g_hash_table_add (sent, ev->id);
+          if (g_str_equal (ev->type, "photo.added"))
+            {
+              g_autoptr(JsonObject) body = aj_json_parse_object (ev->body, NULL);
+              const char *sha = aj_json_get_string (body, "sha256");
+              if (sha != NULL && !send_blob (c, sha, report, error))
+                return FALSE;
+            }
+        }
+
+      progress (c, _("Sending records"));
+      text = aj_events_to_batch (batch, FALSE);
+      if (!request (c, "POST", "/api/v1/events", "application/json", text, strlen (text), NULL, 0, &r, error) ||
+          (reply = response_json (&r, error)) == NULL)
+        return FALSE;
+      if (!json_object_has_member (reply, "acks") || !JSON_NODE_HOLDS_ARRAY (json_object_get_member (reply, "acks")))
+        {
+          g_set_error (error, AJ_SYNC_ERROR, AJ_SYNC_ERROR_PROTOCOL, _("The server's answer has no acknowledgements"));
+          return FALSE;
+        }
+      acks = json_object_get_array_member (reply, "acks");
+
+      /* Only what the server says it holds leaves the outbox. */
+      if (!aj_store_begin (store, error))
+        return FALSE;
+      for (guint i = 0; i < json_array_get_length (acks); i++)
+        {
+          JsonNode *node = json_array_get_element (acks, i);
+          JsonObject *ack = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+          const char *id = aj_json_get_string (ack, "id");
+          gint64 seq = aj_json_get_int (ack, "server_seq", 0);
+
+          if (id == NULL || seq <= 0 || !g_hash_table_contains (sent, id))
+            continue;
+          if (!aj_store_mark_acked (store, id, seq, error))
+            {
+              aj_store_rollback (store);
+              return FALSE;
+            }
+          report->pushed++;
+        }
+      if (!aj_store_commit (store, error))
+        return FALSE;
+      if (json_array_get_length (acks) == 0)
+        {
+          g_set_error (error, AJ_SYNC_ERROR, AJ_SYNC_ERROR_PROTOCOL, _("The server acknowledged none of the records sent"));
+          return FALSE;
+        }
+    }
+}
+
+/* ---- pull ---- */
+
+static gboolean
+fetch_blob (Client        *c,
+            const char    *sha256,
+            AjSyncReport  *report,
+            GError       **error)
+{
+  g_autofree char *path = aj_photo_blob_path (c->options->blob_dir, sha256);
+  g_autofree char *url_path = g_strconcat ("/api/v1/blobs/", sha256, NULL);
+  g_autofree char *digest = NULL;
+  g_auto(Response) r = { 0 };
+
+  if (g_file_test (path, G_FILE_TEST_EXISTS))
+    return TRUE;
+  if (!request (c, "GET", url_path, NULL, NULL, 0, NULL, 0, &r, error))
+    return FALSE;
+  digest = aj_sha256_hex (r.body->data, r.body->len);
+  if (!g_str_equal (digest, sha256))
+    {
+      g_set_error (error, AJ_SYNC_ERROR, AJ_SYNC_ERROR_PROTOCOL, _("A photo from the server arrived damaged"));
+      return FALSE;
+    }
+  if (!aj_write_file_durably (path, r.body->data, r.body->len, error) ||
+      !aj_photo_make_thumbnail (c->options->blob_dir, sha256, error))
+    {
+      as_local_error (error);
+      return FALSE;
+    }
+  report->blobs_fetched++;
+  return TRUE;
+}
+
+static gboolean
+pull (Client        *c,
+      AjStore       *store,
+      AjSyncReport  *report,
+      GError       **error)
+{
+  guint limit = c->options->pull_limit ? c->options->pull_limit : DEFAULT_PULL_LIMIT;
+  g_autoptr(GPtrArray) photos = g_ptr_array_new_with_free_func (g_free);
+
+  for (;;)
+    {
+      g_autofree char *checkpoint_text = aj_store_get_meta (store, "sync.checkpoint");
+      gint64 checkpoint = checkpoint_text ? g_ascii_strtoll (checkpoint_text, NULL, 10) : 0;
+      g_autofree char *path = g_strdup_printf ("/api/v1/events?after=%" G_GINT64_FORMAT "&limit=%u", checkpoint, limit);
+      g_autofree char *next_text = NULL;
+      g_autoptr(JsonObject) reply = NULL;
+      g_autoptr(GPtrArray) events = NULL;
+      g_auto(Response) r = { 0 };
+      gint64 next;
+      gboolean more;
+
+      progress (c, _("Receiving records"));
+      if (!request (c, "GET", path, NULL, NULL, 0, NULL, 0, &r, error) ||
+          (reply = response_json (&r, error)) == NULL)
+        return FALSE;
+      if (!json_object_has_member (reply, "events") || !JSON_NODE_HOLDS_ARRAY (json_object_get_member (reply, "events")))
+        {
+          g_set_error (error, AJ_SYNC_ERROR, AJ_SYNC_ERROR_PROTOCOL, _("The server's answer has no records"));
+          return FALSE;
+        }
+      events = aj_events_from_array (json_object_get_array_member (reply, "events"), error);
+      if (events == NULL)
+        {
+          (*error)->domain = AJ_SYNC_ERROR;
+          (*error)->code = AJ_SYNC_ERROR_PROTOCOL;
+          return FALSE;
+        }
+      next = aj_json_get_int (reply, "next", checkpoint);
+      more = aj_json_get_bool (reply, "more", FALSE);
+      if (next < checkpoint || (more && events->len == 0))
+        {
+          g_set_error (error, AJ_SYNC_ERROR, AJ_SYNC_ERROR_PROTOCOL, _("The server's paging went backwards"));
+          return FALSE;
+        }
+
+      /* The page and the checkpoint after it: both or neither. */
+      if (!aj_store_begin (store, error))
+        return FALSE;
+      for (guint i = 0; i < events->len; i++)
+        {
+          AjEvent *ev = g_ptr_array_index (events, i);
+          gboolean inserted = FALSE;
+
+          if (ev->server_seq <= checkpoint)
+            {
+              aj_store_rollback (store);
+              g_set_error (error, AJ_SYNC_ERROR, AJ_SYNC_ERROR_PROTOCOL, _("The server sent a record out of order"));
+              return FALSE;
+            }
+          if (!aj_store_insert_remote (store, ev, FALSE, &inserted, NULL, error))
+            {
+              aj_store_rollback (store);
+              g_prefix_error (error, _("A record from the server was refused: "));
+              (*error)->domain = AJ_SYNC_ERROR;
+              (*error)->code = AJ_SYNC_ERROR_PROTOCOL;
+              return FALSE;
+            }
+          if (inserted)
+            report->pulled++;
+          if (inserted && g_str_equal (ev->type, "photo.added"))
+            {
+              g_autoptr(JsonObject) body = aj_json_parse_object (ev->body, NULL);
+              if (aj_json_get_string (body, "sha256"))
+                g_ptr_array_add (photos, g_strdup (aj_json_get_string (body, "sha256")));
+            }
+        }
+      next_text = g_strdup_printf ("%" G_GINT64_FORMAT, next);
+      if (!aj_store_set_meta (store, "sync.checkpoint", next_text, error))
+        {
+          aj_store_rollback (store);
+          return FALSE;
+        }
+      if (!aj_store_commit (store, error))
+        return FALSE;
+      if (!more)
+        break;
+    }
+
+  for (guint i = 0; i < photos->len; i++)
+    if (!fetch_blob (c, g_ptr_array_index (photos, i), report, error))
+      return FALSE;
+  return TRUE;
+}
+
+/* ---- reference data ---- */
+
+static gboolean
+pull_reference (Client        *c,
+                AjStore       *store,
+                AjSyncReport  *report,
+                GError       **error)
+{
+  g_autofree char *since = aj_store_get_meta (store, "sync.reference_version");
+  g_autofree char *path = g_strdup_printf ("/api/v1/reference?since=%s", since ? since : "0");
+  g_autoptr(JsonObject) reply = NULL;
+  g_autofree char *version = NULL;
+  g_auto(Response) r = { 0 };
+  JsonNode *registry;
+  JsonNode *checklists;
+
+  if (!request (c, "GET", path, NULL, NULL, 0, NULL, 0, &r, error) ||
+      (reply = response_json (&r, error)) == NULL)
+    return FALSE;
+  registry = json_object_get_member (reply, "registry");
+  checklists = json_object_get_member (reply, "checklists");
+  if (registry == NULL && checklists == NULL)
+    return TRUE;
+
+  if (checklists != NULL && JSON_NODE_HOLDS_ARRAY (checklists) && c->options->checklist_dir != NULL)
+    {
+      JsonArray *list = json_node_get_array (checklists);
+      for (guint i = 0; i < json_array_get_length (list); i++)
+        {
+          JsonNode *node = json_array_get_element (list, i);
+          g_autofree char *text = NULL;
+          g_autofree char *file = NULL;
+          g_autofree char *name = NULL;
+          const char *id;
+
+          if (!JSON_NODE_HOLDS_OBJECT (node))
+            continue;
+          id = aj_json_get_string (json_node_get_object (node), "id");
+          if (id == NULL || strchr (id, '/') != NULL || id[0] == '.')
+            continue;
+          text = aj_json_to_string (node);
+          name = g_strconcat (id, ".json", NULL);
+          file = g_build_filename (c->options->checklist_dir, name, NULL);
+          if (!aj_write_file_durably (file, text, strlen (text), error))
+            return FALSE;
+        }
+    }
+  if (registry != NULL && JSON_NODE_HOLDS_OBJECT (registry))
+    {
+      g_autofree char *text = aj_json_to_string (registry);
+      if (!aj_registry_import_data (store, text, strlen (text), "server", error))
+        return FALSE;
+    }
+  version = g_strdup_printf ("%" G_GINT64_FORMAT, aj_json_get_int (reply, "version", 0));
+  report->reference_changed = TRUE;
+  return aj_store_set_meta (store, "sync.reference_version", version, error);
+}
+
+gboolean
+aj_sync_run (AjStore              *store,
+             const AjSyncOptions  *options,
+             AjSyncReport         *report,
+             GError              **error)
+{
+  AjSyncReport local_report = { 0 };
+  g_autoptr(GError) local = NULL;
+  Client c;
+  gboolean ok;
+
+  if (report == NULL)
+    report = &local_report;
+  memset (report, 0, sizeof *report);
+  if (!client_init (&c, store, options, error))
+    return FALSE;
+
+  ok = push (&c, store, report, &local) &&
+       pull (&c, store, report, &local) &&
+       pull_reference (&c, store, report, &local);
+  client_clear (&c);
+
+  if (ok)
+    {
+      g_autofree char *now = aj_now_iso8601 ();
+      aj_store_set_meta (store, "sync.last_success", now, NULL);
+      aj_store_set_meta (store, "sync.last_error", NULL, NULL);
+      return TRUE;
+    }
+  if (local->domain != AJ_SYNC_ERROR)
+    {
+      local->domain = AJ_SYNC_ERROR;
+      local->code = AJ_SYNC_ERROR_LOCAL;
+    }
+  aj_store_set_meta (store, "sync.last_error", local->message, NULL);
+  g_propagate_error (error, g_steal_pointer (&local));
+  return FALSE;
+}
+
+gboolean
+aj_sync_is_enrolled (AjStore *store)
+{
+  g_autofree char *token = aj_store_get_meta (store, "sync.token");
+  return token != NULL;
+}
+
+char *
+aj_sync_dup_server_url (AjStore *store)
+{
+  return aj_store_get_meta (store, "sync.server");
+}
+
+/* anjian:enroll?server=URL&code=CODE (server optional) */
+gboolean
+aj_sync_parse_enroll_qr (const char  *payload,
+                         char       **server_url,
+                         char       **code)
+{
+  g_autoptr(GHashTable) params = NULL;
+
+  *server_url = NULL;
+  *code = NULL;
+  if (payload == NULL || !g_str_has_prefix (payload, "anjian:enroll?"))
+    return FALSE;
+  params = g_uri_parse_params (payload + strlen ("anjian:enroll?"), -1, "&", G_URI_PARAMS_NONE, NULL);
+  if (params == NULL || g_hash_table_lookup (params, "code") == NULL)
+    return FALSE;
+  *code = g_strdup (g_hash_table_lookup (params, "code"));
+  *server_url = g_strdup (g_hash_table_lookup (params, "server"));
+  return TRUE;
+}

@@ -113,12 +113,13 @@ static void
 set_http_error (Response    *r,
                 GError     **error)
 {
-  g_autofree char *text = g_strndup ((const char *) r->body->data, r->body->len);
+  g_autofree char *text = g_strndup (r->body->len ? (const char *) r->body->data : "", r->body->len);
   g_autoptr(JsonObject) root = aj_json_parse_object (text, NULL);
   JsonObject *err = root && json_object_has_member (root, "error") &&
                     JSON_NODE_HOLDS_OBJECT (json_object_get_member (root, "error"))
                     ? json_object_get_object_member (root, "error") : NULL;
-  const char *code = aj_json_get_string (err, "code");
+  /* HEAD answers have no body: the code is in a header too. */
+  const char *code = err ? aj_json_get_string (err, "code") : g_hash_table_lookup (r->headers, "anjian-error");
   const char *message = aj_json_get_string (err, "message");
   int domain_code;
 
@@ -131,6 +132,8 @@ set_http_error (Response    *r,
 
   if (message != NULL)
     g_set_error (error, AJ_SYNC_ERROR, domain_code, "%s (%s, HTTP %ld)", message, code ? code : "?", r->status);
+  else if (code != NULL)
+    g_set_error (error, AJ_SYNC_ERROR, domain_code, _("The server refused the request (%s, HTTP %ld)"), code, r->status);
   else if (r->status >= 500)
     g_set_error (error, AJ_SYNC_ERROR, domain_code, _("The server had a problem (HTTP %ld); it will be tried again"),
                  r->status);
@@ -229,7 +232,7 @@ static JsonObject *
 response_json (Response  *r,
                GError   **error)
 {
-  g_autofree char *text = g_strndup ((const char *) r->body->data, r->body->len);
+  g_autofree char *text = g_strndup (r->body->len ? (const char *) r->body->data : "", r->body->len);
   g_autoptr(GError) local = NULL;
   JsonObject *o = aj_json_parse_object (text, &local);
 

@@ -174,6 +174,11 @@ aj_json_parse_object (const char  *text,
   g_autoptr(JsonParser) parser = json_parser_new ();
   JsonNode *root;
 
+  if (text == NULL)
+    {
+      g_set_error_literal (error, AJ_ERROR, AJ_ERROR_CORRUPT, _("Empty JSON"));
+      return NULL;
+    }
   if (!json_parser_load_from_data (parser, text, -1, error))
     return NULL;
   root = json_parser_get_root (parser);

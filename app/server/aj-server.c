@@ -112,6 +112,7 @@ send_error (SoupServerMessage *msg,
   json_object_set_string_member (error, "code", code);
   json_object_set_string_member (error, "message", message);
   json_object_set_object_member (root, "error", error);
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Anjian-Error", code);
   send_object (msg, status, root);
 }
 

@@ -1,0 +1,429 @@
+/* test-sync.c: the real server on loopback and real kiosk stores: enrollment,
+ * push, pull, scopes, revoked and unknown tokens, duplicates, two kiosks. */
+#include "config.h"
+
+#include <string.h>
+#include <curl/curl.h>
+
+#include "aj-codec.h"
+#include "aj-db.h"
+#include "aj-hazard.h"
+#include "aj-inspection.h"
+#include "aj-photo.h"
+#include "aj-registry.h"
+#include "aj-test-server.h"
+
+#define INSPECTOR "u-zhang-wei"
+#define OTHER     "u-liu-yang"
+
+static AjTestServer *server;
+
+static char *
+record_visit (AjTestKiosk  *kiosk,
+              const char   *institution,
+              char        **hazard_out)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *inspection = aj_test_kiosk_start_inspection (kiosk, INSPECTOR, institution);
+  g_autofree char *photo = NULL;
+  AjHazardDraft draft = {
+    .inspection_id = inspection, .item_code = "EC-FIRE-01", .category = "fire",
+    .description = "安全出口上锁", .risk_level = "red", .grade = "major",
+    .deadline = "2026-12-31", .responsible = "王建国",
+  };
+  char *hazard;
+
+  g_assert_true (aj_inspection_answer (kiosk->store, INSPECTOR, inspection, "EC-FIRE-02", "pass", NULL, &error));
+  g_assert_true (aj_inspection_answer (kiosk->store, INSPECTOR, inspection, "EC-FIRE-01", "hazard", "锁着", &error));
+  hazard = aj_hazard_record (kiosk->store, INSPECTOR, &draft, &error);
+  g_assert_no_error (error);
+  photo = aj_test_kiosk_add_photo (kiosk, INSPECTOR, inspection, "EC-FIRE-01", 640, 480, 7);
+  g_assert_nonnull (photo);
+  if (hazard_out)
+    *hazard_out = hazard;
+  else
+    g_free (hazard);
+  return g_steal_pointer (&inspection);
+}
+
+static void
+assert_same_events (AjStore    *a,
+                    AjStore    *b,
+                    const char *device_id)
+{
+  g_autofree char *left = aj_test_dump_events (a, device_id);
+  g_autofree char *right = aj_test_dump_events (b, device_id);
+
+  g_assert_cmpstr (left, ==, right);
+}
+
+static void
+test_enroll (void)
+{
+  AjTestKiosk *kiosk = aj_test_kiosk_new ();
+  g_autofree char *code = aj_test_server_code (server, "all");
+  g_autoptr(GError) error = NULL;
+  AjSyncOptions options = { .blob_dir = kiosk->blob_dir };
+
+  /* Not enrolled yet: sync says so. */
+  g_assert_false (aj_test_kiosk_sync (kiosk, NULL, NULL, &error));
+  g_assert_error (error, AJ_SYNC_ERROR, AJ_SYNC_ERROR_NOT_ENROLLED);
+  g_clear_error (&error);
+
+  g_assert_false (aj_sync_enroll (kiosk->store, server->url, "AJ-WRON-GCOD", "x", &options, &error));
+  g_assert_error (error, AJ_SYNC_ERROR, AJ_SYNC_ERROR_REFUSED);
+  g_assert_nonnull (strstr (error->message, "code_unknown"));
+  g_clear_error (&error);
+  g_assert_false (aj_sync_is_enrolled (kiosk->store));
+
+  /* Codes are not case-sensitive when typed. */
+  {
+    g_autofree char *lower = g_ascii_strdown (code, -1);
+    g_assert_true (aj_sync_enroll (kiosk->store, server->url, lower, "tablet", &options, &error));
+    g_assert_no_error (error);
+  }
+  g_assert_true (aj_sync_is_enrolled (kiosk->store));
+
+  /* A code is used once. */
+  {
+    AjTestKiosk *other = aj_test_kiosk_new ();
+    AjSyncOptions other_options = { .blob_dir = other->blob_dir };
+    g_assert_false (aj_sync_enroll (other->store, server->url, code, "tablet 2", &other_options, &error));
+    g_assert_error (error, AJ_SYNC_ERROR, AJ_SYNC_ERROR_REFUSED);
+    g_assert_nonnull (strstr (error->message, "code_used"));
+    g_clear_error (&error);
+    aj_test_kiosk_free (other);
+  }
+
+  /* The first sync brings the server's registry. */
+  g_assert_true (aj_test_kiosk_sync (kiosk, NULL, NULL, &error));
+  g_assert_no_error (error);
+  {
+    g_autofree char *source = aj_store_get_meta (kiosk->store, "registry_source");
+    g_assert_cmpstr (source, ==, "server");
+  }
+  aj_test_kiosk_free (kiosk);
+}
+
+static void
+test_push_pull (void)
+{
+  AjTestKiosk *a = aj_test_kiosk_new ();
+  AjTestKiosk *b = aj_test_kiosk_new ();
+  g_autoptr(AjStore) central = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *hazard = NULL;
+  g_autofree char *inspection = NULL;
+  g_autoptr(AjHazard) seen = NULL;
+  g_autoptr(GPtrArray) photos = NULL;
+  AjSyncReport report = { 0 };
+
+  aj_test_kiosk_enroll (a, server, "county:东林县");
+  aj_test_kiosk_enroll (b, server, "county:东林县");
+  inspection = record_visit (a, "DLX001", &hazard);
+
+  g_assert_true (aj_test_kiosk_sync (a, NULL, &report, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (report.pushed, ==, 5);
+  g_assert_cmpuint (report.blobs_sent, ==, 1);
+  g_assert_cmpint (aj_store_count_unsynced (a->store), ==, 0);
+
+  /* The server holds exactly what the kiosk made. */
+  central = aj_test_server_open_store (server);
+  assert_same_events (a->store, central, aj_store_get_device_id (a->store));
+  g_assert_true (aj_store_verify_chain (central, aj_store_get_device_id (a->store), &error));
+  g_assert_no_error (error);
+
+  /* Another kiosk of the same county receives it, photo included. */
+  g_assert_true (aj_test_kiosk_sync (b, NULL, &report, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (report.pulled, ==, 5);
+  g_assert_cmpuint (report.blobs_fetched, ==, 1);
+  assert_same_events (a->store, b->store, aj_store_get_device_id (a->store));
+  seen = aj_hazard_load (b->store, hazard);
+  g_assert_nonnull (seen);
+  g_assert_cmpstr (aj_hazard_get_risk_level (seen), ==, "red");
+  photos = aj_inspection_get_photos (b->store, inspection, NULL);
+  g_assert_cmpuint (photos->len, ==, 1);
+  g_assert_true (aj_photo_verify (b->blob_dir, ((AjPhotoRef *) g_ptr_array_index (photos, 0))->sha256, &error));
+  g_assert_no_error (error);
+  {
+    g_autofree char *thumb = aj_photo_thumb_path (b->blob_dir, ((AjPhotoRef *) g_ptr_array_index (photos, 0))->sha256);
+    g_assert_true (g_file_test (thumb, G_FILE_TEST_EXISTS));
+  }
+
+  /* Nothing new: nothing moves. */
+  g_assert_true (aj_test_kiosk_sync (b, NULL, &report, &error));
+  g_assert_cmpuint (report.pulled, ==, 0);
+  g_assert_cmpuint (report.pushed, ==, 0);
+
+  aj_test_kiosk_free (a);
+  aj_test_kiosk_free (b);
+}
+
+static void
+test_tokens (void)
+{
+  AjTestKiosk *kiosk = aj_test_kiosk_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *good = NULL;
+
+  aj_test_kiosk_enroll (kiosk, server, "all");
+  g_assert_true (aj_test_kiosk_sync (kiosk, NULL, NULL, &error));
+  g_assert_no_error (error);
+
+  /* An unknown token. */
+  good = aj_store_get_meta (kiosk->store, "sync.token");
+  aj_store_set_meta (kiosk->store, "sync.token", "0123456789abcdef0123456789abcdef", NULL);
+  g_assert_false (aj_test_kiosk_sync (kiosk, NULL, NULL, &error));
+  g_assert_error (error, AJ_SYNC_ERROR, AJ_SYNC_ERROR_AUTH);
+  g_assert_nonnull (strstr (error->message, "token_unknown"));
+  g_clear_error (&error);
+  aj_store_set_meta (kiosk->store, "sync.token", good, NULL);
+
+  /* A revoked device: refused, and what it recorded stays on it. */
+  record_visit (kiosk, "DLX002", NULL);
+  out = aj_test_server_admin (server, "revoke-device", aj_store_get_device_id (kiosk->store), NULL);
+  g_assert_false (aj_test_kiosk_sync (kiosk, NULL, NULL, &error));
+  g_assert_error (error, AJ_SYNC_ERROR, AJ_SYNC_ERROR_AUTH);
+  g_assert_nonnull (strstr (error->message, "token_revoked"));
+  g_assert_cmpint (aj_store_count_unsynced (kiosk->store), ==, 5);
+  {
+    g_autofree char *last = aj_store_get_meta (kiosk->store, "sync.last_error");
+    g_assert_nonnull (last);
+  }
+  aj_test_kiosk_free (kiosk);
+}
+
+static void
+test_scope (void)
+{
+  AjTestKiosk *a = aj_test_kiosk_new ();
+  AjTestKiosk *c = aj_test_kiosk_new ();
+  g_autoptr(AjStore) central = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *sha = NULL;
+  g_autofree char *url = NULL;
+  AjSyncReport report = { 0 };
+  gint64 before;
+
+  aj_test_kiosk_enroll (a, server, "county:东林县");
+  aj_test_kiosk_enroll (c, server, "county:西河县");
+  record_visit (a, "DLX003", NULL);
+  g_assert_true (aj_test_kiosk_sync (a, NULL, NULL, &error));
+  g_assert_no_error (error);
+
+  /* C sees nothing of 东林县, and its registry holds only 西河县. */
+  g_assert_true (aj_test_kiosk_sync (c, NULL, &report, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (aj_db_query_int (aj_store_get_db (c->store), "SELECT count(*) FROM events WHERE institution LIKE 'DLX%'", NULL, -1), ==, 0);
+  g_assert_cmpint (aj_db_query_int (aj_store_get_db (c->store), "SELECT count(*) FROM institutions WHERE county <> '西河县'", NULL, -1), ==, 0);
+  g_assert_cmpint (aj_db_query_int (aj_store_get_db (c->store), "SELECT count(*) FROM institutions", NULL, -1), >, 0);
+
+  /* Nor may it fetch A's photo. */
+  sha = g_strdup ((const char *) aj_db_query_int (aj_store_get_db (a->store), "SELECT 0", NULL, 0) ? "" : "");
+  {
+    g_autoptr(sqlite3_stmt) stmt = aj_db_prepare (aj_store_get_db (a->store), "SELECT sha256 FROM photos LIMIT 1", NULL);
+    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+    g_free (sha);
+    sha = aj_db_col_dup (stmt, 0);
+  }
+  {
+    g_autofree char *token = aj_store_get_meta (c->store, "sync.token");
+    g_autofree char *auth = g_strdup_printf ("Authorization: Bearer %s", token);
+    struct curl_slist *headers = curl_slist_append (NULL, auth);
+    CURL *curl = curl_easy_init ();
+    long status = 0;
+    url = g_strdup_printf ("%s/api/v1/blobs/%s", server->url, sha);
+    curl_easy_setopt (curl, CURLOPT_URL, url);
+    curl_easy_setopt (curl, CURLOPT_HTTPHEADER, headers);
+    curl_easy_setopt (curl, CURLOPT_NOBODY, 0L);
+    curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, fwrite);
+    curl_easy_setopt (curl, CURLOPT_WRITEDATA, stderr);
+    curl_easy_perform (curl);
+    curl_easy_getinfo (curl, CURLINFO_RESPONSE_CODE, &status);
+    g_assert_cmpint (status, ==, 404);
+    curl_slist_free_all (headers);
+    curl_easy_cleanup (curl);
+  }
+
+  /* And it cannot write about an institution outside its scope. */
+  central = aj_test_server_open_store (server);
+  before = aj_store_count_events (central);
+  {
+    /* Its own registry no longer offers DLX004; put the sample one back. */
+    g_autofree char *registry = aj_test_source_path ("data/registry.json");
+    g_assert_true (aj_registry_import_file (c->store, registry, "sample", &error));
+  }
+  record_visit (c, "DLX004", NULL);
+  g_assert_false (aj_test_kiosk_sync (c, NULL, NULL, &error));
+  g_assert_error (error, AJ_SYNC_ERROR, AJ_SYNC_ERROR_REFUSED);
+  g_assert_nonnull (strstr (error->message, "outside_scope"));
+  g_assert_cmpint (aj_store_count_events (central), ==, before);
+
+  aj_test_kiosk_free (a);
+  aj_test_kiosk_free (c);
+}
+
+static size_t
+collect (char   *data,
+         size_t  size,
+         size_t  n,
+         void   *user_data)
+{
+  g_string_append_len (user_data, data, size * n);
+  return size * n;
+}
+
+static long
+post_batch (AjTestKiosk *kiosk,
+            const char  *body,
+            GString     *reply)
+{
+  g_autofree char *token = aj_store_get_meta (kiosk->store, "sync.token");
+  g_autofree char *auth = g_strdup_printf ("Authorization: Bearer %s", token);
+  g_autofree char *url = g_strdup_printf ("%s/api/v1/events", server->url);
+  struct curl_slist *headers = curl_slist_append (NULL, auth);
+  CURL *curl = curl_easy_init ();
+  long status = 0;
+
+  headers = curl_slist_append (headers, "Content-Type: application/json");
+  curl_easy_setopt (curl, CURLOPT_URL, url);
+  curl_easy_setopt (curl, CURLOPT_HTTPHEADER, headers);
+  curl_easy_setopt (curl, CURLOPT_POSTFIELDS, body);
+  curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, collect);
+  curl_easy_setopt (curl, CURLOPT_WRITEDATA, reply);
+  g_assert_cmpint (curl_easy_perform (curl), ==, CURLE_OK);
+  curl_easy_getinfo (curl, CURLINFO_RESPONSE_CODE, &status);
+  curl_slist_free_all (headers);
+  curl_easy_cleanup (curl);
+  return status;
+}
+
+static void
+test_duplicate_batch (void)
+{
+  AjTestKiosk *kiosk = aj_test_kiosk_new ();
+  g_autoptr(AjStore) central = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) outbox = NULL;
+  g_autoptr(GString) first = g_string_new (NULL);
+  g_autoptr(GString) second = g_string_new (NULL);
+  g_autofree char *inspection = NULL;
+  g_autofree char *batch = NULL;
+  gint64 count;
+
+  aj_test_kiosk_enroll (kiosk, server, "all");
+  inspection = aj_test_kiosk_start_inspection (kiosk, INSPECTOR, "NHQ002");
+  g_assert_true (aj_inspection_answer (kiosk->store, INSPECTOR, inspection, "EC-FIRE-01", "pass", NULL, &error));
+  outbox = aj_store_list_outbox (kiosk->store, 100, 1 << 20, &error);
+  g_assert_cmpuint (outbox->len, ==, 2);
+  batch = aj_events_to_batch (outbox, FALSE);
+
+  central = aj_test_server_open_store (server);
+  g_assert_cmpint (post_batch (kiosk, batch, first), ==, 200);
+  count = aj_store_count_events (central);
+  /* The same batch again, as after an answer lost on the way. */
+  g_assert_cmpint (post_batch (kiosk, batch, second), ==, 200);
+  g_assert_cmpint (aj_store_count_events (central), ==, count);
+  g_assert_cmpstr (strstr (first->str, "\"acks\""), ==, strstr (second->str, "\"acks\""));
+
+  /* The kiosk, which never saw the answers, sends again: stored once. */
+  g_assert_true (aj_test_kiosk_sync (kiosk, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (aj_store_count_events (central), ==, count);
+  g_assert_cmpint (aj_store_count_unsynced (kiosk->store), ==, 0);
+  assert_same_events (kiosk->store, central, aj_store_get_device_id (kiosk->store));
+  aj_test_kiosk_free (kiosk);
+}
+
+/* A hazard found on A and edited on B ends the same on A, B and the server,
+ * with the whole history on each. */
+static void
+test_two_kiosks (void)
+{
+  AjTestKiosk *a = aj_test_kiosk_new ();
+  AjTestKiosk *b = aj_test_kiosk_new ();
+  g_autoptr(AjStore) central = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *hazard = NULL;
+  g_autofree char *inspection = NULL;
+  g_autofree char *dump_a = NULL, *dump_b = NULL, *dump_s = NULL;
+  AjHazardDraft edit = {
+    .description = "安全出口上锁，已当场要求打开", .risk_level = "orange", .grade = "major",
+    .deadline = "2026-12-15", .responsible = "王建国",
+  };
+
+  aj_test_kiosk_enroll (a, server, "county:东林县");
+  aj_test_kiosk_enroll (b, server, "county:东林县");
+  inspection = record_visit (a, "DLX005", &hazard);
+  g_assert_true (aj_test_kiosk_sync (a, NULL, NULL, &error));
+  g_assert_true (aj_test_kiosk_sync (b, NULL, NULL, &error));
+  g_assert_no_error (error);
+
+  /* B edits the hazard and answers an item; A, meanwhile, answers the same item. */
+  g_assert_true (aj_hazard_update (b->store, OTHER, hazard, &edit, &error));
+  g_assert_true (aj_inspection_answer (b->store, OTHER, inspection, "EC-FIRE-03", "na", NULL, &error));
+  g_assert_true (aj_inspection_answer (a->store, INSPECTOR, inspection, "EC-FIRE-03", "pass", NULL, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (aj_test_kiosk_sync (b, NULL, NULL, &error));
+  g_assert_true (aj_test_kiosk_sync (a, NULL, NULL, &error));
+  g_assert_true (aj_test_kiosk_sync (b, NULL, NULL, &error));
+  g_assert_no_error (error);
+
+  central = aj_test_server_open_store (server);
+  dump_a = aj_store_dump_projections (a->store, NULL);
+  dump_b = aj_store_dump_projections (b->store, NULL);
+  g_assert_cmpstr (dump_a, ==, dump_b);
+  {
+    g_autoptr(AjHazard) on_a = aj_hazard_load (a->store, hazard);
+    g_autoptr(AjHazard) on_s = aj_hazard_load (central, hazard);
+    g_assert_cmpstr (aj_hazard_get_risk_level (on_a), ==, "orange");
+    g_assert_cmpstr (aj_hazard_get_risk_level (on_s), ==, "orange");
+  }
+  /* Every event on each of the three, the same. */
+  g_free (dump_a);
+  g_free (dump_b);
+  dump_a = aj_test_dump_events (a->store, NULL);
+  dump_b = aj_test_dump_events (b->store, NULL);
+  g_assert_cmpstr (dump_a, ==, dump_b);
+  {
+    g_autofree char *inspection_a = NULL, *inspection_s = NULL;
+    g_autoptr(GPtrArray) ev_a = aj_store_list_events (a->store, hazard, NULL);
+    g_autoptr(GPtrArray) ev_s = aj_store_list_events (central, hazard, NULL);
+    g_assert_cmpuint (ev_a->len, ==, 2);
+    g_assert_cmpuint (ev_s->len, ==, 2);
+  }
+  /* The later answer won everywhere; the other is still in the history. */
+  {
+    g_autoptr(GHashTable) ra = aj_inspection_get_results (a->store, inspection);
+    g_autoptr(GHashTable) rs = aj_inspection_get_results (central, inspection);
+    AjItemResult *x = g_hash_table_lookup (ra, "EC-FIRE-03");
+    AjItemResult *y = g_hash_table_lookup (rs, "EC-FIRE-03");
+    g_assert_cmpstr (x->result, ==, "pass");
+    g_assert_cmpstr (y->result, ==, x->result);
+  }
+  aj_test_kiosk_free (a);
+  aj_test_kiosk_free (b);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int result;
+
+  g_test_init (&argc, &argv, NULL);
+  server = aj_test_server_new ();
+  g_test_add_func ("/sync/enroll", test_enroll);
+  g_test_add_func ("/sync/push-pull", test_push_pull);
+  g_test_add_func ("/sync/tokens", test_tokens);
+  g_test_add_func ("/sync/scope", test_scope);
+  g_test_add_func ("/sync/duplicate-batch", test_duplicate_batch);
+  g_test_add_func ("/sync/two-kiosks", test_two_kiosks);
+  result = g_test_run ();
+  aj_test_server_free (server);
+  return result;
+}

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "aj-application.h"
+#include "aj-sync-manager.h"
 #include "aj-window.h"
 #include "anjian-resources.h"
 
@@ -21,6 +22,7 @@ struct _AjApplication
   GPtrArray      *problems;
   GSettings      *settings;
   AjUser         *user;
+  AjSyncManager  *sync;
   gboolean        benchmark;
 };
 
@@ -135,6 +137,18 @@ aj_application_open_store (AjApplication *self)
     }
 }
 
+/* Checklists the server published are read again after a sync brought them. */
+static void
+on_synced (AjApplication *self,
+           gboolean       reference_changed)
+{
+  if (reference_changed)
+    {
+      g_ptr_array_set_size (self->problems, 0);
+      aj_application_load_checklists (self);
+    }
+}
+
 static void
 aj_application_startup (GApplication *app)
 {
@@ -155,6 +169,11 @@ aj_application_startup (GApplication *app)
 
   aj_application_open_store (self);
   aj_application_load_checklists (self);
+  if (self->store != NULL)
+    {
+      self->sync = aj_sync_manager_new (self->store, self->data_dir);
+      g_signal_connect_swapped (self->sync, "synced", G_CALLBACK (on_synced), self);
+    }
 }
 
 static gint64 process_start_us;
@@ -231,6 +250,7 @@ aj_application_finalize (GObject *object)
   g_clear_pointer (&self->problems, g_ptr_array_unref);
   g_clear_object (&self->settings);
   g_clear_object (&self->user);
+  g_clear_object (&self->sync);
 
   G_OBJECT_CLASS (aj_application_parent_class)->finalize (object);
 }
@@ -366,6 +386,12 @@ aj_application_get_settings (AjApplication *self)
   return self->settings;
 }
 
+AjSyncManager *
+aj_application_get_sync (AjApplication *self)
+{
+  return self->sync;
+}
+
 AjUser *
 aj_application_get_user (AjApplication *self)
 {
@@ -379,9 +405,14 @@ aj_application_set_user (AjApplication *self,
   g_set_object (&self->user, user);
 }
 
+/* The enrolled server, else the one set in the settings (for QR tags). */
 char *
 aj_application_dup_server_url (AjApplication *self)
 {
-  g_autofree char *url = g_settings_get_string (self->settings, "server-url");
+  g_autofree char *url = NULL;
+
+  if (self->store != NULL && (url = aj_store_get_meta (self->store, "sync.server")) != NULL)
+    return g_steal_pointer (&url);
+  url = g_settings_get_string (self->settings, "server-url");
   return *url ? g_steal_pointer (&url) : NULL;
 }

@@ -6,6 +6,7 @@
 #include "aj-checklist.h"
 #include "aj-registry.h"
 #include "aj-store.h"
+#include "aj-sync-manager.h"
 
 G_BEGIN_DECLS
 
@@ -21,6 +22,7 @@ AjChecklist   *aj_application_find_checklist       (AjApplication *self,
                                                     const char    *id);
 GPtrArray     *aj_application_get_problems         (AjApplication *self);
 GSettings     *aj_application_get_settings         (AjApplication *self);
+AjSyncManager *aj_application_get_sync             (AjApplication *self);
 AjUser        *aj_application_get_user             (AjApplication *self);
 void           aj_application_set_user             (AjApplication *self,
                                                     AjUser        *user);

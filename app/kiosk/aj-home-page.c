@@ -107,7 +107,6 @@ aj_home_page_refresh (AjHomePage *self)
   g_autofree char *today = aj_today_iso ();
   g_autofree char *text = NULL;
   guint n_open = 0, n_overdue = 0, n_major = 0;
-  gint64 unsynced;
 
   if (window == NULL)
     return;
@@ -160,10 +159,8 @@ aj_home_page_refresh (AjHomePage *self)
   adw_action_row_set_subtitle (self->major_row, text);
   g_clear_pointer (&text, g_free);
 
-  unsynced = aj_store_count_unsynced (store);
-  text = g_strdup_printf (ngettext ("%d record is kept on this device only",
-                                    "%d records are kept on this device only", (int) unsynced),
-                          (int) unsynced);
+  g_clear_pointer (&text, g_free);
+  text = aj_sync_manager_describe (aj_application_get_sync (aj_window_get_app (window)));
   adw_action_row_set_subtitle (self->device_row, text);
 
   inspections = aj_inspection_list (store, NULL);

@@ -11,6 +11,7 @@
 #include "aj-inspection-page.h"
 #include "aj-institution-page.h"
 #include "aj-ledger-page.h"
+#include "aj-settings-page.h"
 #include "aj-sign-in-page.h"
 #include "aj-start-page.h"
 #include "aj-summary-page.h"
@@ -35,6 +36,10 @@ struct _AjWindow
   AjSummaryPage        *summary_page;
   AjLedgerPage         *ledger_page;
   AjHazardPage         *hazard_page;
+  AjSettingsPage       *settings_page;
+  GtkWidget            *sync_bar;
+  GtkImage             *sync_icon;
+  GtkLabel             *sync_label;
 };
 
 G_DEFINE_FINAL_TYPE (AjWindow, aj_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -190,6 +195,63 @@ aj_window_show_hazard (AjWindow   *self,
 }
 
 void
+aj_window_show_settings (AjWindow *self)
+{
+  aj_settings_page_refresh (self->settings_page);
+  show_page (self, "settings", TRUE);
+}
+
+AjSettingsPage *
+aj_window_get_settings_page (AjWindow *self)
+{
+  return self->settings_page;
+}
+
+/* The bar at the bottom of every page says where the records stand. */
+static void
+update_sync_bar (AjWindow *self)
+{
+  AjSyncManager *sync = aj_application_get_sync (self->app);
+  g_autofree char *text = NULL;
+  const char *icon;
+
+  if (sync == NULL)
+    return;
+  text = aj_sync_manager_describe (sync);
+  switch (aj_sync_manager_get_state (sync))
+    {
+    case AJ_SYNC_STATE_SYNCING: icon = "emblem-synchronizing-symbolic"; break;
+    case AJ_SYNC_STATE_FAILED: icon = "dialog-warning-symbolic"; break;
+    case AJ_SYNC_STATE_NOT_ENROLLED: icon = "network-offline-symbolic"; break;
+    default: icon = aj_sync_manager_get_pending (sync) ? "network-transmit-symbolic" : "emblem-ok-symbolic"; break;
+    }
+  gtk_label_set_label (self->sync_label, text);
+  gtk_image_set_from_icon_name (self->sync_icon, icon);
+  gtk_widget_set_tooltip_text (self->sync_bar, text);
+  if (aj_sync_manager_get_state (sync) == AJ_SYNC_STATE_FAILED)
+    gtk_widget_add_css_class (self->sync_bar, "failed");
+  else
+    gtk_widget_remove_css_class (self->sync_bar, "failed");
+  if (g_strcmp0 (aj_window_get_page_name (self), "settings") == 0)
+    aj_settings_page_refresh (self->settings_page);
+}
+
+static void
+on_synced (AjWindow *self,
+           gboolean  reference_changed)
+{
+  const char *page = aj_window_get_page_name (self);
+
+  /* Pages that list what others recorded show it now. */
+  if (g_strcmp0 (page, "home") == 0)
+    aj_home_page_refresh (self->home_page);
+  else if (g_strcmp0 (page, "ledger") == 0)
+    aj_ledger_page_refresh (self->ledger_page);
+  else if (g_strcmp0 (page, "sign-in") == 0 && reference_changed)
+    aj_sign_in_page_reset (self->sign_in_page);
+}
+
+void
 aj_window_go_back (AjWindow *self)
 {
   g_autofree char *previous = NULL;
@@ -253,6 +315,20 @@ ledger_activated (GtkWidget  *widget,
 
   if (aj_application_get_user (self->app) != NULL)
     aj_window_show_ledger (self);
+}
+
+static void
+settings_activated (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  AjWindow *self = AJ_WINDOW (widget);
+
+  /* Connecting the device is for someone signed in. */
+  if (aj_application_get_user (self->app) != NULL)
+    aj_window_show_settings (self);
+  else
+    aj_window_toast (self, _("Sign in first to change the server settings"));
 }
 
 static void
@@ -340,6 +416,7 @@ aj_window_class_init (AjWindowClass *klass)
   g_type_ensure (AJ_TYPE_SUMMARY_PAGE);
   g_type_ensure (AJ_TYPE_LEDGER_PAGE);
   g_type_ensure (AJ_TYPE_HAZARD_PAGE);
+  g_type_ensure (AJ_TYPE_SETTINGS_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/anjian/Kiosk/aj-window.ui");
   gtk_widget_class_bind_template_child (widget_class, AjWindow, toasts);
@@ -354,12 +431,17 @@ aj_window_class_init (AjWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AjWindow, summary_page);
   gtk_widget_class_bind_template_child (widget_class, AjWindow, ledger_page);
   gtk_widget_class_bind_template_child (widget_class, AjWindow, hazard_page);
+  gtk_widget_class_bind_template_child (widget_class, AjWindow, settings_page);
+  gtk_widget_class_bind_template_child (widget_class, AjWindow, sync_bar);
+  gtk_widget_class_bind_template_child (widget_class, AjWindow, sync_icon);
+  gtk_widget_class_bind_template_child (widget_class, AjWindow, sync_label);
   gtk_widget_class_bind_template_callback (widget_class, on_signed_in);
 
   gtk_widget_class_install_action (widget_class, "win.back", NULL, back_activated);
   gtk_widget_class_install_action (widget_class, "win.home", NULL, home_activated);
   gtk_widget_class_install_action (widget_class, "win.sign-out", NULL, sign_out_activated);
   gtk_widget_class_install_action (widget_class, "win.ledger", NULL, ledger_activated);
+  gtk_widget_class_install_action (widget_class, "win.settings", NULL, settings_activated);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "win.back", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.back", NULL);
 }
@@ -398,6 +480,12 @@ aj_window_new (AjApplication *app,
 
   aj_sign_in_page_set_store (self->sign_in_page, aj_application_get_store (app));
   aj_window_show_sign_in (self);
+
+  g_signal_connect_object (aj_application_get_sync (app), "notify",
+                           G_CALLBACK (update_sync_bar), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (aj_application_get_sync (app), "synced",
+                           G_CALLBACK (on_synced), self, G_CONNECT_SWAPPED);
+  update_sync_bar (self);
 
   if (problems->len == 1)
     {

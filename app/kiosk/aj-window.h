@@ -35,6 +35,7 @@ void           aj_window_show_summary       (AjWindow      *self,
 void           aj_window_show_ledger        (AjWindow      *self);
 void           aj_window_show_hazard        (AjWindow      *self,
                                              const char    *hazard_id);
+void           aj_window_show_settings      (AjWindow      *self);
 void           aj_window_go_back            (AjWindow      *self);
 void           aj_window_toast              (AjWindow      *self,
                                              const char    *message);

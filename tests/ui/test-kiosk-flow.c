@@ -7,6 +7,7 @@
 #include <locale.h>
 #include <signal.h>
 #include <stdio.h>
+#include <string.h>
 #include <glib/gi18n.h>
 #include <sys/wait.h>
 #include <glib/gstdio.h>
@@ -26,6 +27,9 @@
 #include "aj-summary-page.h"
 #include "aj-ui-driver.h"
 #include "aj-window.h"
+#include "aj-settings-page.h"
+#include "aj-sync-manager.h"
+#include "aj-test-server.h"
 
 #define INSPECTOR "u-zhang-wei"
 #define PIN       "123456"
@@ -272,6 +276,68 @@ dump_widths (GtkWidget *widget,
     dump_widths (c, depth + 1);
 }
 
+static void shot (const char *name);
+
+static gboolean
+sync_idle (gpointer data)
+{
+  AjSyncManager *sync = aj_application_get_sync (app);
+  return aj_sync_manager_get_state (sync) == AJ_SYNC_STATE_IDLE;
+}
+
+static gboolean
+nothing_pending (gpointer data)
+{
+  AjSyncManager *sync = aj_application_get_sync (app);
+  return aj_sync_manager_get_state (sync) == AJ_SYNC_STATE_IDLE && aj_sync_manager_get_pending (sync) == 0;
+}
+
+/* Enrollment through the settings page, then records reach the server. */
+static void
+run_enroll (void)
+{
+  GtkWidget *settings;
+  GtkWidget *bar_label;
+  g_autofree char *pasted = g_strdup_printf ("anjian:enroll?server=%s&code=%s",
+                                             g_getenv ("AJ_TEST_SERVER_URL"), g_getenv ("AJ_TEST_CODE"));
+
+  sign_in (INSPECTOR, PIN);
+  expect_page ("home");
+  gtk_widget_activate_action (window, "win.settings", NULL);
+  expect_page ("settings");
+  settings = aj_ui_page (window, AJ_TYPE_SETTINGS_PAGE);
+
+  /* A wrong code first: a clear message, nothing changes. */
+  aj_ui_type (aj_ui_find_id (settings, "server_row"), g_getenv ("AJ_TEST_SERVER_URL"));
+  aj_ui_type (aj_ui_find_id (settings, "code_row"), "AJ-XXXX-YYYY");
+  aj_ui_click (aj_ui_find_id (settings, "enroll_button"));
+  aj_ui_wait (1500);
+  g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (aj_ui_find_id (settings, "enroll_error"))), "code_unknown"));
+  g_assert_cmpint (aj_sync_manager_get_state (aj_application_get_sync (app)), ==, AJ_SYNC_STATE_NOT_ENROLLED);
+
+  /* The text of the enrollment QR, pasted whole, fills both fields. */
+  aj_ui_type (aj_ui_find_id (settings, "server_row"), "");
+  aj_ui_type (aj_ui_find_id (settings, "code_row"), pasted);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (aj_ui_find_id (settings, "server_row"))), ==,
+                   g_getenv ("AJ_TEST_SERVER_URL"));
+  aj_ui_click (aj_ui_find_id (settings, "enroll_button"));
+  g_assert_true (aj_ui_wait_for (sync_idle, NULL, 15000));
+  if (opt_shots && *opt_shots)
+    shot ("11-settings");
+
+  /* A new inspection; its records go out when asked. */
+  gtk_widget_activate_action (window, "win.home", NULL);
+  aj_ui_click (aj_ui_in_page (window, AJ_TYPE_HOME_PAGE, "start_button"));
+  choose_institution (INSTITUTION);
+  aj_ui_click (aj_ui_in_page (window, AJ_TYPE_START_PAGE, "start_button"));
+  answer ("pass_button");
+  g_assert_cmpint (aj_sync_manager_get_pending (aj_application_get_sync (app)), >, 0);
+  aj_sync_manager_sync_now (aj_application_get_sync (app));
+  g_assert_true (aj_ui_wait_for (nothing_pending, NULL, 15000));
+  bar_label = aj_ui_find_id (window, "sync_label");
+  g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (bar_label)), g_getenv ("AJ_TEST_EXPECT_SYNCED")));
+}
+
 static void
 shot (const char *name)
 {
@@ -353,6 +419,8 @@ drive (gpointer data)
     run_phase2 ();
   else if (g_strcmp0 (opt_phase, "shots") == 0)
     run_shots ();
+  else if (g_strcmp0 (opt_phase, "enroll") == 0)
+    run_enroll ();
   exit_code = 0;
   g_application_quit (G_APPLICATION (app));
   return G_SOURCE_REMOVE;
@@ -532,6 +600,39 @@ test_screenshots (gconstpointer data)
   }
 }
 
+static void
+test_enroll_and_sync (void)
+{
+  AjTestServer *server = aj_test_server_new ();
+  g_autofree char *code = aj_test_server_code (server, "county:东林县");
+  g_autofree char *dir = g_dir_make_tmp ("anjian-ui-sync-XXXXXX", NULL);
+  g_autofree char *db = g_build_filename (dir, "anjian", "anjian.db", NULL);
+  g_autofree char *shots = g_build_filename (g_getenv ("ANJIAN_SCREENSHOT_DIR") ?: ".", "zh_CN-360x720", NULL);
+  g_autoptr(AjStore) kiosk = NULL;
+  g_autoptr(AjStore) central = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *left = NULL;
+  g_autofree char *right = NULL;
+  int status;
+
+  g_setenv ("AJ_TEST_SERVER_URL", server->url, TRUE);
+  g_setenv ("AJ_TEST_CODE", code, TRUE);
+  g_setenv ("AJ_TEST_EXPECT_SYNCED", "已全部同步", TRUE);
+  g_mkdir_with_parents (shots, 0755);
+  status = spawn_phase (dir, "enroll", "zh_CN", "360x720", shots);
+  g_assert_true (WIFEXITED (status));
+  g_assert_cmpint (WEXITSTATUS (status), ==, 0);
+
+  kiosk = aj_store_open (db, &error);
+  g_assert_no_error (error);
+  central = aj_test_server_open_store (server);
+  left = aj_test_dump_events (kiosk, aj_store_get_device_id (kiosk));
+  right = aj_test_dump_events (central, aj_store_get_device_id (kiosk));
+  g_assert_cmpstr (left, ==, right);
+  g_assert_cmpint (aj_store_count_events (kiosk), >=, 2);
+  aj_test_server_free (server);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -561,6 +662,7 @@ main (int   argc,
 
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/kiosk/inspection-killed-and-resumed", test_inspection_killed_and_resumed);
+  g_test_add_func ("/kiosk/enroll-and-sync", test_enroll_and_sync);
   g_test_add_data_func ("/kiosk/screenshots/zh_CN-360x720", "zh_CN-360x720", test_screenshots);
   g_test_add_data_func ("/kiosk/screenshots/zh_CN-1280x800", "zh_CN-1280x800", test_screenshots);
   g_test_add_data_func ("/kiosk/screenshots/en-360x720", "en-360x720", test_screenshots);

@@ -162,3 +162,29 @@ aj_events_from_array (JsonArray  *array,
     }
   return g_steal_pointer (&events);
 }
+
+/* The photos (blobs) an event names: a photo.added's sha256, the evidence
+ * photos of a rectification. Sync moves these before the event. */
+GPtrArray *
+aj_event_blob_refs (const AjEvent *event)
+{
+  g_autoptr(JsonObject) body = aj_json_parse_object (event->body, NULL);
+  GPtrArray *refs = g_ptr_array_new_with_free_func (g_free);
+  const char *sha = aj_json_get_string (body, "sha256");
+
+  if (body == NULL)
+    return refs;
+  if (sha != NULL && aj_is_sha256_hex (sha))
+    g_ptr_array_add (refs, g_strdup (sha));
+  if (json_object_has_member (body, "photos") && JSON_NODE_HOLDS_ARRAY (json_object_get_member (body, "photos")))
+    {
+      JsonArray *photos = json_object_get_array_member (body, "photos");
+      for (guint i = 0; i < json_array_get_length (photos); i++)
+        {
+          const char *p = json_array_get_string_element (photos, i);
+          if (p != NULL && aj_is_sha256_hex (p))
+            g_ptr_array_add (refs, g_strdup (p));
+        }
+    }
+  return refs;
+}

@@ -17,6 +17,7 @@ AjEvent    *aj_event_from_json      (JsonObject     *object,
                                      GError        **error);
 char       *aj_events_to_batch      (GPtrArray      *events,
                                      gboolean        with_server_seq);
+GPtrArray  *aj_event_blob_refs      (const AjEvent  *event);
 GPtrArray  *aj_events_from_array    (JsonArray      *array,
                                      GError        **error);
 

@@ -155,6 +155,10 @@ aj_hazard_status_label (const char *status)
     return _("Rectification ordered");
   if (g_strcmp0 (status, "rectified") == 0)
     return _("Rectified, awaiting verification");
+  if (g_strcmp0 (status, "verified") == 0)
+    return _("Verified, awaiting closing");
+  if (g_strcmp0 (status, "reopened") == 0)
+    return _("Reopened");
   if (g_strcmp0 (status, "closed") == 0)
     return _("Closed");
   if (g_strcmp0 (status, "withdrawn") == 0)

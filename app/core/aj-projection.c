@@ -9,6 +9,7 @@
 
 #include "aj-db.h"
 #include "aj-error.h"
+#include "aj-lifecycle.h"
 #include "aj-projection.h"
 #include "aj-util.h"
 
@@ -17,6 +18,7 @@ const char * const aj_projection_tables[] = {
   "item_results",
   "hazards",
   "photos",
+  "hazard_conflicts",
   NULL
 };
 
@@ -231,6 +233,106 @@ apply_hazard_withdrawn (sqlite3        *db,
   return aj_db_step_done (db, stmt, error);
 }
 
+/* One step of the closed loop. A step that is no longer valid when it is
+ * applied (two devices verified the same hazard) changes nothing and is
+ * recorded as a conflict, to be shown; the event itself stays in the log. */
+static gboolean
+apply_hazard_step (sqlite3        *db,
+                   const AjEvent  *ev,
+                   JsonObject     *body,
+                   GError        **error)
+{
+  g_autoptr(sqlite3_stmt) row = aj_db_prepare (db, "SELECT status, grade FROM hazards WHERE id = ?", error);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autofree char *status = NULL;
+  g_autofree char *grade = NULL;
+  const char *at = aj_json_get_string (body, "at");
+  const char *next;
+  AjHazardStep step;
+
+  if (row == NULL || !aj_step_from_event_type (ev->type, &step))
+    return FALSE;
+  aj_db_bind_text (row, 1, ev->subject);
+  if (sqlite3_step (row) != SQLITE_ROW)
+    return TRUE;   /* about a hazard this device does not hold */
+  status = aj_db_col_dup (row, 0);
+  grade = aj_db_col_dup (row, 1);
+  if (at == NULL)
+    at = "";
+
+  next = aj_lifecycle_next (status, grade, step, aj_json_get_bool (body, "accepted", FALSE));
+  if (next == NULL)
+    {
+      stmt = aj_db_prepare (db, "INSERT OR IGNORE INTO hazard_conflicts (event_id, hazard_id, type, status_was, author, at) "
+                                "VALUES (?, ?, ?, ?, ?, ?)", error);
+      if (stmt == NULL)
+        return FALSE;
+      aj_db_bind_text (stmt, 1, ev->id);
+      aj_db_bind_text (stmt, 2, ev->subject);
+      aj_db_bind_text (stmt, 3, ev->type);
+      aj_db_bind_text (stmt, 4, status);
+      aj_db_bind_text (stmt, 5, ev->author);
+      aj_db_bind_text (stmt, 6, at);
+      return aj_db_step_done (db, stmt, error);
+    }
+
+  switch (step)
+    {
+    case AJ_STEP_ORDER:
+      stmt = aj_db_prepare (db, "UPDATE hazards SET status = ?, measures = ?, responsible = ?, deadline = ?, "
+                                "funds = ?, contingency_plan = ?, ordered_at = ?, hlc = max(hlc, ?) WHERE id = ?", error);
+      if (stmt == NULL)
+        return FALSE;
+      aj_db_bind_text (stmt, 2, aj_json_get_string (body, "measures"));
+      aj_db_bind_text (stmt, 3, aj_json_get_string (body, "responsible"));
+      aj_db_bind_text (stmt, 4, aj_json_get_string (body, "deadline"));
+      aj_db_bind_text (stmt, 5, aj_json_get_string (body, "funds") ?: "");
+      aj_db_bind_text (stmt, 6, aj_json_get_string (body, "contingency_plan") ?: "");
+      aj_db_bind_text (stmt, 7, at);
+      sqlite3_bind_int64 (stmt, 8, ev->hlc);
+      aj_db_bind_text (stmt, 9, ev->subject);
+      break;
+    case AJ_STEP_RECTIFY:
+      stmt = aj_db_prepare (db, "UPDATE hazards SET status = ?, rectified_note = ?, rectified_at = ?, "
+                                "hlc = max(hlc, ?) WHERE id = ?", error);
+      if (stmt == NULL)
+        return FALSE;
+      aj_db_bind_text (stmt, 2, aj_json_get_string (body, "note") ?: "");
+      aj_db_bind_text (stmt, 3, at);
+      sqlite3_bind_int64 (stmt, 4, ev->hlc);
+      aj_db_bind_text (stmt, 5, ev->subject);
+      break;
+    case AJ_STEP_VERIFY:
+      stmt = aj_db_prepare (db, "UPDATE hazards SET status = ?, verification = ?, verified_at = ?, "
+                                "rejections = rejections + ?, hlc = max(hlc, ?) WHERE id = ?", error);
+      if (stmt == NULL)
+        return FALSE;
+      aj_db_bind_text (stmt, 2, aj_json_get_string (body, "opinion") ?: "");
+      aj_db_bind_text (stmt, 3, at);
+      sqlite3_bind_int (stmt, 4, aj_json_get_bool (body, "accepted", FALSE) ? 0 : 1);
+      sqlite3_bind_int64 (stmt, 5, ev->hlc);
+      aj_db_bind_text (stmt, 6, ev->subject);
+      break;
+    case AJ_STEP_CLOSE:
+      stmt = aj_db_prepare (db, "UPDATE hazards SET status = ?, closed_at = ?, hlc = max(hlc, ?) WHERE id = ?", error);
+      if (stmt == NULL)
+        return FALSE;
+      aj_db_bind_text (stmt, 2, at);
+      sqlite3_bind_int64 (stmt, 3, ev->hlc);
+      aj_db_bind_text (stmt, 4, ev->subject);
+      break;
+    case AJ_STEP_REOPEN:
+      stmt = aj_db_prepare (db, "UPDATE hazards SET status = ?, closed_at = NULL, hlc = max(hlc, ?) WHERE id = ?", error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 2, ev->hlc);
+      aj_db_bind_text (stmt, 3, ev->subject);
+      break;
+    }
+  aj_db_bind_text (stmt, 1, next);
+  return aj_db_step_done (db, stmt, error);
+}
+
 static gboolean
 apply_photo_added (sqlite3        *db,
                    const AjEvent  *ev,
@@ -295,6 +397,11 @@ static const struct {
   { "hazard.found", apply_hazard_found },
   { "hazard.updated", apply_hazard_updated },
   { "hazard.withdrawn", apply_hazard_withdrawn },
+  { "hazard.rectification_ordered", apply_hazard_step },
+  { "hazard.rectified", apply_hazard_step },
+  { "hazard.verified", apply_hazard_step },
+  { "hazard.closed", apply_hazard_step },
+  { "hazard.reopened", apply_hazard_step },
   { "photo.added", apply_photo_added },
   { "photo.removed", apply_photo_removed },
 };

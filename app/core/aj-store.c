@@ -693,6 +693,7 @@ rebuild_subject (AjStore     *self,
     "DELETE FROM item_results WHERE inspection_id = ?",
     "DELETE FROM photos WHERE inspection_id = ?",
     "DELETE FROM hazards WHERE id = ?",
+    "DELETE FROM hazard_conflicts WHERE hazard_id = ?",
   };
   g_autoptr(GPtrArray) events = NULL;
 

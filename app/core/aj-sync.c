@@ -480,14 +480,12 @@ push (Client        *c,
       for (guint i = 0; i < batch->len; i++)
         {
           AjEvent *ev = g_ptr_array_index (batch, i);
+          g_autoptr(GPtrArray) blobs = aj_event_blob_refs (ev);
+
           g_hash_table_add (sent, ev->id);
-          if (g_str_equal (ev->type, "photo.added"))
-            {
-              g_autoptr(JsonObject) body = aj_json_parse_object (ev->body, NULL);
-              const char *sha = aj_json_get_string (body, "sha256");
-              if (sha != NULL && !send_blob (c, sha, report, error))
-                return FALSE;
-            }
+          for (guint j = 0; j < blobs->len; j++)
+            if (!send_blob (c, g_ptr_array_index (blobs, j), report, error))
+              return FALSE;
         }
 
       progress (c, _("Sending records"));
@@ -633,11 +631,11 @@ pull (Client        *c,
             }
           if (inserted)
             report->pulled++;
-          if (inserted && g_str_equal (ev->type, "photo.added"))
+          if (inserted)
             {
-              g_autoptr(JsonObject) body = aj_json_parse_object (ev->body, NULL);
-              if (aj_json_get_string (body, "sha256"))
-                g_ptr_array_add (photos, g_strdup (aj_json_get_string (body, "sha256")));
+              g_autoptr(GPtrArray) blobs = aj_event_blob_refs (ev);
+              for (guint j = 0; j < blobs->len; j++)
+                g_ptr_array_add (photos, g_strdup (g_ptr_array_index (blobs, j)));
             }
         }
       next_text = g_strdup_printf ("%" G_GINT64_FORMAT, next);

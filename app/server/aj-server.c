@@ -442,19 +442,25 @@ push_events (AjServer          *self,
           send_error (msg, 403, "outside_scope", message);
           return;
         }
-      if (g_str_equal (ev->type, "photo.added"))
-        {
-          g_autoptr(JsonObject) body = aj_json_parse_object (ev->body, NULL);
-          const char *sha = aj_json_get_string (body, "sha256");
-          if (sha == NULL || !blob_is_complete (self, sha))
-            {
-              g_autofree char *message = g_strdup_printf ("Upload the photo %s before the event that names it", sha ? sha : "?");
-              aj_store_rollback (self->store);
-              json_array_unref (acks);
-              send_error (msg, 409, "blob_missing", message);
-              return;
-            }
-        }
+      {
+        g_autoptr(GPtrArray) blobs = aj_event_blob_refs (ev);
+        g_autoptr(JsonObject) body = aj_json_parse_object (ev->body, NULL);
+        const char *missing = NULL;
+
+        if (g_str_equal (ev->type, "photo.added") && blobs->len == 0)
+          missing = "?";
+        for (guint j = 0; j < blobs->len && missing == NULL; j++)
+          if (!blob_is_complete (self, g_ptr_array_index (blobs, j)))
+            missing = g_ptr_array_index (blobs, j);
+        if (missing != NULL)
+          {
+            g_autofree char *message = g_strdup_printf ("Upload the photo %s before the event that names it", missing);
+            aj_store_rollback (self->store);
+            json_array_unref (acks);
+            send_error (msg, 409, "blob_missing", message);
+            return;
+          }
+      }
       if (!aj_store_insert_remote (self->store, ev, TRUE, NULL, &seq, &error))
         {
           aj_store_rollback (self->store);
@@ -604,7 +610,8 @@ device_may_read_blob (AjServer   *self,
 {
   g_autofree char *condition = aj_scope_to_sql (device->scope);
   g_autofree char *sql = g_strdup_printf (
-      "SELECT count(*) FROM events WHERE type = 'photo.added' AND json_extract (body, '$.sha256') = ?%s%s",
+      "SELECT count(*) FROM events WHERE (json_extract (body, '$.sha256') = ?1 OR "
+      "EXISTS (SELECT 1 FROM json_each (body, '$.photos') WHERE value = ?1))%s%s",
       condition ? " AND " : "", condition ? condition : "");
 
   return aj_db_query_int (aj_store_get_db (self->store), sql, sha256, 0) > 0;

@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <signal.h>
+#include <sys/prctl.h>
 #include <stdarg.h>
 #include <string.h>
 #include <glib/gstdio.h>
@@ -40,6 +41,12 @@ aj_test_rm_rf (const char *path)
     }
   else
     g_unlink (path);
+}
+
+static void
+die_with_parent (gpointer data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
 }
 
 static const char *
@@ -105,11 +112,13 @@ aj_test_server_start (AjTestServer *server)
   server->log_path = g_build_filename (server->data_dir, "server.log", NULL);
   for (int attempt = 0; attempt < 50; attempt++)
     {
-      g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
+      g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDERR_MERGE);
       gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
 
       g_unlink (server->log_path);
       g_subprocess_launcher_set_stdout_file_path (launcher, server->log_path);
+      /* A test that fails half-way must not leave its server running. */
+      g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
       server->process = g_subprocess_launcher_spawn (launcher, &error, server_binary (), "serve",
                                                      "--data", server->data_dir, "--listen", listen, NULL);
       g_assert_no_error (error);
@@ -316,4 +325,39 @@ aj_test_dump_events (AjStore    *store,
                               ev->subject, ev->body, ev->prev_hash, ev->hash);
     }
   return g_string_free (out, FALSE);
+}
+
+/* Exactly @n_events new events of this device, in one transaction: an
+ * inspection started, then its items answered pass and n/a in turn (each
+ * answer differs from the one before it, so none is skipped as a repeat). */
+void
+aj_test_store_add_events (AjStore    *store,
+                          const char *author,
+                          const char *institution,
+                          guint       n_events)
+{
+  g_autofree char *path = aj_test_source_path ("data/checklists/elder-care.json");
+  g_autoptr(AjChecklist) checklist = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *inspection = NULL;
+  guint n_items;
+
+  if (n_events == 0)
+    return;
+  checklist = aj_checklist_load_file (path, &error);
+  g_assert_no_error (error);
+  n_items = aj_checklist_get_n_items (checklist);
+  g_assert_true (aj_store_begin (store, &error));
+  inspection = aj_inspection_start (store, author, institution, "field", checklist, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i + 1 < n_events; i++)
+    {
+      const AjChecklistItem *item = aj_checklist_get_item (checklist, i % n_items);
+      const char *result = (i / n_items) % 2 ? "na" : "pass";
+
+      g_assert_true (aj_inspection_answer (store, author, inspection, item->code, result, NULL, &error));
+      g_assert_no_error (error);
+    }
+  g_assert_true (aj_store_commit (store, &error));
+  g_assert_no_error (error);
 }

@@ -61,6 +61,10 @@ char         *aj_test_kiosk_add_photo   (AjTestKiosk  *kiosk,
                                          guint         seed);
 char         *aj_test_dump_events       (AjStore      *store,
                                          const char   *device_id);
+void          aj_test_store_add_events  (AjStore      *store,
+                                         const char   *author,
+                                         const char   *institution,
+                                         guint         n_events);
 char         *aj_test_source_path       (const char   *relative);
 void          aj_test_rm_rf             (const char   *path);
 

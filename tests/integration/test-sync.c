@@ -7,7 +7,9 @@
 
 #include "aj-codec.h"
 #include "aj-db.h"
+#include "aj-error.h"
 #include "aj-hazard.h"
+#include "aj-lifecycle.h"
 #include "aj-inspection.h"
 #include "aj-photo.h"
 #include "aj-registry.h"
@@ -365,6 +367,7 @@ test_two_kiosks (void)
   /* B edits the hazard and answers an item; A, meanwhile, answers the same item. */
   g_assert_true (aj_hazard_update (b->store, OTHER, hazard, &edit, &error));
   g_assert_true (aj_inspection_answer (b->store, OTHER, inspection, "EC-FIRE-03", "na", NULL, &error));
+  g_usleep (5000);   /* A answers a few milliseconds later: its answer is the later one */
   g_assert_true (aj_inspection_answer (a->store, INSPECTOR, inspection, "EC-FIRE-03", "pass", NULL, &error));
   g_assert_no_error (error);
 
@@ -409,6 +412,202 @@ test_two_kiosks (void)
   aj_test_kiosk_free (b);
 }
 
+static AjUser *
+user (AjStore    *store,
+      const char *id)
+{
+  AjUser *u = aj_registry_get_user (store, id);
+  g_assert_nonnull (u);
+  return u;
+}
+
+/* The issue's scenario: a hazard found on kiosk A, rectified on kiosk B
+ * (the institution's tablet), verified and closed on A: the same state and
+ * the whole history on A, B and the server. */
+static void
+test_closed_loop (void)
+{
+  AjTestKiosk *a = aj_test_kiosk_new ();
+  AjTestKiosk *b = aj_test_kiosk_new ();
+  g_autoptr(AjStore) central = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AjUser) inspector = NULL;
+  g_autoptr(AjUser) head = NULL;
+  g_autofree char *hazard = NULL;
+  g_autofree char *inspection = NULL;
+  g_autofree char *ev = NULL;
+  g_autofree char *evidence = NULL;
+  g_autoptr(GPtrArray) history_a = NULL;
+  g_autoptr(GPtrArray) history_b = NULL;
+  g_autoptr(GPtrArray) history_s = NULL;
+  AjStepInput order = {
+    .measures = "拆除门锁，改为推闩式安全出口门", .responsible = "王建国", .deadline = "2026-12-20",
+    .funds = "机构自筹 3000 元", .contingency_plan = "整改期间夜班专人值守出口",
+  };
+  AjStepInput fixed = { .note = "已更换为推闩门，并张贴疏散指示" };
+  AjStepInput accept = { .accepted = TRUE, .opinion = "整改到位，同意销号" };
+  AjSyncReport report = { 0 };
+
+  aj_test_kiosk_enroll (a, server, "county:东林县");
+  aj_test_kiosk_enroll (b, server, "institutions:DLX001");
+  inspection = record_visit (a, "DLX001", &hazard);
+  g_assert_true (aj_inspection_finish (a->store, INSPECTOR, inspection, &error));
+  inspector = user (a->store, INSPECTOR);
+  ev = aj_hazard_step (a->store, inspector, hazard, AJ_STEP_ORDER, &order, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&ev, g_free);
+  g_assert_true (aj_test_kiosk_sync (a, NULL, NULL, &error));
+  g_assert_no_error (error);
+
+  /* On the institution's tablet: the head reports the rectification with a photo. */
+  g_assert_true (aj_test_kiosk_sync (b, NULL, NULL, &error));
+  g_assert_no_error (error);
+  head = user (b->store, "u-wang-jianguo");
+  {
+    g_autoptr(AjHazard) h = aj_hazard_load (b->store, hazard);
+    g_assert_cmpstr (aj_hazard_get_status (h), ==, "rectification_ordered");
+  }
+  {
+    g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 320, 240);
+    AjPhotoInfo info;
+    const char *photos[2] = { NULL, NULL };
+
+    gdk_pixbuf_fill (pixbuf, 0x3366ccff);
+    g_assert_true (aj_photo_import_pixbuf (b->blob_dir, pixbuf, &info, &error));
+    evidence = g_strdup (info.sha256);
+    photos[0] = evidence;
+    fixed.photos = photos;
+    ev = aj_hazard_step (b->store, head, hazard, AJ_STEP_RECTIFY, &fixed, &error);
+    g_assert_no_error (error);
+    g_clear_pointer (&ev, g_free);
+  }
+  /* The head may not verify an inspector's hazard. */
+  g_assert_null (aj_hazard_step (b->store, head, hazard, AJ_STEP_VERIFY, &accept, &error));
+  g_assert_error (error, AJ_ERROR, AJ_ERROR_NOT_ALLOWED);
+  g_clear_error (&error);
+  g_assert_true (aj_test_kiosk_sync (b, NULL, &report, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (report.blobs_sent, ==, 1);
+
+  /* Back on A: verified and struck off. */
+  g_assert_true (aj_test_kiosk_sync (a, NULL, &report, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (report.blobs_fetched, >=, 1);
+  {
+    g_autofree char *path = aj_photo_blob_path (a->blob_dir, evidence);
+    g_assert_true (g_file_test (path, G_FILE_TEST_EXISTS));
+  }
+  ev = aj_hazard_step (a->store, inspector, hazard, AJ_STEP_VERIFY, &accept, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&ev, g_free);
+  ev = aj_hazard_step (a->store, inspector, hazard, AJ_STEP_CLOSE, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (aj_test_kiosk_sync (a, NULL, NULL, &error));
+  g_assert_true (aj_test_kiosk_sync (b, NULL, NULL, &error));
+  g_assert_no_error (error);
+
+  central = aj_test_server_open_store (server);
+  {
+    g_autoptr(AjHazard) on_a = aj_hazard_load (a->store, hazard);
+    g_autoptr(AjHazard) on_b = aj_hazard_load (b->store, hazard);
+    g_autoptr(AjHazard) on_s = aj_hazard_load (central, hazard);
+    g_assert_cmpstr (aj_hazard_get_status (on_a), ==, "closed");
+    g_assert_cmpstr (aj_hazard_get_status (on_b), ==, "closed");
+    g_assert_cmpstr (aj_hazard_get_status (on_s), ==, "closed");
+    g_assert_cmpstr (aj_hazard_get_closed_at (on_a), ==, aj_hazard_get_closed_at (on_s));
+    g_assert_cmpstr (aj_hazard_get_closed_at (on_b), ==, aj_hazard_get_closed_at (on_s));
+  }
+  history_a = aj_store_list_events (a->store, hazard, NULL);
+  history_b = aj_store_list_events (b->store, hazard, NULL);
+  history_s = aj_store_list_events (central, hazard, NULL);
+  g_assert_cmpuint (history_a->len, ==, 5);   /* found, ordered, rectified, verified, closed */
+  g_assert_cmpuint (history_b->len, ==, history_a->len);
+  g_assert_cmpuint (history_s->len, ==, history_a->len);
+  for (guint i = 0; i < history_a->len; i++)
+    {
+      AjEvent *x = g_ptr_array_index (history_a, i), *y = g_ptr_array_index (history_b, i),
+              *z = g_ptr_array_index (history_s, i);
+      g_assert_cmpstr (x->hash, ==, y->hash);
+      g_assert_cmpstr (x->hash, ==, z->hash);
+    }
+  aj_test_kiosk_free (a);
+  aj_test_kiosk_free (b);
+}
+
+/* Two inspectors verify the same hazard offline: both decisions are kept,
+ * the later one shows as a conflict everywhere. */
+static void
+test_concurrent_verification (void)
+{
+  AjTestKiosk *a = aj_test_kiosk_new ();
+  AjTestKiosk *b = aj_test_kiosk_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AjUser) one = NULL;
+  g_autoptr(AjUser) two = NULL;
+  g_autofree char *hazard = NULL;
+  g_autofree char *inspection = NULL;
+  g_autofree char *ev = NULL;
+  g_autofree char *dump_a = NULL, *dump_b = NULL;
+  const char *photos[] = { "0000000000000000000000000000000000000000000000000000000000000000", NULL };
+  AjStepInput fixed = { .note = "当场清理", .photos = NULL };
+  AjStepInput accept = { .accepted = TRUE, .opinion = "合格" };
+  AjStepInput reject = { .accepted = FALSE, .opinion = "仍有杂物" };
+
+  aj_test_kiosk_enroll (a, server, "all");
+  aj_test_kiosk_enroll (b, server, "all");
+  inspection = aj_test_kiosk_start_inspection (a, INSPECTOR, "NHQ003");
+  {
+    AjHazardDraft draft = { .inspection_id = inspection, .item_code = "EC-FIRE-02", .category = "fire",
+                            .description = "疏散指示灯不亮", .risk_level = "yellow", .grade = "general" };
+    hazard = aj_hazard_record (a->store, INSPECTOR, &draft, &error);
+    g_assert_no_error (error);
+  }
+  g_assert_true (aj_inspection_finish (a->store, INSPECTOR, inspection, &error));
+  one = user (a->store, INSPECTOR);
+  /* A general hazard fixed on the spot: the evidence photo must exist. */
+  {
+    g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 64, 64);
+    AjPhotoInfo info;
+    static char sha[65];
+    gdk_pixbuf_fill (pixbuf, 0x11aa44ff);
+    g_assert_true (aj_photo_import_pixbuf (a->blob_dir, pixbuf, &info, &error));
+    memcpy (sha, info.sha256, 65);
+    photos[0] = sha;
+    fixed.photos = photos;
+  }
+  ev = aj_hazard_step (a->store, one, hazard, AJ_STEP_RECTIFY, &fixed, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&ev, g_free);
+  g_assert_true (aj_test_kiosk_sync (a, NULL, NULL, &error));
+  g_assert_true (aj_test_kiosk_sync (b, NULL, NULL, &error));
+  g_assert_no_error (error);
+
+  two = user (b->store, "u-chen-jing");
+  ev = aj_hazard_step (a->store, one, hazard, AJ_STEP_VERIFY, &accept, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&ev, g_free);
+  g_usleep (3000);
+  ev = aj_hazard_step (b->store, two, hazard, AJ_STEP_VERIFY, &reject, &error);
+  g_assert_no_error (error);
+
+  g_assert_true (aj_test_kiosk_sync (a, NULL, NULL, &error));
+  g_assert_true (aj_test_kiosk_sync (b, NULL, NULL, &error));
+  g_assert_true (aj_test_kiosk_sync (a, NULL, NULL, &error));
+  g_assert_no_error (error);
+
+  dump_a = aj_store_dump_projections (a->store, NULL);
+  dump_b = aj_store_dump_projections (b->store, NULL);
+  g_assert_cmpstr (dump_a, ==, dump_b);
+  g_assert_cmpuint (aj_hazard_count_conflicts (a->store, hazard), ==, 1);
+  g_assert_cmpuint (aj_hazard_count_conflicts (b->store, hazard), ==, 1);
+  {
+    g_autoptr(AjHazard) h = aj_hazard_load (b->store, hazard);
+    g_assert_cmpstr (aj_hazard_get_status (h), ==, "verified");   /* A's came first */
+  }
+  aj_test_kiosk_free (a);
+  aj_test_kiosk_free (b);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -423,6 +622,8 @@ main (int   argc,
   g_test_add_func ("/sync/scope", test_scope);
   g_test_add_func ("/sync/duplicate-batch", test_duplicate_batch);
   g_test_add_func ("/sync/two-kiosks", test_two_kiosks);
+  g_test_add_func ("/sync/closed-loop", test_closed_loop);
+  g_test_add_func ("/sync/concurrent-verification", test_concurrent_verification);
   result = g_test_run ();
   aj_test_server_free (server);
   return result;

@@ -706,7 +706,7 @@ receive_remote (AjStore    *store,
 
   g_assert_true (aj_store_begin (store, &error));
   stmt = aj_db_prepare (db, "INSERT INTO events (id, device_id, device_seq, author, hlc, type, subject, body, "
-                            "prev_hash, hash, server_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)", &error);
+                            "prev_hash, hash, server_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)", &error);
   g_assert_no_error (error);
   aj_db_bind_text (stmt, 1, ev->id);
   aj_db_bind_text (stmt, 2, ev->device_id);

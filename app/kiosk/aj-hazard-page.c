@@ -4,9 +4,12 @@
 
 #include <glib/gi18n.h>
 
+#include "aj-db.h"
 #include "aj-hazard.h"
 #include "aj-hazard-page.h"
 #include "aj-inspection.h"
+#include "aj-lifecycle.h"
+#include "aj-codec.h"
 #include "aj-photo-strip.h"
 #include "aj-qr.h"
 #include "aj-util.h"
@@ -17,6 +20,7 @@ struct _AjHazardPage
   AdwBin          parent_instance;
 
   char           *payload;
+  char           *hazard_id;
 
   AdwWindowTitle *title;
   GtkLabel       *number_label;
@@ -37,6 +41,14 @@ struct _AjHazardPage
   AdwPreferencesGroup *photo_group;
   GtkFlowBox     *photo_box;
   GtkListBox     *timeline_list;
+  AdwPreferencesGroup *steps_group;
+  GtkFlowBox     *steps_box;
+  AdwActionRow   *conflict_row;
+  GtkWidget      *conflict_group;
+  AdwActionRow   *measures_row;
+  AdwActionRow   *five_row;
+  AdwActionRow   *rectified_row;
+  AdwActionRow   *verification_row;
 };
 
 G_DEFINE_FINAL_TYPE (AjHazardPage, aj_hazard_page, ADW_TYPE_BIN)
@@ -74,7 +86,76 @@ describe_event (AjEvent *ev)
     }
   if (g_str_equal (ev->type, "hazard.withdrawn"))
     return g_strdup_printf (_("Withdrawn: %s"), aj_json_get_string (body, "reason") ?: "");
+  if (g_str_equal (ev->type, "hazard.rectification_ordered"))
+    return g_strdup_printf (_("Rectification ordered by %s: %s"), aj_json_get_string (body, "deadline") ?: "",
+                            aj_json_get_string (body, "measures") ?: "");
+  if (g_str_equal (ev->type, "hazard.rectified"))
+    return g_strdup_printf (_("Rectified: %s"), aj_json_get_string (body, "note") ?: "");
+  if (g_str_equal (ev->type, "hazard.verified"))
+    return aj_json_get_bool (body, "accepted", FALSE)
+           ? g_strdup_printf (_("Verified, accepted: %s"), aj_json_get_string (body, "opinion") ?: "")
+           : g_strdup_printf (_("Verified, rejected: %s"), aj_json_get_string (body, "opinion") ?: "");
+  if (g_str_equal (ev->type, "hazard.closed"))
+    return g_strdup (_("Closed (struck off the ledger)"));
+  if (g_str_equal (ev->type, "hazard.reopened"))
+    return g_strdup_printf (_("Reopened: %s"), aj_json_get_string (body, "reason") ?: "");
   return g_strdup (ev->type);
+}
+
+static void
+on_step_clicked (GtkButton    *button,
+                 AjHazardPage *self)
+{
+  AjHazardStep step = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (button), "step"));
+  aj_window_show_step (aj_window_for_widget (GTK_WIDGET (self)), self->hazard_id, step);
+}
+
+/* The steps the signed-in person may take now; none for the others. */
+static void
+fill_steps (AjHazardPage *self,
+            AjStore      *store,
+            AjUser       *user)
+{
+  static const AjHazardStep steps[] = { AJ_STEP_ORDER, AJ_STEP_RECTIFY, AJ_STEP_VERIFY, AJ_STEP_CLOSE, AJ_STEP_REOPEN };
+  GtkWidget *child;
+  guint shown = 0;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->steps_box))) != NULL)
+    gtk_flow_box_remove (self->steps_box, child);
+  for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
+    {
+      GtkWidget *button;
+      g_autofree char *name = NULL;
+
+      if (!aj_hazard_can_step (store, user, self->hazard_id, steps[i], NULL))
+        continue;
+      button = gtk_button_new_with_label (aj_step_label (steps[i]));
+      name = g_strdup_printf ("step-%u", steps[i]);
+      gtk_widget_set_name (button, name);
+      gtk_widget_add_css_class (button, shown == 0 ? "suggested-action" : "touch");
+      gtk_widget_add_css_class (button, "touch");
+      g_object_set_data (G_OBJECT (button), "step", GINT_TO_POINTER (steps[i]));
+      g_signal_connect (button, "clicked", G_CALLBACK (on_step_clicked), self);
+      gtk_flow_box_append (self->steps_box, button);
+      shown++;
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->steps_group), shown > 0);
+}
+
+static void
+set_row (AdwActionRow *row,
+         const char   *text)
+{
+  gtk_widget_set_visible (GTK_WIDGET (row), text != NULL && *text != '\0');
+  adw_action_row_set_subtitle (row, text ? text : "");
+}
+
+void
+aj_hazard_page_reload (AjHazardPage *self)
+{
+  g_autofree char *id = g_strdup (self->hazard_id);
+  if (id != NULL)
+    aj_hazard_page_load (self, id);
 }
 
 void
@@ -104,6 +185,11 @@ aj_hazard_page_load (AjHazardPage *self,
 
   if (hazard == NULL)
     return;
+  if (self->hazard_id != hazard_id)
+    {
+      g_free (self->hazard_id);
+      self->hazard_id = g_strdup (hazard_id);
+    }
 
   adw_window_title_set_title (self->title, C_("page title", "Hazard"));
   adw_window_title_set_subtitle (self->title, aj_hazard_get_institution_name (hazard));
@@ -151,6 +237,36 @@ aj_hazard_page_load (AjHazardPage *self,
   adw_action_row_set_subtitle (self->responsible_row,
                                *aj_hazard_get_responsible (hazard) ? aj_hazard_get_responsible (hazard) : "—");
 
+  fill_steps (self, store, aj_application_get_user (app));
+  {
+    guint conflicts = aj_hazard_count_conflicts (store, hazard_id);
+    g_autofree char *text = g_strdup_printf (ngettext ("%u step arrived from another device when it no longer applied; it is kept in the history below.",
+                                                       "%u steps arrived from other devices when they no longer applied; they are kept in the history below.",
+                                                       conflicts), conflicts);
+    set_row (self->conflict_row, conflicts ? text : NULL);
+    gtk_widget_set_visible (self->conflict_group, conflicts > 0);
+  }
+  {
+    g_autoptr(sqlite3_stmt) stmt = aj_db_prepare (aj_store_get_db (store),
+        "SELECT measures, funds, contingency_plan, rectified_note, verification, rejections FROM hazards WHERE id = ?", NULL);
+    aj_db_bind_text (stmt, 1, hazard_id);
+    if (stmt && sqlite3_step (stmt) == SQLITE_ROW)
+      {
+        g_autofree char *five = NULL;
+        g_autofree char *verification = NULL;
+        if (*aj_db_col_text (stmt, 1) || *aj_db_col_text (stmt, 2))
+          five = g_strdup_printf (_("Funds: %s\nContingency plan: %s"), aj_db_col_text (stmt, 1), aj_db_col_text (stmt, 2));
+        if (sqlite3_column_int (stmt, 5) > 0)
+          verification = g_strdup_printf (ngettext ("%s (rejected %d time before)", "%s (rejected %d times before)",
+                                                    sqlite3_column_int (stmt, 5)),
+                                          aj_db_col_text (stmt, 4), sqlite3_column_int (stmt, 5));
+        set_row (self->measures_row, aj_db_col_text (stmt, 0));
+        set_row (self->five_row, five);
+        set_row (self->rectified_row, aj_db_col_text (stmt, 3));
+        set_row (self->verification_row, verification ? verification : aj_db_col_text (stmt, 4));
+      }
+  }
+
   g_free (self->payload);
   self->payload = aj_qr_hazard_payload (server, aj_hazard_get_id (hazard));
   qr = aj_qr_render (self->payload, 6, NULL);
@@ -162,6 +278,25 @@ aj_hazard_page_load (AjHazardPage *self,
   gtk_label_set_label (self->qr_label, self->payload);
 
   photos = aj_inspection_get_photos (store, aj_hazard_get_inspection_id (hazard), aj_hazard_get_item_code (hazard));
+  {
+    /* and the evidence of each rectification */
+    g_autoptr(GPtrArray) history = aj_store_list_events (store, hazard_id, NULL);
+    for (guint i = 0; history && i < history->len; i++)
+      {
+        AjEvent *ev = g_ptr_array_index (history, i);
+        g_autoptr(GPtrArray) refs = NULL;
+        if (!g_str_equal (ev->type, "hazard.rectified"))
+          continue;
+        refs = aj_event_blob_refs (ev);
+        for (guint j = 0; j < refs->len; j++)
+          {
+            AjPhotoRef *ref = g_new0 (AjPhotoRef, 1);
+            ref->event_id = g_strdup (ev->id);
+            ref->sha256 = g_strdup (g_ptr_array_index (refs, j));
+            g_ptr_array_add (photos, ref);
+          }
+      }
+  }
   aj_photo_strip_fill (self->photo_box, aj_application_get_blob_dir (app), photos, FALSE, NULL, NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->photo_group), photos->len > 0);
 
@@ -190,6 +325,7 @@ aj_hazard_page_dispose (GObject *object)
   AjHazardPage *self = AJ_HAZARD_PAGE (object);
 
   g_clear_pointer (&self->payload, g_free);
+  g_clear_pointer (&self->hazard_id, g_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), AJ_TYPE_HAZARD_PAGE);
   G_OBJECT_CLASS (aj_hazard_page_parent_class)->dispose (object);
 }
@@ -222,6 +358,14 @@ aj_hazard_page_class_init (AjHazardPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AjHazardPage, photo_group);
   gtk_widget_class_bind_template_child (widget_class, AjHazardPage, photo_box);
   gtk_widget_class_bind_template_child (widget_class, AjHazardPage, timeline_list);
+  gtk_widget_class_bind_template_child (widget_class, AjHazardPage, steps_group);
+  gtk_widget_class_bind_template_child (widget_class, AjHazardPage, steps_box);
+  gtk_widget_class_bind_template_child (widget_class, AjHazardPage, conflict_row);
+  gtk_widget_class_bind_template_child (widget_class, AjHazardPage, conflict_group);
+  gtk_widget_class_bind_template_child (widget_class, AjHazardPage, measures_row);
+  gtk_widget_class_bind_template_child (widget_class, AjHazardPage, five_row);
+  gtk_widget_class_bind_template_child (widget_class, AjHazardPage, rectified_row);
+  gtk_widget_class_bind_template_child (widget_class, AjHazardPage, verification_row);
 }
 
 static void

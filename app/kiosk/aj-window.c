@@ -13,6 +13,7 @@
 #include "aj-ledger-page.h"
 #include "aj-settings-page.h"
 #include "aj-sign-in-page.h"
+#include "aj-step-page.h"
 #include "aj-start-page.h"
 #include "aj-summary-page.h"
 #include "aj-window.h"
@@ -37,6 +38,7 @@ struct _AjWindow
   AjLedgerPage         *ledger_page;
   AjHazardPage         *hazard_page;
   AjSettingsPage       *settings_page;
+  AjStepPage           *step_page;
   GtkWidget            *sync_bar;
   GtkImage             *sync_icon;
   GtkLabel             *sync_label;
@@ -195,6 +197,15 @@ aj_window_show_hazard (AjWindow   *self,
 }
 
 void
+aj_window_show_step (AjWindow     *self,
+                     const char   *hazard_id,
+                     AjHazardStep  step)
+{
+  aj_step_page_load (self->step_page, hazard_id, step);
+  show_page (self, "step", TRUE);
+}
+
+void
 aj_window_show_settings (AjWindow *self)
 {
   aj_settings_page_refresh (self->settings_page);
@@ -276,6 +287,8 @@ aj_window_go_back (AjWindow *self)
     aj_summary_page_reload (self->summary_page);
   else if (g_str_equal (previous, "ledger"))
     aj_ledger_page_refresh (self->ledger_page);
+  else if (g_str_equal (previous, "hazard"))
+    aj_hazard_page_reload (self->hazard_page);
   show_page (self, previous, FALSE);
 }
 
@@ -417,6 +430,7 @@ aj_window_class_init (AjWindowClass *klass)
   g_type_ensure (AJ_TYPE_LEDGER_PAGE);
   g_type_ensure (AJ_TYPE_HAZARD_PAGE);
   g_type_ensure (AJ_TYPE_SETTINGS_PAGE);
+  g_type_ensure (AJ_TYPE_STEP_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/anjian/Kiosk/aj-window.ui");
   gtk_widget_class_bind_template_child (widget_class, AjWindow, toasts);
@@ -432,6 +446,7 @@ aj_window_class_init (AjWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AjWindow, ledger_page);
   gtk_widget_class_bind_template_child (widget_class, AjWindow, hazard_page);
   gtk_widget_class_bind_template_child (widget_class, AjWindow, settings_page);
+  gtk_widget_class_bind_template_child (widget_class, AjWindow, step_page);
   gtk_widget_class_bind_template_child (widget_class, AjWindow, sync_bar);
   gtk_widget_class_bind_template_child (widget_class, AjWindow, sync_icon);
   gtk_widget_class_bind_template_child (widget_class, AjWindow, sync_label);

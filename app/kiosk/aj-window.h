@@ -4,6 +4,7 @@
 #include <adwaita.h>
 
 #include "aj-application.h"
+#include "aj-lifecycle.h"
 #include "aj-registry.h"
 
 G_BEGIN_DECLS
@@ -35,6 +36,9 @@ void           aj_window_show_summary       (AjWindow      *self,
 void           aj_window_show_ledger        (AjWindow      *self);
 void           aj_window_show_hazard        (AjWindow      *self,
                                              const char    *hazard_id);
+void           aj_window_show_step          (AjWindow      *self,
+                                             const char    *hazard_id,
+                                             AjHazardStep   step);
 void           aj_window_show_settings      (AjWindow      *self);
 void           aj_window_go_back            (AjWindow      *self);
 void           aj_window_toast              (AjWindow      *self,

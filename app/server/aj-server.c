@@ -598,7 +598,12 @@ bytes_held (AjServer   *self,
 static const char *
 blob_name (const char *path)
 {
-  const char *name = path + strlen ("/api/v1/blobs/");
+  const char *name;
+
+  /* The handler also gets "/api/v1/blobs" itself, with nothing after it. */
+  if (!g_str_has_prefix (path, "/api/v1/blobs/"))
+    return NULL;
+  name = path + strlen ("/api/v1/blobs/");
   return aj_is_sha256_hex (name) ? name : NULL;
 }
 
@@ -866,6 +871,20 @@ handle_blobs (SoupServer        *server,
   send_error (msg, 405, "method_not_allowed", "Use HEAD, GET or PUT");
 }
 
+/* ---- anything else under /api ---- */
+
+/* The API answers in JSON even for a path it does not know (also one that
+ * "../" folded onto another), not with the public site's HTML page. */
+static void
+handle_api_unknown (SoupServer        *server,
+                    SoupServerMessage *msg,
+                    const char        *path,
+                    GHashTable        *query,
+                    gpointer           user_data)
+{
+  send_error (msg, 404, "not_found", "No such API request");
+}
+
 /* ---- GET /api/v1/reference ---- */
 
 static void
@@ -973,6 +992,7 @@ aj_server_new (const char  *data_dir,
   soup_server_add_early_handler (self->soup, "/api/v1/blobs", early_blob_handler, self, NULL);
   soup_server_add_handler (self->soup, "/api/v1/blobs", handle_blobs, self, NULL);
   soup_server_add_handler (self->soup, "/api/v1/reference", handle_reference, self, NULL);
+  soup_server_add_handler (self->soup, "/api", handle_api_unknown, self, NULL);
   aj_server_pages_register (self->soup, self->store);
   g_signal_connect (self->soup, "request-started", G_CALLBACK (on_request_started), self);
   g_signal_connect (self->soup, "request-finished", G_CALLBACK (on_request_finished), self);

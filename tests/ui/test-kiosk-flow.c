@@ -13,6 +13,7 @@
 #include <glib/gstdio.h>
 
 #include "aj-application.h"
+#include "aj-db.h"
 #include "aj-hazard.h"
 #include "aj-hazard-page.h"
 #include "aj-hazard-sheet.h"
@@ -28,6 +29,8 @@
 #include "aj-ui-driver.h"
 #include "aj-window.h"
 #include "aj-settings-page.h"
+#include "aj-step-page.h"
+#include "aj-lifecycle.h"
 #include "aj-sync-manager.h"
 #include "aj-test-server.h"
 
@@ -278,6 +281,126 @@ dump_widths (GtkWidget *widget,
 
 static void shot (const char *name);
 
+static void
+sign_out (void)
+{
+  gtk_widget_activate_action (window, "win.sign-out", NULL);
+  expect_page ("sign-in");
+}
+
+static void
+open_only_hazard (void)
+{
+  GtkWidget *ledger;
+
+  gtk_widget_activate_action (window, "win.ledger", NULL);
+  expect_page ("ledger");
+  ledger = aj_ui_page (window, AJ_TYPE_LEDGER_PAGE);
+  g_assert_cmpuint (aj_ledger_page_get_n_shown (AJ_LEDGER_PAGE (ledger)), ==, 1);
+  g_signal_emit_by_name (aj_ui_find_id (ledger, "list_view"), "activate", 0);
+  expect_page ("hazard");
+}
+
+static void
+take_step (AjHazardStep step)
+{
+  g_autofree char *name = g_strdup_printf ("step-%u", step);
+  GtkWidget *button = aj_ui_find_name (aj_ui_page (window, AJ_TYPE_HAZARD_PAGE), name);
+
+  if (button == NULL)
+    g_error ("The hazard page offers no step %u to this person", step);
+  aj_ui_click (button);
+  expect_page ("step");
+}
+
+static gboolean
+step_photo_shown (gpointer data)
+{
+  return gtk_widget_get_first_child (aj_ui_in_page (window, AJ_TYPE_STEP_PAGE, "photo_box")) != NULL;
+}
+
+static void
+rectify_as_head (const char *note)
+{
+  sign_in ("u-wang-jianguo", "246810");
+  expect_page ("home");
+  open_only_hazard ();
+  /* The head may rectify but not verify or close. */
+  {
+    g_autofree char *verify = g_strdup_printf ("step-%u", AJ_STEP_VERIFY);
+    g_assert_null (aj_ui_find_name (aj_ui_page (window, AJ_TYPE_HAZARD_PAGE), verify));
+  }
+  take_step (AJ_STEP_RECTIFY);
+  aj_ui_type (aj_ui_in_page (window, AJ_TYPE_STEP_PAGE, "note_view"), note);
+  gtk_widget_activate_action (aj_ui_page (window, AJ_TYPE_STEP_PAGE), "step.add-photo", "s", opt_photo);
+  g_assert_true (aj_ui_wait_for (step_photo_shown, NULL, 20000));
+  if (opt_shots && *opt_shots)
+    shot ("13-rectify");
+  aj_ui_click (aj_ui_in_page (window, AJ_TYPE_STEP_PAGE, "save_button"));
+  expect_page ("hazard");
+  sign_out ();
+}
+
+/* One hazard around the whole loop, with one rejected verification, each
+ * step by the person whose step it is. */
+static void
+run_loop (void)
+{
+  GtkWindow *dialog;
+
+  sign_in (INSPECTOR, PIN);
+  expect_page ("home");
+  aj_ui_click (aj_ui_in_page (window, AJ_TYPE_HOME_PAGE, "start_button"));
+  choose_institution (INSTITUTION);
+  aj_ui_click (aj_ui_in_page (window, AJ_TYPE_START_PAGE, "start_button"));
+  record_hazard ("厨房燃气报警器未安装自动切断装置。", "orange", TRUE);
+  aj_ui_click (aj_ui_in_page (window, AJ_TYPE_INSPECTION_PAGE, "summary_button"));
+  expect_page ("summary");
+  aj_ui_click (aj_ui_in_page (window, AJ_TYPE_SUMMARY_PAGE, "finish_button"));
+  g_assert_true (aj_ui_wait_for (dialog_open, NULL, 3000));
+  dialog = aj_ui_find_dialog (GTK_WINDOW (window));
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "finish");
+  expect_page ("home");
+
+  /* Order: a major hazard is refused without funds and plan. */
+  open_only_hazard ();
+  take_step (AJ_STEP_ORDER);
+  aj_ui_type (aj_ui_in_page (window, AJ_TYPE_STEP_PAGE, "measures_view"), "加装燃气泄漏自动切断阀，并与报警器联动。");
+  aj_ui_click (aj_ui_in_page (window, AJ_TYPE_STEP_PAGE, "save_button"));
+  expect_page ("step");
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (aj_ui_in_page (window, AJ_TYPE_STEP_PAGE, "error_label"))), !=, "");
+  aj_ui_type (aj_ui_in_page (window, AJ_TYPE_STEP_PAGE, "funds_row"), "县民政局专项资金 5000 元");
+  aj_ui_type (aj_ui_in_page (window, AJ_TYPE_STEP_PAGE, "plan_view"), "整改完成前厨房停用明火，改用电磁炉。");
+  if (opt_shots && *opt_shots)
+    shot ("12-order");
+  aj_ui_click (aj_ui_in_page (window, AJ_TYPE_STEP_PAGE, "save_button"));
+  expect_page ("hazard");
+  sign_out ();
+
+  rectify_as_head ("已采购切断阀，待安装。");
+
+  /* Rejected: the valve is bought but not installed. */
+  sign_in (INSPECTOR, PIN);
+  open_only_hazard ();
+  take_step (AJ_STEP_VERIFY);
+  aj_ui_click (aj_ui_in_page (window, AJ_TYPE_STEP_PAGE, "reject_check"));
+  aj_ui_type (aj_ui_in_page (window, AJ_TYPE_STEP_PAGE, "opinion_view"), "切断阀尚未安装，不予验收。");
+  aj_ui_click (aj_ui_in_page (window, AJ_TYPE_STEP_PAGE, "save_button"));
+  expect_page ("hazard");
+  sign_out ();
+
+  rectify_as_head ("切断阀已安装并与报警器联动，测试有效。");
+
+  sign_in (INSPECTOR, PIN);
+  open_only_hazard ();
+  take_step (AJ_STEP_VERIFY);
+  aj_ui_type (aj_ui_in_page (window, AJ_TYPE_STEP_PAGE, "opinion_view"), "现场测试联动有效，同意销号。");
+  aj_ui_click (aj_ui_in_page (window, AJ_TYPE_STEP_PAGE, "save_button"));
+  expect_page ("hazard");
+  if (opt_shots && *opt_shots)
+    shot ("14-hazard-closed");
+}
+
 static gboolean
 sync_idle (gpointer data)
 {
@@ -421,6 +544,8 @@ drive (gpointer data)
     run_shots ();
   else if (g_strcmp0 (opt_phase, "enroll") == 0)
     run_enroll ();
+  else if (g_strcmp0 (opt_phase, "loop") == 0)
+    run_loop ();
   exit_code = 0;
   g_application_quit (G_APPLICATION (app));
   return G_SOURCE_REMOVE;
@@ -601,6 +726,42 @@ test_screenshots (gconstpointer data)
 }
 
 static void
+test_closed_loop (gconstpointer data)
+{
+  const char *variant = data;
+  g_auto(GStrv) parts = g_strsplit (variant, "-", 2);
+  g_autofree char *dir = g_dir_make_tmp ("anjian-ui-loop-XXXXXX", NULL);
+  g_autofree char *db = g_build_filename (dir, "anjian", "anjian.db", NULL);
+  g_autofree char *shots = g_build_filename (g_getenv ("ANJIAN_SCREENSHOT_DIR") ?: ".", variant, NULL);
+  g_autofree char *photo = g_build_filename (dir, "evidence.jpg", NULL);
+  g_autoptr(AjStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GListModel) hazards = NULL;
+  g_autoptr(AjHazard) hazard = NULL;
+  g_autoptr(GPtrArray) history = NULL;
+  int status;
+
+  g_mkdir_with_parents (shots, 0755);
+  make_photo (photo);
+  status = spawn_phase (dir, "loop", parts[0], parts[1], shots);
+  g_assert_true (WIFEXITED (status));
+  g_assert_cmpint (WEXITSTATUS (status), ==, 0);
+
+  store = aj_store_open (db, &error);
+  g_assert_no_error (error);
+  hazards = aj_hazard_list (store, NULL, &error);
+  g_assert_cmpuint (g_list_model_get_n_items (hazards), ==, 1);
+  hazard = g_list_model_get_item (hazards, 0);
+  g_assert_cmpstr (aj_hazard_get_status (hazard), ==, "closed");
+  g_assert_cmpint (aj_db_query_int (aj_store_get_db (store), "SELECT rejections FROM hazards", NULL, -1), ==, 1);
+  history = aj_store_list_events (store, aj_hazard_get_id (hazard), &error);
+  /* found, ordered, rectified, rejected, rectified, accepted, closed */
+  g_assert_cmpuint (history->len, ==, 7);
+  g_assert_cmpstr (((AjEvent *) g_ptr_array_index (history, 2))->author, ==, "u-wang-jianguo");
+  g_assert_cmpstr (((AjEvent *) g_ptr_array_index (history, 5))->author, ==, INSPECTOR);
+}
+
+static void
 test_enroll_and_sync (void)
 {
   AjTestServer *server = aj_test_server_new ();
@@ -663,6 +824,8 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/kiosk/inspection-killed-and-resumed", test_inspection_killed_and_resumed);
   g_test_add_func ("/kiosk/enroll-and-sync", test_enroll_and_sync);
+  g_test_add_data_func ("/kiosk/closed-loop/zh_CN-360x720", "zh_CN-360x720", test_closed_loop);
+  g_test_add_data_func ("/kiosk/closed-loop/en-1280x800", "en-1280x800", test_closed_loop);
   g_test_add_data_func ("/kiosk/screenshots/zh_CN-360x720", "zh_CN-360x720", test_screenshots);
   g_test_add_data_func ("/kiosk/screenshots/zh_CN-1280x800", "zh_CN-1280x800", test_screenshots);
   g_test_add_data_func ("/kiosk/screenshots/en-360x720", "en-360x720", test_screenshots);

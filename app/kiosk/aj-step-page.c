@@ -1,0 +1,334 @@
+/* aj-step-page.c: ordering rectification (with the "five in place" for a
+ * major hazard), reporting it with evidence photos, verifying (accept, or
+ * reject with a reason), closing and reopening. The form shows only what
+ * the step needs; the core decides whether it may be taken. */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "aj-hazard.h"
+#include "aj-photo.h"
+#include "aj-step-page.h"
+#include "aj-util.h"
+#include "aj-window.h"
+
+struct _AjStepPage
+{
+  AdwBin           parent_instance;
+
+  char            *hazard_id;
+  AjHazardStep     step;
+  GPtrArray       *photos;        /* sha256 of evidence added here */
+
+  AdwWindowTitle  *title;
+  GtkLabel        *hazard_label;
+  GtkWidget       *order_group;
+  GtkTextView     *measures_view;
+  AdwEntryRow     *responsible_row;
+  AdwEntryRow     *deadline_row;
+  AdwEntryRow     *funds_row;
+  GtkTextView     *plan_view;
+  GtkLabel        *five_hint;
+  GtkWidget       *rectify_group;
+  GtkTextView     *note_view;
+  GtkFlowBox      *photo_box;
+  GtkButton       *add_photo_button;
+  GtkWidget       *verify_group;
+  GtkCheckButton  *accept_check;
+  GtkCheckButton  *reject_check;
+  GtkTextView     *opinion_view;
+  GtkWidget       *reason_group;
+  GtkTextView     *reason_view;
+  GtkLabel        *close_label;
+  GtkLabel        *error_label;
+  GtkButton       *save_button;
+};
+
+G_DEFINE_FINAL_TYPE (AjStepPage, aj_step_page, ADW_TYPE_BIN)
+
+static char *
+text_of (GtkTextView *view)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (view);
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  return g_strstrip (gtk_text_buffer_get_text (buffer, &start, &end, FALSE));
+}
+
+static void
+refresh_photos (AjStepPage *self)
+{
+  AjWindow *window = aj_window_for_widget (GTK_WIDGET (self));
+  const char *blob_dir = aj_application_get_blob_dir (aj_window_get_app (window));
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->photo_box))) != NULL)
+    gtk_flow_box_remove (self->photo_box, child);
+  for (guint i = 0; i < self->photos->len; i++)
+    {
+      g_autofree char *thumb = aj_photo_thumb_path (blob_dir, g_ptr_array_index (self->photos, i));
+      GtkWidget *picture = gtk_picture_new_for_filename (thumb);
+      gtk_picture_set_content_fit (GTK_PICTURE (picture), GTK_CONTENT_FIT_COVER);
+      gtk_widget_set_size_request (picture, 96, 96);
+      gtk_widget_set_halign (picture, GTK_ALIGN_START);
+      gtk_picture_set_can_shrink (GTK_PICTURE (picture), TRUE);
+      gtk_widget_add_css_class (picture, "thumbnail");
+      gtk_flow_box_append (self->photo_box, picture);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->photo_box), self->photos->len > 0);
+  gtk_flow_box_set_min_children_per_line (self->photo_box, 3);
+}
+
+void
+aj_step_page_load (AjStepPage   *self,
+                   const char   *hazard_id,
+                   AjHazardStep  step)
+{
+  AjWindow *window = aj_window_for_widget (GTK_WIDGET (self));
+  g_autoptr(AjHazard) hazard = aj_hazard_load (aj_window_get_store (window), hazard_id);
+  g_autofree char *summary = NULL;
+  g_autofree char *today = aj_today_iso ();
+  g_autofree char *deadline = NULL;
+  GtkTextView *views[] = { self->measures_view, self->plan_view, self->note_view, self->opinion_view, self->reason_view };
+
+  if (hazard == NULL)
+    return;
+  g_free (self->hazard_id);
+  self->hazard_id = g_strdup (hazard_id);
+  self->step = step;
+  g_ptr_array_set_size (self->photos, 0);
+
+  adw_window_title_set_title (self->title, aj_step_label (step));
+  adw_window_title_set_subtitle (self->title, aj_hazard_get_number (hazard));
+  summary = g_strdup_printf ("%s · %s\n%s", aj_hazard_get_number (hazard),
+                             aj_hazard_status_label (aj_hazard_get_status (hazard)),
+                             aj_hazard_get_description (hazard));
+  gtk_label_set_label (self->hazard_label, summary);
+
+  for (guint i = 0; i < G_N_ELEMENTS (views); i++)
+    gtk_text_buffer_set_text (gtk_text_view_get_buffer (views[i]), "", -1);
+  gtk_widget_set_visible (self->order_group, step == AJ_STEP_ORDER);
+  gtk_widget_set_visible (self->rectify_group, step == AJ_STEP_RECTIFY);
+  gtk_widget_set_visible (self->verify_group, step == AJ_STEP_VERIFY);
+  gtk_widget_set_visible (self->reason_group, step == AJ_STEP_REOPEN);
+  gtk_widget_set_visible (GTK_WIDGET (self->close_label), step == AJ_STEP_CLOSE);
+  gtk_label_set_label (self->error_label, "");
+  gtk_button_set_label (self->save_button, aj_step_label (step));
+
+  /* What the hazard sheet suggested is where the order starts. */
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->measures_view), aj_hazard_get_suggestion (hazard), -1);
+  gtk_editable_set_text (GTK_EDITABLE (self->responsible_row), aj_hazard_get_responsible (hazard));
+  deadline = *aj_hazard_get_deadline (hazard) ? g_strdup (aj_hazard_get_deadline (hazard)) : aj_date_add_days (today, 7);
+  gtk_editable_set_text (GTK_EDITABLE (self->deadline_row), deadline);
+  gtk_editable_set_text (GTK_EDITABLE (self->funds_row), "");
+  gtk_widget_set_visible (GTK_WIDGET (self->five_hint), aj_hazard_is_major (hazard));
+  gtk_check_button_set_active (self->accept_check, TRUE);
+  refresh_photos (self);
+}
+
+typedef struct
+{
+  char        *blob_dir;
+  char        *path;
+  AjPhotoInfo  info;
+} ImportJob;
+
+static void
+import_job_free (ImportJob *job)
+{
+  g_free (job->blob_dir);
+  g_free (job->path);
+  g_free (job);
+}
+
+static void
+import_thread (GTask        *task,
+               gpointer      source,
+               gpointer      data,
+               GCancellable *cancellable)
+{
+  ImportJob *job = data;
+  GError *error = NULL;
+
+  if (aj_photo_import_file (job->blob_dir, job->path, &job->info, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+import_done (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  AjStepPage *self = AJ_STEP_PAGE (source);
+  ImportJob *job = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->add_photo_button), TRUE);
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      aj_window_report_error (aj_window_for_widget (GTK_WIDGET (self)), _("The photo was not added"), error);
+      return;
+    }
+  g_ptr_array_add (self->photos, g_strdup (job->info.sha256));
+  refresh_photos (self);
+}
+
+void
+aj_step_page_add_photo (AjStepPage *self,
+                        const char *path)
+{
+  AjWindow *window = aj_window_for_widget (GTK_WIDGET (self));
+  g_autoptr(GTask) task = g_task_new (self, NULL, import_done, NULL);
+  ImportJob *job = g_new0 (ImportJob, 1);
+
+  job->blob_dir = g_strdup (aj_application_get_blob_dir (aj_window_get_app (window)));
+  job->path = g_strdup (path);
+  g_task_set_task_data (task, job, (GDestroyNotify) import_job_free);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->add_photo_button), FALSE);
+  g_task_run_in_thread (task, import_thread);
+}
+
+static void
+on_chooser_response (GtkNativeDialog *dialog,
+                     int              response,
+                     AjStepPage      *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autofree char *path = file ? g_file_get_path (file) : NULL;
+      if (path != NULL)
+        aj_step_page_add_photo (self, path);
+    }
+  g_object_unref (dialog);
+}
+
+static void
+on_add_photo (AjStepPage *self)
+{
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+  GtkFileChooserNative *chooser = gtk_file_chooser_native_new (_("Add a photo"),
+                                                               GTK_WINDOW (aj_window_for_widget (GTK_WIDGET (self))),
+                                                               GTK_FILE_CHOOSER_ACTION_OPEN, _("_Add"), _("_Cancel"));
+
+  gtk_file_filter_set_name (filter, _("Pictures"));
+  gtk_file_filter_add_pixbuf_formats (filter);
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  g_signal_connect (chooser, "response", G_CALLBACK (on_chooser_response), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+on_save (AjStepPage *self)
+{
+  AjWindow *window = aj_window_for_widget (GTK_WIDGET (self));
+  AjUser *user = aj_application_get_user (aj_window_get_app (window));
+  g_autofree char *measures = text_of (self->measures_view);
+  g_autofree char *plan = text_of (self->plan_view);
+  g_autofree char *note = text_of (self->note_view);
+  g_autofree char *opinion = text_of (self->opinion_view);
+  g_autofree char *reason = text_of (self->reason_view);
+  g_autoptr(GPtrArray) photos = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *event = NULL;
+  AjStepInput input = { 0 };
+
+  for (guint i = 0; i < self->photos->len; i++)
+    g_ptr_array_add (photos, g_ptr_array_index (self->photos, i));
+  g_ptr_array_add (photos, NULL);
+
+  input.measures = measures;
+  input.responsible = gtk_editable_get_text (GTK_EDITABLE (self->responsible_row));
+  input.deadline = gtk_editable_get_text (GTK_EDITABLE (self->deadline_row));
+  input.funds = gtk_editable_get_text (GTK_EDITABLE (self->funds_row));
+  input.contingency_plan = plan;
+  input.note = note;
+  input.photos = (const char * const *) photos->pdata;
+  input.accepted = gtk_check_button_get_active (self->accept_check);
+  input.opinion = opinion;
+  input.reason = reason;
+
+  event = aj_hazard_step (aj_window_get_store (window), user, self->hazard_id, self->step, &input, &error);
+  if (event == NULL)
+    {
+      gtk_label_set_label (self->error_label, error->message);
+      aj_window_toast (window, error->message);
+      return;
+    }
+  /* Accepting and striking off are one act for the inspector who checks. */
+  if (self->step == AJ_STEP_VERIFY && input.accepted)
+    {
+      g_autofree char *closed = aj_hazard_step (aj_window_get_store (window), user, self->hazard_id,
+                                                AJ_STEP_CLOSE, NULL, NULL);
+      aj_window_toast (window, closed ? _("Verified and closed") : _("Verified"));
+    }
+  else
+    aj_window_toast (window, _("Saved"));
+  aj_window_go_back (window);
+}
+
+static void
+add_photo_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  aj_step_page_add_photo (AJ_STEP_PAGE (widget), g_variant_get_string (parameter, NULL));
+}
+
+static void
+aj_step_page_dispose (GObject *object)
+{
+  AjStepPage *self = AJ_STEP_PAGE (object);
+
+  g_clear_pointer (&self->hazard_id, g_free);
+  g_clear_pointer (&self->photos, g_ptr_array_unref);
+  gtk_widget_dispose_template (GTK_WIDGET (self), AJ_TYPE_STEP_PAGE);
+  G_OBJECT_CLASS (aj_step_page_parent_class)->dispose (object);
+}
+
+static void
+aj_step_page_class_init (AjStepPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = aj_step_page_dispose;
+  gtk_widget_class_set_template_from_resource (widget_class, "/org/anjian/Kiosk/aj-step-page.ui");
+#define BIND(name) gtk_widget_class_bind_template_child (widget_class, AjStepPage, name)
+  BIND (title);
+  BIND (hazard_label);
+  BIND (order_group);
+  BIND (measures_view);
+  BIND (responsible_row);
+  BIND (deadline_row);
+  BIND (funds_row);
+  BIND (plan_view);
+  BIND (five_hint);
+  BIND (rectify_group);
+  BIND (note_view);
+  BIND (photo_box);
+  BIND (add_photo_button);
+  BIND (verify_group);
+  BIND (accept_check);
+  BIND (reject_check);
+  BIND (opinion_view);
+  BIND (reason_group);
+  BIND (reason_view);
+  BIND (close_label);
+  BIND (error_label);
+  BIND (save_button);
+#undef BIND
+  gtk_widget_class_bind_template_callback (widget_class, on_add_photo);
+  gtk_widget_class_bind_template_callback (widget_class, on_save);
+  gtk_widget_class_install_action (widget_class, "step.add-photo", "s", add_photo_action);
+}
+
+static void
+aj_step_page_init (AjStepPage *self)
+{
+  self->photos = g_ptr_array_new_with_free_func (g_free);
+  gtk_widget_init_template (GTK_WIDGET (self));
+}

@@ -189,9 +189,7 @@ validate_draft (const AjHazardDraft  *draft,
     }
   if (draft->deadline != NULL && *draft->deadline != '\0')
     {
-      g_autoptr(GDate) d = g_date_new ();
-      g_date_set_parse (d, draft->deadline);
-      if (!g_date_valid (d) || strlen (draft->deadline) != 10)
+      if (!aj_is_iso_date (draft->deadline))
         {
           g_set_error (error, AJ_ERROR, AJ_ERROR_INVALID, _("The deadline must be a date like 2026-12-31."));
           return FALSE;

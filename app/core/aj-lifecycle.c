@@ -188,21 +188,6 @@ aj_hazard_can_step (AjStore       *store,
 /* YYYY-MM-DD exactly: g_date_set_parse () alone also takes 2030/01/31,
  * 01/31/2030 or "2030 01 31", which the ledger then compares as text. */
 static gboolean
-is_iso_date (const char *text)
-{
-  g_autoptr(GDate) d = NULL;
-
-  if (text == NULL || strlen (text) != 10 || text[4] != '-' || text[7] != '-')
-    return FALSE;
-  for (guint i = 0; i < 10; i++)
-    if (i != 4 && i != 7 && !g_ascii_isdigit (text[i]))
-      return FALSE;
-  d = g_date_new ();
-  g_date_set_parse (d, text);
-  return g_date_valid (d);
-}
-
-static gboolean
 require (const char  *value,
          const char  *what,
          GError     **error)
@@ -243,7 +228,7 @@ aj_hazard_step (AjStore            *store,
           !require (in->responsible, _("The responsible person"), error) ||
           !require (in->deadline, _("The deadline"), error))
         return NULL;
-      if (!is_iso_date (in->deadline))
+      if (!aj_is_iso_date (in->deadline))
         {
           g_set_error (error, AJ_ERROR, AJ_ERROR_INVALID, _("The deadline must be a date like 2026-12-31."));
           return NULL;

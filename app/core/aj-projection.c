@@ -283,9 +283,9 @@ apply_hazard_step (sqlite3        *db,
                                 "funds = ?, contingency_plan = ?, ordered_at = ?, hlc = max(hlc, ?) WHERE id = ?", error);
       if (stmt == NULL)
         return FALSE;
-      aj_db_bind_text (stmt, 2, aj_json_get_string (body, "measures"));
-      aj_db_bind_text (stmt, 3, aj_json_get_string (body, "responsible"));
-      aj_db_bind_text (stmt, 4, aj_json_get_string (body, "deadline"));
+      aj_db_bind_text (stmt, 2, aj_json_get_string (body, "measures") ?: "");
+      aj_db_bind_text (stmt, 3, aj_json_get_string (body, "responsible") ?: "");
+      aj_db_bind_text (stmt, 4, aj_json_get_string (body, "deadline") ?: "");
       aj_db_bind_text (stmt, 5, aj_json_get_string (body, "funds") ?: "");
       aj_db_bind_text (stmt, 6, aj_json_get_string (body, "contingency_plan") ?: "");
       aj_db_bind_text (stmt, 7, at);

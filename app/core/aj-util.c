@@ -141,6 +141,22 @@ aj_iso8601_to_display (const char *iso,
   return g_date_time_format (dt, with_time ? "%Y-%m-%d %H:%M" : "%Y-%m-%d");
 }
 
+/* Exactly YYYY-MM-DD and a real day: deadlines are compared as text. */
+gboolean
+aj_is_iso_date (const char *text)
+{
+  g_autoptr(GDate) d = NULL;
+
+  if (text == NULL || strlen (text) != 10 || text[4] != '-' || text[7] != '-')
+    return FALSE;
+  for (guint i = 0; i < 10; i++)
+    if (i != 4 && i != 7 && !g_ascii_isdigit (text[i]))
+      return FALSE;
+  d = g_date_new ();
+  g_date_set_parse (d, text);
+  return g_date_valid (d);
+}
+
 gboolean
 aj_locale_is_chinese (void)
 {

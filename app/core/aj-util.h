@@ -21,6 +21,7 @@ char      *aj_iso8601_to_display   (const char  *iso,
 char      *aj_date_add_days        (const char  *iso_date,
                                     int          days);
 char      *aj_today_iso            (void);
+gboolean   aj_is_iso_date          (const char  *text);
 
 gboolean   aj_locale_is_chinese    (void);
 const char*aj_pick_text            (const char  *zh,

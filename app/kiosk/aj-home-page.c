@@ -22,6 +22,8 @@ struct _AjHomePage
   AdwActionRow     *open_row;
   AdwActionRow     *overdue_row;
   AdwActionRow     *major_row;
+  AdwActionRow     *week_row;
+  AdwActionRow     *verify_row;
   AdwActionRow     *device_row;
   GtkListBox       *recent_list;
   AdwPreferencesGroup *recent_group;
@@ -106,7 +108,8 @@ aj_home_page_refresh (AjHomePage *self)
   g_autoptr(GtkSliceListModel) recent = NULL;
   g_autofree char *today = aj_today_iso ();
   g_autofree char *text = NULL;
-  guint n_open = 0, n_overdue = 0, n_major = 0;
+  g_autofree char *week_end = aj_date_add_days (today, 7);
+  guint n_open = 0, n_overdue = 0, n_major = 0, n_week = 0, n_verify = 0;
 
   if (window == NULL)
     return;
@@ -137,11 +140,22 @@ aj_home_page_refresh (AjHomePage *self)
   for (guint i = 0; hazards && i < g_list_model_get_n_items (hazards); i++)
     {
       g_autoptr(AjHazard) h = g_list_model_get_item (hazards, i);
-      if (g_strcmp0 (aj_hazard_get_status (h), "closed") == 0)
+      const char *status = aj_hazard_get_status (h);
+      const char *deadline = aj_hazard_get_deadline (h);
+
+      /* The staff of an institution see their own hazards. */
+      if (aj_user_get_institution (user) != NULL &&
+          g_strcmp0 (aj_user_get_institution (user), aj_hazard_get_institution (h)) != 0)
+        continue;
+      if (g_strcmp0 (status, "closed") == 0 || g_strcmp0 (status, "withdrawn") == 0)
         continue;
       n_open++;
       if (aj_hazard_is_overdue (h, today))
         n_overdue++;
+      else if (*deadline && g_strcmp0 (deadline, today) >= 0 && g_strcmp0 (deadline, week_end) <= 0)
+        n_week++;
+      if (g_strcmp0 (status, "rectified") == 0)
+        n_verify++;
       if (aj_hazard_is_major (h))
         n_major++;
     }
@@ -157,6 +171,12 @@ aj_home_page_refresh (AjHomePage *self)
     gtk_widget_remove_css_class (GTK_WIDGET (self->overdue_row), "overdue");
   text = g_strdup_printf ("%u", n_major);
   adw_action_row_set_subtitle (self->major_row, text);
+  g_clear_pointer (&text, g_free);
+  text = g_strdup_printf ("%u", n_week);
+  adw_action_row_set_subtitle (self->week_row, text);
+  g_clear_pointer (&text, g_free);
+  text = g_strdup_printf ("%u", n_verify);
+  adw_action_row_set_subtitle (self->verify_row, text);
   g_clear_pointer (&text, g_free);
 
   g_clear_pointer (&text, g_free);
@@ -197,6 +217,8 @@ aj_home_page_class_init (AjHomePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AjHomePage, open_row);
   gtk_widget_class_bind_template_child (widget_class, AjHomePage, overdue_row);
   gtk_widget_class_bind_template_child (widget_class, AjHomePage, major_row);
+  gtk_widget_class_bind_template_child (widget_class, AjHomePage, week_row);
+  gtk_widget_class_bind_template_child (widget_class, AjHomePage, verify_row);
   gtk_widget_class_bind_template_child (widget_class, AjHomePage, device_row);
   gtk_widget_class_bind_template_child (widget_class, AjHomePage, recent_list);
   gtk_widget_class_bind_template_child (widget_class, AjHomePage, recent_group);

@@ -189,12 +189,12 @@ aj_hazard_can_step (AjStore       *store,
  * 01/31/2030 or "2030 01 31", which the ledger then compares as text. */
 static gboolean
 require (const char  *value,
-         const char  *what,
+         const char  *message,
          GError     **error)
 {
   if (blank (value))
     {
-      g_set_error (error, AJ_ERROR, AJ_ERROR_INVALID, _("%s is needed."), what);
+      g_set_error_literal (error, AJ_ERROR, AJ_ERROR_INVALID, message);
       return FALSE;
     }
   return TRUE;
@@ -224,9 +224,9 @@ aj_hazard_step (AjStore            *store,
   switch (step)
     {
     case AJ_STEP_ORDER:
-      if (!require (in->measures, _("The rectification measures"), error) ||
-          !require (in->responsible, _("The responsible person"), error) ||
-          !require (in->deadline, _("The deadline"), error))
+      if (!require (in->measures, _("Enter the rectification measures."), error) ||
+          !require (in->responsible, _("Enter the responsible person."), error) ||
+          !require (in->deadline, _("Enter the deadline."), error))
         return NULL;
       if (!aj_is_iso_date (in->deadline))
         {
@@ -235,8 +235,8 @@ aj_hazard_step (AjStore            *store,
         }
       /* A major hazard needs the "five in place" (五落实). */
       if (aj_hazard_is_major (hazard) &&
-          (!require (in->funds, _("For a major hazard, the funds"), error) ||
-           !require (in->contingency_plan, _("For a major hazard, the contingency plan"), error)))
+          (!require (in->funds, _("A major hazard needs its funds stated (five in place)."), error) ||
+           !require (in->contingency_plan, _("A major hazard needs a contingency plan (five in place)."), error)))
         return NULL;
       json_object_set_string_member (body, "measures", in->measures);
       json_object_set_string_member (body, "responsible", in->responsible);
@@ -246,7 +246,7 @@ aj_hazard_step (AjStore            *store,
       break;
 
     case AJ_STEP_RECTIFY:
-      if (!require (in->note, _("A note on what was done"), error))
+      if (!require (in->note, _("Describe what was done."), error))
         return NULL;
       if (in->photos == NULL || in->photos[0] == NULL)
         {
@@ -271,7 +271,7 @@ aj_hazard_step (AjStore            *store,
       break;
 
     case AJ_STEP_VERIFY:
-      if (!in->accepted && !require (in->opinion, _("The reason for rejecting"), error))
+      if (!in->accepted && !require (in->opinion, _("Give the reason for rejecting."), error))
         return NULL;
       json_object_set_boolean_member (body, "accepted", in->accepted);
       json_object_set_string_member (body, "opinion", in->opinion ? in->opinion : "");
@@ -281,7 +281,7 @@ aj_hazard_step (AjStore            *store,
       break;
 
     case AJ_STEP_REOPEN:
-      if (!require (in->reason, _("The reason for reopening"), error))
+      if (!require (in->reason, _("Give the reason for reopening."), error))
         return NULL;
       json_object_set_string_member (body, "reason", in->reason);
       break;

@@ -564,7 +564,7 @@ test_steps_before_finish (void)
   {
     AjStepInput no_note = { .photos = one_photo };
     AjStepInput no_photo = { .note = "Bulb replaced" };
-    invalid_naming (d, INSPECTOR, general, AJ_STEP_RECTIFY, &no_note, "note");
+    invalid_naming (d, INSPECTOR, general, AJ_STEP_RECTIFY, &no_note, "what was done");
     invalid_naming (d, INSPECTOR, general, AJ_STEP_RECTIFY, &no_photo, "photo");
   }
 
@@ -675,9 +675,9 @@ test_closed_loop_major (void)
     refused_naming (d, INSPECTOR, hazard, AJ_STEP_RECTIFY, &in);
     refused_naming (d, ADMIN, hazard, AJ_STEP_RECTIFY, &in);
     bad.note = NULL;
-    invalid_naming (d, STAFF, hazard, AJ_STEP_RECTIFY, &bad, "note");
+    invalid_naming (d, STAFF, hazard, AJ_STEP_RECTIFY, &bad, "what was done");
     bad.note = "\t\n";
-    invalid_naming (d, STAFF, hazard, AJ_STEP_RECTIFY, &bad, "note");
+    invalid_naming (d, STAFF, hazard, AJ_STEP_RECTIFY, &bad, "what was done");
     bad = in;
     bad.photos = NULL;
     invalid_naming (d, STAFF, hazard, AJ_STEP_RECTIFY, &bad, "photo");

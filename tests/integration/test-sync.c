@@ -2,6 +2,7 @@
  * push, pull, scopes, revoked and unknown tokens, duplicates, two kiosks. */
 #include "config.h"
 
+#include <signal.h>
 #include <string.h>
 #include <curl/curl.h>
 
@@ -608,6 +609,87 @@ test_concurrent_verification (void)
   aj_test_kiosk_free (b);
 }
 
+/* The server with a certificate of its own: the kiosk verifies it, and
+ * refuses it without the CA that signed it. */
+static void
+test_tls (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("anjian-tls-XXXXXX", NULL);
+  g_autofree char *cert = g_build_filename (dir, "cert.pem", NULL);
+  g_autofree char *key = g_build_filename (dir, "key.pem", NULL);
+  g_autofree char *data = g_build_filename (dir, "data", NULL);
+  g_autofree char *log_path = g_build_filename (dir, "server.log", NULL);
+  g_autofree char *url = NULL;
+  g_autofree char *code = NULL;
+  g_autoptr(GSubprocess) openssl = NULL;
+  g_autoptr(GSubprocess) server_process = NULL;
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDERR_MERGE);
+  g_autoptr(GError) error = NULL;
+  AjTestKiosk *kiosk = aj_test_kiosk_new ();
+  AjTestServer admin = { .data_dir = data };
+  AjSyncOptions options = { .blob_dir = kiosk->blob_dir };
+  gint64 deadline;
+
+  if (g_find_program_in_path ("openssl") == NULL)
+    {
+      g_test_skip ("openssl is not installed");
+      aj_test_kiosk_free (kiosk);
+      return;
+    }
+  openssl = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error,
+                              "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                              "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+                              "-keyout", key, "-out", cert, NULL);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_wait_check (openssl, NULL, &error));
+  g_assert_no_error (error);
+
+  code = aj_test_server_code (&admin, "all");
+  g_subprocess_launcher_set_stdout_file_path (launcher, log_path);
+  server_process = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("ANJIAN_SERVER"), "serve",
+                                                "--data", data, "--listen", "127.0.0.1:0",
+                                                "--tls-cert", cert, "--tls-key", key, NULL);
+  g_assert_no_error (error);
+  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (url == NULL && g_get_monotonic_time () < deadline)
+    {
+      g_autofree char *log = NULL;
+      char *newline;
+      if (g_file_get_contents (log_path, &log, NULL, NULL) && g_str_has_prefix (log, "listening on ") &&
+          (newline = strchr (log, '\n')) != NULL)
+        {
+          *newline = '\0';
+          url = g_strdup (log + strlen ("listening on "));
+        }
+      else
+        g_usleep (20000);
+    }
+  g_assert_nonnull (url);
+  g_assert_true (g_str_has_prefix (url, "https://"));
+
+  /* Without the CA: refused, and nothing was sent. */
+  g_assert_false (aj_sync_enroll (kiosk->store, url, code, "tls", &options, &error));
+  g_assert_error (error, AJ_SYNC_ERROR, AJ_SYNC_ERROR_NETWORK);
+  g_assert_nonnull (strstr (error->message, "certificate"));
+  g_clear_error (&error);
+
+  options.ca_file = cert;
+  g_assert_true (aj_sync_enroll (kiosk->store, url, code, "tls", &options, &error));
+  g_assert_no_error (error);
+  options.checklist_dir = kiosk->checklist_dir;
+  record_visit (kiosk, "DLX001", NULL);
+  g_assert_true (aj_sync_run (kiosk->store, &options, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (aj_store_count_unsynced (kiosk->store), ==, 0);
+
+  g_subprocess_send_signal (server_process, SIGTERM);
+  g_assert_true (g_subprocess_wait (server_process, NULL, NULL));
+  g_assert_true (g_subprocess_get_if_exited (server_process));
+  g_assert_cmpint (g_subprocess_get_exit_status (server_process), ==, 0);
+  aj_test_kiosk_free (kiosk);
+  aj_test_rm_rf (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -624,6 +706,7 @@ main (int   argc,
   g_test_add_func ("/sync/two-kiosks", test_two_kiosks);
   g_test_add_func ("/sync/closed-loop", test_closed_loop);
   g_test_add_func ("/sync/concurrent-verification", test_concurrent_verification);
+  g_test_add_func ("/sync/tls", test_tls);
   result = g_test_run ();
   aj_test_server_free (server);
   return result;

@@ -788,7 +788,10 @@ aj_store_insert_remote (AjStore        *self,
     goto fail;
 
   if (number_it)
-    ev->server_seq = aj_db_query_int (self->db, "SELECT coalesce(max(server_seq), 0) + 1 FROM events", NULL, 1);
+    /* "IS NOT NULL" lets SQLite use the partial index on server_seq
+     * instead of reading every event for every event numbered. */
+    ev->server_seq = aj_db_query_int (self->db, "SELECT coalesce(max(server_seq), 0) + 1 FROM events "
+                                      "WHERE server_seq IS NOT NULL", NULL, 1);
 
   /* Whether something later about the same subject was applied already. */
   stmt = aj_db_prepare (self->db, "SELECT max(hlc) FROM events WHERE subject = ?", error);

@@ -483,7 +483,8 @@ push_events (AjServer          *self,
   reply = json_object_new ();
   json_object_set_array_member (reply, "acks", acks);
   json_object_set_int_member (reply, "server_seq",
-                              aj_db_query_int (aj_store_get_db (self->store), "SELECT max(server_seq) FROM events", NULL, 0));
+                              aj_db_query_int (aj_store_get_db (self->store),
+                                               "SELECT max(server_seq) FROM events WHERE server_seq IS NOT NULL", NULL, 0));
   send_object (msg, 200, reply);
 }
 

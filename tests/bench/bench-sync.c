@@ -1,0 +1,343 @@
+/* bench-sync.c: sync throughput over loopback against the real server.
+ *
+ *   a. events pushed per second: N events (default 10,000) to a fresh
+ *      server in batches of 200;
+ *   b. photo upload: M photos (default 20, ~1 MB of JPEG noise each, so
+ *      they do not compress) sent by aj_sync_run, against the system curl
+ *      sending the same bytes to the same endpoint (PUT with Content-Range
+ *      and the device's token) of another fresh server; MB/s and ratio.
+ *
+ * Usage: bench-sync [N_EVENTS [N_PHOTOS [ROUNDS]]]
+ * Needs ANJIAN_SERVER and ANJIAN_SOURCE_ROOT (as the integration tests);
+ * the curl binary from ANJIAN_CURL or PATH. */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <glib/gstdio.h>
+
+#include "aj-db.h"
+#include "aj-photo.h"
+#include "aj-test-server.h"
+
+#define INSPECTOR   "u-zhang-wei"
+#define INSTITUTION "NHQ002"
+#define MB          (1000.0 * 1000.0)
+
+typedef struct
+{
+  gint64  start;
+  char   *first;        /* the first progress message: the push's */
+  gint64  first_other;  /* when a different one came: the push was over */
+} Clock;
+
+static void
+on_progress (const char *message,
+             gpointer    data)
+{
+  Clock *clock = data;
+
+  if (clock->first == NULL)
+    clock->first = g_strdup (message);
+  else if (clock->first_other == 0 && !g_str_equal (clock->first, message))
+    clock->first_other = g_get_monotonic_time ();
+}
+
+/* Like on_progress, for photos: the push of the blobs ends when the
+ * records of the batch that names them are sent. */
+typedef struct
+{
+  gint64  start;
+  char   *photos;
+  gint64  photos_done;
+} PhotoClock;
+
+static void
+on_photo_progress (const char *message,
+                   gpointer    data)
+{
+  PhotoClock *clock = data;
+
+  if (clock->photos == NULL)
+    clock->photos = g_strdup (message);
+  else if (clock->photos_done == 0 && !g_str_equal (clock->photos, message))
+    clock->photos_done = g_get_monotonic_time ();
+}
+
+static double
+seconds (gint64 usec)
+{
+  return usec / (double) G_USEC_PER_SEC;
+}
+
+static int
+compare_double (gconstpointer a,
+                gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return x < y ? -1 : x > y;
+}
+
+static double
+median (GArray *values)
+{
+  g_array_sort (values, compare_double);
+  return values->len ? g_array_index (values, double, values->len / 2) : 0.0;
+}
+
+static void
+bench_events (guint n_events)
+{
+  AjTestServer *server = aj_test_server_new ();
+  AjTestKiosk *kiosk = aj_test_kiosk_new ();
+  g_autoptr(GError) error = NULL;
+  Clock clock = { 0 };
+  AjSyncOptions options = {
+    .blob_dir = kiosk->blob_dir, .checklist_dir = kiosk->checklist_dir, .batch_events = 200,
+    .progress = on_progress, .progress_data = &clock,
+  };
+  AjSyncReport report = { 0 };
+  gint64 made, done;
+  double push;
+
+  aj_test_kiosk_enroll (kiosk, server, "all");
+  made = g_get_monotonic_time ();
+  aj_test_store_add_events (kiosk->store, INSPECTOR, INSTITUTION, n_events);
+  made = g_get_monotonic_time () - made;
+
+  clock.start = g_get_monotonic_time ();
+  if (!aj_sync_run (kiosk->store, &options, &report, &error))
+    g_error ("sync failed: %s", error->message);
+  done = g_get_monotonic_time ();
+  g_assert_cmpuint (report.pushed, ==, n_events);
+  g_assert_cmpint (aj_store_count_unsynced (kiosk->store), ==, 0);
+  push = seconds ((clock.first_other ? clock.first_other : done) - clock.start);
+
+  printf ("events: %u made on the kiosk in %.2f s\n", n_events, seconds (made));
+  printf ("events: %u pushed in %.3f s = %.0f events/s (batches of 200, loopback, fresh server)\n",
+          n_events, push, n_events / push);
+  printf ("events: whole sync (push, then pulling the page of them back and reference data) %.3f s\n",
+          seconds (done - clock.start));
+  fflush (stdout);
+  aj_test_kiosk_free (kiosk);
+  aj_test_server_free (server);
+}
+
+/* The device token of a new kiosk enrolled with @server, for curl. */
+static char *
+enrolled_token (AjTestServer *server)
+{
+  AjTestKiosk *other = aj_test_kiosk_new ();
+  char *token;
+
+  aj_test_kiosk_enroll (other, server, "all");
+  token = aj_store_get_meta (other->store, "sync.token");
+  aj_test_kiosk_free (other);
+  return token;
+}
+
+static GPtrArray *
+kiosk_photos (AjStore *store)
+{
+  g_autoptr(sqlite3_stmt) stmt = aj_db_prepare (aj_store_get_db (store), "SELECT sha256 FROM photos ORDER BY sha256", NULL);
+  GPtrArray *list = g_ptr_array_new_with_free_func (g_free);
+
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_ptr_array_add (list, aj_db_col_dup (stmt, 0));
+  return list;
+}
+
+/* One curl process, one connection, every photo in turn (--next). Returns
+ * the wall time; *transfer is the sum of curl's own time per upload. */
+static double
+curl_upload (const char  *curl,
+             AjTestKiosk *kiosk,
+             GPtrArray   *photos,
+             AjTestServer *server,
+             double      *transfer)
+{
+  g_autofree char *token = enrolled_token (server);
+  g_autofree char *auth = g_strdup_printf ("Authorization: Bearer %s", token);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_auto(GStrv) lines = NULL;
+  gint64 start, end;
+  int status;
+
+  g_ptr_array_add (argv, g_strdup (curl));
+  for (guint i = 0; i < photos->len; i++)
+    {
+      const char *sha = g_ptr_array_index (photos, i);
+      g_autofree char *path = aj_photo_blob_path (kiosk->blob_dir, sha);
+      GStatBuf st;
+
+      g_assert_cmpint (g_stat (path, &st), ==, 0);
+      if (i > 0)
+        g_ptr_array_add (argv, g_strdup ("--next"));
+      g_ptr_array_add (argv, g_strdup ("-sS"));
+      g_ptr_array_add (argv, g_strdup ("-X"));
+      g_ptr_array_add (argv, g_strdup ("PUT"));
+      g_ptr_array_add (argv, g_strdup ("-H"));
+      g_ptr_array_add (argv, g_strdup (auth));
+      g_ptr_array_add (argv, g_strdup ("-H"));
+      g_ptr_array_add (argv, g_strdup_printf ("Content-Range: bytes 0-%" G_GINT64_FORMAT "/%" G_GINT64_FORMAT,
+                                              (gint64) st.st_size - 1, (gint64) st.st_size));
+      g_ptr_array_add (argv, g_strdup ("-H"));
+      g_ptr_array_add (argv, g_strdup ("Content-Type: image/jpeg"));
+      g_ptr_array_add (argv, g_strdup ("-H"));
+      g_ptr_array_add (argv, g_strdup ("Expect:"));
+      g_ptr_array_add (argv, g_strdup_printf ("--data-binary"));
+      g_ptr_array_add (argv, g_strdup_printf ("@%s", path));
+      g_ptr_array_add (argv, g_strdup ("-o"));
+      g_ptr_array_add (argv, g_strdup ("/dev/null"));
+      g_ptr_array_add (argv, g_strdup ("-w"));
+      g_ptr_array_add (argv, g_strdup ("%{http_code} %{time_total}\\n"));
+      g_ptr_array_add (argv, g_strdup_printf ("%s/api/v1/blobs/%s", server->url, sha));
+    }
+  g_ptr_array_add (argv, NULL);
+
+  start = g_get_monotonic_time ();
+  if (!g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status, &error))
+    g_error ("cannot run %s: %s", curl, error->message);
+  end = g_get_monotonic_time ();
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("curl failed: %s", err);
+
+  *transfer = 0;
+  lines = g_strsplit (out, "\n", -1);
+  for (guint i = 0; i < photos->len; i++)
+    {
+      g_assert_nonnull (lines[i]);
+      if (!g_str_has_prefix (lines[i], "201 "))
+        g_error ("curl upload %u: %s", i, lines[i]);
+      *transfer += g_ascii_strtod (lines[i] + 4, NULL);
+    }
+  {
+    g_autoptr(AjStore) central = aj_test_server_open_store (server);
+    g_assert_cmpint (aj_db_query_int (aj_store_get_db (central), "SELECT count(*) FROM blobs WHERE complete = 1", NULL, 0),
+                     ==, photos->len);
+  }
+  return seconds (end - start);
+}
+
+static void
+bench_photos (guint n_photos,
+              guint rounds)
+{
+  g_autofree char *curl = g_strdup (g_getenv ("ANJIAN_CURL"));
+  AjTestKiosk *kiosk = aj_test_kiosk_new ();
+  g_autofree char *inspection = NULL;
+  g_autoptr(GPtrArray) photos = NULL;
+  g_autoptr(GArray) ours = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) theirs = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) theirs_transfer = g_array_new (FALSE, FALSE, sizeof (double));
+  gint64 bytes = 0, made;
+
+  if (curl == NULL || *curl == '\0')
+    {
+      g_free (curl);
+      curl = g_find_program_in_path ("curl");
+    }
+
+  made = g_get_monotonic_time ();
+  inspection = aj_test_kiosk_start_inspection (kiosk, INSPECTOR, INSTITUTION);
+  for (guint i = 0; i < n_photos; i++)
+    {
+      /* 1440 × 1080 of noise is about 1 MB of JPEG at the kiosk's quality. */
+      g_autofree char *id = aj_test_kiosk_add_photo (kiosk, INSPECTOR, inspection, "EC-FIRE-01", 1440, 1080, 1000 + i);
+      g_assert_nonnull (id);
+    }
+  made = g_get_monotonic_time () - made;
+  photos = kiosk_photos (kiosk->store);
+  g_assert_cmpuint (photos->len, ==, n_photos);
+  for (guint i = 0; i < photos->len; i++)
+    {
+      g_autofree char *path = aj_photo_blob_path (kiosk->blob_dir, g_ptr_array_index (photos, i));
+      GStatBuf st;
+      g_assert_cmpint (g_stat (path, &st), ==, 0);
+      bytes += st.st_size;
+    }
+  printf ("photos: %u of %.2f MB on average, %.2f MB in all (made in %.1f s)\n",
+          n_photos, bytes / MB / n_photos, bytes / MB, seconds (made));
+
+  for (guint round = 1; round <= rounds; round++)
+    {
+      AjTestServer *server = aj_test_server_new ();
+      g_autofree char *code = aj_test_server_code (server, "all");
+      g_autoptr(GError) error = NULL;
+      PhotoClock clock = { 0 };
+      AjSyncOptions options = {
+        .blob_dir = kiosk->blob_dir, .checklist_dir = kiosk->checklist_dir,
+        .progress = on_photo_progress, .progress_data = &clock,
+      };
+      AjSyncReport report = { 0 };
+      double t_ours, t_theirs = 0, t_transfer = 0;
+      gint64 done;
+
+      /* The same kiosk, enrolled anew: everything goes to the new server. */
+      if (!aj_sync_enroll (kiosk->store, server->url, code, "bench", &options, &error))
+        g_error ("enroll: %s", error->message);
+      clock.start = g_get_monotonic_time ();
+      if (!aj_sync_run (kiosk->store, &options, &report, &error))
+        g_error ("sync failed: %s", error->message);
+      done = g_get_monotonic_time ();
+      g_assert_cmpuint (report.blobs_sent, ==, n_photos);
+      g_assert_cmpint (report.blob_bytes_sent, ==, bytes);
+      t_ours = seconds ((clock.photos_done ? clock.photos_done : done) - clock.start);
+      g_array_append_val (ours, t_ours);
+      aj_test_server_free (server);
+
+      if (curl != NULL)
+        {
+          server = aj_test_server_new ();
+          t_theirs = curl_upload (curl, kiosk, photos, server, &t_transfer);
+          g_array_append_val (theirs, t_theirs);
+          g_array_append_val (theirs_transfer, t_transfer);
+          aj_test_server_free (server);
+          printf ("photos: round %u: aj_sync_run %.1f MB/s (%.3f s)   curl %.1f MB/s (%.3f s wall, %.1f MB/s in transfer)   "
+                  "ratio %.2f\n", round, bytes / MB / t_ours, t_ours, bytes / MB / t_theirs, t_theirs,
+                  bytes / MB / t_transfer, t_theirs / t_ours);
+        }
+      else
+        printf ("photos: round %u: aj_sync_run %.1f MB/s (%.3f s); no curl binary to compare with\n",
+                round, bytes / MB / t_ours, t_ours);
+      fflush (stdout);
+    }
+
+  {
+    double m_ours = median (ours);
+    printf ("photos: median of %u rounds: aj_sync_run %.1f MB/s", rounds, bytes / MB / m_ours);
+    if (curl != NULL)
+      {
+        double m_theirs = median (theirs), m_transfer = median (theirs_transfer);
+        printf (", curl %.1f MB/s (%.1f MB/s in transfer); aj_sync_run / curl = %.2f\n",
+                bytes / MB / m_theirs, bytes / MB / m_transfer, m_theirs / m_ours);
+      }
+    else
+      printf ("\n");
+    printf ("photos: aj_sync_run's time includes a HEAD per photo and reading and hashing each file; "
+            "curl's wall time includes starting the process\n");
+  }
+  aj_test_kiosk_free (kiosk);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  guint n_events = argc > 1 ? (guint) g_ascii_strtoull (argv[1], NULL, 10) : 10000;
+  guint n_photos = argc > 2 ? (guint) g_ascii_strtoull (argv[2], NULL, 10) : 20;
+  guint rounds = argc > 3 ? (guint) g_ascii_strtoull (argv[3], NULL, 10) : 3;
+
+  if (g_getenv ("ANJIAN_SERVER") == NULL || g_getenv ("ANJIAN_SOURCE_ROOT") == NULL)
+    {
+      fprintf (stderr, "bench-sync: set ANJIAN_SERVER and ANJIAN_SOURCE_ROOT (meson test --benchmark does)\n");
+      return 2;
+    }
+  printf ("== bench-sync: the real anjian-server on 127.0.0.1 ==\n");
+  bench_events (MAX (n_events, 1));
+  bench_photos (MAX (n_photos, 1), MAX (rounds, 1));
+  return 0;
+}

@@ -5,7 +5,10 @@
 #include <stdio.h>
 #include <glib/gi18n.h>
 
+#include "aj-application.h"
+#include "aj-checklist.h"
 #include "aj-headless.h"
+#include "aj-ledger.h"
 #include "aj-store.h"
 #include "aj-sync.h"
 
@@ -23,7 +26,99 @@ aj_kiosk_data_dir (void)
 gboolean
 aj_headless_handles (const char *command)
 {
-  return g_strcmp0 (command, "enroll") == 0 || g_strcmp0 (command, "sync") == 0;
+  return g_strcmp0 (command, "enroll") == 0 || g_strcmp0 (command, "sync") == 0 ||
+         g_strcmp0 (command, "export") == 0;
+}
+
+static char *opt_format;
+static char *opt_output;
+static char *opt_status;
+static char *opt_institution;
+static gboolean opt_overdue;
+
+static GHashTable *
+load_category_names (const char *data_dir)
+{
+  GHashTable *names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autofree char *shipped = g_build_filename (aj_find_shipped_data_dir (), "checklists", NULL);
+  g_autofree char *received = g_build_filename (data_dir, "checklists", NULL);
+  const char *dirs[] = { shipped, received };
+
+  for (guint d = 0; d < G_N_ELEMENTS (dirs); d++)
+    {
+      g_autoptr(GPtrArray) lists = aj_checklist_load_dir (dirs[d], NULL);
+      for (guint i = 0; i < lists->len; i++)
+        for (guint j = 0; j < aj_checklist_get_n_categories (g_ptr_array_index (lists, i)); j++)
+          {
+            const AjChecklistCategory *c = aj_checklist_get_category (g_ptr_array_index (lists, i), j);
+            g_hash_table_replace (names, g_strdup (c->code), g_strdup (aj_checklist_category_get_name (c)));
+          }
+    }
+  return names;
+}
+
+/* anjian export ledger --format xlsx|csv -o FILE [filters] */
+static int
+run_export (int    argc,
+            char **argv)
+{
+  const GOptionEntry options[] = {
+    { "format", 0, 0, G_OPTION_ARG_STRING, &opt_format, N_("xlsx or csv (default: from the file name)"), "FORMAT" },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &opt_output, N_("The file to write"), "FILE" },
+    { "status", 0, 0, G_OPTION_ARG_STRING, &opt_status, N_("open, found, rectification_ordered, rectified, verified, closed…"), "STATUS" },
+    { "institution", 0, 0, G_OPTION_ARG_STRING, &opt_institution, N_("Only this institution (code)"), "CODE" },
+    { "overdue", 0, 0, G_OPTION_ARG_NONE, &opt_overdue, N_("Only overdue hazards"), NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new ("ledger");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AjStore) store = NULL;
+  g_autoptr(GHashTable) names = NULL;
+  g_autofree char *data_dir = aj_kiosk_data_dir ();
+  g_autofree char *db = g_build_filename (data_dir, "anjian.db", NULL);
+  AjLedgerFilter filter = { 0 };
+  AjLedgerFormat format;
+
+  g_option_context_add_main_entries (context, options, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      g_printerr ("anjian export: %s\n", error->message);
+      return AJ_EXIT_USAGE;
+    }
+  if (argc < 2 || g_strcmp0 (argv[1], "ledger") != 0 || opt_output == NULL)
+    {
+      g_printerr (_("Usage: anjian export ledger --format xlsx|csv -o FILE [--status S] [--institution CODE] [--overdue]\n"));
+      return AJ_EXIT_USAGE;
+    }
+  if (opt_format == NULL)
+    format = g_str_has_suffix (opt_output, ".csv") ? AJ_LEDGER_CSV : AJ_LEDGER_XLSX;
+  else if (g_str_equal (opt_format, "csv"))
+    format = AJ_LEDGER_CSV;
+  else if (g_str_equal (opt_format, "xlsx"))
+    format = AJ_LEDGER_XLSX;
+  else
+    {
+      g_printerr (_("anjian export: the format is xlsx or csv\n"));
+      return AJ_EXIT_USAGE;
+    }
+
+  store = aj_store_open (db, &error);
+  if (store == NULL)
+    {
+      g_printerr ("anjian export: %s\n", error->message);
+      return AJ_EXIT_LOCAL;
+    }
+  filter.status = opt_status;
+  filter.institution = opt_institution;
+  filter.overdue_only = opt_overdue;
+  names = load_category_names (data_dir);
+  if (!aj_ledger_export (store, &filter, names, format, opt_output, &error))
+    {
+      g_printerr ("anjian export: %s\n", error->message);
+      return AJ_EXIT_LOCAL;
+    }
+  g_print (_("Ledger written to %s\n"), opt_output);
+  return AJ_EXIT_OK;
 }
 
 static int
@@ -67,7 +162,7 @@ aj_headless_run (int    argc,
     { "ca-file", 0, 0, G_OPTION_ARG_FILENAME, &opt_ca, N_("CA certificates for a server with its own certificate"), "FILE" },
     { NULL }
   };
-  g_autoptr(GOptionContext) context = g_option_context_new (command);
+  g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(AjStore) store = NULL;
   g_autofree char *data_dir = aj_kiosk_data_dir ();
@@ -77,6 +172,12 @@ aj_headless_run (int    argc,
   AjSyncOptions options = { 0 };
   AjSyncReport report = { 0 };
 
+  if (g_str_equal (command, "export"))
+    {
+      argv[1] = argv[0];
+      return run_export (argc - 1, argv + 1);
+    }
+  context = g_option_context_new (command);
   g_option_context_add_main_entries (context, g_str_equal (command, "enroll") ? enroll_options : sync_options,
                                      GETTEXT_PACKAGE);
   argv[1] = argv[0];

@@ -9,6 +9,7 @@
 #include "aj-db.h"
 #include "aj-hazard.h"
 #include "aj-hazard-row.h"
+#include "aj-ledger.h"
 #include "aj-ledger-page.h"
 #include "aj-registry.h"
 #include "aj-util.h"
@@ -39,55 +40,107 @@ G_DEFINE_FINAL_TYPE (AjLedgerPage, aj_ledger_page, ADW_TYPE_BIN)
 static const char * const statuses[] = { NULL, "open", "found", "closed", "withdrawn" };
 static const char * const levels[] = { NULL, "red", "orange", "yellow", "blue" };
 
+/* The filter as the drop-downs, the toggle and the search entry set it. */
+static void
+current_filter (AjLedgerPage   *self,
+                AjLedgerFilter *filter)
+{
+  guint status = gtk_drop_down_get_selected (self->status_dropdown);
+  guint level = gtk_drop_down_get_selected (self->level_dropdown);
+  guint inst = gtk_drop_down_get_selected (self->institution_dropdown);
+
+  memset (filter, 0, sizeof *filter);
+  filter->status = status < G_N_ELEMENTS (statuses) ? statuses[status] : NULL;
+  filter->risk_level = level < G_N_ELEMENTS (levels) ? levels[level] : NULL;
+  filter->institution = inst > 0 && inst < self->institution_codes->len ? g_ptr_array_index (self->institution_codes, inst) : NULL;
+  filter->overdue_only = gtk_toggle_button_get_active (self->overdue_button);
+  filter->query = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+}
+
 static gboolean
 matches (gpointer item,
          gpointer user_data)
 {
   AjLedgerPage *self = user_data;
-  AjHazard *hazard = item;
-  guint status = gtk_drop_down_get_selected (self->status_dropdown);
-  guint level = gtk_drop_down_get_selected (self->level_dropdown);
-  guint inst = gtk_drop_down_get_selected (self->institution_dropdown);
-  const char *query = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
-  const char *hstatus = aj_hazard_get_status (hazard);
+  AjLedgerFilter filter;
 
-  if (status < G_N_ELEMENTS (statuses) && statuses[status] != NULL)
+  current_filter (self, &filter);
+  return aj_ledger_filter_matches (&filter, AJ_HAZARD (item), self->today);
+}
+
+/* Category names in the people's language, from the checklists. */
+static GHashTable *
+category_names (AjLedgerPage *self)
+{
+  AjWindow *window = aj_window_for_widget (GTK_WIDGET (self));
+  GListModel *checklists = aj_application_get_checklists (aj_window_get_app (window));
+  GHashTable *names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+
+  for (guint i = 0; i < g_list_model_get_n_items (checklists); i++)
     {
-      if (g_str_equal (statuses[status], "open"))
+      g_autoptr(AjChecklist) c = g_list_model_get_item (checklists, i);
+      for (guint j = 0; j < aj_checklist_get_n_categories (c); j++)
         {
-          if (g_str_equal (hstatus, "closed") || g_str_equal (hstatus, "withdrawn"))
-            return FALSE;
+          const AjChecklistCategory *category = aj_checklist_get_category (c, j);
+          g_hash_table_replace (names, g_strdup (category->code), g_strdup (aj_checklist_category_get_name (category)));
         }
-      else if (!g_str_equal (statuses[status], hstatus))
-        return FALSE;
     }
-  if (level < G_N_ELEMENTS (levels) && levels[level] != NULL &&
-      g_strcmp0 (levels[level], aj_hazard_get_risk_level (hazard)) != 0)
-    return FALSE;
-  if (inst > 0 && inst < self->institution_codes->len &&
-      g_strcmp0 (g_ptr_array_index (self->institution_codes, inst), aj_hazard_get_institution (hazard)) != 0)
-    return FALSE;
-  if (gtk_toggle_button_get_active (self->overdue_button) && !aj_hazard_is_overdue (hazard, self->today))
-    return FALSE;
+  return names;
+}
 
-  if (query != NULL && *query != '\0')
+void
+aj_ledger_page_export (AjLedgerPage   *self,
+                       AjLedgerFormat  format,
+                       const char     *path)
+{
+  AjWindow *window = aj_window_for_widget (GTK_WIDGET (self));
+  g_autoptr(GHashTable) names = category_names (self);
+  g_autoptr(GError) error = NULL;
+  AjLedgerFilter filter;
+
+  current_filter (self, &filter);
+  if (!aj_ledger_export (aj_window_get_store (window), &filter, names, format, path, &error))
     {
-      g_autofree char *needle = g_utf8_casefold (query, -1);
-      const char *fields[] = {
-        aj_hazard_get_number (hazard), aj_hazard_get_description (hazard), aj_hazard_get_location (hazard),
-        aj_hazard_get_institution_name (hazard), aj_hazard_get_responsible (hazard),
-      };
-      gboolean found = FALSE;
-
-      for (guint i = 0; i < G_N_ELEMENTS (fields) && !found; i++)
-        {
-          g_autofree char *hay = g_utf8_casefold (fields[i] ? fields[i] : "", -1);
-          found = strstr (hay, needle) != NULL;
-        }
-      if (!found)
-        return FALSE;
+      aj_window_report_error (window, _("The ledger was not exported"), error);
+      return;
     }
-  return TRUE;
+  aj_window_toast (window, _("Ledger exported"));
+}
+
+static void
+on_export_response (GtkNativeDialog *dialog,
+                    int              response,
+                    AjLedgerPage    *self)
+{
+  AjLedgerFormat format = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (dialog), "format"));
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autofree char *path = file ? g_file_get_path (file) : NULL;
+      if (path != NULL)
+        aj_ledger_page_export (self, format, path);
+    }
+  g_object_unref (dialog);
+}
+
+static void
+export_activated (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  AjLedgerPage *self = AJ_LEDGER_PAGE (widget);
+  gboolean xlsx = g_str_equal (g_variant_get_string (parameter, NULL), "xlsx");
+  g_autofree char *today = aj_today_iso ();
+  g_autofree char *name = g_strdup_printf ("%s-%s.%s", _("hazard-ledger"), today, xlsx ? "xlsx" : "csv");
+  GtkFileChooserNative *chooser = gtk_file_chooser_native_new (_("Export the ledger"),
+                                                               GTK_WINDOW (aj_window_for_widget (widget)),
+                                                               GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), _("_Cancel"));
+
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
+  g_object_set_data (G_OBJECT (chooser), "format", GINT_TO_POINTER (xlsx ? AJ_LEDGER_XLSX : AJ_LEDGER_CSV));
+  g_signal_connect (chooser, "response", G_CALLBACK (on_export_response), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
 
 static void
@@ -216,6 +269,7 @@ aj_ledger_page_class_init (AjLedgerPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AjLedgerPage, count_label);
   gtk_widget_class_bind_template_callback (widget_class, on_filter_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_activate);
+  gtk_widget_class_install_action (widget_class, "ledger.export", "s", export_activated);
 }
 
 static void

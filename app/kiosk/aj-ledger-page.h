@@ -3,6 +3,8 @@
 
 #include <adwaita.h>
 
+#include "aj-ledger.h"
+
 G_BEGIN_DECLS
 
 #define AJ_TYPE_LEDGER_PAGE (aj_ledger_page_get_type ())
@@ -10,5 +12,8 @@ G_DECLARE_FINAL_TYPE (AjLedgerPage, aj_ledger_page, AJ, LEDGER_PAGE, AdwBin)
 
 void  aj_ledger_page_refresh  (AjLedgerPage *self);
 guint aj_ledger_page_get_n_shown (AjLedgerPage *self);
+void  aj_ledger_page_export      (AjLedgerPage   *self,
+                                  AjLedgerFormat  format,
+                                  const char     *path);
 
 G_END_DECLS

@@ -7,8 +7,10 @@
 
 #include "aj-application.h"
 #include "aj-checklist.h"
+#include "aj-error.h"
 #include "aj-headless.h"
 #include "aj-ledger.h"
+#include "aj-report.h"
 #include "aj-store.h"
 #include "aj-sync.h"
 
@@ -27,7 +29,7 @@ gboolean
 aj_headless_handles (const char *command)
 {
   return g_strcmp0 (command, "enroll") == 0 || g_strcmp0 (command, "sync") == 0 ||
-         g_strcmp0 (command, "export") == 0;
+         g_strcmp0 (command, "export") == 0 || g_strcmp0 (command, "report") == 0;
 }
 
 static char *opt_format;
@@ -55,6 +57,71 @@ load_category_names (const char *data_dir)
           }
     }
   return names;
+}
+
+static GPtrArray *
+load_checklists (const char *data_dir)
+{
+  g_autofree char *shipped = g_build_filename (aj_find_shipped_data_dir (), "checklists", NULL);
+  g_autofree char *received = g_build_filename (data_dir, "checklists", NULL);
+  GPtrArray *all = aj_checklist_load_dir (shipped, NULL);
+  g_autoptr(GPtrArray) more = aj_checklist_load_dir (received, NULL);
+
+  /* Later ones (from the server) win when looked up last-first; keep simple: append. */
+  for (guint i = 0; i < more->len; i++)
+    g_ptr_array_insert (all, 0, g_object_ref (g_ptr_array_index (more, i)));
+  return all;
+}
+
+/* anjian report (inspection|notice|verification) ID -o FILE.pdf */
+static int
+run_report (int    argc,
+            char **argv)
+{
+  const GOptionEntry options[] = {
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &opt_output, N_("The file to write"), "FILE" },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new ("KIND INSPECTION-ID");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AjStore) store = NULL;
+  g_autoptr(GPtrArray) checklists = NULL;
+  g_autofree char *data_dir = aj_kiosk_data_dir ();
+  g_autofree char *db = g_build_filename (data_dir, "anjian.db", NULL);
+  g_autofree char *blobs = g_build_filename (data_dir, "blobs", NULL);
+  g_autofree char *server = NULL;
+  AjReportOptions report = { 0 };
+  AjReportKind kind;
+
+  g_option_context_add_main_entries (context, options, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      g_printerr ("anjian report: %s\n", error->message);
+      return AJ_EXIT_USAGE;
+    }
+  if (argc != 3 || !aj_report_kind_from_name (argv[1], &kind) || opt_output == NULL)
+    {
+      g_printerr (_("Usage: anjian report (inspection|notice|verification) INSPECTION-ID -o FILE.pdf\n"));
+      return AJ_EXIT_USAGE;
+    }
+  store = aj_store_open (db, &error);
+  if (store == NULL)
+    {
+      g_printerr ("anjian report: %s\n", error->message);
+      return AJ_EXIT_LOCAL;
+    }
+  checklists = load_checklists (data_dir);
+  server = aj_store_get_meta (store, "sync.server");
+  report.blob_dir = blobs;
+  report.server_url = server;
+  report.checklists = checklists;
+  if (!aj_report_write_pdf (store, kind, argv[2], &report, opt_output, &error))
+    {
+      g_printerr ("anjian report: %s\n", error->message);
+      return error->code == AJ_ERROR_NOT_FOUND ? AJ_EXIT_USAGE : AJ_EXIT_LOCAL;
+    }
+  g_print (_("Report written to %s\n"), opt_output);
+  return AJ_EXIT_OK;
 }
 
 /* anjian export ledger --format xlsx|csv -o FILE [filters] */
@@ -176,6 +243,11 @@ aj_headless_run (int    argc,
     {
       argv[1] = argv[0];
       return run_export (argc - 1, argv + 1);
+    }
+  if (g_str_equal (command, "report"))
+    {
+      argv[1] = argv[0];
+      return run_report (argc - 1, argv + 1);
     }
   context = g_option_context_new (command);
   g_option_context_add_main_entries (context, g_str_equal (command, "enroll") ? enroll_options : sync_options,

@@ -7,6 +7,7 @@
 #include "aj-hazard.h"
 #include "aj-hazard-row.h"
 #include "aj-inspection.h"
+#include "aj-report.h"
 #include "aj-summary-page.h"
 #include "aj-util.h"
 #include "aj-window.h"
@@ -219,6 +220,65 @@ on_finish_clicked (AjSummaryPage *self)
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+void
+aj_summary_page_write_report (AjSummaryPage *self,
+                              AjReportKind   kind,
+                              const char    *path)
+{
+  AjWindow *window = aj_window_for_widget (GTK_WIDGET (self));
+  AjApplication *app = aj_window_get_app (window);
+  GListModel *all = aj_application_get_checklists (app);
+  g_autoptr(GPtrArray) checklists = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autofree char *server = aj_application_dup_server_url (app);
+  g_autoptr(GError) error = NULL;
+  AjReportOptions options = { .blob_dir = aj_application_get_blob_dir (app), .server_url = server };
+
+  for (guint i = 0; i < g_list_model_get_n_items (all); i++)
+    g_ptr_array_add (checklists, g_list_model_get_item (all, i));
+  options.checklists = checklists;
+  if (!aj_report_write_pdf (aj_window_get_store (window), kind, self->inspection_id, &options, path, &error))
+    {
+      aj_window_report_error (window, _("The document was not written"), error);
+      return;
+    }
+  aj_window_toast (window, _("Document saved"));
+}
+
+static void
+on_report_response (GtkNativeDialog *dialog,
+                    int              response,
+                    AjSummaryPage   *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autofree char *path = file ? g_file_get_path (file) : NULL;
+      if (path != NULL)
+        aj_summary_page_write_report (self, GPOINTER_TO_INT (g_object_get_data (G_OBJECT (dialog), "kind")), path);
+    }
+  g_object_unref (dialog);
+}
+
+static void
+report_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  AjSummaryPage *self = AJ_SUMMARY_PAGE (widget);
+  AjReportKind kind = AJ_REPORT_INSPECTION;
+  g_autofree char *name = NULL;
+  GtkFileChooserNative *chooser;
+
+  aj_report_kind_from_name (g_variant_get_string (parameter, NULL), &kind);
+  name = g_strdup_printf ("%s-%s.pdf", aj_report_kind_name (kind), self->inspection_id);
+  chooser = gtk_file_chooser_native_new (_("Save the document"), GTK_WINDOW (aj_window_for_widget (widget)),
+                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
+  g_object_set_data (G_OBJECT (chooser), "kind", GINT_TO_POINTER (kind));
+  g_signal_connect (chooser, "response", G_CALLBACK (on_report_response), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
 static void
 finish_action (GtkWidget  *widget,
                const char *action_name,
@@ -265,6 +325,7 @@ aj_summary_page_class_init (AjSummaryPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_finish_clicked);
 
   gtk_widget_class_install_action (widget_class, "summary.finish-now", NULL, finish_action);
+  gtk_widget_class_install_action (widget_class, "summary.report", "s", report_action);
 }
 
 static void

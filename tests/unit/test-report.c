@@ -1,0 +1,151 @@
+/* test-report.c: the three documents as PDF: their text (pdftotext) holds the
+ * institution, every hazard number and the deadlines; rendered to PNG
+ * (pdftoppm), every QR code on them decodes (zbarimg) to its payload. */
+#include "config.h"
+
+#include <string.h>
+
+#include "aj-checklist.h"
+#include "aj-hazard.h"
+#include "aj-inspection.h"
+#include "aj-lifecycle.h"
+#include "aj-photo.h"
+#include "aj-qr.h"
+#include "aj-registry.h"
+#include "aj-report.h"
+#include "aj-store.h"
+
+#define INSPECTOR "u-zhang-wei"
+
+static char *
+run (const char * const *argv)
+{
+  g_autoptr(GError) error = NULL;
+  char *out = NULL;
+  int status;
+
+  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
+                     &out, NULL, &status, &error))
+    return NULL;
+  return out;
+}
+
+static void
+test_documents (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("anjian-report-XXXXXX", NULL);
+  g_autofree char *db = g_build_filename (dir, "anjian.db", NULL);
+  g_autofree char *blobs = g_build_filename (dir, "blobs", NULL);
+  g_autofree char *registry = g_build_filename (g_getenv ("ANJIAN_SOURCE_DATA"), "registry.json", NULL);
+  g_autofree char *template = g_build_filename (g_getenv ("ANJIAN_SOURCE_DATA"), "checklists", "elder-care.json", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AjStore) store = aj_store_open (db, &error);
+  g_autoptr(AjChecklist) checklist = aj_checklist_load_file (template, &error);
+  g_autoptr(GPtrArray) checklists = g_ptr_array_new ();
+  g_autoptr(AjUser) inspector = NULL;
+  g_autoptr(GPtrArray) hazards = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *inspection = NULL;
+  AjReportOptions options = { .blob_dir = blobs, .server_url = NULL };
+  const char *deadlines[] = { "2026-12-10", "2027-01-15" };
+
+  if (g_find_program_in_path ("pdftotext") == NULL || g_find_program_in_path ("pdftoppm") == NULL ||
+      g_getenv ("ZBARIMG") == NULL || *g_getenv ("ZBARIMG") == '\0')
+    {
+      g_test_skip ("poppler-utils or zbarimg are not installed");
+      return;
+    }
+  g_assert_no_error (error);
+  g_assert_true (aj_registry_import_file (store, registry, "sample", &error));
+  g_ptr_array_add (checklists, checklist);
+  options.checklists = checklists;
+  inspector = aj_registry_get_user (store, INSPECTOR);
+
+  inspection = aj_inspection_start (store, INSPECTOR, "XHX002", "spot_check", checklist, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < 2; i++)
+    {
+      const char *items[] = { "EC-FIRE-01", "EC-FOOD-01" };
+      AjHazardDraft draft = { .inspection_id = inspection, .item_code = items[i], .category = i ? "food" : "fire",
+                              .description = i ? "未取得食品经营许可证开展集中用餐" : "二楼安全出口被铁链锁闭",
+                              .risk_level = i ? "orange" : "red", .grade = "major",
+                              .deadline = deadlines[i], .responsible = "李桂兰" };
+      char *id;
+      g_assert_true (aj_inspection_answer (store, INSPECTOR, inspection, items[i], "hazard", NULL, &error));
+      id = aj_hazard_record (store, INSPECTOR, &draft, &error);
+      g_assert_no_error (error);
+      g_ptr_array_add (hazards, id);
+    }
+  {
+    g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 400, 300);
+    AjPhotoInfo info;
+    g_autofree char *ev = NULL;
+    gdk_pixbuf_fill (pixbuf, 0x884422ff);
+    g_assert_true (aj_photo_import_pixbuf (blobs, pixbuf, &info, &error));
+    ev = aj_inspection_add_photo (store, INSPECTOR, inspection, "EC-FIRE-01", g_ptr_array_index (hazards, 0), &info, &error);
+    g_assert_no_error (error);
+  }
+  g_assert_true (aj_inspection_finish (store, INSPECTOR, inspection, &error));
+  {
+    AjStepInput order = { .measures = "拆除铁链，恢复安全出口畅通", .responsible = "李桂兰", .deadline = "2026-12-10",
+                          .funds = "机构自筹", .contingency_plan = "夜间专人值守" };
+    g_autofree char *ev = aj_hazard_step (store, inspector, g_ptr_array_index (hazards, 0), AJ_STEP_ORDER, &order, &error);
+    g_assert_no_error (error);
+  }
+
+  for (AjReportKind kind = AJ_REPORT_INSPECTION; kind <= AJ_REPORT_VERIFICATION; kind++)
+    {
+      g_autofree char *name = g_strdup_printf ("%s.pdf", aj_report_kind_name (kind));
+      g_autofree char *pdf = g_build_filename (dir, name, NULL);
+      g_autofree char *prefix = g_build_filename (dir, aj_report_kind_name (kind), NULL);
+      g_autofree char *text = NULL;
+      g_autofree char *payload = aj_report_payload (NULL, kind, inspection);
+      g_autoptr(GString) decoded = g_string_new (NULL);
+      const char *to_text[] = { "pdftotext", "-layout", pdf, "-", NULL };
+      const char *to_png[] = { "pdftoppm", "-r", "150", "-png", pdf, prefix, NULL };
+      g_autoptr(GDir) d = NULL;
+      const char *file;
+
+      g_assert_true (aj_report_write_pdf (store, kind, inspection, &options, pdf, &error));
+      g_assert_no_error (error);
+
+      text = run (to_text);
+      g_assert_nonnull (text);
+      g_assert_nonnull (strstr (text, "西河县柳湾乡敬老院"));
+      for (guint i = 0; i < hazards->len; i++)
+        {
+          g_autoptr(AjHazard) h = aj_hazard_load (store, g_ptr_array_index (hazards, i));
+          g_assert_nonnull (strstr (text, aj_hazard_get_number (h)));
+          g_assert_nonnull (strstr (text, deadlines[i]));
+        }
+      if (kind == AJ_REPORT_NOTICE)
+        g_assert_nonnull (strstr (text, "拆除铁链"));
+
+      g_free (run (to_png));
+      d = g_dir_open (dir, 0, NULL);
+      while ((file = g_dir_read_name (d)) != NULL)
+        if (g_str_has_prefix (file, aj_report_kind_name (kind)) && g_str_has_suffix (file, ".png"))
+          {
+            g_autofree char *png = g_build_filename (dir, file, NULL);
+            const char *zbar[] = { g_getenv ("ZBARIMG"), "--raw", "-q", png, NULL };
+            g_autofree char *out = run (zbar);
+            if (out)
+              g_string_append (decoded, out);
+          }
+      /* The document's own QR, and one per hazard. */
+      g_assert_nonnull (strstr (decoded->str, payload));
+      for (guint i = 0; i < hazards->len; i++)
+        {
+          g_autofree char *hp = aj_qr_hazard_payload (NULL, g_ptr_array_index (hazards, i));
+          g_assert_nonnull (strstr (decoded->str, hp));
+        }
+    }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/report/documents", test_documents);
+  return g_test_run ();
+}

@@ -13,6 +13,7 @@
 #include "aj-ledger-page.h"
 #include "aj-settings-page.h"
 #include "aj-sign-in-page.h"
+#include "aj-stats-page.h"
 #include "aj-step-page.h"
 #include "aj-start-page.h"
 #include "aj-summary-page.h"
@@ -39,6 +40,7 @@ struct _AjWindow
   AjHazardPage         *hazard_page;
   AjSettingsPage       *settings_page;
   AjStepPage           *step_page;
+  AjStatsPage          *stats_page;
   GtkWidget            *sync_bar;
   GtkImage             *sync_icon;
   GtkLabel             *sync_label;
@@ -331,6 +333,19 @@ ledger_activated (GtkWidget  *widget,
 }
 
 static void
+stats_activated (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  AjWindow *self = AJ_WINDOW (widget);
+
+  if (aj_application_get_user (self->app) == NULL)
+    return;
+  aj_stats_page_refresh (self->stats_page);
+  show_page (self, "stats", TRUE);
+}
+
+static void
 settings_activated (GtkWidget  *widget,
                     const char *action_name,
                     GVariant   *parameter)
@@ -431,6 +446,7 @@ aj_window_class_init (AjWindowClass *klass)
   g_type_ensure (AJ_TYPE_HAZARD_PAGE);
   g_type_ensure (AJ_TYPE_SETTINGS_PAGE);
   g_type_ensure (AJ_TYPE_STEP_PAGE);
+  g_type_ensure (AJ_TYPE_STATS_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/anjian/Kiosk/aj-window.ui");
   gtk_widget_class_bind_template_child (widget_class, AjWindow, toasts);
@@ -447,6 +463,7 @@ aj_window_class_init (AjWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AjWindow, hazard_page);
   gtk_widget_class_bind_template_child (widget_class, AjWindow, settings_page);
   gtk_widget_class_bind_template_child (widget_class, AjWindow, step_page);
+  gtk_widget_class_bind_template_child (widget_class, AjWindow, stats_page);
   gtk_widget_class_bind_template_child (widget_class, AjWindow, sync_bar);
   gtk_widget_class_bind_template_child (widget_class, AjWindow, sync_icon);
   gtk_widget_class_bind_template_child (widget_class, AjWindow, sync_label);
@@ -457,6 +474,7 @@ aj_window_class_init (AjWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.sign-out", NULL, sign_out_activated);
   gtk_widget_class_install_action (widget_class, "win.ledger", NULL, ledger_activated);
   gtk_widget_class_install_action (widget_class, "win.settings", NULL, settings_activated);
+  gtk_widget_class_install_action (widget_class, "win.stats", NULL, stats_activated);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "win.back", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.back", NULL);
 }

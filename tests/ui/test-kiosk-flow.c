@@ -399,6 +399,11 @@ run_loop (void)
   expect_page ("hazard");
   if (opt_shots && *opt_shots)
     shot ("14-hazard-closed");
+
+  gtk_widget_activate_action (window, "win.stats", NULL);
+  expect_page ("stats");
+  if (opt_shots && *opt_shots)
+    shot ("15-stats");
 }
 
 static gboolean

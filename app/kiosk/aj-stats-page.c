@@ -1,0 +1,219 @@
+/* aj-stats-page.c: counts by status, risk level, institution and category,
+ * the rectification rate, and a chart of hazards found and closed per week
+ * (drawn with cairo). */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "aj-hazard.h"
+#include "aj-stats.h"
+#include "aj-stats-page.h"
+#include "aj-util.h"
+#include "aj-window.h"
+
+struct _AjStatsPage
+{
+  AdwBin               parent_instance;
+
+  AjStats             *stats;
+
+  AdwPreferencesGroup *overview_group;
+  AdwPreferencesGroup *status_group;
+  AdwPreferencesGroup *level_group;
+  AdwPreferencesGroup *institution_group;
+  AdwPreferencesGroup *category_group;
+  GtkDrawingArea      *chart;
+  GPtrArray           *rows;   /* rows added, to remove on refresh */
+};
+
+G_DEFINE_FINAL_TYPE (AjStatsPage, aj_stats_page, ADW_TYPE_BIN)
+
+static void
+add_row (AjStatsPage         *self,
+         AdwPreferencesGroup *group,
+         const char          *title,
+         const char          *value)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *label = gtk_label_new (value);
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  gtk_widget_add_css_class (label, "numeric");
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
+  adw_preferences_group_add (group, row);
+  g_ptr_array_add (self->rows, g_object_ref (row));
+  g_object_set_data (G_OBJECT (row), "group", group);
+}
+
+static int
+by_count (gconstpointer a,
+          gconstpointer b,
+          gpointer      table)
+{
+  guint x = GPOINTER_TO_UINT (g_hash_table_lookup (table, *(const char **) a));
+  guint y = GPOINTER_TO_UINT (g_hash_table_lookup (table, *(const char **) b));
+  return x == y ? g_strcmp0 (*(const char **) a, *(const char **) b) : (x < y ? 1 : -1);
+}
+
+static void
+add_counts (AjStatsPage         *self,
+            AdwPreferencesGroup *group,
+            GHashTable          *table,
+            const char *       (*label) (const char *),
+            GHashTable          *names)
+{
+  g_autoptr(GPtrArray) keys = g_ptr_array_new ();
+  GHashTableIter iter;
+  gpointer key;
+
+  g_hash_table_iter_init (&iter, table);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    g_ptr_array_add (keys, key);
+  g_ptr_array_sort_with_data (keys, by_count, table);
+  for (guint i = 0; i < keys->len; i++)
+    {
+      const char *k = g_ptr_array_index (keys, i);
+      const char *title = label ? label (k) : names && g_hash_table_lookup (names, k) ? g_hash_table_lookup (names, k) : k;
+      g_autofree char *value = g_strdup_printf ("%u", GPOINTER_TO_UINT (g_hash_table_lookup (table, k)));
+      add_row (self, group, title, value);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (group), keys->len > 0);
+}
+
+/* Two bars a week: found (red), closed (green), with the week's Monday. */
+static void
+draw_chart (GtkDrawingArea *area,
+            cairo_t        *cr,
+            int             width,
+            int             height,
+            gpointer        data)
+{
+  AjStatsPage *self = data;
+  PangoLayout *layout;
+  guint max = 1;
+  const double left = 28, bottom = 22, top = 8;
+  double slot;
+
+  if (self->stats == NULL)
+    return;
+  for (int w = 0; w < AJ_STATS_WEEKS; w++)
+    max = MAX (max, MAX (self->stats->found[w], self->stats->closed_in[w]));
+  slot = (width - left) / (double) AJ_STATS_WEEKS;
+
+  layout = gtk_widget_create_pango_layout (GTK_WIDGET (area), NULL);
+  cairo_set_source_rgba (cr, 0.5, 0.5, 0.5, 0.4);
+  cairo_set_line_width (cr, 1);
+  cairo_move_to (cr, left, height - bottom + 0.5);
+  cairo_line_to (cr, width, height - bottom + 0.5);
+  cairo_stroke (cr);
+  {
+    g_autofree char *top_label = g_strdup_printf ("%u", max);
+    pango_layout_set_text (layout, top_label, -1);
+    cairo_set_source_rgba (cr, 0.4, 0.4, 0.4, 1);
+    cairo_move_to (cr, 0, top - 4);
+    pango_cairo_show_layout (cr, layout);
+  }
+
+  for (int w = 0; w < AJ_STATS_WEEKS; w++)
+    {
+      double x = left + w * slot;
+      double bar = MAX (2, slot * 0.35);
+      double h1 = (height - bottom - top) * self->stats->found[w] / max;
+      double h2 = (height - bottom - top) * self->stats->closed_in[w] / max;
+
+      cairo_set_source_rgb (cr, 0.78, 0.16, 0.16);
+      cairo_rectangle (cr, x + slot * 0.1, height - bottom - h1, bar, h1);
+      cairo_fill (cr);
+      cairo_set_source_rgb (cr, 0.18, 0.55, 0.24);
+      cairo_rectangle (cr, x + slot * 0.1 + bar, height - bottom - h2, bar, h2);
+      cairo_fill (cr);
+      if (w % 2 == 1 || slot > 50)
+        {
+          int lw, lh;
+          pango_layout_set_text (layout, self->stats->week_start[w], -1);
+          pango_layout_get_pixel_size (layout, &lw, &lh);
+          cairo_set_source_rgba (cr, 0.4, 0.4, 0.4, 1);
+          cairo_move_to (cr, MIN (x, width - lw), height - bottom + 3);
+          pango_cairo_show_layout (cr, layout);
+        }
+    }
+  g_object_unref (layout);
+}
+
+void
+aj_stats_page_refresh (AjStatsPage *self)
+{
+  AjWindow *window = aj_window_for_widget (GTK_WIDGET (self));
+  GListModel *checklists = aj_application_get_checklists (aj_window_get_app (window));
+  g_autoptr(GHashTable) names = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autofree char *today = aj_today_iso ();
+  g_autofree char *total = NULL, *open = NULL, *overdue = NULL, *rate = NULL;
+
+  for (guint i = 0; i < self->rows->len; i++)
+    {
+      GtkWidget *row = g_ptr_array_index (self->rows, i);
+      adw_preferences_group_remove (g_object_get_data (G_OBJECT (row), "group"), row);
+    }
+  g_ptr_array_set_size (self->rows, 0);
+  g_clear_pointer (&self->stats, aj_stats_free);
+  self->stats = aj_stats_compute (aj_window_get_store (window), today);
+
+  for (guint i = 0; i < g_list_model_get_n_items (checklists); i++)
+    {
+      g_autoptr(AjChecklist) c = g_list_model_get_item (checklists, i);
+      for (guint j = 0; j < aj_checklist_get_n_categories (c); j++)
+        {
+          const AjChecklistCategory *category = aj_checklist_get_category (c, j);
+          g_hash_table_replace (names, category->code, (gpointer) aj_checklist_category_get_name (category));
+        }
+    }
+
+  total = g_strdup_printf ("%u", self->stats->total);
+  open = g_strdup_printf ("%u", self->stats->open);
+  overdue = g_strdup_printf ("%u", self->stats->overdue);
+  rate = self->stats->total ? g_strdup_printf ("%.0f%%", 100.0 * self->stats->closed / self->stats->total) : g_strdup ("—");
+  add_row (self, self->overview_group, _("Hazards found"), total);
+  add_row (self, self->overview_group, _("Not yet closed"), open);
+  add_row (self, self->overview_group, _("Overdue"), overdue);
+  add_row (self, self->overview_group, _("Rectification rate (closed / found)"), rate);
+  add_counts (self, self->status_group, self->stats->by_status, aj_hazard_status_label, NULL);
+  add_counts (self, self->level_group, self->stats->by_level, aj_risk_level_label, NULL);
+  add_counts (self, self->institution_group, self->stats->by_institution, NULL, NULL);
+  add_counts (self, self->category_group, self->stats->by_category, NULL, names);
+  gtk_widget_queue_draw (GTK_WIDGET (self->chart));
+}
+
+static void
+aj_stats_page_dispose (GObject *object)
+{
+  AjStatsPage *self = AJ_STATS_PAGE (object);
+
+  g_clear_pointer (&self->stats, aj_stats_free);
+  g_clear_pointer (&self->rows, g_ptr_array_unref);
+  gtk_widget_dispose_template (GTK_WIDGET (self), AJ_TYPE_STATS_PAGE);
+  G_OBJECT_CLASS (aj_stats_page_parent_class)->dispose (object);
+}
+
+static void
+aj_stats_page_class_init (AjStatsPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = aj_stats_page_dispose;
+  gtk_widget_class_set_template_from_resource (widget_class, "/org/anjian/Kiosk/aj-stats-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, AjStatsPage, overview_group);
+  gtk_widget_class_bind_template_child (widget_class, AjStatsPage, status_group);
+  gtk_widget_class_bind_template_child (widget_class, AjStatsPage, level_group);
+  gtk_widget_class_bind_template_child (widget_class, AjStatsPage, institution_group);
+  gtk_widget_class_bind_template_child (widget_class, AjStatsPage, category_group);
+  gtk_widget_class_bind_template_child (widget_class, AjStatsPage, chart);
+}
+
+static void
+aj_stats_page_init (AjStatsPage *self)
+{
+  self->rows = g_ptr_array_new_with_free_func (g_object_unref);
+  gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_drawing_area_set_draw_func (self->chart, draw_chart, self, NULL);
+}

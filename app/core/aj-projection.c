@@ -19,6 +19,7 @@ const char * const aj_projection_tables[] = {
   "hazards",
   "photos",
   "hazard_conflicts",
+  "signatures",
   NULL
 };
 
@@ -387,6 +388,34 @@ apply_photo_removed (sqlite3        *db,
   return aj_db_step_done (db, stmt, error);
 }
 
+static gboolean
+apply_signature_added (sqlite3        *db,
+                       const AjEvent  *ev,
+                       JsonObject     *body,
+                       GError        **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  const char *role, *signer, *at;
+
+  if (!require (body, ev, "role", &role, error) ||
+      !require (body, ev, "signer", &signer, error) ||
+      !require (body, ev, "at", &at, error))
+    return FALSE;
+  stmt = aj_db_prepare (db, "INSERT OR IGNORE INTO signatures (event_id, subject, role, signer, sha256, refused, reason, at) "
+                            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", error);
+  if (stmt == NULL)
+    return FALSE;
+  aj_db_bind_text (stmt, 1, ev->id);
+  aj_db_bind_text (stmt, 2, ev->subject);
+  aj_db_bind_text (stmt, 3, role);
+  aj_db_bind_text (stmt, 4, signer);
+  aj_db_bind_text (stmt, 5, aj_json_get_string (body, "sha256"));
+  sqlite3_bind_int (stmt, 6, aj_json_get_bool (body, "refused", FALSE));
+  aj_db_bind_text (stmt, 7, aj_json_get_string (body, "reason") ?: "");
+  aj_db_bind_text (stmt, 8, at);
+  return aj_db_step_done (db, stmt, error);
+}
+
 static const struct {
   const char *type;
   ApplyFunc   apply;
@@ -403,6 +432,7 @@ static const struct {
   { "hazard.closed", apply_hazard_step },
   { "hazard.reopened", apply_hazard_step },
   { "photo.added", apply_photo_added },
+  { "signature.added", apply_signature_added },
   { "photo.removed", apply_photo_removed },
 };
 

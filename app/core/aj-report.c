@@ -21,6 +21,7 @@
 #include "aj-qr.h"
 #include "aj-registry.h"
 #include "aj-report.h"
+#include "aj-signature.h"
 #include "aj-util.h"
 
 #define PAGE_W   595.0   /* A4 in points */
@@ -307,6 +308,45 @@ signatures (Doc         *doc,
   doc->y += 20;
 }
 
+/* Who signed, with the image of the signature, or who refused and why. */
+static void
+draw_signatures (Doc        *doc,
+                 AjStore    *store,
+                 const char *subject,
+                 const char *blob_dir)
+{
+  g_autoptr(GPtrArray) signatures = aj_signature_list (store, subject);
+
+  for (guint i = 0; i < signatures->len; i++)
+    {
+      AjSignature *s = g_ptr_array_index (signatures, i);
+      g_autofree char *when = aj_iso8601_to_display (s->at, TRUE);
+      g_autofree char *label = g_strdup_printf ("%s：%s", aj_signature_role_label (s->role), s->signer);
+      g_autofree char *text = s->refused ? g_strdup_printf (_("Refused to sign: %s (%s)"), s->reason, when)
+                                         : g_strdup_printf (_("Signed %s"), when);
+      const double img_w = 150, img_h = 60;
+
+      const double text_w = BODY_W - img_w - 12;
+      double top, h;
+
+      need (doc, img_h + 6);
+      top = doc->y;
+      h = text_at (doc, MARGIN, text_w, label, 10, TRUE, TRUE);
+      doc->y += h + 2;
+      h = text_at (doc, MARGIN, text_w, text, 9, FALSE, TRUE);
+      doc->y += h;
+      if (!s->refused && s->sha256 != NULL)
+        {
+          g_autofree char *path = aj_photo_blob_path (blob_dir, s->sha256);
+          g_autoptr(GdkPixbuf) image = gdk_pixbuf_new_from_file (path, NULL);
+          if (image != NULL)
+            image_at (doc, image, PAGE_W - MARGIN - img_w, top, img_w, img_h, TRUE);
+          doc->y = MAX (doc->y, top + img_h);
+        }
+      doc->y += 8;
+    }
+}
+
 static const AjChecklistItem *
 find_item (const AjReportOptions  *options,
            const char             *template_id,
@@ -418,6 +458,9 @@ hazard_block (Doc                   *doc,
       field (doc, _("Deadline"), aj_hazard_get_deadline (hazard));
       field (doc, _("Responsible person"), aj_hazard_get_responsible (hazard));
     }
+
+  if (kind == AJ_REPORT_VERIFICATION)
+    draw_signatures (doc, store, aj_hazard_get_id (hazard), options->blob_dir);
 
   /* Photo thumbnails, four to a row. */
   if (photos->len > 0 && kind != AJ_REPORT_NOTICE)
@@ -557,6 +600,16 @@ aj_report_write_pdf (AjStore                *store,
     }
   if (live == 0)
     paragraph (&doc, _("No hazard was found."), 10, FALSE, 6);
+
+  if (kind != AJ_REPORT_VERIFICATION)
+    {
+      g_autoptr(GPtrArray) signed_list = aj_signature_list (store, inspection_id);
+      if (signed_list->len > 0)
+        {
+          heading (&doc, _("Signatures"));
+          draw_signatures (&doc, store, inspection_id, options->blob_dir);
+        }
+    }
 
   {
     const char *inspection_signers[] = { _("Inspector"), _("Inspector"), _("Person in charge of the institution"), NULL };

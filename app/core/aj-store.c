@@ -694,6 +694,7 @@ rebuild_subject (AjStore     *self,
     "DELETE FROM photos WHERE inspection_id = ?",
     "DELETE FROM hazards WHERE id = ?",
     "DELETE FROM hazard_conflicts WHERE hazard_id = ?",
+    "DELETE FROM signatures WHERE subject = ?",
   };
   g_autoptr(GPtrArray) events = NULL;
 

@@ -12,6 +12,7 @@
 #include "aj-codec.h"
 #include "aj-photo-strip.h"
 #include "aj-qr.h"
+#include "aj-signature-rows.h"
 #include "aj-util.h"
 #include "aj-window.h"
 
@@ -45,6 +46,8 @@ struct _AjHazardPage
   GtkFlowBox     *steps_box;
   AdwActionRow   *conflict_row;
   GtkWidget      *conflict_group;
+  GtkWidget      *signature_group;
+  GtkListBox     *signature_list;
   AdwActionRow   *measures_row;
   AdwActionRow   *five_row;
   AdwActionRow   *rectified_row;
@@ -143,6 +146,30 @@ fill_steps (AjHazardPage *self,
 }
 
 static void
+sign_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  AjHazardPage *self = AJ_HAZARD_PAGE (widget);
+  AjWindow *window = aj_window_for_widget (widget);
+  AjStore *store = aj_window_get_store (window);
+  g_autoptr(AjHazard) hazard = aj_hazard_load (store, self->hazard_id);
+  AjUser *user = aj_application_get_user (aj_window_get_app (window));
+  const char *role = g_variant_get_string (parameter, NULL);
+  g_autoptr(AjInstitution) institution = NULL;
+  g_autofree char *what = NULL;
+
+  if (hazard == NULL)
+    return;
+  institution = aj_registry_get_institution (store, aj_hazard_get_institution (hazard));
+  what = g_strdup_printf (_("Verification of hazard %s"), aj_hazard_get_number (hazard));
+  aj_window_show_signature (window, self->hazard_id, role,
+                            g_str_equal (role, "inspector") ? (user ? aj_user_get_name (user) : "")
+                                                            : (institution ? aj_institution_get_head (institution) : ""),
+                            what);
+}
+
+static void
 set_row (AdwActionRow *row,
          const char   *text)
 {
@@ -238,6 +265,14 @@ aj_hazard_page_load (AjHazardPage *self,
                                *aj_hazard_get_responsible (hazard) ? aj_hazard_get_responsible (hazard) : "—");
 
   fill_steps (self, store, aj_application_get_user (app));
+  {
+    guint signed_count = aj_signature_rows_fill (self->signature_list, store, hazard_id, aj_application_get_blob_dir (app));
+    const char *status = aj_hazard_get_status (hazard);
+    gboolean after_check = g_strcmp0 (status, "verified") == 0 || g_strcmp0 (status, "closed") == 0 ||
+                           aj_db_query_int (aj_store_get_db (store), "SELECT count(*) FROM hazards WHERE id = ? AND verified_at IS NOT NULL",
+                                            hazard_id, 0) > 0;
+    gtk_widget_set_visible (self->signature_group, after_check || signed_count > 0);
+  }
   {
     guint conflicts = aj_hazard_count_conflicts (store, hazard_id);
     g_autofree char *text = g_strdup_printf (ngettext ("%u step arrived from another device when it no longer applied; it is kept in the history below.",
@@ -362,6 +397,9 @@ aj_hazard_page_class_init (AjHazardPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AjHazardPage, steps_box);
   gtk_widget_class_bind_template_child (widget_class, AjHazardPage, conflict_row);
   gtk_widget_class_bind_template_child (widget_class, AjHazardPage, conflict_group);
+  gtk_widget_class_bind_template_child (widget_class, AjHazardPage, signature_group);
+  gtk_widget_class_bind_template_child (widget_class, AjHazardPage, signature_list);
+  gtk_widget_class_install_action (widget_class, "hazard.sign", "s", sign_action);
   gtk_widget_class_bind_template_child (widget_class, AjHazardPage, measures_row);
   gtk_widget_class_bind_template_child (widget_class, AjHazardPage, five_row);
   gtk_widget_class_bind_template_child (widget_class, AjHazardPage, rectified_row);

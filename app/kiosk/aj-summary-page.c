@@ -7,7 +7,9 @@
 #include "aj-hazard.h"
 #include "aj-hazard-row.h"
 #include "aj-inspection.h"
+#include "aj-registry.h"
 #include "aj-report.h"
+#include "aj-signature-rows.h"
 #include "aj-summary-page.h"
 #include "aj-util.h"
 #include "aj-window.h"
@@ -32,6 +34,7 @@ struct _AjSummaryPage
   GtkButton      *finish_button;
   AdwActionRow   *finished_row;
   GtkLabel       *missing_photo_label;
+  GtkListBox     *signature_list;
 };
 
 G_DEFINE_FINAL_TYPE (AjSummaryPage, aj_summary_page, ADW_TYPE_BIN)
@@ -134,6 +137,8 @@ aj_summary_page_reload (AjSummaryPage *self)
   gtk_widget_set_visible (GTK_WIDGET (self->missing_photo_label),
                           missing_photos > 0 && !aj_inspection_is_finished (inspection));
 
+  aj_signature_rows_fill (self->signature_list, store, self->inspection_id,
+                          aj_application_get_blob_dir (aj_window_get_app (window)));
   gtk_widget_set_visible (GTK_WIDGET (self->finish_button), !aj_inspection_is_finished (inspection));
   gtk_widget_set_visible (GTK_WIDGET (self->finished_row), aj_inspection_is_finished (inspection));
   if (aj_inspection_is_finished (inspection))
@@ -280,6 +285,30 @@ report_action (GtkWidget  *widget,
 }
 
 static void
+sign_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  AjSummaryPage *self = AJ_SUMMARY_PAGE (widget);
+  AjWindow *window = aj_window_for_widget (widget);
+  AjStore *store = aj_window_get_store (window);
+  const char *role = g_variant_get_string (parameter, NULL);
+  g_autoptr(AjInspection) inspection = aj_inspection_load (store, self->inspection_id);
+  g_autoptr(AjInstitution) institution = inspection ? aj_registry_get_institution (store, aj_inspection_get_institution (inspection)) : NULL;
+  AjUser *user = aj_application_get_user (aj_window_get_app (window));
+  g_autofree char *what = NULL;
+
+  if (inspection == NULL)
+    return;
+  what = g_strdup_printf (_("Inspection of %s on %s"), aj_inspection_get_institution_name (inspection),
+                          aj_inspection_get_started_at (inspection));
+  aj_window_show_signature (window, self->inspection_id, role,
+                            g_str_equal (role, "inspector") ? (user ? aj_user_get_name (user) : "")
+                                                            : (institution ? aj_institution_get_head (institution) : ""),
+                            what);
+}
+
+static void
 finish_action (GtkWidget  *widget,
                const char *action_name,
                GVariant   *parameter)
@@ -326,6 +355,8 @@ aj_summary_page_class_init (AjSummaryPageClass *klass)
 
   gtk_widget_class_install_action (widget_class, "summary.finish-now", NULL, finish_action);
   gtk_widget_class_install_action (widget_class, "summary.report", "s", report_action);
+  gtk_widget_class_install_action (widget_class, "summary.sign", "s", sign_action);
+  gtk_widget_class_bind_template_child (widget_class, AjSummaryPage, signature_list);
 }
 
 static void

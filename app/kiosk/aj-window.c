@@ -13,6 +13,7 @@
 #include "aj-ledger-page.h"
 #include "aj-settings-page.h"
 #include "aj-sign-in-page.h"
+#include "aj-signature-page.h"
 #include "aj-stats-page.h"
 #include "aj-step-page.h"
 #include "aj-start-page.h"
@@ -41,6 +42,7 @@ struct _AjWindow
   AjSettingsPage       *settings_page;
   AjStepPage           *step_page;
   AjStatsPage          *stats_page;
+  AjSignaturePage      *signature_page;
   GtkWidget            *sync_bar;
   GtkImage             *sync_icon;
   GtkLabel             *sync_label;
@@ -205,6 +207,17 @@ aj_window_show_step (AjWindow     *self,
 {
   aj_step_page_load (self->step_page, hazard_id, step);
   show_page (self, "step", TRUE);
+}
+
+void
+aj_window_show_signature (AjWindow   *self,
+                          const char *subject,
+                          const char *role,
+                          const char *signer,
+                          const char *what)
+{
+  aj_signature_page_load (self->signature_page, subject, role, signer, what);
+  show_page (self, "signature", TRUE);
 }
 
 void
@@ -447,6 +460,7 @@ aj_window_class_init (AjWindowClass *klass)
   g_type_ensure (AJ_TYPE_SETTINGS_PAGE);
   g_type_ensure (AJ_TYPE_STEP_PAGE);
   g_type_ensure (AJ_TYPE_STATS_PAGE);
+  g_type_ensure (AJ_TYPE_SIGNATURE_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/anjian/Kiosk/aj-window.ui");
   gtk_widget_class_bind_template_child (widget_class, AjWindow, toasts);
@@ -464,6 +478,7 @@ aj_window_class_init (AjWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AjWindow, settings_page);
   gtk_widget_class_bind_template_child (widget_class, AjWindow, step_page);
   gtk_widget_class_bind_template_child (widget_class, AjWindow, stats_page);
+  gtk_widget_class_bind_template_child (widget_class, AjWindow, signature_page);
   gtk_widget_class_bind_template_child (widget_class, AjWindow, sync_bar);
   gtk_widget_class_bind_template_child (widget_class, AjWindow, sync_icon);
   gtk_widget_class_bind_template_child (widget_class, AjWindow, sync_label);

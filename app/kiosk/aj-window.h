@@ -39,6 +39,11 @@ void           aj_window_show_hazard        (AjWindow      *self,
 void           aj_window_show_step          (AjWindow      *self,
                                              const char    *hazard_id,
                                              AjHazardStep   step);
+void           aj_window_show_signature     (AjWindow      *self,
+                                             const char    *subject,
+                                             const char    *role,
+                                             const char    *signer,
+                                             const char    *what);
 void           aj_window_show_settings      (AjWindow      *self);
 void           aj_window_go_back            (AjWindow      *self);
 void           aj_window_toast              (AjWindow      *self,

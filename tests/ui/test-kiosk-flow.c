@@ -30,6 +30,7 @@
 #include "aj-window.h"
 #include "aj-settings-page.h"
 #include "aj-step-page.h"
+#include "aj-signature-page.h"
 #include "aj-lifecycle.h"
 #include "aj-sync-manager.h"
 #include "aj-test-server.h"
@@ -400,6 +401,32 @@ run_loop (void)
   if (opt_shots && *opt_shots)
     shot ("14-hazard-closed");
 
+  /* Signatures at verification: the inspector signs, the head refuses. */
+  {
+    const double stroke[] = { 40, 150, 120, 90, 200, 160, 300, 80, 420, 150, 520, 120 };
+    GtkWidget *page;
+
+    gtk_widget_activate_action (aj_ui_page (window, AJ_TYPE_HAZARD_PAGE), "hazard.sign", "s", "inspector");
+    expect_page ("signature");
+    page = aj_ui_page (window, AJ_TYPE_SIGNATURE_PAGE);
+    aj_ui_click (aj_ui_find_id (page, "save_button"));
+    expect_page ("signature");   /* an empty pad is refused */
+    aj_signature_page_add_stroke (AJ_SIGNATURE_PAGE (page), stroke, G_N_ELEMENTS (stroke) / 2);
+    if (opt_shots && *opt_shots)
+      shot ("16-signature");
+    aj_ui_click (aj_ui_find_id (page, "save_button"));
+    expect_page ("hazard");
+
+    gtk_widget_activate_action (aj_ui_page (window, AJ_TYPE_HAZARD_PAGE), "hazard.sign", "s", "institution");
+    expect_page ("signature");
+    gtk_switch_set_active (GTK_SWITCH (aj_ui_find_id (page, "refuse_switch")), TRUE);
+    aj_ui_type (aj_ui_find_id (page, "reason_row"), "负责人外出，安全员无权代签");
+    aj_ui_click (aj_ui_find_id (page, "save_button"));
+    expect_page ("hazard");
+    if (opt_shots && *opt_shots)
+      shot ("14b-hazard-signed");
+  }
+
   gtk_widget_activate_action (window, "win.stats", NULL);
   expect_page ("stats");
   if (opt_shots && *opt_shots)
@@ -760,10 +787,13 @@ test_closed_loop (gconstpointer data)
   g_assert_cmpstr (aj_hazard_get_status (hazard), ==, "closed");
   g_assert_cmpint (aj_db_query_int (aj_store_get_db (store), "SELECT rejections FROM hazards", NULL, -1), ==, 1);
   history = aj_store_list_events (store, aj_hazard_get_id (hazard), &error);
-  /* found, ordered, rectified, rejected, rectified, accepted, closed */
-  g_assert_cmpuint (history->len, ==, 7);
+  /* found, ordered, rectified, rejected, rectified, accepted, closed, two signatures */
+  g_assert_cmpuint (history->len, ==, 9);
   g_assert_cmpstr (((AjEvent *) g_ptr_array_index (history, 2))->author, ==, "u-wang-jianguo");
   g_assert_cmpstr (((AjEvent *) g_ptr_array_index (history, 5))->author, ==, INSPECTOR);
+  /* found, ordered, rectified, rejected, rectified, accepted, closed, and two signatures */
+  g_assert_cmpint (aj_db_query_int (aj_store_get_db (store), "SELECT count(*) FROM signatures WHERE refused = 0 AND sha256 IS NOT NULL", NULL, -1), ==, 1);
+  g_assert_cmpint (aj_db_query_int (aj_store_get_db (store), "SELECT count(*) FROM signatures WHERE refused = 1 AND reason <> ''", NULL, -1), ==, 1);
 }
 
 static void

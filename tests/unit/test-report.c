@@ -13,6 +13,7 @@
 #include "aj-qr.h"
 #include "aj-registry.h"
 #include "aj-report.h"
+#include "aj-signature.h"
 #include "aj-store.h"
 
 #define INSPECTOR "u-zhang-wei"
@@ -92,6 +93,28 @@ test_documents (void)
     g_assert_no_error (error);
   }
 
+  /* The inspector signs; the institution's head refuses, with a reason. */
+  {
+    g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 300, 120);
+    g_autofree char *png = NULL;
+    gsize length;
+    char sha[65];
+    g_autofree char *a = NULL;
+    g_autofree char *b = NULL;
+
+    gdk_pixbuf_fill (pixbuf, 0xffffffff);
+    g_assert_true (gdk_pixbuf_save_to_buffer (pixbuf, &png, &length, "png", &error, NULL));
+    g_assert_true (aj_signature_store_png (blobs, (const guint8 *) png, length, sha, &error));
+    a = aj_signature_record (store, INSPECTOR, inspection, "inspector", "张伟", sha, NULL, &error);
+    g_assert_no_error (error);
+    b = aj_signature_record (store, INSPECTOR, inspection, "institution", "李桂兰", NULL, "认为出口上锁是为防止老人走失", &error);
+    g_assert_no_error (error);
+    g_assert_null (aj_signature_record (store, INSPECTOR, inspection, "institution", "李桂兰", NULL, "", &error));
+    g_clear_error (&error);
+    g_assert_null (aj_signature_record (store, INSPECTOR, inspection, "inspector", "张伟", NULL, NULL, &error));
+    g_clear_error (&error);
+  }
+
   for (AjReportKind kind = AJ_REPORT_INSPECTION; kind <= AJ_REPORT_VERIFICATION; kind++)
     {
       g_autofree char *name = g_strdup_printf ("%s.pdf", aj_report_kind_name (kind));
@@ -119,6 +142,11 @@ test_documents (void)
         }
       if (kind == AJ_REPORT_NOTICE)
         g_assert_nonnull (strstr (text, "拆除铁链"));
+      if (kind == AJ_REPORT_INSPECTION)
+        {
+          g_assert_nonnull (strstr (text, "李桂兰"));
+          g_assert_nonnull (strstr (text, "防止老人走失"));
+        }
 
       g_free (run (to_png));
       d = g_dir_open (dir, 0, NULL);

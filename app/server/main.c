@@ -8,7 +8,10 @@
 #include <qrencode.h>
 
 #include "aj-server.h"
+#include "aj-util.h"
 #include "aj-server-admin.h"
+#include "aj-checklist.h"
+#include "aj-report.h"
 
 static char *opt_data;
 static char *opt_listen;
@@ -17,6 +20,7 @@ static char *opt_key;
 static char *opt_scope;
 static char *opt_server;
 static int   opt_days = 7;
+static char *opt_output;
 
 static const GOptionEntry common[] = {
   { "data", 0, 0, G_OPTION_ARG_FILENAME, &opt_data, "The server's data folder", "DIR" },
@@ -34,6 +38,7 @@ static const GOptionEntry code_options[] = {
   { "scope", 0, 0, G_OPTION_ARG_STRING, &opt_scope, "What the device may see: all, county:NAME, institutions:CODE,CODE", "SCOPE" },
   { "days", 0, 0, G_OPTION_ARG_INT, &opt_days, "Days the code stays valid (default 7)", "N" },
   { "server", 0, 0, G_OPTION_ARG_STRING, &opt_server, "Server address to put in the QR code", "URL" },
+  { "output", 'o', 0, G_OPTION_ARG_FILENAME, &opt_output, "The file to write (report)", "FILE" },
   { NULL }
 };
 
@@ -148,6 +153,33 @@ admin (const char *command,
         }
       return 0;
     }
+  /* The same documents as the kiosk's, from the server's copy of the events. */
+  if (g_str_equal (command, "report"))
+    {
+      g_autoptr(GPtrArray) checklists = g_ptr_array_new_with_free_func (g_object_unref);
+      g_autoptr(JsonArray) published = aj_server_published_checklists (store);
+      g_autofree char *blobs = g_build_filename (opt_data, "blobs", NULL);
+      AjReportOptions options = { .blob_dir = blobs, .server_url = opt_server, .checklists = checklists };
+      AjReportKind kind;
+
+      if (argc != 3 || !aj_report_kind_from_name (argv[1], &kind) || opt_output == NULL)
+        {
+          g_printerr ("Usage: anjian-server report (inspection|notice|verification) INSPECTION-ID --data DIR -o FILE.pdf\n");
+          return 2;
+        }
+      for (guint i = 0; i < json_array_get_length (published); i++)
+        {
+          g_autoptr(JsonNode) node = json_node_copy (json_array_get_element (published, i));
+          g_autofree char *text = aj_json_to_string (node);
+          AjChecklist *c = aj_checklist_load_data ("published", text, -1, NULL);
+          if (c != NULL)
+            g_ptr_array_add (checklists, c);
+        }
+      if (!aj_report_write_pdf (store, kind, argv[2], &options, opt_output, &error))
+        goto failed;
+      g_print ("%s: written\n", opt_output);
+      return 0;
+    }
   if (g_str_equal (command, "list-devices"))
     {
       g_autoptr(GPtrArray) lines = aj_admin_list_devices (store);
@@ -188,7 +220,7 @@ main (int   argc,
     {
       g_printerr ("Usage: anjian-server COMMAND --data DIR [OPTIONS]\n"
                   "Commands: serve, enroll-code, import-registry FILE..., publish-checklist FILE...,\n"
-                  "          list-devices, revoke-device ID\n");
+                  "          list-devices, revoke-device ID, report KIND INSPECTION-ID -o FILE.pdf\n");
       return 2;
     }
   command = argv[1];

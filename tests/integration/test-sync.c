@@ -14,6 +14,8 @@
 #include "aj-inspection.h"
 #include "aj-photo.h"
 #include "aj-registry.h"
+#include "aj-report.h"
+#include "aj-checklist.h"
 #include "aj-test-server.h"
 
 #define INSPECTOR "u-zhang-wei"
@@ -530,6 +532,34 @@ test_closed_loop (void)
               *z = g_ptr_array_index (history_s, i);
       g_assert_cmpstr (x->hash, ==, y->hash);
       g_assert_cmpstr (x->hash, ==, z->hash);
+    }
+
+  /* The documents from the kiosk's data and from the server's are the same. */
+  if (g_find_program_in_path ("pdftotext") != NULL)
+    {
+      g_autofree char *template = aj_test_source_path ("data/checklists/elder-care.json");
+      g_autoptr(AjChecklist) checklist = aj_checklist_load_file (template, &error);
+      g_autoptr(GPtrArray) checklists = g_ptr_array_new ();
+      g_autofree char *kiosk_pdf = g_build_filename (a->data_dir, "verification.pdf", NULL);
+      g_autofree char *server_pdf = g_build_filename (a->data_dir, "verification-server.pdf", NULL);
+      g_autofree char *server_url = aj_store_get_meta (a->store, "sync.server");
+      g_autofree char *out = NULL;
+      g_autofree char *left = NULL, *right = NULL;
+      AjReportOptions options = { .blob_dir = a->blob_dir, .server_url = server_url, .checklists = checklists };
+      const char *argv_l[] = { "pdftotext", kiosk_pdf, "-", NULL };
+      const char *argv_r[] = { "pdftotext", server_pdf, "-", NULL };
+
+      g_assert_no_error (error);
+      g_ptr_array_add (checklists, checklist);
+      g_assert_true (aj_report_write_pdf (a->store, AJ_REPORT_VERIFICATION, inspection, &options, kiosk_pdf, &error));
+      g_assert_no_error (error);
+      aj_test_server_admin (server, "publish-checklist", template, NULL);
+      out = aj_test_server_admin (server, "report", "verification", inspection, "--server", server_url,
+                                  "-o", server_pdf, NULL);
+      g_assert_true (g_spawn_sync (NULL, (char **) argv_l, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &left, NULL, NULL, NULL));
+      g_assert_true (g_spawn_sync (NULL, (char **) argv_r, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &right, NULL, NULL, NULL));
+      g_assert_nonnull (strstr (left, "整改到位，同意销号"));
+      g_assert_cmpstr (left, ==, right);
     }
   aj_test_kiosk_free (a);
   aj_test_kiosk_free (b);

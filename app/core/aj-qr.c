@@ -7,6 +7,7 @@
 
 #include <string.h>
 #include <qrencode.h>
+#include <zbar.h>
 
 #include "aj-error.h"
 #include "aj-qr.h"
@@ -143,4 +144,79 @@ aj_qr_save_png (const char  *payload,
   if (pixbuf == NULL)
     return FALSE;
   return gdk_pixbuf_save (pixbuf, path, "png", error, NULL);
+}
+
+/* Every QR code in a picture (libzbar), as text. */
+GPtrArray *
+aj_qr_decode_pixbuf (GdkPixbuf *pixbuf)
+{
+  GPtrArray *found = g_ptr_array_new_with_free_func (g_free);
+  int w = gdk_pixbuf_get_width (pixbuf), h = gdk_pixbuf_get_height (pixbuf);
+  int n = gdk_pixbuf_get_n_channels (pixbuf), stride = gdk_pixbuf_get_rowstride (pixbuf);
+  const guint8 *src = gdk_pixbuf_read_pixels (pixbuf);
+  guint8 *gray = g_malloc ((gsize) w * h);
+  zbar_image_scanner_t *scanner = zbar_image_scanner_create ();
+  zbar_image_t *image = zbar_image_create ();
+
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++)
+      {
+        const guint8 *p = src + y * stride + x * n;
+        gray[y * w + x] = (guint8) ((p[0] * 299 + p[1] * 587 + p[2] * 114) / 1000);
+      }
+  zbar_image_scanner_set_config (scanner, ZBAR_NONE, ZBAR_CFG_ENABLE, 0);
+  zbar_image_scanner_set_config (scanner, ZBAR_QRCODE, ZBAR_CFG_ENABLE, 1);
+  zbar_image_set_format (image, zbar_fourcc ('Y', '8', '0', '0'));
+  zbar_image_set_size (image, w, h);
+  zbar_image_set_data (image, gray, (unsigned long) w * h, zbar_image_free_data);
+  if (zbar_scan_image (scanner, image) > 0)
+    for (const zbar_symbol_t *s = zbar_image_first_symbol (image); s; s = zbar_symbol_next (s))
+      g_ptr_array_add (found, g_strdup (zbar_symbol_get_data (s)));
+  zbar_image_destroy (image);
+  zbar_image_scanner_destroy (scanner);
+  return found;
+}
+
+GPtrArray *
+aj_qr_decode_file (const char  *path,
+                   GError     **error)
+{
+  g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new_from_file (path, error);
+  g_autoptr(GdkPixbuf) upright = NULL;
+
+  if (pixbuf == NULL)
+    return NULL;
+  upright = gdk_pixbuf_apply_embedded_orientation (pixbuf);
+  return aj_qr_decode_pixbuf (upright ? upright : pixbuf);
+}
+
+/* anjian:d/<kind>/<inspection-id> or <server>/d/<kind>/<inspection-id> */
+gboolean
+aj_qr_parse_document (const char  *payload,
+                      char       **kind,
+                      char       **inspection_id)
+{
+  g_auto(GStrv) parts = NULL;
+  guint n;
+
+  *kind = NULL;
+  *inspection_id = NULL;
+  if (payload == NULL)
+    return FALSE;
+  if (g_str_has_prefix (payload, "anjian:d/"))
+    parts = g_strsplit (payload + strlen ("anjian:"), "/", -1);
+  else if (g_str_has_prefix (payload, "http://") || g_str_has_prefix (payload, "https://"))
+    parts = g_strsplit (payload, "/", -1);
+  else
+    return FALSE;
+  /* the last three segments: d, the kind, the inspection */
+  n = g_strv_length (parts);
+  if (n < 3 || !g_str_equal (parts[n - 3], "d") || !aj_uuid_is_valid (parts[n - 1]))
+    return FALSE;
+  if (!g_str_equal (parts[n - 2], "inspection") && !g_str_equal (parts[n - 2], "notice") &&
+      !g_str_equal (parts[n - 2], "verification"))
+    return FALSE;
+  *kind = g_strdup (parts[n - 2]);
+  *inspection_id = g_strdup (parts[n - 1]);
+  return TRUE;
 }

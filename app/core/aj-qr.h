@@ -27,3 +27,14 @@ gboolean   aj_qr_save_png            (const char  *payload,
                                       GError     **error);
 
 G_END_DECLS
+
+G_BEGIN_DECLS
+
+GPtrArray *aj_qr_decode_pixbuf (GdkPixbuf   *pixbuf);
+GPtrArray *aj_qr_decode_file   (const char  *path,
+                                GError     **error);
+gboolean   aj_qr_parse_document (const char *payload,
+                                 char      **kind,
+                                 char      **inspection_id);
+
+G_END_DECLS

@@ -13,6 +13,7 @@
 #include "aj-ledger-page.h"
 #include "aj-settings-page.h"
 #include "aj-sign-in-page.h"
+#include "aj-scan-page.h"
 #include "aj-signature-page.h"
 #include "aj-stats-page.h"
 #include "aj-step-page.h"
@@ -43,6 +44,7 @@ struct _AjWindow
   AjStepPage           *step_page;
   AjStatsPage          *stats_page;
   AjSignaturePage      *signature_page;
+  AjScanPage           *scan_page;
   GtkWidget            *sync_bar;
   GtkImage             *sync_icon;
   GtkLabel             *sync_label;
@@ -346,6 +348,19 @@ ledger_activated (GtkWidget  *widget,
 }
 
 static void
+scan_activated (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  AjWindow *self = AJ_WINDOW (widget);
+
+  if (aj_application_get_user (self->app) == NULL)
+    return;
+  aj_scan_page_reset (self->scan_page);
+  show_page (self, "scan", TRUE);
+}
+
+static void
 stats_activated (GtkWidget  *widget,
                  const char *action_name,
                  GVariant   *parameter)
@@ -461,6 +476,7 @@ aj_window_class_init (AjWindowClass *klass)
   g_type_ensure (AJ_TYPE_STEP_PAGE);
   g_type_ensure (AJ_TYPE_STATS_PAGE);
   g_type_ensure (AJ_TYPE_SIGNATURE_PAGE);
+  g_type_ensure (AJ_TYPE_SCAN_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/anjian/Kiosk/aj-window.ui");
   gtk_widget_class_bind_template_child (widget_class, AjWindow, toasts);
@@ -479,6 +495,7 @@ aj_window_class_init (AjWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AjWindow, step_page);
   gtk_widget_class_bind_template_child (widget_class, AjWindow, stats_page);
   gtk_widget_class_bind_template_child (widget_class, AjWindow, signature_page);
+  gtk_widget_class_bind_template_child (widget_class, AjWindow, scan_page);
   gtk_widget_class_bind_template_child (widget_class, AjWindow, sync_bar);
   gtk_widget_class_bind_template_child (widget_class, AjWindow, sync_icon);
   gtk_widget_class_bind_template_child (widget_class, AjWindow, sync_label);
@@ -490,6 +507,7 @@ aj_window_class_init (AjWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.ledger", NULL, ledger_activated);
   gtk_widget_class_install_action (widget_class, "win.settings", NULL, settings_activated);
   gtk_widget_class_install_action (widget_class, "win.stats", NULL, stats_activated);
+  gtk_widget_class_install_action (widget_class, "win.scan", NULL, scan_activated);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "win.back", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.back", NULL);
 }

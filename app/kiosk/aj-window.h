@@ -44,6 +44,7 @@ void           aj_window_show_signature     (AjWindow      *self,
                                              const char    *role,
                                              const char    *signer,
                                              const char    *what);
+struct _AjSettingsPage *aj_window_get_settings_page (AjWindow *self);
 void           aj_window_show_settings      (AjWindow      *self);
 void           aj_window_go_back            (AjWindow      *self);
 void           aj_window_toast              (AjWindow      *self,

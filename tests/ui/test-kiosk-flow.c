@@ -31,6 +31,8 @@
 #include "aj-settings-page.h"
 #include "aj-step-page.h"
 #include "aj-signature-page.h"
+#include "aj-scan-page.h"
+#include "aj-qr.h"
 #include "aj-lifecycle.h"
 #include "aj-sync-manager.h"
 #include "aj-test-server.h"
@@ -425,6 +427,39 @@ run_loop (void)
     expect_page ("hazard");
     if (opt_shots && *opt_shots)
       shot ("14b-hazard-signed");
+  }
+
+  /* Tags: a hazard's opens it; an institution's starts a check-in; others are refused. */
+  {
+    const char *hazard_id = aj_hazard_page_get_qr_payload (AJ_HAZARD_PAGE (aj_ui_page (window, AJ_TYPE_HAZARD_PAGE)));
+    g_autofree char *dir = g_path_get_dirname (opt_photo);
+    g_autofree char *tag = g_build_filename (dir, "tag.png", NULL);
+    g_autofree char *other = g_build_filename (dir, "other.png", NULL);
+    g_autofree char *place = g_build_filename (dir, "place.png", NULL);
+    g_autofree char *payload = g_strdup (hazard_id);
+    g_autofree char *institution_payload = aj_qr_institution_payload (NULL, "DLX002");
+    GtkWidget *scan;
+
+    g_assert_true (aj_qr_save_png (payload, 6, tag, NULL));
+    g_assert_true (aj_qr_save_png ("WIFI:S:guest;T:WPA;P:12345678;;", 6, other, NULL));
+    g_assert_true (aj_qr_save_png (institution_payload, 6, place, NULL));
+    gtk_widget_activate_action (window, "win.home", NULL);
+    expect_page ("home");
+    gtk_widget_activate_action (window, "win.scan", NULL);
+    expect_page ("scan");
+    scan = aj_ui_page (window, AJ_TYPE_SCAN_PAGE);
+    gtk_widget_activate_action (scan, "scan.file", "s", other);
+    expect_page ("scan");
+    g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (aj_ui_find_id (scan, "result_label"))), !=, "");
+    if (opt_shots && *opt_shots)
+      shot ("17-scan");
+    gtk_widget_activate_action (scan, "scan.file", "s", tag);
+    expect_page ("hazard");
+    g_assert_cmpstr (aj_hazard_page_get_qr_payload (AJ_HAZARD_PAGE (aj_ui_page (window, AJ_TYPE_HAZARD_PAGE))), ==, payload);
+    gtk_widget_activate_action (window, "win.scan", NULL);
+    expect_page ("scan");
+    gtk_widget_activate_action (scan, "scan.file", "s", place);
+    expect_page ("start");
   }
 
   gtk_widget_activate_action (window, "win.stats", NULL);

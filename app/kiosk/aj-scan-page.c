@@ -1,0 +1,189 @@
+/* aj-scan-page.c: a hazard tag opens that hazard (the id is in the tag, so
+ * this works offline), an institution tag starts a check-in there, an
+ * enrollment QR fills in the server settings, a document's QR opens its
+ * inspection; anything else is "not an Anjian code". */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "aj-hazard.h"
+#include "aj-inspection.h"
+#include "aj-qr.h"
+#include "aj-registry.h"
+#include "aj-scan-page.h"
+#include "aj-settings-page.h"
+#include "aj-sync.h"
+#include "aj-window.h"
+
+struct _AjScanPage
+{
+  AdwBin    parent_instance;
+
+  GtkLabel *result_label;
+};
+
+G_DEFINE_FINAL_TYPE (AjScanPage, aj_scan_page, ADW_TYPE_BIN)
+
+void
+aj_scan_page_reset (AjScanPage *self)
+{
+  gtk_label_set_label (self->result_label, "");
+}
+
+static void
+say (AjScanPage *self,
+     const char *message)
+{
+  gtk_label_set_label (self->result_label, message);
+  aj_window_toast (aj_window_for_widget (GTK_WIDGET (self)), message);
+}
+
+gboolean
+aj_scan_page_open_payload (AjScanPage *self,
+                           const char *payload)
+{
+  AjWindow *window = aj_window_for_widget (GTK_WIDGET (self));
+  AjStore *store = aj_window_get_store (window);
+  g_autofree char *id = NULL;
+  g_autofree char *server = NULL;
+  g_autofree char *code = NULL;
+  g_autofree char *kind = NULL;
+
+  switch (aj_qr_parse_payload (payload, &id))
+    {
+    case AJ_QR_HAZARD:
+      {
+        g_autoptr(AjHazard) hazard = aj_hazard_load (store, id);
+        if (hazard == NULL)
+          {
+            say (self, _("This hazard is not on this device yet. Sync to receive it."));
+            return FALSE;
+          }
+        aj_window_show_hazard (window, id);
+        return TRUE;
+      }
+    case AJ_QR_INSTITUTION:
+      {
+        g_autoptr(AjInstitution) institution = aj_registry_get_institution (store, id);
+        if (institution == NULL)
+          {
+            say (self, _("This institution is not in the registry of this device."));
+            return FALSE;
+          }
+        /* Arriving at an institution: check in by starting its inspection. */
+        aj_window_show_start (window, institution);
+        return TRUE;
+      }
+    case AJ_QR_NONE:
+    default:
+      break;
+    }
+
+  if (aj_sync_parse_enroll_qr (payload, &server, &code))
+    {
+      aj_window_show_settings (window);
+      aj_settings_page_fill_enroll (aj_window_get_settings_page (window), server, code);
+      return TRUE;
+    }
+  if (aj_qr_parse_document (payload, &kind, &id))
+    {
+      g_autoptr(AjInspection) inspection = aj_inspection_load (store, id);
+      if (inspection == NULL)
+        {
+          say (self, _("This document's inspection is not on this device yet. Sync to receive it."));
+          return FALSE;
+        }
+      aj_window_show_summary (window, id);
+      return TRUE;
+    }
+  say (self, _("This is not an Anjian code."));
+  return FALSE;
+}
+
+void
+aj_scan_page_scan_file (AjScanPage *self,
+                        const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) codes = aj_qr_decode_file (path, &error);
+
+  if (codes == NULL)
+    {
+      g_autofree char *message = g_strdup_printf (_("The picture could not be read: %s"), error->message);
+      say (self, message);
+      return;
+    }
+  if (codes->len == 0)
+    {
+      say (self, _("No QR code was found in this picture."));
+      return;
+    }
+  /* The first code Anjian understands wins. */
+  for (guint i = 0; i < codes->len; i++)
+    if (aj_scan_page_open_payload (self, g_ptr_array_index (codes, i)))
+      return;
+}
+
+static void
+on_chooser_response (GtkNativeDialog *dialog,
+                     int              response,
+                     AjScanPage      *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autofree char *path = file ? g_file_get_path (file) : NULL;
+      if (path != NULL)
+        aj_scan_page_scan_file (self, path);
+    }
+  g_object_unref (dialog);
+}
+
+static void
+on_choose (AjScanPage *self)
+{
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+  GtkFileChooserNative *chooser = gtk_file_chooser_native_new (_("A picture of a QR tag"),
+                                                               GTK_WINDOW (aj_window_for_widget (GTK_WIDGET (self))),
+                                                               GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
+
+  gtk_file_filter_set_name (filter, _("Pictures"));
+  gtk_file_filter_add_pixbuf_formats (filter);
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  g_signal_connect (chooser, "response", G_CALLBACK (on_chooser_response), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+scan_file_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  aj_scan_page_scan_file (AJ_SCAN_PAGE (widget), g_variant_get_string (parameter, NULL));
+}
+
+static void
+aj_scan_page_dispose (GObject *object)
+{
+  gtk_widget_dispose_template (GTK_WIDGET (object), AJ_TYPE_SCAN_PAGE);
+  G_OBJECT_CLASS (aj_scan_page_parent_class)->dispose (object);
+}
+
+static void
+aj_scan_page_class_init (AjScanPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = aj_scan_page_dispose;
+  gtk_widget_class_set_template_from_resource (widget_class, "/org/anjian/Kiosk/aj-scan-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, AjScanPage, result_label);
+  gtk_widget_class_bind_template_callback (widget_class, on_choose);
+  gtk_widget_class_install_action (widget_class, "scan.file", "s", scan_file_action);
+}
+
+static void
+aj_scan_page_init (AjScanPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}

@@ -12,6 +12,7 @@
 #include "aj-codec.h"
 #include "aj-photo-strip.h"
 #include "aj-qr.h"
+#include "aj-label-output.h"
 #include "aj-signature-rows.h"
 #include "aj-util.h"
 #include "aj-window.h"
@@ -167,6 +168,44 @@ sign_action (GtkWidget  *widget,
                             g_str_equal (role, "inspector") ? (user ? aj_user_get_name (user) : "")
                                                             : (institution ? aj_institution_get_head (institution) : ""),
                             what);
+}
+
+static GPtrArray *
+hazard_labels (AjHazardPage *self)
+{
+  AjWindow *window = aj_window_for_widget (GTK_WIDGET (self));
+  g_autofree char *server = aj_application_dup_server_url (aj_window_get_app (window));
+  return aj_labels_for_hazards (aj_window_get_store (window), server, NULL, self->hazard_id);
+}
+
+static void
+print_tag_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  g_autoptr(GPtrArray) labels = hazard_labels (AJ_HAZARD_PAGE (widget));
+  aj_label_output_print (GTK_WINDOW (aj_window_for_widget (widget)), labels);
+}
+
+static void
+save_tag_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  AjHazardPage *self = AJ_HAZARD_PAGE (widget);
+  g_autoptr(GPtrArray) labels = hazard_labels (self);
+  const char *path = g_variant_get_string (parameter, NULL);
+  g_autofree char *name = NULL;
+
+  if (*path != '\0')
+    {
+      g_autoptr(GError) error = NULL;
+      if (!aj_labels_write_pdf (labels, AJ_LABELS_A4_3X8, path, &error))
+        aj_window_report_error (aj_window_for_widget (widget), _("The labels were not saved"), error);
+      return;
+    }
+  name = g_strdup_printf ("%s.pdf", labels->len ? ((AjLabel *) g_ptr_array_index (labels, 0))->title : "label");
+  aj_label_output_save (GTK_WINDOW (aj_window_for_widget (widget)), labels, name);
 }
 
 static void
@@ -400,6 +439,8 @@ aj_hazard_page_class_init (AjHazardPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AjHazardPage, signature_group);
   gtk_widget_class_bind_template_child (widget_class, AjHazardPage, signature_list);
   gtk_widget_class_install_action (widget_class, "hazard.sign", "s", sign_action);
+  gtk_widget_class_install_action (widget_class, "hazard.print-tag", NULL, print_tag_action);
+  gtk_widget_class_install_action (widget_class, "hazard.save-tag", "s", save_tag_action);
   gtk_widget_class_bind_template_child (widget_class, AjHazardPage, measures_row);
   gtk_widget_class_bind_template_child (widget_class, AjHazardPage, five_row);
   gtk_widget_class_bind_template_child (widget_class, AjHazardPage, rectified_row);

@@ -11,6 +11,7 @@
 #include "aj-headless.h"
 #include "aj-ledger.h"
 #include "aj-report.h"
+#include "aj-labels.h"
 #include "aj-store.h"
 #include "aj-sync.h"
 
@@ -29,7 +30,8 @@ gboolean
 aj_headless_handles (const char *command)
 {
   return g_strcmp0 (command, "enroll") == 0 || g_strcmp0 (command, "sync") == 0 ||
-         g_strcmp0 (command, "export") == 0 || g_strcmp0 (command, "report") == 0;
+         g_strcmp0 (command, "export") == 0 || g_strcmp0 (command, "report") == 0 ||
+         g_strcmp0 (command, "labels") == 0;
 }
 
 static char *opt_format;
@@ -71,6 +73,65 @@ load_checklists (const char *data_dir)
   for (guint i = 0; i < more->len; i++)
     g_ptr_array_insert (all, 0, g_object_ref (g_ptr_array_index (more, i)));
   return all;
+}
+
+static char *opt_hazards;
+static char *opt_institutions;
+static char *opt_layout;
+
+/* anjian labels (--hazards all|INSPECTION-ID | --institutions all) -o FILE.pdf, for
+ * an office that prints tags in bulk. */
+static int
+run_labels (int    argc,
+            char **argv)
+{
+  const GOptionEntry options[] = {
+    { "hazards", 0, 0, G_OPTION_ARG_STRING, &opt_hazards, N_("all (not closed), or an inspection id"), "WHICH" },
+    { "institutions", 0, 0, G_OPTION_ARG_STRING, &opt_institutions, N_("all"), "all" },
+    { "layout", 0, 0, G_OPTION_ARG_STRING, &opt_layout, N_("a4 (3 × 8 labels, the default) or 50x30"), "LAYOUT" },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &opt_output, N_("The file to write"), "FILE" },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AjStore) store = NULL;
+  g_autoptr(GPtrArray) labels = NULL;
+  g_autofree char *data_dir = aj_kiosk_data_dir ();
+  g_autofree char *db = g_build_filename (data_dir, "anjian.db", NULL);
+  g_autofree char *server = NULL;
+  AjLabelLayout layout = AJ_LABELS_A4_3X8;
+
+  g_option_context_add_main_entries (context, options, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      g_printerr ("anjian labels: %s\n", error->message);
+      return AJ_EXIT_USAGE;
+    }
+  if ((opt_hazards == NULL) == (opt_institutions == NULL) || opt_output == NULL ||
+      (opt_institutions && g_strcmp0 (opt_institutions, "all") != 0) ||
+      (opt_layout && g_strcmp0 (opt_layout, "a4") != 0 && g_strcmp0 (opt_layout, "50x30") != 0))
+    {
+      g_printerr (_("Usage: anjian labels (--hazards all|INSPECTION-ID | --institutions all) [--layout a4|50x30] -o FILE.pdf\n"));
+      return AJ_EXIT_USAGE;
+    }
+  if (g_strcmp0 (opt_layout, "50x30") == 0)
+    layout = AJ_LABELS_50X30;
+  store = aj_store_open (db, &error);
+  if (store == NULL)
+    {
+      g_printerr ("anjian labels: %s\n", error->message);
+      return AJ_EXIT_LOCAL;
+    }
+  server = aj_store_get_meta (store, "sync.server");
+  labels = opt_institutions ? aj_labels_for_institutions (store, server)
+                            : aj_labels_for_hazards (store, server, g_str_equal (opt_hazards, "all") ? NULL : opt_hazards, NULL);
+  if (!aj_labels_write_pdf (labels, layout, opt_output, &error))
+    {
+      g_printerr ("anjian labels: %s\n", error->message);
+      return AJ_EXIT_LOCAL;
+    }
+  g_print (ngettext ("%u label written to %s\n", "%u labels written to %s\n", labels->len), labels->len, opt_output);
+  return AJ_EXIT_OK;
 }
 
 /* anjian report (inspection|notice|verification) ID -o FILE.pdf */
@@ -243,6 +304,11 @@ aj_headless_run (int    argc,
     {
       argv[1] = argv[0];
       return run_export (argc - 1, argv + 1);
+    }
+  if (g_str_equal (command, "labels"))
+    {
+      argv[1] = argv[0];
+      return run_labels (argc - 1, argv + 1);
     }
   if (g_str_equal (command, "report"))
     {

@@ -9,6 +9,7 @@
 #include "aj-inspection.h"
 #include "aj-registry.h"
 #include "aj-report.h"
+#include "aj-label-output.h"
 #include "aj-signature-rows.h"
 #include "aj-summary-page.h"
 #include "aj-util.h"
@@ -309,6 +310,25 @@ sign_action (GtkWidget  *widget,
 }
 
 static void
+labels_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  AjSummaryPage *self = AJ_SUMMARY_PAGE (widget);
+  AjWindow *window = aj_window_for_widget (widget);
+  g_autofree char *server = aj_application_dup_server_url (aj_window_get_app (window));
+  g_autoptr(GPtrArray) labels = aj_labels_for_hazards (aj_window_get_store (window), server, self->inspection_id, NULL);
+  g_autofree char *name = g_strdup_printf ("%s-%s.pdf", _("tags"), self->inspection_id);
+
+  if (labels->len == 0)
+    {
+      aj_window_toast (window, _("No open hazard to print a tag for"));
+      return;
+    }
+  aj_label_output_save (GTK_WINDOW (window), labels, name);
+}
+
+static void
 finish_action (GtkWidget  *widget,
                const char *action_name,
                GVariant   *parameter)
@@ -356,6 +376,7 @@ aj_summary_page_class_init (AjSummaryPageClass *klass)
   gtk_widget_class_install_action (widget_class, "summary.finish-now", NULL, finish_action);
   gtk_widget_class_install_action (widget_class, "summary.report", "s", report_action);
   gtk_widget_class_install_action (widget_class, "summary.sign", "s", sign_action);
+  gtk_widget_class_install_action (widget_class, "summary.labels", NULL, labels_action);
   gtk_widget_class_bind_template_child (widget_class, AjSummaryPage, signature_list);
 }
 

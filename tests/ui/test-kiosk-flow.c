@@ -440,7 +440,17 @@ run_loop (void)
     g_autofree char *institution_payload = aj_qr_institution_payload (NULL, "DLX002");
     GtkWidget *scan;
 
-    g_assert_true (aj_qr_save_png (payload, 6, tag, NULL));
+    /* The hazard's tag as printed: its label sheet, rendered to a picture. */
+    {
+      g_autofree char *pdf = g_build_filename (dir, "tag.pdf", NULL);
+      g_autofree char *stem = g_build_filename (dir, "tag", NULL);
+      const char *argv[] = { "pdftoppm", "-r", "200", "-png", "-singlefile", pdf, stem, NULL };
+
+      gtk_widget_activate_action (aj_ui_page (window, AJ_TYPE_HAZARD_PAGE), "hazard.save-tag", "s", pdf);
+      g_assert_true (g_file_test (pdf, G_FILE_TEST_EXISTS));
+      g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, NULL));
+      g_assert_true (g_file_test (tag, G_FILE_TEST_EXISTS));
+    }
     g_assert_true (aj_qr_save_png ("WIFI:S:guest;T:WPA;P:12345678;;", 6, other, NULL));
     g_assert_true (aj_qr_save_png (institution_payload, 6, place, NULL));
     gtk_widget_activate_action (window, "win.home", NULL);

@@ -1,0 +1,86 @@
+/* aj-label-output.c: the same drawing as the PDF, page by page, on the
+ * printer's cairo context; or the PDF itself, saved where the person says. */
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gi18n.h>
+
+#include "aj-label-output.h"
+
+static void
+on_draw_page (GtkPrintOperation *operation,
+              GtkPrintContext   *context,
+              int                page,
+              GPtrArray         *labels)
+{
+  cairo_t *cr = gtk_print_context_get_cairo_context (context);
+
+  aj_labels_draw_page (cr, AJ_LABELS_A4_3X8, labels, page, gtk_print_context_get_dpi_x (context) / 25.4);
+}
+
+void
+aj_label_output_print (GtkWindow *window,
+                       GPtrArray *labels)
+{
+  g_autoptr(GtkPrintOperation) operation = gtk_print_operation_new ();
+  g_autoptr(GtkPageSetup) setup = gtk_page_setup_new ();
+  g_autoptr(GtkPaperSize) a4 = gtk_paper_size_new (GTK_PAPER_NAME_A4);
+  g_autoptr(GError) error = NULL;
+  guint per_page = aj_labels_per_page (AJ_LABELS_A4_3X8);
+
+  gtk_page_setup_set_paper_size_and_default_margins (setup, a4);
+  gtk_page_setup_set_top_margin (setup, 0, GTK_UNIT_MM);
+  gtk_page_setup_set_bottom_margin (setup, 0, GTK_UNIT_MM);
+  gtk_page_setup_set_left_margin (setup, 0, GTK_UNIT_MM);
+  gtk_page_setup_set_right_margin (setup, 0, GTK_UNIT_MM);
+  gtk_print_operation_set_default_page_setup (operation, setup);
+  gtk_print_operation_set_n_pages (operation, (labels->len + per_page - 1) / per_page);
+  gtk_print_operation_set_job_name (operation, _("QR labels"));
+  gtk_print_operation_set_embed_page_setup (operation, TRUE);
+  g_signal_connect (operation, "draw-page", G_CALLBACK (on_draw_page), labels);
+  g_ptr_array_ref (labels);
+  g_object_set_data_full (G_OBJECT (operation), "labels", labels, (GDestroyNotify) g_ptr_array_unref);
+  if (gtk_print_operation_run (operation, GTK_PRINT_OPERATION_ACTION_PRINT_DIALOG, window, &error) ==
+      GTK_PRINT_OPERATION_RESULT_ERROR)
+    {
+      GtkWidget *dialog = adw_message_dialog_new (window, _("The labels were not printed"), error->message);
+      adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+      gtk_window_present (GTK_WINDOW (dialog));
+    }
+}
+
+static void
+on_save_response (GtkNativeDialog *dialog,
+                  int              response,
+                  GPtrArray       *labels)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autofree char *path = file ? g_file_get_path (file) : NULL;
+      g_autoptr(GError) error = NULL;
+      GtkWindow *window = gtk_native_dialog_get_transient_for (dialog);
+
+      if (path != NULL && !aj_labels_write_pdf (labels, AJ_LABELS_A4_3X8, path, &error))
+        {
+          GtkWidget *alert = adw_message_dialog_new (window, _("The labels were not saved"), error->message);
+          adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (alert), "close", _("_Close"));
+          gtk_window_present (GTK_WINDOW (alert));
+        }
+    }
+  g_ptr_array_unref (labels);
+  g_object_unref (dialog);
+}
+
+void
+aj_label_output_save (GtkWindow  *window,
+                      GPtrArray  *labels,
+                      const char *suggested_name)
+{
+  GtkFileChooserNative *chooser = gtk_file_chooser_native_new (_("Save the labels"), window,
+                                                               GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
+
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), suggested_name);
+  g_signal_connect (chooser, "response", G_CALLBACK (on_save_response), g_ptr_array_ref (labels));
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}

@@ -1,0 +1,127 @@
+/* test-labels.c: label sheets rendered to PDF, turned into PNG by pdftoppm,
+ * and every label decoded by zbarimg back to its hazard's or institution's payload. */
+#include "config.h"
+
+#include <string.h>
+
+#include "aj-checklist.h"
+#include "aj-hazard.h"
+#include "aj-inspection.h"
+#include "aj-labels.h"
+#include "aj-qr.h"
+#include "aj-registry.h"
+#include "aj-store.h"
+
+static char *
+decode_pdf (const char *pdf,
+            const char *dir,
+            const char *prefix)
+{
+  g_autofree char *stem = g_build_filename (dir, prefix, NULL);
+  const char *to_png[] = { "pdftoppm", "-r", "300", "-png", pdf, stem, NULL };
+  g_autoptr(GDir) d = NULL;
+  GString *all = g_string_new (NULL);
+  const char *name;
+
+  g_assert_true (g_spawn_sync (NULL, (char **) to_png, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, NULL));
+  d = g_dir_open (dir, 0, NULL);
+  while ((name = g_dir_read_name (d)) != NULL)
+    if (g_str_has_prefix (name, prefix) && g_str_has_suffix (name, ".png"))
+      {
+        g_autofree char *png = g_build_filename (dir, name, NULL);
+        const char *zbar[] = { g_getenv ("ZBARIMG"), "--raw", "-q", png, NULL };
+        g_autofree char *out = NULL;
+        g_autoptr(GPtrArray) ours = aj_qr_decode_file (png, NULL);
+
+        g_spawn_sync (NULL, (char **) zbar, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &out, NULL, NULL, NULL);
+        if (out)
+          g_string_append (all, out);
+        /* Our own decoder (used by the scan page) finds the same codes. */
+        for (guint i = 0; ours && i < ours->len; i++)
+          g_assert_nonnull (strstr (out ? out : "", g_ptr_array_index (ours, i)));
+      }
+  return g_string_free (all, FALSE);
+}
+
+static void
+test_labels (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("anjian-labels-XXXXXX", NULL);
+  g_autofree char *db = g_build_filename (dir, "anjian.db", NULL);
+  g_autofree char *registry = g_build_filename (g_getenv ("ANJIAN_SOURCE_DATA"), "registry.json", NULL);
+  g_autofree char *template = g_build_filename (g_getenv ("ANJIAN_SOURCE_DATA"), "checklists", "elder-care.json", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AjStore) store = aj_store_open (db, &error);
+  g_autoptr(AjChecklist) checklist = aj_checklist_load_file (template, &error);
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *inspection = NULL;
+
+  if (g_find_program_in_path ("pdftoppm") == NULL || g_getenv ("ZBARIMG") == NULL || !*g_getenv ("ZBARIMG"))
+    {
+      g_test_skip ("pdftoppm or zbarimg is not installed");
+      return;
+    }
+  g_assert_true (aj_registry_import_file (store, registry, "sample", &error));
+  inspection = aj_inspection_start (store, "u-zhang-wei", "BSX002", "field", checklist, &error);
+  g_assert_no_error (error);
+  /* 26 hazards: more than one A4 sheet of 24. */
+  for (guint i = 0; i < 26; i++)
+    {
+      g_autofree char *description = g_strdup_printf ("第 %u 处：插线板串接使用", i + 1);
+      const char *levels[] = { "red", "orange", "yellow", "blue" };
+      AjHazardDraft draft = { .inspection_id = inspection, .item_code = "EC-POWER_GAS-01", .category = "power_gas",
+                              .description = description, .risk_level = levels[i % 4], .grade = "general",
+                              .deadline = "2026-12-31" };
+      g_ptr_array_add (ids, aj_hazard_record (store, "u-zhang-wei", &draft, &error));
+      g_assert_no_error (error);
+    }
+
+  for (AjLabelLayout layout = AJ_LABELS_A4_3X8; layout <= AJ_LABELS_50X30; layout++)
+    {
+      g_autoptr(GPtrArray) labels = aj_labels_for_hazards (store, layout == AJ_LABELS_A4_3X8 ? NULL : "https://anjian.example.gov.cn",
+                                                           inspection, NULL);
+      g_autofree char *pdf = g_build_filename (dir, layout == AJ_LABELS_A4_3X8 ? "a4.pdf" : "small.pdf", NULL);
+      g_autofree char *decoded = NULL;
+
+      g_assert_cmpuint (labels->len, ==, 26);
+      g_assert_true (aj_labels_write_pdf (labels, layout, pdf, &error));
+      g_assert_no_error (error);
+      decoded = decode_pdf (pdf, dir, layout == AJ_LABELS_A4_3X8 ? "a4" : "small");
+      for (guint i = 0; i < ids->len; i++)
+        {
+          g_autofree char *payload = aj_qr_hazard_payload (layout == AJ_LABELS_A4_3X8 ? NULL : "https://anjian.example.gov.cn",
+                                                           g_ptr_array_index (ids, i));
+          if (strstr (decoded, payload) == NULL)
+            g_error ("Label %u (%s) was not decoded", i, payload);
+        }
+    }
+
+  {
+    g_autoptr(GPtrArray) labels = aj_labels_for_institutions (store, NULL);
+    g_autofree char *pdf = g_build_filename (dir, "places.pdf", NULL);
+    g_autofree char *decoded = NULL;
+    g_assert_cmpuint (labels->len, ==, 20);
+    g_assert_true (aj_labels_write_pdf (labels, AJ_LABELS_A4_3X8, pdf, &error));
+    decoded = decode_pdf (pdf, dir, "places");
+    g_assert_nonnull (strstr (decoded, "anjian:i/DLX001"));
+    g_assert_nonnull (strstr (decoded, "anjian:i/BSX004"));
+  }
+
+  /* Nothing to print is said, not an empty file. */
+  {
+    g_autoptr(GPtrArray) none = g_ptr_array_new ();
+    g_autofree char *pdf = g_build_filename (dir, "none.pdf", NULL);
+    g_assert_false (aj_labels_write_pdf (none, AJ_LABELS_A4_3X8, pdf, &error));
+    g_assert_nonnull (error);
+    g_assert_false (g_file_test (pdf, G_FILE_TEST_EXISTS));
+  }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/labels/decode", test_labels);
+  return g_test_run ();
+}

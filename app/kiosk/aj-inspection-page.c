@@ -51,6 +51,7 @@ struct _AjInspectionPage
   GtkFlowBox       *photo_box;
   GtkLabel         *photo_warning;
   GtkButton        *add_photo_button;
+  GtkButton        *take_photo_button;
   GtkButton        *previous_button;
   GtkButton        *next_button;
   GtkWidget        *finished_banner;
@@ -397,6 +398,7 @@ show_item (AjInspectionPage *self,
   gtk_widget_set_sensitive (GTK_WIDGET (self->na_button), !read_only);
   gtk_text_view_set_editable (self->note_view, !read_only);
   gtk_widget_set_visible (GTK_WIDGET (self->add_photo_button), !read_only);
+  gtk_widget_set_visible (GTK_WIDGET (self->take_photo_button), !read_only);
   gtk_widget_set_visible (self->finished_banner, read_only);
   gtk_widget_set_sensitive (GTK_WIDGET (self->previous_button), self->index > 0);
   gtk_button_set_label (self->next_button, self->index + 1 < n ? _("_Next") : _("_Summary"));
@@ -747,6 +749,25 @@ on_add_photo (AjInspectionPage *self)
 }
 
 static void
+choose_photo_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  on_add_photo (AJ_INSPECTION_PAGE (widget));
+}
+
+static void
+on_take_photo (AjInspectionPage *self)
+{
+  const AjChecklistItem *item = current_item (self);
+
+  if (item == NULL || is_read_only (self))
+    return;
+  flush_note (self);
+  aj_window_show_camera (get_window (self), aj_inspection_get_id (self->inspection), item->code);
+}
+
+static void
 import_photo_action (GtkWidget  *widget,
                      const char *action_name,
                      GVariant   *parameter)
@@ -921,6 +942,9 @@ aj_inspection_page_class_init (AjInspectionPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_back);
 
   gtk_widget_class_install_action (widget_class, "inspection.import-photo", "s", import_photo_action);
+  gtk_widget_class_install_action (widget_class, "inspection.choose-photo", NULL, choose_photo_action);
+  gtk_widget_class_bind_template_callback (widget_class, on_take_photo);
+  gtk_widget_class_bind_template_child (widget_class, AjInspectionPage, take_photo_button);
   gtk_widget_class_install_action (widget_class, "inspection.answer", "s", answer_action);
   gtk_widget_class_install_action (widget_class, "inspection.next", NULL, next_action);
   gtk_widget_class_install_action (widget_class, "inspection.previous", NULL, previous_action);

@@ -14,6 +14,7 @@
 #include "aj-settings-page.h"
 #include "aj-sign-in-page.h"
 #include "aj-scan-page.h"
+#include "aj-camera-page.h"
 #include "aj-signature-page.h"
 #include "aj-stats-page.h"
 #include "aj-step-page.h"
@@ -45,6 +46,7 @@ struct _AjWindow
   AjStatsPage          *stats_page;
   AjSignaturePage      *signature_page;
   AjScanPage           *scan_page;
+  AjCameraPage         *camera_page;
   GtkWidget            *sync_bar;
   GtkImage             *sync_icon;
   GtkLabel             *sync_label;
@@ -212,6 +214,15 @@ aj_window_show_step (AjWindow     *self,
 }
 
 void
+aj_window_show_camera (AjWindow   *self,
+                       const char *inspection_id,
+                       const char *item_code)
+{
+  show_page (self, "camera", TRUE);
+  aj_camera_page_open (self->camera_page, inspection_id, item_code);
+}
+
+void
 aj_window_show_signature (AjWindow   *self,
                           const char *subject,
                           const char *role,
@@ -284,6 +295,10 @@ aj_window_go_back (AjWindow *self)
 {
   g_autofree char *previous = NULL;
 
+  /* Leaving the camera lets it go for other programs. */
+  if (g_strcmp0 (aj_window_get_page_name (self), "camera") == 0)
+    aj_camera_page_close (self->camera_page);
+
   if (self->history->len == 0)
     {
       aj_window_show_home (self);
@@ -345,6 +360,15 @@ ledger_activated (GtkWidget  *widget,
 
   if (aj_application_get_user (self->app) != NULL)
     aj_window_show_ledger (self);
+}
+
+static void
+import_photo_activated (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  AjWindow *self = AJ_WINDOW (widget);
+  gtk_widget_activate_action (GTK_WIDGET (self->inspection_page), "inspection.choose-photo", NULL);
 }
 
 static void
@@ -477,6 +501,7 @@ aj_window_class_init (AjWindowClass *klass)
   g_type_ensure (AJ_TYPE_STATS_PAGE);
   g_type_ensure (AJ_TYPE_SIGNATURE_PAGE);
   g_type_ensure (AJ_TYPE_SCAN_PAGE);
+  g_type_ensure (AJ_TYPE_CAMERA_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/anjian/Kiosk/aj-window.ui");
   gtk_widget_class_bind_template_child (widget_class, AjWindow, toasts);
@@ -496,6 +521,7 @@ aj_window_class_init (AjWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AjWindow, stats_page);
   gtk_widget_class_bind_template_child (widget_class, AjWindow, signature_page);
   gtk_widget_class_bind_template_child (widget_class, AjWindow, scan_page);
+  gtk_widget_class_bind_template_child (widget_class, AjWindow, camera_page);
   gtk_widget_class_bind_template_child (widget_class, AjWindow, sync_bar);
   gtk_widget_class_bind_template_child (widget_class, AjWindow, sync_icon);
   gtk_widget_class_bind_template_child (widget_class, AjWindow, sync_label);
@@ -508,6 +534,7 @@ aj_window_class_init (AjWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.settings", NULL, settings_activated);
   gtk_widget_class_install_action (widget_class, "win.stats", NULL, stats_activated);
   gtk_widget_class_install_action (widget_class, "win.scan", NULL, scan_activated);
+  gtk_widget_class_install_action (widget_class, "win.import-photo", NULL, import_photo_activated);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "win.back", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.back", NULL);
 }

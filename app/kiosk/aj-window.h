@@ -39,6 +39,9 @@ void           aj_window_show_hazard        (AjWindow      *self,
 void           aj_window_show_step          (AjWindow      *self,
                                              const char    *hazard_id,
                                              AjHazardStep   step);
+void           aj_window_show_camera        (AjWindow      *self,
+                                             const char    *inspection_id,
+                                             const char    *item_code);
 void           aj_window_show_signature     (AjWindow      *self,
                                              const char    *subject,
                                              const char    *role,

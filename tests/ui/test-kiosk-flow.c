@@ -32,6 +32,7 @@
 #include "aj-step-page.h"
 #include "aj-signature-page.h"
 #include "aj-scan-page.h"
+#include "aj-camera-page.h"
 #include "aj-qr.h"
 #include "aj-lifecycle.h"
 #include "aj-sync-manager.h"
@@ -283,6 +284,55 @@ dump_widths (GtkWidget *widget,
 }
 
 static void shot (const char *name);
+
+static gboolean
+camera_has_frame (gpointer data)
+{
+  return aj_camera_page_has_frame (AJ_CAMERA_PAGE (aj_ui_page (window, AJ_TYPE_CAMERA_PAGE)));
+}
+
+static gboolean
+camera_failed (gpointer data)
+{
+  return aj_camera_page_has_failed (AJ_CAMERA_PAGE (aj_ui_page (window, AJ_TYPE_CAMERA_PAGE)));
+}
+
+/* A photo from the camera (videotestsrc) through the real camera page; a
+ * second camera that cannot start says so and offers a file instead. */
+static void
+run_camera (void)
+{
+  GtkWidget *camera;
+
+  sign_in (INSPECTOR, PIN);
+  expect_page ("home");
+  aj_ui_click (aj_ui_in_page (window, AJ_TYPE_HOME_PAGE, "start_button"));
+  choose_institution (INSTITUTION);
+  aj_ui_click (aj_ui_in_page (window, AJ_TYPE_START_PAGE, "start_button"));
+  answer ("pass_button");
+  aj_ui_click (aj_ui_in_page (window, AJ_TYPE_INSPECTION_PAGE, "take_photo_button"));
+  expect_page ("camera");
+  camera = aj_ui_page (window, AJ_TYPE_CAMERA_PAGE);
+  g_assert_true (aj_ui_wait_for (camera_has_frame, NULL, 15000));
+  aj_ui_wait (300);
+  if (opt_shots && *opt_shots)
+    shot ("18-camera");
+  aj_ui_click (aj_ui_find_id (camera, "shutter_button"));
+  expect_page ("inspection");
+  g_assert_true (aj_ui_wait_for (photo_shown, NULL, 15000));
+
+  aj_ui_click (aj_ui_in_page (window, AJ_TYPE_INSPECTION_PAGE, "take_photo_button"));
+  expect_page ("camera");
+  g_assert_true (aj_ui_wait_for (camera_has_frame, NULL, 15000));
+  aj_camera_page_select (AJ_CAMERA_PAGE (camera), 1);
+  g_assert_true (aj_ui_wait_for (camera_failed, NULL, 15000));
+  g_assert_true (gtk_widget_get_mapped (aj_ui_find_id (camera, "import_button")));
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (aj_ui_find_id (camera, "error_label"))), !=, "");
+  if (opt_shots && *opt_shots)
+    shot ("19-camera-failed");
+  gtk_widget_activate_action (window, "win.back", NULL);
+  expect_page ("inspection");
+}
 
 static void
 sign_out (void)
@@ -623,6 +673,8 @@ drive (gpointer data)
     run_enroll ();
   else if (g_strcmp0 (opt_phase, "loop") == 0)
     run_loop ();
+  else if (g_strcmp0 (opt_phase, "camera") == 0)
+    run_camera ();
   exit_code = 0;
   g_application_quit (G_APPLICATION (app));
   return G_SOURCE_REMOVE;
@@ -702,6 +754,8 @@ spawn_phase (const char *data_home,
   env = g_environ_setenv (env, "LANGUAGE", lang, TRUE);
   env = g_environ_setenv (env, "LANG", "C.UTF-8", TRUE);
   env = g_environ_unsetenv (env, "LC_ALL");
+  env = g_environ_setenv (env, "ANJIAN_CAMERA_SOURCES",
+                          "videotestsrc is-live=true pattern=ball;v4l2src device=/dev/video97", TRUE);
   env = g_environ_unsetenv (env, "LC_MESSAGES");
 
   if (!g_spawn_sync (NULL, (char **) argv, env, G_SPAWN_CHILD_INHERITS_STDIN, NULL, NULL, NULL, NULL,
@@ -842,6 +896,32 @@ test_closed_loop (gconstpointer data)
 }
 
 static void
+test_camera (gconstpointer data)
+{
+  const char *variant = data;
+  g_auto(GStrv) parts = g_strsplit (variant, "-", 2);
+  g_autofree char *dir = g_dir_make_tmp ("anjian-ui-camera-XXXXXX", NULL);
+  g_autofree char *db = g_build_filename (dir, "anjian", "anjian.db", NULL);
+  g_autofree char *shots = g_build_filename (g_getenv ("ANJIAN_SCREENSHOT_DIR") ?: ".", variant, NULL);
+  g_autofree char *photo = g_build_filename (dir, "evidence.jpg", NULL);
+  g_autoptr(AjStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  g_mkdir_with_parents (shots, 0755);
+  make_photo (photo);
+  status = spawn_phase (dir, "camera", parts[0], parts[1], shots);
+  g_assert_true (WIFEXITED (status));
+  g_assert_cmpint (WEXITSTATUS (status), ==, 0);
+  store = aj_store_open (db, &error);
+  g_assert_no_error (error);
+  /* One photo from the camera, on the first item, stored upright and hashed. */
+  g_assert_cmpint (aj_db_query_int (aj_store_get_db (store),
+                                    "SELECT count(*) FROM photos WHERE item_code = 'EC-FIRE-01' AND width = 1280 AND height = 720",
+                                    NULL, -1), ==, 1);
+}
+
+static void
 test_enroll_and_sync (void)
 {
   AjTestServer *server = aj_test_server_new ();
@@ -904,6 +984,8 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/kiosk/inspection-killed-and-resumed", test_inspection_killed_and_resumed);
   g_test_add_func ("/kiosk/enroll-and-sync", test_enroll_and_sync);
+  g_test_add_data_func ("/kiosk/camera/zh_CN-360x720", "zh_CN-360x720", test_camera);
+  g_test_add_data_func ("/kiosk/camera/en-1280x800", "en-1280x800", test_camera);
   g_test_add_data_func ("/kiosk/closed-loop/zh_CN-360x720", "zh_CN-360x720", test_closed_loop);
   g_test_add_data_func ("/kiosk/closed-loop/en-1280x800", "en-1280x800", test_closed_loop);
   g_test_add_data_func ("/kiosk/screenshots/zh_CN-360x720", "zh_CN-360x720", test_screenshots);

@@ -274,6 +274,10 @@ aj_inspection_add_photo (AjStore            *store,
   json_object_set_int_member (body, "width", photo->width);
   json_object_set_int_member (body, "height", photo->height);
   json_object_set_int_member (body, "bytes", photo->bytes);
+  if (photo->source[0])
+    json_object_set_string_member (body, "source", photo->source);
+  if (photo->stamped)
+    json_object_set_boolean_member (body, "stamped", TRUE);
   json_object_set_string_member (body, "at", at);
 
   return aj_store_append (store, "photo.added", inspection_id, author, body, error);

@@ -11,10 +11,12 @@ G_BEGIN_DECLS
 
 typedef struct
 {
-  char   sha256[65];
-  int    width;
-  int    height;
-  gsize  bytes;
+  char      sha256[65];
+  int       width;
+  int       height;
+  gsize     bytes;
+  char      source[16];   /* "camera" or "file"; empty when not said */
+  gboolean  stamped;      /* the evidence stamp was burnt in */
 } AjPhotoInfo;
 
 gboolean   aj_photo_import_file      (const char   *blob_dir,
@@ -30,6 +32,10 @@ gboolean   aj_photo_import_pixbuf    (const char   *blob_dir,
                                       GdkPixbuf    *pixbuf,
                                       AjPhotoInfo  *info,
                                       GError      **error);
+GdkPixbuf *aj_photo_decode_file      (const char   *path,
+                                      GError      **error);
+GdkPixbuf *aj_photo_stamp            (GdkPixbuf    *photo,
+                                      const char   *text);
 char      *aj_photo_blob_path        (const char   *blob_dir,
                                       const char   *sha256);
 char      *aj_photo_thumb_path       (const char   *blob_dir,

@@ -406,6 +406,20 @@ aj_application_set_user (AjApplication *self,
 }
 
 /* The enrolled server, else the one set in the settings (for QR tags). */
+/* The text burnt into photos, or NULL when the setting is off. */
+char *
+aj_application_dup_stamp_text (AjApplication *self,
+                               const char    *institution_name)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *when = g_date_time_format (now, "%Y-%m-%d %H:%M");
+
+  if (!g_settings_get_boolean (self->settings, "stamp-photos"))
+    return NULL;
+  return g_strdup_printf ("%s · %s · %s", when, institution_name ? institution_name : "",
+                          self->user ? aj_user_get_name (self->user) : "");
+}
+
 char *
 aj_application_dup_server_url (AjApplication *self)
 {

@@ -26,6 +26,8 @@ AjSyncManager *aj_application_get_sync             (AjApplication *self);
 AjUser        *aj_application_get_user             (AjApplication *self);
 void           aj_application_set_user             (AjApplication *self,
                                                     AjUser        *user);
+char          *aj_application_dup_stamp_text      (AjApplication *self,
+                                                    const char    *institution_name);
 char          *aj_application_dup_server_url       (AjApplication *self);
 
 const char    *aj_find_shipped_data_dir            (void);

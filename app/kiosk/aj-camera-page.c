@@ -238,6 +238,7 @@ on_camera_selected (AjCameraPage *self)
 typedef struct
 {
   char        *blob_dir;
+  char        *stamp;
   GdkPixbuf   *pixbuf;
   AjPhotoInfo  info;
 } CaptureJob;
@@ -246,6 +247,7 @@ static void
 capture_job_free (CaptureJob *job)
 {
   g_free (job->blob_dir);
+  g_free (job->stamp);
   g_clear_object (&job->pixbuf);
   g_free (job);
 }
@@ -258,9 +260,14 @@ capture_thread (GTask        *task,
 {
   CaptureJob *job = data;
   GError *error = NULL;
+  g_autoptr(GdkPixbuf) stamped = job->stamp ? aj_photo_stamp (job->pixbuf, job->stamp) : NULL;
 
-  if (aj_photo_import_pixbuf (job->blob_dir, job->pixbuf, &job->info, &error))
-    g_task_return_boolean (task, TRUE);
+  if (aj_photo_import_pixbuf (job->blob_dir, stamped ? stamped : job->pixbuf, &job->info, &error))
+    {
+      g_strlcpy (job->info.source, "camera", sizeof job->info.source);
+      job->info.stamped = stamped != NULL;
+      g_task_return_boolean (task, TRUE);
+    }
   else
     g_task_return_error (task, error);
 }
@@ -320,6 +327,11 @@ on_shutter (AjCameraPage *self)
                                              GST_VIDEO_INFO_HEIGHT (&info), GST_VIDEO_INFO_PLANE_STRIDE (&info, 0));
   }
   gst_buffer_unmap (buffer, &map);
+  {
+    g_autoptr(AjInspection) inspection = aj_inspection_load (aj_window_get_store (window), self->inspection_id);
+    job->stamp = aj_application_dup_stamp_text (aj_window_get_app (window),
+                                                inspection ? aj_inspection_get_institution_name (inspection) : NULL);
+  }
   self->busy = TRUE;
   gtk_widget_set_sensitive (GTK_WIDGET (self->shutter_button), FALSE);
   task = g_task_new (self, NULL, capture_done, NULL);

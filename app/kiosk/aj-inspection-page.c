@@ -632,6 +632,7 @@ typedef struct
 {
   char        *blob_dir;
   char        *path;
+  char        *stamp;
   AjPhotoInfo  info;
 } ImportJob;
 
@@ -639,6 +640,7 @@ static void
 import_job_free (ImportJob *job)
 {
   g_free (job->blob_dir);
+  g_free (job->stamp);
   g_free (job->path);
   g_free (job);
 }
@@ -651,9 +653,22 @@ import_thread (GTask        *task,
 {
   ImportJob *job = task_data;
   GError *error = NULL;
+  g_autoptr(GdkPixbuf) photo = aj_photo_decode_file (job->path, &error);
+  g_autoptr(GdkPixbuf) stamped = NULL;
 
-  if (aj_photo_import_file (job->blob_dir, job->path, &job->info, &error))
-    g_task_return_boolean (task, TRUE);
+  if (photo == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (job->stamp != NULL)
+    stamped = aj_photo_stamp (photo, job->stamp);
+  if (aj_photo_import_pixbuf (job->blob_dir, stamped ? stamped : photo, &job->info, &error))
+    {
+      g_strlcpy (job->info.source, "file", sizeof job->info.source);
+      job->info.stamped = stamped != NULL;
+      g_task_return_boolean (task, TRUE);
+    }
   else
     g_task_return_error (task, error);
 }
@@ -710,6 +725,8 @@ aj_inspection_page_import_photo (AjInspectionPage *self,
   job = g_new0 (ImportJob, 1);
   job->blob_dir = g_strdup (aj_application_get_blob_dir (aj_window_get_app (window)));
   job->path = g_strdup (path);
+  job->stamp = aj_application_dup_stamp_text (aj_window_get_app (window),
+                                              aj_inspection_get_institution_name (self->inspection));
   task = g_task_new (self, self->cancellable, import_done, NULL);
   g_task_set_task_data (task, job, (GDestroyNotify) import_job_free);
   g_object_set_data_full (G_OBJECT (task), "item-code", g_strdup (item->code), g_free);

@@ -25,6 +25,8 @@ struct _AjSettingsPage
   AdwActionRow *error_row;
   AdwActionRow *device_row;
   GtkButton    *sync_button;
+  GtkSwitch    *stamp_switch;
+  gboolean      bound;
 };
 
 G_DEFINE_FINAL_TYPE (AjSettingsPage, aj_settings_page, ADW_TYPE_BIN)
@@ -48,6 +50,12 @@ aj_settings_page_refresh (AjSettingsPage *self)
 
   if (sync == NULL)
     return;
+  if (!self->bound)
+    {
+      g_settings_bind (aj_application_get_settings (aj_window_get_app (window)), "stamp-photos",
+                       self->stamp_switch, "active", G_SETTINGS_BIND_DEFAULT);
+      self->bound = TRUE;
+    }
   server = aj_sync_manager_dup_server (sync);
   if (server != NULL && *gtk_editable_get_text (GTK_EDITABLE (self->server_row)) == '\0')
     gtk_editable_set_text (GTK_EDITABLE (self->server_row), server);
@@ -167,6 +175,7 @@ aj_settings_page_class_init (AjSettingsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AjSettingsPage, error_row);
   gtk_widget_class_bind_template_child (widget_class, AjSettingsPage, device_row);
   gtk_widget_class_bind_template_child (widget_class, AjSettingsPage, sync_button);
+  gtk_widget_class_bind_template_child (widget_class, AjSettingsPage, stamp_switch);
   gtk_widget_class_bind_template_callback (widget_class, on_code_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_enroll_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_sync_clicked);

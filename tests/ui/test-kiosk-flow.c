@@ -919,6 +919,11 @@ test_camera (gconstpointer data)
   g_assert_cmpint (aj_db_query_int (aj_store_get_db (store),
                                     "SELECT count(*) FROM photos WHERE item_code = 'EC-FIRE-01' AND width = 1280 AND height = 720",
                                     NULL, -1), ==, 1);
+  /* Its event says it came from the camera and carries the evidence stamp. */
+  g_assert_cmpint (aj_db_query_int (aj_store_get_db (store),
+                                    "SELECT count(*) FROM events WHERE type = 'photo.added' AND "
+                                    "json_extract (body, '$.source') = 'camera' AND json_extract (body, '$.stamped') = 1",
+                                    NULL, -1), ==, 1);
 }
 
 static void

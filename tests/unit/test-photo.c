@@ -488,6 +488,37 @@ test_tampered_blob (void)
   g_assert_nonnull (error);
 }
 
+/* The evidence stamp darkens a band at the bottom and writes into it;
+ * the rest of the picture is untouched and the size stays. */
+static void
+test_stamp (void)
+{
+  g_autoptr(GdkPixbuf) photo = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 800, 600);
+  g_autoptr(GdkPixbuf) stamped = NULL;
+  const guint8 *before, *after;
+  int stride;
+  guint changed_bottom = 0, changed_top = 0;
+
+  gdk_pixbuf_fill (photo, 0xc0c0c0ff);
+  stamped = aj_photo_stamp (photo, "2026-11-27 09:30 · 东林县城关镇敬老院 · 张伟");
+  g_assert_cmpint (gdk_pixbuf_get_width (stamped), ==, 800);
+  g_assert_cmpint (gdk_pixbuf_get_height (stamped), ==, 600);
+  before = gdk_pixbuf_read_pixels (photo);
+  after = gdk_pixbuf_read_pixels (stamped);
+  stride = gdk_pixbuf_get_rowstride (stamped);
+  for (int y = 0; y < 600; y++)
+    for (int x = 0; x < 800; x++)
+      if (before[y * gdk_pixbuf_get_rowstride (photo) + x * 3] != after[y * stride + x * 3])
+        {
+          if (y > 500)
+            changed_bottom++;
+          else if (y < 400)
+            changed_top++;
+        }
+  g_assert_cmpuint (changed_top, ==, 0);
+  g_assert_cmpuint (changed_bottom, >, 800 * 20);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -502,6 +533,7 @@ main (int   argc,
   g_test_add_func ("/photo/missing-file", test_missing_file);
   g_test_add_func ("/photo/same-twice", test_same_twice);
   g_test_add_func ("/photo/tampered-blob", test_tampered_blob);
+  g_test_add_func ("/photo/stamp", test_stamp);
 
   return g_test_run ();
 }

@@ -113,6 +113,7 @@ aj_photo_import_pixbuf (const char   *blob_dir,
       !aj_write_file_durably (tpath, thumb_jpeg, thumb_len, error))
     return FALSE;
 
+  memset (info, 0, sizeof *info);
   memcpy (info->sha256, sha, 65);
   info->width = gdk_pixbuf_get_width (final);
   info->height = gdk_pixbuf_get_height (final);

@@ -80,6 +80,7 @@ aj_photo_ref_free (AjPhotoRef *ref)
   g_free (ref->sha256);
   g_free (ref->item_code);
   g_free (ref->hazard_id);
+  g_free (ref->withdrawn_reason);
   g_free (ref);
 }
 
@@ -315,6 +316,48 @@ aj_inspection_remove_photo (AjStore     *store,
   return event != NULL;
 }
 
+/* After the inspection is finished a photo stays in the record; it can be
+ * marked as withdrawn (wrong picture, personal data in it), with why. */
+gboolean
+aj_inspection_withdraw_photo (AjStore     *store,
+                              const char  *author,
+                              const char  *photo_event_id,
+                              const char  *reason,
+                              GError     **error)
+{
+  g_autoptr(JsonObject) body = json_object_new ();
+  g_autofree char *inspection = NULL;
+  g_autofree char *event = NULL;
+  g_autofree char *at = aj_now_iso8601 ();
+  g_autoptr(sqlite3_stmt) stmt = aj_db_prepare (aj_store_get_db (store),
+      "SELECT inspection_id, withdrawn_reason FROM photos WHERE event_id = ? AND removed = 0", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  aj_db_bind_text (stmt, 1, photo_event_id);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      g_set_error (error, AJ_ERROR, AJ_ERROR_NOT_FOUND, _("The photo no longer exists."));
+      return FALSE;
+    }
+  if (sqlite3_column_type (stmt, 1) != SQLITE_NULL)
+    {
+      g_set_error (error, AJ_ERROR, AJ_ERROR_NOT_ALLOWED, _("This photo is already withdrawn."));
+      return FALSE;
+    }
+  inspection = aj_db_col_dup (stmt, 0);
+  if (reason == NULL || *reason == '\0')
+    {
+      g_set_error (error, AJ_ERROR, AJ_ERROR_INVALID, _("Give the reason for withdrawing the photo."));
+      return FALSE;
+    }
+  json_object_set_string_member (body, "photo", photo_event_id);
+  json_object_set_string_member (body, "reason", reason);
+  json_object_set_string_member (body, "at", at);
+  event = aj_store_append (store, "photo.withdrawn", inspection, author, body, error);
+  return event != NULL;
+}
+
 #define INSPECTION_SELECT \
   "SELECT s.id, s.institution, coalesce(i.name, s.institution), s.mode, s.template_id, s.template_version, " \
   "s.inspector, s.started_at, s.finished_at, s.status, " \
@@ -423,7 +466,7 @@ aj_inspection_get_photos (AjStore    *store,
 {
   GPtrArray *photos = g_ptr_array_new_with_free_func ((GDestroyNotify) aj_photo_ref_free);
   g_autoptr(sqlite3_stmt) stmt = aj_db_prepare (aj_store_get_db (store),
-      "SELECT event_id, sha256, item_code, hazard_id, width, height FROM photos "
+      "SELECT event_id, sha256, item_code, hazard_id, width, height, withdrawn_reason FROM photos "
       "WHERE inspection_id = ?1 AND (?2 IS NULL OR item_code = ?2) AND removed = 0 ORDER BY added_at, event_id", NULL);
 
   if (stmt == NULL)
@@ -439,6 +482,7 @@ aj_inspection_get_photos (AjStore    *store,
       ref->hazard_id = aj_db_col_dup (stmt, 3);
       ref->width = sqlite3_column_int (stmt, 4);
       ref->height = sqlite3_column_int (stmt, 5);
+      ref->withdrawn_reason = aj_db_col_dup (stmt, 6);
       g_ptr_array_add (photos, ref);
     }
   return photos;

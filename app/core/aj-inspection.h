@@ -29,6 +29,7 @@ typedef struct
   char *hazard_id;
   int   width;
   int   height;
+  char *withdrawn_reason;   /* NULL unless withdrawn */
 } AjPhotoRef;
 
 void          aj_item_result_free            (AjItemResult *result);
@@ -66,6 +67,12 @@ char         *aj_inspection_add_photo        (AjStore      *store,
 gboolean      aj_inspection_remove_photo     (AjStore      *store,
                                               const char   *author,
                                               const char   *photo_event_id,
+                                              GError      **error);
+
+gboolean      aj_inspection_withdraw_photo   (AjStore      *store,
+                                              const char   *author,
+                                              const char   *photo_event_id,
+                                              const char   *reason,
                                               GError      **error);
 
 AjInspection *aj_inspection_load             (AjStore      *store,

@@ -389,6 +389,25 @@ apply_photo_removed (sqlite3        *db,
 }
 
 static gboolean
+apply_photo_withdrawn (sqlite3        *db,
+                       const AjEvent  *ev,
+                       JsonObject     *body,
+                       GError        **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  const char *photo, *reason;
+
+  if (!require (body, ev, "photo", &photo, error) || !require (body, ev, "reason", &reason, error))
+    return FALSE;
+  stmt = aj_db_prepare (db, "UPDATE photos SET withdrawn_reason = ? WHERE event_id = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+  aj_db_bind_text (stmt, 1, reason);
+  aj_db_bind_text (stmt, 2, photo);
+  return aj_db_step_done (db, stmt, error);
+}
+
+static gboolean
 apply_signature_added (sqlite3        *db,
                        const AjEvent  *ev,
                        JsonObject     *body,
@@ -434,6 +453,7 @@ static const struct {
   { "photo.added", apply_photo_added },
   { "signature.added", apply_signature_added },
   { "photo.removed", apply_photo_removed },
+  { "photo.withdrawn", apply_photo_withdrawn },
 };
 
 gboolean

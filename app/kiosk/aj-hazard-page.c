@@ -23,6 +23,8 @@ struct _AjHazardPage
 
   char           *payload;
   char           *hazard_id;
+  char           *before;
+  char           *after;
 
   AdwWindowTitle *title;
   GtkLabel       *number_label;
@@ -53,6 +55,7 @@ struct _AjHazardPage
   AdwActionRow   *five_row;
   AdwActionRow   *rectified_row;
   AdwActionRow   *verification_row;
+  GtkWidget      *pair_button;
 };
 
 G_DEFINE_FINAL_TYPE (AjHazardPage, aj_hazard_page, ADW_TYPE_BIN)
@@ -206,6 +209,17 @@ save_tag_action (GtkWidget  *widget,
     }
   name = g_strdup_printf ("%s.pdf", labels->len ? ((AjLabel *) g_ptr_array_index (labels, 0))->title : "label");
   aj_label_output_save (GTK_WINDOW (aj_window_for_widget (widget)), labels, name);
+}
+
+static void
+pair_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  AjHazardPage *self = AJ_HAZARD_PAGE (widget);
+
+  if (self->before && self->after)
+    aj_window_show_before_after (aj_window_for_widget (widget), self->before, self->after);
 }
 
 static void
@@ -365,13 +379,28 @@ aj_hazard_page_load (AjHazardPage *self,
         for (guint j = 0; j < refs->len; j++)
           {
             AjPhotoRef *ref = g_new0 (AjPhotoRef, 1);
-            ref->event_id = g_strdup (ev->id);
             ref->sha256 = g_strdup (g_ptr_array_index (refs, j));
+            ref->item_code = g_strdup ("rectified");
             g_ptr_array_add (photos, ref);
           }
       }
   }
   aj_photo_strip_fill (self->photo_box, aj_application_get_blob_dir (app), photos, FALSE, NULL, NULL);
+  /* Before and after: the first photo of the finding, the last of the rectification. */
+  g_clear_pointer (&self->before, g_free);
+  g_clear_pointer (&self->after, g_free);
+  for (guint i = 0; i < photos->len; i++)
+    {
+      AjPhotoRef *ref = g_ptr_array_index (photos, i);
+      if (g_strcmp0 (ref->item_code, "rectified") == 0)
+        {
+          g_free (self->after);
+          self->after = g_strdup (ref->sha256);
+        }
+      else if (self->before == NULL && ref->withdrawn_reason == NULL)
+        self->before = g_strdup (ref->sha256);
+    }
+  gtk_widget_set_visible (self->pair_button, self->before != NULL && self->after != NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->photo_group), photos->len > 0);
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->timeline_list))) != NULL)
@@ -400,6 +429,8 @@ aj_hazard_page_dispose (GObject *object)
 
   g_clear_pointer (&self->payload, g_free);
   g_clear_pointer (&self->hazard_id, g_free);
+  g_clear_pointer (&self->before, g_free);
+  g_clear_pointer (&self->after, g_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), AJ_TYPE_HAZARD_PAGE);
   G_OBJECT_CLASS (aj_hazard_page_parent_class)->dispose (object);
 }
@@ -440,6 +471,8 @@ aj_hazard_page_class_init (AjHazardPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AjHazardPage, signature_list);
   gtk_widget_class_install_action (widget_class, "hazard.sign", "s", sign_action);
   gtk_widget_class_install_action (widget_class, "hazard.print-tag", NULL, print_tag_action);
+  gtk_widget_class_install_action (widget_class, "hazard.before-after", NULL, pair_action);
+  gtk_widget_class_bind_template_child (widget_class, AjHazardPage, pair_button);
   gtk_widget_class_install_action (widget_class, "hazard.save-tag", "s", save_tag_action);
   gtk_widget_class_bind_template_child (widget_class, AjHazardPage, measures_row);
   gtk_widget_class_bind_template_child (widget_class, AjHazardPage, five_row);

@@ -5,6 +5,24 @@
 
 #include "aj-inspection.h"
 #include "aj-photo-strip.h"
+#include "aj-window.h"
+
+/* A tap on a thumbnail opens the photos full screen at that one. */
+static void
+on_thumbnail_pressed (GtkGestureClick *gesture,
+                      int              n_press,
+                      double           x,
+                      double           y,
+                      GtkFlowBox      *box)
+{
+  GtkWidget *picture = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (gesture));
+  GPtrArray *photos = g_object_get_data (G_OBJECT (box), "photos");
+  AjWindow *window = aj_window_for_widget (GTK_WIDGET (box));
+
+  if (photos != NULL && window != NULL)
+    aj_window_show_photos (window, photos, GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (picture), "index")),
+                           GPOINTER_TO_INT (g_object_get_data (G_OBJECT (box), "can-withdraw")));
+}
 
 void
 aj_photo_strip_fill (GtkFlowBox *box,
@@ -18,6 +36,10 @@ aj_photo_strip_fill (GtkFlowBox *box,
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (box))) != NULL)
     gtk_flow_box_remove (box, child);
+  if (photos != NULL)
+    g_object_set_data_full (G_OBJECT (box), "photos", g_ptr_array_ref (photos), (GDestroyNotify) g_ptr_array_unref);
+  /* Before finishing a photo is removed; afterwards it can only be withdrawn. */
+  g_object_set_data (G_OBJECT (box), "can-withdraw", GINT_TO_POINTER (!removable));
 
   for (guint i = 0; photos != NULL && i < photos->len; i++)
     {
@@ -31,6 +53,14 @@ aj_photo_strip_fill (GtkFlowBox *box,
       gtk_widget_add_css_class (picture, "thumbnail");
       gtk_overlay_set_child (GTK_OVERLAY (overlay), picture);
       gtk_picture_set_alternative_text (GTK_PICTURE (picture), _("Photo"));
+      {
+        GtkGesture *click = gtk_gesture_click_new ();
+        g_object_set_data (G_OBJECT (picture), "index", GUINT_TO_POINTER (i));
+        g_signal_connect (click, "pressed", G_CALLBACK (on_thumbnail_pressed), box);
+        gtk_widget_add_controller (picture, GTK_EVENT_CONTROLLER (click));
+      }
+      if (ref->withdrawn_reason != NULL)
+        gtk_widget_add_css_class (picture, "withdrawn");
 
       if (removable)
         {

@@ -15,6 +15,7 @@
 #include "aj-sign-in-page.h"
 #include "aj-scan-page.h"
 #include "aj-camera-page.h"
+#include "aj-photo-viewer.h"
 #include "aj-signature-page.h"
 #include "aj-stats-page.h"
 #include "aj-step-page.h"
@@ -47,6 +48,7 @@ struct _AjWindow
   AjSignaturePage      *signature_page;
   AjScanPage           *scan_page;
   AjCameraPage         *camera_page;
+  AjPhotoViewer        *photo_viewer;
   GtkWidget            *sync_bar;
   GtkImage             *sync_icon;
   GtkLabel             *sync_label;
@@ -211,6 +213,25 @@ aj_window_show_step (AjWindow     *self,
 {
   aj_step_page_load (self->step_page, hazard_id, step);
   show_page (self, "step", TRUE);
+}
+
+void
+aj_window_show_photos (AjWindow  *self,
+                       GPtrArray *photos,
+                       guint      index,
+                       gboolean   can_withdraw)
+{
+  show_page (self, "viewer", TRUE);
+  aj_photo_viewer_show_photos (self->photo_viewer, photos, index, can_withdraw);
+}
+
+void
+aj_window_show_before_after (AjWindow   *self,
+                             const char *before,
+                             const char *after)
+{
+  show_page (self, "viewer", TRUE);
+  aj_photo_viewer_show_pair (self->photo_viewer, before, after);
 }
 
 void
@@ -502,6 +523,7 @@ aj_window_class_init (AjWindowClass *klass)
   g_type_ensure (AJ_TYPE_SIGNATURE_PAGE);
   g_type_ensure (AJ_TYPE_SCAN_PAGE);
   g_type_ensure (AJ_TYPE_CAMERA_PAGE);
+  g_type_ensure (AJ_TYPE_PHOTO_VIEWER);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/anjian/Kiosk/aj-window.ui");
   gtk_widget_class_bind_template_child (widget_class, AjWindow, toasts);
@@ -522,6 +544,7 @@ aj_window_class_init (AjWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AjWindow, signature_page);
   gtk_widget_class_bind_template_child (widget_class, AjWindow, scan_page);
   gtk_widget_class_bind_template_child (widget_class, AjWindow, camera_page);
+  gtk_widget_class_bind_template_child (widget_class, AjWindow, photo_viewer);
   gtk_widget_class_bind_template_child (widget_class, AjWindow, sync_bar);
   gtk_widget_class_bind_template_child (widget_class, AjWindow, sync_icon);
   gtk_widget_class_bind_template_child (widget_class, AjWindow, sync_label);

@@ -39,6 +39,13 @@ void           aj_window_show_hazard        (AjWindow      *self,
 void           aj_window_show_step          (AjWindow      *self,
                                              const char    *hazard_id,
                                              AjHazardStep   step);
+void           aj_window_show_photos        (AjWindow      *self,
+                                             GPtrArray     *photos,
+                                             guint          index,
+                                             gboolean       can_withdraw);
+void           aj_window_show_before_after  (AjWindow      *self,
+                                             const char    *before,
+                                             const char    *after);
 void           aj_window_show_camera        (AjWindow      *self,
                                              const char    *inspection_id,
                                              const char    *item_code);

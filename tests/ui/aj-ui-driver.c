@@ -135,14 +135,29 @@ GtkWindow *
 aj_ui_find_dialog (GtkWindow *parent)
 {
   GListModel *toplevels = gtk_window_get_toplevels ();
+  GtkWindow *found = NULL;
 
   for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
     {
       g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, i);
       if (w != parent && gtk_window_get_transient_for (w) == parent && gtk_widget_get_visible (GTK_WIDGET (w)))
-        return w;
+        found = w;
     }
-  return NULL;
+  return found;
+}
+
+/* What a tap on one of a message dialog's buttons does: the response,
+ * then the dialog goes. */
+void
+aj_ui_respond (GtkWindow  *dialog,
+               const char *response)
+{
+  g_assert_true (ADW_IS_MESSAGE_DIALOG (dialog));
+  g_object_ref (dialog);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), response);
+  gtk_window_destroy (dialog);
+  g_object_unref (dialog);
+  aj_ui_wait (100);
 }
 
 /* Renders the window with its own renderer: what is on the screen. */

@@ -25,6 +25,8 @@ gboolean   aj_ui_wait_for       (gboolean   (*condition) (gpointer),
                                  gpointer     data,
                                  guint        timeout_ms);
 GtkWindow *aj_ui_find_dialog    (GtkWindow   *parent);
+void       aj_ui_respond        (GtkWindow   *dialog,
+                                 const char  *response);
 gboolean   aj_ui_screenshot     (GtkWidget   *window,
                                  const char  *path);
 

@@ -33,6 +33,7 @@
 #include "aj-signature-page.h"
 #include "aj-scan-page.h"
 #include "aj-camera-page.h"
+#include "aj-photo-viewer.h"
 #include "aj-qr.h"
 #include "aj-lifecycle.h"
 #include "aj-sync-manager.h"
@@ -101,6 +102,26 @@ static AjInspectionPage *
 inspection_page (void)
 {
   return AJ_INSPECTION_PAGE (aj_ui_page (window, AJ_TYPE_INSPECTION_PAGE));
+}
+
+/* A tap on the first thumbnail of a photo strip. */
+static void
+tap_first_thumbnail (GtkWidget *strip)
+{
+  GtkWidget *child = gtk_widget_get_first_child (strip);          /* GtkFlowBoxChild */
+  GtkWidget *overlay = child ? gtk_widget_get_first_child (child) : NULL;
+  GtkWidget *picture = overlay ? gtk_widget_get_first_child (overlay) : NULL;
+  g_autoptr(GListModel) controllers = NULL;
+
+  g_assert_nonnull (picture);
+  controllers = gtk_widget_observe_controllers (picture);
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+      if (GTK_IS_GESTURE_CLICK (controller))
+        g_signal_emit_by_name (controller, "pressed", 1, 10.0, 10.0);
+    }
+  aj_ui_wait (100);
 }
 
 static void
@@ -244,7 +265,7 @@ run_phase2 (void)
   g_assert_true (aj_ui_wait_for (dialog_open, NULL, 3000));
   dialog = aj_ui_find_dialog (GTK_WINDOW (window));
   g_assert_true (ADW_IS_MESSAGE_DIALOG (dialog));
-  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "finish");
+  aj_ui_respond (dialog, "finish");
   expect_page ("home");
 
   gtk_widget_activate_action (window, "win.ledger", NULL);
@@ -263,6 +284,29 @@ run_phase2 (void)
   payload = aj_hazard_page_get_qr_payload (AJ_HAZARD_PAGE (hazard_page));
   g_assert_true (g_str_has_prefix (payload, "anjian:h/"));
   g_assert_nonnull (gtk_picture_get_paintable (GTK_PICTURE (aj_ui_find_id (hazard_page, "qr_picture"))));
+
+  /* The other hazard has the photo: full screen, then withdrawn with a reason. */
+  gtk_widget_activate_action (window, "win.back", NULL);
+  expect_page ("ledger");
+  aj_ui_type (aj_ui_find_id (ledger, "search_entry"), "安全出口");
+  aj_ui_wait (400);
+  g_signal_emit_by_name (aj_ui_find_id (ledger, "list_view"), "activate", 0);
+  expect_page ("hazard");
+  tap_first_thumbnail (aj_ui_find_id (hazard_page, "photo_box"));
+  expect_page ("viewer");
+  {
+    GtkWidget *viewer = aj_ui_page (window, AJ_TYPE_PHOTO_VIEWER);
+    GtkEditable *entry;
+    aj_ui_click (aj_ui_find_id (viewer, "withdraw_button"));
+    g_assert_true (aj_ui_wait_for (dialog_open, NULL, 3000));
+    dialog = aj_ui_find_dialog (GTK_WINDOW (window));
+    if (g_getenv ("AJ_UI_DEBUG"))
+      g_printerr ("dialog: %s\n", adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)));
+    entry = GTK_EDITABLE (adw_message_dialog_get_extra_child (ADW_MESSAGE_DIALOG (dialog)));
+    gtk_editable_set_text (entry, "拍到了入住老人的面部");
+    aj_ui_respond (dialog, "withdraw");
+    g_assert_false (gtk_widget_get_visible (aj_ui_find_id (viewer, "withdraw_button")));
+  }
 }
 
 /* Where a page too wide for the screen gets its width from. */
@@ -407,12 +451,14 @@ run_loop (void)
   choose_institution (INSTITUTION);
   aj_ui_click (aj_ui_in_page (window, AJ_TYPE_START_PAGE, "start_button"));
   record_hazard ("厨房燃气报警器未安装自动切断装置。", "orange", TRUE);
+  gtk_widget_activate_action (GTK_WIDGET (inspection_page ()), "inspection.import-photo", "s", opt_photo);
+  g_assert_true (aj_ui_wait_for (photo_shown, NULL, 20000));
   aj_ui_click (aj_ui_in_page (window, AJ_TYPE_INSPECTION_PAGE, "summary_button"));
   expect_page ("summary");
   aj_ui_click (aj_ui_in_page (window, AJ_TYPE_SUMMARY_PAGE, "finish_button"));
   g_assert_true (aj_ui_wait_for (dialog_open, NULL, 3000));
   dialog = aj_ui_find_dialog (GTK_WINDOW (window));
-  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "finish");
+  aj_ui_respond (dialog, "finish");
   expect_page ("home");
 
   /* Order: a major hazard is refused without funds and plan. */
@@ -452,6 +498,15 @@ run_loop (void)
   expect_page ("hazard");
   if (opt_shots && *opt_shots)
     shot ("14-hazard-closed");
+
+  /* Before and after, side by side. */
+  aj_ui_click (aj_ui_in_page (window, AJ_TYPE_HAZARD_PAGE, "pair_button"));
+  expect_page ("viewer");
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (aj_ui_in_page (window, AJ_TYPE_PHOTO_VIEWER, "stack"))), ==, "pair");
+  if (opt_shots && *opt_shots)
+    shot ("20-before-after");
+  gtk_widget_activate_action (window, "win.back", NULL);
+  expect_page ("hazard");
 
   /* Signatures at verification: the inspector signs, the head refuses. */
   {
@@ -822,6 +877,7 @@ test_inspection_killed_and_resumed (void)
 
   photos = aj_inspection_get_photos (store, aj_inspection_get_id (inspection), NULL);
   g_assert_cmpuint (photos->len, ==, 1);
+  g_assert_cmpstr (((AjPhotoRef *) g_ptr_array_index (photos, 0))->withdrawn_reason, ==, "拍到了入住老人的面部");
   g_assert_true (aj_photo_verify (blobs, ((AjPhotoRef *) g_ptr_array_index (photos, 0))->sha256, &error));
   g_assert_no_error (error);
   g_assert_nonnull (((AjPhotoRef *) g_ptr_array_index (photos, 0))->hazard_id);

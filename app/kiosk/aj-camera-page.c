@@ -13,6 +13,7 @@
 #include "aj-hazard.h"
 #include "aj-inspection.h"
 #include "aj-photo.h"
+#include "aj-qr.h"
 #include "aj-window.h"
 
 #define FRAME_WIDTH  1280
@@ -32,6 +33,11 @@ struct _AjCameraPage
   guint        watch;
   gboolean     failed;
   gboolean     busy;
+  gboolean     scanning;     /* reading QR codes instead of taking a photo */
+  guint        frames;
+  char        *last_code;
+
+  AdwWindowTitle *title;
 
   GtkPicture  *preview;
   GtkDropDown *camera_dropdown;
@@ -114,6 +120,30 @@ poll_frame (gpointer data)
   if (self->last)
     gst_sample_unref (self->last);
   self->last = sample;
+
+  /* Scanning: look for a QR code in every fourth frame. */
+  if (self->scanning && self->frames++ % 4 == 0 &&
+      gst_buffer_map (gst_sample_get_buffer (sample), &map, GST_MAP_READ))
+    {
+      g_autoptr(GBytes) bytes = g_bytes_new (map.data, map.size);
+      g_autoptr(GdkPixbuf) frame = gdk_pixbuf_new_from_bytes (bytes, GDK_COLORSPACE_RGB, FALSE, 8,
+                                                              GST_VIDEO_INFO_WIDTH (&info), GST_VIDEO_INFO_HEIGHT (&info),
+                                                              GST_VIDEO_INFO_PLANE_STRIDE (&info, 0));
+      g_autoptr(GPtrArray) codes = NULL;
+
+      gst_buffer_unmap (gst_sample_get_buffer (sample), &map);
+      codes = aj_qr_decode_pixbuf (frame);
+      if (codes->len > 0 && g_strcmp0 (self->last_code, g_ptr_array_index (codes, 0)) != 0)
+        {
+          g_autofree char *code = g_strdup (g_ptr_array_index (codes, 0));
+          g_free (self->last_code);
+          self->last_code = g_strdup (code);
+          self->poll = 0;
+          aj_camera_page_close (self);
+          aj_window_open_scanned (aj_window_for_widget (GTK_WIDGET (self)), code);
+          return G_SOURCE_REMOVE;
+        }
+    }
   return G_SOURCE_CONTINUE;
 }
 
@@ -189,10 +219,28 @@ find_sources (AjCameraPage *self)
 }
 
 void
+aj_camera_page_open_scanner (AjCameraPage *self)
+{
+  g_clear_pointer (&self->inspection_id, g_free);
+  g_clear_pointer (&self->item_code, g_free);
+  g_clear_pointer (&self->last_code, g_free);
+  self->scanning = TRUE;
+  self->frames = 0;
+  adw_window_title_set_title (self->title, _("Scan a tag"));
+  gtk_widget_set_visible (GTK_WIDGET (self->shutter_button), FALSE);
+  find_sources (self);
+  gtk_drop_down_set_selected (self->camera_dropdown, 0);
+  start (self, 0);
+}
+
+void
 aj_camera_page_open (AjCameraPage *self,
                      const char   *inspection_id,
                      const char   *item_code)
 {
+  self->scanning = FALSE;
+  adw_window_title_set_title (self->title, _("Camera"));
+  gtk_widget_set_visible (GTK_WIDGET (self->shutter_button), TRUE);
   g_free (self->inspection_id);
   self->inspection_id = g_strdup (inspection_id);
   g_free (self->item_code);
@@ -231,7 +279,7 @@ aj_camera_page_select (AjCameraPage *self,
 static void
 on_camera_selected (AjCameraPage *self)
 {
-  if (self->inspection_id != NULL)
+  if (self->inspection_id != NULL || self->scanning)
     start (self, gtk_drop_down_get_selected (self->camera_dropdown));
 }
 
@@ -343,10 +391,12 @@ static void
 on_import (AjCameraPage *self)
 {
   AjWindow *window = aj_window_for_widget (GTK_WIDGET (self));
+  gboolean scanning = self->scanning;
 
   aj_camera_page_close (self);
   aj_window_go_back (window);
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.import-photo", NULL);
+  /* A picture of the tag, or a photo from a file, instead. */
+  gtk_widget_activate_action (GTK_WIDGET (window), scanning ? "win.scan-file" : "win.import-photo", NULL);
 }
 
 static void
@@ -364,6 +414,7 @@ aj_camera_page_dispose (GObject *object)
   aj_camera_page_close (self);
   g_clear_pointer (&self->inspection_id, g_free);
   g_clear_pointer (&self->item_code, g_free);
+  g_clear_pointer (&self->last_code, g_free);
   g_clear_pointer (&self->sources, g_ptr_array_unref);
   gtk_widget_dispose_template (GTK_WIDGET (self), AJ_TYPE_CAMERA_PAGE);
   G_OBJECT_CLASS (aj_camera_page_parent_class)->dispose (object);
@@ -386,6 +437,7 @@ aj_camera_page_class_init (AjCameraPageClass *klass)
   object_class->dispose = aj_camera_page_dispose;
   gtk_widget_class_set_template_from_resource (widget_class, "/org/anjian/Kiosk/aj-camera-page.ui");
   gtk_widget_class_bind_template_child (widget_class, AjCameraPage, preview);
+  gtk_widget_class_bind_template_child (widget_class, AjCameraPage, title);
   gtk_widget_class_bind_template_child (widget_class, AjCameraPage, camera_dropdown);
   gtk_widget_class_bind_template_child (widget_class, AjCameraPage, stack);
   gtk_widget_class_bind_template_child (widget_class, AjCameraPage, error_label);

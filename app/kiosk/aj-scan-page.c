@@ -155,6 +155,14 @@ on_choose (AjScanPage *self)
 }
 
 static void
+choose_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  on_choose (AJ_SCAN_PAGE (widget));
+}
+
+static void
 scan_file_action (GtkWidget  *widget,
                   const char *action_name,
                   GVariant   *parameter)
@@ -180,6 +188,7 @@ aj_scan_page_class_init (AjScanPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AjScanPage, result_label);
   gtk_widget_class_bind_template_callback (widget_class, on_choose);
   gtk_widget_class_install_action (widget_class, "scan.file", "s", scan_file_action);
+  gtk_widget_class_install_action (widget_class, "scan.choose", NULL, choose_action);
 }
 
 static void

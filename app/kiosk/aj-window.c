@@ -235,6 +235,34 @@ aj_window_show_before_after (AjWindow   *self,
 }
 
 void
+aj_window_open_scanned (AjWindow   *self,
+                        const char *payload)
+{
+  /* Back from the camera to the scan page, then where the tag points. */
+  aj_window_go_back (self);
+  aj_scan_page_open_payload (self->scan_page, payload);
+}
+
+static void
+scan_camera_activated (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  AjWindow *self = AJ_WINDOW (widget);
+
+  show_page (self, "camera", TRUE);
+  aj_camera_page_open_scanner (self->camera_page);
+}
+
+static void
+scan_file_activated (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  gtk_widget_activate_action (GTK_WIDGET (AJ_WINDOW (widget)->scan_page), "scan.choose", NULL);
+}
+
+void
 aj_window_show_camera (AjWindow   *self,
                        const char *inspection_id,
                        const char *item_code)
@@ -558,6 +586,8 @@ aj_window_class_init (AjWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.stats", NULL, stats_activated);
   gtk_widget_class_install_action (widget_class, "win.scan", NULL, scan_activated);
   gtk_widget_class_install_action (widget_class, "win.import-photo", NULL, import_photo_activated);
+  gtk_widget_class_install_action (widget_class, "win.scan-camera", NULL, scan_camera_activated);
+  gtk_widget_class_install_action (widget_class, "win.scan-file", NULL, scan_file_activated);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "win.back", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.back", NULL);
 }

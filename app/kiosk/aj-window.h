@@ -46,6 +46,8 @@ void           aj_window_show_photos        (AjWindow      *self,
 void           aj_window_show_before_after  (AjWindow      *self,
                                              const char    *before,
                                              const char    *after);
+void           aj_window_open_scanned       (AjWindow      *self,
+                                             const char    *payload);
 void           aj_window_show_camera        (AjWindow      *self,
                                              const char    *inspection_id,
                                              const char    *item_code);

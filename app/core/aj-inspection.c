@@ -279,6 +279,14 @@ aj_inspection_add_photo (AjStore            *store,
     json_object_set_string_member (body, "source", photo->source);
   if (photo->stamped)
     json_object_set_boolean_member (body, "stamped", TRUE);
+  if (photo->located)
+    {
+      JsonObject *where = json_object_new ();
+      json_object_set_double_member (where, "latitude", photo->latitude);
+      json_object_set_double_member (where, "longitude", photo->longitude);
+      json_object_set_double_member (where, "accuracy", photo->accuracy);
+      json_object_set_object_member (body, "location", where);
+    }
   json_object_set_string_member (body, "at", at);
 
   return aj_store_append (store, "photo.added", inspection_id, author, body, error);

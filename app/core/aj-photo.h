@@ -17,6 +17,10 @@ typedef struct
   gsize     bytes;
   char      source[16];   /* "camera" or "file"; empty when not said */
   gboolean  stamped;      /* the evidence stamp was burnt in */
+  gboolean  located;      /* the device knew where it was (GeoClue) */
+  double    latitude;
+  double    longitude;
+  double    accuracy;     /* metres */
 } AjPhotoInfo;
 
 gboolean   aj_photo_import_file      (const char   *blob_dir,

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "aj-application.h"
+#include "aj-location.h"
 #include "aj-sync-manager.h"
 #include "aj-window.h"
 #include "anjian-resources.h"
@@ -169,6 +170,7 @@ aj_application_startup (GApplication *app)
 
   aj_application_open_store (self);
   aj_application_load_checklists (self);
+  aj_location_start ();
   if (self->store != NULL)
     {
       self->sync = aj_sync_manager_new (self->store, self->data_dir);

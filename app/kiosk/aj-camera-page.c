@@ -14,6 +14,7 @@
 #include "aj-inspection.h"
 #include "aj-photo.h"
 #include "aj-qr.h"
+#include "aj-location.h"
 #include "aj-window.h"
 
 #define FRAME_WIDTH  1280
@@ -338,6 +339,7 @@ capture_done (GObject      *source,
       aj_window_report_error (window, _("The photo was not saved"), error);
       return;
     }
+  job->info.located = aj_location_get (&job->info.latitude, &job->info.longitude, &job->info.accuracy);
   hazard = aj_hazard_find_for_item (aj_window_get_store (window), self->inspection_id, self->item_code);
   event = aj_inspection_add_photo (aj_window_get_store (window), aj_window_get_user_id (window), self->inspection_id,
                                    self->item_code, hazard ? aj_hazard_get_id (hazard) : NULL, &job->info, &error);

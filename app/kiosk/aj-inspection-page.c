@@ -10,6 +10,7 @@
 #include "aj-inspection-page.h"
 #include "aj-photo-strip.h"
 #include "aj-util.h"
+#include "aj-location.h"
 #include "aj-window.h"
 
 #define NOTE_SAVE_DELAY_MS 600
@@ -696,6 +697,7 @@ import_done (GObject      *source,
   if (self->inspection == NULL)
     return;
 
+  job->info.located = aj_location_get (&job->info.latitude, &job->info.longitude, &job->info.accuracy);
   hazard = aj_hazard_find_for_item (aj_window_get_store (window), aj_inspection_get_id (self->inspection),
                                     item_code);
   event = aj_inspection_add_photo (aj_window_get_store (window), aj_window_get_user_id (window),

@@ -995,6 +995,10 @@ test_camera (gconstpointer data)
                                     "SELECT count(*) FROM events WHERE type = 'photo.added' AND "
                                     "json_extract (body, '$.source') = 'camera' AND json_extract (body, '$.stamped') = 1",
                                     NULL, -1), ==, 1);
+  /* Without GeoClue (as here) no location is made up. */
+  g_assert_cmpint (aj_db_query_int (aj_store_get_db (store),
+                                    "SELECT count(*) FROM events WHERE json_extract (body, '$.location') IS NOT NULL",
+                                    NULL, -1), ==, 0);
 }
 
 static void

@@ -191,6 +191,16 @@ print_tag_action (GtkWidget  *widget,
 }
 
 static void
+print_tag_to_file_action (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  g_autoptr(GPtrArray) labels = hazard_labels (AJ_HAZARD_PAGE (widget));
+  aj_label_output_print_to_file (GTK_WINDOW (aj_window_for_widget (widget)), labels,
+                                 g_variant_get_string (parameter, NULL));
+}
+
+static void
 save_tag_action (GtkWidget  *widget,
                  const char *action_name,
                  GVariant   *parameter)
@@ -471,6 +481,7 @@ aj_hazard_page_class_init (AjHazardPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AjHazardPage, signature_list);
   gtk_widget_class_install_action (widget_class, "hazard.sign", "s", sign_action);
   gtk_widget_class_install_action (widget_class, "hazard.print-tag", NULL, print_tag_action);
+  gtk_widget_class_install_action (widget_class, "hazard.print-tag-to-file", "s", print_tag_to_file_action);
   gtk_widget_class_install_action (widget_class, "hazard.before-after", NULL, pair_action);
   gtk_widget_class_bind_template_child (widget_class, AjHazardPage, pair_button);
   gtk_widget_class_install_action (widget_class, "hazard.save-tag", "s", save_tag_action);

@@ -18,9 +18,29 @@ on_draw_page (GtkPrintOperation *operation,
   aj_labels_draw_page (cr, AJ_LABELS_A4_3X8, labels, page, gtk_print_context_get_dpi_x (context) / 25.4);
 }
 
+static void print_labels (GtkWindow *window, GPtrArray *labels, const char *export_path);
+
 void
 aj_label_output_print (GtkWindow *window,
                        GPtrArray *labels)
+{
+  print_labels (window, labels, NULL);
+}
+
+/* The print operation without its dialog, into a PDF: what "Print to File"
+ * gives, and how the tests check the printing path. */
+void
+aj_label_output_print_to_file (GtkWindow  *window,
+                               GPtrArray  *labels,
+                               const char *path)
+{
+  print_labels (window, labels, path);
+}
+
+static void
+print_labels (GtkWindow  *window,
+              GPtrArray  *labels,
+              const char *export_path)
 {
   g_autoptr(GtkPrintOperation) operation = gtk_print_operation_new ();
   g_autoptr(GtkPageSetup) setup = gtk_page_setup_new ();
@@ -40,8 +60,11 @@ aj_label_output_print (GtkWindow *window,
   g_signal_connect (operation, "draw-page", G_CALLBACK (on_draw_page), labels);
   g_ptr_array_ref (labels);
   g_object_set_data_full (G_OBJECT (operation), "labels", labels, (GDestroyNotify) g_ptr_array_unref);
-  if (gtk_print_operation_run (operation, GTK_PRINT_OPERATION_ACTION_PRINT_DIALOG, window, &error) ==
-      GTK_PRINT_OPERATION_RESULT_ERROR)
+  if (export_path != NULL)
+    gtk_print_operation_set_export_filename (operation, export_path);
+  if (gtk_print_operation_run (operation,
+                               export_path ? GTK_PRINT_OPERATION_ACTION_EXPORT : GTK_PRINT_OPERATION_ACTION_PRINT_DIALOG,
+                               window, &error) == GTK_PRINT_OPERATION_RESULT_ERROR)
     {
       GtkWidget *dialog = adw_message_dialog_new (window, _("The labels were not printed"), error->message);
       adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));

@@ -9,6 +9,9 @@ G_BEGIN_DECLS
 
 void aj_label_output_print (GtkWindow  *window,
                             GPtrArray  *labels);
+void aj_label_output_print_to_file (GtkWindow  *window,
+                                    GPtrArray  *labels,
+                                    const char *path);
 void aj_label_output_save  (GtkWindow  *window,
                             GPtrArray  *labels,
                             const char *suggested_name);

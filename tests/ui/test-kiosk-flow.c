@@ -553,6 +553,22 @@ run_loop (void)
 
       gtk_widget_activate_action (aj_ui_page (window, AJ_TYPE_HAZARD_PAGE), "hazard.save-tag", "s", pdf);
       g_assert_true (g_file_test (pdf, G_FILE_TEST_EXISTS));
+      /* Printing goes through GtkPrintOperation: its output decodes too. */
+      {
+        g_autofree char *printed = g_build_filename (dir, "printed.pdf", NULL);
+        g_autofree char *pstem = g_build_filename (dir, "printed", NULL);
+        g_autofree char *ppng = g_build_filename (dir, "printed.png", NULL);
+        const char *pargv[] = { "pdftoppm", "-r", "200", "-png", "-singlefile", printed, pstem, NULL };
+        g_autoptr(GPtrArray) codes = NULL;
+
+        gtk_widget_activate_action (aj_ui_page (window, AJ_TYPE_HAZARD_PAGE), "hazard.print-tag-to-file", "s", printed);
+        g_assert_true (g_file_test (printed, G_FILE_TEST_EXISTS));
+        g_assert_true (g_spawn_sync (NULL, (char **) pargv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, NULL));
+        codes = aj_qr_decode_file (ppng, NULL);
+        g_assert_nonnull (codes);
+        g_assert_cmpuint (codes->len, ==, 1);
+        g_assert_cmpstr (g_ptr_array_index (codes, 0), ==, payload);
+      }
       g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, NULL));
       g_assert_true (g_file_test (tag, G_FILE_TEST_EXISTS));
     }

@@ -274,9 +274,9 @@ aj_store_rollback (AjStore *self)
 
 /* The institution an event concerns: named in its body, or that of the
  * inspection or hazard it is about. Sync sends a device only its scope. */
-static char *
-event_institution (AjStore       *self,
-                   const AjEvent *ev)
+char *
+aj_store_event_institution (AjStore       *self,
+                            const AjEvent *ev)
 {
   g_autoptr(JsonObject) body = aj_json_parse_object (ev->body, NULL);
   g_autoptr(sqlite3_stmt) stmt = NULL;
@@ -305,7 +305,7 @@ insert_event (AjStore        *self,
   g_autoptr(sqlite3_stmt) stmt = aj_db_prepare (self->db,
       "INSERT INTO events (id, device_id, device_seq, author, hlc, type, subject, body, prev_hash, hash, server_seq, "
       "institution) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
-  g_autofree char *institution = event_institution (self, ev);
+  g_autofree char *institution = aj_store_event_institution (self, ev);
 
   if (stmt == NULL)
     return FALSE;

@@ -66,6 +66,8 @@ gboolean     aj_store_mark_acked           (AjStore     *self,
                                             const char  *event_id,
                                             gint64       server_seq,
                                             GError     **error);
+char        *aj_store_event_institution    (AjStore        *self,
+                                            const AjEvent  *event);
 void         aj_store_refresh_clock        (AjStore     *self);
 GPtrArray   *aj_store_list_events_after    (AjStore     *self,
                                             gint64       after,

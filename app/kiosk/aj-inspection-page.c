@@ -9,6 +9,7 @@
 #include "aj-inspection.h"
 #include "aj-inspection-page.h"
 #include "aj-photo-strip.h"
+#include "aj-picture-chooser.h"
 #include "aj-util.h"
 #include "aj-location.h"
 #include "aj-window.h"
@@ -736,35 +737,19 @@ aj_inspection_page_import_photo (AjInspectionPage *self,
   g_task_run_in_thread (task, import_thread);
 }
 
+
+
 static void
-on_chooser_response (GtkNativeDialog  *dialog,
-                     int               response,
-                     AjInspectionPage *self)
+on_picture_chosen (GtkWidget  *owner,
+                   const char *path)
 {
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      g_autofree char *path = file ? g_file_get_path (file) : NULL;
-      if (path != NULL)
-        aj_inspection_page_import_photo (self, path);
-    }
-  g_object_unref (dialog);
+  aj_inspection_page_import_photo (AJ_INSPECTION_PAGE (owner), path);
 }
 
 static void
 on_add_photo (AjInspectionPage *self)
 {
-  GtkFileChooserNative *chooser;
-  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
-
-  chooser = gtk_file_chooser_native_new (_("Add a photo"), GTK_WINDOW (get_window (self)),
-                                         GTK_FILE_CHOOSER_ACTION_OPEN, _("_Add"), _("_Cancel"));
-  gtk_file_filter_set_name (filter, _("Pictures"));
-  gtk_file_filter_add_pixbuf_formats (filter);
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
-  g_signal_connect (chooser, "response", G_CALLBACK (on_chooser_response), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+  aj_choose_picture (GTK_WIDGET (self), _("Add a photo"), on_picture_chosen);
 }
 
 static void

@@ -8,6 +8,7 @@
 
 #include "aj-hazard.h"
 #include "aj-photo.h"
+#include "aj-picture-chooser.h"
 #include "aj-step-page.h"
 #include "aj-util.h"
 #include "aj-window.h"
@@ -191,34 +192,19 @@ aj_step_page_add_photo (AjStepPage *self,
   g_task_run_in_thread (task, import_thread);
 }
 
+
+
 static void
-on_chooser_response (GtkNativeDialog *dialog,
-                     int              response,
-                     AjStepPage      *self)
+on_picture_chosen (GtkWidget  *owner,
+                   const char *path)
 {
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      g_autofree char *path = file ? g_file_get_path (file) : NULL;
-      if (path != NULL)
-        aj_step_page_add_photo (self, path);
-    }
-  g_object_unref (dialog);
+  aj_step_page_add_photo (AJ_STEP_PAGE (owner), path);
 }
 
 static void
 on_add_photo (AjStepPage *self)
 {
-  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
-  GtkFileChooserNative *chooser = gtk_file_chooser_native_new (_("Add a photo"),
-                                                               GTK_WINDOW (aj_window_for_widget (GTK_WIDGET (self))),
-                                                               GTK_FILE_CHOOSER_ACTION_OPEN, _("_Add"), _("_Cancel"));
-
-  gtk_file_filter_set_name (filter, _("Pictures"));
-  gtk_file_filter_add_pixbuf_formats (filter);
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
-  g_signal_connect (chooser, "response", G_CALLBACK (on_chooser_response), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+  aj_choose_picture (GTK_WIDGET (self), _("Add a photo"), on_picture_chosen);
 }
 
 static void

@@ -361,23 +361,6 @@ blob_is_complete (AjServer   *self,
                           "SELECT complete FROM blobs WHERE sha256 = ?", sha256, 0) == 1;
 }
 
-static char *
-institution_of (AjServer      *self,
-                const AjEvent *ev)
-{
-  g_autoptr(JsonObject) body = aj_json_parse_object (ev->body, NULL);
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  const char *named = aj_json_get_string (body, "institution");
-
-  if (named != NULL)
-    return g_strdup (named);
-  stmt = aj_db_prepare (aj_store_get_db (self->store),
-                        "SELECT institution FROM events WHERE subject = ? AND institution IS NOT NULL LIMIT 1", NULL);
-  aj_db_bind_text (stmt, 1, ev->subject);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    return aj_db_col_dup (stmt, 0);
-  return NULL;
-}
 
 static void
 push_events (AjServer          *self,
@@ -433,7 +416,7 @@ push_events (AjServer          *self,
           send_error (msg, 403, "not_your_event", message);
           return;
         }
-      institution = institution_of (self, ev);
+      institution = aj_store_event_institution (self->store, ev);
       if (!aj_scope_allows (aj_store_get_db (self->store), device->scope, institution))
         {
           g_autofree char *message = g_strdup_printf ("Event %s concerns an institution outside this device's scope", ev->id);

@@ -9,6 +9,7 @@
 #include "aj-inspection.h"
 #include "aj-inspection-page.h"
 #include "aj-photo-strip.h"
+#include "aj-photo-task.h"
 #include "aj-picture-chooser.h"
 #include "aj-util.h"
 #include "aj-location.h"
@@ -630,50 +631,8 @@ on_back (AjInspectionPage *self)
   aj_window_show_home (get_window (self));
 }
 
-typedef struct
-{
-  char        *blob_dir;
-  char        *path;
-  char        *stamp;
-  AjPhotoInfo  info;
-} ImportJob;
 
-static void
-import_job_free (ImportJob *job)
-{
-  g_free (job->blob_dir);
-  g_free (job->stamp);
-  g_free (job->path);
-  g_free (job);
-}
 
-static void
-import_thread (GTask        *task,
-               gpointer      source,
-               gpointer      task_data,
-               GCancellable *cancellable)
-{
-  ImportJob *job = task_data;
-  GError *error = NULL;
-  g_autoptr(GdkPixbuf) photo = aj_photo_decode_file (job->path, &error);
-  g_autoptr(GdkPixbuf) stamped = NULL;
-
-  if (photo == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  if (job->stamp != NULL)
-    stamped = aj_photo_stamp (photo, job->stamp);
-  if (aj_photo_import_pixbuf (job->blob_dir, stamped ? stamped : photo, &job->info, &error))
-    {
-      g_strlcpy (job->info.source, "file", sizeof job->info.source);
-      job->info.stamped = stamped != NULL;
-      g_task_return_boolean (task, TRUE);
-    }
-  else
-    g_task_return_error (task, error);
-}
 
 static void
 import_done (GObject      *source,
@@ -681,15 +640,15 @@ import_done (GObject      *source,
              gpointer      user_data)
 {
   AjInspectionPage *self = AJ_INSPECTION_PAGE (source);
-  ImportJob *job = g_task_get_task_data (G_TASK (result));
-  const char *item_code = g_object_get_data (G_OBJECT (result), "item-code");
+  g_autofree char *item_code = user_data;
   AjWindow *window = get_window (self);
   g_autoptr(GError) error = NULL;
   g_autoptr(AjHazard) hazard = NULL;
   g_autofree char *event = NULL;
+  AjPhotoInfo info;
 
   gtk_widget_set_sensitive (GTK_WIDGET (self->add_photo_button), TRUE);
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
+  if (!aj_photo_task_finish (result, &info, &error))
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         aj_window_report_error (window, _("The photo was not added"), error);
@@ -698,12 +657,12 @@ import_done (GObject      *source,
   if (self->inspection == NULL)
     return;
 
-  job->info.located = aj_location_get (&job->info.latitude, &job->info.longitude, &job->info.accuracy);
+  info.located = aj_location_get (&info.latitude, &info.longitude, &info.accuracy);
   hazard = aj_hazard_find_for_item (aj_window_get_store (window), aj_inspection_get_id (self->inspection),
                                     item_code);
   event = aj_inspection_add_photo (aj_window_get_store (window), aj_window_get_user_id (window),
                                    aj_inspection_get_id (self->inspection), item_code,
-                                   hazard ? aj_hazard_get_id (hazard) : NULL, &job->info, &error);
+                                   hazard ? aj_hazard_get_id (hazard) : NULL, &info, &error);
   if (event == NULL)
     {
       aj_window_report_error (window, _("The photo was not added"), error);
@@ -720,21 +679,15 @@ aj_inspection_page_import_photo (AjInspectionPage *self,
 {
   AjWindow *window = get_window (self);
   const AjChecklistItem *item = current_item (self);
-  g_autoptr(GTask) task = NULL;
-  ImportJob *job;
+  g_autofree char *stamp = NULL;
 
   if (item == NULL || is_read_only (self))
     return;
-  job = g_new0 (ImportJob, 1);
-  job->blob_dir = g_strdup (aj_application_get_blob_dir (aj_window_get_app (window)));
-  job->path = g_strdup (path);
-  job->stamp = aj_application_dup_stamp_text (aj_window_get_app (window),
-                                              aj_inspection_get_institution_name (self->inspection));
-  task = g_task_new (self, self->cancellable, import_done, NULL);
-  g_task_set_task_data (task, job, (GDestroyNotify) import_job_free);
-  g_object_set_data_full (G_OBJECT (task), "item-code", g_strdup (item->code), g_free);
+  stamp = aj_application_dup_stamp_text (aj_window_get_app (window),
+                                         aj_inspection_get_institution_name (self->inspection));
   gtk_widget_set_sensitive (GTK_WIDGET (self->add_photo_button), FALSE);
-  g_task_run_in_thread (task, import_thread);
+  aj_photo_task_start (self, self->cancellable, aj_application_get_blob_dir (aj_window_get_app (window)),
+                       path, stamp, import_done, g_strdup (item->code));
 }
 
 

@@ -8,6 +8,7 @@
 
 #include "aj-hazard.h"
 #include "aj-photo.h"
+#include "aj-photo-task.h"
 #include "aj-picture-chooser.h"
 #include "aj-step-page.h"
 #include "aj-util.h"
@@ -128,35 +129,8 @@ aj_step_page_load (AjStepPage   *self,
   refresh_photos (self);
 }
 
-typedef struct
-{
-  char        *blob_dir;
-  char        *path;
-  AjPhotoInfo  info;
-} ImportJob;
 
-static void
-import_job_free (ImportJob *job)
-{
-  g_free (job->blob_dir);
-  g_free (job->path);
-  g_free (job);
-}
 
-static void
-import_thread (GTask        *task,
-               gpointer      source,
-               gpointer      data,
-               GCancellable *cancellable)
-{
-  ImportJob *job = data;
-  GError *error = NULL;
-
-  if (aj_photo_import_file (job->blob_dir, job->path, &job->info, &error))
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
-}
 
 static void
 import_done (GObject      *source,
@@ -164,16 +138,16 @@ import_done (GObject      *source,
              gpointer      user_data)
 {
   AjStepPage *self = AJ_STEP_PAGE (source);
-  ImportJob *job = g_task_get_task_data (G_TASK (result));
   g_autoptr(GError) error = NULL;
+  AjPhotoInfo info;
 
   gtk_widget_set_sensitive (GTK_WIDGET (self->add_photo_button), TRUE);
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
+  if (!aj_photo_task_finish (result, &info, &error))
     {
       aj_window_report_error (aj_window_for_widget (GTK_WIDGET (self)), _("The photo was not added"), error);
       return;
     }
-  g_ptr_array_add (self->photos, g_strdup (job->info.sha256));
+  g_ptr_array_add (self->photos, g_strdup (info.sha256));
   refresh_photos (self);
 }
 
@@ -182,14 +156,14 @@ aj_step_page_add_photo (AjStepPage *self,
                         const char *path)
 {
   AjWindow *window = aj_window_for_widget (GTK_WIDGET (self));
-  g_autoptr(GTask) task = g_task_new (self, NULL, import_done, NULL);
-  ImportJob *job = g_new0 (ImportJob, 1);
+  g_autoptr(AjHazard) hazard = aj_hazard_load (aj_window_get_store (window), self->hazard_id);
+  g_autofree char *stamp = aj_application_dup_stamp_text (aj_window_get_app (window),
+                                                          hazard ? aj_hazard_get_institution_name (hazard) : NULL);
 
-  job->blob_dir = g_strdup (aj_application_get_blob_dir (aj_window_get_app (window)));
-  job->path = g_strdup (path);
-  g_task_set_task_data (task, job, (GDestroyNotify) import_job_free);
+  /* Evidence of the rectification is stamped like every other photo. */
   gtk_widget_set_sensitive (GTK_WIDGET (self->add_photo_button), FALSE);
-  g_task_run_in_thread (task, import_thread);
+  aj_photo_task_start (self, NULL, aj_application_get_blob_dir (aj_window_get_app (window)), path, stamp,
+                       import_done, NULL);
 }
 
 

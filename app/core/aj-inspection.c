@@ -292,6 +292,29 @@ aj_inspection_add_photo (AjStore            *store,
   return aj_store_append (store, "photo.added", inspection_id, author, body, error);
 }
 
+/* The inspection a live (not removed) photo belongs to, and whether it has
+ * already been withdrawn.  Returns NULL with @error set if there is none. */
+static char *
+lookup_photo (AjStore     *store,
+              const char  *photo_event_id,
+              gboolean    *withdrawn,
+              GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = aj_db_prepare (aj_store_get_db (store),
+      "SELECT inspection_id, withdrawn_reason FROM photos WHERE event_id = ? AND removed = 0", error);
+
+  if (stmt == NULL)
+    return NULL;
+  aj_db_bind_text (stmt, 1, photo_event_id);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      g_set_error (error, AJ_ERROR, AJ_ERROR_NOT_FOUND, _("The photo no longer exists."));
+      return NULL;
+    }
+  *withdrawn = sqlite3_column_type (stmt, 1) != SQLITE_NULL;
+  return aj_db_col_dup (stmt, 0);
+}
+
 /* Allowed only while the inspection is open; afterwards photos stay. */
 gboolean
 aj_inspection_remove_photo (AjStore     *store,
@@ -300,22 +323,12 @@ aj_inspection_remove_photo (AjStore     *store,
                             GError     **error)
 {
   g_autoptr(JsonObject) body = json_object_new ();
-  g_autofree char *inspection = NULL;
   g_autofree char *event = NULL;
   g_autofree char *at = aj_now_iso8601 ();
-  g_autoptr(sqlite3_stmt) stmt = aj_db_prepare (aj_store_get_db (store),
-      "SELECT inspection_id FROM photos WHERE event_id = ? AND removed = 0", error);
+  gboolean withdrawn;
+  g_autofree char *inspection = lookup_photo (store, photo_event_id, &withdrawn, error);
 
-  if (stmt == NULL)
-    return FALSE;
-  aj_db_bind_text (stmt, 1, photo_event_id);
-  if (sqlite3_step (stmt) != SQLITE_ROW)
-    {
-      g_set_error (error, AJ_ERROR, AJ_ERROR_NOT_FOUND, _("The photo no longer exists."));
-      return FALSE;
-    }
-  inspection = aj_db_col_dup (stmt, 0);
-  if (!check_open (store, inspection, error))
+  if (inspection == NULL || !check_open (store, inspection, error))
     return FALSE;
 
   json_object_set_string_member (body, "photo", photo_event_id);
@@ -334,26 +347,18 @@ aj_inspection_withdraw_photo (AjStore     *store,
                               GError     **error)
 {
   g_autoptr(JsonObject) body = json_object_new ();
-  g_autofree char *inspection = NULL;
   g_autofree char *event = NULL;
   g_autofree char *at = aj_now_iso8601 ();
-  g_autoptr(sqlite3_stmt) stmt = aj_db_prepare (aj_store_get_db (store),
-      "SELECT inspection_id, withdrawn_reason FROM photos WHERE event_id = ? AND removed = 0", error);
+  gboolean withdrawn;
+  g_autofree char *inspection = lookup_photo (store, photo_event_id, &withdrawn, error);
 
-  if (stmt == NULL)
+  if (inspection == NULL)
     return FALSE;
-  aj_db_bind_text (stmt, 1, photo_event_id);
-  if (sqlite3_step (stmt) != SQLITE_ROW)
-    {
-      g_set_error (error, AJ_ERROR, AJ_ERROR_NOT_FOUND, _("The photo no longer exists."));
-      return FALSE;
-    }
-  if (sqlite3_column_type (stmt, 1) != SQLITE_NULL)
+  if (withdrawn)
     {
       g_set_error (error, AJ_ERROR, AJ_ERROR_NOT_ALLOWED, _("This photo is already withdrawn."));
       return FALSE;
     }
-  inspection = aj_db_col_dup (stmt, 0);
   if (reason == NULL || *reason == '\0')
     {
       g_set_error (error, AJ_ERROR, AJ_ERROR_INVALID, _("Give the reason for withdrawing the photo."));

@@ -8,6 +8,7 @@
 #include "aj-db.h"
 #include "aj-error.h"
 #include "aj-hazard.h"
+#include "aj-inspection.h"
 #include "aj-util.h"
 
 struct _AjHazard
@@ -16,30 +17,80 @@ struct _AjHazard
   char    *id, *number, *inspection_id, *institution, *institution_name, *item_code, *category;
   char    *description, *location, *risk_level, *grade, *suggestion, *deadline, *responsible;
   char    *status, *found_at, *found_by, *closed_at;
+  char    *measures, *funds, *contingency_plan, *rectified_note, *verification, *verified_at;
+  int      rejections;
 };
 
 G_DEFINE_FINAL_TYPE (AjHazard, aj_hazard, G_TYPE_OBJECT)
+
+/* The text fields in the order of HAZARD_SELECT's columns and of the
+ * properties below: one list, so that a new column cannot be missed in one place. */
+#define HAZARD_FIELDS(h) \
+  &(h)->id, &(h)->number, &(h)->inspection_id, &(h)->institution, &(h)->institution_name, \
+  &(h)->item_code, &(h)->category, &(h)->description, &(h)->location, &(h)->risk_level, \
+  &(h)->grade, &(h)->suggestion, &(h)->deadline, &(h)->responsible, &(h)->status, \
+  &(h)->found_at, &(h)->found_by, &(h)->closed_at, &(h)->measures, &(h)->funds, \
+  &(h)->contingency_plan, &(h)->rectified_note, &(h)->verification, &(h)->verified_at
+
+static const char * const field_names[] = {
+  "id", "number", "inspection-id", "institution", "institution-name",
+  "item-code", "category", "description", "location", "risk-level",
+  "grade", "suggestion", "deadline", "responsible", "status",
+  "found-at", "found-by", "closed-at", "measures", "funds",
+  "contingency-plan", "rectified-note", "verification", "verified-at",
+};
+
+enum { PROP_0, PROP_REJECTIONS = G_N_ELEMENTS (field_names) + 1, PROP_MAJOR, N_PROPS };
+
+static void
+aj_hazard_get_property (GObject    *object,
+                        guint       prop_id,
+                        GValue     *value,
+                        GParamSpec *pspec)
+{
+  AjHazard *self = AJ_HAZARD (object);
+  char **fields[] = { HAZARD_FIELDS (self) };
+
+  if (prop_id >= 1 && prop_id <= G_N_ELEMENTS (fields))
+    g_value_set_string (value, *fields[prop_id - 1]);
+  else if (prop_id == PROP_REJECTIONS)
+    g_value_set_int (value, self->rejections);
+  else if (prop_id == PROP_MAJOR)
+    g_value_set_boolean (value, aj_hazard_is_major (self));
+  else
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+}
 
 static void
 aj_hazard_finalize (GObject *object)
 {
   AjHazard *self = (AjHazard *) object;
-  char **fields[] = {
-    &self->id, &self->number, &self->inspection_id, &self->institution, &self->institution_name,
-    &self->item_code, &self->category, &self->description, &self->location, &self->risk_level,
-    &self->grade, &self->suggestion, &self->deadline, &self->responsible, &self->status,
-    &self->found_at, &self->found_by, &self->closed_at,
-  };
+  char **fields[] = { HAZARD_FIELDS (self) };
 
   for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
     g_clear_pointer (fields[i], g_free);
   G_OBJECT_CLASS (aj_hazard_parent_class)->finalize (object);
 }
 
+/* A hazard is a snapshot of its projection row: every property is read-only,
+ * and rows bind to them. */
 static void
 aj_hazard_class_init (AjHazardClass *klass)
 {
-  G_OBJECT_CLASS (klass)->finalize = aj_hazard_finalize;
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = aj_hazard_finalize;
+  object_class->get_property = aj_hazard_get_property;
+  for (guint i = 0; i < G_N_ELEMENTS (field_names); i++)
+    g_object_class_install_property (object_class, i + 1,
+        g_param_spec_string (field_names[i], NULL, NULL, NULL,
+                             G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_property (object_class, PROP_REJECTIONS,
+      g_param_spec_int ("rejections", NULL, NULL, 0, G_MAXINT, 0,
+                        G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_property (object_class, PROP_MAJOR,
+      g_param_spec_boolean ("major", NULL, NULL, FALSE,
+                            G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 }
 
 static void
@@ -65,6 +116,13 @@ const char *aj_hazard_get_status (AjHazard *self) { return self->status; }
 const char *aj_hazard_get_found_at (AjHazard *self) { return self->found_at; }
 const char *aj_hazard_get_found_by (AjHazard *self) { return self->found_by; }
 const char *aj_hazard_get_closed_at (AjHazard *self) { return self->closed_at; }
+const char *aj_hazard_get_measures (AjHazard *self) { return self->measures; }
+const char *aj_hazard_get_funds (AjHazard *self) { return self->funds; }
+const char *aj_hazard_get_contingency_plan (AjHazard *self) { return self->contingency_plan; }
+const char *aj_hazard_get_rectified_note (AjHazard *self) { return self->rectified_note; }
+const char *aj_hazard_get_verification (AjHazard *self) { return self->verification; }
+const char *aj_hazard_get_verified_at (AjHazard *self) { return self->verified_at; }
+int aj_hazard_get_rejections (AjHazard *self) { return self->rejections; }
 
 gboolean
 aj_hazard_is_major (AjHazard *self)
@@ -390,21 +448,18 @@ aj_hazard_withdraw (AjStore     *store,
 #define HAZARD_SELECT \
   "SELECT h.id, h.number, h.inspection_id, h.institution, coalesce(i.name, h.institution), h.item_code, " \
   "h.category, h.description, h.location, h.risk_level, h.grade, h.suggestion, h.deadline, h.responsible, " \
-  "h.status, h.found_at, h.found_by, h.closed_at FROM hazards h LEFT JOIN institutions i ON i.code = h.institution "
+  "h.status, h.found_at, h.found_by, h.closed_at, h.measures, h.funds, h.contingency_plan, " \
+  "h.rectified_note, h.verification, h.verified_at, h.rejections FROM hazards h LEFT JOIN institutions i ON i.code = h.institution "
 
 static AjHazard *
 hazard_from_row (sqlite3_stmt *stmt)
 {
   AjHazard *self = g_object_new (AJ_TYPE_HAZARD, NULL);
-  char **fields[] = {
-    &self->id, &self->number, &self->inspection_id, &self->institution, &self->institution_name,
-    &self->item_code, &self->category, &self->description, &self->location, &self->risk_level,
-    &self->grade, &self->suggestion, &self->deadline, &self->responsible, &self->status,
-    &self->found_at, &self->found_by, &self->closed_at,
-  };
+  char **fields[] = { HAZARD_FIELDS (self) };
 
   for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
     *fields[i] = aj_db_col_dup (stmt, i);
+  self->rejections = sqlite3_column_int (stmt, G_N_ELEMENTS (fields));
   return self;
 }
 
@@ -466,4 +521,62 @@ aj_hazard_list (AjStore     *store,
       g_list_store_append (list, hazard);
     }
   return G_LIST_MODEL (g_steal_pointer (&list));
+}
+
+/* The hazard sheet's "save": a new hazard is the answer "hazard" and the
+ * hazard itself in one transaction, so an inspection never shows an item
+ * answered "hazard" without its hazard (or the other way round). Returns
+ * the hazard's id. */
+char *
+aj_hazard_save_sheet (AjStore              *store,
+                      const char           *author,
+                      const char           *hazard_id,
+                      const AjHazardDraft  *draft,
+                      GError              **error)
+{
+  g_autofree char *id = NULL;
+  gboolean ok;
+
+  if (!aj_store_begin (store, error))
+    return NULL;
+  if (hazard_id == NULL)
+    ok = aj_inspection_answer (store, author, draft->inspection_id, draft->item_code, "hazard", NULL, error) &&
+         (id = aj_hazard_record (store, author, draft, error)) != NULL;
+  else
+    ok = aj_hazard_update (store, author, hazard_id, draft, error) &&
+         (id = g_strdup (hazard_id)) != NULL;
+  if (!ok)
+    {
+      aj_store_rollback (store);
+      return NULL;
+    }
+  if (!aj_store_commit (store, error))
+    return NULL;
+  return g_steal_pointer (&id);
+}
+
+/* Answering an item again after it was answered "hazard": the hazard is
+ * withdrawn with @withdraw_reason and the new answer recorded, together or
+ * not at all. */
+gboolean
+aj_inspection_reanswer (AjStore     *store,
+                        const char  *author,
+                        const char  *inspection_id,
+                        const char  *item_code,
+                        const char  *result,
+                        const char  *note,
+                        const char  *withdraw_reason,
+                        GError     **error)
+{
+  g_autoptr(AjHazard) hazard = aj_hazard_find_for_item (store, inspection_id, item_code);
+
+  if (!aj_store_begin (store, error))
+    return FALSE;
+  if ((hazard != NULL && !aj_hazard_withdraw (store, author, hazard->id, withdraw_reason, error)) ||
+      !aj_inspection_answer (store, author, inspection_id, item_code, result, note, error))
+    {
+      aj_store_rollback (store);
+      return FALSE;
+    }
+  return aj_store_commit (store, error);
 }

@@ -43,6 +43,13 @@ const char *aj_hazard_get_status           (AjHazard   *self);
 const char *aj_hazard_get_found_at         (AjHazard   *self);
 const char *aj_hazard_get_found_by         (AjHazard   *self);
 const char *aj_hazard_get_closed_at        (AjHazard   *self);
+const char *aj_hazard_get_measures         (AjHazard   *self);
+const char *aj_hazard_get_funds            (AjHazard   *self);
+const char *aj_hazard_get_contingency_plan (AjHazard   *self);
+const char *aj_hazard_get_rectified_note   (AjHazard   *self);
+const char *aj_hazard_get_verification     (AjHazard   *self);
+const char *aj_hazard_get_verified_at      (AjHazard   *self);
+int         aj_hazard_get_rejections       (AjHazard   *self);
 gboolean    aj_hazard_is_major             (AjHazard   *self);
 gboolean    aj_hazard_is_overdue           (AjHazard   *self,
                                             const char *today);
@@ -68,6 +75,20 @@ gboolean    aj_hazard_withdraw             (AjStore              *store,
                                             const char           *author,
                                             const char           *hazard_id,
                                             const char           *reason,
+                                            GError              **error);
+char       *aj_hazard_save_sheet           (AjStore              *store,
+                                            const char           *author,
+                                            const char           *hazard_id,
+                                            const AjHazardDraft  *draft,
+                                            GError              **error);
+/* Lives with hazards because inspections sit below hazards in the layers. */
+gboolean    aj_inspection_reanswer         (AjStore              *store,
+                                            const char           *author,
+                                            const char           *inspection_id,
+                                            const char           *item_code,
+                                            const char           *result,
+                                            const char           *note,
+                                            const char           *withdraw_reason,
                                             GError              **error);
 char       *aj_hazard_next_number          (AjStore              *store,
                                             const char           *institution,

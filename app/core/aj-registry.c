@@ -326,12 +326,12 @@ institution_from_row (sqlite3_stmt *stmt)
 
 #define INSTITUTION_COLUMNS "code, name, type, county, township, address, beds, head, safety_officer, phone, credit"
 
-GListModel *
-aj_registry_list_institutions (AjStore  *store,
-                               GError  **error)
+static GListModel *
+list_institutions (AjStore     *store,
+                   const char  *sql,
+                   GError     **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = aj_db_prepare (aj_store_get_db (store),
-      "SELECT " INSTITUTION_COLUMNS " FROM institutions ORDER BY county, code", error);
+  g_autoptr(sqlite3_stmt) stmt = aj_db_prepare (aj_store_get_db (store), sql, error);
   g_autoptr(GListStore) list = g_list_store_new (AJ_TYPE_INSTITUTION);
 
   if (stmt == NULL)
@@ -342,6 +342,23 @@ aj_registry_list_institutions (AjStore  *store,
       g_list_store_append (list, inst);
     }
   return G_LIST_MODEL (g_steal_pointer (&list));
+}
+
+GListModel *
+aj_registry_list_institutions (AjStore  *store,
+                               GError  **error)
+{
+  return list_institutions (store, "SELECT " INSTITUTION_COLUMNS " FROM institutions ORDER BY county, code", error);
+}
+
+/* The institutions a hazard ledger can be filtered by: those with hazards. */
+GListModel *
+aj_registry_list_institutions_with_hazards (AjStore  *store,
+                                            GError  **error)
+{
+  return list_institutions (store,
+                            "SELECT " INSTITUTION_COLUMNS " FROM institutions "
+                            "WHERE code IN (SELECT institution FROM hazards) ORDER BY county, code", error);
 }
 
 AjInstitution *

@@ -48,6 +48,8 @@ gboolean       aj_registry_is_empty               (AjStore       *store);
 
 GListModel    *aj_registry_list_institutions      (AjStore       *store,
                                                    GError       **error);
+GListModel    *aj_registry_list_institutions_with_hazards (AjStore  *store,
+                                                          GError  **error);
 AjInstitution *aj_registry_get_institution        (AjStore       *store,
                                                    const char    *code);
 GListModel    *aj_registry_list_users             (AjStore       *store,

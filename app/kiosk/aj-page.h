@@ -1,0 +1,21 @@
+/* aj-page.h: what every page needs of its surroundings, found without knowing
+ * the window: the session, toasts, error dialogs and the store's changes. */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "aj-session.h"
+
+G_BEGIN_DECLS
+
+AjSession    *aj_page_get_session     (GtkWidget    *page);
+GtkWindow    *aj_page_get_window      (GtkWidget    *page);
+void          aj_page_toast           (GtkWidget    *page,
+                                       const char   *message);
+void          aj_page_report_error    (GtkWidget    *page,
+                                       const char   *what,
+                                       const GError *error);
+GSignalGroup *aj_page_watch_store     (GtkWidget    *page,
+                                       GCallback     refresh);
+
+G_END_DECLS

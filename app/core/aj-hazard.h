@@ -3,6 +3,7 @@
 
 #include <gio/gio.h>
 
+#include "aj-hazard-rules.h"
 #include "aj-store.h"
 
 G_BEGIN_DECLS
@@ -56,11 +57,6 @@ gboolean    aj_hazard_is_overdue           (AjHazard   *self,
 int         aj_hazard_days_overdue         (AjHazard   *self,
                                             const char *today);
 
-gboolean    aj_risk_level_is_valid         (const char *level);
-int         aj_risk_level_rank             (const char *level);
-const char *aj_risk_level_label            (const char *level);
-const char *aj_grade_label                 (const char *grade);
-const char *aj_hazard_status_label         (const char *status);
 
 char       *aj_hazard_record               (AjStore              *store,
                                             const char           *author,

@@ -1,6 +1,12 @@
 /* aj-projection.c: the projection tables are a pure function of the events.
  * Every rule here reads only the event and the rows it touches, never the
- * clock or the device, so that a rebuild from the log gives identical rows. */
+ * clock or the device, so that a rebuild from the log gives identical rows.
+ *
+ * Each event type is one SQL statement over named parameters: the event's
+ * own fields are bound once, in one place (:id, :subject, :author, :hlc,
+ * :device, :type, :body, and :next for a step of the closed loop), and body
+ * members are read in SQL with json_extract (). What a type requires of its
+ * body is listed beside its statement and checked before it runs. */
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
@@ -9,7 +15,7 @@
 
 #include "aj-db.h"
 #include "aj-error.h"
-#include "aj-lifecycle.h"
+#include "aj-hazard-rules.h"
 #include "aj-projection.h"
 #include "aj-util.h"
 
@@ -23,438 +29,194 @@ const char * const aj_projection_tables[] = {
   NULL
 };
 
-typedef gboolean (*ApplyFunc) (sqlite3 *db, const AjEvent *ev, JsonObject *body, GError **error);
+/* A body member as text, or '' when absent. */
+#define TEXT(member) "coalesce(json_extract(:body, '$." member "'), '')"
+
+typedef struct
+{
+  const char *type;
+  const char *required[10];  /* body members that must be present as strings */
+  const char *hash;          /* a body member that must be a SHA-256, if any */
+  gboolean    step;          /* a step of the closed loop: :next is bound */
+  const char *sql;
+} Rule;
+
+static const Rule rules[] = {
+  { "inspection.started", { "institution", "mode", "template", "at" }, NULL, FALSE,
+    "INSERT OR IGNORE INTO inspections (id, institution, mode, template_id, template_version, "
+    "inspector, started_at, status) VALUES (:subject, json_extract(:body, '$.institution'), "
+    "json_extract(:body, '$.mode'), json_extract(:body, '$.template'), "
+    "coalesce(json_extract(:body, '$.template_version'), 1), :author, json_extract(:body, '$.at'), 'in_progress')" },
+
+  { "inspection.finished", { "at" }, NULL, FALSE,
+    "UPDATE inspections SET status = 'finished', finished_at = json_extract(:body, '$.at') "
+    "WHERE id = :subject AND status <> 'finished'" },
+
+  /* For an item answered on two devices the later (hlc, device, id) wins;
+   * the other answer stays in the item's history in the event log. */
+  { "item.answered", { "item", "result", "at" }, NULL, FALSE,
+    "INSERT INTO item_results (inspection_id, item_code, result, note, author, answered_at, hlc, device_id, event_id) "
+    "VALUES (:subject, json_extract(:body, '$.item'), json_extract(:body, '$.result'), " TEXT ("note") ", "
+    ":author, json_extract(:body, '$.at'), :hlc, :device, :id) "
+    "ON CONFLICT (inspection_id, item_code) DO UPDATE SET "
+    "  result = excluded.result, note = excluded.note, author = excluded.author, "
+    "  answered_at = excluded.answered_at, hlc = excluded.hlc, device_id = excluded.device_id, "
+    "  event_id = excluded.event_id "
+    "WHERE (excluded.hlc, excluded.device_id, excluded.event_id) > "
+    "      (item_results.hlc, item_results.device_id, item_results.event_id)" },
+
+  { "hazard.found", { "number", "inspection", "institution", "item", "category", "description",
+                      "risk_level", "grade", "at" }, NULL, FALSE,
+    "INSERT OR IGNORE INTO hazards (id, number, inspection_id, institution, item_code, category, "
+    "description, location, risk_level, grade, suggestion, deadline, responsible, status, "
+    "found_at, found_by, hlc) VALUES (:subject, json_extract(:body, '$.number'), "
+    "json_extract(:body, '$.inspection'), json_extract(:body, '$.institution'), json_extract(:body, '$.item'), "
+    "json_extract(:body, '$.category'), json_extract(:body, '$.description'), " TEXT ("location") ", "
+    "json_extract(:body, '$.risk_level'), json_extract(:body, '$.grade'), " TEXT ("suggestion") ", "
+    TEXT ("deadline") ", " TEXT ("responsible") ", 'found', json_extract(:body, '$.at'), :author, :hlc)" },
+
+  /* Edits of the hazard sheet before the inspection is finished: only the
+   * members present change, and a later edit wins over an earlier one. */
+  { "hazard.updated", { NULL }, NULL, FALSE,
+    "UPDATE hazards SET "
+    "  description = coalesce(json_extract(:body, '$.description'), description), "
+    "  location = coalesce(json_extract(:body, '$.location'), location), "
+    "  risk_level = coalesce(json_extract(:body, '$.risk_level'), risk_level), "
+    "  grade = coalesce(json_extract(:body, '$.grade'), grade), "
+    "  suggestion = coalesce(json_extract(:body, '$.suggestion'), suggestion), "
+    "  deadline = coalesce(json_extract(:body, '$.deadline'), deadline), "
+    "  responsible = coalesce(json_extract(:body, '$.responsible'), responsible), "
+    "  hlc = :hlc "
+    "WHERE id = :subject AND hlc <= :hlc" },
+
+  /* A hazard recorded by mistake, withdrawn before the inspection was
+   * finished: it stays in the log but no longer counts on the ledger. */
+  { "hazard.withdrawn", { NULL }, NULL, FALSE,
+    "UPDATE hazards SET status = 'withdrawn', hlc = max(hlc, :hlc) WHERE id = :subject AND status = 'found'" },
+
+  { "hazard.rectification_ordered", { NULL }, NULL, TRUE,
+    "UPDATE hazards SET status = :next, measures = " TEXT ("measures") ", responsible = " TEXT ("responsible") ", "
+    "deadline = " TEXT ("deadline") ", funds = " TEXT ("funds") ", contingency_plan = " TEXT ("contingency_plan") ", "
+    "ordered_at = " TEXT ("at") ", hlc = max(hlc, :hlc) WHERE id = :subject" },
+
+  { "hazard.rectified", { NULL }, NULL, TRUE,
+    "UPDATE hazards SET status = :next, rectified_note = " TEXT ("note") ", rectified_at = " TEXT ("at") ", "
+    "hlc = max(hlc, :hlc) WHERE id = :subject" },
+
+  { "hazard.verified", { NULL }, NULL, TRUE,
+    "UPDATE hazards SET status = :next, verification = " TEXT ("opinion") ", verified_at = " TEXT ("at") ", "
+    "rejections = rejections + (coalesce(json_extract(:body, '$.accepted'), 0) IS NOT 1), "
+    "hlc = max(hlc, :hlc) WHERE id = :subject" },
+
+  { "hazard.closed", { NULL }, NULL, TRUE,
+    "UPDATE hazards SET status = :next, closed_at = " TEXT ("at") ", hlc = max(hlc, :hlc) WHERE id = :subject" },
+
+  { "hazard.reopened", { NULL }, NULL, TRUE,
+    "UPDATE hazards SET status = :next, closed_at = NULL, hlc = max(hlc, :hlc) WHERE id = :subject" },
+
+  { "photo.added", { "sha256", "at" }, "sha256", FALSE,
+    "INSERT OR IGNORE INTO photos (event_id, sha256, inspection_id, item_code, hazard_id, width, height, "
+    "bytes, added_at, author) VALUES (:id, json_extract(:body, '$.sha256'), json_extract(:body, '$.inspection'), "
+    "json_extract(:body, '$.item'), json_extract(:body, '$.hazard'), coalesce(json_extract(:body, '$.width'), 0), "
+    "coalesce(json_extract(:body, '$.height'), 0), coalesce(json_extract(:body, '$.bytes'), 0), "
+    "json_extract(:body, '$.at'), :author)" },
+
+  { "signature.added", { "role", "signer", "at" }, NULL, FALSE,
+    "INSERT OR IGNORE INTO signatures (event_id, subject, role, signer, sha256, refused, reason, at) "
+    "VALUES (:id, :subject, json_extract(:body, '$.role'), json_extract(:body, '$.signer'), "
+    "json_extract(:body, '$.sha256'), coalesce(json_extract(:body, '$.refused'), 0), " TEXT ("reason") ", "
+    "json_extract(:body, '$.at'))" },
+
+  { "photo.removed", { "photo" }, NULL, FALSE,
+    "UPDATE photos SET removed = 1 WHERE event_id = json_extract(:body, '$.photo')" },
+
+  { "photo.withdrawn", { "photo", "reason" }, NULL, FALSE,
+    "UPDATE photos SET withdrawn_reason = json_extract(:body, '$.reason') "
+    "WHERE event_id = json_extract(:body, '$.photo')" },
+};
 
 static gboolean
-require (JsonObject     *body,
-         const AjEvent  *ev,
-         const char     *member,
-         const char    **out,
-         GError        **error)
+check_body (const Rule     *rule,
+            const AjEvent  *ev,
+            JsonObject     *body,
+            GError        **error)
 {
-  *out = aj_json_get_string (body, member);
-  if (*out == NULL)
-    {
-      g_set_error (error, AJ_ERROR, AJ_ERROR_CORRUPT,
-                   _("Event %s (%s) lacks the field “%s”"), ev->id, ev->type, member);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static gboolean
-apply_inspection_started (sqlite3        *db,
-                          const AjEvent  *ev,
-                          JsonObject     *body,
-                          GError        **error)
-{
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  const char *institution, *mode, *template_id, *at;
-
-  if (!require (body, ev, "institution", &institution, error) ||
-      !require (body, ev, "mode", &mode, error) ||
-      !require (body, ev, "template", &template_id, error) ||
-      !require (body, ev, "at", &at, error))
-    return FALSE;
-
-  stmt = aj_db_prepare (db,
-      "INSERT OR IGNORE INTO inspections (id, institution, mode, template_id, template_version, "
-      "inspector, started_at, status) VALUES (?, ?, ?, ?, ?, ?, ?, 'in_progress')", error);
-  if (stmt == NULL)
-    return FALSE;
-  aj_db_bind_text (stmt, 1, ev->subject);
-  aj_db_bind_text (stmt, 2, institution);
-  aj_db_bind_text (stmt, 3, mode);
-  aj_db_bind_text (stmt, 4, template_id);
-  sqlite3_bind_int64 (stmt, 5, aj_json_get_int (body, "template_version", 1));
-  aj_db_bind_text (stmt, 6, ev->author);
-  aj_db_bind_text (stmt, 7, at);
-  return aj_db_step_done (db, stmt, error);
-}
-
-static gboolean
-apply_inspection_finished (sqlite3        *db,
-                           const AjEvent  *ev,
-                           JsonObject     *body,
-                           GError        **error)
-{
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  const char *at;
-
-  if (!require (body, ev, "at", &at, error))
-    return FALSE;
-  stmt = aj_db_prepare (db,
-      "UPDATE inspections SET status = 'finished', finished_at = ? "
-      "WHERE id = ? AND status <> 'finished'", error);
-  if (stmt == NULL)
-    return FALSE;
-  aj_db_bind_text (stmt, 1, at);
-  aj_db_bind_text (stmt, 2, ev->subject);
-  return aj_db_step_done (db, stmt, error);
-}
-
-/* For an item answered on two devices the later (hlc, device, id) wins;
- * the other answer stays in the item's history in the event log. */
-static gboolean
-apply_item_answered (sqlite3        *db,
-                     const AjEvent  *ev,
-                     JsonObject     *body,
-                     GError        **error)
-{
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  const char *item, *result, *at;
-  const char *note = aj_json_get_string (body, "note");
-
-  if (!require (body, ev, "item", &item, error) ||
-      !require (body, ev, "result", &result, error) ||
-      !require (body, ev, "at", &at, error))
-    return FALSE;
-
-  stmt = aj_db_prepare (db,
-      "INSERT INTO item_results (inspection_id, item_code, result, note, author, answered_at, hlc, device_id, event_id) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
-      "ON CONFLICT (inspection_id, item_code) DO UPDATE SET "
-      "  result = excluded.result, note = excluded.note, author = excluded.author, "
-      "  answered_at = excluded.answered_at, hlc = excluded.hlc, device_id = excluded.device_id, "
-      "  event_id = excluded.event_id "
-      "WHERE (excluded.hlc, excluded.device_id, excluded.event_id) > "
-      "      (item_results.hlc, item_results.device_id, item_results.event_id)", error);
-  if (stmt == NULL)
-    return FALSE;
-  aj_db_bind_text (stmt, 1, ev->subject);
-  aj_db_bind_text (stmt, 2, item);
-  aj_db_bind_text (stmt, 3, result);
-  aj_db_bind_text (stmt, 4, note ? note : "");
-  aj_db_bind_text (stmt, 5, ev->author);
-  aj_db_bind_text (stmt, 6, at);
-  sqlite3_bind_int64 (stmt, 7, ev->hlc);
-  aj_db_bind_text (stmt, 8, ev->device_id);
-  aj_db_bind_text (stmt, 9, ev->id);
-  return aj_db_step_done (db, stmt, error);
-}
-
-static gboolean
-apply_hazard_found (sqlite3        *db,
-                    const AjEvent  *ev,
-                    JsonObject     *body,
-                    GError        **error)
-{
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  const char *number, *inspection, *institution, *item, *category, *description, *risk, *grade, *at;
-  const char *location = aj_json_get_string (body, "location");
-  const char *suggestion = aj_json_get_string (body, "suggestion");
-  const char *deadline = aj_json_get_string (body, "deadline");
-  const char *responsible = aj_json_get_string (body, "responsible");
-
-  if (!require (body, ev, "number", &number, error) ||
-      !require (body, ev, "inspection", &inspection, error) ||
-      !require (body, ev, "institution", &institution, error) ||
-      !require (body, ev, "item", &item, error) ||
-      !require (body, ev, "category", &category, error) ||
-      !require (body, ev, "description", &description, error) ||
-      !require (body, ev, "risk_level", &risk, error) ||
-      !require (body, ev, "grade", &grade, error) ||
-      !require (body, ev, "at", &at, error))
-    return FALSE;
-
-  stmt = aj_db_prepare (db,
-      "INSERT OR IGNORE INTO hazards (id, number, inspection_id, institution, item_code, category, "
-      "description, location, risk_level, grade, suggestion, deadline, responsible, status, "
-      "found_at, found_by, hlc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'found', ?, ?, ?)", error);
-  if (stmt == NULL)
-    return FALSE;
-  aj_db_bind_text (stmt, 1, ev->subject);
-  aj_db_bind_text (stmt, 2, number);
-  aj_db_bind_text (stmt, 3, inspection);
-  aj_db_bind_text (stmt, 4, institution);
-  aj_db_bind_text (stmt, 5, item);
-  aj_db_bind_text (stmt, 6, category);
-  aj_db_bind_text (stmt, 7, description);
-  aj_db_bind_text (stmt, 8, location ? location : "");
-  aj_db_bind_text (stmt, 9, risk);
-  aj_db_bind_text (stmt, 10, grade);
-  aj_db_bind_text (stmt, 11, suggestion ? suggestion : "");
-  aj_db_bind_text (stmt, 12, deadline ? deadline : "");
-  aj_db_bind_text (stmt, 13, responsible ? responsible : "");
-  aj_db_bind_text (stmt, 14, at);
-  aj_db_bind_text (stmt, 15, ev->author);
-  sqlite3_bind_int64 (stmt, 16, ev->hlc);
-  return aj_db_step_done (db, stmt, error);
-}
-
-/* Edits of the hazard sheet before the inspection is finished: only the
- * members present change, and a later edit wins over an earlier one. */
-static gboolean
-apply_hazard_updated (sqlite3        *db,
-                      const AjEvent  *ev,
-                      JsonObject     *body,
-                      GError        **error)
-{
-  static const char * const editable[] = {
-    "description", "location", "risk_level", "grade", "suggestion", "deadline", "responsible", NULL
-  };
-
-  for (guint i = 0; editable[i] != NULL; i++)
-    {
-      g_autofree char *sql = NULL;
-      g_autoptr(sqlite3_stmt) stmt = NULL;
-      const char *value = aj_json_get_string (body, editable[i]);
-
-      if (value == NULL)
-        continue;
-      sql = g_strdup_printf ("UPDATE hazards SET %s = ?, hlc = ? WHERE id = ? AND hlc <= ?", editable[i]);
-      stmt = aj_db_prepare (db, sql, error);
-      if (stmt == NULL)
+  for (guint i = 0; i < G_N_ELEMENTS (rule->required) && rule->required[i] != NULL; i++)
+    if (aj_json_get_string (body, rule->required[i]) == NULL)
+      {
+        g_set_error (error, AJ_ERROR, AJ_ERROR_CORRUPT,
+                     _("Event %s (%s) lacks the field “%s”"), ev->id, ev->type, rule->required[i]);
         return FALSE;
-      aj_db_bind_text (stmt, 1, value);
-      sqlite3_bind_int64 (stmt, 2, ev->hlc);
-      aj_db_bind_text (stmt, 3, ev->subject);
-      sqlite3_bind_int64 (stmt, 4, ev->hlc);
-      if (!aj_db_step_done (db, stmt, error))
-        return FALSE;
-    }
-  return TRUE;
-}
-
-/* A hazard recorded by mistake, withdrawn before the inspection was
- * finished: it stays in the log but no longer counts on the ledger. */
-static gboolean
-apply_hazard_withdrawn (sqlite3        *db,
-                        const AjEvent  *ev,
-                        JsonObject     *body,
-                        GError        **error)
-{
-  g_autoptr(sqlite3_stmt) stmt = aj_db_prepare (db,
-      "UPDATE hazards SET status = 'withdrawn', hlc = max(hlc, ?) WHERE id = ? AND status = 'found'", error);
-
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, ev->hlc);
-  aj_db_bind_text (stmt, 2, ev->subject);
-  return aj_db_step_done (db, stmt, error);
-}
-
-/* One step of the closed loop. A step that is no longer valid when it is
- * applied (two devices verified the same hazard) changes nothing and is
- * recorded as a conflict, to be shown; the event itself stays in the log. */
-static gboolean
-apply_hazard_step (sqlite3        *db,
-                   const AjEvent  *ev,
-                   JsonObject     *body,
-                   GError        **error)
-{
-  g_autoptr(sqlite3_stmt) row = aj_db_prepare (db, "SELECT status, grade FROM hazards WHERE id = ?", error);
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  g_autofree char *status = NULL;
-  g_autofree char *grade = NULL;
-  const char *at = aj_json_get_string (body, "at");
-  const char *next;
-  AjHazardStep step;
-
-  if (row == NULL || !aj_step_from_event_type (ev->type, &step))
-    return FALSE;
-  aj_db_bind_text (row, 1, ev->subject);
-  if (sqlite3_step (row) != SQLITE_ROW)
-    return TRUE;   /* about a hazard this device does not hold */
-  status = aj_db_col_dup (row, 0);
-  grade = aj_db_col_dup (row, 1);
-  if (at == NULL)
-    at = "";
-
-  next = aj_lifecycle_next (status, grade, step, aj_json_get_bool (body, "accepted", FALSE));
-  if (next == NULL)
-    {
-      stmt = aj_db_prepare (db, "INSERT OR IGNORE INTO hazard_conflicts (event_id, hazard_id, type, status_was, author, at) "
-                                "VALUES (?, ?, ?, ?, ?, ?)", error);
-      if (stmt == NULL)
-        return FALSE;
-      aj_db_bind_text (stmt, 1, ev->id);
-      aj_db_bind_text (stmt, 2, ev->subject);
-      aj_db_bind_text (stmt, 3, ev->type);
-      aj_db_bind_text (stmt, 4, status);
-      aj_db_bind_text (stmt, 5, ev->author);
-      aj_db_bind_text (stmt, 6, at);
-      return aj_db_step_done (db, stmt, error);
-    }
-
-  switch (step)
-    {
-    case AJ_STEP_ORDER:
-      stmt = aj_db_prepare (db, "UPDATE hazards SET status = ?, measures = ?, responsible = ?, deadline = ?, "
-                                "funds = ?, contingency_plan = ?, ordered_at = ?, hlc = max(hlc, ?) WHERE id = ?", error);
-      if (stmt == NULL)
-        return FALSE;
-      aj_db_bind_text (stmt, 2, aj_json_get_string (body, "measures") ?: "");
-      aj_db_bind_text (stmt, 3, aj_json_get_string (body, "responsible") ?: "");
-      aj_db_bind_text (stmt, 4, aj_json_get_string (body, "deadline") ?: "");
-      aj_db_bind_text (stmt, 5, aj_json_get_string (body, "funds") ?: "");
-      aj_db_bind_text (stmt, 6, aj_json_get_string (body, "contingency_plan") ?: "");
-      aj_db_bind_text (stmt, 7, at);
-      sqlite3_bind_int64 (stmt, 8, ev->hlc);
-      aj_db_bind_text (stmt, 9, ev->subject);
-      break;
-    case AJ_STEP_RECTIFY:
-      stmt = aj_db_prepare (db, "UPDATE hazards SET status = ?, rectified_note = ?, rectified_at = ?, "
-                                "hlc = max(hlc, ?) WHERE id = ?", error);
-      if (stmt == NULL)
-        return FALSE;
-      aj_db_bind_text (stmt, 2, aj_json_get_string (body, "note") ?: "");
-      aj_db_bind_text (stmt, 3, at);
-      sqlite3_bind_int64 (stmt, 4, ev->hlc);
-      aj_db_bind_text (stmt, 5, ev->subject);
-      break;
-    case AJ_STEP_VERIFY:
-      stmt = aj_db_prepare (db, "UPDATE hazards SET status = ?, verification = ?, verified_at = ?, "
-                                "rejections = rejections + ?, hlc = max(hlc, ?) WHERE id = ?", error);
-      if (stmt == NULL)
-        return FALSE;
-      aj_db_bind_text (stmt, 2, aj_json_get_string (body, "opinion") ?: "");
-      aj_db_bind_text (stmt, 3, at);
-      sqlite3_bind_int (stmt, 4, aj_json_get_bool (body, "accepted", FALSE) ? 0 : 1);
-      sqlite3_bind_int64 (stmt, 5, ev->hlc);
-      aj_db_bind_text (stmt, 6, ev->subject);
-      break;
-    case AJ_STEP_CLOSE:
-      stmt = aj_db_prepare (db, "UPDATE hazards SET status = ?, closed_at = ?, hlc = max(hlc, ?) WHERE id = ?", error);
-      if (stmt == NULL)
-        return FALSE;
-      aj_db_bind_text (stmt, 2, at);
-      sqlite3_bind_int64 (stmt, 3, ev->hlc);
-      aj_db_bind_text (stmt, 4, ev->subject);
-      break;
-    case AJ_STEP_REOPEN:
-      stmt = aj_db_prepare (db, "UPDATE hazards SET status = ?, closed_at = NULL, hlc = max(hlc, ?) WHERE id = ?", error);
-      if (stmt == NULL)
-        return FALSE;
-      sqlite3_bind_int64 (stmt, 2, ev->hlc);
-      aj_db_bind_text (stmt, 3, ev->subject);
-      break;
-    }
-  aj_db_bind_text (stmt, 1, next);
-  return aj_db_step_done (db, stmt, error);
-}
-
-static gboolean
-apply_photo_added (sqlite3        *db,
-                   const AjEvent  *ev,
-                   JsonObject     *body,
-                   GError        **error)
-{
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  const char *sha256, *at;
-
-  if (!require (body, ev, "sha256", &sha256, error) ||
-      !require (body, ev, "at", &at, error))
-    return FALSE;
-  if (!aj_is_sha256_hex (sha256))
+      }
+  if (rule->hash != NULL && !aj_is_sha256_hex (aj_json_get_string (body, rule->hash)))
     {
       g_set_error (error, AJ_ERROR, AJ_ERROR_CORRUPT, _("Event %s names an invalid photo hash"), ev->id);
       return FALSE;
     }
+  return TRUE;
+}
 
-  stmt = aj_db_prepare (db,
-      "INSERT OR IGNORE INTO photos (event_id, sha256, inspection_id, item_code, hazard_id, width, height, "
-      "bytes, added_at, author) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
-  if (stmt == NULL)
+static void
+bind_named (sqlite3_stmt *stmt,
+            const char   *name,
+            const char   *value)
+{
+  int index = sqlite3_bind_parameter_index (stmt, name);
+
+  if (index > 0)
+    aj_db_bind_text (stmt, index, value);
+}
+
+/* The status a step leads to from the hazard's current row; NULL when the
+ * step no longer applies there (it is then kept as a conflict), and
+ * *@known FALSE when this store does not hold the hazard at all. */
+static gboolean
+next_status (sqlite3        *db,
+             const AjEvent  *ev,
+             JsonObject     *body,
+             const char    **next,
+             gboolean       *known,
+             GError        **error)
+{
+  g_autoptr(sqlite3_stmt) row = aj_db_prepare (db, "SELECT status, grade FROM hazards WHERE id = ?", error);
+  AjHazardStep step;
+
+  *next = NULL;
+  *known = FALSE;
+  if (row == NULL || !aj_step_from_event_type (ev->type, &step))
     return FALSE;
-  aj_db_bind_text (stmt, 1, ev->id);
-  aj_db_bind_text (stmt, 2, sha256);
-  aj_db_bind_text (stmt, 3, aj_json_get_string (body, "inspection"));
-  aj_db_bind_text (stmt, 4, aj_json_get_string (body, "item"));
-  aj_db_bind_text (stmt, 5, aj_json_get_string (body, "hazard"));
-  sqlite3_bind_int64 (stmt, 6, aj_json_get_int (body, "width", 0));
-  sqlite3_bind_int64 (stmt, 7, aj_json_get_int (body, "height", 0));
-  sqlite3_bind_int64 (stmt, 8, aj_json_get_int (body, "bytes", 0));
-  aj_db_bind_text (stmt, 9, at);
-  aj_db_bind_text (stmt, 10, ev->author);
-  return aj_db_step_done (db, stmt, error);
+  aj_db_bind_text (row, 1, ev->subject);
+  if (sqlite3_step (row) != SQLITE_ROW)
+    return TRUE;
+  *known = TRUE;
+  *next = aj_lifecycle_next (aj_db_col_text (row, 0), aj_db_col_text (row, 1), step,
+                             aj_json_get_bool (body, "accepted", FALSE));
+  return TRUE;
 }
 
 static gboolean
-apply_photo_removed (sqlite3        *db,
-                     const AjEvent  *ev,
-                     JsonObject     *body,
-                     GError        **error)
+run (sqlite3        *db,
+     const char     *sql,
+     const AjEvent  *ev,
+     const char     *next,
+     GError        **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  const char *photo;
+  g_autoptr(sqlite3_stmt) stmt = aj_db_prepare (db, sql, error);
+  int index;
 
-  if (!require (body, ev, "photo", &photo, error))
-    return FALSE;
-  stmt = aj_db_prepare (db, "UPDATE photos SET removed = 1 WHERE event_id = ?", error);
   if (stmt == NULL)
     return FALSE;
-  aj_db_bind_text (stmt, 1, photo);
+  bind_named (stmt, ":id", ev->id);
+  bind_named (stmt, ":subject", ev->subject);
+  bind_named (stmt, ":author", ev->author);
+  bind_named (stmt, ":device", ev->device_id);
+  bind_named (stmt, ":type", ev->type);
+  bind_named (stmt, ":body", ev->body);
+  bind_named (stmt, ":next", next);
+  if ((index = sqlite3_bind_parameter_index (stmt, ":hlc")) > 0)
+    sqlite3_bind_int64 (stmt, index, ev->hlc);
   return aj_db_step_done (db, stmt, error);
 }
-
-static gboolean
-apply_photo_withdrawn (sqlite3        *db,
-                       const AjEvent  *ev,
-                       JsonObject     *body,
-                       GError        **error)
-{
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  const char *photo, *reason;
-
-  if (!require (body, ev, "photo", &photo, error) || !require (body, ev, "reason", &reason, error))
-    return FALSE;
-  stmt = aj_db_prepare (db, "UPDATE photos SET withdrawn_reason = ? WHERE event_id = ?", error);
-  if (stmt == NULL)
-    return FALSE;
-  aj_db_bind_text (stmt, 1, reason);
-  aj_db_bind_text (stmt, 2, photo);
-  return aj_db_step_done (db, stmt, error);
-}
-
-static gboolean
-apply_signature_added (sqlite3        *db,
-                       const AjEvent  *ev,
-                       JsonObject     *body,
-                       GError        **error)
-{
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  const char *role, *signer, *at;
-
-  if (!require (body, ev, "role", &role, error) ||
-      !require (body, ev, "signer", &signer, error) ||
-      !require (body, ev, "at", &at, error))
-    return FALSE;
-  stmt = aj_db_prepare (db, "INSERT OR IGNORE INTO signatures (event_id, subject, role, signer, sha256, refused, reason, at) "
-                            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", error);
-  if (stmt == NULL)
-    return FALSE;
-  aj_db_bind_text (stmt, 1, ev->id);
-  aj_db_bind_text (stmt, 2, ev->subject);
-  aj_db_bind_text (stmt, 3, role);
-  aj_db_bind_text (stmt, 4, signer);
-  aj_db_bind_text (stmt, 5, aj_json_get_string (body, "sha256"));
-  sqlite3_bind_int (stmt, 6, aj_json_get_bool (body, "refused", FALSE));
-  aj_db_bind_text (stmt, 7, aj_json_get_string (body, "reason") ?: "");
-  aj_db_bind_text (stmt, 8, at);
-  return aj_db_step_done (db, stmt, error);
-}
-
-static const struct {
-  const char *type;
-  ApplyFunc   apply;
-} handlers[] = {
-  { "inspection.started", apply_inspection_started },
-  { "inspection.finished", apply_inspection_finished },
-  { "item.answered", apply_item_answered },
-  { "hazard.found", apply_hazard_found },
-  { "hazard.updated", apply_hazard_updated },
-  { "hazard.withdrawn", apply_hazard_withdrawn },
-  { "hazard.rectification_ordered", apply_hazard_step },
-  { "hazard.rectified", apply_hazard_step },
-  { "hazard.verified", apply_hazard_step },
-  { "hazard.closed", apply_hazard_step },
-  { "hazard.reopened", apply_hazard_step },
-  { "photo.added", apply_photo_added },
-  { "signature.added", apply_signature_added },
-  { "photo.removed", apply_photo_removed },
-  { "photo.withdrawn", apply_photo_withdrawn },
-};
 
 gboolean
 aj_projection_apply (sqlite3        *db,
@@ -464,9 +226,13 @@ aj_projection_apply (sqlite3        *db,
   g_autoptr(JsonObject) body = NULL;
   g_autoptr(GError) local_error = NULL;
 
-  for (guint i = 0; i < G_N_ELEMENTS (handlers); i++)
+  for (guint i = 0; i < G_N_ELEMENTS (rules); i++)
     {
-      if (g_strcmp0 (handlers[i].type, event->type) != 0)
+      const Rule *rule = &rules[i];
+      const char *next = NULL;
+      gboolean known;
+
+      if (g_strcmp0 (rule->type, event->type) != 0)
         continue;
       body = aj_json_parse_object (event->body, &local_error);
       if (body == NULL)
@@ -475,9 +241,72 @@ aj_projection_apply (sqlite3        *db,
                        _("Event %s has a damaged body: %s"), event->id, local_error->message);
           return FALSE;
         }
-      return handlers[i].apply (db, event, body, error);
+      if (!check_body (rule, event, body, error))
+        return FALSE;
+      if (!rule->step)
+        return run (db, rule->sql, event, NULL, error);
+
+      /* One step of the closed loop. A step that is no longer valid when it
+       * is applied (two devices verified the same hazard) changes nothing and
+       * is recorded as a conflict, to be shown; the event stays in the log. */
+      if (!next_status (db, event, body, &next, &known, error))
+        return FALSE;
+      if (!known)
+        return TRUE;   /* about a hazard this device does not hold */
+      if (next == NULL)
+        return run (db,
+                    "INSERT OR IGNORE INTO hazard_conflicts (event_id, hazard_id, type, status_was, author, at) "
+                    "VALUES (:id, :subject, :type, (SELECT status FROM hazards WHERE id = :subject), :author, "
+                    TEXT ("at") ")", event, NULL, error);
+      return run (db, rule->sql, event, next, error);
     }
 
   /* Event types of a newer version are kept in the log and ignored here. */
   return TRUE;
+}
+
+/* Removes every projection row of one subject (an inspection or a hazard),
+ * so that its events can be applied again in order. Every projection row
+ * belongs to exactly one subject. */
+gboolean
+aj_projection_forget_subject (sqlite3     *db,
+                              const char  *subject,
+                              GError     **error)
+{
+  static const char * const deletes[] = {
+    "DELETE FROM inspections WHERE id = ?",
+    "DELETE FROM item_results WHERE inspection_id = ?",
+    "DELETE FROM photos WHERE inspection_id = ?",
+    "DELETE FROM hazards WHERE id = ?",
+    "DELETE FROM hazard_conflicts WHERE hazard_id = ?",
+    "DELETE FROM signatures WHERE subject = ?",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (deletes); i++)
+    {
+      g_autoptr(sqlite3_stmt) stmt = aj_db_prepare (db, deletes[i], error);
+      if (stmt == NULL)
+        return FALSE;
+      aj_db_bind_text (stmt, 1, subject);
+      if (!aj_db_step_done (db, stmt, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* The institution of an inspection or hazard the projection holds, or NULL. */
+char *
+aj_projection_subject_institution (sqlite3    *db,
+                                   const char *subject)
+{
+  g_autoptr(sqlite3_stmt) stmt = aj_db_prepare (db,
+      "SELECT institution FROM inspections WHERE id = ?1 "
+      "UNION ALL SELECT institution FROM hazards WHERE id = ?1 LIMIT 1", NULL);
+
+  if (stmt == NULL)
+    return NULL;
+  aj_db_bind_text (stmt, 1, subject);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    return aj_db_col_dup (stmt, 0);
+  return NULL;
 }

@@ -1,5 +1,10 @@
-/* aj-projection.h: applying one event to the projection tables. */
+/* aj-projection.h: applying one event to the projection tables, which this
+ * unit alone writes. Private to the store layer: it speaks SQLite. */
 #pragma once
+
+#if !defined (AJ_STORE_COMPILATION)
+# error "aj-projection.h is private to the store: use aj-store.h"
+#endif
 
 #include <sqlite3.h>
 
@@ -9,8 +14,13 @@ G_BEGIN_DECLS
 
 extern const char * const aj_projection_tables[];
 
-gboolean aj_projection_apply (sqlite3        *db,
-                              const AjEvent  *event,
-                              GError        **error);
+gboolean  aj_projection_apply               (sqlite3        *db,
+                                             const AjEvent  *event,
+                                             GError        **error);
+gboolean  aj_projection_forget_subject      (sqlite3        *db,
+                                             const char     *subject,
+                                             GError        **error);
+char     *aj_projection_subject_institution (sqlite3        *db,
+                                             const char     *subject);
 
 G_END_DECLS

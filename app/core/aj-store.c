@@ -281,14 +281,17 @@ aj_store_event_institution (AjStore       *self,
   g_autoptr(JsonObject) body = aj_json_parse_object (ev->body, NULL);
   g_autoptr(sqlite3_stmt) stmt = NULL;
   const char *named = aj_json_get_string (body, "institution");
+  char *held;
 
   if (named != NULL)
     return g_strdup (named);
+  held = aj_projection_subject_institution (self->db, ev->subject);
+  if (held != NULL)
+    return held;
+  /* A subject this store holds only as events (e.g. a photo of a subject
+   * whose projection row is out of scope): the institution logged with them. */
   stmt = aj_db_prepare (self->db,
-                        "SELECT institution FROM inspections WHERE id = ?1 "
-                        "UNION ALL SELECT institution FROM hazards WHERE id = ?1 "
-                        "UNION ALL SELECT institution FROM events WHERE subject = ?1 AND institution IS NOT NULL "
-                        "LIMIT 1", NULL);
+                        "SELECT institution FROM events WHERE subject = ? AND institution IS NOT NULL LIMIT 1", NULL);
   if (stmt == NULL)
     return NULL;
   aj_db_bind_text (stmt, 1, ev->subject);
@@ -414,19 +417,13 @@ event_from_row (sqlite3_stmt *stmt)
 #define EVENT_COLUMNS "id, device_id, device_seq, author, hlc, type, subject, body, prev_hash, hash, server_seq"
 
 static GPtrArray *
-list_events (AjStore     *self,
-             const char  *sql,
-             const char  *arg,
-             GError     **error)
+read_events (AjStore       *self,
+             sqlite3_stmt  *stmt,
+             GError       **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = aj_db_prepare (self->db, sql, error);
   g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func ((GDestroyNotify) aj_event_free);
   int rc;
 
-  if (stmt == NULL)
-    return NULL;
-  if (arg != NULL)
-    aj_db_bind_text (stmt, 1, arg);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     g_ptr_array_add (events, event_from_row (stmt));
   if (rc != SQLITE_DONE)
@@ -435,6 +432,21 @@ list_events (AjStore     *self,
       return NULL;
     }
   return g_steal_pointer (&events);
+}
+
+static GPtrArray *
+list_events (AjStore     *self,
+             const char  *sql,
+             const char  *arg,
+             GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = aj_db_prepare (self->db, sql, error);
+
+  if (stmt == NULL)
+    return NULL;
+  if (arg != NULL)
+    aj_db_bind_text (stmt, 1, arg);
+  return read_events (self, stmt, error);
 }
 
 /* Events about @subject (or all events when NULL) in the order projections apply them. */
@@ -688,25 +700,10 @@ rebuild_subject (AjStore     *self,
                  const char  *subject,
                  GError     **error)
 {
-  static const char * const deletes[] = {
-    "DELETE FROM inspections WHERE id = ?",
-    "DELETE FROM item_results WHERE inspection_id = ?",
-    "DELETE FROM photos WHERE inspection_id = ?",
-    "DELETE FROM hazards WHERE id = ?",
-    "DELETE FROM hazard_conflicts WHERE hazard_id = ?",
-    "DELETE FROM signatures WHERE subject = ?",
-  };
   g_autoptr(GPtrArray) events = NULL;
 
-  for (guint i = 0; i < G_N_ELEMENTS (deletes); i++)
-    {
-      g_autoptr(sqlite3_stmt) stmt = aj_db_prepare (self->db, deletes[i], error);
-      if (stmt == NULL)
-        return FALSE;
-      aj_db_bind_text (stmt, 1, subject);
-      if (!aj_db_step_done (self->db, stmt, error))
-        return FALSE;
-    }
+  if (!aj_projection_forget_subject (self->db, subject, error))
+    return FALSE;
   events = aj_store_list_events (self, subject, error);
   if (events == NULL)
     return FALSE;
@@ -897,4 +894,36 @@ aj_store_list_events_after (AjStore     *self,
       "ORDER BY server_seq LIMIT %u", after, scope_sql ? "AND " : "", scope_sql ? scope_sql : "", limit);
 
   return list_events (self, sql, NULL, error);
+}
+
+/* The events numbered after @after that @scope may see, in server order.
+ * The scope's values are bound parameters: a county name or an institution
+ * code never becomes SQL. */
+GPtrArray *
+aj_store_list_events_in_scope (AjStore        *self,
+                               gint64          after,
+                               guint           limit,
+                               const AjScope  *scope,
+                               GError        **error)
+{
+  static const char * const conditions[] = {
+    [AJ_SCOPE_NONE] = "AND 0",
+    [AJ_SCOPE_ALL] = "",
+    [AJ_SCOPE_COUNTY] = "AND institution IN (SELECT code FROM institutions WHERE county = :value)",
+    [AJ_SCOPE_INSTITUTIONS] = "AND institution IN (SELECT value FROM json_each(:value))",
+  };
+  AjScopeKind kind = aj_scope_get_kind (scope);
+  g_autofree char *sql = g_strdup_printf ("SELECT " EVENT_COLUMNS " FROM events WHERE server_seq > :after %s "
+                                          "ORDER BY server_seq LIMIT :limit", conditions[kind]);
+  g_autofree char *codes = kind == AJ_SCOPE_INSTITUTIONS ? aj_scope_institutions_json (scope) : NULL;
+  g_autoptr(sqlite3_stmt) stmt = aj_db_prepare (self->db, sql, error);
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, sqlite3_bind_parameter_index (stmt, ":after"), after);
+  sqlite3_bind_int64 (stmt, sqlite3_bind_parameter_index (stmt, ":limit"), limit);
+  if (kind == AJ_SCOPE_COUNTY || kind == AJ_SCOPE_INSTITUTIONS)
+    aj_db_bind_text (stmt, sqlite3_bind_parameter_index (stmt, ":value"),
+                     kind == AJ_SCOPE_COUNTY ? aj_scope_get_county (scope) : codes);
+  return read_events (self, stmt, error);
 }

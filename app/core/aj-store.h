@@ -4,9 +4,9 @@
 
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
-#include <sqlite3.h>
 
 #include "aj-event.h"
+#include "aj-scope.h"
 
 G_BEGIN_DECLS
 
@@ -18,7 +18,6 @@ G_DECLARE_FINAL_TYPE (AjStore, aj_store, AJ, STORE, GObject)
 AjStore     *aj_store_open                 (const char  *path,
                                             GError     **error);
 const char  *aj_store_get_path             (AjStore     *self);
-sqlite3     *aj_store_get_db               (AjStore     *self);
 const char  *aj_store_get_device_id        (AjStore     *self);
 int          aj_store_get_schema_version   (AjStore     *self);
 
@@ -74,6 +73,11 @@ GPtrArray   *aj_store_list_events_after    (AjStore     *self,
                                             guint        limit,
                                             const char  *scope_sql,
                                             GError     **error);
+GPtrArray   *aj_store_list_events_in_scope (AjStore        *self,
+                                            gint64          after,
+                                            guint           limit,
+                                            const AjScope  *scope,
+                                            GError        **error);
 
 char        *aj_store_get_local            (AjStore     *self,
                                             const char  *key);
@@ -89,3 +93,6 @@ gboolean     aj_store_set_meta             (AjStore     *self,
                                             GError     **error);
 
 G_END_DECLS
+
+/* Until every storage unit includes it itself. */
+#include "aj-store-private.h"

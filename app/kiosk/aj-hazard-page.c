@@ -8,7 +8,7 @@
 #include "aj-hazard.h"
 #include "aj-hazard-page.h"
 #include "aj-inspection.h"
-#include "aj-lifecycle.h"
+#include "aj-hazard-steps.h"
 #include "aj-codec.h"
 #include "aj-photo-strip.h"
 #include "aj-qr.h"

@@ -3,7 +3,7 @@
 
 #include <adwaita.h>
 
-#include "aj-lifecycle.h"
+#include "aj-hazard-steps.h"
 
 G_BEGIN_DECLS
 

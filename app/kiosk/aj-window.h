@@ -4,7 +4,7 @@
 #include <adwaita.h>
 
 #include "aj-application.h"
-#include "aj-lifecycle.h"
+#include "aj-hazard-steps.h"
 #include "aj-registry.h"
 
 G_BEGIN_DECLS

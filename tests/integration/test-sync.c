@@ -10,7 +10,7 @@
 #include "aj-db.h"
 #include "aj-error.h"
 #include "aj-hazard.h"
-#include "aj-lifecycle.h"
+#include "aj-hazard-steps.h"
 #include "aj-inspection.h"
 #include "aj-photo.h"
 #include "aj-registry.h"

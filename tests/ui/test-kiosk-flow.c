@@ -35,7 +35,7 @@
 #include "aj-camera-page.h"
 #include "aj-photo-viewer.h"
 #include "aj-qr.h"
-#include "aj-lifecycle.h"
+#include "aj-hazard-steps.h"
 #include "aj-sync-manager.h"
 #include "aj-test-server.h"
 

@@ -10,7 +10,7 @@
 #include "aj-error.h"
 #include "aj-hazard.h"
 #include "aj-inspection.h"
-#include "aj-lifecycle.h"
+#include "aj-hazard-steps.h"
 #include "aj-registry.h"
 #include "aj-store.h"
 #include "aj-util.h"

@@ -8,7 +8,7 @@
 #include "aj-checklist.h"
 #include "aj-hazard.h"
 #include "aj-inspection.h"
-#include "aj-lifecycle.h"
+#include "aj-hazard-steps.h"
 #include "aj-photo.h"
 #include "aj-qr.h"
 #include "aj-registry.h"

@@ -1,0 +1,210 @@
+/* aj-hazard-rules.c: found → rectification ordered → rectified → verified
+ * (accepted → closed; rejected → back to rectification) → reopened when
+ * found again. A general hazard may be rectified on the spot, without an
+ * order. The same rules decide what the kiosk offers, what the core
+ * refuses, and how the projection treats a step that arrives too late
+ * (kept, and shown as a conflict). Pure: no store, no clock. */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "aj-hazard-rules.h"
+
+static const char * const event_types[] = {
+  [AJ_STEP_ORDER] = "hazard.rectification_ordered",
+  [AJ_STEP_RECTIFY] = "hazard.rectified",
+  [AJ_STEP_VERIFY] = "hazard.verified",
+  [AJ_STEP_CLOSE] = "hazard.closed",
+  [AJ_STEP_REOPEN] = "hazard.reopened",
+};
+
+const char *
+aj_step_event_type (AjHazardStep step)
+{
+  return event_types[step];
+}
+
+gboolean
+aj_step_from_event_type (const char   *type,
+                         AjHazardStep *step)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (event_types); i++)
+    if (g_strcmp0 (event_types[i], type) == 0)
+      {
+        *step = i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+const char *
+aj_step_label (AjHazardStep step)
+{
+  switch (step)
+    {
+    case AJ_STEP_ORDER: return _("Order rectification");
+    case AJ_STEP_RECTIFY: return _("Report rectification");
+    case AJ_STEP_VERIFY: return _("Verify");
+    case AJ_STEP_CLOSE: return _("Close");
+    case AJ_STEP_REOPEN: return _("Reopen");
+    default: return "";
+    }
+}
+
+/* The status after @step from @status, or NULL when the step is not
+ * allowed there. */
+const char *
+aj_lifecycle_next (const char   *status,
+                   const char   *grade,
+                   AjHazardStep  step,
+                   gboolean      accepted)
+{
+  gboolean open = g_strcmp0 (status, "found") == 0 || g_strcmp0 (status, "reopened") == 0;
+
+  switch (step)
+    {
+    case AJ_STEP_ORDER:
+      return open ? "rectification_ordered" : NULL;
+    case AJ_STEP_RECTIFY:
+      if (g_strcmp0 (status, "rectification_ordered") == 0)
+        return "rectified";
+      /* 当场整改: a general hazard fixed while the inspector is there. */
+      if (open && g_strcmp0 (grade, "major") != 0)
+        return "rectified";
+      return NULL;
+    case AJ_STEP_VERIFY:
+      if (g_strcmp0 (status, "rectified") != 0)
+        return NULL;
+      return accepted ? "verified" : "rectification_ordered";
+    case AJ_STEP_CLOSE:
+      return g_strcmp0 (status, "verified") == 0 ? "closed" : NULL;
+    case AJ_STEP_REOPEN:
+      return g_strcmp0 (status, "closed") == 0 ? "reopened" : NULL;
+    default:
+      return NULL;
+    }
+}
+
+/* Inspectors and administrators order, verify, close and reopen; the
+ * institution (its head and staff) rectifies its own hazards. An
+ * institution's head may also order and verify what its own staff found
+ * in a self-inspection. */
+gboolean
+aj_lifecycle_role_may (const char   *role,
+                       AjHazardStep  step,
+                       gboolean      own_institution,
+                       gboolean      found_in_self_inspection)
+{
+  gboolean official = aj_lifecycle_is_official (role);
+  gboolean head = g_strcmp0 (role, "institution_head") == 0 && own_institution;
+  gboolean staff = g_strcmp0 (role, "institution_staff") == 0 && own_institution;
+
+  switch (step)
+    {
+    case AJ_STEP_ORDER:
+    case AJ_STEP_VERIFY:
+      return official || (head && found_in_self_inspection);
+    case AJ_STEP_RECTIFY:
+      return head || staff;
+    case AJ_STEP_CLOSE:
+    case AJ_STEP_REOPEN:
+      return official;
+    default:
+      return FALSE;
+    }
+}
+
+/* Days past the deadline of a hazard not struck off; 0 when not overdue.
+ * @today is YYYY-MM-DD. */
+int
+aj_lifecycle_days_overdue (const char *status,
+                           const char *deadline,
+                           const char *today)
+{
+  g_autoptr(GDate) due = NULL;
+  g_autoptr(GDate) now = NULL;
+  int days;
+
+  if (g_strcmp0 (status, "closed") == 0 || g_strcmp0 (status, "withdrawn") == 0 ||
+      deadline == NULL || *deadline == '\0')
+    return 0;
+  due = g_date_new ();
+  now = g_date_new ();
+  g_date_set_parse (due, deadline);
+  g_date_set_parse (now, today);
+  if (!g_date_valid (due) || !g_date_valid (now))
+    return 0;
+  days = g_date_days_between (due, now);
+  return MAX (days, 0);
+}
+
+gboolean
+aj_lifecycle_is_official (const char *role)
+{
+  return g_strcmp0 (role, "inspector") == 0 || g_strcmp0 (role, "admin") == 0;
+}
+
+gboolean
+aj_risk_level_is_valid (const char *level)
+{
+  return aj_risk_level_rank (level) > 0;
+}
+
+/* Higher is more severe: red 4, orange 3, yellow 2, blue 1. */
+int
+aj_risk_level_rank (const char *level)
+{
+  if (g_strcmp0 (level, "red") == 0)
+    return 4;
+  if (g_strcmp0 (level, "orange") == 0)
+    return 3;
+  if (g_strcmp0 (level, "yellow") == 0)
+    return 2;
+  if (g_strcmp0 (level, "blue") == 0)
+    return 1;
+  return 0;
+}
+
+const char *
+aj_risk_level_label (const char *level)
+{
+  if (g_strcmp0 (level, "red") == 0)
+    return _("Red — major risk");
+  if (g_strcmp0 (level, "orange") == 0)
+    return _("Orange — high risk");
+  if (g_strcmp0 (level, "yellow") == 0)
+    return _("Yellow — moderate risk");
+  if (g_strcmp0 (level, "blue") == 0)
+    return _("Blue — low risk");
+  return level ? level : "";
+}
+
+const char *
+aj_grade_label (const char *grade)
+{
+  if (g_strcmp0 (grade, "major") == 0)
+    return _("Major hazard");
+  if (g_strcmp0 (grade, "general") == 0)
+    return _("General hazard");
+  return grade ? grade : "";
+}
+
+const char *
+aj_hazard_status_label (const char *status)
+{
+  if (g_strcmp0 (status, "found") == 0)
+    return C_("hazard status", "Found");
+  if (g_strcmp0 (status, "rectification_ordered") == 0)
+    return _("Rectification ordered");
+  if (g_strcmp0 (status, "rectified") == 0)
+    return _("Rectified, awaiting verification");
+  if (g_strcmp0 (status, "verified") == 0)
+    return _("Verified, awaiting closing");
+  if (g_strcmp0 (status, "reopened") == 0)
+    return _("Reopened");
+  if (g_strcmp0 (status, "closed") == 0)
+    return _("Closed");
+  if (g_strcmp0 (status, "withdrawn") == 0)
+    return _("Withdrawn");
+  return status ? status : "";
+}

@@ -1,0 +1,14 @@
+/* aj-store-private.h: the store's SQLite connection, for the units that are
+ * storage themselves (core, the server's storage unit) and for tests that
+ * inspect the file. Pages and request handlers never see SQL. */
+#pragma once
+
+#include <sqlite3.h>
+
+#include "aj-store.h"
+
+G_BEGIN_DECLS
+
+sqlite3 *aj_store_get_db (AjStore *self);
+
+G_END_DECLS

@@ -6,6 +6,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "aj-db.h"
+#include "aj-store-private.h"
 #include "aj-error.h"
 #include "aj-hazard.h"
 #include "aj-hazard-steps.h"

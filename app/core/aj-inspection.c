@@ -5,6 +5,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "aj-db.h"
+#include "aj-store-private.h"
 #include "aj-error.h"
 #include "aj-inspection.h"
 #include "aj-util.h"

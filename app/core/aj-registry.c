@@ -7,6 +7,7 @@
 #include <json-glib/json-glib.h>
 
 #include "aj-db.h"
+#include "aj-store-private.h"
 #include "aj-error.h"
 #include "aj-registry.h"
 #include "aj-util.h"
@@ -456,4 +457,30 @@ aj_registry_check_pin (AjStore     *store,
       return NULL;
     }
   return aj_registry_get_user (store, user_id);
+}
+
+/* Whether @scope covers @institution: a county scope is resolved through the
+ * registry, so a device never widens its scope by naming a county in an event. */
+gboolean
+aj_registry_scope_allows (AjStore       *store,
+                          const AjScope *scope,
+                          const char    *institution)
+{
+  g_autoptr(AjInstitution) known = NULL;
+  const char * const *codes;
+
+  switch (aj_scope_get_kind (scope))
+    {
+    case AJ_SCOPE_ALL:
+      return TRUE;
+    case AJ_SCOPE_COUNTY:
+      known = institution ? aj_registry_get_institution (store, institution) : NULL;
+      return known != NULL && g_strcmp0 (aj_institution_get_county (known), aj_scope_get_county (scope)) == 0;
+    case AJ_SCOPE_INSTITUTIONS:
+      codes = aj_scope_get_institutions (scope);
+      return institution != NULL && codes != NULL && g_strv_contains (codes, institution);
+    case AJ_SCOPE_NONE:
+    default:
+      return FALSE;
+    }
 }

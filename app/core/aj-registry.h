@@ -63,4 +63,8 @@ AjUser        *aj_registry_check_pin              (AjStore       *store,
                                                    const char    *pin,
                                                    GError       **error);
 
+gboolean       aj_registry_scope_allows           (AjStore       *store,
+                                                   const AjScope *scope,
+                                                   const char    *institution);
+
 G_END_DECLS

@@ -14,6 +14,7 @@
 
 #include "aj-checklist.h"
 #include "aj-db.h"
+#include "aj-store-private.h"
 #include "aj-error.h"
 #include "aj-hazard.h"
 #include "aj-inspection.h"

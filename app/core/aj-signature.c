@@ -7,6 +7,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "aj-db.h"
+#include "aj-store-private.h"
 #include "aj-error.h"
 #include "aj-photo.h"
 #include "aj-signature.h"

@@ -8,6 +8,7 @@
 #include <gio/gio.h>
 
 #include "aj-db.h"
+#include "aj-store-private.h"
 #include "aj-error.h"
 #include "aj-hlc.h"
 #include "aj-projection.h"

@@ -12,6 +12,7 @@
 
 #include "aj-codec.h"
 #include "aj-db.h"
+#include "aj-store-private.h"
 #include "aj-error.h"
 #include "aj-photo.h"
 #include "aj-registry.h"

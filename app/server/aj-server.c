@@ -17,6 +17,7 @@
 #include "aj-server.h"
 #include "aj-server-admin.h"
 #include "aj-server-pages.h"
+#include "aj-server-request.h"
 #include "aj-server-scope.h"
 #include "aj-util.h"
 
@@ -24,32 +25,14 @@
 
 struct _AjServer
 {
-  GObject     parent_instance;
+  GObject          parent_instance;
 
-  char       *data_dir;
-  char       *blob_dir;
-  char       *partial_dir;
-  AjStore    *store;
-  SoupServer *soup;
+  char            *data_dir;
+  AjServerContext  context;
+  SoupServer      *soup;
 };
 
 G_DEFINE_FINAL_TYPE (AjServer, aj_server, G_TYPE_OBJECT)
-
-typedef struct
-{
-  char *device_id;
-  char *scope;
-} Device;
-
-static void
-device_free (Device *device)
-{
-  g_free (device->device_id);
-  g_free (device->scope);
-  g_free (device);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Device, device_free)
 
 char *
 aj_server_db_path (const char *data_dir)
@@ -73,220 +56,14 @@ aj_server_open_store (const char  *data_dir,
   return aj_store_open (path, error);
 }
 
-/* ---- responses ---- */
-
-static void
-send_json (SoupServerMessage *msg,
-           guint              status,
-           JsonNode          *node)
-{
-  g_autofree char *text = aj_json_to_string (node);
-  gsize len = strlen (text);
-
-  soup_server_message_set_status (msg, status, NULL);
-  soup_server_message_set_response (msg, "application/json; charset=utf-8", SOUP_MEMORY_TAKE,
-                                    g_steal_pointer (&text), len);
-}
-
-static void
-send_object (SoupServerMessage *msg,
-             guint              status,
-             JsonObject        *object)
-{
-  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
-
-  json_node_set_object (node, object);
-  send_json (msg, status, node);
-}
-
-/* Errors are JSON with a stable code for programs and a message for people. */
-static void
-send_error (SoupServerMessage *msg,
-            guint              status,
-            const char        *code,
-            const char        *message)
-{
-  g_autoptr(JsonObject) root = json_object_new ();
-  JsonObject *error = json_object_new ();
-
-  json_object_set_string_member (error, "code", code);
-  json_object_set_string_member (error, "message", message);
-  json_object_set_object_member (root, "error", error);
-  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Anjian-Error", code);
-  send_object (msg, status, root);
-}
-
-static void
-send_gerror (SoupServerMessage *msg,
-             const GError      *error)
-{
-  if (error->domain == AJ_ERROR)
-    switch (error->code)
-      {
-      case AJ_ERROR_INVALID:
-      case AJ_ERROR_CORRUPT:
-        send_error (msg, 422, "invalid_event", error->message);
-        return;
-      case AJ_ERROR_GAP:
-        send_error (msg, 409, "chain_gap", error->message);
-        return;
-      case AJ_ERROR_CONFLICT:
-        send_error (msg, 409, "conflict", error->message);
-        return;
-      default:
-        break;
-      }
-  send_error (msg, 500, "internal", error->message);
-}
-
-static JsonObject *
-parse_body (SoupServerMessage *msg,
-            gsize              limit)
-{
-  SoupMessageBody *body = soup_server_message_get_request_body (msg);
-  g_autoptr(GBytes) bytes = soup_message_body_flatten (body);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *text = NULL;
-  JsonObject *object;
-
-  if (g_bytes_get_size (bytes) > limit)
-    {
-      send_error (msg, 413, "too_large", "The request body is larger than this server accepts");
-      return NULL;
-    }
-  text = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
-  if (!g_utf8_validate (text, -1, NULL))
-    {
-      send_error (msg, 400, "bad_json", "The request body is not UTF-8 text");
-      return NULL;
-    }
-  object = aj_json_parse_object (text, &error);
-  if (object == NULL)
-    {
-      g_autofree char *message = g_strdup_printf ("The request body is not valid JSON: %s", error->message);
-      send_error (msg, 400, "bad_json", message);
-      return NULL;
-    }
-  return object;
-}
-
-/* ---- authentication ---- */
-
-static Device *
-authenticate (AjServer          *self,
-              SoupServerMessage *msg)
-{
-  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
-  const char *auth = soup_message_headers_get_one (headers, "Authorization");
-  g_autofree char *hash = NULL;
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  Device *device;
-
-  if (auth == NULL || !g_str_has_prefix (auth, "Bearer ") || strlen (auth + 7) < 16)
-    {
-      send_error (msg, 401, "token_missing", "This request needs the device's token");
-      return NULL;
-    }
-  hash = aj_sha256_hex (auth + 7, strlen (auth + 7));
-  stmt = aj_db_prepare (aj_store_get_db (self->store),
-                        "SELECT id, scope, revoked_at FROM devices WHERE token_hash = ?", NULL);
-  aj_db_bind_text (stmt, 1, hash);
-  if (sqlite3_step (stmt) != SQLITE_ROW)
-    {
-      send_error (msg, 401, "token_unknown", "This device is not enrolled with this server");
-      return NULL;
-    }
-  if (sqlite3_column_type (stmt, 2) != SQLITE_NULL)
-    {
-      send_error (msg, 401, "token_revoked", "This device has been revoked by the administrator");
-      return NULL;
-    }
-  device = g_new0 (Device, 1);
-  device->device_id = aj_db_col_dup (stmt, 0);
-  device->scope = aj_db_col_dup (stmt, 1);
-  g_object_set_data_full (G_OBJECT (msg), "aj-device", g_strdup (device->device_id), g_free);
-  return device;
-}
-
 /* ---- POST /api/v1/enroll ---- */
 
-static void
-handle_enroll (SoupServer        *server,
-               SoupServerMessage *msg,
-               const char        *path,
-               GHashTable        *query,
-               gpointer           user_data)
+/* 64 hex digits from the kernel's randomness. */
+static char *
+new_token (void)
 {
-  AjServer *self = user_data;
-  sqlite3 *db = aj_store_get_db (self->store);
-  g_autoptr(JsonObject) request = NULL;
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *code_hash = NULL;
-  g_autofree char *scope = NULL;
-  g_autofree char *now = aj_now_iso8601 ();
-  g_autofree char *token = NULL;
-  g_autofree char *token_hash = NULL;
-  const char *code, *device_id, *name;
   guint8 random[32];
   GString *hex;
-
-  if (soup_server_message_get_method (msg) != SOUP_METHOD_POST)
-    {
-      send_error (msg, 405, "method_not_allowed", "Use POST");
-      return;
-    }
-  request = parse_body (msg, MAX_SMALL_BODY);
-  if (request == NULL)
-    return;
-  code = aj_json_get_string (request, "code");
-  device_id = aj_json_get_string (request, "device_id");
-  name = aj_json_get_string (request, "device_name");
-  if (code == NULL || !aj_uuid_is_valid (device_id) || name == NULL || strlen (name) > 200)
-    {
-      send_error (msg, 400, "bad_request", "Enrollment needs a code, the device's id (a UUID) and a device name");
-      return;
-    }
-
-  {
-    g_autofree char *normal = g_ascii_strup (code, -1);
-    g_strstrip (normal);
-    code_hash = aj_sha256_hex (normal, strlen (normal));
-  }
-  if (!aj_store_begin (self->store, &error))
-    {
-      send_gerror (msg, error);
-      return;
-    }
-  stmt = aj_db_prepare (db, "SELECT scope, expires_at, used_by FROM enroll_codes WHERE code_hash = ?", NULL);
-  aj_db_bind_text (stmt, 1, code_hash);
-  if (sqlite3_step (stmt) != SQLITE_ROW)
-    {
-      aj_store_rollback (self->store);
-      send_error (msg, 403, "code_unknown", "This enrollment code is not valid");
-      return;
-    }
-  if (sqlite3_column_type (stmt, 2) != SQLITE_NULL)
-    {
-      aj_store_rollback (self->store);
-      send_error (msg, 403, "code_used", "This enrollment code has already been used");
-      return;
-    }
-  if (g_strcmp0 (aj_db_col_text (stmt, 1), now) < 0)
-    {
-      aj_store_rollback (self->store);
-      send_error (msg, 403, "code_expired", "This enrollment code has expired");
-      return;
-    }
-  scope = aj_db_col_dup (stmt, 0);
-  g_clear_pointer (&stmt, sqlite3_finalize);
-
-  if (aj_db_query_int (db, "SELECT count(*) FROM devices WHERE id = ? AND revoked_at IS NOT NULL", device_id, 0) > 0)
-    {
-      aj_store_rollback (self->store);
-      send_error (msg, 403, "device_revoked", "This device was revoked and cannot enroll again");
-      return;
-    }
 
   for (guint i = 0; i < sizeof random; i += 4)
     {
@@ -306,9 +83,75 @@ handle_enroll (SoupServer        *server,
   hex = g_string_new (NULL);
   for (guint i = 0; i < sizeof random; i++)
     g_string_append_printf (hex, "%02x", random[i]);
-  token = g_string_free (hex, FALSE);
-  token_hash = aj_sha256_hex (token, strlen (token));
+  return g_string_free (hex, FALSE);
+}
 
+static void
+handle_enroll (AjRequest *req)
+{
+  AjStore *store = aj_request_get_store (req);
+  sqlite3 *db = aj_store_get_db (store);
+  JsonObject *request = aj_request_get_body (req);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *code_hash = NULL;
+  g_autofree char *scope = NULL;
+  g_autofree char *now = aj_now_iso8601 ();
+  g_autofree char *token = NULL;
+  g_autofree char *token_hash = NULL;
+  const char *code, *device_id, *name;
+
+  code = aj_json_get_string (request, "code");
+  device_id = aj_json_get_string (request, "device_id");
+  name = aj_json_get_string (request, "device_name");
+  if (code == NULL || !aj_uuid_is_valid (device_id) || name == NULL || strlen (name) > 200)
+    {
+      aj_request_reply_error (req, 400, "bad_request", "Enrollment needs a code, the device's id (a UUID) and a device name");
+      return;
+    }
+
+  {
+    g_autofree char *normal = g_ascii_strup (code, -1);
+    g_strstrip (normal);
+    code_hash = aj_sha256_hex (normal, strlen (normal));
+  }
+  if (!aj_store_begin (store, &error))
+    {
+      aj_request_reply_gerror (req, error);
+      return;
+    }
+  stmt = aj_db_prepare (db, "SELECT scope, expires_at, used_by FROM enroll_codes WHERE code_hash = ?", NULL);
+  aj_db_bind_text (stmt, 1, code_hash);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      aj_store_rollback (store);
+      aj_request_reply_error (req, 403, "code_unknown", "This enrollment code is not valid");
+      return;
+    }
+  if (sqlite3_column_type (stmt, 2) != SQLITE_NULL)
+    {
+      aj_store_rollback (store);
+      aj_request_reply_error (req, 403, "code_used", "This enrollment code has already been used");
+      return;
+    }
+  if (g_strcmp0 (aj_db_col_text (stmt, 1), now) < 0)
+    {
+      aj_store_rollback (store);
+      aj_request_reply_error (req, 403, "code_expired", "This enrollment code has expired");
+      return;
+    }
+  scope = aj_db_col_dup (stmt, 0);
+  g_clear_pointer (&stmt, sqlite3_finalize);
+
+  if (aj_db_query_int (db, "SELECT count(*) FROM devices WHERE id = ? AND revoked_at IS NOT NULL", device_id, 0) > 0)
+    {
+      aj_store_rollback (store);
+      aj_request_reply_error (req, 403, "device_revoked", "This device was revoked and cannot enroll again");
+      return;
+    }
+
+  token = new_token ();
+  token_hash = aj_sha256_hex (token, strlen (token));
   stmt = aj_db_prepare (db,
       "INSERT INTO devices (id, name, token_hash, scope, enrolled_at) VALUES (?, ?, ?, ?, ?) "
       "ON CONFLICT (id) DO UPDATE SET name = excluded.name, token_hash = excluded.token_hash, "
@@ -320,8 +163,8 @@ handle_enroll (SoupServer        *server,
   aj_db_bind_text (stmt, 5, now);
   if (!aj_db_step_done (db, stmt, &error))
     {
-      aj_store_rollback (self->store);
-      send_gerror (msg, error);
+      aj_store_rollback (store);
+      aj_request_reply_gerror (req, error);
       return;
     }
   g_clear_pointer (&stmt, sqlite3_finalize);
@@ -330,13 +173,13 @@ handle_enroll (SoupServer        *server,
   aj_db_bind_text (stmt, 2, code_hash);
   if (!aj_db_step_done (db, stmt, &error))
     {
-      aj_store_rollback (self->store);
-      send_gerror (msg, error);
+      aj_store_rollback (store);
+      aj_request_reply_gerror (req, error);
       return;
     }
-  if (!aj_store_commit (self->store, &error))
+  if (!aj_store_commit (store, &error))
     {
-      send_gerror (msg, error);
+      aj_request_reply_gerror (req, error);
       return;
     }
 
@@ -347,60 +190,30 @@ handle_enroll (SoupServer        *server,
     json_object_set_string_member (reply, "token", token);
     json_object_set_object_member (reply, "scope", json_object_ref (scope_object));
     json_object_set_string_member (reply, "server_time", now);
-    send_object (msg, 200, reply);
+    aj_request_reply (req, 200, reply);
   }
 }
 
 /* ---- /api/v1/events ---- */
 
 static gboolean
-blob_is_complete (AjServer   *self,
+blob_is_complete (AjStore    *store,
                   const char *sha256)
 {
-  return aj_db_query_int (aj_store_get_db (self->store),
+  return aj_db_query_int (aj_store_get_db (store),
                           "SELECT complete FROM blobs WHERE sha256 = ?", sha256, 0) == 1;
 }
 
-
-static void
-push_events (AjServer          *self,
-             SoupServerMessage *msg,
-             Device            *device)
+/* The whole batch or nothing, so that a retry is simple; on refusal the
+ * reply is sent and FALSE returned. */
+static gboolean
+store_batch (AjRequest  *req,
+             GPtrArray  *events,
+             JsonArray  *acks)
 {
-  g_autoptr(JsonObject) request = parse_body (msg, AJ_PROTOCOL_MAX_BODY_BYTES);
-  g_autoptr(GPtrArray) events = NULL;
+  AjStore *store = aj_request_get_store (req);
   g_autoptr(GError) error = NULL;
-  JsonObject *reply;
-  JsonArray *acks;
-  JsonNode *node;
 
-  if (request == NULL)
-    return;
-  node = json_object_get_member (request, "events");
-  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
-    {
-      send_error (msg, 400, "bad_request", "The body must be {\"events\": [...]}");
-      return;
-    }
-  if (json_array_get_length (json_node_get_array (node)) > AJ_PROTOCOL_MAX_BATCH_EVENTS)
-    {
-      send_error (msg, 413, "too_many_events", "A batch holds at most 500 events");
-      return;
-    }
-  events = aj_events_from_array (json_node_get_array (node), &error);
-  if (events == NULL)
-    {
-      send_error (msg, 422, "invalid_event", error->message);
-      return;
-    }
-
-  /* The whole batch or nothing, so that a retry is simple. */
-  if (!aj_store_begin (self->store, &error))
-    {
-      send_gerror (msg, error);
-      return;
-    }
-  acks = json_array_new ();
   for (guint i = 0; i < events->len; i++)
     {
       AjEvent *ev = g_ptr_array_index (events, i);
@@ -408,80 +221,106 @@ push_events (AjServer          *self,
       gint64 seq = 0;
       JsonObject *ack;
 
-      if (!g_str_equal (ev->device_id, device->device_id))
+      if (!g_str_equal (ev->device_id, aj_request_get_device_id (req)))
         {
           g_autofree char *message = g_strdup_printf ("Event %s was made by another device; a device pushes only its own events", ev->id);
-          aj_store_rollback (self->store);
-          json_array_unref (acks);
-          send_error (msg, 403, "not_your_event", message);
-          return;
+          aj_request_reply_error (req, 403, "not_your_event", message);
+          return FALSE;
         }
-      institution = aj_store_event_institution (self->store, ev);
-      if (!aj_scope_allows (aj_store_get_db (self->store), device->scope, institution))
+      institution = aj_store_event_institution (store, ev);
+      if (!aj_scope_allows (aj_store_get_db (store), aj_request_get_scope (req), institution))
         {
           g_autofree char *message = g_strdup_printf ("Event %s concerns an institution outside this device's scope", ev->id);
-          aj_store_rollback (self->store);
-          json_array_unref (acks);
-          send_error (msg, 403, "outside_scope", message);
-          return;
+          aj_request_reply_error (req, 403, "outside_scope", message);
+          return FALSE;
         }
       {
         g_autoptr(GPtrArray) blobs = aj_event_blob_refs (ev);
-        g_autoptr(JsonObject) body = aj_json_parse_object (ev->body, NULL);
         const char *missing = NULL;
 
         if (g_str_equal (ev->type, "photo.added") && blobs->len == 0)
           missing = "?";
         for (guint j = 0; j < blobs->len && missing == NULL; j++)
-          if (!blob_is_complete (self, g_ptr_array_index (blobs, j)))
+          if (!blob_is_complete (store, g_ptr_array_index (blobs, j)))
             missing = g_ptr_array_index (blobs, j);
         if (missing != NULL)
           {
             g_autofree char *message = g_strdup_printf ("Upload the photo %s before the event that names it", missing);
-            aj_store_rollback (self->store);
-            json_array_unref (acks);
-            send_error (msg, 409, "blob_missing", message);
-            return;
+            aj_request_reply_error (req, 409, "blob_missing", message);
+            return FALSE;
           }
       }
-      if (!aj_store_insert_remote (self->store, ev, TRUE, NULL, &seq, &error))
+      if (!aj_store_insert_remote (store, ev, TRUE, NULL, &seq, &error))
         {
-          aj_store_rollback (self->store);
-          json_array_unref (acks);
-          send_gerror (msg, error);
-          return;
+          aj_request_reply_gerror (req, error);
+          return FALSE;
         }
       ack = json_object_new ();
       json_object_set_string_member (ack, "id", ev->id);
       json_object_set_int_member (ack, "server_seq", seq);
       json_array_add_object_element (acks, ack);
     }
-  if (!aj_store_commit (self->store, &error))
+  return TRUE;
+}
+
+static void
+push_events (AjRequest *req)
+{
+  AjStore *store = aj_request_get_store (req);
+  JsonNode *node = json_object_get_member (aj_request_get_body (req), "events");
+  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonArray) acks = NULL;
+  JsonObject *reply;
+
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
     {
-      json_array_unref (acks);
-      send_gerror (msg, error);
+      aj_request_reply_error (req, 400, "bad_request", "The body must be {\"events\": [...]}");
+      return;
+    }
+  if (json_array_get_length (json_node_get_array (node)) > AJ_PROTOCOL_MAX_BATCH_EVENTS)
+    {
+      aj_request_reply_error (req, 413, "too_many_events", "A batch holds at most 500 events");
+      return;
+    }
+  events = aj_events_from_array (json_node_get_array (node), &error);
+  if (events == NULL)
+    {
+      aj_request_reply_error (req, 422, "invalid_event", error->message);
+      return;
+    }
+
+  if (!aj_store_begin (store, &error))
+    {
+      aj_request_reply_gerror (req, error);
+      return;
+    }
+  acks = json_array_new ();
+  if (!store_batch (req, events, acks))
+    {
+      aj_store_rollback (store);
+      return;
+    }
+  if (!aj_store_commit (store, &error))
+    {
+      aj_request_reply_gerror (req, error);
       return;
     }
 
   reply = json_object_new ();
-  json_object_set_array_member (reply, "acks", acks);
+  json_object_set_array_member (reply, "acks", g_steal_pointer (&acks));
   json_object_set_int_member (reply, "server_seq",
-                              aj_db_query_int (aj_store_get_db (self->store),
+                              aj_db_query_int (aj_store_get_db (store),
                                                "SELECT max(server_seq) FROM events WHERE server_seq IS NOT NULL", NULL, 0));
-  send_object (msg, 200, reply);
+  aj_request_reply (req, 200, reply);
 }
 
 static void
-pull_events (AjServer          *self,
-             SoupServerMessage *msg,
-             GHashTable        *query,
-             Device            *device)
+pull_events (AjRequest *req)
 {
-  const char *after_text = query ? g_hash_table_lookup (query, "after") : NULL;
-  const char *limit_text = query ? g_hash_table_lookup (query, "limit") : NULL;
-  gint64 after = after_text ? g_ascii_strtoll (after_text, NULL, 10) : 0;
-  gint64 limit = limit_text ? g_ascii_strtoll (limit_text, NULL, 10) : 200;
-  g_autofree char *scope_sql = aj_scope_to_sql (device->scope);
+  gint64 after = aj_request_get_query_int (req, "after", 0);
+  gint64 limit = aj_request_get_query_int (req, "limit", 200);
+  g_autofree char *scope_sql = aj_scope_to_sql (aj_request_get_scope (req));
   g_autoptr(GPtrArray) events = NULL;
   g_autoptr(GError) error = NULL;
   JsonObject *reply;
@@ -490,14 +329,14 @@ pull_events (AjServer          *self,
 
   if (after < 0 || limit < 1)
     {
-      send_error (msg, 400, "bad_request", "after must be 0 or more and limit 1 or more");
+      aj_request_reply_error (req, 400, "bad_request", "after must be 0 or more and limit 1 or more");
       return;
     }
   limit = MIN (limit, AJ_PROTOCOL_MAX_BATCH_EVENTS);
-  events = aj_store_list_events_after (self->store, after, limit + 1, scope_sql, &error);
+  events = aj_store_list_events_after (aj_request_get_store (req), after, limit + 1, scope_sql, &error);
   if (events == NULL)
     {
-      send_gerror (msg, error);
+      aj_request_reply_gerror (req, error);
       return;
     }
   more = events->len > (guint) limit;
@@ -512,28 +351,7 @@ pull_events (AjServer          *self,
   json_object_set_int_member (reply, "next",
                               events->len ? ((AjEvent *) g_ptr_array_index (events, events->len - 1))->server_seq : after);
   json_object_set_boolean_member (reply, "more", more);
-  send_object (msg, 200, reply);
-}
-
-static void
-handle_events (SoupServer        *server,
-               SoupServerMessage *msg,
-               const char        *path,
-               GHashTable        *query,
-               gpointer           user_data)
-{
-  AjServer *self = user_data;
-  g_autoptr(Device) device = authenticate (self, msg);
-  const char *method = soup_server_message_get_method (msg);
-
-  if (device == NULL)
-    return;
-  if (method == SOUP_METHOD_POST)
-    push_events (self, msg, device);
-  else if (method == SOUP_METHOD_GET)
-    pull_events (self, msg, query, device);
-  else
-    send_error (msg, 405, "method_not_allowed", "Use GET or POST");
+  aj_request_reply (req, 200, reply);
 }
 
 /* ---- /api/v1/blobs/<sha256> ---- */
@@ -559,29 +377,30 @@ upload_free (Upload *upload)
 }
 
 static char *
-partial_path (AjServer   *self,
-              const char *sha256)
+partial_path (AjServerContext *context,
+              const char      *sha256)
 {
-  return g_build_filename (self->partial_dir, sha256, NULL);
+  return g_build_filename (context->partial_dir, sha256, NULL);
 }
 
 static gint64
-bytes_held (AjServer   *self,
-            const char *sha256)
+bytes_held (AjServerContext *context,
+            const char      *sha256)
 {
-  g_autofree char *partial = partial_path (self, sha256);
+  g_autofree char *partial = partial_path (context, sha256);
   GStatBuf st;
 
-  if (blob_is_complete (self, sha256))
-    return aj_db_query_int (aj_store_get_db (self->store), "SELECT size FROM blobs WHERE sha256 = ?", sha256, 0);
+  if (blob_is_complete (context->store, sha256))
+    return aj_db_query_int (aj_store_get_db (context->store), "SELECT size FROM blobs WHERE sha256 = ?", sha256, 0);
   if (g_stat (partial, &st) == 0)
     return st.st_size;
   return 0;
 }
 
 static const char *
-blob_name (const char *path)
+blob_name (AjRequest *req)
 {
+  const char *path = aj_request_get_path (req);
   const char *name;
 
   /* The handler also gets "/api/v1/blobs" itself, with nothing after it. */
@@ -591,19 +410,27 @@ blob_name (const char *path)
   return aj_is_sha256_hex (name) ? name : NULL;
 }
 
+static gboolean
+check_blob_name (AjRequest *req)
+{
+  if (blob_name (req) != NULL)
+    return TRUE;
+  aj_request_reply_error (req, 400, "invalid_blob_name", "A blob is named by the SHA-256 of its bytes (64 lower-case hex digits)");
+  return FALSE;
+}
+
 /* Scope for reading a photo: some event the device may see names it. */
 static gboolean
-device_may_read_blob (AjServer   *self,
-                      Device     *device,
+device_may_read_blob (AjRequest  *req,
                       const char *sha256)
 {
-  g_autofree char *condition = aj_scope_to_sql (device->scope);
+  g_autofree char *condition = aj_scope_to_sql (aj_request_get_scope (req));
   g_autofree char *sql = g_strdup_printf (
       "SELECT count(*) FROM events WHERE (json_extract (body, '$.sha256') = ?1 OR "
       "EXISTS (SELECT 1 FROM json_each (body, '$.photos') WHERE value = ?1))%s%s",
       condition ? " AND " : "", condition ? condition : "");
 
-  return aj_db_query_int (aj_store_get_db (self->store), sql, sha256, 0) > 0;
+  return aj_db_query_int (aj_store_get_db (aj_request_get_store (req)), sql, sha256, 0) > 0;
 }
 
 static gboolean
@@ -660,62 +487,49 @@ on_upload_chunk (SoupServerMessage *msg,
 /* Runs when the headers are in, before the body: the body is written to
  * the partial file as it arrives, so a cut connection keeps what came. */
 static void
-early_blob_handler (SoupServer        *server,
-                    SoupServerMessage *msg,
-                    const char        *path,
-                    GHashTable        *query,
-                    gpointer           user_data)
+begin_upload (AjRequest *req)
 {
-  AjServer *self = user_data;
+  AjServerContext *context = aj_request_get_context (req);
+  SoupServerMessage *msg = aj_request_get_message (req);
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
-  g_autoptr(Device) device = NULL;
   g_autofree char *partial = NULL;
-  const char *sha = blob_name (path);
+  const char *sha = blob_name (req);
   gint64 start, end, total, held;
   Upload *upload;
 
-  if (soup_server_message_get_method (msg) != SOUP_METHOD_PUT)
-    return;
-  device = authenticate (self, msg);
-  if (device == NULL)
-    return;
-  if (sha == NULL)
-    {
-      send_error (msg, 400, "invalid_blob_name", "A blob is named by the SHA-256 of its bytes (64 lower-case hex digits)");
-      return;
-    }
   if (!parse_content_range (soup_message_headers_get_one (headers, "Content-Range"), &start, &end, &total))
     {
-      send_error (msg, 400, "bad_range", "A blob upload needs Content-Range: bytes START-END/TOTAL");
+      aj_request_reply_error (req, 400, "bad_range", "A blob upload needs Content-Range: bytes START-END/TOTAL");
       return;
     }
   if (total > AJ_PROTOCOL_MAX_BLOB_BYTES)
     {
-      send_error (msg, 413, "too_large", "A photo may be at most 32 MiB");
+      aj_request_reply_error (req, 413, "too_large", "A photo may be at most 32 MiB");
       return;
     }
   if (soup_message_headers_get_content_length (headers) != end - start + 1)
     {
-      send_error (msg, 400, "bad_range", "Content-Length does not match Content-Range");
+      aj_request_reply_error (req, 400, "bad_range", "Content-Length does not match Content-Range");
       return;
     }
-  held = bytes_held (self, sha);
-  if (blob_is_complete (self, sha))
+  held = bytes_held (context, sha);
+  if (blob_is_complete (context->store, sha))
     {
-      send_error (msg, 409, "blob_complete", "The server already holds this whole blob");
+      aj_request_reply_error (req, 409, "blob_complete", "The server already holds this whole blob");
       return;
     }
   if (start != held)
     {
       g_autofree char *message = g_strdup_printf ("The server holds %" G_GINT64_FORMAT " bytes of this blob; continue from there", held);
-      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Anjian-Blob-Held",
-                                    g_strdup_printf ("%" G_GINT64_FORMAT, held));
-      send_error (msg, 409, "range_mismatch", message);
+      g_autofree char *held_text = g_strdup_printf ("%" G_GINT64_FORMAT, held);
+
+      aj_request_set_header (req, "Anjian-Blob-Held", held_text);
+      aj_request_reply_error (req, 409, "range_mismatch", message);
       return;
     }
 
-  g_mkdir_with_parents (self->partial_dir, 0700);
-  partial = partial_path (self, sha);
+  g_mkdir_with_parents (context->partial_dir, 0700);
+  partial = partial_path (context, sha);
   upload = g_new0 (Upload, 1);
   upload->fd = open (partial, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
   upload->sha256 = g_strdup (sha);
@@ -725,7 +539,7 @@ early_blob_handler (SoupServer        *server,
   if (upload->fd < 0)
     {
       upload_free (upload);
-      send_error (msg, 500, "storage", "The server cannot store the blob");
+      aj_request_reply_error (req, 500, "storage", "The server cannot store the blob");
       return;
     }
   g_object_set_data_full (G_OBJECT (msg), "aj-upload", upload, (GDestroyNotify) upload_free);
@@ -734,12 +548,12 @@ early_blob_handler (SoupServer        *server,
 }
 
 static gboolean
-finish_blob (AjServer  *self,
-             Upload    *upload,
-             GError   **error)
+finish_blob (AjServerContext  *context,
+             Upload           *upload,
+             GError          **error)
 {
-  g_autofree char *partial = partial_path (self, upload->sha256);
-  g_autofree char *final = aj_photo_blob_path (self->blob_dir, upload->sha256);
+  g_autofree char *partial = partial_path (context, upload->sha256);
+  g_autofree char *final = aj_photo_blob_path (context->blob_dir, upload->sha256);
   g_autofree char *data = NULL;
   g_autofree char *digest = NULL;
   g_autofree char *dir = g_path_get_dirname (final);
@@ -768,7 +582,7 @@ finish_blob (AjServer  *self,
       g_set_error (error, AJ_ERROR, AJ_ERROR_FAILED, "Cannot save the blob");
       return FALSE;
     }
-  stmt = aj_db_prepare (aj_store_get_db (self->store),
+  stmt = aj_db_prepare (aj_store_get_db (context->store),
                         "INSERT INTO blobs (sha256, size, complete, received_at) VALUES (?, ?, 1, ?) "
                         "ON CONFLICT (sha256) DO UPDATE SET complete = 1, size = excluded.size", error);
   if (stmt == NULL)
@@ -776,83 +590,87 @@ finish_blob (AjServer  *self,
   aj_db_bind_text (stmt, 1, upload->sha256);
   sqlite3_bind_int64 (stmt, 2, length);
   aj_db_bind_text (stmt, 3, now);
-  return aj_db_step_done (aj_store_get_db (self->store), stmt, error);
+  return aj_db_step_done (aj_store_get_db (context->store), stmt, error);
+}
+
+/* The body has arrived (into the partial file, by begin_upload). */
+static void
+finish_upload (AjRequest *req)
+{
+  Upload *upload = g_object_get_data (G_OBJECT (aj_request_get_message (req)), "aj-upload");
+  g_autoptr(GError) error = NULL;
+  JsonObject *reply;
+
+  if (upload == NULL)
+    return;   /* the early handler answered already */
+  if (upload->failed || upload->written != upload->end - upload->start + 1)
+    {
+      aj_request_reply_error (req, 400, "bad_range", "The body does not match Content-Range");
+      return;
+    }
+  if (upload->end + 1 == upload->total && !finish_blob (aj_request_get_context (req), upload, &error))
+    {
+      aj_request_reply_error (req, error->code == AJ_ERROR_CORRUPT ? 422 : 500,
+                              error->code == AJ_ERROR_CORRUPT ? "hash_mismatch" : "storage", error->message);
+      return;
+    }
+  reply = json_object_new ();
+  json_object_set_int_member (reply, "held", upload->end + 1);
+  json_object_set_boolean_member (reply, "complete", upload->end + 1 == upload->total);
+  aj_request_reply (req, upload->end + 1 == upload->total ? 201 : 202, reply);
 }
 
 static void
-handle_blobs (SoupServer        *server,
-              SoupServerMessage *msg,
-              const char        *path,
-              GHashTable        *query,
-              gpointer           user_data)
+head_blob (AjRequest *req)
 {
-  AjServer *self = user_data;
-  const char *method = soup_server_message_get_method (msg);
-  const char *sha = blob_name (path);
-  g_autoptr(Device) device = NULL;
+  AjServerContext *context = aj_request_get_context (req);
+  const char *sha = blob_name (req);
+  g_autofree char *held = g_strdup_printf ("%" G_GINT64_FORMAT, bytes_held (context, sha));
 
-  if (method == SOUP_METHOD_PUT)
+  aj_request_set_header (req, "Anjian-Blob-Held", held);
+  aj_request_set_header (req, "Anjian-Blob-Complete", blob_is_complete (context->store, sha) ? "yes" : "no");
+  soup_server_message_set_status (aj_request_get_message (req), 200, NULL);
+}
+
+static void
+get_blob (AjRequest *req)
+{
+  AjServerContext *context = aj_request_get_context (req);
+  SoupServerMessage *msg = aj_request_get_message (req);
+  const char *sha = blob_name (req);
+  g_autofree char *file = aj_photo_blob_path (context->blob_dir, sha);
+  g_autofree char *data = NULL;
+  gsize length;
+
+  if (!blob_is_complete (context->store, sha) || !device_may_read_blob (req, sha) ||
+      !g_file_get_contents (file, &data, &length, NULL))
     {
-      Upload *upload = g_object_get_data (G_OBJECT (msg), "aj-upload");
-      g_autoptr(GError) error = NULL;
-      JsonObject *reply;
-
-      if (upload == NULL)
-        return;   /* the early handler answered already */
-      if (upload->failed || upload->written != upload->end - upload->start + 1)
-        {
-          send_error (msg, 400, "bad_range", "The body does not match Content-Range");
-          return;
-        }
-      if (upload->end + 1 == upload->total && !finish_blob (self, upload, &error))
-        {
-          send_error (msg, error->code == AJ_ERROR_CORRUPT ? 422 : 500,
-                      error->code == AJ_ERROR_CORRUPT ? "hash_mismatch" : "storage", error->message);
-          return;
-        }
-      reply = json_object_new ();
-      json_object_set_int_member (reply, "held", upload->end + 1);
-      json_object_set_boolean_member (reply, "complete", upload->end + 1 == upload->total);
-      send_object (msg, upload->end + 1 == upload->total ? 201 : 202, reply);
+      aj_request_reply_error (req, 404, "not_found", "No such photo for this device");
       return;
     }
+  soup_server_message_set_status (msg, 200, NULL);
+  soup_server_message_set_response (msg, "image/jpeg", SOUP_MEMORY_TAKE, g_steal_pointer (&data), length);
+}
 
-  device = authenticate (self, msg);
-  if (device == NULL)
-    return;
-  if (sha == NULL)
+/* ---- GET /api/v1/reference ---- */
+
+static void
+get_reference (AjRequest *req)
+{
+  AjStore *store = aj_request_get_store (req);
+  gint64 since = aj_request_get_query_int (req, "since", 0);
+  g_autofree char *version_text = aj_store_get_meta (store, "reference_version");
+  gint64 version = version_text ? g_ascii_strtoll (version_text, NULL, 10) : 0;
+  JsonObject *reply = json_object_new ();
+
+  json_object_set_int_member (reply, "version", version);
+  if (since < version)
     {
-      send_error (msg, 400, "invalid_blob_name", "A blob is named by the SHA-256 of its bytes (64 lower-case hex digits)");
-      return;
+      json_object_set_object_member (reply, "registry",
+                                     aj_server_registry_for_scope (store, aj_request_get_scope (req)));
+      json_object_set_array_member (reply, "checklists", aj_server_published_checklists (store));
     }
-
-  if (method == SOUP_METHOD_HEAD)
-    {
-      SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
-      g_autofree char *held = g_strdup_printf ("%" G_GINT64_FORMAT, bytes_held (self, sha));
-
-      soup_message_headers_replace (headers, "Anjian-Blob-Held", held);
-      soup_message_headers_replace (headers, "Anjian-Blob-Complete", blob_is_complete (self, sha) ? "yes" : "no");
-      soup_server_message_set_status (msg, 200, NULL);
-      return;
-    }
-  if (method == SOUP_METHOD_GET)
-    {
-      g_autofree char *file = aj_photo_blob_path (self->blob_dir, sha);
-      g_autofree char *data = NULL;
-      gsize length;
-
-      if (!blob_is_complete (self, sha) || !device_may_read_blob (self, device, sha) ||
-          !g_file_get_contents (file, &data, &length, NULL))
-        {
-          send_error (msg, 404, "not_found", "No such photo for this device");
-          return;
-        }
-      soup_server_message_set_status (msg, 200, NULL);
-      soup_server_message_set_response (msg, "image/jpeg", SOUP_MEMORY_TAKE, g_steal_pointer (&data), length);
-      return;
-    }
-  send_error (msg, 405, "method_not_allowed", "Use HEAD, GET or PUT");
+  aj_request_reply (req, 200, reply);
 }
 
 /* ---- anything else under /api ---- */
@@ -860,46 +678,31 @@ handle_blobs (SoupServer        *server,
 /* The API answers in JSON even for a path it does not know (also one that
  * "../" folded onto another), not with the public site's HTML page. */
 static void
-handle_api_unknown (SoupServer        *server,
-                    SoupServerMessage *msg,
-                    const char        *path,
-                    GHashTable        *query,
-                    gpointer           user_data)
+unknown_api (AjRequest *req)
 {
-  send_error (msg, 404, "not_found", "No such API request");
+  aj_request_reply_error (req, 404, "not_found", "No such API request");
 }
 
-/* ---- GET /api/v1/reference ---- */
+/* ---- the routes ---- */
 
-static void
-handle_reference (SoupServer        *server,
-                  SoupServerMessage *msg,
-                  const char        *path,
-                  GHashTable        *query,
-                  gpointer           user_data)
-{
-  AjServer *self = user_data;
-  g_autoptr(Device) device = authenticate (self, msg);
-  const char *since_text = query ? g_hash_table_lookup (query, "since") : NULL;
-  gint64 since = since_text ? g_ascii_strtoll (since_text, NULL, 10) : 0;
-  g_autofree char *version_text = NULL;
-  gint64 version;
-  JsonObject *reply;
-
-  if (device == NULL)
-    return;
-  version_text = aj_store_get_meta (self->store, "reference_version");
-  version = version_text ? g_ascii_strtoll (version_text, NULL, 10) : 0;
-  reply = json_object_new ();
-  json_object_set_int_member (reply, "version", version);
-  if (since < version)
-    {
-      json_object_set_object_member (reply, "registry",
-                                     aj_server_registry_for_scope (self->store, device->scope));
-      json_object_set_array_member (reply, "checklists", aj_server_published_checklists (self->store));
-    }
-  send_object (msg, 200, reply);
-}
+static const AjRoute routes[] = {
+  { "/api/v1/enroll", AJ_ROUTE_PUBLIC, FALSE, NULL,
+    { { "POST", MAX_SMALL_BODY, handle_enroll } } },
+  { "/api/v1/events", AJ_ROUTE_DEVICE, FALSE, NULL,
+    { { "GET", 0, pull_events },
+      { "POST", AJ_PROTOCOL_MAX_BODY_BYTES, push_events } } },
+  { "/api/v1/blobs", AJ_ROUTE_DEVICE, TRUE, check_blob_name,
+    { { "PUT", 0, begin_upload } } },
+  { "/api/v1/blobs", AJ_ROUTE_DEVICE, FALSE, check_blob_name,
+    { { "HEAD", 0, head_blob },
+      { "GET", 0, get_blob },
+      { "PUT", 0, finish_upload } } },
+  /* Any method, as devices have always been answered. */
+  { "/api/v1/reference", AJ_ROUTE_DEVICE, FALSE, NULL,
+    { { NULL, 0, get_reference } } },
+  { "/api", AJ_ROUTE_PUBLIC, FALSE, NULL,
+    { { NULL, 0, unknown_api } } },
+};
 
 /* ---- logging and set-up ---- */
 
@@ -921,7 +724,7 @@ on_request_finished (SoupServer        *server,
                      gpointer           user_data)
 {
   gint64 *start = g_object_get_data (G_OBJECT (msg), "aj-start");
-  const char *device = g_object_get_data (G_OBJECT (msg), "aj-device");
+  const char *device = aj_request_device_of_message (msg);
   GUri *uri = soup_server_message_get_uri (msg);
   g_autofree char *now = aj_now_iso8601 ();
   const char *remote = soup_server_message_get_remote_host (msg);
@@ -939,10 +742,10 @@ aj_server_finalize (GObject *object)
   if (self->soup)
     soup_server_disconnect (self->soup);
   g_clear_object (&self->soup);
-  g_clear_object (&self->store);
+  g_clear_object (&self->context.store);
   g_free (self->data_dir);
-  g_free (self->blob_dir);
-  g_free (self->partial_dir);
+  g_free (self->context.blob_dir);
+  g_free (self->context.partial_dir);
   G_OBJECT_CLASS (aj_server_parent_class)->finalize (object);
 }
 
@@ -964,20 +767,16 @@ aj_server_new (const char  *data_dir,
   g_autoptr(AjServer) self = g_object_new (AJ_TYPE_SERVER, NULL);
 
   self->data_dir = g_strdup (data_dir);
-  self->blob_dir = g_build_filename (data_dir, "blobs", NULL);
-  self->partial_dir = g_build_filename (data_dir, "blobs", "partial", NULL);
-  self->store = aj_server_open_store (data_dir, error);
-  if (self->store == NULL)
+  self->context.blob_dir = g_build_filename (data_dir, "blobs", NULL);
+  self->context.partial_dir = g_build_filename (data_dir, "blobs", "partial", NULL);
+  self->context.store = aj_server_open_store (data_dir, error);
+  if (self->context.store == NULL)
     return NULL;
 
   self->soup = soup_server_new ("server-header", "anjian-server/" PACKAGE_VERSION " ", NULL);
-  soup_server_add_handler (self->soup, "/api/v1/enroll", handle_enroll, self, NULL);
-  soup_server_add_handler (self->soup, "/api/v1/events", handle_events, self, NULL);
-  soup_server_add_early_handler (self->soup, "/api/v1/blobs", early_blob_handler, self, NULL);
-  soup_server_add_handler (self->soup, "/api/v1/blobs", handle_blobs, self, NULL);
-  soup_server_add_handler (self->soup, "/api/v1/reference", handle_reference, self, NULL);
-  soup_server_add_handler (self->soup, "/api", handle_api_unknown, self, NULL);
-  aj_server_pages_register (self->soup, self->store);
+  for (guint i = 0; i < G_N_ELEMENTS (routes); i++)
+    aj_request_add_route (self->soup, &routes[i], &self->context);
+  aj_server_pages_register (self->soup, self->context.store);
   g_signal_connect (self->soup, "request-started", G_CALLBACK (on_request_started), self);
   g_signal_connect (self->soup, "request-finished", G_CALLBACK (on_request_finished), self);
   g_signal_connect (self->soup, "request-aborted", G_CALLBACK (on_request_finished), self);
@@ -1050,5 +849,5 @@ aj_server_shutdown (AjServer *self)
 AjStore *
 aj_server_get_store (AjServer *self)
 {
-  return self->store;
+  return self->context.store;
 }

@@ -22,6 +22,9 @@ test_bundled (void)
   g_autoptr(GPtrArray) checklists = aj_checklist_load_dir (dir, problems);
   const char *expected[] = { "child-welfare", "day-care", "elder-care", "rescue-station" };
 
+  g_test_summary ("The four bundled checklist templates load without a problem, each complete in Chinese and "
+                  "English");
+
   for (guint i = 0; i < problems->len; i++)
     g_test_message ("problem: %s", (const char *) g_ptr_array_index (problems, i));
   g_assert_cmpuint (problems->len, ==, 0);
@@ -97,6 +100,8 @@ test_for_type (void)
   g_autofree char *path = aj_test_data_path ("checklists", "elder-care.json", NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(AjChecklist) checklist = aj_checklist_load_file (path, &error);
+
+  g_test_summary ("A template says which institution types it is for; unknown items and categories are not found");
 
   g_assert_no_error (error);
   g_assert_true (aj_checklist_is_for_type (checklist, "elder_care"));
@@ -211,9 +216,9 @@ assert_line (const char *message,
 }
 
 static void
-test_broken (void)
+test_broken (AjTestFolder  *f,
+             gconstpointer  test_data)
 {
-  g_autofree char *dir = aj_test_make_tmpdir ();
   g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) checklists = NULL;
   const ItemSpec good_items[] = {
@@ -232,9 +237,12 @@ test_broken (void)
   guint missing_line, duplicate_line, category_line;
   const char *message;
 
+  g_test_summary ("Each broken template in a folder is reported with its file and line, and the good one "
+                  "still loads");
+
   {
     g_autofree char *text = make_template ("good", "好的检查表", good_items, 3, NULL);
-    write_file (dir, "good.json", text, -1);
+    write_file (f->dir, "good.json", text, -1);
   }
   {
     /* Line 4 holds a bad literal. */
@@ -245,32 +253,32 @@ test_broken (void)
       "  \"major\": tru,\n"
       "  \"title\": { \"zh\": \"语法\", \"en\": \"Syntax\" }\n"
       "}\n";
-    write_file (dir, "syntax.json", text, -1);
+    write_file (f->dir, "syntax.json", text, -1);
   }
   {
     g_autofree char *text = make_template ("missing", "缺字段", missing_items, 4, lines);
     missing_line = lines[2];
-    write_file (dir, "missing-field.json", text, -1);
+    write_file (f->dir, "missing-field.json", text, -1);
   }
   {
     g_autofree char *text = make_template ("duplicate", "重复", duplicate_items, 3, lines);
     duplicate_line = lines[2];
-    write_file (dir, "duplicate.json", text, -1);
+    write_file (f->dir, "duplicate.json", text, -1);
   }
   {
     g_autofree char *text = make_template ("category", "类别", category_items, 3, lines);
     category_line = lines[2];
-    write_file (dir, "category.json", text, -1);
+    write_file (f->dir, "category.json", text, -1);
   }
   {
     /* Saved by an editor in GBK: "你好" as C4 E3 BA C3. */
     g_autofree char *text = make_template ("gbk", "\xc4\xe3\xba\xc3", good_items, 3, NULL);
-    write_file (dir, "gbk.json", text, -1);
+    write_file (f->dir, "gbk.json", text, -1);
   }
   /* Not a template at all, and not looked at. */
-  write_file (dir, "README.txt", "not json", -1);
+  write_file (f->dir, "README.txt", "not json", -1);
 
-  checklists = aj_checklist_load_dir (dir, problems);
+  checklists = aj_checklist_load_dir (f->dir, problems);
   for (guint i = 0; i < problems->len; i++)
     g_test_message ("problem: %s", (const char *) g_ptr_array_index (problems, i));
 
@@ -301,19 +309,20 @@ test_broken (void)
 
   message = find_problem (problems, "gbk.json");
   g_assert_nonnull (strstr (message, "UTF-8"));
-
-  aj_test_rm_rf (dir);
 }
 
 static void
-test_load_errors (void)
+test_load_errors (AjTestFolder  *f,
+                  gconstpointer  test_data)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(AjChecklist) checklist = NULL;
-  g_autofree char *dir = aj_test_make_tmpdir ();
-  g_autofree char *missing = g_build_filename (dir, "nothing-here.json", NULL);
+  g_autofree char *missing = g_build_filename (f->dir, "nothing-here.json", NULL);
   g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) none = NULL;
+
+  g_test_summary ("Not an object, empty, version 0 and a missing file or folder are clear errors, not "
+                  "crashes");
 
   checklist = aj_checklist_load_data ("array.json", "[1, 2, 3]", -1, &error);
   g_assert_null (checklist);
@@ -342,15 +351,13 @@ test_load_errors (void)
   none = aj_checklist_load_dir (missing, problems);
   g_assert_cmpuint (none->len, ==, 0);
   g_assert_cmpuint (problems->len, ==, 1);
-
-  aj_test_rm_rf (dir);
 }
 
 /* Of two versions of one template the newer wins, whatever the file names. */
 static void
-test_newer_version_wins (void)
+test_newer_version_wins (AjTestFolder  *f,
+                         gconstpointer  test_data)
 {
-  g_autofree char *dir = aj_test_make_tmpdir ();
   const ItemSpec items[] = { { "V-01", "fire", FALSE }, { "V-02", "food", FALSE } };
   g_autofree char *v1 = make_template ("same", "一版", items, 2, NULL);
   g_autofree char *v2 = NULL;
@@ -358,18 +365,18 @@ test_newer_version_wins (void)
   g_autoptr(GPtrArray) checklists = NULL;
   GString *s = g_string_new (v1);
 
+  g_test_summary ("Of two versions of one template the newer wins, whatever the file names");
+
   g_string_replace (s, "\"version\": 1,", "\"version\": 2,", 1);
   v2 = g_string_free (s, FALSE);
-  write_file (dir, "a-same-v1.json", v1, -1);
-  write_file (dir, "b-same-v2.json", v2, -1);
-  write_file (dir, "c-same-v1-again.json", v1, -1);
+  write_file (f->dir, "a-same-v1.json", v1, -1);
+  write_file (f->dir, "b-same-v2.json", v2, -1);
+  write_file (f->dir, "c-same-v1-again.json", v1, -1);
 
-  checklists = aj_checklist_load_dir (dir, problems);
+  checklists = aj_checklist_load_dir (f->dir, problems);
   g_assert_cmpuint (problems->len, ==, 0);
   g_assert_cmpuint (checklists->len, ==, 1);
   g_assert_cmpint (aj_checklist_get_version (g_ptr_array_index (checklists, 0)), ==, 2);
-
-  aj_test_rm_rf (dir);
 }
 
 /* Language */
@@ -397,6 +404,8 @@ test_locale_in_process (void)
   g_autofree char *old_language = g_strdup (g_getenv ("LANGUAGE"));
   g_autofree char *old_lang = g_strdup (g_getenv ("LANG"));
   const AjChecklistItem *item;
+
+  g_test_summary ("A change of LANGUAGE in the running process is seen by the next checklist text lookup");
 
   g_assert_no_error (error);
   item = aj_checklist_get_item (checklist, 0);
@@ -453,24 +462,32 @@ check_pick (const char *language,
 static void
 test_pick_zh (void)
 {
+  g_test_summary ("With LANGUAGE=zh_CN:en Chinese text is picked, English where there is no Chinese");
+
   check_pick ("zh_CN:en", "C.UTF-8", "中文|English only|只有中文|zh");
 }
 
 static void
 test_pick_en (void)
 {
+  g_test_summary ("With LANGUAGE=en English text is picked, Chinese where there is no English");
+
   check_pick ("en", "C.UTF-8", "English|English only|只有中文|en");
 }
 
 static void
 test_pick_lang_only (void)
 {
+  g_test_summary ("With only LANG=zh_CN.UTF-8 Chinese text is picked");
+
   check_pick (NULL, "zh_CN.UTF-8", "中文|English only|只有中文|zh");
 }
 
 static void
 test_pick_c (void)
 {
+  g_test_summary ("In the C locale English text is picked");
+
   check_pick (NULL, "C.UTF-8", "English|English only|只有中文|en");
 }
 
@@ -479,13 +496,13 @@ main (int   argc,
       char *argv[])
 {
   setlocale (LC_ALL, "");
-  g_test_init (&argc, &argv, NULL);
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
   g_test_add_func ("/checklist/bundled", test_bundled);
-  g_test_add_func ("/checklist/for-type", test_for_type);
-  g_test_add_func ("/checklist/broken", test_broken);
-  g_test_add_func ("/checklist/load-errors", test_load_errors);
-  g_test_add_func ("/checklist/newer-version-wins", test_newer_version_wins);
+  g_test_add_func ("/checklist/for-institution-type", test_for_type);
+  aj_test_add_in_folder ("/checklist/broken-files-reported-by-line", test_broken);
+  aj_test_add_in_folder ("/checklist/load-errors", test_load_errors);
+  aj_test_add_in_folder ("/checklist/newer-version-wins", test_newer_version_wins);
   g_test_add_func ("/checklist/locale-in-process", test_locale_in_process);
   g_test_add_func ("/locale/pick-zh", test_pick_zh);
   g_test_add_func ("/locale/pick-en", test_pick_en);

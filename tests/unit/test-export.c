@@ -14,26 +14,22 @@
 #include "aj-store.h"
 #include "aj-util.h"
 
+#include "aj-test-util.h"
+
 #define INSPECTOR "u-zhang-wei"
 
-static AjStore *
-make_store (const char *dir)
+/* Nine hazards at three institutions: one major (red) of each three, one
+ * general past its deadline; descriptions with commas, quotes and newlines. */
+static void
+record_hazards (AjTestStore *f)
 {
-  g_autofree char *db = g_build_filename (dir, "anjian.db", NULL);
-  g_autofree char *registry = g_build_filename (g_getenv ("ANJIAN_SOURCE_DATA"), "registry.json", NULL);
-  g_autofree char *template = g_build_filename (g_getenv ("ANJIAN_SOURCE_DATA"), "checklists", "elder-care.json", NULL);
-  g_autoptr(AjChecklist) checklist = NULL;
+  AjStore *store = f->store;
   g_autoptr(GError) error = NULL;
-  AjStore *store = aj_store_open (db, &error);
   const char *institutions[] = { "DLX001", "XHX002", "NHQ003" };
 
-  g_assert_no_error (error);
-  g_assert_true (aj_registry_import_file (store, registry, "sample", &error));
-  checklist = aj_checklist_load_file (template, &error);
-  g_assert_no_error (error);
   for (guint i = 0; i < G_N_ELEMENTS (institutions); i++)
     {
-      g_autofree char *inspection = aj_inspection_start (store, INSPECTOR, institutions[i], "field", checklist, &error);
+      g_autofree char *inspection = aj_inspection_start (store, INSPECTOR, institutions[i], "field", f->checklist, &error);
       for (guint j = 0; j < 3; j++)
         {
           g_autofree char *description = g_strdup_printf ("隐患 %u-%u：灭火器过期, \"过期\" 三个月\n另有一处", i, j);
@@ -47,7 +43,6 @@ make_store (const char *dir)
           g_assert_no_error (error);
         }
     }
-  return store;
 }
 
 static char *
@@ -104,12 +99,12 @@ rows_as_csv (GPtrArray *rows)
 }
 
 static void
-test_export (void)
+test_export (AjTestStore   *f,
+             gconstpointer  test_data)
 {
-  g_autofree char *dir = g_dir_make_tmp ("anjian-export-XXXXXX", NULL);
-  g_autoptr(AjStore) store = make_store (dir);
-  g_autofree char *csv_path = g_build_filename (dir, "ledger.csv", NULL);
-  g_autofree char *xlsx_path = g_build_filename (dir, "ledger.xlsx", NULL);
+  AjStore *store = f->store;
+  g_autofree char *csv_path = g_build_filename (f->dir, "ledger.csv", NULL);
+  g_autofree char *xlsx_path = g_build_filename (f->dir, "ledger.xlsx", NULL);
   g_autofree char *csv = NULL;
   g_autofree char *expected = NULL;
   g_autofree char *read_back = NULL;
@@ -120,6 +115,10 @@ test_export (void)
   AjLedgerFilter overdue = { .overdue_only = TRUE };
   gsize length;
 
+  g_test_summary ("The ledger exported to CSV (BOM, CRLF, quoting) and to XLSX read back by openpyxl gives "
+                  "exactly the ledger's rows, major hazards first, and the overdue filter applies");
+
+  record_hazards (f);
   rows = aj_ledger_rows (store, NULL, NULL, today, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (rows->len, ==, 1 + 9);
@@ -166,7 +165,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_test_init (&argc, &argv, NULL);
-  g_test_add_func ("/ledger/export", test_export);
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  aj_test_add_with_store ("/ledger/export-csv-and-xlsx-same-rows", "elder-care.json", test_export);
   return g_test_run ();
 }

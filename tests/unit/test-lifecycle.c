@@ -97,6 +97,9 @@ test_next_table (void)
 {
   guint n = 0, n_allowed = 0;
 
+  g_test_summary ("Every (status, grade, step) the closed loop allows leads to the expected status, and "
+                  "every other one is refused");
+
   for (guint s = 0; s < G_N_ELEMENTS (all_statuses); s++)
     for (guint g = 0; g < G_N_ELEMENTS (all_grades); g++)
       for (guint t = 0; t < G_N_ELEMENTS (all_steps); t++)
@@ -136,6 +139,8 @@ test_next_table (void)
 static void
 test_step_event_types (void)
 {
+  g_test_summary ("Each step is recorded as its own event type, and back");
+
   for (guint t = 0; t < G_N_ELEMENTS (all_steps); t++)
     {
       const char *type = aj_step_event_type (all_steps[t]);
@@ -187,6 +192,9 @@ static const struct {
 static void
 test_role_may (void)
 {
+  g_test_summary ("Which role may take which step, at its own institution or another, in a self-inspection "
+                  "or not, is exactly the table");
+
   G_STATIC_ASSERT (AJ_STEP_ORDER == 0 && AJ_STEP_REOPEN == 4);
 
   for (guint r = 0; r < G_N_ELEMENTS (role_table); r++)
@@ -207,24 +215,15 @@ test_role_may (void)
 
 /* End to end on a real store */
 
+/* A kiosk: a store in a folder of its own, with the elder-care checklist. */
+typedef AjTestStore Device;
+
+/* Two kiosks holding copies of the same events. */
 typedef struct
 {
-  char        *dir;
-  AjStore     *store;
-  AjChecklist *checklist;
-} Device;
-
-static void
-device_free (Device *d)
-{
-  g_clear_object (&d->store);
-  g_clear_object (&d->checklist);
-  aj_test_rm_rf (d->dir);
-  g_free (d->dir);
-  g_free (d);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Device, device_free)
+  Device a;
+  Device b;
+} TwoDevices;
 
 /* The sample registry, and one person it lacks: staff of another institution. */
 static void
@@ -254,26 +253,31 @@ import_registry (AjStore    *store,
   g_assert_no_error (error);
 }
 
-/* A kiosk: a store in its own temporary file, with the sample registry. */
-static Device *
-device_new (void)
+/* With the sample registry and OTHER_STAFF; @test_data names the folder. */
+static void
+device_setup (Device        *d,
+              gconstpointer  test_data)
 {
-  Device *d = g_new0 (Device, 1);
-  g_autoptr(GError) error = NULL;
   g_autofree char *registry = aj_test_data_path ("registry.json", NULL);
-  g_autofree char *checklist = aj_test_data_path ("checklists", "elder-care.json", NULL);
-  g_autofree char *path = NULL;
 
-  d->dir = aj_test_make_tmpdir ();
-  path = g_build_filename (d->dir, "anjian.db", NULL);
-  d->store = aj_store_open (path, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (d->store);
+  aj_test_store_open (d, test_data != NULL ? test_data : "kiosk", "elder-care.json");
   import_registry (d->store, registry);
-  d->checklist = aj_checklist_load_file (checklist, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (d->checklist);
-  return d;
+}
+
+static void
+two_devices_setup (TwoDevices    *t,
+                   gconstpointer  test_data)
+{
+  device_setup (&t->a, "tablet-a");
+  device_setup (&t->b, "tablet-b");
+}
+
+static void
+two_devices_teardown (TwoDevices    *t,
+                      gconstpointer  test_data)
+{
+  aj_test_store_teardown (&t->a, NULL);
+  aj_test_store_teardown (&t->b, NULL);
 }
 
 static AjUser *
@@ -521,9 +525,9 @@ static const AjStepInput full_order = {
 /* Before its inspection is finished a hazard is still being written: only a
  * general hazard fixed on the spot (当场整改) may be recorded. */
 static void
-test_steps_before_finish (void)
+test_steps_before_finish (Device        *d,
+                          gconstpointer  test_data)
 {
-  g_autoptr(Device) d = device_new ();
   g_autofree char *inspection = start_inspection (d, INSPECTOR, "field");
   g_autofree char *major = record (d, INSPECTOR, inspection, "EC-FIRE-01", "major");
   g_autofree char *general = record (d, INSPECTOR, inspection, "EC-FIRE-02", "general");
@@ -532,6 +536,9 @@ test_steps_before_finish (void)
   AjStepInput reopen = { .reason = "Found again" };
   g_autofree char *message = NULL;
   g_autofree char *event = NULL;
+
+  g_test_summary ("Before its inspection is finished a hazard may only be fixed on the spot (general, with "
+                  "note and photo); orders and verdicts wait");
 
   {
     g_autofree char *s1 = status_of (d, major);
@@ -590,9 +597,9 @@ test_steps_before_finish (void)
 
 /* A major hazard of a field inspection at DLX001 around the whole loop. */
 static void
-test_closed_loop_major (void)
+test_closed_loop_major (Device        *d,
+                        gconstpointer  test_data)
 {
-  g_autoptr(Device) d = device_new ();
   g_autoptr(GError) error = NULL;
   g_autofree char *inspection = start_inspection (d, INSPECTOR, "field");
   g_autofree char *hazard = record (d, INSPECTOR, inspection, "EC-FIRE-01", "major");
@@ -602,6 +609,9 @@ test_closed_loop_major (void)
   g_autofree char *e_accept = NULL, *e_close = NULL, *e_reopen = NULL;
   g_autofree char *ordered_at = NULL;
   g_autoptr(AjHazard) loaded = NULL;
+
+  g_test_summary ("A major hazard goes found, ordered, rectified, verified, closed and reopened with the "
+                  "right people, inputs and columns; the projection is a function of the log");
 
   finish_inspection (d, INSPECTOR, inspection);
 
@@ -811,12 +821,15 @@ test_closed_loop_major (void)
 /* A general hazard needs no funds or plan; after a field inspection it is
  * still the department that orders it. */
 static void
-test_order_general (void)
+test_order_general (Device        *d,
+                    gconstpointer  test_data)
 {
-  g_autoptr(Device) d = device_new ();
   g_autofree char *inspection = start_inspection (d, INSPECTOR, "field");
   g_autofree char *hazard = record (d, INSPECTOR, inspection, "EC-FIRE-02", "general");
   AjStepInput in = { .measures = "Replace the bulb", .responsible = "Li Chunmei", .deadline = "2030-02-28" };
+
+  g_test_summary ("A general hazard is ordered without funds or plan, by the department after a field "
+                  "inspection");
 
   finish_inspection (d, INSPECTOR, inspection);
   g_free (step_ok (d, ADMIN, hazard, AJ_STEP_ORDER, &in, "rectification_ordered"));
@@ -828,11 +841,14 @@ test_order_general (void)
 /* What the institution's own staff found in a self-inspection, its head may
  * order and verify; closing stays with the department. */
 static void
-test_self_inspection (void)
+test_self_inspection (Device        *d,
+                      gconstpointer  test_data)
 {
-  g_autoptr(Device) d = device_new ();
   g_autofree char *inspection = start_inspection (d, STAFF, "self");
   g_autofree char *hazard = record (d, STAFF, inspection, "EC-FIRE-01", "major");
+
+  g_test_summary ("In a self-inspection the institution's head orders and verifies; closing stays with the "
+                  "department");
 
   refused_naming (d, HEAD, hazard, AJ_STEP_RECTIFY, &(AjStepInput) { .note = "x", .photos = one_photo });
   step_refused (d, HEAD, hazard, AJ_STEP_ORDER, &full_order, AJ_ERROR_NOT_ALLOWED);
@@ -852,15 +868,17 @@ test_self_inspection (void)
 }
 
 static void
-test_unknown_hazard_and_user (void)
+test_unknown_hazard_and_user (Device        *d,
+                              gconstpointer  test_data)
 {
-  g_autoptr(Device) d = device_new ();
   g_autoptr(GError) error = NULL;
   g_autoptr(AjUser) inspector = user (d, INSPECTOR);
   g_autofree char *missing = aj_uuid7_new ();
   g_autofree char *inspection = start_inspection (d, INSPECTOR, "field");
   g_autofree char *hazard = record (d, INSPECTOR, inspection, "EC-FIRE-02", "general");
   gint64 n = aj_store_count_events (d->store);
+
+  g_test_summary ("A step on an unknown hazard, or by nobody, is refused and records nothing");
 
   g_assert_null (aj_hazard_step (d->store, inspector, missing, AJ_STEP_CLOSE, NULL, &error));
   g_assert_error (error, AJ_ERROR, AJ_ERROR_NOT_FOUND);
@@ -939,11 +957,14 @@ event_order (const AjEvent *a,
   return strcmp (a->id, b->id);
 }
 
+/* @test_data is TRUE when the acceptance is the earlier of the two verdicts. */
 static void
-concurrent_verify (gboolean accept_first)
+test_concurrent_verify (TwoDevices    *t,
+                        gconstpointer  test_data)
 {
-  g_autoptr(Device) a = device_new ();
-  g_autoptr(Device) b = device_new ();
+  gboolean accept_first = GPOINTER_TO_INT (test_data);
+  Device *a = &t->a;
+  Device *b = &t->b;
   g_autoptr(GError) error = NULL;
   g_autofree char *inspection = start_inspection (a, INSPECTOR, "field");
   g_autofree char *hazard = record (a, INSPECTOR, inspection, "EC-FIRE-01", "major");
@@ -954,6 +975,9 @@ concurrent_verify (gboolean accept_first)
   const AjEvent *winner, *loser;
   AjStepInput accept = { .accepted = TRUE, .opinion = "Accepted on tablet A" };
   AjStepInput reject = { .accepted = FALSE, .opinion = "Rejected on tablet B: still chained" };
+
+  g_test_summary ("The same hazard verified on two devices at once: both verdicts kept, the earlier wins "
+                  "everywhere whatever the arrival order, the later counts as a conflict");
 
   finish_inspection (a, INSPECTOR, inspection);
   g_free (step_ok (a, INSPECTOR, hazard, AJ_STEP_ORDER, &full_order, "rectification_ordered"));
@@ -1073,34 +1097,27 @@ concurrent_verify (gboolean accept_first)
                      "rectified"));
 }
 
-static void
-test_concurrent_accept_first (void)
-{
-  concurrent_verify (TRUE);
-}
-
-static void
-test_concurrent_reject_first (void)
-{
-  concurrent_verify (FALSE);
-}
-
 int
 main (int   argc,
       char *argv[])
 {
-  g_test_init (&argc, &argv, NULL);
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
-  g_test_add_func ("/lifecycle/next", test_next_table);
-  g_test_add_func ("/lifecycle/event-types", test_step_event_types);
-  g_test_add_func ("/lifecycle/role-may", test_role_may);
-  g_test_add_func ("/lifecycle/before-finish", test_steps_before_finish);
-  g_test_add_func ("/lifecycle/closed-loop-major", test_closed_loop_major);
-  g_test_add_func ("/lifecycle/order-general", test_order_general);
-  g_test_add_func ("/lifecycle/self-inspection", test_self_inspection);
-  g_test_add_func ("/lifecycle/unknown", test_unknown_hazard_and_user);
-  g_test_add_func ("/lifecycle/concurrent/accept-first", test_concurrent_accept_first);
-  g_test_add_func ("/lifecycle/concurrent/reject-first", test_concurrent_reject_first);
+  g_test_add_func ("/lifecycle/next-state-table", test_next_table);
+  g_test_add_func ("/lifecycle/step-event-types", test_step_event_types);
+  g_test_add_func ("/lifecycle/role-may-table", test_role_may);
+  g_test_add ("/lifecycle/steps-before-finish", Device, NULL, device_setup, test_steps_before_finish,
+              aj_test_store_teardown);
+  g_test_add ("/lifecycle/closed-loop-major", Device, NULL, device_setup, test_closed_loop_major,
+              aj_test_store_teardown);
+  g_test_add ("/lifecycle/order-general", Device, NULL, device_setup, test_order_general, aj_test_store_teardown);
+  g_test_add ("/lifecycle/self-inspection", Device, NULL, device_setup, test_self_inspection, aj_test_store_teardown);
+  g_test_add ("/lifecycle/unknown-hazard-or-user", Device, NULL, device_setup, test_unknown_hazard_and_user,
+              aj_test_store_teardown);
+  g_test_add ("/lifecycle/concurrent/accept-first", TwoDevices, GINT_TO_POINTER (TRUE), two_devices_setup,
+              test_concurrent_verify, two_devices_teardown);
+  g_test_add ("/lifecycle/concurrent/reject-first", TwoDevices, GINT_TO_POINTER (FALSE), two_devices_setup,
+              test_concurrent_verify, two_devices_teardown);
 
   return g_test_run ();
 }

@@ -16,26 +16,21 @@ typedef struct
   char *blob_dir;   /* where the store keeps the photos */
 } Fixture;
 
-static Fixture *
-fixture_new (void)
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  test_data)
 {
-  Fixture *f = g_new0 (Fixture, 1);
-
-  f->dir = aj_test_make_tmpdir ();
+  f->dir = aj_test_scratch_dir ("photos");
   f->blob_dir = g_build_filename (f->dir, "blobs", NULL);
-  return f;
 }
 
 static void
-fixture_free (Fixture *f)
+fixture_teardown (Fixture       *f,
+                  gconstpointer  test_data)
 {
-  aj_test_rm_rf (f->dir);
   g_free (f->dir);
   g_free (f->blob_dir);
-  g_free (f);
 }
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Fixture, fixture_free)
 
 /* A picture with some structure, so that JPEG has something to encode:
  * a gradient with a dark diagonal band. */
@@ -215,15 +210,18 @@ assert_no_temp_files (const char *dir)
 }
 
 static void
-test_large_jpeg (void)
+test_large_jpeg (Fixture       *f,
+                 gconstpointer  test_data)
 {
-  g_autoptr(Fixture) f = fixture_new ();
   g_autoptr(GError) error = NULL;
   g_autoptr(GdkPixbuf) source = make_pixbuf (4000, 3000, FALSE);
   g_autoptr(GBytes) jpeg = encode (source, "jpeg");
   g_autofree char *path = write_input (f, "camera.jpg", g_bytes_get_data (jpeg, NULL), g_bytes_get_size (jpeg));
   g_autoptr(GdkPixbuf) stored = NULL;
   AjPhotoInfo info = { { 0 } };
+
+  g_test_summary ("A 4000×3000 camera JPEG is stored as a 2048×1536 JPEG named by its hash, with one "
+                  "thumbnail and no temporary file");
 
   g_assert_true (aj_photo_import_file (f->blob_dir, path, &info, &error));
   g_assert_no_error (error);
@@ -286,9 +284,9 @@ insert_orientation (GBytes *jpeg,
 }
 
 static void
-test_exif_orientation (void)
+test_exif_orientation (Fixture       *f,
+                       gconstpointer  test_data)
 {
-  g_autoptr(Fixture) f = fixture_new ();
   g_autoptr(GError) error = NULL;
   g_autoptr(GdkPixbuf) source = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 300, 200);
   g_autoptr(GBytes) plain = NULL;
@@ -298,6 +296,9 @@ test_exif_orientation (void)
   g_autofree char *path = NULL;
   AjPhotoInfo info = { { 0 } };
   const guint8 *top, *bottom;
+
+  g_test_summary ("A photo whose EXIF says it was taken rotated is stored upright, with no orientation left "
+                  "to apply twice");
 
   /* As the sensor saw it: red on the left, blue on the right. */
   fill_rect (source, 0, 0, 150, 200, 220, 20, 20, 255);
@@ -332,9 +333,9 @@ test_exif_orientation (void)
 }
 
 static void
-test_png_alpha (void)
+test_png_alpha (Fixture       *f,
+                gconstpointer  test_data)
 {
-  g_autoptr(Fixture) f = fixture_new ();
   g_autoptr(GError) error = NULL;
   g_autoptr(GdkPixbuf) source = gdk_pixbuf_new (GDK_COLORSPACE_RGB, TRUE, 8, 64, 48);
   g_autoptr(GBytes) png = NULL;
@@ -342,6 +343,8 @@ test_png_alpha (void)
   g_autofree char *path = NULL;
   AjPhotoInfo info = { { 0 } };
   const guint8 *p;
+
+  g_test_summary ("A PNG with transparency is stored as an opaque JPEG, transparent parts white");
 
   /* Left half fully transparent (and black underneath), right half opaque green. */
   fill_rect (source, 0, 0, 32, 48, 0, 0, 0, 0);
@@ -392,11 +395,13 @@ check_refused (Fixture    *f,
 }
 
 static void
-test_truncated_jpeg (void)
+test_truncated_jpeg (Fixture       *f,
+                     gconstpointer  test_data)
 {
-  g_autoptr(Fixture) f = fixture_new ();
   g_autoptr(GdkPixbuf) source = make_pixbuf (640, 480, FALSE);
   g_autoptr(GBytes) jpeg = encode (source, "jpeg");
+
+  g_test_summary ("A JPEG cut in half is refused as damaged and leaves nothing in the blob folder");
 
   check_refused (f, "cut.jpg", g_bytes_get_data (jpeg, NULL), g_bytes_get_size (jpeg) / 2,
                  AJ_ERROR_IMAGE_DAMAGED);
@@ -404,10 +409,12 @@ test_truncated_jpeg (void)
 }
 
 static void
-test_not_an_image (void)
+test_not_an_image (Fixture       *f,
+                   gconstpointer  test_data)
 {
-  g_autoptr(Fixture) f = fixture_new ();
   const char *text = "Minutes of the safety meeting, 3 March.\nAttendees: Wang, Li, Zhao.\n";
+
+  g_test_summary ("Text named .jpg, and an empty file, are refused as not an image and leave nothing behind");
 
   check_refused (f, "minutes.jpg", text, strlen (text), AJ_ERROR_NOT_AN_IMAGE);
   check_refused (f, "empty.jpg", "", 0, AJ_ERROR_NOT_AN_IMAGE);
@@ -415,12 +422,14 @@ test_not_an_image (void)
 }
 
 static void
-test_missing_file (void)
+test_missing_file (Fixture       *f,
+                   gconstpointer  test_data)
 {
-  g_autoptr(Fixture) f = fixture_new ();
   g_autoptr(GError) error = NULL;
   g_autofree char *path = g_build_filename (f->dir, "gone.jpg", NULL);
   AjPhotoInfo info = { { 0 } };
+
+  g_test_summary ("A picture that is not there is refused and leaves nothing behind");
 
   g_assert_false (aj_photo_import_file (f->blob_dir, path, &info, &error));
   g_assert_nonnull (error);
@@ -428,9 +437,9 @@ test_missing_file (void)
 }
 
 static void
-test_same_twice (void)
+test_same_twice (Fixture       *f,
+                 gconstpointer  test_data)
 {
-  g_autoptr(Fixture) f = fixture_new ();
   g_autoptr(GError) error = NULL;
   g_autoptr(GdkPixbuf) source = make_pixbuf (800, 600, FALSE);
   g_autoptr(GBytes) jpeg = encode (source, "jpeg");
@@ -439,6 +448,8 @@ test_same_twice (void)
   AjPhotoInfo first = { { 0 } };
   AjPhotoInfo second = { { 0 } };
   g_autofree char *thumbs = NULL;
+
+  g_test_summary ("The same picture imported twice is stored once: one blob, one thumbnail");
 
   g_assert_true (aj_photo_import_file (f->blob_dir, path1, &first, &error));
   g_assert_no_error (error);
@@ -455,9 +466,9 @@ test_same_twice (void)
 }
 
 static void
-test_tampered_blob (void)
+test_tampered_blob (Fixture       *f,
+                    gconstpointer  test_data)
 {
-  g_autoptr(Fixture) f = fixture_new ();
   g_autoptr(GError) error = NULL;
   g_autoptr(GdkPixbuf) source = make_pixbuf (320, 240, FALSE);
   g_autoptr(GBytes) jpeg = encode (source, "jpeg");
@@ -466,6 +477,8 @@ test_tampered_blob (void)
   g_autofree char *data = NULL;
   gsize length = 0;
   AjPhotoInfo info = { { 0 } };
+
+  g_test_summary ("A stored blob with one byte changed, or gone, no longer verifies");
 
   g_assert_true (aj_photo_import_file (f->blob_dir, path, &info, &error));
   g_assert_no_error (error);
@@ -499,6 +512,9 @@ test_stamp (void)
   int stride;
   guint changed_bottom = 0, changed_top = 0;
 
+  g_test_summary ("The evidence stamp writes into a band at the bottom, leaves the rest of the picture alone "
+                  "and keeps its size");
+
   gdk_pixbuf_fill (photo, 0xc0c0c0ff);
   stamped = aj_photo_stamp (photo, "2026-11-27 09:30 · 东林县城关镇敬老院 · 张伟");
   g_assert_cmpint (gdk_pixbuf_get_width (stamped), ==, 800);
@@ -519,20 +535,27 @@ test_stamp (void)
   g_assert_cmpuint (changed_bottom, >, 800 * 20);
 }
 
+/* Each on an empty blob folder of its own. */
+#define add_photo_test(path, test) \
+  g_test_add (path, Fixture, NULL, fixture_setup, test, fixture_teardown)
+
 int
 main (int   argc,
       char *argv[])
 {
-  g_test_init (&argc, &argv, NULL);
+  /* gdk-pixbuf tells image types apart with the system's MIME database,
+   * which isolated XDG folders would hide. */
+  g_content_type_set_mime_dirs (NULL);
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
-  g_test_add_func ("/photo/large-jpeg", test_large_jpeg);
-  g_test_add_func ("/photo/exif-orientation", test_exif_orientation);
-  g_test_add_func ("/photo/png-alpha", test_png_alpha);
-  g_test_add_func ("/photo/truncated-jpeg", test_truncated_jpeg);
-  g_test_add_func ("/photo/not-an-image", test_not_an_image);
-  g_test_add_func ("/photo/missing-file", test_missing_file);
-  g_test_add_func ("/photo/same-twice", test_same_twice);
-  g_test_add_func ("/photo/tampered-blob", test_tampered_blob);
+  add_photo_test ("/photo/large-jpeg-scaled", test_large_jpeg);
+  add_photo_test ("/photo/exif-orientation-applied", test_exif_orientation);
+  add_photo_test ("/photo/png-alpha-on-white", test_png_alpha);
+  add_photo_test ("/photo/truncated-jpeg-refused", test_truncated_jpeg);
+  add_photo_test ("/photo/not-an-image-refused", test_not_an_image);
+  add_photo_test ("/photo/missing-file-refused", test_missing_file);
+  add_photo_test ("/photo/same-twice-stored-once", test_same_twice);
+  add_photo_test ("/photo/tampered-blob-fails-verify", test_tampered_blob);
   g_test_add_func ("/photo/stamp", test_stamp);
 
   return g_test_run ();

@@ -20,6 +20,8 @@ test_hazard_payload (void)
   g_autofree char *slash = aj_qr_hazard_payload ("https://aj.example.org//", HAZARD_ID);
   g_autofree char *sub = aj_qr_hazard_payload ("http://10.0.0.5:8080/anjian/", HAZARD_ID);
 
+  g_test_summary ("A hazard tag reads anjian:h/ID offline and SERVER/h/ID with a server, slashes tidied");
+
   g_assert_cmpstr (offline, ==, "anjian:h/" HAZARD_ID);
   g_assert_cmpstr (empty, ==, "anjian:h/" HAZARD_ID);
   g_assert_cmpstr (server, ==, "https://aj.example.org/h/" HAZARD_ID);
@@ -47,6 +49,8 @@ test_parse_round_trip (void)
 {
   g_autofree char *fresh = aj_uuid7_new ();
   const char *servers[] = { NULL, "https://aj.example.org", "http://10.0.0.5:8080/anjian/" };
+
+  g_test_summary ("Every hazard and institution payload the kiosk writes parses back to its kind and id");
 
   for (guint i = 0; i < G_N_ELEMENTS (servers); i++)
     {
@@ -84,6 +88,8 @@ test_parse_rejects (void)
     "ANJIAN:h/" HAZARD_ID,
   };
 
+  g_test_summary ("Payloads that are not exactly an Anjian hazard or institution tag parse as nothing");
+
   for (guint i = 0; i < G_N_ELEMENTS (junk); i++)
     check_parse (junk[i], AJ_QR_NONE, NULL);
   check_parse (NULL, AJ_QR_NONE, NULL);
@@ -97,6 +103,8 @@ test_render (void)
   g_autoptr(GdkPixbuf) big = NULL;
   const guint8 *pixels;
   int n, stride;
+
+  g_test_summary ("A rendered code is square, scales with the module size and has a white quiet zone");
 
   g_assert_no_error (error);
   g_assert_nonnull (small);
@@ -116,19 +124,18 @@ test_render (void)
 }
 
 static void
-check_zbarimg (const char *payload)
+check_zbarimg (AjTestFolder *f,
+               const char   *payload)
 {
   const char *zbarimg = g_getenv ("ZBARIMG");
   g_autoptr(GError) error = NULL;
-  g_autofree char *dir = NULL;
   g_autofree char *path = NULL;
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
   gsize len;
   int status = 0;
 
-  dir = aj_test_make_tmpdir ();
-  path = g_build_filename (dir, "tag.png", NULL);
+  path = g_build_filename (f->dir, "tag.png", NULL);
   g_assert_true (aj_qr_save_png (payload, 4, path, &error));
   g_assert_no_error (error);
 
@@ -145,8 +152,6 @@ check_zbarimg (const char *payload)
   if (len > 0 && out[len - 1] == '\n')
     out[len - 1] = '\0';
   g_assert_cmpstr (out, ==, payload);
-
-  aj_test_rm_rf (dir);
 }
 
 static gboolean
@@ -163,35 +168,44 @@ have_zbarimg (void)
 }
 
 static void
-test_zbar_hazard_offline (void)
+test_zbar_hazard_offline (AjTestFolder  *f,
+                          gconstpointer  test_data)
 {
   g_autofree char *id = aj_uuid7_new ();
   g_autofree char *payload = aj_qr_hazard_payload (NULL, id);
 
+  g_test_summary ("zbarimg reads an offline hazard tag as exactly its payload");
+
   if (have_zbarimg ())
-    check_zbarimg (payload);
+    check_zbarimg (f, payload);
 }
 
 static void
-test_zbar_hazard_server (void)
+test_zbar_hazard_server (AjTestFolder  *f,
+                         gconstpointer  test_data)
 {
   g_autofree char *id = aj_uuid7_new ();
   g_autofree char *payload = aj_qr_hazard_payload ("https://anjian.qingshan.gov.cn:8443/", id);
 
+  g_test_summary ("zbarimg reads a hazard tag with a server address as exactly its payload");
+
   if (have_zbarimg ())
-    check_zbarimg (payload);
+    check_zbarimg (f, payload);
 }
 
 static void
-test_zbar_institution (void)
+test_zbar_institution (AjTestFolder  *f,
+                       gconstpointer  test_data)
 {
   g_autofree char *offline = aj_qr_institution_payload (NULL, "DLX001");
   g_autofree char *server = aj_qr_institution_payload ("https://anjian.qingshan.gov.cn", "NHQ006");
 
+  g_test_summary ("zbarimg reads institution tags, offline and with a server, as exactly their payloads");
+
   if (have_zbarimg ())
     {
-      check_zbarimg (offline);
-      check_zbarimg (server);
+      check_zbarimg (f, offline);
+      check_zbarimg (f, server);
     }
 }
 
@@ -199,15 +213,15 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_test_init (&argc, &argv, NULL);
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
   g_test_add_func ("/qr/hazard-payload", test_hazard_payload);
   g_test_add_func ("/qr/parse-round-trip", test_parse_round_trip);
-  g_test_add_func ("/qr/parse-rejects", test_parse_rejects);
+  g_test_add_func ("/qr/parse-rejects-junk", test_parse_rejects);
   g_test_add_func ("/qr/render", test_render);
-  g_test_add_func ("/qr/zbarimg-hazard-offline", test_zbar_hazard_offline);
-  g_test_add_func ("/qr/zbarimg-hazard-server", test_zbar_hazard_server);
-  g_test_add_func ("/qr/zbarimg-institution", test_zbar_institution);
+  aj_test_add_in_folder ("/qr/zbarimg-reads-hazard-offline", test_zbar_hazard_offline);
+  aj_test_add_in_folder ("/qr/zbarimg-reads-hazard-server", test_zbar_hazard_server);
+  aj_test_add_in_folder ("/qr/zbarimg-reads-institution", test_zbar_institution);
 
   return g_test_run ();
 }

@@ -23,55 +23,16 @@
 #define FAKE_SHA_2  "9e107d9d372bb6826bd81d3542a419d6e277d4d731479571562f82f2b5c1a002"
 #define FAKE_SHA_3  "d41d8cd98f00b204e9800998ecf8427ed41d8cd98f00b204e9800998ecf84003"
 
-typedef struct
-{
-  char        *dir;
-  char        *db_path;
-  AjStore     *store;
-  AjChecklist *checklist;
-  char        *inspection;
-  GPtrArray   *hazards;    /* ids of the hazards recorded by populate () */
-} Fixture;
+/* A store in the test's own folder, with the sample registry and the
+ * day-care checklist; populate () fills it. */
+typedef AjTestStore Fixture;
 
 static void
-fixture_free (Fixture *f)
+fixture_setup (Fixture       *f,
+               gconstpointer  test_data)
 {
-  g_clear_object (&f->store);
-  g_clear_object (&f->checklist);
-  aj_test_rm_rf (f->dir);
-  g_free (f->dir);
-  g_free (f->db_path);
-  g_free (f->inspection);
-  g_ptr_array_unref (f->hazards);
-  g_free (f);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Fixture, fixture_free)
-
-/* A new store in a temporary directory, with the sample registry imported. */
-static Fixture *
-fixture_new (void)
-{
-  Fixture *f = g_new0 (Fixture, 1);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *registry = aj_test_data_path ("registry.json", NULL);
-  g_autofree char *checklist = aj_test_data_path ("checklists", "day-care.json", NULL);
-
-  f->dir = aj_test_make_tmpdir ();
-  f->db_path = g_build_filename (f->dir, "anjian.db", NULL);
-  f->hazards = g_ptr_array_new_with_free_func (g_free);
-  f->store = aj_store_open (f->db_path, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (f->store);
-
-  g_assert_true (aj_registry_import_file (f->store, registry, "test", &error));
-  g_assert_no_error (error);
-
-  f->checklist = aj_checklist_load_file (checklist, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (f->checklist);
+  aj_test_store_setup (f, "day-care.json");
   g_assert_cmpuint (aj_checklist_get_n_items (f->checklist), >=, 12);
-  return f;
 }
 
 static char *
@@ -194,11 +155,14 @@ dump (AjStore *store)
 /* Schema and files */
 
 static void
-test_store_new_schema (void)
+test_store_new_schema (Fixture       *f,
+                       gconstpointer  test_data)
 {
-  g_autoptr(Fixture) f = fixture_new ();
   g_autoptr(sqlite3_stmt) stmt = NULL;
   sqlite3 *db = aj_store_get_db (f->store);
+
+  g_test_summary ("A new store has the current schema, foreign keys, WAL and synchronous = FULL, a device "
+                  "id, no events and the sample registry");
 
   g_assert_cmpint (aj_store_get_schema_version (f->store), ==, AJ_STORE_SCHEMA_VERSION);
   g_assert_cmpint (aj_db_query_int (db, "PRAGMA user_version", NULL, -1), ==, AJ_STORE_SCHEMA_VERSION);
@@ -218,13 +182,16 @@ test_store_new_schema (void)
 }
 
 static void
-test_store_reopen (void)
+test_store_reopen (Fixture       *f,
+                   gconstpointer  test_data)
 {
-  g_autoptr(Fixture) f = fixture_new ();
   g_autoptr(GError) error = NULL;
   g_autofree char *device = NULL;
   g_autofree char *before = NULL;
   g_autofree char *after = NULL;
+
+  g_test_summary ("Reopening a store keeps its device id, schema, events and projections, and its hash chain "
+                  "and clock go on from where they were");
 
   populate (f);
   device = g_strdup (aj_store_get_device_id (f->store));
@@ -259,13 +226,15 @@ test_store_reopen (void)
 }
 
 static void
-test_store_too_new (void)
+test_store_too_new (Fixture       *f,
+                    gconstpointer  test_data)
 {
-  g_autoptr(Fixture) f = fixture_new ();
   g_autoptr(GError) error = NULL;
   g_autoptr(AjStore) store = NULL;
   g_autofree char *sql = g_strdup_printf ("PRAGMA user_version = %d", AJ_STORE_SCHEMA_VERSION + 1);
   sqlite3 *db = NULL;
+
+  g_test_summary ("A database written by a newer Anjian is refused (AJ_ERROR_TOO_NEW) and left as it was");
 
   g_clear_object (&f->store);
   g_assert_cmpint (sqlite3_open (f->db_path, &db), ==, SQLITE_OK);
@@ -288,7 +257,7 @@ check_not_a_database (const char *name,
                       const guint8 *bytes,
                       gsize         length)
 {
-  g_autofree char *dir = aj_test_make_tmpdir ();
+  g_autofree char *dir = aj_test_scratch_dir (name);
   g_autofree char *path = g_build_filename (dir, name, NULL);
   g_autofree char *contents = NULL;
   g_autoptr(GError) error = NULL;
@@ -308,8 +277,6 @@ check_not_a_database (const char *name,
   /* Nothing was written over what was there. */
   g_assert_true (g_file_get_contents (path, &contents, &contents_len, NULL));
   g_assert_cmpmem (contents, contents_len, bytes, length);
-
-  aj_test_rm_rf (dir);
 }
 
 static void
@@ -318,6 +285,9 @@ test_store_not_a_database (void)
   g_autofree guint8 *noise = g_malloc (16384);
   const char *text = "This is a shopping list, not a database.\nEggs\nRice\n";
   GRand *rand = g_rand_new_with_seed (42);
+
+  g_test_summary ("A file that is not a database is refused with a message naming it, and nothing is written "
+                  "over it");
 
   for (gsize i = 0; i < 16384; i++)
     noise[i] = g_rand_int_range (rand, 0, 256);
@@ -336,6 +306,9 @@ test_uuid7 (void)
   g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
   gint64 start = aj_now_unix_ms ();
   gint64 end;
+
+  g_test_summary ("Event ids are UUIDv7: valid, unique, in order, and carrying the millisecond they were "
+                  "made in");
 
   for (guint i = 0; i < 1000; i++)
     g_ptr_array_add (ids, aj_uuid7_new ());
@@ -378,6 +351,8 @@ test_uuid7 (void)
 static void
 test_uuid7_same_millisecond (void)
 {
+  g_test_summary ("2048 ids made in the same millisecond still come out in order");
+
   if (g_test_subprocess ())
     {
       const gint64 ms = aj_now_unix_ms () + 1000;
@@ -408,6 +383,9 @@ test_hlc (void)
   const gint64 now = G_GINT64_CONSTANT (1767225600000);
   const gint64 future = now + G_GINT64_CONSTANT (365) * 24 * 3600 * 1000;
   gint64 a, b, c, d, e, f, g;
+
+  g_test_summary ("The hybrid logical clock never goes back: not when the wall clock is set back, nor after "
+                  "a remote time from the future");
 
   a = aj_hlc_tick (&hlc, now);
   g_assert_cmpint (AJ_HLC_WALL_MS (a), ==, now);
@@ -453,12 +431,15 @@ test_hlc (void)
 /* The hash chain */
 
 static void
-test_chain_verifies (void)
+test_chain_verifies (Fixture       *f,
+                     gconstpointer  test_data)
 {
-  g_autoptr(Fixture) f = fixture_new ();
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) events = NULL;
   const char *prev = AJ_EVENT_GENESIS_HASH;
+
+  g_test_summary ("A device's events form an unbroken hash chain: numbered from 1, each naming the hash of "
+                  "the one before");
 
   populate (f);
   g_assert_true (aj_store_verify_chain (f->store, aj_store_get_device_id (f->store), &error));
@@ -486,10 +467,13 @@ test_chain_verifies (void)
 }
 
 static void
-test_chain_body_tampered (void)
+test_chain_body_tampered (Fixture       *f,
+                          gconstpointer  test_data)
 {
-  g_autoptr(Fixture) f = fixture_new ();
   g_autoptr(GError) error = NULL;
+
+  g_test_summary ("An event body edited in the database behind the application's back breaks the chain, "
+                  "named as altered");
 
   populate (f);
   /* Someone "corrects" a hazard's risk level behind the application's back. */
@@ -502,13 +486,16 @@ test_chain_body_tampered (void)
 }
 
 static void
-test_chain_rehashed (void)
+test_chain_rehashed (Fixture       *f,
+                     gconstpointer  test_data)
 {
-  g_autoptr(Fixture) f = fixture_new ();
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) events = NULL;
   g_autofree char *sql = NULL;
   AjEvent *ev;
+
+  g_test_summary ("An edited event whose own hash was recomputed by the forger still breaks the chain at the "
+                  "next event");
 
   populate (f);
   /* A careful forger also fixes the digest of the edited event; the next
@@ -529,10 +516,12 @@ test_chain_rehashed (void)
 }
 
 static void
-test_chain_gap (void)
+test_chain_gap (Fixture       *f,
+                gconstpointer  test_data)
 {
-  g_autoptr(Fixture) f = fixture_new ();
   g_autoptr(GError) error = NULL;
+
+  g_test_summary ("An event deleted from the database shows as a missing link of the chain");
 
   populate (f);
   exec_sql (f->store, "DELETE FROM events WHERE device_seq = 10");
@@ -543,10 +532,12 @@ test_chain_gap (void)
 }
 
 static void
-test_chain_last_removed_and_renumbered (void)
+test_chain_last_removed_and_renumbered (Fixture       *f,
+                                        gconstpointer  test_data)
 {
-  g_autoptr(Fixture) f = fixture_new ();
   g_autoptr(GError) error = NULL;
+
+  g_test_summary ("An event deleted and the rest renumbered to hide the gap still breaks the chain");
 
   populate (f);
   /* Removing an event and closing the gap by renumbering breaks the links. */
@@ -559,13 +550,16 @@ test_chain_last_removed_and_renumbered (void)
 /* Projections */
 
 static void
-test_projection_rebuild (void)
+test_projection_rebuild (Fixture       *f,
+                         gconstpointer  test_data)
 {
-  g_autoptr(Fixture) f = fixture_new ();
   g_autoptr(GError) error = NULL;
   g_autofree char *before = NULL;
   g_autofree char *after = NULL;
   g_autofree char *section = NULL;
+
+  g_test_summary ("Projections are a function of the log: rebuilding them, once or twice, gives the same "
+                  "tables");
 
   populate (f);
   g_assert_cmpint (count_rows (f->store, "inspections"), ==, 1);
@@ -604,9 +598,9 @@ test_projection_rebuild (void)
 }
 
 static void
-test_answer_twice (void)
+test_answer_twice (Fixture       *f,
+                   gconstpointer  test_data)
 {
-  g_autoptr(Fixture) f = fixture_new ();
   g_autoptr(GError) error = NULL;
   g_autoptr(GHashTable) results = NULL;
   g_autoptr(GPtrArray) events = NULL;
@@ -614,6 +608,9 @@ test_answer_twice (void)
   AjItemResult *r;
   guint answers = 0;
   gint64 n;
+
+  g_test_summary ("A changed answer wins and both stay in the history; saying the same again adds no event; "
+                  "a bad answer is refused");
 
   populate (f);
   /* populate () answered the first item pass, then na with a note. */
@@ -731,9 +728,9 @@ receive_remote (AjStore    *store,
 /* For an item answered on two devices the later hlc wins, whatever order
  * the answers arrive in, and a rebuild agrees. */
 static void
-test_later_hlc_wins (void)
+test_later_hlc_wins (Fixture       *f,
+                     gconstpointer  test_data)
 {
-  g_autoptr(Fixture) f = fixture_new ();
   g_autoptr(GError) error = NULL;
   g_autoptr(GHashTable) results = NULL;
   g_autofree char *remote = aj_uuid7_new ();
@@ -743,6 +740,9 @@ test_later_hlc_wins (void)
   const char *code;
   gint64 local_hlc;
   AjItemResult *r;
+
+  g_test_summary ("For an item answered on two devices the later HLC wins whatever the arrival order, and a "
+                  "rebuild agrees");
 
   populate (f);
   code = aj_checklist_get_item (f->checklist, 5)->code;   /* answered "hazard" */
@@ -791,15 +791,18 @@ test_later_hlc_wins (void)
 /* The clock survives a restart: after events from a device whose clock is
  * ahead, new local events still sort after them. */
 static void
-test_reopen_keeps_clock (void)
+test_reopen_keeps_clock (Fixture       *f,
+                         gconstpointer  test_data)
 {
-  g_autoptr(Fixture) f = fixture_new ();
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) events = NULL;
   g_autofree char *remote = aj_uuid7_new ();
   g_autofree char *body = NULL;
   const gint64 ahead = (aj_now_unix_ms () + G_GINT64_CONSTANT (86400000)) << 16;
   AjEvent *last;
+
+  g_test_summary ("After a restart new local events still sort after remote events from a device whose clock "
+                  "runs ahead");
 
   populate (f);
   body = g_strdup_printf ("{\"item\":\"%s\",\"result\":\"pass\",\"at\":\"2026-01-01T08:00:00+08:00\"}",
@@ -823,14 +826,16 @@ test_reopen_keeps_clock (void)
 /* Transactions */
 
 static void
-test_rollback (void)
+test_rollback (Fixture       *f,
+               gconstpointer  test_data)
 {
-  g_autoptr(Fixture) f = fixture_new ();
   g_autoptr(GError) error = NULL;
   g_autofree char *before = NULL;
   g_autofree char *after = NULL;
   g_autofree char *hazard = NULL;
   gint64 n;
+
+  g_test_summary ("A rolled-back transaction leaves the log, the projections and the chain as they were");
 
   populate (f);
   n = aj_store_count_events (f->store);
@@ -863,9 +868,9 @@ test_rollback (void)
 }
 
 static void
-test_failed_projection_leaves_nothing (void)
+test_failed_projection_leaves_nothing (Fixture       *f,
+                                       gconstpointer  test_data)
 {
-  g_autoptr(Fixture) f = fixture_new ();
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonObject) body = json_object_new ();
   g_autofree char *id = aj_uuid7_new ();
@@ -873,6 +878,9 @@ test_failed_projection_leaves_nothing (void)
   g_autofree char *before = NULL;
   g_autofree char *after = NULL;
   gint64 n;
+
+  g_test_summary ("An event the projection refuses is not logged; inside a larger transaction only that "
+                  "append is undone");
 
   populate (f);
   n = aj_store_count_events (f->store);
@@ -911,9 +919,9 @@ test_failed_projection_leaves_nothing (void)
 }
 
 static void
-test_hazard_numbers (void)
+test_hazard_numbers (Fixture       *f,
+                     gconstpointer  test_data)
 {
-  g_autoptr(Fixture) f = fixture_new ();
   g_autoptr(GError) error = NULL;
   g_autofree char *today = aj_today_iso ();
   g_autofree char *compact = NULL;
@@ -925,6 +933,8 @@ test_hazard_numbers (void)
   g_autofree char *h2 = NULL;
   g_autoptr(AjHazard) hazard1 = NULL;
   g_autoptr(AjHazard) hazard2 = NULL;
+
+  g_test_summary ("Hazard numbers count per institution and per day: INSTITUTION-YYYYMMDD-NN");
 
   {
     g_auto(GStrv) parts = g_strsplit (today, "-", -1);
@@ -979,13 +989,16 @@ on_changed (AjStore *store,
 }
 
 static void
-test_changed_signal (void)
+test_changed_signal (Fixture       *f,
+                     gconstpointer  test_data)
 {
-  g_autoptr(Fixture) f = fixture_new ();
   g_autoptr(GError) error = NULL;
   g_autofree char *hazard = NULL;
   g_autoptr(JsonObject) bad = json_object_new ();
   guint count = 0;
+
+  g_test_summary ("The store's changed signal fires once per committed outer transaction with events, never "
+                  "after a rollback or a failure");
 
   g_signal_connect (f->store, "changed", G_CALLBACK (on_changed), &count);
 
@@ -1034,32 +1047,36 @@ test_changed_signal (void)
   g_assert_cmpuint (count, ==, 3);
 }
 
+/* Fixture tests: each on a new store (see fixture_setup). */
+#define add_store_test(path, test) \
+  g_test_add (path, Fixture, NULL, fixture_setup, test, aj_test_store_teardown)
+
 int
 main (int   argc,
       char *argv[])
 {
-  g_test_init (&argc, &argv, NULL);
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
-  g_test_add_func ("/store/new-schema", test_store_new_schema);
-  g_test_add_func ("/store/reopen", test_store_reopen);
-  g_test_add_func ("/store/too-new", test_store_too_new);
-  g_test_add_func ("/store/not-a-database", test_store_not_a_database);
+  add_store_test ("/store/new-schema", test_store_new_schema);
+  add_store_test ("/store/reopen", test_store_reopen);
+  add_store_test ("/store/too-new-is-refused", test_store_too_new);
+  g_test_add_func ("/store/not-a-database-is-refused", test_store_not_a_database);
   g_test_add_func ("/util/uuid7", test_uuid7);
   g_test_add_func ("/util/uuid7-same-millisecond", test_uuid7_same_millisecond);
-  g_test_add_func ("/util/hlc", test_hlc);
-  g_test_add_func ("/chain/verifies", test_chain_verifies);
-  g_test_add_func ("/chain/body-tampered", test_chain_body_tampered);
-  g_test_add_func ("/chain/rehashed", test_chain_rehashed);
-  g_test_add_func ("/chain/gap", test_chain_gap);
-  g_test_add_func ("/chain/renumbered", test_chain_last_removed_and_renumbered);
-  g_test_add_func ("/projection/rebuild", test_projection_rebuild);
-  g_test_add_func ("/projection/answer-twice", test_answer_twice);
-  g_test_add_func ("/projection/later-hlc-wins", test_later_hlc_wins);
-  g_test_add_func ("/store/reopen-keeps-clock", test_reopen_keeps_clock);
-  g_test_add_func ("/store/rollback", test_rollback);
-  g_test_add_func ("/store/failed-projection", test_failed_projection_leaves_nothing);
-  g_test_add_func ("/hazard/numbers", test_hazard_numbers);
-  g_test_add_func ("/store/changed-signal", test_changed_signal);
+  g_test_add_func ("/util/hlc-never-goes-back", test_hlc);
+  add_store_test ("/chain/verifies", test_chain_verifies);
+  add_store_test ("/chain/body-tampered", test_chain_body_tampered);
+  add_store_test ("/chain/rehashed-event", test_chain_rehashed);
+  add_store_test ("/chain/deleted-event-gap", test_chain_gap);
+  add_store_test ("/chain/deleted-and-renumbered", test_chain_last_removed_and_renumbered);
+  add_store_test ("/projection/rebuild-is-identical", test_projection_rebuild);
+  add_store_test ("/projection/answer-twice", test_answer_twice);
+  add_store_test ("/projection/later-hlc-wins", test_later_hlc_wins);
+  add_store_test ("/store/reopen-keeps-clock", test_reopen_keeps_clock);
+  add_store_test ("/store/rollback-leaves-nothing", test_rollback);
+  add_store_test ("/store/failed-projection-leaves-nothing", test_failed_projection_leaves_nothing);
+  add_store_test ("/hazard/numbers-per-institution-and-day", test_hazard_numbers);
+  add_store_test ("/store/changed-signal-once-per-commit", test_changed_signal);
 
   return g_test_run ();
 }

@@ -22,6 +22,33 @@ struct _AjInspection
 
 G_DEFINE_FINAL_TYPE (AjInspection, aj_inspection, G_TYPE_OBJECT)
 
+/* Read-only: a snapshot of its row, for rows and pages to bind to. */
+static const AjFieldProperty aj_inspection_fields[] = {
+  { "id", G_STRUCT_OFFSET (AjInspection, id) },
+  { "institution", G_STRUCT_OFFSET (AjInspection, institution) },
+  { "institution-name", G_STRUCT_OFFSET (AjInspection, institution_name) },
+  { "mode", G_STRUCT_OFFSET (AjInspection, mode) },
+  { "template-id", G_STRUCT_OFFSET (AjInspection, template_id) },
+  { "inspector", G_STRUCT_OFFSET (AjInspection, inspector) },
+  { "started-at", G_STRUCT_OFFSET (AjInspection, started_at) },
+  { "finished-at", G_STRUCT_OFFSET (AjInspection, finished_at) },
+  { "status", G_STRUCT_OFFSET (AjInspection, status) },
+};
+
+static void
+aj_inspection_get_property (GObject    *object,
+                            guint       prop_id,
+                            GValue     *value,
+                            GParamSpec *pspec)
+{
+  if (aj_get_field_property (object, aj_inspection_fields, G_N_ELEMENTS (aj_inspection_fields), prop_id, value))
+    return;
+  if (prop_id == G_N_ELEMENTS (aj_inspection_fields) + 1)
+    g_value_set_int (value, ((AjInspection *) object)->n_answered);
+  else
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+}
+
 static void
 aj_inspection_finalize (GObject *object)
 {
@@ -42,7 +69,13 @@ aj_inspection_finalize (GObject *object)
 static void
 aj_inspection_class_init (AjInspectionClass *klass)
 {
-  G_OBJECT_CLASS (klass)->finalize = aj_inspection_finalize;
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = aj_inspection_finalize;
+  object_class->get_property = aj_inspection_get_property;
+  aj_install_field_properties (object_class, aj_inspection_fields, G_N_ELEMENTS (aj_inspection_fields));
+  g_object_class_install_property (object_class, G_N_ELEMENTS (aj_inspection_fields) + 1,
+      g_param_spec_int ("n-answered", NULL, NULL, 0, G_MAXINT, 0, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 }
 
 static void

@@ -21,6 +21,34 @@ struct _AjInstitution
 
 G_DEFINE_FINAL_TYPE (AjInstitution, aj_institution, G_TYPE_OBJECT)
 
+/* Read-only: a snapshot of its row, for rows and pages to bind to. */
+static const AjFieldProperty aj_institution_fields[] = {
+  { "code", G_STRUCT_OFFSET (AjInstitution, code) },
+  { "name", G_STRUCT_OFFSET (AjInstitution, name) },
+  { "type", G_STRUCT_OFFSET (AjInstitution, type) },
+  { "county", G_STRUCT_OFFSET (AjInstitution, county) },
+  { "township", G_STRUCT_OFFSET (AjInstitution, township) },
+  { "address", G_STRUCT_OFFSET (AjInstitution, address) },
+  { "head", G_STRUCT_OFFSET (AjInstitution, head) },
+  { "safety-officer", G_STRUCT_OFFSET (AjInstitution, safety_officer) },
+  { "phone", G_STRUCT_OFFSET (AjInstitution, phone) },
+  { "credit", G_STRUCT_OFFSET (AjInstitution, credit) },
+};
+
+static void
+aj_institution_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  if (aj_get_field_property (object, aj_institution_fields, G_N_ELEMENTS (aj_institution_fields), prop_id, value))
+    return;
+  if (prop_id == G_N_ELEMENTS (aj_institution_fields) + 1)
+    g_value_set_int (value, ((AjInstitution *) object)->beds);
+  else
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+}
+
 static void
 aj_institution_finalize (GObject *object)
 {
@@ -42,7 +70,13 @@ aj_institution_finalize (GObject *object)
 static void
 aj_institution_class_init (AjInstitutionClass *klass)
 {
-  G_OBJECT_CLASS (klass)->finalize = aj_institution_finalize;
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = aj_institution_finalize;
+  object_class->get_property = aj_institution_get_property;
+  aj_install_field_properties (object_class, aj_institution_fields, G_N_ELEMENTS (aj_institution_fields));
+  g_object_class_install_property (object_class, G_N_ELEMENTS (aj_institution_fields) + 1,
+      g_param_spec_int ("beds", NULL, NULL, 0, G_MAXINT, 0, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 }
 
 static void
@@ -57,6 +91,24 @@ struct _AjUser
 };
 
 G_DEFINE_FINAL_TYPE (AjUser, aj_user, G_TYPE_OBJECT)
+
+/* Read-only: a snapshot of its row, for rows and pages to bind to. */
+static const AjFieldProperty aj_user_fields[] = {
+  { "id", G_STRUCT_OFFSET (AjUser, id) },
+  { "name", G_STRUCT_OFFSET (AjUser, name) },
+  { "role", G_STRUCT_OFFSET (AjUser, role) },
+  { "institution", G_STRUCT_OFFSET (AjUser, institution) },
+};
+
+static void
+aj_user_get_property (GObject    *object,
+                      guint       prop_id,
+                      GValue     *value,
+                      GParamSpec *pspec)
+{
+  if (!aj_get_field_property (object, aj_user_fields, G_N_ELEMENTS (aj_user_fields), prop_id, value))
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+}
 
 static void
 aj_user_finalize (GObject *object)
@@ -73,7 +125,11 @@ aj_user_finalize (GObject *object)
 static void
 aj_user_class_init (AjUserClass *klass)
 {
-  G_OBJECT_CLASS (klass)->finalize = aj_user_finalize;
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = aj_user_finalize;
+  object_class->get_property = aj_user_get_property;
+  aj_install_field_properties (object_class, aj_user_fields, G_N_ELEMENTS (aj_user_fields));
 }
 
 static void

@@ -326,3 +326,27 @@ aj_write_file_durably (const char  *path,
     }
   return TRUE;
 }
+
+void
+aj_install_field_properties (GObjectClass          *klass,
+                             const AjFieldProperty *fields,
+                             guint                  n_fields)
+{
+  for (guint i = 0; i < n_fields; i++)
+    g_object_class_install_property (klass, i + 1,
+        g_param_spec_string (fields[i].name, NULL, NULL, NULL,
+                             G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+}
+
+gboolean
+aj_get_field_property (GObject               *object,
+                       const AjFieldProperty *fields,
+                       guint                  n_fields,
+                       guint                  prop_id,
+                       GValue                *value)
+{
+  if (prop_id < 1 || prop_id > n_fields)
+    return FALSE;
+  g_value_set_string (value, G_STRUCT_MEMBER (char *, object, fields[prop_id - 1].offset));
+  return TRUE;
+}

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <glib.h>
+#include <glib-object.h>
 #include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
@@ -43,5 +44,22 @@ gboolean   aj_write_file_durably   (const char  *path,
                                     const void  *data,
                                     gsize        len,
                                     GError     **error);
+
+/* Read-only string properties over a model object's char * fields, so that
+ * rows can bind to them: property ids 1..n follow the table's order. */
+typedef struct
+{
+  const char *name;
+  glong       offset;   /* G_STRUCT_OFFSET of a char * field */
+} AjFieldProperty;
+
+void       aj_install_field_properties (GObjectClass          *klass,
+                                        const AjFieldProperty *fields,
+                                        guint                  n_fields);
+gboolean   aj_get_field_property       (GObject               *object,
+                                        const AjFieldProperty *fields,
+                                        guint                  n_fields,
+                                        guint                  prop_id,
+                                        GValue                *value);
 
 G_END_DECLS

@@ -1,0 +1,323 @@
+/* test-core-queries.c: the named core functions that replaced SQL and
+ * transactions in the kiosk's pages, and scopes as data. */
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "aj-checklist.h"
+#include "aj-error.h"
+#include "aj-hazard.h"
+#include "aj-inspection.h"
+#include "aj-registry.h"
+#include "aj-scope.h"
+#include "aj-store.h"
+#include "aj-util.h"
+
+#define INSPECTOR "u-zhang-wei"
+#define INSTITUTION "DLX001"
+#define ITEM "EC-FIRE-01"
+
+typedef struct
+{
+  char        *dir;
+  AjStore     *store;
+  AjChecklist *checklist;
+  char        *inspection;
+} Fixture;
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *registry = g_build_filename (g_getenv ("ANJIAN_SOURCE_DATA"), "registry.json", NULL);
+  g_autofree char *checklist = g_build_filename (g_getenv ("ANJIAN_SOURCE_DATA"), "checklists", "elder-care.json", NULL);
+
+  /* G_TEST_OPTION_ISOLATE_DIRS gives each test its own empty XDG folders. */
+  f->dir = g_build_filename (g_get_user_data_dir (), "anjian", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (f->dir, 0700), ==, 0);
+  path = g_build_filename (f->dir, "anjian.db", NULL);
+  f->store = aj_store_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_true (aj_registry_import_file (f->store, registry, "test", &error));
+  g_assert_no_error (error);
+  f->checklist = aj_checklist_load_file (checklist, &error);
+  g_assert_no_error (error);
+  f->inspection = aj_inspection_start (f->store, INSPECTOR, INSTITUTION, "field", f->checklist, &error);
+  g_assert_no_error (error);
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_clear_object (&f->store);
+  g_clear_object (&f->checklist);
+  g_free (f->inspection);
+  g_free (f->dir);
+}
+
+static AjHazardDraft
+draft_for (Fixture    *f,
+           const char *description)
+{
+  AjHazardDraft draft = {
+    .inspection_id = f->inspection,
+    .item_code = ITEM,
+    .category = "fire",
+    .description = description,
+    .location = "East stairs",
+    .risk_level = "red",
+    .grade = "major",
+    .deadline = "2026-12-31",
+  };
+  return draft;
+}
+
+static const char *
+result_of (Fixture    *f,
+           const char *item)
+{
+  g_autoptr(GHashTable) results = aj_inspection_get_results (f->store, f->inspection);
+  AjItemResult *r = g_hash_table_lookup (results, item);
+  static char result[16];
+
+  g_strlcpy (result, r ? r->result : "", sizeof result);
+  return result;
+}
+
+static void
+test_save_sheet_answers_and_records (Fixture       *f,
+                                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  AjHazardDraft draft = draft_for (f, "Exit door chained shut");
+  g_autofree char *id = NULL;
+  g_autofree char *again = NULL;
+  g_autoptr(AjHazard) hazard = NULL;
+  g_autofree char *description = NULL;
+  gint64 events;
+
+  g_test_summary ("Saving a new hazard sheet answers the item “hazard” and records the hazard in one "
+                  "transaction; saving it again updates the same hazard; a sheet that fails "
+                  "validation leaves neither an answer nor a hazard behind.");
+
+  id = aj_hazard_save_sheet (f->store, INSPECTOR, NULL, &draft, &error);
+  g_assert_no_error (error);
+  g_assert_true (aj_uuid_is_valid (id));
+  g_assert_cmpstr (result_of (f, ITEM), ==, "hazard");
+
+  draft.description = "Exit door chained and blocked";
+  again = aj_hazard_save_sheet (f->store, INSPECTOR, id, &draft, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (again, ==, id);
+  hazard = aj_hazard_load (f->store, id);
+  g_object_get (hazard, "description", &description, NULL);
+  g_assert_cmpstr (description, ==, "Exit door chained and blocked");
+
+  /* A sheet without a risk level is refused whole: no answer for the item. */
+  events = aj_store_count_events (f->store);
+  draft = draft_for (f, "Heater beside a bed");
+  draft.item_code = "EC-FIRE-02";
+  draft.risk_level = "purple";
+  g_assert_null (aj_hazard_save_sheet (f->store, INSPECTOR, NULL, &draft, &error));
+  g_assert_error (error, AJ_ERROR, AJ_ERROR_INVALID);
+  g_assert_cmpint (aj_store_count_events (f->store), ==, events);
+  g_assert_cmpstr (result_of (f, "EC-FIRE-02"), ==, "");
+}
+
+static void
+test_reanswer_withdraws_the_hazard (Fixture       *f,
+                                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  AjHazardDraft draft = draft_for (f, "Exit door chained shut");
+  g_autofree char *id = aj_hazard_save_sheet (f->store, INSPECTOR, NULL, &draft, &error);
+  g_autoptr(AjHazard) hazard = NULL;
+
+  g_test_summary ("Answering an item “pass” after it was answered “hazard” withdraws that hazard "
+                  "and records the new answer together.");
+  g_assert_no_error (error);
+
+  g_assert_true (aj_inspection_reanswer (f->store, INSPECTOR, f->inspection, ITEM, "pass", "fixed", "answered again", &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (result_of (f, ITEM), ==, "pass");
+  hazard = aj_hazard_load (f->store, id);
+  g_assert_cmpstr (aj_hazard_get_status (hazard), ==, "withdrawn");
+  g_assert_null (aj_hazard_find_for_item (f->store, f->inspection, ITEM));
+}
+
+static void
+test_reanswer_is_all_or_nothing (Fixture       *f,
+                                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  AjHazardDraft draft = draft_for (f, "Exit door chained shut");
+  g_autofree char *id = aj_hazard_save_sheet (f->store, INSPECTOR, NULL, &draft, &error);
+  g_autoptr(AjHazard) hazard = NULL;
+  gint64 events;
+
+  g_test_summary ("When the new answer cannot be recorded (the inspection is finished), the "
+                  "hazard is not withdrawn either.");
+  g_assert_no_error (error);
+  g_assert_true (aj_inspection_finish (f->store, INSPECTOR, f->inspection, &error));
+  g_assert_no_error (error);
+  events = aj_store_count_events (f->store);
+
+  g_assert_false (aj_inspection_reanswer (f->store, INSPECTOR, f->inspection, ITEM, "pass", NULL, "again", &error));
+  g_assert_nonnull (error);
+  g_assert_cmpint (aj_store_count_events (f->store), ==, events);
+  hazard = aj_hazard_load (f->store, id);
+  g_assert_cmpstr (aj_hazard_get_status (hazard), !=, "withdrawn");
+}
+
+static void
+test_hazard_properties_match_getters (Fixture       *f,
+                                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  AjHazardDraft draft = draft_for (f, "Exit door chained shut");
+  g_autofree char *id = aj_hazard_save_sheet (f->store, INSPECTOR, NULL, &draft, &error);
+  g_autoptr(AjHazard) hazard = aj_hazard_load (f->store, id);
+  g_autofree char *number = NULL, *institution = NULL, *risk = NULL, *measures = NULL;
+  gboolean major;
+  int rejections;
+
+  g_test_summary ("Rows bind to a hazard's read-only properties: each holds what its getter returns.");
+  g_assert_no_error (error);
+  g_object_get (hazard, "number", &number, "institution", &institution, "risk-level", &risk,
+                "measures", &measures, "major", &major, "rejections", &rejections, NULL);
+  g_assert_cmpstr (number, ==, aj_hazard_get_number (hazard));
+  g_assert_true (g_str_has_prefix (number, INSTITUTION "-"));
+  g_assert_cmpstr (institution, ==, INSTITUTION);
+  g_assert_cmpstr (risk, ==, "red");
+  g_assert_cmpstr (measures, ==, "");
+  g_assert_true (major);
+  g_assert_cmpint (rejections, ==, 0);
+  g_assert_cmpint (aj_hazard_get_rejections (hazard), ==, 0);
+}
+
+static void
+test_model_properties (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(AjInstitution) institution = aj_registry_get_institution (f->store, INSTITUTION);
+  g_autoptr(AjUser) user = aj_registry_get_user (f->store, INSPECTOR);
+  g_autoptr(AjInspection) inspection = aj_inspection_load (f->store, f->inspection);
+  g_autofree char *name = NULL, *county = NULL, *role = NULL, *mode = NULL, *institution_name = NULL;
+  int beds;
+
+  g_test_summary ("Institutions, people and inspections expose read-only properties equal to their getters.");
+  g_object_get (institution, "name", &name, "county", &county, "beds", &beds, NULL);
+  g_assert_cmpstr (name, ==, aj_institution_get_name (institution));
+  g_assert_cmpstr (county, ==, "东林县");
+  g_assert_cmpint (beds, ==, aj_institution_get_beds (institution));
+  g_object_get (user, "role", &role, NULL);
+  g_assert_cmpstr (role, ==, aj_user_get_role (user));
+  g_object_get (inspection, "mode", &mode, "institution-name", &institution_name, NULL);
+  g_assert_cmpstr (mode, ==, "field");
+  g_assert_cmpstr (institution_name, ==, name);
+}
+
+static void
+test_institutions_with_hazards (Fixture       *f,
+                                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GListModel) none = aj_registry_list_institutions_with_hazards (f->store, &error);
+  g_autoptr(GListModel) one = NULL;
+  g_autoptr(AjInstitution) first = NULL;
+  AjHazardDraft draft = draft_for (f, "Exit door chained shut");
+  g_autofree char *id = NULL;
+
+  g_test_summary ("The ledger's institution filter offers exactly the institutions that have hazards.");
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (none), ==, 0);
+  id = aj_hazard_save_sheet (f->store, INSPECTOR, NULL, &draft, &error);
+  g_assert_no_error (error);
+  one = aj_registry_list_institutions_with_hazards (f->store, &error);
+  g_assert_cmpuint (g_list_model_get_n_items (one), ==, 1);
+  first = g_list_model_get_item (one, 0);
+  g_assert_cmpstr (aj_institution_get_code (first), ==, INSTITUTION);
+}
+
+static void
+test_scope_is_data (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AjScope) county = aj_scope_parse_spec ("county:东林县", &error);
+  g_autoptr(AjScope) hostile = aj_scope_new_from_json ("{\"institutions\":[\"x') OR 1=1 --\", 5]}");
+  g_autoptr(AjScope) broken = aj_scope_new_from_json ("{not json");
+  g_autoptr(AjScope) listed = aj_scope_parse_spec ("institutions:DLX001, DLX002", &error);
+  g_autoptr(AjScope) round = NULL;
+  g_autoptr(GPtrArray) seen = NULL;
+  g_autofree char *json = NULL;
+  g_autofree char *spec = NULL;
+
+  g_test_summary ("A scope parses from the command line and JSON, round-trips, grants nothing when "
+                  "unreadable, and reaches SQL only as bound values: a code that looks like SQL "
+                  "matches nothing.");
+  g_assert_no_error (error);
+  g_assert_cmpint (aj_scope_get_kind (broken), ==, AJ_SCOPE_NONE);
+  g_assert_null (aj_scope_parse_spec ("everything", &error));
+  g_assert_error (error, AJ_ERROR, AJ_ERROR_INVALID);
+  g_clear_error (&error);
+
+  json = aj_scope_to_json (listed);
+  round = aj_scope_new_from_json (json);
+  spec = aj_scope_to_spec (round);
+  g_assert_cmpstr (spec, ==, "institutions:DLX001,DLX002");
+
+  g_assert_true (aj_registry_scope_allows (f->store, county, INSTITUTION));
+  g_assert_false (aj_registry_scope_allows (f->store, county, "XHX001"));
+  g_assert_false (aj_registry_scope_allows (f->store, broken, INSTITUTION));
+  g_assert_true (aj_registry_scope_allows (f->store, listed, "DLX002"));
+  g_assert_false (aj_registry_scope_allows (f->store, hostile, INSTITUTION));
+
+  /* Number the kiosk's events as a server would, then read them through scopes. */
+  {
+    g_autoptr(GPtrArray) mine = aj_store_list_device_events (f->store, aj_store_get_device_id (f->store), &error);
+    g_autoptr(AjScope) all = aj_scope_new_all ();
+    g_autoptr(AjScope) other_county = aj_scope_parse_spec ("county:西河县", &error);
+    g_autoptr(GPtrArray) everything = NULL;
+    g_autoptr(GPtrArray) in_county = NULL;
+    g_autoptr(GPtrArray) in_list = NULL;
+    g_autoptr(GPtrArray) elsewhere = NULL;
+
+    g_assert_cmpuint (mine->len, >, 0);
+    for (guint i = 0; i < mine->len; i++)
+      g_assert_true (aj_store_mark_acked (f->store, ((AjEvent *) g_ptr_array_index (mine, i))->id, i + 1, &error));
+    everything = aj_store_list_events_in_scope (f->store, 0, 100, all, &error);
+    in_county = aj_store_list_events_in_scope (f->store, 0, 100, county, &error);
+    in_list = aj_store_list_events_in_scope (f->store, 0, 100, listed, &error);
+    elsewhere = aj_store_list_events_in_scope (f->store, 0, 100, other_county, &error);
+    seen = aj_store_list_events_in_scope (f->store, 0, 100, hostile, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (everything->len, ==, mine->len);
+    g_assert_cmpuint (in_county->len, ==, mine->len);
+    g_assert_cmpuint (in_list->len, ==, mine->len);
+    g_assert_cmpuint (elsewhere->len, ==, 0);
+    g_assert_cmpuint (seen->len, ==, 0);
+  }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+#define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_set_up, fn, fixture_tear_down)
+  ADD ("/core-queries/save-sheet-answers-and-records", test_save_sheet_answers_and_records);
+  ADD ("/core-queries/reanswer-withdraws-the-hazard", test_reanswer_withdraws_the_hazard);
+  ADD ("/core-queries/reanswer-is-all-or-nothing", test_reanswer_is_all_or_nothing);
+  ADD ("/core-queries/hazard-properties-match-getters", test_hazard_properties_match_getters);
+  ADD ("/core-queries/model-properties-match-getters", test_model_properties);
+  ADD ("/core-queries/ledger-filter-institutions-with-hazards", test_institutions_with_hazards);
+  ADD ("/core-queries/scope-reaches-sql-only-as-values", test_scope_is_data);
+#undef ADD
+
+  return g_test_run ();
+}

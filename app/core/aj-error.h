@@ -21,6 +21,7 @@ typedef enum
   AJ_ERROR_NOT_ALLOWED,
   AJ_ERROR_GAP,             /* an event arrived before the one it follows */
   AJ_ERROR_CONFLICT,        /* the same id or number with different content */
+  AJ_ERROR_LOCKED,          /* too many wrong PINs: wait until the lock ends */
 } AjError;
 
 GQuark aj_error_quark (void);

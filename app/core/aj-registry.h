@@ -58,6 +58,9 @@ AjUser        *aj_registry_get_user               (AjStore       *store,
                                                    const char    *id);
 char          *aj_registry_hash_pin               (const char    *user_id,
                                                    const char    *pin);
+gboolean       aj_registry_pin_hash_is_valid      (const char    *hash);
+int            aj_registry_pin_locked_for         (AjStore       *store,
+                                                   const char    *user_id);
 AjUser        *aj_registry_check_pin              (AjStore       *store,
                                                    const char    *user_id,
                                                    const char    *pin,

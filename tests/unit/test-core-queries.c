@@ -2,15 +2,18 @@
  * transactions in the kiosk's pages, and scopes as data. */
 #include "config.h"
 
+#include <string.h>
 #include <glib/gstdio.h>
 
 #include "aj-checklist.h"
+#include "aj-db.h"
 #include "aj-error.h"
 #include "aj-hazard.h"
 #include "aj-inspection.h"
 #include "aj-registry.h"
 #include "aj-scope.h"
 #include "aj-store.h"
+#include "aj-store-private.h"
 #include "aj-util.h"
 
 #define INSPECTOR "u-zhang-wei"
@@ -303,6 +306,83 @@ test_scope_is_data (Fixture       *f,
   }
 }
 
+static char *
+stored_pin_hash (AjStore    *store,
+                 const char *user_id)
+{
+  g_autoptr(sqlite3_stmt) stmt = aj_db_prepare (aj_store_get_db (store), "SELECT pin_hash FROM users WHERE id = ?", NULL);
+
+  g_assert_nonnull (stmt);
+  aj_db_bind_text (stmt, 1, user_id);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  return aj_db_col_dup (stmt, 0);
+}
+
+static void
+test_pin_argon2id_and_upgrade (Fixture       *f,
+                               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *before = stored_pin_hash (f->store, INSPECTOR);
+  g_autofree char *after = NULL;
+  g_autofree char *hash = aj_registry_hash_pin (INSPECTOR, "123456");
+  g_autofree char *again = aj_registry_hash_pin (INSPECTOR, "123456");
+  g_autoptr(AjUser) user = NULL;
+  g_autoptr(AjUser) second = NULL;
+
+  g_test_summary ("PINs hash with Argon2id and a random salt; a first-release SHA-256 hash still "
+                  "verifies and is replaced by an Argon2id hash at the first correct PIN, which "
+                  "then verifies too.");
+  g_assert_true (g_str_has_prefix (hash, "$argon2id$"));
+  g_assert_cmpstr (hash, !=, again);   /* salted */
+  g_assert_true (aj_registry_pin_hash_is_valid (hash));
+  g_assert_false (aj_registry_pin_hash_is_valid ("$argon2i$v=19$short"));
+
+  g_assert_cmpuint (strlen (before), ==, 64);   /* the sample registry's SHA-256 */
+  user = aj_registry_check_pin (f->store, INSPECTOR, "123456", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (user);
+  after = stored_pin_hash (f->store, INSPECTOR);
+  g_assert_true (g_str_has_prefix (after, "$argon2id$"));
+
+  second = aj_registry_check_pin (f->store, INSPECTOR, "123456", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (second);
+  g_assert_null (aj_registry_check_pin (f->store, INSPECTOR, "654321", &error));
+  g_assert_error (error, AJ_ERROR, AJ_ERROR_WRONG_PIN);
+}
+
+static void
+test_pin_lockout_survives_restart (Fixture       *f,
+                                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_strdup (aj_store_get_path (f->store));
+
+  g_test_summary ("Five wrong PINs lock the person out; the lock is stored, so closing and "
+                  "reopening the store does not lift it, and even the right PIN is refused "
+                  "until it ends.");
+  for (guint i = 0; i < 4; i++)
+    {
+      g_assert_null (aj_registry_check_pin (f->store, INSPECTOR, "000000", &error));
+      g_assert_error (error, AJ_ERROR, AJ_ERROR_WRONG_PIN);
+      g_clear_error (&error);
+    }
+  g_assert_null (aj_registry_check_pin (f->store, INSPECTOR, "000000", &error));
+  g_assert_error (error, AJ_ERROR, AJ_ERROR_LOCKED);
+  g_clear_error (&error);
+
+  g_clear_object (&f->store);
+  f->store = aj_store_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (aj_registry_pin_locked_for (f->store, INSPECTOR), >, 50);
+  g_assert_null (aj_registry_check_pin (f->store, INSPECTOR, "123456", &error));
+  g_assert_error (error, AJ_ERROR, AJ_ERROR_LOCKED);
+  g_clear_error (&error);
+  /* Someone else is not locked. */
+  g_assert_cmpint (aj_registry_pin_locked_for (f->store, "u-liu-yang"), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -317,6 +397,8 @@ main (int   argc,
   ADD ("/core-queries/model-properties-match-getters", test_model_properties);
   ADD ("/core-queries/ledger-filter-institutions-with-hazards", test_institutions_with_hazards);
   ADD ("/core-queries/scope-reaches-sql-only-as-values", test_scope_is_data);
+  ADD ("/pin/argon2id-and-upgrade-of-old-hash", test_pin_argon2id_and_upgrade);
+  ADD ("/pin/lockout-survives-restart", test_pin_lockout_survives_restart);
 #undef ADD
 
   return g_test_run ();

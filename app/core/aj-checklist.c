@@ -343,7 +343,8 @@ aj_checklist_load_data (const char  *name,
   g_signal_connect (parser, "object-start", G_CALLBACK (on_object_start), &map);
   g_signal_connect (parser, "object-end", G_CALLBACK (on_object_end), &map);
 
-  if (!json_parser_load_from_data (parser, text, length, &parse_error))
+  if (!aj_json_check_depth (text, length, AJ_JSON_MAX_DEPTH, &parse_error) ||
+      !json_parser_load_from_data (parser, text, length, &parse_error))
     {
       /* json-glib's message starts with "<line>:<column>: ", since 1.6
        * after a "<data>:" that stands for the file we name ourselves. */

@@ -229,7 +229,8 @@ aj_registry_import_data (AjStore     *store,
   JsonObject *object;
   JsonArray *institutions, *users;
 
-  if (!json_parser_load_from_data (parser, text, length, error))
+  if (!aj_json_check_depth (text, length, AJ_JSON_MAX_DEPTH, error) ||
+      !json_parser_load_from_data (parser, text, length, error))
     {
       g_prefix_error (error, _("Registry: "));
       return FALSE;

@@ -183,6 +183,47 @@ aj_json_to_string (JsonNode *node)
   return json_generator_to_data (gen, NULL);
 }
 
+/* Refuses JSON nested deeper than @max_depth before json-glib sees it:
+ * json-glib parses recursively, so a body of a million '[' would exhaust the
+ * stack. A linear scan that skips strings; it does not validate the rest. */
+gboolean
+aj_json_check_depth (const char  *text,
+                     gssize       length,
+                     guint        max_depth,
+                     GError     **error)
+{
+  gsize n = length < 0 ? strlen (text) : (gsize) length;
+  gboolean in_string = FALSE;
+  guint depth = 0;
+
+  for (gsize i = 0; i < n; i++)
+    {
+      char c = text[i];
+
+      if (in_string)
+        {
+          if (c == '\\')
+            i++;
+          else if (c == '"')
+            in_string = FALSE;
+        }
+      else if (c == '"')
+        in_string = TRUE;
+      else if (c == '[' || c == '{')
+        {
+          if (++depth > max_depth)
+            {
+              g_set_error (error, AJ_ERROR, AJ_ERROR_INVALID,
+                           _("JSON nested deeper than %u levels"), max_depth);
+              return FALSE;
+            }
+        }
+      else if ((c == ']' || c == '}') && depth > 0)
+        depth--;
+    }
+  return TRUE;
+}
+
 JsonObject *
 aj_json_parse_object (const char  *text,
                       GError     **error)
@@ -195,7 +236,8 @@ aj_json_parse_object (const char  *text,
       g_set_error_literal (error, AJ_ERROR, AJ_ERROR_CORRUPT, _("Empty JSON"));
       return NULL;
     }
-  if (!json_parser_load_from_data (parser, text, -1, error))
+  if (!aj_json_check_depth (text, -1, AJ_JSON_MAX_DEPTH, error) ||
+      !json_parser_load_from_data (parser, text, -1, error))
     return NULL;
   root = json_parser_get_root (parser);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))

@@ -45,6 +45,14 @@ gboolean   aj_write_file_durably   (const char  *path,
                                     gsize        len,
                                     GError     **error);
 
+/* Deeper than any document Anjian writes (events, checklists, registries). */
+#define AJ_JSON_MAX_DEPTH 32
+
+gboolean   aj_json_check_depth         (const char            *text,
+                                        gssize                 length,
+                                        guint                  max_depth,
+                                        GError               **error);
+
 /* Read-only string properties over a model object's char * fields, so that
  * rows can bind to them: property ids 1..n follow the table's order. */
 typedef struct

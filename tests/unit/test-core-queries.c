@@ -383,6 +383,26 @@ test_pin_lockout_survives_restart (Fixture       *f,
   g_assert_cmpint (aj_registry_pin_locked_for (f->store, "u-liu-yang"), ==, 0);
 }
 
+static void
+test_json_depth_refused (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) deep = g_string_new ("{\"a\":");
+  g_autoptr(JsonObject) ok = NULL;
+
+  g_test_summary ("A 1 MB body of nested arrays is refused before json-glib parses it (which would "
+                  "exhaust the stack); brackets inside strings do not count; a body at the limit parses.");
+  for (guint i = 0; i < 1024 * 1024; i++)
+    g_string_append_c (deep, '[');
+  g_assert_null (aj_json_parse_object (deep->str, &error));
+  g_assert_error (error, AJ_ERROR, AJ_ERROR_INVALID);
+  g_clear_error (&error);
+
+  ok = aj_json_parse_object ("{\"note\":\"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[\\\"[[[[\",\"x\":[[[[1]]]]}", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (ok);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -400,6 +420,7 @@ main (int   argc,
   ADD ("/pin/argon2id-and-upgrade-of-old-hash", test_pin_argon2id_and_upgrade);
   ADD ("/pin/lockout-survives-restart", test_pin_lockout_survives_restart);
 #undef ADD
+  g_test_add_func ("/json/deep-nesting-refused-before-parsing", test_json_depth_refused);
 
   return g_test_run ();
 }

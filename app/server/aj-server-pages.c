@@ -14,8 +14,16 @@
 static char *
 load_template (const char *name)
 {
+  static gsize registered;
   g_autofree char *path = g_strconcat ("/org/anjian/Server/", name, NULL);
-  g_autoptr(GBytes) bytes = g_resources_lookup_data (path, 0, NULL);
+  g_autoptr(GBytes) bytes = NULL;
+
+  if (g_once_init_enter (&registered))
+    {
+      aj_web_register_resource ();
+      g_once_init_leave (&registered, 1);
+    }
+  bytes = g_resources_lookup_data (path, 0, NULL);
 
   return bytes ? g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes)) : g_strdup ("");
 }
@@ -59,11 +67,12 @@ fill (const char  *template,
 }
 
 static void
-send_page (SoupServerMessage *msg,
-           guint              status,
-           const char        *title,
-           const char        *content)
+send_page (AjRequest  *req,
+           guint       status,
+           const char *title,
+           const char *content)
 {
+  SoupServerMessage *msg = aj_request_get_message (req);
   g_autofree char *page = load_template ("page.html");
   const char *pairs[] = { "title", title, "content", content, NULL };
   char *html = fill (page, pairs);
@@ -108,15 +117,11 @@ category_zh (const char *category)
   return category ? category : "";
 }
 
-static void
-handle_hazard (SoupServer        *server,
-               SoupServerMessage *msg,
-               const char        *path,
-               GHashTable        *query,
-               gpointer           user_data)
+void
+aj_server_pages_hazard (AjRequest *req)
 {
-  AjStore *store = user_data;
-  const char *id = path + strlen ("/h/");
+  AjStore *store = aj_request_get_store (req);
+  const char *id = aj_request_get_path (req) + strlen ("/h/");
   g_autoptr(AjHazard) hazard = NULL;
   g_autofree char *today = aj_today_iso ();
   g_autofree char *found = NULL;
@@ -128,7 +133,7 @@ handle_hazard (SoupServer        *server,
 
   if (!aj_uuid_is_valid (id) || (hazard = aj_hazard_load (store, id)) == NULL)
     {
-      send_page (msg, 404, "未找到", "<div class=\"card\"><h1>未找到该隐患</h1><p>二维码可能已失效，或该隐患尚未同步到服务器。</p></div>");
+      send_page (req, 404, "未找到", "<div class=\"card\"><h1>未找到该隐患</h1><p>二维码可能已失效，或该隐患尚未同步到服务器。</p></div>");
       return;
     }
   days = aj_hazard_days_overdue (hazard, today);
@@ -154,18 +159,14 @@ handle_hazard (SoupServer        *server,
     };
     body = fill (template, pairs);
   }
-  send_page (msg, 200, aj_hazard_get_number (hazard), body);
+  send_page (req, 200, aj_hazard_get_number (hazard), body);
 }
 
 /* Results of random spot checks, as published within 20 working days. */
-static void
-handle_public (SoupServer        *server,
-               SoupServerMessage *msg,
-               const char        *path,
-               GHashTable        *query,
-               gpointer           user_data)
+void
+aj_server_pages_spot_checks (AjRequest *req)
 {
-  AjStore *store = user_data;
+  AjStore *store = aj_request_get_store (req);
   g_autoptr(sqlite3_stmt) stmt = aj_db_prepare (aj_store_get_db (store),
       "SELECT coalesce(i.name, s.institution), s.finished_at, "
       "(SELECT count(*) FROM item_results r WHERE r.inspection_id = s.id), "
@@ -196,42 +197,36 @@ handle_public (SoupServer        *server,
     g_string_append (html, "<tr><td colspan=\"5\">暂无公示的抽查结果。</td></tr>");
   g_string_append (html, "</table>");
   content = g_string_free (html, FALSE);
-  send_page (msg, 200, "抽查结果公示", content);
+  send_page (req, 200, "抽查结果公示", content);
 }
 
-static void
-handle_static (SoupServer        *server,
-               SoupServerMessage *msg,
-               const char        *path,
-               GHashTable        *query,
-               gpointer           user_data)
+void
+aj_server_pages_static (AjRequest *req)
 {
-  if (g_str_equal (path, "/static/style.css"))
+  SoupServerMessage *msg = aj_request_get_message (req);
+
+  if (g_str_equal (aj_request_get_path (req), "/static/style.css"))
     {
       char *css = load_template ("style.css");
       soup_server_message_set_status (msg, 200, NULL);
       soup_server_message_set_response (msg, "text/css; charset=utf-8", SOUP_MEMORY_TAKE, css, strlen (css));
       return;
     }
-  send_page (msg, 404, "未找到", "<div class=\"card\"><h1>未找到</h1></div>");
+  send_page (req, 404, "未找到", "<div class=\"card\"><h1>未找到</h1></div>");
 }
 
 /* The administrator's overview: counts only. */
-static void
-handle_root (SoupServer        *server,
-             SoupServerMessage *msg,
-             const char        *path,
-             GHashTable        *query,
-             gpointer           user_data)
+void
+aj_server_pages_overview (AjRequest *req)
 {
-  AjStore *store = user_data;
+  AjStore *store = aj_request_get_store (req);
   sqlite3 *db = aj_store_get_db (store);
   g_autofree char *today = aj_today_iso ();
   g_autofree char *content = NULL;
 
-  if (!g_str_equal (path, "/"))
+  if (!g_str_equal (aj_request_get_path (req), "/"))
     {
-      send_page (msg, 404, "未找到", "<div class=\"card\"><h1>未找到</h1></div>");
+      send_page (req, 404, "未找到", "<div class=\"card\"><h1>未找到</h1></div>");
       return;
     }
   content = g_strdup_printf (
@@ -246,22 +241,5 @@ handle_root (SoupServer        *server,
     (long long) aj_db_query_int (db, "SELECT count(*) FROM hazards WHERE status NOT IN ('closed', 'withdrawn') "
                                      "AND deadline <> '' AND deadline < ?", today, 0),
     (long long) aj_db_query_int (db, "SELECT count(*) FROM events", NULL, 0));
-  send_page (msg, 200, "概况", content);
-}
-
-void
-aj_server_pages_register (SoupServer *soup,
-                          AjStore    *store)
-{
-  static gsize registered;
-
-  if (g_once_init_enter (&registered))
-    {
-      aj_web_register_resource ();
-      g_once_init_leave (&registered, 1);
-    }
-  soup_server_add_handler (soup, "/h/", handle_hazard, store, NULL);
-  soup_server_add_handler (soup, "/public", handle_public, store, NULL);
-  soup_server_add_handler (soup, "/static/", handle_static, store, NULL);
-  soup_server_add_handler (soup, "/", handle_root, store, NULL);
+  send_page (req, 200, "概况", content);
 }

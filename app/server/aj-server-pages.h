@@ -1,13 +1,13 @@
 /* aj-server-pages.h: the public HTML pages: a hazard's status, published spot-check results. */
 #pragma once
 
-#include <libsoup/soup.h>
-
-#include "aj-store.h"
+#include "aj-server-request.h"
 
 G_BEGIN_DECLS
 
-void aj_server_pages_register (SoupServer *soup,
-                               AjStore    *store);
+void aj_server_pages_hazard       (AjRequest *req);
+void aj_server_pages_spot_checks  (AjRequest *req);
+void aj_server_pages_static       (AjRequest *req);
+void aj_server_pages_overview     (AjRequest *req);
 
 G_END_DECLS

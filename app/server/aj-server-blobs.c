@@ -1,0 +1,322 @@
+/* aj-server-blobs.c: /api/v1/blobs/<sha256>: photos uploaded in ranges
+ * that resume where a cut connection stopped, checked against their name
+ * (the SHA-256 of their bytes) before they count as held. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+#include <glib/gstdio.h>
+
+#include "aj-codec.h"
+#include "aj-db.h"
+#include "aj-error.h"
+#include "aj-photo.h"
+#include "aj-server-blobs.h"
+#include "aj-server-scope.h"
+#include "aj-util.h"
+
+typedef struct
+{
+  int     fd;
+  char   *sha256;
+  gint64  start;
+  gint64  end;      /* inclusive */
+  gint64  total;
+  gint64  written;
+  gboolean failed;
+} Upload;
+
+static void
+upload_free (Upload *upload)
+{
+  if (upload->fd >= 0)
+    close (upload->fd);
+  g_free (upload->sha256);
+  g_free (upload);
+}
+
+static char *
+partial_path (AjServerContext *context,
+              const char      *sha256)
+{
+  return g_build_filename (context->partial_dir, sha256, NULL);
+}
+
+gboolean
+aj_server_blob_is_complete (AjStore    *store,
+                            const char *sha256)
+{
+  return aj_db_query_int (aj_store_get_db (store),
+                          "SELECT complete FROM blobs WHERE sha256 = ?", sha256, 0) == 1;
+}
+
+static gint64
+bytes_held (AjServerContext *context,
+            const char      *sha256)
+{
+  g_autofree char *partial = partial_path (context, sha256);
+  GStatBuf st;
+
+  if (aj_server_blob_is_complete (context->store, sha256))
+    return aj_db_query_int (aj_store_get_db (context->store), "SELECT size FROM blobs WHERE sha256 = ?", sha256, 0);
+  if (g_stat (partial, &st) == 0)
+    return st.st_size;
+  return 0;
+}
+
+static const char *
+blob_name (AjRequest *req)
+{
+  const char *path = aj_request_get_path (req);
+  const char *name;
+
+  /* The handler also gets "/api/v1/blobs" itself, with nothing after it. */
+  if (!g_str_has_prefix (path, "/api/v1/blobs/"))
+    return NULL;
+  name = path + strlen ("/api/v1/blobs/");
+  return aj_is_sha256_hex (name) ? name : NULL;
+}
+
+gboolean
+aj_server_blobs_check_name (AjRequest *req)
+{
+  if (blob_name (req) != NULL)
+    return TRUE;
+  aj_request_reply_error (req, 400, "invalid_blob_name", "A blob is named by the SHA-256 of its bytes (64 lower-case hex digits)");
+  return FALSE;
+}
+
+/* Scope for reading a photo: some event the device may see names it. */
+static gboolean
+device_may_read_blob (AjRequest  *req,
+                      const char *sha256)
+{
+  g_autofree char *condition = aj_scope_to_sql (aj_request_get_scope (req));
+  g_autofree char *sql = g_strdup_printf (
+      "SELECT count(*) FROM events WHERE (json_extract (body, '$.sha256') = ?1 OR "
+      "EXISTS (SELECT 1 FROM json_each (body, '$.photos') WHERE value = ?1))%s%s",
+      condition ? " AND " : "", condition ? condition : "");
+
+  return aj_db_query_int (aj_store_get_db (aj_request_get_store (req)), sql, sha256, 0) > 0;
+}
+
+static gboolean
+parse_content_range (const char *value,
+                     gint64     *start,
+                     gint64     *end,
+                     gint64     *total)
+{
+  char *rest;
+
+  if (value == NULL || !g_str_has_prefix (value, "bytes "))
+    return FALSE;
+  *start = g_ascii_strtoll (value + 6, &rest, 10);
+  if (*rest != '-')
+    return FALSE;
+  *end = g_ascii_strtoll (rest + 1, &rest, 10);
+  if (*rest != '/')
+    return FALSE;
+  *total = g_ascii_strtoll (rest + 1, &rest, 10);
+  return *rest == '\0' && *start >= 0 && *end >= *start && *total > *end;
+}
+
+static void
+on_upload_chunk (SoupServerMessage *msg,
+                 GBytes            *chunk,
+                 Upload            *upload)
+{
+  gsize length;
+  const guint8 *data = g_bytes_get_data (chunk, &length);
+
+  if (upload->failed)
+    return;
+  if (upload->written + (gint64) length > upload->end - upload->start + 1)
+    {
+      upload->failed = TRUE;
+      return;
+    }
+  while (length > 0)
+    {
+      gssize n = write (upload->fd, data, length);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        {
+          upload->failed = TRUE;
+          return;
+        }
+      data += n;
+      length -= n;
+      upload->written += n;
+    }
+}
+
+/* Runs when the headers are in, before the body: the body is written to
+ * the partial file as it arrives, so a cut connection keeps what came. */
+void
+aj_server_blobs_begin_upload (AjRequest *req)
+{
+  AjServerContext *context = aj_request_get_context (req);
+  SoupServerMessage *msg = aj_request_get_message (req);
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  g_autofree char *partial = NULL;
+  const char *sha = blob_name (req);
+  gint64 start, end, total, held;
+  Upload *upload;
+
+  if (!parse_content_range (soup_message_headers_get_one (headers, "Content-Range"), &start, &end, &total))
+    {
+      aj_request_reply_error (req, 400, "bad_range", "A blob upload needs Content-Range: bytes START-END/TOTAL");
+      return;
+    }
+  if (total > AJ_PROTOCOL_MAX_BLOB_BYTES)
+    {
+      aj_request_reply_error (req, 413, "too_large", "A photo may be at most 32 MiB");
+      return;
+    }
+  if (soup_message_headers_get_content_length (headers) != end - start + 1)
+    {
+      aj_request_reply_error (req, 400, "bad_range", "Content-Length does not match Content-Range");
+      return;
+    }
+  held = bytes_held (context, sha);
+  if (aj_server_blob_is_complete (context->store, sha))
+    {
+      aj_request_reply_error (req, 409, "blob_complete", "The server already holds this whole blob");
+      return;
+    }
+  if (start != held)
+    {
+      g_autofree char *message = g_strdup_printf ("The server holds %" G_GINT64_FORMAT " bytes of this blob; continue from there", held);
+      g_autofree char *held_text = g_strdup_printf ("%" G_GINT64_FORMAT, held);
+
+      aj_request_set_header (req, "Anjian-Blob-Held", held_text);
+      aj_request_reply_error (req, 409, "range_mismatch", message);
+      return;
+    }
+
+  g_mkdir_with_parents (context->partial_dir, 0700);
+  partial = partial_path (context, sha);
+  upload = g_new0 (Upload, 1);
+  upload->fd = open (partial, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+  upload->sha256 = g_strdup (sha);
+  upload->start = start;
+  upload->end = end;
+  upload->total = total;
+  if (upload->fd < 0)
+    {
+      upload_free (upload);
+      aj_request_reply_error (req, 500, "storage", "The server cannot store the blob");
+      return;
+    }
+  g_object_set_data_full (G_OBJECT (msg), "aj-upload", upload, (GDestroyNotify) upload_free);
+  soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
+  g_signal_connect (msg, "got-chunk", G_CALLBACK (on_upload_chunk), upload);
+}
+
+static gboolean
+finish_blob (AjServerContext  *context,
+             Upload           *upload,
+             GError          **error)
+{
+  g_autofree char *partial = partial_path (context, upload->sha256);
+  g_autofree char *final = aj_photo_blob_path (context->blob_dir, upload->sha256);
+  g_autofree char *data = NULL;
+  g_autofree char *digest = NULL;
+  g_autofree char *dir = g_path_get_dirname (final);
+  g_autofree char *now = aj_now_iso8601 ();
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  gsize length;
+
+  if (fsync (upload->fd) != 0)
+    {
+      g_set_error (error, AJ_ERROR, AJ_ERROR_FAILED, "Cannot save the blob");
+      return FALSE;
+    }
+  if (!g_file_get_contents (partial, &data, &length, error))
+    return FALSE;
+  digest = aj_sha256_hex (data, length);
+  if (!g_str_equal (digest, upload->sha256))
+    {
+      g_unlink (partial);
+      g_set_error (error, AJ_ERROR, AJ_ERROR_CORRUPT,
+                   "The uploaded bytes do not have the SHA-256 the blob is named by; start again");
+      return FALSE;
+    }
+  g_mkdir_with_parents (dir, 0700);
+  if (g_rename (partial, final) != 0)
+    {
+      g_set_error (error, AJ_ERROR, AJ_ERROR_FAILED, "Cannot save the blob");
+      return FALSE;
+    }
+  stmt = aj_db_prepare (aj_store_get_db (context->store),
+                        "INSERT INTO blobs (sha256, size, complete, received_at) VALUES (?, ?, 1, ?) "
+                        "ON CONFLICT (sha256) DO UPDATE SET complete = 1, size = excluded.size", error);
+  if (stmt == NULL)
+    return FALSE;
+  aj_db_bind_text (stmt, 1, upload->sha256);
+  sqlite3_bind_int64 (stmt, 2, length);
+  aj_db_bind_text (stmt, 3, now);
+  return aj_db_step_done (aj_store_get_db (context->store), stmt, error);
+}
+
+/* The body has arrived (into the partial file, by aj_server_blobs_begin_upload). */
+void
+aj_server_blobs_finish_upload (AjRequest *req)
+{
+  Upload *upload = g_object_get_data (G_OBJECT (aj_request_get_message (req)), "aj-upload");
+  g_autoptr(GError) error = NULL;
+  JsonObject *reply;
+
+  if (upload == NULL)
+    return;   /* the early handler answered already */
+  if (upload->failed || upload->written != upload->end - upload->start + 1)
+    {
+      aj_request_reply_error (req, 400, "bad_range", "The body does not match Content-Range");
+      return;
+    }
+  if (upload->end + 1 == upload->total && !finish_blob (aj_request_get_context (req), upload, &error))
+    {
+      aj_request_reply_error (req, error->code == AJ_ERROR_CORRUPT ? 422 : 500,
+                              error->code == AJ_ERROR_CORRUPT ? "hash_mismatch" : "storage", error->message);
+      return;
+    }
+  reply = json_object_new ();
+  json_object_set_int_member (reply, "held", upload->end + 1);
+  json_object_set_boolean_member (reply, "complete", upload->end + 1 == upload->total);
+  aj_request_reply (req, upload->end + 1 == upload->total ? 201 : 202, reply);
+}
+
+void
+aj_server_blobs_head (AjRequest *req)
+{
+  AjServerContext *context = aj_request_get_context (req);
+  const char *sha = blob_name (req);
+  g_autofree char *held = g_strdup_printf ("%" G_GINT64_FORMAT, bytes_held (context, sha));
+
+  aj_request_set_header (req, "Anjian-Blob-Held", held);
+  aj_request_set_header (req, "Anjian-Blob-Complete", aj_server_blob_is_complete (context->store, sha) ? "yes" : "no");
+  soup_server_message_set_status (aj_request_get_message (req), 200, NULL);
+}
+
+void
+aj_server_blobs_get (AjRequest *req)
+{
+  AjServerContext *context = aj_request_get_context (req);
+  SoupServerMessage *msg = aj_request_get_message (req);
+  const char *sha = blob_name (req);
+  g_autofree char *file = aj_photo_blob_path (context->blob_dir, sha);
+  g_autofree char *data = NULL;
+  gsize length;
+
+  if (!aj_server_blob_is_complete (context->store, sha) || !device_may_read_blob (req, sha) ||
+      !g_file_get_contents (file, &data, &length, NULL))
+    {
+      aj_request_reply_error (req, 404, "not_found", "No such photo for this device");
+      return;
+    }
+  soup_server_message_set_status (msg, 200, NULL);
+  soup_server_message_set_response (msg, "image/jpeg", SOUP_MEMORY_TAKE, g_steal_pointer (&data), length);
+}

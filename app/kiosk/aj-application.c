@@ -22,8 +22,8 @@ struct _AjApplication
   GListStore     *checklists;
   GPtrArray      *problems;
   GSettings      *settings;
-  AjUser         *user;
   AjSyncManager  *sync;
+  AjSession      *session;
   gboolean        benchmark;
 };
 
@@ -175,6 +175,8 @@ aj_application_startup (GApplication *app)
     {
       self->sync = aj_sync_manager_new (self->store, self->data_dir);
       g_signal_connect_swapped (self->sync, "synced", G_CALLBACK (on_synced), self);
+      self->session = aj_session_new (self->store, self->blob_dir, self->settings,
+                                      G_LIST_MODEL (self->checklists), self->sync);
     }
 }
 
@@ -251,7 +253,7 @@ aj_application_finalize (GObject *object)
   g_clear_object (&self->checklists);
   g_clear_pointer (&self->problems, g_ptr_array_unref);
   g_clear_object (&self->settings);
-  g_clear_object (&self->user);
+  g_clear_object (&self->session);
   g_clear_object (&self->sync);
 
   G_OBJECT_CLASS (aj_application_parent_class)->finalize (object);
@@ -394,41 +396,9 @@ aj_application_get_sync (AjApplication *self)
   return self->sync;
 }
 
-AjUser *
-aj_application_get_user (AjApplication *self)
+/* NULL when the store could not be opened. */
+AjSession *
+aj_application_get_session (AjApplication *self)
 {
-  return self->user;
-}
-
-void
-aj_application_set_user (AjApplication *self,
-                         AjUser        *user)
-{
-  g_set_object (&self->user, user);
-}
-
-/* The enrolled server, else the one set in the settings (for QR tags). */
-/* The text burnt into photos, or NULL when the setting is off. */
-char *
-aj_application_dup_stamp_text (AjApplication *self,
-                               const char    *institution_name)
-{
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-  g_autofree char *when = g_date_time_format (now, "%Y-%m-%d %H:%M");
-
-  if (!g_settings_get_boolean (self->settings, "stamp-photos"))
-    return NULL;
-  return g_strdup_printf ("%s · %s · %s", when, institution_name ? institution_name : "",
-                          self->user ? aj_user_get_name (self->user) : "");
-}
-
-char *
-aj_application_dup_server_url (AjApplication *self)
-{
-  g_autofree char *url = NULL;
-
-  if (self->store != NULL && (url = aj_store_get_meta (self->store, "sync.server")) != NULL)
-    return g_steal_pointer (&url);
-  url = g_settings_get_string (self->settings, "server-url");
-  return *url ? g_steal_pointer (&url) : NULL;
+  return self->session;
 }

@@ -1,10 +1,11 @@
-/* aj-application.h: the kiosk application: owns the store, the checklists and who is signed in. */
+/* aj-application.h: the kiosk application: opens the store, loads the checklists, makes the session. */
 #pragma once
 
 #include <adwaita.h>
 
 #include "aj-checklist.h"
 #include "aj-registry.h"
+#include "aj-session.h"
 #include "aj-store.h"
 #include "aj-sync-manager.h"
 
@@ -23,12 +24,7 @@ AjChecklist   *aj_application_find_checklist       (AjApplication *self,
 GPtrArray     *aj_application_get_problems         (AjApplication *self);
 GSettings     *aj_application_get_settings         (AjApplication *self);
 AjSyncManager *aj_application_get_sync             (AjApplication *self);
-AjUser        *aj_application_get_user             (AjApplication *self);
-void           aj_application_set_user             (AjApplication *self,
-                                                    AjUser        *user);
-char          *aj_application_dup_stamp_text      (AjApplication *self,
-                                                    const char    *institution_name);
-char          *aj_application_dup_server_url       (AjApplication *self);
+AjSession     *aj_application_get_session          (AjApplication *self);
 
 const char    *aj_find_shipped_data_dir            (void);
 GSettings     *aj_settings_new                     (void);

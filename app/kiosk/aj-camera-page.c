@@ -15,7 +15,7 @@
 #include "aj-photo.h"
 #include "aj-qr.h"
 #include "aj-location.h"
-#include "aj-window.h"
+#include "aj-page.h"
 
 #define FRAME_WIDTH  1280
 #define FRAME_HEIGHT 720
@@ -141,7 +141,7 @@ poll_frame (gpointer data)
           self->last_code = g_strdup (code);
           self->poll = 0;
           aj_camera_page_close (self);
-          aj_window_open_scanned (aj_window_for_widget (GTK_WIDGET (self)), code);
+          gtk_widget_activate_action (GTK_WIDGET (self), "win.open-scanned", "s", code);
           return G_SOURCE_REMOVE;
         }
     }
@@ -328,7 +328,7 @@ capture_done (GObject      *source,
 {
   AjCameraPage *self = AJ_CAMERA_PAGE (source);
   CaptureJob *job = g_task_get_task_data (G_TASK (result));
-  AjWindow *window = aj_window_for_widget (GTK_WIDGET (self));
+  AjSession *session = aj_page_get_session (GTK_WIDGET (self));
   g_autoptr(GError) error = NULL;
   g_autoptr(AjHazard) hazard = NULL;
   g_autofree char *event = NULL;
@@ -336,27 +336,27 @@ capture_done (GObject      *source,
   self->busy = FALSE;
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
-      aj_window_report_error (window, _("The photo was not saved"), error);
+      aj_page_report_error (GTK_WIDGET (self), _("The photo was not saved"), error);
       return;
     }
   job->info.located = aj_location_get (&job->info.latitude, &job->info.longitude, &job->info.accuracy);
-  hazard = aj_hazard_find_for_item (aj_window_get_store (window), self->inspection_id, self->item_code);
-  event = aj_inspection_add_photo (aj_window_get_store (window), aj_window_get_user_id (window), self->inspection_id,
+  hazard = aj_hazard_find_for_item (aj_session_get_store (session), self->inspection_id, self->item_code);
+  event = aj_inspection_add_photo (aj_session_get_store (session), aj_session_get_user_id (session), self->inspection_id,
                                    self->item_code, hazard ? aj_hazard_get_id (hazard) : NULL, &job->info, &error);
   if (event == NULL)
     {
-      aj_window_report_error (window, _("The photo was not saved"), error);
+      aj_page_report_error (GTK_WIDGET (self), _("The photo was not saved"), error);
       return;
     }
   aj_camera_page_close (self);
-  aj_window_toast (window, _("Photo taken"));
-  aj_window_go_back (window);
+  aj_page_toast (GTK_WIDGET (self), _("Photo taken"));
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.go-back", NULL);
 }
 
 static void
 on_shutter (AjCameraPage *self)
 {
-  AjWindow *window = aj_window_for_widget (GTK_WIDGET (self));
+  AjSession *session = aj_page_get_session (GTK_WIDGET (self));
   g_autoptr(GTask) task = NULL;
   CaptureJob *job;
   GstBuffer *buffer;
@@ -370,7 +370,7 @@ on_shutter (AjCameraPage *self)
       !gst_buffer_map (buffer, &map, GST_MAP_READ))
     return;
   job = g_new0 (CaptureJob, 1);
-  job->blob_dir = g_strdup (aj_application_get_blob_dir (aj_window_get_app (window)));
+  job->blob_dir = g_strdup (aj_session_get_blob_dir (session));
   {
     g_autoptr(GBytes) bytes = g_bytes_new (map.data, map.size);
     job->pixbuf = gdk_pixbuf_new_from_bytes (bytes, GDK_COLORSPACE_RGB, FALSE, 8, GST_VIDEO_INFO_WIDTH (&info),
@@ -378,8 +378,8 @@ on_shutter (AjCameraPage *self)
   }
   gst_buffer_unmap (buffer, &map);
   {
-    g_autoptr(AjInspection) inspection = aj_inspection_load (aj_window_get_store (window), self->inspection_id);
-    job->stamp = aj_application_dup_stamp_text (aj_window_get_app (window),
+    g_autoptr(AjInspection) inspection = aj_inspection_load (aj_session_get_store (session), self->inspection_id);
+    job->stamp = aj_session_dup_stamp_text (session,
                                                 inspection ? aj_inspection_get_institution_name (inspection) : NULL);
   }
   self->busy = TRUE;
@@ -392,20 +392,19 @@ on_shutter (AjCameraPage *self)
 static void
 on_import (AjCameraPage *self)
 {
-  AjWindow *window = aj_window_for_widget (GTK_WIDGET (self));
   gboolean scanning = self->scanning;
 
   aj_camera_page_close (self);
-  aj_window_go_back (window);
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.go-back", NULL);
   /* A picture of the tag, or a photo from a file, instead. */
-  gtk_widget_activate_action (GTK_WIDGET (window), scanning ? "win.scan-file" : "win.import-photo", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (self), scanning ? "win.scan-file" : "win.import-photo", NULL);
 }
 
 static void
 on_cancel (AjCameraPage *self)
 {
   aj_camera_page_close (self);
-  aj_window_go_back (aj_window_for_widget (GTK_WIDGET (self)));
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.go-back", NULL);
 }
 
 static void

@@ -15,7 +15,7 @@
 #include "aj-label-output.h"
 #include "aj-signature-rows.h"
 #include "aj-util.h"
-#include "aj-window.h"
+#include "aj-page.h"
 
 struct _AjHazardPage
 {
@@ -56,6 +56,7 @@ struct _AjHazardPage
   AdwActionRow   *rectified_row;
   AdwActionRow   *verification_row;
   GtkWidget      *pair_button;
+  GSignalGroup     *store_signals;
 };
 
 G_DEFINE_FINAL_TYPE (AjHazardPage, aj_hazard_page, ADW_TYPE_BIN)
@@ -114,7 +115,7 @@ on_step_clicked (GtkButton    *button,
                  AjHazardPage *self)
 {
   AjHazardStep step = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (button), "step"));
-  aj_window_show_step (aj_window_for_widget (GTK_WIDGET (self)), self->hazard_id, step);
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.show-step", "(si)", self->hazard_id, (int) step);
 }
 
 /* The steps the signed-in person may take now; none for the others. */
@@ -155,10 +156,10 @@ sign_action (GtkWidget  *widget,
              GVariant   *parameter)
 {
   AjHazardPage *self = AJ_HAZARD_PAGE (widget);
-  AjWindow *window = aj_window_for_widget (widget);
-  AjStore *store = aj_window_get_store (window);
+  AjSession *session = aj_page_get_session (widget);
+  AjStore *store = aj_session_get_store (session);
   g_autoptr(AjHazard) hazard = aj_hazard_load (store, self->hazard_id);
-  AjUser *user = aj_application_get_user (aj_window_get_app (window));
+  AjUser *user = aj_session_get_user (session);
   const char *role = g_variant_get_string (parameter, NULL);
   g_autoptr(AjInstitution) institution = NULL;
   g_autofree char *what = NULL;
@@ -167,18 +168,18 @@ sign_action (GtkWidget  *widget,
     return;
   institution = aj_registry_get_institution (store, aj_hazard_get_institution (hazard));
   what = g_strdup_printf (_("Verification of hazard %s"), aj_hazard_get_number (hazard));
-  aj_window_show_signature (window, self->hazard_id, role,
-                            g_str_equal (role, "inspector") ? (user ? aj_user_get_name (user) : "")
-                                                            : (institution ? aj_institution_get_head (institution) : ""),
-                            what);
+  gtk_widget_activate_action (widget, "win.show-signature", "(ssss)", self->hazard_id, role,
+                              g_str_equal (role, "inspector") ? (user ? aj_user_get_name (user) : "")
+                                                              : (institution ? aj_institution_get_head (institution) : ""),
+                              what);
 }
 
 static GPtrArray *
 hazard_labels (AjHazardPage *self)
 {
-  AjWindow *window = aj_window_for_widget (GTK_WIDGET (self));
-  g_autofree char *server = aj_application_dup_server_url (aj_window_get_app (window));
-  return aj_labels_for_hazards (aj_window_get_store (window), server, NULL, self->hazard_id);
+  AjSession *session = aj_page_get_session (GTK_WIDGET (self));
+  g_autofree char *server = aj_session_dup_server_url (session);
+  return aj_labels_for_hazards (aj_session_get_store (session), server, NULL, self->hazard_id);
 }
 
 static void
@@ -187,7 +188,7 @@ print_tag_action (GtkWidget  *widget,
                   GVariant   *parameter)
 {
   g_autoptr(GPtrArray) labels = hazard_labels (AJ_HAZARD_PAGE (widget));
-  aj_label_output_print (GTK_WINDOW (aj_window_for_widget (widget)), labels);
+  aj_label_output_print (aj_page_get_window (widget), labels);
 }
 
 static void
@@ -196,7 +197,7 @@ print_tag_to_file_action (GtkWidget  *widget,
                           GVariant   *parameter)
 {
   g_autoptr(GPtrArray) labels = hazard_labels (AJ_HAZARD_PAGE (widget));
-  aj_label_output_print_to_file (GTK_WINDOW (aj_window_for_widget (widget)), labels,
+  aj_label_output_print_to_file (aj_page_get_window (widget), labels,
                                  g_variant_get_string (parameter, NULL));
 }
 
@@ -214,11 +215,11 @@ save_tag_action (GtkWidget  *widget,
     {
       g_autoptr(GError) error = NULL;
       if (!aj_labels_write_pdf (labels, AJ_LABELS_A4_3X8, path, &error))
-        aj_window_report_error (aj_window_for_widget (widget), _("The labels were not saved"), error);
+        aj_page_report_error (widget, _("The labels were not saved"), error);
       return;
     }
   name = g_strdup_printf ("%s.pdf", labels->len ? ((AjLabel *) g_ptr_array_index (labels, 0))->title : "label");
-  aj_label_output_save (GTK_WINDOW (aj_window_for_widget (widget)), labels, name);
+  aj_label_output_save (aj_page_get_window (widget), labels, name);
 }
 
 static void
@@ -229,7 +230,7 @@ pair_action (GtkWidget  *widget,
   AjHazardPage *self = AJ_HAZARD_PAGE (widget);
 
   if (self->before && self->after)
-    aj_window_show_before_after (aj_window_for_widget (widget), self->before, self->after);
+    gtk_widget_activate_action (widget, "win.show-before-after", "(ss)", self->before, self->after);
 }
 
 static void
@@ -252,9 +253,8 @@ void
 aj_hazard_page_load (AjHazardPage *self,
                      const char   *hazard_id)
 {
-  AjWindow *window = aj_window_for_widget (GTK_WIDGET (self));
-  AjApplication *app = aj_window_get_app (window);
-  AjStore *store = aj_window_get_store (window);
+  AjSession *session = aj_page_get_session (GTK_WIDGET (self));
+  AjStore *store = aj_session_get_store (session);
   g_autoptr(AjHazard) hazard = aj_hazard_load (store, hazard_id);
   g_autoptr(AjInspection) inspection = NULL;
   g_autoptr(AjUser) finder = NULL;
@@ -262,7 +262,7 @@ aj_hazard_page_load (AjHazardPage *self,
   g_autoptr(GPtrArray) events = NULL;
   g_autoptr(GdkPixbuf) qr = NULL;
   g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *server = aj_application_dup_server_url (app);
+  g_autofree char *server = aj_session_dup_server_url (session);
   g_autofree char *today = aj_today_iso ();
   g_autofree char *found = NULL;
   g_autofree char *found_at = NULL;
@@ -309,7 +309,7 @@ aj_hazard_page_load (AjHazardPage *self,
   adw_action_row_set_subtitle (self->institution_row, aj_hazard_get_institution_name (hazard));
   inspection = aj_inspection_load (store, aj_hazard_get_inspection_id (hazard));
   if (inspection != NULL)
-    checklist = aj_application_find_checklist (app, aj_inspection_get_template_id (inspection));
+    checklist = aj_session_find_checklist (session, aj_inspection_get_template_id (inspection));
   if (checklist != NULL)
     item = aj_checklist_find_item (checklist, aj_hazard_get_item_code (hazard), NULL);
   adw_action_row_set_subtitle (self->item_row, item ? aj_checklist_item_get_question (item)
@@ -327,9 +327,9 @@ aj_hazard_page_load (AjHazardPage *self,
   adw_action_row_set_subtitle (self->responsible_row,
                                *aj_hazard_get_responsible (hazard) ? aj_hazard_get_responsible (hazard) : "—");
 
-  fill_steps (self, store, aj_application_get_user (app));
+  fill_steps (self, store, aj_session_get_user (session));
   {
-    guint signed_count = aj_signature_rows_fill (self->signature_list, store, hazard_id, aj_application_get_blob_dir (app));
+    guint signed_count = aj_signature_rows_fill (self->signature_list, store, hazard_id, aj_session_get_blob_dir (session));
     const char *status = aj_hazard_get_status (hazard);
     gboolean after_check = g_strcmp0 (status, "verified") == 0 || g_strcmp0 (status, "closed") == 0 ||
                            aj_db_query_int (aj_store_get_db (store), "SELECT count(*) FROM hazards WHERE id = ? AND verified_at IS NOT NULL",
@@ -395,7 +395,7 @@ aj_hazard_page_load (AjHazardPage *self,
           }
       }
   }
-  aj_photo_strip_fill (self->photo_box, aj_application_get_blob_dir (app), photos, FALSE, NULL, NULL);
+  aj_photo_strip_fill (self->photo_box, aj_session_get_blob_dir (session), photos, FALSE, NULL, NULL);
   /* Before and after: the first photo of the finding, the last of the rectification. */
   g_clear_pointer (&self->before, g_free);
   g_clear_pointer (&self->after, g_free);
@@ -437,6 +437,7 @@ aj_hazard_page_dispose (GObject *object)
 {
   AjHazardPage *self = AJ_HAZARD_PAGE (object);
 
+  g_clear_object (&self->store_signals);
   g_clear_pointer (&self->payload, g_free);
   g_clear_pointer (&self->hazard_id, g_free);
   g_clear_pointer (&self->before, g_free);
@@ -495,4 +496,6 @@ static void
 aj_hazard_page_init (AjHazardPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* Shown, the page follows what is recorded, here or by a sync. */
+  self->store_signals = aj_page_watch_store (GTK_WIDGET (self), G_CALLBACK (aj_hazard_page_reload));
 }

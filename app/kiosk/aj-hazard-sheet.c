@@ -9,7 +9,7 @@
 #include "aj-hazard-sheet.h"
 #include "aj-inspection.h"
 #include "aj-util.h"
-#include "aj-window.h"
+#include "aj-page.h"
 
 #define DRAFT_KEY "draft.hazard"
 
@@ -114,12 +114,12 @@ collect (AjHazardSheet *self)
 static void
 save_draft (AjHazardSheet *self)
 {
-  AjWindow *window = aj_window_for_widget (GTK_WIDGET (self));
+  AjSession *session = aj_page_get_session (GTK_WIDGET (self));
   g_autoptr(JsonObject) o = NULL;
   g_autoptr(JsonNode) node = NULL;
   g_autofree char *text = NULL;
 
-  if (self->loading || window == NULL || self->item_code == NULL)
+  if (self->loading || session == NULL || self->item_code == NULL)
     return;
   o = collect (self);
   if (self->hazard_id)
@@ -127,7 +127,7 @@ save_draft (AjHazardSheet *self)
   node = json_node_new (JSON_NODE_OBJECT);
   json_node_set_object (node, o);
   text = aj_json_to_string (node);
-  aj_store_set_local (aj_window_get_store (window), DRAFT_KEY, text, NULL);
+  aj_store_set_local (aj_session_get_store (session), DRAFT_KEY, text, NULL);
 }
 
 static void
@@ -175,23 +175,23 @@ static void on_month (AjHazardSheet *self) { quick_deadline (self, 30); }
 static void
 clear_draft (AjHazardSheet *self)
 {
-  AjWindow *window = aj_window_for_widget (GTK_WIDGET (self));
-  aj_store_set_local (aj_window_get_store (window), DRAFT_KEY, NULL, NULL);
+  AjSession *session = aj_page_get_session (GTK_WIDGET (self));
+  aj_store_set_local (aj_session_get_store (session), DRAFT_KEY, NULL, NULL);
 }
 
 static void
 on_cancel (AjHazardSheet *self)
 {
   clear_draft (self);
-  aj_window_go_back (aj_window_for_widget (GTK_WIDGET (self)));
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.go-back", NULL);
 }
 
 static void
 on_save (AjHazardSheet *self)
 {
-  AjWindow *window = aj_window_for_widget (GTK_WIDGET (self));
-  AjStore *store = aj_window_get_store (window);
-  const char *author = aj_window_get_user_id (window);
+  AjSession *session = aj_page_get_session (GTK_WIDGET (self));
+  AjStore *store = aj_session_get_store (session);
+  const char *author = aj_session_get_user_id (session);
   g_autoptr(JsonObject) o = collect (self);
   g_autoptr(GError) error = NULL;
   AjHazardDraft draft = {
@@ -228,13 +228,13 @@ on_save (AjHazardSheet *self)
     goto failed;
 
   clear_draft (self);
-  aj_window_toast (window, self->hazard_id ? _("Hazard updated") : _("Hazard recorded"));
-  aj_window_go_back (window);
+  aj_page_toast (GTK_WIDGET (self), self->hazard_id ? _("Hazard updated") : _("Hazard recorded"));
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.go-back", NULL);
   return;
 
 failed:
   gtk_label_set_label (self->error_label, error->message);
-  aj_window_toast (window, error->message);
+  aj_page_toast (GTK_WIDGET (self), error->message);
 }
 
 void
@@ -243,8 +243,8 @@ aj_hazard_sheet_load (AjHazardSheet *self,
                       const char    *item_code,
                       const char    *hazard_id)
 {
-  AjWindow *window = aj_window_for_widget (GTK_WIDGET (self));
-  AjStore *store = aj_window_get_store (window);
+  AjSession *session = aj_page_get_session (GTK_WIDGET (self));
+  AjStore *store = aj_session_get_store (session);
   g_autoptr(AjInspection) inspection = aj_inspection_load (store, inspection_id);
   g_autoptr(AjInstitution) institution = NULL;
   g_autoptr(AjHazard) hazard = hazard_id ? aj_hazard_load (store, hazard_id) : NULL;
@@ -264,7 +264,7 @@ aj_hazard_sheet_load (AjHazardSheet *self,
 
   if (inspection != NULL)
     {
-      checklist = aj_application_find_checklist (aj_window_get_app (window),
+      checklist = aj_session_find_checklist (session,
                                                  aj_inspection_get_template_id (inspection));
       institution = aj_registry_get_institution (store, aj_inspection_get_institution (inspection));
     }

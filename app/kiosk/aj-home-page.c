@@ -8,7 +8,7 @@
 #include "aj-home-page.h"
 #include "aj-inspection.h"
 #include "aj-util.h"
-#include "aj-window.h"
+#include "aj-page.h"
 
 struct _AjHomePage
 {
@@ -27,6 +27,7 @@ struct _AjHomePage
   AdwActionRow     *device_row;
   GtkListBox       *recent_list;
   AdwPreferencesGroup *recent_group;
+  GSignalGroup     *store_signals;
 };
 
 G_DEFINE_FINAL_TYPE (AjHomePage, aj_home_page, ADW_TYPE_BIN)
@@ -34,23 +35,23 @@ G_DEFINE_FINAL_TYPE (AjHomePage, aj_home_page, ADW_TYPE_BIN)
 static void
 on_start_clicked (AjHomePage *self)
 {
-  aj_window_show_institutions (aj_window_for_widget (GTK_WIDGET (self)));
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.show-institutions", NULL);
 }
 
 static void
 on_resume_activated (AjHomePage *self)
 {
-  AjWindow *window = aj_window_for_widget (GTK_WIDGET (self));
-  g_autofree char *item = aj_store_get_local (aj_window_get_store (window), "resume.item");
+  AjSession *session = aj_page_get_session (GTK_WIDGET (self));
+  g_autofree char *item = aj_store_get_local (aj_session_get_store (session), "resume.item");
 
   if (self->resume_id != NULL)
-    aj_window_show_inspection (window, self->resume_id, item);
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.show-item", "(ss)", self->resume_id, item ? item : "");
 }
 
 static void
 on_ledger_activated (AjHomePage *self)
 {
-  aj_window_show_ledger (aj_window_for_widget (GTK_WIDGET (self)));
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.ledger", NULL);
 }
 
 static GtkWidget *
@@ -87,19 +88,18 @@ on_recent_activated (GtkListBox    *box,
                      GtkListBoxRow *row,
                      AjHomePage    *self)
 {
-  AjWindow *window = aj_window_for_widget (GTK_WIDGET (self));
   const char *id = g_object_get_data (G_OBJECT (row), "inspection-id");
 
   if (g_object_get_data (G_OBJECT (row), "finished"))
-    aj_window_show_summary (window, id);
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.show-summary", "s", id);
   else
-    aj_window_show_inspection (window, id, NULL);
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.show-inspection", "s", id);
 }
 
 void
 aj_home_page_refresh (AjHomePage *self)
 {
-  AjWindow *window = aj_window_for_widget (GTK_WIDGET (self));
+  AjSession *session = aj_page_get_session (GTK_WIDGET (self));
   AjStore *store;
   AjUser *user;
   g_autoptr(AjInspection) open = NULL;
@@ -111,10 +111,10 @@ aj_home_page_refresh (AjHomePage *self)
   g_autofree char *week_end = aj_date_add_days (today, 7);
   guint n_open = 0, n_overdue = 0, n_major = 0, n_week = 0, n_verify = 0;
 
-  if (window == NULL)
+  if (session == NULL)
     return;
-  store = aj_window_get_store (window);
-  user = aj_application_get_user (aj_window_get_app (window));
+  store = aj_session_get_store (session);
+  user = aj_session_get_user (session);
   if (store == NULL || user == NULL)
     return;
 
@@ -125,7 +125,7 @@ aj_home_page_refresh (AjHomePage *self)
   gtk_widget_set_visible (GTK_WIDGET (self->resume_group), open != NULL);
   if (open != NULL)
     {
-      AjChecklist *checklist = aj_application_find_checklist (aj_window_get_app (window),
+      AjChecklist *checklist = aj_session_find_checklist (session,
                                                               aj_inspection_get_template_id (open));
       self->resume_id = g_strdup (aj_inspection_get_id (open));
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->resume_row),
@@ -180,7 +180,7 @@ aj_home_page_refresh (AjHomePage *self)
   g_clear_pointer (&text, g_free);
 
   g_clear_pointer (&text, g_free);
-  text = aj_sync_manager_describe (aj_application_get_sync (aj_window_get_app (window)));
+  text = aj_sync_manager_describe (aj_session_get_sync (session));
   adw_action_row_set_subtitle (self->device_row, text);
 
   inspections = aj_inspection_list (store, NULL);
@@ -197,6 +197,7 @@ aj_home_page_dispose (GObject *object)
 {
   AjHomePage *self = AJ_HOME_PAGE (object);
 
+  g_clear_object (&self->store_signals);
   g_clear_pointer (&self->resume_id, g_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), AJ_TYPE_HOME_PAGE);
   G_OBJECT_CLASS (aj_home_page_parent_class)->dispose (object);
@@ -232,4 +233,6 @@ static void
 aj_home_page_init (AjHomePage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* Shown, the page follows what is recorded, here or by a sync. */
+  self->store_signals = aj_page_watch_store (GTK_WIDGET (self), G_CALLBACK (aj_home_page_refresh));
 }

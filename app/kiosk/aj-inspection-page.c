@@ -13,7 +13,7 @@
 #include "aj-picture-chooser.h"
 #include "aj-util.h"
 #include "aj-location.h"
-#include "aj-window.h"
+#include "aj-page.h"
 
 #define NOTE_SAVE_DELAY_MS 600
 
@@ -64,12 +64,6 @@ G_DEFINE_FINAL_TYPE (AjInspectionPage, aj_inspection_page, ADW_TYPE_BIN)
 
 static void show_item (AjInspectionPage *self, guint index);
 
-static AjWindow *
-get_window (AjInspectionPage *self)
-{
-  return aj_window_for_widget (GTK_WIDGET (self));
-}
-
 static const AjChecklistItem *
 current_item (AjInspectionPage *self)
 {
@@ -107,7 +101,7 @@ static void
 reload_results (AjInspectionPage *self)
 {
   g_clear_pointer (&self->results, g_hash_table_unref);
-  self->results = aj_inspection_get_results (aj_window_get_store (get_window (self)),
+  self->results = aj_inspection_get_results (aj_session_get_store (aj_page_get_session (GTK_WIDGET (self))),
                                              aj_inspection_get_id (self->inspection));
 }
 
@@ -194,13 +188,13 @@ build_categories (AjInspectionPage *self)
 static void
 save_position (AjInspectionPage *self)
 {
-  AjWindow *window = get_window (self);
-  AjStore *store = aj_window_get_store (window);
+  AjSession *session = aj_page_get_session (GTK_WIDGET (self));
+  AjStore *store = aj_session_get_store (session);
   const AjChecklistItem *item = current_item (self);
 
   if (is_read_only (self) || item == NULL)
     return;
-  aj_store_set_local (store, "resume.user", aj_window_get_user_id (window), NULL);
+  aj_store_set_local (store, "resume.user", aj_session_get_user_id (session), NULL);
   aj_store_set_local (store, "resume.inspection", aj_inspection_get_id (self->inspection), NULL);
   aj_store_set_local (store, "resume.item", item->code, NULL);
 }
@@ -209,17 +203,17 @@ static gboolean
 answer (AjInspectionPage *self,
         const char       *result)
 {
-  AjWindow *window = get_window (self);
+  AjSession *session = aj_page_get_session (GTK_WIDGET (self));
   const AjChecklistItem *item = current_item (self);
   g_autoptr(GError) error = NULL;
   g_autofree char *note = get_note_text (self);
 
   if (item == NULL || is_read_only (self))
     return FALSE;
-  if (!aj_inspection_answer (aj_window_get_store (window), aj_window_get_user_id (window),
+  if (!aj_inspection_answer (aj_session_get_store (session), aj_session_get_user_id (session),
                              aj_inspection_get_id (self->inspection), item->code, result, note, &error))
     {
-      aj_window_report_error (window, _("The answer was not saved"), error);
+      aj_page_report_error (GTK_WIDGET (self), _("The answer was not saved"), error);
       return FALSE;
     }
   reload_results (self);
@@ -255,7 +249,7 @@ flush_note (AjInspectionPage *self)
       /* A note before an answer waits in local state for the answer. */
       g_autofree char *note = get_note_text (self);
       g_autofree char *key = g_strdup_printf ("note.%s.%s", aj_inspection_get_id (self->inspection), item->code);
-      aj_store_set_local (aj_window_get_store (get_window (self)), key, *note ? note : NULL, NULL);
+      aj_store_set_local (aj_session_get_store (aj_page_get_session (GTK_WIDGET (self))), key, *note ? note : NULL, NULL);
     }
 }
 
@@ -292,29 +286,29 @@ static void
 on_remove_photo (GtkButton        *button,
                  AjInspectionPage *self)
 {
-  AjWindow *window = get_window (self);
+  AjSession *session = aj_page_get_session (GTK_WIDGET (self));
   const char *event_id = g_object_get_data (G_OBJECT (button), "photo-event");
   g_autoptr(GError) error = NULL;
 
-  if (!aj_inspection_remove_photo (aj_window_get_store (window), aj_window_get_user_id (window),
+  if (!aj_inspection_remove_photo (aj_session_get_store (session), aj_session_get_user_id (session),
                                    event_id, &error))
-    aj_window_report_error (window, _("The photo was not removed"), error);
+    aj_page_report_error (GTK_WIDGET (self), _("The photo was not removed"), error);
   refresh_photos (self);
 }
 
 static void
 refresh_photos (AjInspectionPage *self)
 {
-  AjWindow *window = get_window (self);
+  AjSession *session = aj_page_get_session (GTK_WIDGET (self));
   const AjChecklistItem *item = current_item (self);
   g_autoptr(GPtrArray) photos = NULL;
   AjItemResult *r;
 
   if (item == NULL)
     return;
-  photos = aj_inspection_get_photos (aj_window_get_store (window), aj_inspection_get_id (self->inspection),
+  photos = aj_inspection_get_photos (aj_session_get_store (session), aj_inspection_get_id (self->inspection),
                                      item->code);
-  aj_photo_strip_fill (self->photo_box, aj_application_get_blob_dir (aj_window_get_app (window)),
+  aj_photo_strip_fill (self->photo_box, aj_session_get_blob_dir (session),
                        photos, !is_read_only (self), G_CALLBACK (on_remove_photo), self);
   gtk_widget_set_visible (GTK_WIDGET (self->photo_box), photos->len > 0);
 
@@ -333,7 +327,7 @@ refresh_hazard (AjInspectionPage *self)
 
   if (item == NULL)
     return;
-  hazard = aj_hazard_find_for_item (aj_window_get_store (get_window (self)),
+  hazard = aj_hazard_find_for_item (aj_session_get_store (aj_page_get_session (GTK_WIDGET (self))),
                                     aj_inspection_get_id (self->inspection), item->code);
   gtk_revealer_set_reveal_child (self->hazard_revealer, hazard != NULL);
   if (hazard == NULL)
@@ -391,7 +385,7 @@ show_item (AjInspectionPage *self,
   else
     {
       g_autofree char *key = g_strdup_printf ("note.%s.%s", aj_inspection_get_id (self->inspection), item->code);
-      g_autofree char *draft = aj_store_get_local (aj_window_get_store (get_window (self)), key);
+      g_autofree char *draft = aj_store_get_local (aj_session_get_store (aj_page_get_session (GTK_WIDGET (self))), key);
       gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->note_view), draft ? draft : "", -1);
     }
   self->updating = FALSE;
@@ -469,28 +463,28 @@ withdraw_response (AdwMessageDialog *dialog,
                    AjInspectionPage *self)
 {
   const char *result = g_object_get_data (G_OBJECT (dialog), "result");
-  AjWindow *window = get_window (self);
+  AjSession *session = aj_page_get_session (GTK_WIDGET (self));
   const AjChecklistItem *item = current_item (self);
   g_autoptr(AjHazard) hazard = NULL;
   g_autoptr(GError) error = NULL;
-  AjStore *store = aj_window_get_store (window);
+  AjStore *store = aj_session_get_store (session);
 
   if (g_str_equal (response, "withdraw") && item != NULL)
     {
       hazard = aj_hazard_find_for_item (store, aj_inspection_get_id (self->inspection), item->code);
       if (!aj_store_begin (store, &error))
-        aj_window_report_error (window, _("The hazard was not withdrawn"), error);
+        aj_page_report_error (GTK_WIDGET (self), _("The hazard was not withdrawn"), error);
       else if (hazard != NULL &&
-               !aj_hazard_withdraw (store, aj_window_get_user_id (window), aj_hazard_get_id (hazard),
+               !aj_hazard_withdraw (store, aj_session_get_user_id (session), aj_hazard_get_id (hazard),
                                     _("The item was answered again"), &error))
         {
           aj_store_rollback (store);
-          aj_window_report_error (window, _("The hazard was not withdrawn"), error);
+          aj_page_report_error (GTK_WIDGET (self), _("The hazard was not withdrawn"), error);
         }
       else if (!answer (self, result))
         aj_store_rollback (store);
       else if (!aj_store_commit (store, &error))
-        aj_window_report_error (window, _("The hazard was not withdrawn"), error);
+        aj_page_report_error (GTK_WIDGET (self), _("The hazard was not withdrawn"), error);
       reload_results (self);
       update_progress (self);
     }
@@ -503,7 +497,7 @@ on_answer_toggled (GtkToggleButton  *button,
                    AjInspectionPage *self)
 {
   const AjChecklistItem *item = current_item (self);
-  AjWindow *window = get_window (self);
+  AjSession *session = aj_page_get_session (GTK_WIDGET (self));
   g_autoptr(AjHazard) hazard = NULL;
   const char *result;
   AjItemResult *r;
@@ -519,7 +513,7 @@ on_answer_toggled (GtkToggleButton  *button,
     result = "hazard";
   r = g_hash_table_lookup (self->results, item->code);
 
-  hazard = aj_hazard_find_for_item (aj_window_get_store (window), aj_inspection_get_id (self->inspection),
+  hazard = aj_hazard_find_for_item (aj_session_get_store (session), aj_inspection_get_id (self->inspection),
                                     item->code);
   if (g_str_equal (result, "hazard"))
     {
@@ -532,7 +526,8 @@ on_answer_toggled (GtkToggleButton  *button,
             answer (self, "hazard");
           return;
         }
-      aj_window_show_hazard_sheet (window, aj_inspection_get_id (self->inspection), item->code, NULL);
+      gtk_widget_activate_action (GTK_WIDGET (self), "win.show-hazard-sheet", "(sss)",
+                                  aj_inspection_get_id (self->inspection), item->code, "");
       return;
     }
 
@@ -544,7 +539,7 @@ on_answer_toggled (GtkToggleButton  *button,
         aj_hazard_get_number (hazard));
 
       set_answer_buttons (self, r ? r->result : NULL);
-      dialog = adw_message_dialog_new (GTK_WINDOW (window), _("Withdraw the hazard?"), body);
+      dialog = adw_message_dialog_new (aj_page_get_window (GTK_WIDGET (self)), _("Withdraw the hazard?"), body);
       adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
                                         "cancel", _("_Keep the hazard"),
                                         "withdraw", _("_Withdraw"),
@@ -560,7 +555,7 @@ on_answer_toggled (GtkToggleButton  *button,
   if (answer (self, result))
     {
       g_autofree char *key = g_strdup_printf ("note.%s.%s", aj_inspection_get_id (self->inspection), item->code);
-      aj_store_set_local (aj_window_get_store (window), key, NULL, NULL);
+      aj_store_set_local (aj_session_get_store (session), key, NULL, NULL);
     }
   else
     set_answer_buttons (self, r ? r->result : NULL);
@@ -572,18 +567,18 @@ on_edit_hazard (AjInspectionPage *self)
 {
   const AjChecklistItem *item = current_item (self);
   g_autoptr(AjHazard) hazard = NULL;
-  AjWindow *window = get_window (self);
+  AjSession *session = aj_page_get_session (GTK_WIDGET (self));
 
   if (item == NULL)
     return;
-  hazard = aj_hazard_find_for_item (aj_window_get_store (window), aj_inspection_get_id (self->inspection),
+  hazard = aj_hazard_find_for_item (aj_session_get_store (session), aj_inspection_get_id (self->inspection),
                                     item->code);
   if (hazard == NULL)
     return;
   if (is_read_only (self))
-    aj_window_show_hazard (window, aj_hazard_get_id (hazard));
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.show-hazard", "s", aj_hazard_get_id (hazard));
   else
-    aj_window_show_hazard_sheet (window, aj_inspection_get_id (self->inspection), item->code,
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.show-hazard-sheet", "(sss)", aj_inspection_get_id (self->inspection), item->code,
                                  aj_hazard_get_id (hazard));
 }
 
@@ -604,7 +599,7 @@ on_next (AjInspectionPage *self)
   else
     {
       flush_note (self);
-      aj_window_show_summary (get_window (self), aj_inspection_get_id (self->inspection));
+      gtk_widget_activate_action (GTK_WIDGET (self), "win.show-summary", "s", aj_inspection_get_id (self->inspection));
     }
 }
 
@@ -614,7 +609,7 @@ on_summary (AjInspectionPage *self)
   if (self->inspection == NULL)
     return;
   flush_note (self);
-  aj_window_show_summary (get_window (self), aj_inspection_get_id (self->inspection));
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.show-summary", "s", aj_inspection_get_id (self->inspection));
 }
 
 static void
@@ -628,7 +623,7 @@ on_back (AjInspectionPage *self)
       return;
     }
   flush_note (self);
-  aj_window_show_home (get_window (self));
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.home", NULL);
 }
 
 
@@ -641,7 +636,7 @@ import_done (GObject      *source,
 {
   AjInspectionPage *self = AJ_INSPECTION_PAGE (source);
   g_autofree char *item_code = user_data;
-  AjWindow *window = get_window (self);
+  AjSession *session = aj_page_get_session (GTK_WIDGET (self));
   g_autoptr(GError) error = NULL;
   g_autoptr(AjHazard) hazard = NULL;
   g_autofree char *event = NULL;
@@ -651,24 +646,24 @@ import_done (GObject      *source,
   if (!aj_photo_task_finish (result, &info, &error))
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        aj_window_report_error (window, _("The photo was not added"), error);
+        aj_page_report_error (GTK_WIDGET (self), _("The photo was not added"), error);
       return;
     }
   if (self->inspection == NULL)
     return;
 
   info.located = aj_location_get (&info.latitude, &info.longitude, &info.accuracy);
-  hazard = aj_hazard_find_for_item (aj_window_get_store (window), aj_inspection_get_id (self->inspection),
+  hazard = aj_hazard_find_for_item (aj_session_get_store (session), aj_inspection_get_id (self->inspection),
                                     item_code);
-  event = aj_inspection_add_photo (aj_window_get_store (window), aj_window_get_user_id (window),
+  event = aj_inspection_add_photo (aj_session_get_store (session), aj_session_get_user_id (session),
                                    aj_inspection_get_id (self->inspection), item_code,
                                    hazard ? aj_hazard_get_id (hazard) : NULL, &info, &error);
   if (event == NULL)
     {
-      aj_window_report_error (window, _("The photo was not added"), error);
+      aj_page_report_error (GTK_WIDGET (self), _("The photo was not added"), error);
       return;
     }
-  aj_window_toast (window, _("Photo added"));
+  aj_page_toast (GTK_WIDGET (self), _("Photo added"));
   refresh_photos (self);
 }
 
@@ -677,16 +672,16 @@ void
 aj_inspection_page_import_photo (AjInspectionPage *self,
                                  const char       *path)
 {
-  AjWindow *window = get_window (self);
+  AjSession *session = aj_page_get_session (GTK_WIDGET (self));
   const AjChecklistItem *item = current_item (self);
   g_autofree char *stamp = NULL;
 
   if (item == NULL || is_read_only (self))
     return;
-  stamp = aj_application_dup_stamp_text (aj_window_get_app (window),
+  stamp = aj_session_dup_stamp_text (session,
                                          aj_inspection_get_institution_name (self->inspection));
   gtk_widget_set_sensitive (GTK_WIDGET (self->add_photo_button), FALSE);
-  aj_photo_task_start (self, self->cancellable, aj_application_get_blob_dir (aj_window_get_app (window)),
+  aj_photo_task_start (self, self->cancellable, aj_session_get_blob_dir (session),
                        path, stamp, import_done, g_strdup (item->code));
 }
 
@@ -721,7 +716,7 @@ on_take_photo (AjInspectionPage *self)
   if (item == NULL || is_read_only (self))
     return;
   flush_note (self);
-  aj_window_show_camera (get_window (self), aj_inspection_get_id (self->inspection), item->code);
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.show-camera", "(ss)", aj_inspection_get_id (self->inspection), item->code);
 }
 
 static void
@@ -772,8 +767,8 @@ aj_inspection_page_load (AjInspectionPage *self,
                          const char       *inspection_id,
                          const char       *item_code)
 {
-  AjWindow *window = get_window (self);
-  AjStore *store = aj_window_get_store (window);
+  AjSession *session = aj_page_get_session (GTK_WIDGET (self));
+  AjStore *store = aj_session_get_store (session);
   g_autoptr(AjInspection) inspection = aj_inspection_load (store, inspection_id);
   AjChecklist *checklist;
   guint index = 0;
@@ -781,14 +776,14 @@ aj_inspection_page_load (AjInspectionPage *self,
 
   if (inspection == NULL)
     return FALSE;
-  checklist = aj_application_find_checklist (aj_window_get_app (window),
+  checklist = aj_session_find_checklist (session,
                                              aj_inspection_get_template_id (inspection));
   if (checklist == NULL)
     {
       g_autoptr(GError) error = g_error_new (G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
                                              _("The checklist “%s” of this inspection is not on this device."),
                                              aj_inspection_get_template_id (inspection));
-      aj_window_report_error (window, _("The inspection cannot be opened"), error);
+      aj_page_report_error (GTK_WIDGET (self), _("The inspection cannot be opened"), error);
       return FALSE;
     }
 
@@ -827,7 +822,7 @@ aj_inspection_page_reload (AjInspectionPage *self)
 
   if (self->inspection == NULL)
     return;
-  inspection = aj_inspection_load (aj_window_get_store (get_window (self)), aj_inspection_get_id (self->inspection));
+  inspection = aj_inspection_load (aj_session_get_store (aj_page_get_session (GTK_WIDGET (self))), aj_inspection_get_id (self->inspection));
   if (inspection != NULL)
     g_set_object (&self->inspection, inspection);
   reload_results (self);
@@ -919,4 +914,8 @@ aj_inspection_page_init (AjInspectionPage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   g_signal_connect_swapped (gtk_text_view_get_buffer (self->note_view), "changed",
                             G_CALLBACK (on_note_changed), self);
+  /* Coming back to the item (from the hazard sheet, the camera, the
+   * summary) shows what was recorded meanwhile. It does not follow every
+   * change of the store: its own answers would reset the note being typed. */
+  g_signal_connect (self, "map", G_CALLBACK (aj_inspection_page_reload), NULL);
 }

@@ -6,7 +6,7 @@
 
 #include "aj-institution-page.h"
 #include "aj-registry.h"
-#include "aj-window.h"
+#include "aj-page.h"
 
 struct _AjInstitutionPage
 {
@@ -47,7 +47,7 @@ on_activate (GtkListView       *view,
   g_autoptr(AjInstitution) institution = g_list_model_get_item (G_LIST_MODEL (self->filtered), position);
 
   if (institution != NULL)
-    aj_window_show_start (aj_window_for_widget (GTK_WIDGET (self)), institution);
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.show-start", "s", aj_institution_get_code (institution));
 }
 
 static void
@@ -116,12 +116,12 @@ bind_row (GtkSignalListItemFactory *factory,
 void
 aj_institution_page_reset (AjInstitutionPage *self)
 {
-  AjWindow *window = aj_window_for_widget (GTK_WIDGET (self));
+  AjSession *session = aj_page_get_session (GTK_WIDGET (self));
   g_autoptr(GListModel) institutions = NULL;
 
-  if (window == NULL)
+  if (session == NULL)
     return;
-  institutions = aj_registry_list_institutions (aj_window_get_store (window), NULL);
+  institutions = aj_registry_list_institutions (aj_session_get_store (session), NULL);
   gtk_filter_list_model_set_model (self->filtered, institutions);
   gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
   on_search_changed (self);

@@ -13,7 +13,7 @@
 #include "aj-ledger-page.h"
 #include "aj-registry.h"
 #include "aj-util.h"
-#include "aj-window.h"
+#include "aj-page.h"
 
 struct _AjLedgerPage
 {
@@ -32,6 +32,7 @@ struct _AjLedgerPage
   GtkListView        *list_view;
   GtkStack           *stack;
   GtkLabel           *count_label;
+  GSignalGroup     *store_signals;
 };
 
 G_DEFINE_FINAL_TYPE (AjLedgerPage, aj_ledger_page, ADW_TYPE_BIN)
@@ -72,8 +73,8 @@ matches (gpointer item,
 static GHashTable *
 category_names (AjLedgerPage *self)
 {
-  AjWindow *window = aj_window_for_widget (GTK_WIDGET (self));
-  GListModel *checklists = aj_application_get_checklists (aj_window_get_app (window));
+  AjSession *session = aj_page_get_session (GTK_WIDGET (self));
+  GListModel *checklists = aj_session_get_checklists (session);
   GHashTable *names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 
   for (guint i = 0; i < g_list_model_get_n_items (checklists); i++)
@@ -93,18 +94,18 @@ aj_ledger_page_export (AjLedgerPage   *self,
                        AjLedgerFormat  format,
                        const char     *path)
 {
-  AjWindow *window = aj_window_for_widget (GTK_WIDGET (self));
+  AjSession *session = aj_page_get_session (GTK_WIDGET (self));
   g_autoptr(GHashTable) names = category_names (self);
   g_autoptr(GError) error = NULL;
   AjLedgerFilter filter;
 
   current_filter (self, &filter);
-  if (!aj_ledger_export (aj_window_get_store (window), &filter, names, format, path, &error))
+  if (!aj_ledger_export (aj_session_get_store (session), &filter, names, format, path, &error))
     {
-      aj_window_report_error (window, _("The ledger was not exported"), error);
+      aj_page_report_error (GTK_WIDGET (self), _("The ledger was not exported"), error);
       return;
     }
-  aj_window_toast (window, _("Ledger exported"));
+  aj_page_toast (GTK_WIDGET (self), _("Ledger exported"));
 }
 
 static void
@@ -134,7 +135,7 @@ export_activated (GtkWidget  *widget,
   g_autofree char *today = aj_today_iso ();
   g_autofree char *name = g_strdup_printf ("%s-%s.%s", _("hazard-ledger"), today, xlsx ? "xlsx" : "csv");
   GtkFileChooserNative *chooser = gtk_file_chooser_native_new (_("Export the ledger"),
-                                                               GTK_WINDOW (aj_window_for_widget (widget)),
+                                                               aj_page_get_window (widget),
                                                                GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), _("_Cancel"));
 
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
@@ -174,7 +175,7 @@ on_activate (GtkListView  *view,
   g_autoptr(AjHazard) hazard = g_list_model_get_item (G_LIST_MODEL (self->filtered), position);
 
   if (hazard != NULL)
-    aj_window_show_hazard (aj_window_for_widget (GTK_WIDGET (self)), aj_hazard_get_id (hazard));
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.show-hazard", "s", aj_hazard_get_id (hazard));
 }
 
 static void
@@ -195,7 +196,7 @@ bind_row (GtkSignalListItemFactory *factory,
 void
 aj_ledger_page_refresh (AjLedgerPage *self)
 {
-  AjWindow *window = aj_window_for_widget (GTK_WIDGET (self));
+  AjSession *session = aj_page_get_session (GTK_WIDGET (self));
   AjStore *store;
   g_autoptr(GListModel) hazards = NULL;
   g_autoptr(GListModel) institutions = NULL;
@@ -204,9 +205,9 @@ aj_ledger_page_refresh (AjLedgerPage *self)
   guint inst = gtk_drop_down_get_selected (self->institution_dropdown);
   guint keep = 0;
 
-  if (window == NULL)
+  if (session == NULL)
     return;
-  store = aj_window_get_store (window);
+  store = aj_session_get_store (session);
   g_free (self->today);
   self->today = aj_today_iso ();
 
@@ -243,6 +244,7 @@ aj_ledger_page_dispose (GObject *object)
 {
   AjLedgerPage *self = AJ_LEDGER_PAGE (object);
 
+  g_clear_object (&self->store_signals);
   gtk_widget_dispose_template (GTK_WIDGET (self), AJ_TYPE_LEDGER_PAGE);
   g_clear_object (&self->filtered);
   g_clear_pointer (&self->institution_codes, g_ptr_array_unref);
@@ -305,4 +307,6 @@ aj_ledger_page_init (AjLedgerPage *self)
   g_signal_connect_swapped (self->status_dropdown, "notify::selected", G_CALLBACK (on_filter_changed), self);
   g_signal_connect_swapped (self->level_dropdown, "notify::selected", G_CALLBACK (on_filter_changed), self);
   g_signal_connect_swapped (self->institution_dropdown, "notify::selected", G_CALLBACK (on_filter_changed), self);
+  /* Shown, the page follows what is recorded, here or by a sync. */
+  self->store_signals = aj_page_watch_store (GTK_WIDGET (self), G_CALLBACK (aj_ledger_page_refresh));
 }

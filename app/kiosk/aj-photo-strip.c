@@ -5,7 +5,6 @@
 
 #include "aj-inspection.h"
 #include "aj-photo-strip.h"
-#include "aj-window.h"
 
 /* A tap on a thumbnail opens the photos full screen at that one. */
 static void
@@ -17,11 +16,19 @@ on_thumbnail_pressed (GtkGestureClick *gesture,
 {
   GtkWidget *picture = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (gesture));
   GPtrArray *photos = g_object_get_data (G_OBJECT (box), "photos");
-  AjWindow *window = aj_window_for_widget (GTK_WIDGET (box));
+  GVariantBuilder builder;
 
-  if (photos != NULL && window != NULL)
-    aj_window_show_photos (window, photos, GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (picture), "index")),
-                           GPOINTER_TO_INT (g_object_get_data (G_OBJECT (box), "can-withdraw")));
+  if (photos == NULL)
+    return;
+  g_variant_builder_init (&builder, G_VARIANT_TYPE ("a(smsms)"));
+  for (guint i = 0; i < photos->len; i++)
+    {
+      AjPhotoRef *ref = g_ptr_array_index (photos, i);
+      g_variant_builder_add (&builder, "(smsms)", ref->sha256, ref->event_id, ref->withdrawn_reason);
+    }
+  gtk_widget_activate_action (GTK_WIDGET (box), "win.show-photos", "(a(smsms)ub)", &builder,
+                              GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (picture), "index")),
+                              GPOINTER_TO_INT (g_object_get_data (G_OBJECT (box), "can-withdraw")));
 }
 
 void

@@ -8,7 +8,7 @@
 #include "aj-inspection.h"
 #include "aj-photo.h"
 #include "aj-photo-viewer.h"
-#include "aj-window.h"
+#include "aj-page.h"
 
 struct _AjPhotoViewer
 {
@@ -78,8 +78,8 @@ aj_photo_viewer_show_photos (AjPhotoViewer *self,
                              guint          index,
                              gboolean       can_withdraw)
 {
-  AjWindow *window = aj_window_for_widget (GTK_WIDGET (self));
-  const char *blob_dir = aj_application_get_blob_dir (aj_window_get_app (window));
+  AjSession *session = aj_page_get_session (GTK_WIDGET (self));
+  const char *blob_dir = aj_session_get_blob_dir (session);
   GtkWidget *page;
 
   while ((page = gtk_widget_get_first_child (GTK_WIDGET (self->carousel))) != NULL)
@@ -108,8 +108,8 @@ aj_photo_viewer_show_pair (AjPhotoViewer *self,
                            const char    *before_sha256,
                            const char    *after_sha256)
 {
-  AjWindow *window = aj_window_for_widget (GTK_WIDGET (self));
-  const char *blob_dir = aj_application_get_blob_dir (aj_window_get_app (window));
+  AjSession *session = aj_page_get_session (GTK_WIDGET (self));
+  const char *blob_dir = aj_session_get_blob_dir (session);
   g_autofree char *before = aj_photo_blob_path (blob_dir, before_sha256);
   g_autofree char *after = aj_photo_blob_path (blob_dir, after_sha256);
 
@@ -154,7 +154,7 @@ withdraw_response (AdwMessageDialog *dialog,
                    const char       *response,
                    AjPhotoViewer    *self)
 {
-  AjWindow *window = aj_window_for_widget (GTK_WIDGET (self));
+  AjSession *session = aj_page_get_session (GTK_WIDGET (self));
   GtkEditable *entry = g_object_get_data (G_OBJECT (dialog), "entry");
   guint index = aj_photo_viewer_get_position (self);
   AjPhotoRef *ref = index < self->photos->len ? g_ptr_array_index (self->photos, index) : NULL;
@@ -162,9 +162,9 @@ withdraw_response (AdwMessageDialog *dialog,
 
   if (g_str_equal (response, "withdraw") && ref != NULL)
     {
-      if (!aj_inspection_withdraw_photo (aj_window_get_store (window), aj_window_get_user_id (window),
+      if (!aj_inspection_withdraw_photo (aj_session_get_store (session), aj_session_get_user_id (session),
                                          ref->event_id, gtk_editable_get_text (entry), &error))
-        aj_window_report_error (window, _("The photo was not withdrawn"), error);
+        aj_page_report_error (GTK_WIDGET (self), _("The photo was not withdrawn"), error);
       else
         {
           g_autoptr(GPtrArray) again = g_ptr_array_new ();
@@ -183,7 +183,7 @@ withdraw_response (AdwMessageDialog *dialog,
               }
             aj_photo_viewer_show_photos (self, keep, index, self->can_withdraw);
           }
-          aj_window_toast (window, _("Photo marked as withdrawn"));
+          aj_page_toast (GTK_WIDGET (self), _("Photo marked as withdrawn"));
         }
     }
   g_object_unref (self);
@@ -192,8 +192,7 @@ withdraw_response (AdwMessageDialog *dialog,
 static void
 on_withdraw (AjPhotoViewer *self)
 {
-  AjWindow *window = aj_window_for_widget (GTK_WIDGET (self));
-  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (window), _("Withdraw this photo?"),
+  GtkWidget *dialog = adw_message_dialog_new (aj_page_get_window (GTK_WIDGET (self)), _("Withdraw this photo?"),
                                               _("The photo stays in the history, marked as withdrawn with your reason."));
   GtkWidget *entry = gtk_entry_new ();
 

@@ -14,7 +14,7 @@
 #include "aj-scan-page.h"
 #include "aj-settings-page.h"
 #include "aj-sync.h"
-#include "aj-window.h"
+#include "aj-page.h"
 
 struct _AjScanPage
 {
@@ -36,15 +36,15 @@ say (AjScanPage *self,
      const char *message)
 {
   gtk_label_set_label (self->result_label, message);
-  aj_window_toast (aj_window_for_widget (GTK_WIDGET (self)), message);
+  aj_page_toast (GTK_WIDGET (self), message);
 }
 
 gboolean
 aj_scan_page_open_payload (AjScanPage *self,
                            const char *payload)
 {
-  AjWindow *window = aj_window_for_widget (GTK_WIDGET (self));
-  AjStore *store = aj_window_get_store (window);
+  AjSession *session = aj_page_get_session (GTK_WIDGET (self));
+  AjStore *store = aj_session_get_store (session);
   g_autofree char *id = NULL;
   g_autofree char *server = NULL;
   g_autofree char *code = NULL;
@@ -60,7 +60,7 @@ aj_scan_page_open_payload (AjScanPage *self,
             say (self, _("This hazard is not on this device yet. Sync to receive it."));
             return FALSE;
           }
-        aj_window_show_hazard (window, id);
+        gtk_widget_activate_action (GTK_WIDGET (self), "win.show-hazard", "s", id);
         return TRUE;
       }
     case AJ_QR_INSTITUTION:
@@ -72,7 +72,7 @@ aj_scan_page_open_payload (AjScanPage *self,
             return FALSE;
           }
         /* Arriving at an institution: check in by starting its inspection. */
-        aj_window_show_start (window, institution);
+        gtk_widget_activate_action (GTK_WIDGET (self), "win.show-start", "s", id);
         return TRUE;
       }
     case AJ_QR_NONE:
@@ -82,8 +82,7 @@ aj_scan_page_open_payload (AjScanPage *self,
 
   if (aj_sync_parse_enroll_qr (payload, &server, &code))
     {
-      aj_window_show_settings (window);
-      aj_settings_page_fill_enroll (aj_window_get_settings_page (window), server, code);
+      gtk_widget_activate_action (GTK_WIDGET (self), "win.show-enroll", "(ss)", server, code);
       return TRUE;
     }
   if (aj_qr_parse_document (payload, &kind, &id))
@@ -94,7 +93,7 @@ aj_scan_page_open_payload (AjScanPage *self,
           say (self, _("This document's inspection is not on this device yet. Sync to receive it."));
           return FALSE;
         }
-      aj_window_show_summary (window, id);
+      gtk_widget_activate_action (GTK_WIDGET (self), "win.show-summary", "s", id);
       return TRUE;
     }
   say (self, _("This is not an Anjian code."));

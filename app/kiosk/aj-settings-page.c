@@ -8,7 +8,7 @@
 #include "aj-sync.h"
 #include "aj-sync-manager.h"
 #include "aj-util.h"
-#include "aj-window.h"
+#include "aj-page.h"
 
 struct _AjSettingsPage
 {
@@ -27,6 +27,7 @@ struct _AjSettingsPage
   GtkButton    *sync_button;
   GtkSwitch    *stamp_switch;
   gboolean      bound;
+  GSignalGroup *sync_signals;
 };
 
 G_DEFINE_FINAL_TYPE (AjSettingsPage, aj_settings_page, ADW_TYPE_BIN)
@@ -34,14 +35,14 @@ G_DEFINE_FINAL_TYPE (AjSettingsPage, aj_settings_page, ADW_TYPE_BIN)
 static AjSyncManager *
 get_manager (AjSettingsPage *self)
 {
-  AjWindow *window = aj_window_for_widget (GTK_WIDGET (self));
-  return window ? aj_application_get_sync (aj_window_get_app (window)) : NULL;
+  AjSession *session = aj_page_get_session (GTK_WIDGET (self));
+  return session ? aj_session_get_sync (session) : NULL;
 }
 
 void
 aj_settings_page_refresh (AjSettingsPage *self)
 {
-  AjWindow *window = aj_window_for_widget (GTK_WIDGET (self));
+  AjSession *session = aj_page_get_session (GTK_WIDGET (self));
   AjSyncManager *sync = get_manager (self);
   g_autofree char *server = NULL;
   g_autofree char *pending = NULL;
@@ -52,7 +53,7 @@ aj_settings_page_refresh (AjSettingsPage *self)
     return;
   if (!self->bound)
     {
-      g_settings_bind (aj_application_get_settings (aj_window_get_app (window)), "stamp-photos",
+      g_settings_bind (aj_session_get_settings (session), "stamp-photos",
                        self->stamp_switch, "active", G_SETTINGS_BIND_DEFAULT);
       self->bound = TRUE;
     }
@@ -77,7 +78,7 @@ aj_settings_page_refresh (AjSettingsPage *self)
                                                     : g_strdup (_("Never"));
   adw_action_row_set_subtitle (self->success_row, success);
   adw_action_row_set_subtitle (self->error_row, aj_sync_manager_get_last_error (sync) ? aj_sync_manager_get_last_error (sync) : "—");
-  adw_action_row_set_subtitle (self->device_row, aj_store_get_device_id (aj_window_get_store (window)));
+  adw_action_row_set_subtitle (self->device_row, aj_store_get_device_id (aj_session_get_store (session)));
   gtk_widget_set_sensitive (GTK_WIDGET (self->sync_button),
                             aj_sync_manager_get_state (sync) != AJ_SYNC_STATE_NOT_ENROLLED &&
                             aj_sync_manager_get_state (sync) != AJ_SYNC_STATE_SYNCING);
@@ -114,7 +115,7 @@ enroll_done (GObject      *source,
              gpointer      user_data)
 {
   AjSettingsPage *self = user_data;
-  AjWindow *window = aj_window_for_widget (GTK_WIDGET (self));
+  AjSession *session = aj_page_get_session (GTK_WIDGET (self));
   g_autoptr(GError) error = NULL;
 
   if (!aj_sync_manager_enroll_finish (AJ_SYNC_MANAGER (source), result, &error))
@@ -122,8 +123,8 @@ enroll_done (GObject      *source,
   else
     {
       gtk_editable_set_text (GTK_EDITABLE (self->code_row), "");
-      if (window)
-        aj_window_toast (window, _("This device is now connected to the server"));
+      if (session)
+        aj_page_toast (GTK_WIDGET (self), _("This device is now connected to the server"));
     }
   aj_settings_page_refresh (self);
   g_object_unref (self);
@@ -152,6 +153,7 @@ on_sync_clicked (AjSettingsPage *self)
 static void
 aj_settings_page_dispose (GObject *object)
 {
+  g_clear_object (&AJ_SETTINGS_PAGE (object)->sync_signals);
   gtk_widget_dispose_template (GTK_WIDGET (object), AJ_TYPE_SETTINGS_PAGE);
   G_OBJECT_CLASS (aj_settings_page_parent_class)->dispose (object);
 }
@@ -181,8 +183,25 @@ aj_settings_page_class_init (AjSettingsPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_sync_clicked);
 }
 
+/* Shown, the page follows the sync manager's state; hidden, it does nothing. */
+static void
+on_map (AjSettingsPage *self)
+{
+  g_signal_group_set_target (self->sync_signals, get_manager (self));
+}
+
+static void
+on_unmap (AjSettingsPage *self)
+{
+  g_signal_group_set_target (self->sync_signals, NULL);
+}
+
 static void
 aj_settings_page_init (AjSettingsPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->sync_signals = g_signal_group_new (AJ_TYPE_SYNC_MANAGER);
+  g_signal_group_connect_swapped (self->sync_signals, "notify", G_CALLBACK (aj_settings_page_refresh), self);
+  g_signal_connect (self, "map", G_CALLBACK (on_map), NULL);
+  g_signal_connect (self, "unmap", G_CALLBACK (on_unmap), NULL);
 }

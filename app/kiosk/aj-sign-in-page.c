@@ -4,6 +4,7 @@
 
 #include <glib/gi18n.h>
 
+#include "aj-page.h"
 #include "aj-registry.h"
 #include "aj-sign-in-page.h"
 
@@ -19,6 +20,7 @@ struct _AjSignInPage
   AjUser         *chosen;
   guint           failures;
   gint64          locked_until;
+  GSignalGroup   *sync_signals;
 
   GtkFlowBox     *user_box;
   GtkRevealer    *pin_revealer;
@@ -137,6 +139,7 @@ aj_sign_in_page_dispose (GObject *object)
   g_clear_object (&self->chosen);
   g_clear_object (&self->users);
   g_clear_object (&self->store);
+  g_clear_object (&self->sync_signals);
   gtk_widget_dispose_template (GTK_WIDGET (self), AJ_TYPE_SIGN_IN_PAGE);
   G_OBJECT_CLASS (aj_sign_in_page_parent_class)->dispose (object);
 }
@@ -166,10 +169,39 @@ aj_sign_in_page_class_init (AjSignInPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_sign_in_clicked);
 }
 
+/* A sync that changed the registry while the page is shown brings in the
+ * people it added or removed. */
+static void
+on_synced (AjSyncManager *sync,
+           gboolean       reference_changed,
+           AjSignInPage  *self)
+{
+  if (reference_changed)
+    aj_sign_in_page_reset (self);
+}
+
+static void
+on_map (AjSignInPage *self)
+{
+  AjSession *session = aj_page_get_session (GTK_WIDGET (self));
+
+  g_signal_group_set_target (self->sync_signals, session ? aj_session_get_sync (session) : NULL);
+}
+
+static void
+on_unmap (AjSignInPage *self)
+{
+  g_signal_group_set_target (self->sync_signals, NULL);
+}
+
 static void
 aj_sign_in_page_init (AjSignInPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->sync_signals = g_signal_group_new (AJ_TYPE_SYNC_MANAGER);
+  g_signal_group_connect (self->sync_signals, "synced", G_CALLBACK (on_synced), self);
+  g_signal_connect (self, "map", G_CALLBACK (on_map), NULL);
+  g_signal_connect (self, "unmap", G_CALLBACK (on_unmap), NULL);
 }
 
 void

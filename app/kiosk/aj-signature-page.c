@@ -7,7 +7,7 @@
 
 #include "aj-signature.h"
 #include "aj-signature-page.h"
-#include "aj-window.h"
+#include "aj-page.h"
 
 #define PAD_W 600.0
 #define PAD_H 240.0
@@ -182,7 +182,7 @@ write_png (void                *closure,
 static void
 on_save (AjSignaturePage *self)
 {
-  AjWindow *window = aj_window_for_widget (GTK_WIDGET (self));
+  AjSession *session = aj_page_get_session (GTK_WIDGET (self));
   const char *name = gtk_editable_get_text (GTK_EDITABLE (self->name_row));
   gboolean refused = gtk_switch_get_active (self->refuse_switch);
   g_autoptr(GError) error = NULL;
@@ -208,17 +208,17 @@ on_save (AjSignaturePage *self)
       cairo_destroy (cr);
       cairo_surface_write_to_png_stream (surface, write_png, png);
       cairo_surface_destroy (surface);
-      if (!aj_signature_store_png (aj_application_get_blob_dir (aj_window_get_app (window)),
+      if (!aj_signature_store_png (aj_session_get_blob_dir (session),
                                    png->data, png->len, sha, &error))
         goto failed;
     }
-  event = aj_signature_record (aj_window_get_store (window), aj_window_get_user_id (window), self->subject,
+  event = aj_signature_record (aj_session_get_store (session), aj_session_get_user_id (session), self->subject,
                                self->role, name, refused ? NULL : sha,
                                refused ? gtk_editable_get_text (GTK_EDITABLE (self->reason_row)) : NULL, &error);
   if (event == NULL)
     goto failed;
-  aj_window_toast (window, refused ? _("Refusal to sign recorded") : _("Signature saved"));
-  aj_window_go_back (window);
+  aj_page_toast (GTK_WIDGET (self), refused ? _("Refusal to sign recorded") : _("Signature saved"));
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.go-back", NULL);
   return;
 
 failed:

@@ -6,7 +6,7 @@
 
 #include "aj-inspection.h"
 #include "aj-start-page.h"
-#include "aj-window.h"
+#include "aj-page.h"
 
 struct _AjStartPage
 {
@@ -41,7 +41,7 @@ chosen_mode (AjStartPage *self)
 static void
 on_start_clicked (AjStartPage *self)
 {
-  AjWindow *window = aj_window_for_widget (GTK_WIDGET (self));
+  AjSession *session = aj_page_get_session (GTK_WIDGET (self));
   guint index = adw_combo_row_get_selected (self->checklist_row);
   g_autoptr(GError) error = NULL;
   g_autofree char *id = NULL;
@@ -50,25 +50,24 @@ on_start_clicked (AjStartPage *self)
   if (self->institution == NULL || index >= self->checklists->len)
     return;
   checklist = g_ptr_array_index (self->checklists, index);
-  id = aj_inspection_start (aj_window_get_store (window), aj_window_get_user_id (window),
+  id = aj_inspection_start (aj_session_get_store (session), aj_session_get_user_id (session),
                             aj_institution_get_code (self->institution), chosen_mode (self),
                             checklist, &error);
   if (id == NULL)
     {
-      aj_window_report_error (window, _("The inspection could not be started"), error);
+      aj_page_report_error (GTK_WIDGET (self), _("The inspection could not be started"), error);
       return;
     }
-  aj_window_show_inspection (window, id, NULL);
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.show-inspection", "s", id);
 }
 
 void
 aj_start_page_set_institution (AjStartPage   *self,
                                AjInstitution *institution)
 {
-  AjWindow *window = aj_window_for_widget (GTK_WIDGET (self));
-  AjApplication *app = aj_window_get_app (window);
-  GListModel *all = aj_application_get_checklists (app);
-  AjUser *user = aj_application_get_user (app);
+  AjSession *session = aj_page_get_session (GTK_WIDGET (self));
+  GListModel *all = aj_session_get_checklists (session);
+  AjUser *user = aj_session_get_user (session);
   g_autoptr(GtkStringList) titles = gtk_string_list_new (NULL);
   g_autofree char *head = NULL;
   g_autofree char *address = NULL;

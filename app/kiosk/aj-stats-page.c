@@ -9,7 +9,7 @@
 #include "aj-stats.h"
 #include "aj-stats-page.h"
 #include "aj-util.h"
-#include "aj-window.h"
+#include "aj-page.h"
 
 struct _AjStatsPage
 {
@@ -143,8 +143,8 @@ draw_chart (GtkDrawingArea *area,
 void
 aj_stats_page_refresh (AjStatsPage *self)
 {
-  AjWindow *window = aj_window_for_widget (GTK_WIDGET (self));
-  GListModel *checklists = aj_application_get_checklists (aj_window_get_app (window));
+  AjSession *session = aj_page_get_session (GTK_WIDGET (self));
+  GListModel *checklists = aj_session_get_checklists (session);
   g_autoptr(GHashTable) names = g_hash_table_new (g_str_hash, g_str_equal);
   g_autofree char *today = aj_today_iso ();
   g_autofree char *total = NULL, *open = NULL, *overdue = NULL, *rate = NULL;
@@ -156,7 +156,7 @@ aj_stats_page_refresh (AjStatsPage *self)
     }
   g_ptr_array_set_size (self->rows, 0);
   g_clear_pointer (&self->stats, aj_stats_free);
-  self->stats = aj_stats_compute (aj_window_get_store (window), today);
+  self->stats = aj_stats_compute (aj_session_get_store (session), today);
 
   for (guint i = 0; i < g_list_model_get_n_items (checklists); i++)
     {

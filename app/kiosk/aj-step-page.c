@@ -12,7 +12,7 @@
 #include "aj-picture-chooser.h"
 #include "aj-step-page.h"
 #include "aj-util.h"
-#include "aj-window.h"
+#include "aj-page.h"
 
 struct _AjStepPage
 {
@@ -61,8 +61,8 @@ text_of (GtkTextView *view)
 static void
 refresh_photos (AjStepPage *self)
 {
-  AjWindow *window = aj_window_for_widget (GTK_WIDGET (self));
-  const char *blob_dir = aj_application_get_blob_dir (aj_window_get_app (window));
+  AjSession *session = aj_page_get_session (GTK_WIDGET (self));
+  const char *blob_dir = aj_session_get_blob_dir (session);
   GtkWidget *child;
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->photo_box))) != NULL)
@@ -87,8 +87,8 @@ aj_step_page_load (AjStepPage   *self,
                    const char   *hazard_id,
                    AjHazardStep  step)
 {
-  AjWindow *window = aj_window_for_widget (GTK_WIDGET (self));
-  g_autoptr(AjHazard) hazard = aj_hazard_load (aj_window_get_store (window), hazard_id);
+  AjSession *session = aj_page_get_session (GTK_WIDGET (self));
+  g_autoptr(AjHazard) hazard = aj_hazard_load (aj_session_get_store (session), hazard_id);
   g_autofree char *summary = NULL;
   g_autofree char *today = aj_today_iso ();
   g_autofree char *deadline = NULL;
@@ -144,7 +144,7 @@ import_done (GObject      *source,
   gtk_widget_set_sensitive (GTK_WIDGET (self->add_photo_button), TRUE);
   if (!aj_photo_task_finish (result, &info, &error))
     {
-      aj_window_report_error (aj_window_for_widget (GTK_WIDGET (self)), _("The photo was not added"), error);
+      aj_page_report_error (GTK_WIDGET (self), _("The photo was not added"), error);
       return;
     }
   g_ptr_array_add (self->photos, g_strdup (info.sha256));
@@ -155,14 +155,14 @@ void
 aj_step_page_add_photo (AjStepPage *self,
                         const char *path)
 {
-  AjWindow *window = aj_window_for_widget (GTK_WIDGET (self));
-  g_autoptr(AjHazard) hazard = aj_hazard_load (aj_window_get_store (window), self->hazard_id);
-  g_autofree char *stamp = aj_application_dup_stamp_text (aj_window_get_app (window),
+  AjSession *session = aj_page_get_session (GTK_WIDGET (self));
+  g_autoptr(AjHazard) hazard = aj_hazard_load (aj_session_get_store (session), self->hazard_id);
+  g_autofree char *stamp = aj_session_dup_stamp_text (session,
                                                           hazard ? aj_hazard_get_institution_name (hazard) : NULL);
 
   /* Evidence of the rectification is stamped like every other photo. */
   gtk_widget_set_sensitive (GTK_WIDGET (self->add_photo_button), FALSE);
-  aj_photo_task_start (self, NULL, aj_application_get_blob_dir (aj_window_get_app (window)), path, stamp,
+  aj_photo_task_start (self, NULL, aj_session_get_blob_dir (session), path, stamp,
                        import_done, NULL);
 }
 
@@ -184,8 +184,8 @@ on_add_photo (AjStepPage *self)
 static void
 on_save (AjStepPage *self)
 {
-  AjWindow *window = aj_window_for_widget (GTK_WIDGET (self));
-  AjUser *user = aj_application_get_user (aj_window_get_app (window));
+  AjSession *session = aj_page_get_session (GTK_WIDGET (self));
+  AjUser *user = aj_session_get_user (session);
   g_autofree char *measures = text_of (self->measures_view);
   g_autofree char *plan = text_of (self->plan_view);
   g_autofree char *note = text_of (self->note_view);
@@ -211,23 +211,23 @@ on_save (AjStepPage *self)
   input.opinion = opinion;
   input.reason = reason;
 
-  event = aj_hazard_step (aj_window_get_store (window), user, self->hazard_id, self->step, &input, &error);
+  event = aj_hazard_step (aj_session_get_store (session), user, self->hazard_id, self->step, &input, &error);
   if (event == NULL)
     {
       gtk_label_set_label (self->error_label, error->message);
-      aj_window_toast (window, error->message);
+      aj_page_toast (GTK_WIDGET (self), error->message);
       return;
     }
   /* Accepting and striking off are one act for the inspector who checks. */
   if (self->step == AJ_STEP_VERIFY && input.accepted)
     {
-      g_autofree char *closed = aj_hazard_step (aj_window_get_store (window), user, self->hazard_id,
+      g_autofree char *closed = aj_hazard_step (aj_session_get_store (session), user, self->hazard_id,
                                                 AJ_STEP_CLOSE, NULL, NULL);
-      aj_window_toast (window, closed ? _("Verified and closed") : _("Verified"));
+      aj_page_toast (GTK_WIDGET (self), closed ? _("Verified and closed") : _("Verified"));
     }
   else
-    aj_window_toast (window, _("Saved"));
-  aj_window_go_back (window);
+    aj_page_toast (GTK_WIDGET (self), _("Saved"));
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.go-back", NULL);
 }
 
 static void

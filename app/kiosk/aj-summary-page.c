@@ -13,7 +13,7 @@
 #include "aj-signature-rows.h"
 #include "aj-summary-page.h"
 #include "aj-util.h"
-#include "aj-window.h"
+#include "aj-page.h"
 
 struct _AjSummaryPage
 {
@@ -36,6 +36,7 @@ struct _AjSummaryPage
   AdwActionRow   *finished_row;
   GtkLabel       *missing_photo_label;
   GtkListBox     *signature_list;
+  GSignalGroup     *store_signals;
 };
 
 G_DEFINE_FINAL_TYPE (AjSummaryPage, aj_summary_page, ADW_TYPE_BIN)
@@ -65,8 +66,8 @@ set_count (AdwActionRow *row,
 void
 aj_summary_page_reload (AjSummaryPage *self)
 {
-  AjWindow *window = aj_window_for_widget (GTK_WIDGET (self));
-  AjStore *store = aj_window_get_store (window);
+  AjSession *session = aj_page_get_session (GTK_WIDGET (self));
+  AjStore *store = aj_session_get_store (session);
   g_autoptr(AjInspection) inspection = aj_inspection_load (store, self->inspection_id);
   g_autoptr(GHashTable) results = NULL;
   g_autoptr(GListModel) all_hazards = NULL;
@@ -78,7 +79,7 @@ aj_summary_page_reload (AjSummaryPage *self)
 
   if (inspection == NULL)
     return;
-  checklist = aj_application_find_checklist (aj_window_get_app (window), aj_inspection_get_template_id (inspection));
+  checklist = aj_session_find_checklist (session, aj_inspection_get_template_id (inspection));
   if (checklist == NULL)
     return;
 
@@ -139,7 +140,7 @@ aj_summary_page_reload (AjSummaryPage *self)
                           missing_photos > 0 && !aj_inspection_is_finished (inspection));
 
   aj_signature_rows_fill (self->signature_list, store, self->inspection_id,
-                          aj_application_get_blob_dir (aj_window_get_app (window)));
+                          aj_session_get_blob_dir (session));
   gtk_widget_set_visible (GTK_WIDGET (self->finish_button), !aj_inspection_is_finished (inspection));
   gtk_widget_set_visible (GTK_WIDGET (self->finished_row), aj_inspection_is_finished (inspection));
   if (aj_inspection_is_finished (inspection))
@@ -163,32 +164,32 @@ on_hazard_activated (GtkListBox    *box,
                      GtkListBoxRow *row,
                      AjSummaryPage *self)
 {
-  aj_window_show_hazard (aj_window_for_widget (GTK_WIDGET (self)),
-                         g_object_get_data (G_OBJECT (row), "hazard-id"));
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.show-hazard", "s",
+                              g_object_get_data (G_OBJECT (row), "hazard-id"));
 }
 
 static void
 on_unanswered_activated (AjSummaryPage *self)
 {
   if (self->first_unanswered != NULL)
-    aj_window_show_inspection (aj_window_for_widget (GTK_WIDGET (self)), self->inspection_id,
-                               self->first_unanswered);
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.show-item", "(ss)", self->inspection_id,
+                                self->first_unanswered);
 }
 
 static void
 finish (AjSummaryPage *self)
 {
-  AjWindow *window = aj_window_for_widget (GTK_WIDGET (self));
+  AjSession *session = aj_page_get_session (GTK_WIDGET (self));
   g_autoptr(GError) error = NULL;
 
-  if (!aj_inspection_finish (aj_window_get_store (window), aj_window_get_user_id (window),
+  if (!aj_inspection_finish (aj_session_get_store (session), aj_session_get_user_id (session),
                              self->inspection_id, &error))
     {
-      aj_window_report_error (window, _("The inspection was not finished"), error);
+      aj_page_report_error (GTK_WIDGET (self), _("The inspection was not finished"), error);
       return;
     }
-  aj_window_toast (window, _("Inspection finished and saved"));
-  aj_window_show_home (window);
+  aj_page_toast (GTK_WIDGET (self), _("Inspection finished and saved"));
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.home", NULL);
 }
 
 static void
@@ -204,7 +205,6 @@ finish_response (AdwMessageDialog *dialog,
 static void
 on_finish_clicked (AjSummaryPage *self)
 {
-  AjWindow *window = aj_window_for_widget (GTK_WIDGET (self));
   GtkWidget *dialog;
   g_autofree char *body = NULL;
 
@@ -215,7 +215,7 @@ on_finish_clicked (AjSummaryPage *self)
   else
     body = g_strdup (_("After finishing, the answers can no longer be changed."));
 
-  dialog = adw_message_dialog_new (GTK_WINDOW (window), _("Finish the inspection?"), body);
+  dialog = adw_message_dialog_new (aj_page_get_window (GTK_WIDGET (self)), _("Finish the inspection?"), body);
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
                                     "cancel", _("_Not yet"),
                                     "finish", _("_Finish"),
@@ -231,23 +231,22 @@ aj_summary_page_write_report (AjSummaryPage *self,
                               AjReportKind   kind,
                               const char    *path)
 {
-  AjWindow *window = aj_window_for_widget (GTK_WIDGET (self));
-  AjApplication *app = aj_window_get_app (window);
-  GListModel *all = aj_application_get_checklists (app);
+  AjSession *session = aj_page_get_session (GTK_WIDGET (self));
+  GListModel *all = aj_session_get_checklists (session);
   g_autoptr(GPtrArray) checklists = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autofree char *server = aj_application_dup_server_url (app);
+  g_autofree char *server = aj_session_dup_server_url (session);
   g_autoptr(GError) error = NULL;
-  AjReportOptions options = { .blob_dir = aj_application_get_blob_dir (app), .server_url = server };
+  AjReportOptions options = { .blob_dir = aj_session_get_blob_dir (session), .server_url = server };
 
   for (guint i = 0; i < g_list_model_get_n_items (all); i++)
     g_ptr_array_add (checklists, g_list_model_get_item (all, i));
   options.checklists = checklists;
-  if (!aj_report_write_pdf (aj_window_get_store (window), kind, self->inspection_id, &options, path, &error))
+  if (!aj_report_write_pdf (aj_session_get_store (session), kind, self->inspection_id, &options, path, &error))
     {
-      aj_window_report_error (window, _("The document was not written"), error);
+      aj_page_report_error (GTK_WIDGET (self), _("The document was not written"), error);
       return;
     }
-  aj_window_toast (window, _("Document saved"));
+  aj_page_toast (GTK_WIDGET (self), _("Document saved"));
 }
 
 static void
@@ -277,7 +276,7 @@ report_action (GtkWidget  *widget,
 
   aj_report_kind_from_name (g_variant_get_string (parameter, NULL), &kind);
   name = g_strdup_printf ("%s-%s.pdf", aj_report_kind_name (kind), self->inspection_id);
-  chooser = gtk_file_chooser_native_new (_("Save the document"), GTK_WINDOW (aj_window_for_widget (widget)),
+  chooser = gtk_file_chooser_native_new (_("Save the document"), aj_page_get_window (widget),
                                          GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
   g_object_set_data (G_OBJECT (chooser), "kind", GINT_TO_POINTER (kind));
@@ -291,22 +290,22 @@ sign_action (GtkWidget  *widget,
              GVariant   *parameter)
 {
   AjSummaryPage *self = AJ_SUMMARY_PAGE (widget);
-  AjWindow *window = aj_window_for_widget (widget);
-  AjStore *store = aj_window_get_store (window);
+  AjSession *session = aj_page_get_session (widget);
+  AjStore *store = aj_session_get_store (session);
   const char *role = g_variant_get_string (parameter, NULL);
   g_autoptr(AjInspection) inspection = aj_inspection_load (store, self->inspection_id);
   g_autoptr(AjInstitution) institution = inspection ? aj_registry_get_institution (store, aj_inspection_get_institution (inspection)) : NULL;
-  AjUser *user = aj_application_get_user (aj_window_get_app (window));
+  AjUser *user = aj_session_get_user (session);
   g_autofree char *what = NULL;
 
   if (inspection == NULL)
     return;
   what = g_strdup_printf (_("Inspection of %s on %s"), aj_inspection_get_institution_name (inspection),
                           aj_inspection_get_started_at (inspection));
-  aj_window_show_signature (window, self->inspection_id, role,
-                            g_str_equal (role, "inspector") ? (user ? aj_user_get_name (user) : "")
-                                                            : (institution ? aj_institution_get_head (institution) : ""),
-                            what);
+  gtk_widget_activate_action (widget, "win.show-signature", "(ssss)", self->inspection_id, role,
+                              g_str_equal (role, "inspector") ? (user ? aj_user_get_name (user) : "")
+                                                              : (institution ? aj_institution_get_head (institution) : ""),
+                              what);
 }
 
 static void
@@ -315,17 +314,17 @@ labels_action (GtkWidget  *widget,
                GVariant   *parameter)
 {
   AjSummaryPage *self = AJ_SUMMARY_PAGE (widget);
-  AjWindow *window = aj_window_for_widget (widget);
-  g_autofree char *server = aj_application_dup_server_url (aj_window_get_app (window));
-  g_autoptr(GPtrArray) labels = aj_labels_for_hazards (aj_window_get_store (window), server, self->inspection_id, NULL);
+  AjSession *session = aj_page_get_session (widget);
+  g_autofree char *server = aj_session_dup_server_url (session);
+  g_autoptr(GPtrArray) labels = aj_labels_for_hazards (aj_session_get_store (session), server, self->inspection_id, NULL);
   g_autofree char *name = g_strdup_printf ("%s-%s.pdf", _("tags"), self->inspection_id);
 
   if (labels->len == 0)
     {
-      aj_window_toast (window, _("No open hazard to print a tag for"));
+      aj_page_toast (GTK_WIDGET (self), _("No open hazard to print a tag for"));
       return;
     }
-  aj_label_output_save (GTK_WINDOW (window), labels, name);
+  aj_label_output_save (aj_page_get_window (GTK_WIDGET (self)), labels, name);
 }
 
 static void
@@ -342,6 +341,7 @@ aj_summary_page_dispose (GObject *object)
 {
   AjSummaryPage *self = AJ_SUMMARY_PAGE (object);
 
+  g_clear_object (&self->store_signals);
   g_clear_pointer (&self->inspection_id, g_free);
   g_clear_pointer (&self->first_unanswered, g_free);
   g_clear_object (&self->hazards);
@@ -384,4 +384,6 @@ static void
 aj_summary_page_init (AjSummaryPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* Shown, the page follows what is recorded, here or by a sync. */
+  self->store_signals = aj_page_watch_store (GTK_WIDGET (self), G_CALLBACK (aj_summary_page_reload));
 }

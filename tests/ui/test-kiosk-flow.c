@@ -286,7 +286,7 @@ run_phase2 (void)
   g_assert_nonnull (gtk_picture_get_paintable (GTK_PICTURE (aj_ui_find_id (hazard_page, "qr_picture"))));
 
   /* The other hazard has the photo: full screen, then withdrawn with a reason. */
-  gtk_widget_activate_action (window, "win.back", NULL);
+  gtk_widget_activate_action (window, "win.go-back", NULL);
   expect_page ("ledger");
   aj_ui_type (aj_ui_find_id (ledger, "search_entry"), "安全出口");
   aj_ui_wait (400);
@@ -374,7 +374,7 @@ run_camera (void)
   g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (aj_ui_find_id (camera, "error_label"))), !=, "");
   if (opt_shots && *opt_shots)
     shot ("19-camera-failed");
-  gtk_widget_activate_action (window, "win.back", NULL);
+  gtk_widget_activate_action (window, "win.go-back", NULL);
   expect_page ("inspection");
 }
 
@@ -505,7 +505,7 @@ run_loop (void)
   g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (aj_ui_in_page (window, AJ_TYPE_PHOTO_VIEWER, "stack"))), ==, "pair");
   if (opt_shots && *opt_shots)
     shot ("20-before-after");
-  gtk_widget_activate_action (window, "win.back", NULL);
+  gtk_widget_activate_action (window, "win.go-back", NULL);
   expect_page ("hazard");
 
   /* Signatures at verification: the inspector signs, the head refuses. */

@@ -10,6 +10,7 @@
 #include "aj-db.h"
 #include "aj-store-private.h"
 #include "aj-error.h"
+#include "aj-event-schema.h"
 #include "aj-hlc.h"
 #include "aj-projection.h"
 #include "aj-store.h"
@@ -347,6 +348,11 @@ aj_store_append (AjStore     *self,
 
   g_return_val_if_fail (AJ_IS_STORE (self), NULL);
   g_return_val_if_fail (type != NULL && subject != NULL && author != NULL, NULL);
+
+  /* The same schema the server applies: an event this device makes is one
+   * the server will take. */
+  if (body != NULL && !aj_event_schema_check (type, body, error))
+    return NULL;
 
   if (!aj_store_begin (self, error))
     return NULL;

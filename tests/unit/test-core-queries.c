@@ -8,6 +8,7 @@
 #include "aj-checklist.h"
 #include "aj-db.h"
 #include "aj-error.h"
+#include "aj-event-schema.h"
 #include "aj-hazard.h"
 #include "aj-inspection.h"
 #include "aj-registry.h"
@@ -403,6 +404,48 @@ test_json_depth_refused (void)
   g_assert_nonnull (ok);
 }
 
+static void
+test_event_schema (void)
+{
+  static const struct { const char *type; const char *body; gboolean ok; } cases[] = {
+    { "hazard.rectification_ordered",
+      "{\"measures\":\"Unchain the door\",\"responsible\":\"王建国\",\"deadline\":\"2026-12-31\",\"at\":\"2026-12-01T10:00:00+08:00\"}", TRUE },
+    { "hazard.rectification_ordered",
+      "{\"measures\":\"x\",\"responsible\":\"y\",\"deadline\":\"soon\",\"at\":\"2026-12-01T10:00:00+08:00\"}", FALSE },
+    { "hazard.rectification_ordered",
+      "{\"measures\":\"x\",\"responsible\":\"y\",\"deadline\":\"2026-12-31\",\"at\":\"9999-12-01T10:00:00+08:00\"}", FALSE },
+    { "hazard.rectification_ordered",
+      "{\"measures\":\"x\",\"responsible\":\"y\",\"deadline\":\"2026-12-31\",\"at\":\"2026-12-01T10:00:00+08:00\",\"html\":\"<script>\"}", FALSE },
+    { "hazard.rectified", "{\"note\":\"done\",\"photos\":[],\"at\":\"2026-12-01T10:00:00Z\"}", FALSE },
+    { "hazard.rectified", "{\"note\":\"done\",\"photos\":[\"../../etc/passwd\"],\"at\":\"2026-12-01T10:00:00Z\"}", FALSE },
+    { "hazard.verified", "{\"accepted\":\"yes\",\"at\":\"2026-12-01T10:00:00Z\"}", FALSE },
+    { "hazard.found", "{\"number\":\"A-1\",\"inspection\":\"i1\",\"institution\":\"DLX001\",\"item\":\"EC-FIRE-01\","
+      "\"category\":\"fire\",\"description\":\"d\",\"risk_level\":\"purple\",\"grade\":\"major\",\"at\":\"2026-12-01T10:00:00Z\"}", FALSE },
+    { "hazard.found", "{\"number\":\"A-1\",\"inspection\":\"i1\",\"institution\":\"DLX' OR 1=1\",\"item\":\"EC-FIRE-01\","
+      "\"category\":\"fire\",\"description\":\"d\",\"risk_level\":\"red\",\"grade\":\"major\",\"at\":\"2026-12-01T10:00:00Z\"}", FALSE },
+    { "item.answered", "{\"item\":\"EC-FIRE-01\",\"result\":\"pass\",\"at\":\"2026-12-01T10:00:00Z\"}", TRUE },
+    { "item.answered", "{\"item\":\"EC-FIRE-01\",\"result\":\"pass\",\"at\":\"2026-12-01T10:00:00Z\",\"note\":5}", FALSE },
+    { "hazard.teleported", "{}", FALSE },
+  };
+
+  g_test_summary ("Every member of an event body is checked against its type's schema: dates are "
+                  "dates, timestamps plausible, enumerations known, hashes hashes, ids plain, unknown "
+                  "members and unknown types refused.");
+  g_assert_true (aj_event_schema_is_known ("hazard.verified"));
+  g_assert_false (aj_event_schema_is_known ("hazard.teleported"));
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(JsonObject) body = aj_json_parse_object (cases[i].body, &error);
+
+      g_assert_no_error (error);
+      g_test_message ("case %u: %s %s", i, cases[i].type, cases[i].body);
+      g_assert_cmpint (aj_event_schema_check (cases[i].type, body, &error), ==, cases[i].ok);
+      if (!cases[i].ok)
+        g_assert_error (error, AJ_ERROR, AJ_ERROR_CORRUPT);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -421,6 +464,7 @@ main (int   argc,
   ADD ("/pin/lockout-survives-restart", test_pin_lockout_survives_restart);
 #undef ADD
   g_test_add_func ("/json/deep-nesting-refused-before-parsing", test_json_depth_refused);
+  g_test_add_func ("/event-schema/every-member-checked", test_event_schema);
 
   return g_test_run ();
 }

@@ -4,7 +4,6 @@
 
 #include <glib/gi18n.h>
 
-#include "aj-db.h"
 #include "aj-hazard.h"
 #include "aj-hazard-page.h"
 #include "aj-inspection.h"
@@ -331,9 +330,9 @@ aj_hazard_page_load (AjHazardPage *self,
   {
     guint signed_count = aj_signature_rows_fill (self->signature_list, store, hazard_id, aj_session_get_blob_dir (session));
     const char *status = aj_hazard_get_status (hazard);
+    const char *verified_at = aj_hazard_get_verified_at (hazard);
     gboolean after_check = g_strcmp0 (status, "verified") == 0 || g_strcmp0 (status, "closed") == 0 ||
-                           aj_db_query_int (aj_store_get_db (store), "SELECT count(*) FROM hazards WHERE id = ? AND verified_at IS NOT NULL",
-                                            hazard_id, 0) > 0;
+                           (verified_at != NULL && *verified_at != '\0');
     gtk_widget_set_visible (self->signature_group, after_check || signed_count > 0);
   }
   {
@@ -345,24 +344,23 @@ aj_hazard_page_load (AjHazardPage *self,
     gtk_widget_set_visible (self->conflict_group, conflicts > 0);
   }
   {
-    g_autoptr(sqlite3_stmt) stmt = aj_db_prepare (aj_store_get_db (store),
-        "SELECT measures, funds, contingency_plan, rectified_note, verification, rejections FROM hazards WHERE id = ?", NULL);
-    aj_db_bind_text (stmt, 1, hazard_id);
-    if (stmt && sqlite3_step (stmt) == SQLITE_ROW)
-      {
-        g_autofree char *five = NULL;
-        g_autofree char *verification = NULL;
-        if (*aj_db_col_text (stmt, 1) || *aj_db_col_text (stmt, 2))
-          five = g_strdup_printf (_("Funds: %s\nContingency plan: %s"), aj_db_col_text (stmt, 1), aj_db_col_text (stmt, 2));
-        if (sqlite3_column_int (stmt, 5) > 0)
-          verification = g_strdup_printf (ngettext ("%s (rejected %d time before)", "%s (rejected %d times before)",
-                                                    sqlite3_column_int (stmt, 5)),
-                                          aj_db_col_text (stmt, 4), sqlite3_column_int (stmt, 5));
-        set_row (self->measures_row, aj_db_col_text (stmt, 0));
-        set_row (self->five_row, five);
-        set_row (self->rectified_row, aj_db_col_text (stmt, 3));
-        set_row (self->verification_row, verification ? verification : aj_db_col_text (stmt, 4));
-      }
+    const char *funds = aj_hazard_get_funds (hazard) ?: "";
+    const char *plan = aj_hazard_get_contingency_plan (hazard) ?: "";
+    const char *said = aj_hazard_get_verification (hazard) ?: "";
+    int rejections = aj_hazard_get_rejections (hazard);
+    g_autofree char *five = NULL;
+    g_autofree char *verification = NULL;
+
+    if (*funds || *plan)
+      five = g_strdup_printf (_("Funds: %s\nContingency plan: %s"), funds, plan);
+    if (rejections > 0)
+      verification = g_strdup_printf (ngettext ("%s (rejected %d time before)", "%s (rejected %d times before)",
+                                                rejections),
+                                      said, rejections);
+    set_row (self->measures_row, aj_hazard_get_measures (hazard) ?: "");
+    set_row (self->five_row, five);
+    set_row (self->rectified_row, aj_hazard_get_rectified_note (hazard) ?: "");
+    set_row (self->verification_row, verification ? verification : said);
   }
 
   g_free (self->payload);

@@ -190,8 +190,6 @@ static void
 on_save (AjHazardSheet *self)
 {
   AjSession *session = aj_page_get_session (GTK_WIDGET (self));
-  AjStore *store = aj_session_get_store (session);
-  const char *author = aj_session_get_user_id (session);
   g_autoptr(JsonObject) o = collect (self);
   g_autoptr(GError) error = NULL;
   AjHazardDraft draft = {
@@ -206,35 +204,18 @@ on_save (AjHazardSheet *self)
     .deadline = aj_json_get_string (o, "deadline"),
     .responsible = aj_json_get_string (o, "responsible"),
   };
-  gboolean ok;
+  g_autofree char *id = aj_hazard_save_sheet (aj_session_get_store (session), aj_session_get_user_id (session),
+                                              self->hazard_id, &draft, &error);
 
-  /* The answer "hazard" and the hazard itself are one transaction. */
-  if (!aj_store_begin (store, &error))
-    goto failed;
-  if (self->hazard_id == NULL)
+  if (id == NULL)
     {
-      g_autofree char *id = NULL;
-      ok = aj_inspection_answer (store, author, self->inspection_id, self->item_code, "hazard", NULL, &error) &&
-           (id = aj_hazard_record (store, author, &draft, &error)) != NULL;
+      gtk_label_set_label (self->error_label, error->message);
+      aj_page_toast (GTK_WIDGET (self), error->message);
+      return;
     }
-  else
-    ok = aj_hazard_update (store, author, self->hazard_id, &draft, &error);
-  if (!ok)
-    {
-      aj_store_rollback (store);
-      goto failed;
-    }
-  if (!aj_store_commit (store, &error))
-    goto failed;
-
   clear_draft (self);
   aj_page_toast (GTK_WIDGET (self), self->hazard_id ? _("Hazard updated") : _("Hazard recorded"));
   gtk_widget_activate_action (GTK_WIDGET (self), "win.go-back", NULL);
-  return;
-
-failed:
-  gtk_label_set_label (self->error_label, error->message);
-  aj_page_toast (GTK_WIDGET (self), error->message);
 }
 
 void

@@ -58,6 +58,7 @@ struct _AjInspectionPage
   GtkButton        *previous_button;
   GtkButton        *next_button;
   GtkWidget        *finished_banner;
+  const char       *pending_result;   /* static string, while the withdraw dialog is open */
 };
 
 G_DEFINE_FINAL_TYPE (AjInspectionPage, aj_inspection_page, ADW_TYPE_BIN)
@@ -462,28 +463,17 @@ withdraw_response (AdwMessageDialog *dialog,
                    const char       *response,
                    AjInspectionPage *self)
 {
-  const char *result = g_object_get_data (G_OBJECT (dialog), "result");
   AjSession *session = aj_page_get_session (GTK_WIDGET (self));
   const AjChecklistItem *item = current_item (self);
-  g_autoptr(AjHazard) hazard = NULL;
   g_autoptr(GError) error = NULL;
-  AjStore *store = aj_session_get_store (session);
 
-  if (g_str_equal (response, "withdraw") && item != NULL)
+  if (g_str_equal (response, "withdraw") && item != NULL && self->pending_result != NULL)
     {
-      hazard = aj_hazard_find_for_item (store, aj_inspection_get_id (self->inspection), item->code);
-      if (!aj_store_begin (store, &error))
-        aj_page_report_error (GTK_WIDGET (self), _("The hazard was not withdrawn"), error);
-      else if (hazard != NULL &&
-               !aj_hazard_withdraw (store, aj_session_get_user_id (session), aj_hazard_get_id (hazard),
-                                    _("The item was answered again"), &error))
-        {
-          aj_store_rollback (store);
-          aj_page_report_error (GTK_WIDGET (self), _("The hazard was not withdrawn"), error);
-        }
-      else if (!answer (self, result))
-        aj_store_rollback (store);
-      else if (!aj_store_commit (store, &error))
+      g_autofree char *note = get_note_text (self);
+
+      if (!aj_inspection_reanswer (aj_session_get_store (session), aj_session_get_user_id (session),
+                                   aj_inspection_get_id (self->inspection), item->code, self->pending_result,
+                                   note, _("The item was answered again"), &error))
         aj_page_report_error (GTK_WIDGET (self), _("The hazard was not withdrawn"), error);
       reload_results (self);
       update_progress (self);
@@ -546,7 +536,7 @@ on_answer_toggled (GtkToggleButton  *button,
                                         NULL);
       adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "withdraw",
                                                   ADW_RESPONSE_DESTRUCTIVE);
-      g_object_set_data (G_OBJECT (dialog), "result", (gpointer) result);
+      self->pending_result = result;
       g_signal_connect (dialog, "response", G_CALLBACK (withdraw_response), g_object_ref (self));
       gtk_window_present (GTK_WINDOW (dialog));
       return;

@@ -6,7 +6,6 @@
 
 #include <string.h>
 
-#include "aj-db.h"
 #include "aj-hazard.h"
 #include "aj-hazard-row.h"
 #include "aj-ledger.h"
@@ -218,18 +217,15 @@ aj_ledger_page_refresh (AjLedgerPage *self)
   g_ptr_array_set_size (self->institution_codes, 0);
   g_ptr_array_add (self->institution_codes, g_strdup (""));
   gtk_string_list_append (names, _("All institutions"));
-  institutions = aj_registry_list_institutions (store, NULL);
+  institutions = aj_registry_list_institutions_with_hazards (store, NULL);
   for (guint i = 0; institutions && i < g_list_model_get_n_items (institutions); i++)
     {
       g_autoptr(AjInstitution) institution = g_list_model_get_item (institutions, i);
-      if (aj_db_query_int (aj_store_get_db (store), "SELECT count(*) FROM hazards WHERE institution = ?",
-                           aj_institution_get_code (institution), 0) > 0)
-        {
-          if (g_strcmp0 (selected, aj_institution_get_code (institution)) == 0)
-            keep = self->institution_codes->len;
-          g_ptr_array_add (self->institution_codes, g_strdup (aj_institution_get_code (institution)));
-          gtk_string_list_append (names, aj_institution_get_name (institution));
-        }
+
+      if (g_strcmp0 (selected, aj_institution_get_code (institution)) == 0)
+        keep = self->institution_codes->len;
+      g_ptr_array_add (self->institution_codes, g_strdup (aj_institution_get_code (institution)));
+      gtk_string_list_append (names, aj_institution_get_name (institution));
     }
   gtk_drop_down_set_model (self->institution_dropdown, G_LIST_MODEL (names));
   gtk_drop_down_set_selected (self->institution_dropdown, keep);

@@ -88,19 +88,21 @@ median (GArray *values)
 static void
 bench_events (guint n_events)
 {
-  AjTestServer *server = aj_test_server_new ();
-  AjTestKiosk *kiosk = aj_test_kiosk_new ();
+  AjTestPair pair = { 0 };
+  AjTestKiosk *kiosk;
   g_autoptr(GError) error = NULL;
   Clock clock = { 0 };
-  AjSyncOptions options = {
-    .blob_dir = kiosk->blob_dir, .checklist_dir = kiosk->checklist_dir, .batch_events = 200,
-    .progress = on_progress, .progress_data = &clock,
-  };
+  AjSyncOptions options;
   AjSyncReport report = { 0 };
   gint64 made, done;
   double push;
 
-  aj_test_kiosk_enroll (kiosk, server, "all");
+  aj_test_pair_setup (&pair, "all");
+  kiosk = pair.kiosk;
+  options = aj_test_kiosk_options (kiosk);
+  options.batch_events = 200;
+  options.progress = on_progress;
+  options.progress_data = &clock;
   made = g_get_monotonic_time ();
   aj_test_store_add_events (kiosk->store, INSPECTOR, INSTITUTION, n_events);
   made = g_get_monotonic_time () - made;
@@ -119,8 +121,8 @@ bench_events (guint n_events)
   printf ("events: whole sync (push, then pulling the page of them back and reference data) %.3f s\n",
           seconds (done - clock.start));
   fflush (stdout);
-  aj_test_kiosk_free (kiosk);
-  aj_test_server_free (server);
+  aj_test_pair_teardown (&pair, NULL);
+  g_free (clock.first);
 }
 
 /* The device token of a new kiosk enrolled with @server, for curl. */
@@ -134,17 +136,6 @@ enrolled_token (AjTestServer *server)
   token = aj_store_get_meta (other->store, "sync.token");
   aj_test_kiosk_free (other);
   return token;
-}
-
-static GPtrArray *
-kiosk_photos (AjStore *store)
-{
-  g_autoptr(sqlite3_stmt) stmt = aj_db_prepare (aj_store_get_db (store), "SELECT sha256 FROM photos ORDER BY sha256", NULL);
-  GPtrArray *list = g_ptr_array_new_with_free_func (g_free);
-
-  while (sqlite3_step (stmt) == SQLITE_ROW)
-    g_ptr_array_add (list, aj_db_col_dup (stmt, 0));
-  return list;
 }
 
 /* One curl process, one connection, every photo in turn (--next). Returns
@@ -250,7 +241,7 @@ bench_photos (guint n_photos,
       g_assert_nonnull (id);
     }
   made = g_get_monotonic_time () - made;
-  photos = kiosk_photos (kiosk->store);
+  photos = aj_test_store_list_photos (kiosk->store);
   g_assert_cmpuint (photos->len, ==, n_photos);
   for (guint i = 0; i < photos->len; i++)
     {
@@ -268,14 +259,13 @@ bench_photos (guint n_photos,
       g_autofree char *code = aj_test_server_code (server, "all");
       g_autoptr(GError) error = NULL;
       PhotoClock clock = { 0 };
-      AjSyncOptions options = {
-        .blob_dir = kiosk->blob_dir, .checklist_dir = kiosk->checklist_dir,
-        .progress = on_photo_progress, .progress_data = &clock,
-      };
+      AjSyncOptions options = aj_test_kiosk_options (kiosk);
       AjSyncReport report = { 0 };
       double t_ours, t_theirs = 0, t_transfer = 0;
       gint64 done;
 
+      options.progress = on_photo_progress;
+      options.progress_data = &clock;
       /* The same kiosk, enrolled anew: everything goes to the new server. */
       if (!aj_sync_enroll (kiosk->store, server->url, code, "bench", &options, &error))
         g_error ("enroll: %s", error->message);

@@ -34,31 +34,6 @@ test_rand (guint salt)
 
 /* ---- helpers ---- */
 
-static gboolean
-sync_kiosk (AjTestKiosk   *kiosk,
-            const char    *url,
-            guint          batch_events,
-            AjSyncReport  *report,
-            GError       **error)
-{
-  AjSyncOptions options = {
-    .blob_dir = kiosk->blob_dir, .checklist_dir = kiosk->checklist_dir, .batch_events = batch_events,
-  };
-  g_autofree char *saved = NULL;
-  gboolean ok;
-
-  /* Through a proxy: the same server, another address. */
-  if (url != NULL)
-    {
-      saved = aj_store_get_meta (kiosk->store, "sync.server");
-      aj_store_set_meta (kiosk->store, "sync.server", url, NULL);
-    }
-  ok = aj_sync_run (kiosk->store, &options, report, error);
-  if (saved != NULL)
-    aj_store_set_meta (kiosk->store, "sync.server", saved, NULL);
-  return ok;
-}
-
 static sqlite3 *
 open_server_db (AjTestServer *server)
 {
@@ -86,13 +61,12 @@ assert_converged (AjStore      *kiosk,
   g_autoptr(AjStore) central = aj_test_server_open_store (server);
   const char *device = aj_store_get_device_id (kiosk);
   g_autofree char *mine = aj_test_dump_events (kiosk, device);
-  g_autofree char *theirs = aj_test_dump_events (central, device);
   sqlite3 *db = aj_store_get_db (central);
   g_autoptr(GError) error = NULL;
 
   g_assert_cmpint (aj_store_count_unsynced (kiosk), ==, 0);
   g_assert_cmpuint (strlen (mine), >, 0);
-  g_assert_cmpstr (mine, ==, theirs);
+  aj_test_assert_same_events (kiosk, central, device);
   g_assert_cmpint (aj_db_query_int (db, "SELECT count(*) FROM events WHERE device_id = ?", device, -1), ==,
                    aj_db_query_int (db, "SELECT count(DISTINCT id) FROM events WHERE device_id = ?", device, -2));
   g_assert_cmpint (aj_db_query_int (db, "SELECT count(*) FROM events WHERE device_id = ?", device, -1), ==,
@@ -108,20 +82,9 @@ final_sync (AjTestKiosk  *kiosk,
   g_autoptr(GError) error = NULL;
   AjSyncReport report = { 0 };
 
-  g_assert_true (sync_kiosk (kiosk, NULL, 0, &report, &error));
+  g_assert_true (aj_test_kiosk_sync_via (kiosk, NULL, 0, &report, &error));
   g_assert_no_error (error);
   assert_converged (kiosk->store, server);
-}
-
-static GPtrArray *
-kiosk_photos (AjStore *store)
-{
-  g_autoptr(sqlite3_stmt) stmt = aj_db_prepare (aj_store_get_db (store), "SELECT sha256 FROM photos ORDER BY sha256", NULL);
-  GPtrArray *list = g_ptr_array_new_with_free_func (g_free);
-
-  while (sqlite3_step (stmt) == SQLITE_ROW)
-    g_ptr_array_add (list, aj_db_col_dup (stmt, 0));
-  return list;
 }
 
 static char *
@@ -137,100 +100,10 @@ file_size (const char *path)
   return g_stat (path, &st) == 0 ? (gint64) st.st_size : -1;
 }
 
-/* ---- plain HTTP with libcurl ---- */
-
-typedef struct
-{
-  long        status;
-  GString    *body;
-  GHashTable *headers;
-} Reply;
-
-static void
-reply_clear (Reply *r)
-{
-  if (r->body)
-    g_string_free (r->body, TRUE);
-  g_clear_pointer (&r->headers, g_hash_table_unref);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Reply, reply_clear)
-
-static size_t
-on_data (char *data, size_t size, size_t n, void *user_data)
-{
-  g_string_append_len (((Reply *) user_data)->body, data, size * n);
-  return size * n;
-}
-
-static size_t
-on_head (char *data, size_t size, size_t n, void *user_data)
-{
-  Reply *r = user_data;
-  g_autofree char *line = g_strndup (data, size * n);
-  char *colon = strchr (line, ':');
-
-  if (colon != NULL)
-    {
-      *colon = '\0';
-      g_hash_table_replace (r->headers, g_ascii_strdown (g_strstrip (line), -1), g_strdup (g_strstrip (colon + 1)));
-    }
-  return size * n;
-}
-
-/* One request, the path sent as written (no ".." folding by curl). */
-static void
-http (const char  *method,
-      const char  *url,
-      const char  *token,
-      const char  *extra_header,
-      const char  *data,
-      gsize        length,
-      Reply       *r)
-{
-  g_autofree char *auth = token ? g_strdup_printf ("Authorization: Bearer %s", token) : NULL;
-  struct curl_slist *headers = NULL;
-  CURL *curl = curl_easy_init ();
-  CURLcode rc;
-
-  r->body = g_string_new (NULL);
-  r->headers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  g_assert_true (g_str_has_prefix (url, "http://127.0.0.1:"));
-  if (auth)
-    headers = curl_slist_append (headers, auth);
-  if (extra_header)
-    headers = curl_slist_append (headers, extra_header);
-  headers = curl_slist_append (headers, "Expect:");
-  if (g_str_equal (method, "POST"))
-    headers = curl_slist_append (headers, "Content-Type: application/json");
-  curl_easy_setopt (curl, CURLOPT_URL, url);
-  curl_easy_setopt (curl, CURLOPT_PATH_AS_IS, 1L);
-  curl_easy_setopt (curl, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt (curl, CURLOPT_TIMEOUT, 60L);
-  curl_easy_setopt (curl, CURLOPT_HTTPHEADER, headers);
-  curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, on_data);
-  curl_easy_setopt (curl, CURLOPT_WRITEDATA, r);
-  curl_easy_setopt (curl, CURLOPT_HEADERFUNCTION, on_head);
-  curl_easy_setopt (curl, CURLOPT_HEADERDATA, r);
-  if (g_str_equal (method, "HEAD"))
-    curl_easy_setopt (curl, CURLOPT_NOBODY, 1L);
-  else if (!g_str_equal (method, "GET"))
-    {
-      curl_easy_setopt (curl, CURLOPT_CUSTOMREQUEST, method);
-      curl_easy_setopt (curl, CURLOPT_POSTFIELDS, data ? data : "");
-      curl_easy_setopt (curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t) (data ? length : 0));
-    }
-  rc = curl_easy_perform (curl);
-  g_assert_cmpstr (curl_easy_strerror (rc), ==, curl_easy_strerror (CURLE_OK));
-  curl_easy_getinfo (curl, CURLINFO_RESPONSE_CODE, &r->status);
-  curl_slist_free_all (headers);
-  curl_easy_cleanup (curl);
-}
-
 /* {"error": {"code": CODE, "message": "…"}} with the status, and the code in
  * the Anjian-Error header too (the only place a HEAD answer can carry it). */
 static void
-assert_error (Reply       *r,
+assert_error (AjTestReply *r,
               long         status,
               const char  *code,
               gboolean     has_body)
@@ -270,16 +143,17 @@ sync_thread (gpointer data)
 {
   SyncJob *job = data;
 
-  job->ok = sync_kiosk (job->kiosk, NULL, job->batch, &job->report, &job->error);
+  job->ok = aj_test_kiosk_sync_via (job->kiosk, NULL, job->batch, &job->report, &job->error);
   return NULL;
 }
 
 static void
-test_server_killed (void)
+test_server_killed (AjTestPair    *f,
+                    gconstpointer  test_data)
 {
   const guint total = 2000;
-  AjTestServer *server = aj_test_server_new ();
-  AjTestKiosk *kiosk = aj_test_kiosk_new ();
+  AjTestServer *server = f->server;
+  AjTestKiosk *kiosk = f->kiosk;
   g_autoptr(GRand) rand = test_rand (1);
   gint64 threshold = g_rand_int_range (rand, 40, total / 2);
   const char *device = aj_store_get_device_id (kiosk->store);
@@ -291,7 +165,10 @@ test_server_killed (void)
   gint64 deadline, at_kill, unsynced;
   int port;
 
-  aj_test_kiosk_enroll (kiosk, server, "all");
+  g_test_summary ("A server killed mid-push never acknowledged more than it committed; while down sync says "
+                  "so and changes nothing; back on its port it holds each committed event once and the rest "
+                  "follows");
+
   aj_test_store_add_events (kiosk->store, INSPECTOR, INSTITUTION, total);
   g_assert_cmpint (aj_store_count_unsynced (kiosk->store), ==, total);
 
@@ -319,7 +196,7 @@ test_server_killed (void)
   g_assert_cmpint (job.report.pushed, <=, at_kill);
 
   /* While it is down, sync says so and changes nothing. */
-  g_assert_false (sync_kiosk (kiosk, NULL, 20, NULL, &error));
+  g_assert_false (aj_test_kiosk_sync_via (kiosk, NULL, 20, NULL, &error));
   g_assert_error (error, AJ_SYNC_ERROR, AJ_SYNC_ERROR_NETWORK);
   g_clear_error (&error);
   g_assert_cmpint (aj_store_count_unsynced (kiosk->store), ==, unsynced);
@@ -328,7 +205,7 @@ test_server_killed (void)
   aj_test_server_start (server);
   g_assert_cmpint (server->port, ==, port);
   g_assert_cmpint (server_count (db, device), ==, at_kill);
-  g_assert_true (sync_kiosk (kiosk, NULL, 20, &report, &error));
+  g_assert_true (aj_test_kiosk_sync_via (kiosk, NULL, 20, &report, &error));
   g_assert_no_error (error);
   /* The batches committed but never acknowledged are acknowledged now. */
   g_assert_cmpint (report.pushed, ==, unsynced);
@@ -336,8 +213,6 @@ test_server_killed (void)
   sqlite3_close (db);
 
   final_sync (kiosk, server);
-  aj_test_kiosk_free (kiosk);
-  aj_test_server_free (server);
 }
 
 /* ---- b. the kiosk process killed mid-push ---- */
@@ -384,14 +259,16 @@ run_kiosk (const char  *xdg_data_home,
   return out;
 }
 
+/* The kiosk program keeps its store in this test's isolated data folder. */
 static void
-test_kiosk_killed (void)
+test_kiosk_killed (AjTestPair    *f,
+                   gconstpointer  test_data)
 {
   const guint total = 3000;
-  AjTestServer *server = aj_test_server_new ();
+  AjTestServer *server = f->server;
   g_autoptr(GRand) rand = test_rand (2);
   gint64 threshold = g_rand_int_range (rand, 200, total / 2);
-  g_autofree char *home = g_dir_make_tmp ("anjian-kiosk-home-XXXXXX", NULL);
+  const char *home = g_get_user_data_dir ();
   g_autofree char *db_path = g_build_filename (home, "anjian", "anjian.db", NULL);
   g_autofree char *code = aj_test_server_code (server, "all");
   g_autofree char *device = NULL;
@@ -402,6 +279,9 @@ test_kiosk_killed (void)
   gint64 deadline, at_kill, unsynced;
   int status;
   sqlite3 *db;
+
+  g_test_summary ("The kiosk program killed mid-push leaves an intact store, and its next sync sends the "
+                  "rest: the server holds every event once");
 
   g_assert_nonnull (g_getenv ("ANJIAN_KIOSK"));
   out = run_kiosk (home, &status, "enroll", "--server", server->url, "--code", code, "--name", "fault kiosk", NULL);
@@ -463,8 +343,6 @@ test_kiosk_killed (void)
     g_assert_no_error (error);
     assert_converged (store, server);
   }
-  aj_test_rm_rf (home);
-  aj_test_server_free (server);
 }
 
 /* ---- c. a photo upload cut at half ---- */
@@ -509,10 +387,10 @@ head_held (AjTestServer *server,
            gboolean     *complete)
 {
   g_autofree char *url = g_strdup_printf ("%s/api/v1/blobs/%s", server->url, sha);
-  g_auto(Reply) r = { 0 };
+  g_auto(AjTestReply) r = { 0 };
   const char *held;
 
-  http ("HEAD", url, token, NULL, NULL, 0, &r);
+  aj_test_http ("HEAD", url, token, NULL, NULL, 0, &r);
   g_assert_cmpint (r.status, ==, 200);
   held = g_hash_table_lookup (r.headers, "anjian-blob-held");
   g_assert_nonnull (held);
@@ -522,10 +400,11 @@ head_held (AjTestServer *server,
 }
 
 static void
-test_blob_cut (void)
+test_blob_cut (AjTestPair    *f,
+               gconstpointer  test_data)
 {
-  AjTestServer *server = aj_test_server_new ();
-  AjTestKiosk *kiosk = aj_test_kiosk_new ();
+  AjTestServer *server = f->server;
+  AjTestKiosk *kiosk = f->kiosk;
   g_autofree char *inspection = NULL;
   g_autofree char *photo = NULL;
   g_autofree char *token = NULL;
@@ -541,11 +420,13 @@ test_blob_cut (void)
   gint64 total, held = 0, unsent;
   gboolean complete = TRUE;
 
-  aj_test_kiosk_enroll (kiosk, server, "all");
+  g_test_summary ("A photo upload cut at half: the server keeps exactly half and not as complete, and the "
+                  "next sync sends only the rest");
+
   token = aj_store_get_meta (kiosk->store, "sync.token");
   inspection = aj_test_kiosk_start_inspection (kiosk, INSPECTOR, INSTITUTION);
   photo = aj_test_kiosk_add_photo (kiosk, INSPECTOR, inspection, "EC-FIRE-01", 1024, 768, 11);
-  photos = kiosk_photos (kiosk->store);
+  photos = aj_test_store_list_photos (kiosk->store);
   g_assert_cmpuint (photos->len, ==, 1);
   sha = g_ptr_array_index (photos, 0);
   local = aj_photo_blob_path (kiosk->blob_dir, sha);
@@ -554,7 +435,7 @@ test_blob_cut (void)
 
   unsent = aj_store_count_unsynced (kiosk->store);
   proxy = aj_fault_proxy_new (server->port, cut_first_put, &state);
-  g_assert_false (sync_kiosk (kiosk, aj_fault_proxy_get_url (proxy), 0, &report, &error));
+  g_assert_false (aj_test_kiosk_sync_via (kiosk, aj_fault_proxy_get_url (proxy), 0, &report, &error));
   g_test_message ("through the cutting proxy: %s", error->message);
   g_assert_error (error, AJ_SYNC_ERROR, AJ_SYNC_ERROR_NETWORK);
   g_clear_error (&error);
@@ -586,7 +467,7 @@ test_blob_cut (void)
   g_assert_false (g_file_test (stored, G_FILE_TEST_EXISTS));
 
   /* Straight to the server: only the rest is sent. */
-  g_assert_true (sync_kiosk (kiosk, NULL, 0, &report, &error));
+  g_assert_true (aj_test_kiosk_sync_via (kiosk, NULL, 0, &report, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (report.blobs_sent, ==, 1);
   g_assert_cmpint (report.blob_bytes_sent, ==, total - held);
@@ -598,8 +479,6 @@ test_blob_cut (void)
 
   final_sync (kiosk, server);
   g_free (state.first_range);
-  aj_test_kiosk_free (kiosk);
-  aj_test_server_free (server);
 }
 
 /* ---- d. a link that drops, delays and truncates at random ---- */
@@ -634,11 +513,12 @@ chaos (const AjFaultRequest *request,
 }
 
 static void
-test_chaos (void)
+test_chaos (AjTestPair    *f,
+            gconstpointer  test_data)
 {
   const guint n_photos = 20, n_events = 500;
-  AjTestServer *server = aj_test_server_new ();
-  AjTestKiosk *kiosk = aj_test_kiosk_new ();
+  AjTestServer *server = f->server;
+  AjTestKiosk *kiosk = f->kiosk;
   ChaosState state = { test_rand (4) };
   g_autofree char *blobs = server_blob_dir (server);
   g_autofree char *partial = g_build_filename (blobs, "partial", NULL);
@@ -649,7 +529,9 @@ test_chaos (void)
   gboolean done = FALSE;
   guint attempt;
 
-  aj_test_kiosk_enroll (kiosk, server, "all");
+  g_test_summary ("A link that drops, cuts, delays and truncates at random causes only network or protocol "
+                  "errors, and sync ends complete: every photo whole and no half upload left");
+
   /* Records and photos mixed, as on a visit. */
   for (guint round = 0; round < 2; round++)
     {
@@ -664,7 +546,7 @@ test_chaos (void)
                                 (n_events - n_photos - 2) / 2);
     }
   g_assert_cmpint (aj_store_count_unsynced (kiosk->store), ==, n_events);
-  photos = kiosk_photos (kiosk->store);
+  photos = aj_test_store_list_photos (kiosk->store);
   g_assert_cmpuint (photos->len, ==, n_photos);
 
   proxy = aj_fault_proxy_new (server->port, chaos, &state);
@@ -673,7 +555,7 @@ test_chaos (void)
       g_autoptr(GError) error = NULL;
       AjSyncReport report = { 0 };
 
-      if (sync_kiosk (kiosk, aj_fault_proxy_get_url (proxy), 25, &report, &error))
+      if (aj_test_kiosk_sync_via (kiosk, aj_fault_proxy_get_url (proxy), 25, &report, &error))
         {
           done = TRUE;
           break;
@@ -716,8 +598,6 @@ test_chaos (void)
     g_assert_true (dir == NULL || g_dir_read_name (dir) == NULL);
   }
   g_rand_free (state.rand);
-  aj_test_kiosk_free (kiosk);
-  aj_test_server_free (server);
 }
 
 /* ---- e. the server failing for a while ---- */
@@ -744,10 +624,11 @@ fail_for_a_while (const AjFaultRequest *request,
 }
 
 static void
-test_server_errors (void)
+test_server_errors (AjTestPair    *f,
+                    gconstpointer  test_data)
 {
-  AjTestServer *server = aj_test_server_new ();
-  AjTestKiosk *kiosk = aj_test_kiosk_new ();
+  AjTestServer *server = f->server;
+  AjTestKiosk *kiosk = f->kiosk;
   ErrorState state = { .pass_first = 5, .fail_count = 6 };
   g_autofree char *inspection = NULL;
   g_autoptr(GError) error = NULL;
@@ -757,7 +638,9 @@ test_server_errors (void)
   guint failures = 0, attempt;
   gboolean done = FALSE;
 
-  aj_test_kiosk_enroll (kiosk, server, "all");
+  g_test_summary ("A server answering 500 and 503 for a while fails each attempt with a server error and "
+                  "sync.last_error set, then a clean sync clears it");
+
   inspection = aj_test_kiosk_start_inspection (kiosk, INSPECTOR, INSTITUTION);
   g_free (aj_test_kiosk_add_photo (kiosk, INSPECTOR, inspection, "EC-FIRE-01", 320, 240, 21));
   g_free (aj_test_kiosk_add_photo (kiosk, INSPECTOR, inspection, "EC-FIRE-02", 320, 240, 22));
@@ -770,7 +653,7 @@ test_server_errors (void)
   proxy = aj_fault_proxy_new (server->port, fail_for_a_while, &state);
   for (attempt = 1; attempt <= 20; attempt++)
     {
-      if (sync_kiosk (kiosk, aj_fault_proxy_get_url (proxy), 20, &report, &error))
+      if (aj_test_kiosk_sync_via (kiosk, aj_fault_proxy_get_url (proxy), 20, &report, &error))
         {
           done = TRUE;
           break;
@@ -806,8 +689,6 @@ test_server_errors (void)
     g_assert_cmpint (aj_db_query_int (aj_store_get_db (central), "SELECT count(*) FROM events WHERE device_id = ?",
                                       aj_store_get_device_id (kiosk->store), 0), ==, before);
   }
-  aj_test_kiosk_free (kiosk);
-  aj_test_server_free (server);
 }
 
 /* ---- f. bad input straight to the server ---- */
@@ -846,10 +727,11 @@ list_files (const char *root,
 }
 
 static void
-test_bad_input (void)
+test_bad_input (AjTestPair    *f,
+                gconstpointer  test_data)
 {
-  AjTestServer *server = aj_test_server_new ();
-  AjTestKiosk *kiosk = aj_test_kiosk_new ();
+  AjTestServer *server = f->server;
+  AjTestKiosk *kiosk = f->kiosk;
   g_autofree char *token = NULL;
   g_autofree char *events_url = NULL;
   g_autofree char *blobs = server_blob_dir (server);
@@ -861,7 +743,10 @@ test_bad_input (void)
   const char *device = aj_store_get_device_id (kiosk->store);
   sqlite3 *db;
 
-  aj_test_kiosk_enroll (kiosk, server, "all");
+  g_test_summary ("Missing or unknown tokens, bad JSON, altered events, oversized batches, bad blob names, "
+                  "paths out of blobs/ and uploads that do not add up are refused with the right status and "
+                  "code, and change nothing");
+
   token = aj_store_get_meta (kiosk->store, "sync.token");
   events_url = g_strdup_printf ("%s/api/v1/events", server->url);
   aj_test_store_add_events (kiosk->store, INSPECTOR, INSTITUTION, 5);
@@ -872,44 +757,44 @@ test_bad_input (void)
 
   /* No token, a token nobody knows. */
   {
-    g_auto(Reply) r = { 0 };
-    http ("POST", events_url, NULL, NULL, "{}", 2, &r);
+    g_auto(AjTestReply) r = { 0 };
+    aj_test_http ("POST", events_url, NULL, NULL, "{}", 2, &r);
     assert_error (&r, 401, "token_missing", TRUE);
   }
   {
-    g_auto(Reply) r = { 0 };
-    http ("POST", events_url, "0123456789abcdef0123456789abcdef", NULL, "{}", 2, &r);
+    g_auto(AjTestReply) r = { 0 };
+    aj_test_http ("POST", events_url, "0123456789abcdef0123456789abcdef", NULL, "{}", 2, &r);
     assert_error (&r, 401, "token_unknown", TRUE);
   }
 
   /* Not JSON, not UTF-8, not the shape of a batch. */
   {
-    g_auto(Reply) r = { 0 };
+    g_auto(AjTestReply) r = { 0 };
     const char *text = "{\"events\": [ {\"id\": ";
-    http ("POST", events_url, token, NULL, text, strlen (text), &r);
+    aj_test_http ("POST", events_url, token, NULL, text, strlen (text), &r);
     assert_error (&r, 400, "bad_json", TRUE);
   }
   {
-    g_auto(Reply) r = { 0 };
+    g_auto(AjTestReply) r = { 0 };
     const char text[] = "{\"events\": [\"\xff\xfe\"]}";
-    http ("POST", events_url, token, NULL, text, sizeof text - 1, &r);
+    aj_test_http ("POST", events_url, token, NULL, text, sizeof text - 1, &r);
     assert_error (&r, 400, "bad_json", TRUE);
   }
   {
-    g_auto(Reply) r = { 0 };
+    g_auto(AjTestReply) r = { 0 };
     const char *text = "{\"events\": 5}";
-    http ("POST", events_url, token, NULL, text, strlen (text), &r);
+    aj_test_http ("POST", events_url, token, NULL, text, strlen (text), &r);
     assert_error (&r, 400, "bad_request", TRUE);
   }
   {
-    g_auto(Reply) r = { 0 };
-    http ("DELETE", events_url, token, NULL, NULL, 0, &r);
+    g_auto(AjTestReply) r = { 0 };
+    aj_test_http ("DELETE", events_url, token, NULL, NULL, 0, &r);
     assert_error (&r, 405, "method_not_allowed", TRUE);
   }
 
   /* A batch whose third event does not match its hash: all of it refused. */
   {
-    g_auto(Reply) r = { 0 };
+    g_auto(AjTestReply) r = { 0 };
     g_autoptr(GPtrArray) copy = g_ptr_array_new_with_free_func ((GDestroyNotify) aj_event_free);
     g_autofree char *batch = NULL;
     AjEvent *bad;
@@ -920,13 +805,13 @@ test_bad_input (void)
     g_free (bad->hash);
     bad->hash = aj_sha256_hex ("not this event", 14);
     batch = aj_events_to_batch (copy, FALSE);
-    http ("POST", events_url, token, NULL, batch, strlen (batch), &r);
+    aj_test_http ("POST", events_url, token, NULL, batch, strlen (batch), &r);
     assert_error (&r, 422, "invalid_event", TRUE);
     g_assert_cmpint (server_count (db, device), ==, 0);
   }
   /* The body changed under an unchanged hash: the same. */
   {
-    g_auto(Reply) r = { 0 };
+    g_auto(AjTestReply) r = { 0 };
     g_autoptr(GPtrArray) copy = g_ptr_array_new_with_free_func ((GDestroyNotify) aj_event_free);
     g_autofree char *batch = NULL;
     AjEvent *bad;
@@ -937,24 +822,24 @@ test_bad_input (void)
     g_free (bad->body);
     bad->body = g_strdup ("{\"item\":\"EC-FIRE-01\",\"result\":\"hazard\"}");
     batch = aj_events_to_batch (copy, FALSE);
-    http ("POST", events_url, token, NULL, batch, strlen (batch), &r);
+    aj_test_http ("POST", events_url, token, NULL, batch, strlen (batch), &r);
     assert_error (&r, 422, "invalid_event", TRUE);
     g_assert_cmpint (server_count (db, device), ==, 0);
   }
 
   /* Too big: more than 8 MiB of body, more than 500 events. */
   {
-    g_auto(Reply) r = { 0 };
+    g_auto(AjTestReply) r = { 0 };
     GString *big = g_string_new ("{\"events\": [], \"pad\": \"");
     while (big->len <= AJ_PROTOCOL_MAX_BODY_BYTES)
       g_string_append (big, "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef");
     g_string_append (big, "\"}");
-    http ("POST", events_url, token, NULL, big->str, big->len, &r);
+    aj_test_http ("POST", events_url, token, NULL, big->str, big->len, &r);
     assert_error (&r, 413, "too_large", TRUE);
     g_string_free (big, TRUE);
   }
   {
-    g_auto(Reply) r = { 0 };
+    g_auto(AjTestReply) r = { 0 };
     g_autoptr(GPtrArray) many = g_ptr_array_new_with_free_func ((GDestroyNotify) aj_event_free);
     g_autofree char *batch = NULL;
 
@@ -962,7 +847,7 @@ test_bad_input (void)
       g_ptr_array_add (many, aj_event_copy (g_ptr_array_index (outbox, i % outbox->len)));
     batch = aj_events_to_batch (many, FALSE);
     g_assert_cmpuint (strlen (batch), <, AJ_PROTOCOL_MAX_BODY_BYTES);
-    http ("POST", events_url, token, NULL, batch, strlen (batch), &r);
+    aj_test_http ("POST", events_url, token, NULL, batch, strlen (batch), &r);
     assert_error (&r, 413, "too_many_events", TRUE);
     g_assert_cmpint (server_count (db, device), ==, 0);
   }
@@ -992,13 +877,13 @@ test_bad_input (void)
     for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
       for (guint m = 0; m < G_N_ELEMENTS (methods); m++)
         {
-          g_auto(Reply) r = { 0 };
+          g_auto(AjTestReply) r = { 0 };
           g_autofree char *url = cases[i].name ? g_strdup_printf ("%s/api/v1/blobs/%s", server->url, cases[i].name)
                                                : g_strdup_printf ("%s/api/v1/blobs", server->url);
           gboolean put = g_str_equal (methods[m], "PUT");
 
           g_test_message ("%s %s", methods[m], url);
-          http (methods[m], url, token, put ? "Content-Range: bytes 0-4/5" : NULL, put ? "hello" : NULL, 5, &r);
+          aj_test_http (methods[m], url, token, put ? "Content-Range: bytes 0-4/5" : NULL, put ? "hello" : NULL, 5, &r);
           if (cases[i].code != NULL)
             assert_error (&r, cases[i].status, cases[i].code, !g_str_equal (methods[m], "HEAD"));
           else
@@ -1033,32 +918,32 @@ test_bad_input (void)
     gboolean complete = TRUE;
 
     {
-      g_auto(Reply) r = { 0 };
-      http ("PUT", url, token, NULL, bytes, len, &r);
+      g_auto(AjTestReply) r = { 0 };
+      aj_test_http ("PUT", url, token, NULL, bytes, len, &r);
       assert_error (&r, 400, "bad_range", TRUE);
     }
     {
-      g_auto(Reply) r = { 0 };
-      http ("PUT", url, token, "Content-Range: bytes 0-99/100", bytes, len, &r);
+      g_auto(AjTestReply) r = { 0 };
+      aj_test_http ("PUT", url, token, "Content-Range: bytes 0-99/100", bytes, len, &r);
       assert_error (&r, 400, "bad_range", TRUE);
     }
     {
-      g_auto(Reply) r = { 0 };
-      http ("PUT", url, token, "Content-Range: bytes 5-15/16", bytes, len, &r);
+      g_auto(AjTestReply) r = { 0 };
+      aj_test_http ("PUT", url, token, "Content-Range: bytes 5-15/16", bytes, len, &r);
       assert_error (&r, 409, "range_mismatch", TRUE);
       g_assert_cmpstr (g_hash_table_lookup (r.headers, "anjian-blob-held"), ==, "0");
     }
     {
-      g_auto(Reply) r = { 0 };
+      g_auto(AjTestReply) r = { 0 };
       g_autofree char *range = g_strdup_printf ("Content-Range: bytes 0-%zu/%d", len - 1, 64 * 1024 * 1024);
-      http ("PUT", url, token, range, bytes, len, &r);
+      aj_test_http ("PUT", url, token, range, bytes, len, &r);
       assert_error (&r, 413, "too_large", TRUE);
     }
     /* The right length, the wrong bytes: refused, nothing kept. */
     {
-      g_auto(Reply) r = { 0 };
+      g_auto(AjTestReply) r = { 0 };
       g_autofree char *range = g_strdup_printf ("Content-Range: bytes 0-%zu/%zu", len - 1, len);
-      http ("PUT", url, token, range, "HELLO, BLOB", len, &r);
+      aj_test_http ("PUT", url, token, range, "HELLO, BLOB", len, &r);
       assert_error (&r, 422, "hash_mismatch", TRUE);
       g_assert_cmpint (head_held (server, token, sha, &complete), ==, 0);
       g_assert_false (complete);
@@ -1067,15 +952,15 @@ test_bad_input (void)
     }
     /* Half right, then a wrong second half: the same. */
     {
-      g_auto(Reply) first = { 0 };
-      g_auto(Reply) second = { 0 };
+      g_auto(AjTestReply) first = { 0 };
+      g_auto(AjTestReply) second = { 0 };
       g_autofree char *range1 = g_strdup_printf ("Content-Range: bytes 0-4/%zu", len);
       g_autofree char *range2 = g_strdup_printf ("Content-Range: bytes 5-%zu/%zu", len - 1, len);
-      http ("PUT", url, token, range1, bytes, 5, &first);
+      aj_test_http ("PUT", url, token, range1, bytes, 5, &first);
       g_assert_cmpint (first.status, ==, 202);
       g_assert_cmpint (head_held (server, token, sha, &complete), ==, 5);
       g_assert_false (complete);
-      http ("PUT", url, token, range2, "XXXXXX", len - 5, &second);
+      aj_test_http ("PUT", url, token, range2, "XXXXXX", len - 5, &second);
       assert_error (&second, 422, "hash_mismatch", TRUE);
       g_assert_cmpint (head_held (server, token, sha, &complete), ==, 0);
       g_assert_false (complete);
@@ -1084,14 +969,14 @@ test_bad_input (void)
     }
     /* And a photo event whose blob the server does not have. */
     {
-      g_auto(Reply) r = { 0 };
+      g_auto(AjTestReply) r = { 0 };
       g_autofree char *inspection = aj_test_kiosk_start_inspection (kiosk, INSPECTOR, INSTITUTION);
       g_autofree char *photo = aj_test_kiosk_add_photo (kiosk, INSPECTOR, inspection, "EC-FIRE-01", 160, 120, 5);
       g_autoptr(GPtrArray) all = aj_store_list_outbox (kiosk->store, 100, 1 << 20, &error);
       g_autofree char *batch = aj_events_to_batch (all, FALSE);
 
       g_assert_no_error (error);
-      http ("POST", events_url, token, NULL, batch, strlen (batch), &r);
+      aj_test_http ("POST", events_url, token, NULL, batch, strlen (batch), &r);
       assert_error (&r, 409, "blob_missing", TRUE);
       g_assert_cmpint (server_count (db, device), ==, 0);
     }
@@ -1099,8 +984,6 @@ test_bad_input (void)
   sqlite3_close (db);
 
   final_sync (kiosk, server);
-  aj_test_kiosk_free (kiosk);
-  aj_test_server_free (server);
 }
 
 int
@@ -1109,17 +992,27 @@ main (int   argc,
 {
   const char *fixed = g_getenv ("ANJIAN_FAULT_SEED");
 
-  g_test_init (&argc, &argv, NULL);
+  /* gdk-pixbuf tells image types apart with the system's MIME database,
+   * which isolated XDG folders would hide. */
+  g_content_type_set_mime_dirs (NULL);
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   curl_global_init (CURL_GLOBAL_DEFAULT);
   seed = fixed ? (guint32) g_ascii_strtoull (fixed, NULL, 10) : g_random_int ();
   g_test_message ("fault seed %u (ANJIAN_FAULT_SEED=%u repeats this run)", seed, seed);
   g_printerr ("fault seed %u (ANJIAN_FAULT_SEED=%u repeats this run)\n", seed, seed);
 
-  g_test_add_func ("/fault/server-killed-mid-push", test_server_killed);
-  g_test_add_func ("/fault/kiosk-killed-mid-push", test_kiosk_killed);
-  g_test_add_func ("/fault/blob-cut-at-half", test_blob_cut);
-  g_test_add_func ("/fault/random-link-faults", test_chaos);
-  g_test_add_func ("/fault/server-errors", test_server_errors);
-  g_test_add_func ("/fault/bad-input", test_bad_input);
+  /* Each test on a fresh server and, but for the kiosk program's own, a
+   * kiosk enrolled with it: faults leave them in no state to share. */
+  g_test_add ("/fault/server-killed-mid-push", AjTestPair, NULL, aj_test_pair_setup, test_server_killed,
+              aj_test_pair_teardown);
+  g_test_add ("/fault/kiosk-killed-mid-push", AjTestPair, NULL, aj_test_pair_setup_server, test_kiosk_killed,
+              aj_test_pair_teardown);
+  g_test_add ("/fault/blob-cut-at-half-resumes", AjTestPair, NULL, aj_test_pair_setup, test_blob_cut,
+              aj_test_pair_teardown);
+  g_test_add ("/fault/random-link-faults", AjTestPair, NULL, aj_test_pair_setup, test_chaos, aj_test_pair_teardown);
+  g_test_add ("/fault/server-errors-retried", AjTestPair, NULL, aj_test_pair_setup, test_server_errors,
+              aj_test_pair_teardown);
+  g_test_add ("/fault/bad-input-refused", AjTestPair, NULL, aj_test_pair_setup, test_bad_input,
+              aj_test_pair_teardown);
   return g_test_run ();
 }

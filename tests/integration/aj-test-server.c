@@ -1,8 +1,10 @@
-/* aj-test-server.c: starting and stopping the real server binary, and small
- * kiosks on real SQLite files, for the integration and fault tests. */
+/* aj-test-server.c: starting and stopping the real server binary, small
+ * kiosks on real SQLite files, sync and plain HTTP between them, for the
+ * integration, fault and benchmark programs. */
 #include "config.h"
 
 #include <signal.h>
+#include <curl/curl.h>
 #include <sys/prctl.h>
 #include <stdarg.h>
 #include <string.h>
@@ -87,17 +89,35 @@ aj_test_server_admin (AjTestServer *server,
   return out;
 }
 
-AjTestServer *
-aj_test_server_new (void)
+/* A data folder with the sample registry; started with @serve_args. */
+static AjTestServer *
+server_new (const char * const *serve_args)
 {
   AjTestServer *server = g_new0 (AjTestServer, 1);
   g_autofree char *registry = aj_test_source_path ("data/registry.json");
   g_autofree char *out = NULL;
 
   server->data_dir = g_dir_make_tmp ("anjian-server-XXXXXX", NULL);
+  server->serve_args = g_strdupv ((char **) serve_args);
   out = aj_test_server_admin (server, "import-registry", registry, NULL);
   aj_test_server_start (server);
   return server;
+}
+
+AjTestServer *
+aj_test_server_new (void)
+{
+  return server_new (NULL);
+}
+
+/* Serving HTTPS with this certificate: its URL starts with https://. */
+AjTestServer *
+aj_test_server_new_tls (const char *cert_file,
+                        const char *key_file)
+{
+  const char *args[] = { "--tls-cert", cert_file, "--tls-key", key_file, NULL };
+
+  return server_new (args);
 }
 
 /* Starts (or restarts, on the same port) the server, its log in a file,
@@ -113,14 +133,19 @@ aj_test_server_start (AjTestServer *server)
   for (int attempt = 0; attempt < 50; attempt++)
     {
       g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDERR_MERGE);
+      g_autoptr(GStrvBuilder) argv = g_strv_builder_new ();
+      g_auto(GStrv) args = NULL;
       gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
 
+      g_strv_builder_add_many (argv, server_binary (), "serve", "--data", server->data_dir, "--listen", listen, NULL);
+      if (server->serve_args != NULL)
+        g_strv_builder_addv (argv, (const char **) server->serve_args);
+      args = g_strv_builder_end (argv);
       g_unlink (server->log_path);
       g_subprocess_launcher_set_stdout_file_path (launcher, server->log_path);
       /* A test that fails half-way must not leave its server running. */
       g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-      server->process = g_subprocess_launcher_spawn (launcher, &error, server_binary (), "serve",
-                                                     "--data", server->data_dir, "--listen", listen, NULL);
+      server->process = g_subprocess_launcher_spawnv (launcher, (const char * const *) args, &error);
       g_assert_no_error (error);
       while (g_get_monotonic_time () < deadline)
         {
@@ -164,11 +189,24 @@ aj_test_server_kill (AjTestServer *server,
   g_clear_object (&server->process);
 }
 
+/* Stopped as an administrator would stop it: it must shut down cleanly. */
+void
+aj_test_server_stop (AjTestServer *server)
+{
+  g_assert_nonnull (server->process);
+  g_subprocess_send_signal (server->process, SIGTERM);
+  g_assert_true (g_subprocess_wait (server->process, NULL, NULL));
+  g_assert_true (g_subprocess_get_if_exited (server->process));
+  g_assert_cmpint (g_subprocess_get_exit_status (server->process), ==, 0);
+  g_clear_object (&server->process);
+}
+
 void
 aj_test_server_free (AjTestServer *server)
 {
   aj_test_server_kill (server, SIGTERM);
   aj_test_rm_rf (server->data_dir);
+  g_strfreev (server->serve_args);
   g_free (server->data_dir);
   g_free (server->log_path);
   g_free (server->url);
@@ -227,6 +265,15 @@ aj_test_kiosk_free (AjTestKiosk *kiosk)
   g_free (kiosk);
 }
 
+/* Where the kiosk keeps photos and checklists; callers add the rest. */
+AjSyncOptions
+aj_test_kiosk_options (AjTestKiosk *kiosk)
+{
+  AjSyncOptions options = { .blob_dir = kiosk->blob_dir, .checklist_dir = kiosk->checklist_dir };
+
+  return options;
+}
+
 void
 aj_test_kiosk_enroll (AjTestKiosk  *kiosk,
                       AjTestServer *server,
@@ -234,7 +281,7 @@ aj_test_kiosk_enroll (AjTestKiosk  *kiosk,
 {
   g_autofree char *code = aj_test_server_code (server, scope);
   g_autoptr(GError) error = NULL;
-  AjSyncOptions options = { .blob_dir = kiosk->blob_dir, .checklist_dir = kiosk->checklist_dir };
+  AjSyncOptions options = aj_test_kiosk_options (kiosk);
 
   g_assert_true (aj_sync_enroll (kiosk->store, server->url, code, "test kiosk", &options, &error));
   g_assert_no_error (error);
@@ -242,19 +289,31 @@ aj_test_kiosk_enroll (AjTestKiosk  *kiosk,
 
 gboolean
 aj_test_kiosk_sync (AjTestKiosk   *kiosk,
-                    const char    *url_override,
                     AjSyncReport  *report,
                     GError       **error)
 {
-  AjSyncOptions options = { .blob_dir = kiosk->blob_dir, .checklist_dir = kiosk->checklist_dir };
+  return aj_test_kiosk_sync_via (kiosk, NULL, 0, report, error);
+}
+
+/* One sync, through @url (NULL: the server it enrolled with) in batches
+ * of @batch_events (0: the kiosk's own size). */
+gboolean
+aj_test_kiosk_sync_via (AjTestKiosk   *kiosk,
+                        const char    *url,
+                        guint          batch_events,
+                        AjSyncReport  *report,
+                        GError       **error)
+{
+  AjSyncOptions options = aj_test_kiosk_options (kiosk);
   g_autofree char *saved = NULL;
   gboolean ok;
 
+  options.batch_events = batch_events;
   /* Through a proxy: the same server, another address. */
-  if (url_override != NULL)
+  if (url != NULL)
     {
       saved = aj_store_get_meta (kiosk->store, "sync.server");
-      aj_store_set_meta (kiosk->store, "sync.server", url_override, NULL);
+      aj_store_set_meta (kiosk->store, "sync.server", url, NULL);
     }
   ok = aj_sync_run (kiosk->store, &options, report, error);
   if (saved != NULL)
@@ -327,6 +386,31 @@ aj_test_dump_events (AjStore    *store,
   return g_string_free (out, FALSE);
 }
 
+/* The two stores hold the same events of @device_id (NULL: of every
+ * device), byte for byte. */
+void
+aj_test_assert_same_events (AjStore    *a,
+                            AjStore    *b,
+                            const char *device_id)
+{
+  g_autofree char *left = aj_test_dump_events (a, device_id);
+  g_autofree char *right = aj_test_dump_events (b, device_id);
+
+  g_assert_cmpstr (left, ==, right);
+}
+
+/* The SHA-256 of every photo the store knows, in order. */
+GPtrArray *
+aj_test_store_list_photos (AjStore *store)
+{
+  g_autoptr(sqlite3_stmt) stmt = aj_db_prepare (aj_store_get_db (store), "SELECT sha256 FROM photos ORDER BY sha256", NULL);
+  GPtrArray *list = g_ptr_array_new_with_free_func (g_free);
+
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_ptr_array_add (list, aj_db_col_dup (stmt, 0));
+  return list;
+}
+
 /* Exactly @n_events new events of this device, in one transaction, as
  * visits make them: inspections started, each with its items answered
  * pass, then n/a (each answer differs from the one before it, so none is
@@ -365,4 +449,115 @@ aj_test_store_add_events (AjStore    *store,
     }
   g_assert_true (aj_store_commit (store, &error));
   g_assert_no_error (error);
+}
+
+void
+aj_test_pair_setup_server (AjTestPair    *pair,
+                           gconstpointer  test_data)
+{
+  pair->server = aj_test_server_new ();
+}
+
+void
+aj_test_pair_setup (AjTestPair    *pair,
+                    gconstpointer  scope)
+{
+  aj_test_pair_setup_server (pair, NULL);
+  pair->kiosk = aj_test_kiosk_new ();
+  aj_test_kiosk_enroll (pair->kiosk, pair->server, scope != NULL ? scope : "all");
+}
+
+void
+aj_test_pair_teardown (AjTestPair    *pair,
+                       gconstpointer  test_data)
+{
+  g_clear_pointer (&pair->kiosk, aj_test_kiosk_free);
+  g_clear_pointer (&pair->server, aj_test_server_free);
+}
+
+void
+aj_test_reply_clear (AjTestReply *reply)
+{
+  if (reply->body != NULL)
+    g_string_free (reply->body, TRUE);
+  reply->body = NULL;
+  g_clear_pointer (&reply->headers, g_hash_table_unref);
+}
+
+static size_t
+on_data (char   *data,
+         size_t  size,
+         size_t  n,
+         void   *user_data)
+{
+  g_string_append_len (((AjTestReply *) user_data)->body, data, size * n);
+  return size * n;
+}
+
+static size_t
+on_head (char   *data,
+         size_t  size,
+         size_t  n,
+         void   *user_data)
+{
+  AjTestReply *reply = user_data;
+  g_autofree char *line = g_strndup (data, size * n);
+  char *colon = strchr (line, ':');
+
+  if (colon != NULL)
+    {
+      *colon = '\0';
+      g_hash_table_replace (reply->headers, g_ascii_strdown (g_strstrip (line), -1), g_strdup (g_strstrip (colon + 1)));
+    }
+  return size * n;
+}
+
+/* With the device's bearer @token (or none), @extra_header and @length
+ * bytes of @data for any method but GET and HEAD; JSON for POST. */
+void
+aj_test_http (const char  *method,
+              const char  *url,
+              const char  *token,
+              const char  *extra_header,
+              const char  *data,
+              gsize        length,
+              AjTestReply *reply)
+{
+  g_autofree char *auth = token ? g_strdup_printf ("Authorization: Bearer %s", token) : NULL;
+  struct curl_slist *headers = NULL;
+  CURL *curl = curl_easy_init ();
+  CURLcode rc;
+
+  reply->body = g_string_new (NULL);
+  reply->headers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_assert_true (g_str_has_prefix (url, "http://127.0.0.1:"));
+  if (auth)
+    headers = curl_slist_append (headers, auth);
+  if (extra_header)
+    headers = curl_slist_append (headers, extra_header);
+  headers = curl_slist_append (headers, "Expect:");
+  if (g_str_equal (method, "POST"))
+    headers = curl_slist_append (headers, "Content-Type: application/json");
+  curl_easy_setopt (curl, CURLOPT_URL, url);
+  curl_easy_setopt (curl, CURLOPT_PATH_AS_IS, 1L);
+  curl_easy_setopt (curl, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt (curl, CURLOPT_TIMEOUT, 60L);
+  curl_easy_setopt (curl, CURLOPT_HTTPHEADER, headers);
+  curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, on_data);
+  curl_easy_setopt (curl, CURLOPT_WRITEDATA, reply);
+  curl_easy_setopt (curl, CURLOPT_HEADERFUNCTION, on_head);
+  curl_easy_setopt (curl, CURLOPT_HEADERDATA, reply);
+  if (g_str_equal (method, "HEAD"))
+    curl_easy_setopt (curl, CURLOPT_NOBODY, 1L);
+  else if (!g_str_equal (method, "GET"))
+    {
+      curl_easy_setopt (curl, CURLOPT_CUSTOMREQUEST, method);
+      curl_easy_setopt (curl, CURLOPT_POSTFIELDS, data ? data : "");
+      curl_easy_setopt (curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t) (data ? length : 0));
+    }
+  rc = curl_easy_perform (curl);
+  g_assert_cmpstr (curl_easy_strerror (rc), ==, curl_easy_strerror (CURLE_OK));
+  curl_easy_getinfo (curl, CURLINFO_RESPONSE_CODE, &reply->status);
+  curl_slist_free_all (headers);
+  curl_easy_cleanup (curl);
 }

@@ -1,5 +1,7 @@
 /* aj-test-server.h: the real anjian-server, started on a free loopback port
- * in a temporary data folder, for integration and fault tests. */
+ * in a temporary data folder, kiosks on real stores enrolled with it, sync,
+ * plain HTTP to it, and comparing what stores hold: the setup shared by the
+ * integration, fault and benchmark programs. */
 #pragma once
 
 #include <gio/gio.h>
@@ -16,12 +18,16 @@ typedef struct
   char        *url;
   GSubprocess *process;
   int          port;
+  char       **serve_args;   /* more arguments to `serve`, e.g. TLS */
 } AjTestServer;
 
 AjTestServer *aj_test_server_new        (void);
+AjTestServer *aj_test_server_new_tls    (const char   *cert_file,
+                                         const char   *key_file);
 void          aj_test_server_start      (AjTestServer *server);
 void          aj_test_server_kill       (AjTestServer *server,
                                          int           signal);
+void          aj_test_server_stop       (AjTestServer *server);
 void          aj_test_server_free       (AjTestServer *server);
 char         *aj_test_server_admin      (AjTestServer *server,
                                          const char   *command,
@@ -45,8 +51,13 @@ void          aj_test_kiosk_free        (AjTestKiosk  *kiosk);
 void          aj_test_kiosk_enroll      (AjTestKiosk  *kiosk,
                                          AjTestServer *server,
                                          const char   *scope);
+AjSyncOptions aj_test_kiosk_options     (AjTestKiosk  *kiosk);
 gboolean      aj_test_kiosk_sync        (AjTestKiosk  *kiosk,
-                                         const char   *url_override,
+                                         AjSyncReport *report,
+                                         GError      **error);
+gboolean      aj_test_kiosk_sync_via    (AjTestKiosk  *kiosk,
+                                         const char   *url,
+                                         guint         batch_events,
                                          AjSyncReport *report,
                                          GError      **error);
 char         *aj_test_kiosk_start_inspection (AjTestKiosk *kiosk,
@@ -61,11 +72,51 @@ char         *aj_test_kiosk_add_photo   (AjTestKiosk  *kiosk,
                                          guint         seed);
 char         *aj_test_dump_events       (AjStore      *store,
                                          const char   *device_id);
+void          aj_test_assert_same_events (AjStore     *a,
+                                          AjStore     *b,
+                                          const char  *device_id);
+GPtrArray    *aj_test_store_list_photos (AjStore      *store);
 void          aj_test_store_add_events  (AjStore      *store,
                                          const char   *author,
                                          const char   *institution,
                                          guint         n_events);
 char         *aj_test_source_path       (const char   *relative);
 void          aj_test_rm_rf             (const char   *path);
+
+/* A fresh server and one kiosk enrolled with it, for fixtures:
+ * g_test_add (…, AjTestPair, scope, aj_test_pair_setup, test,
+ * aj_test_pair_teardown), @scope as for enroll-code (NULL: all). */
+typedef struct
+{
+  AjTestServer *server;
+  AjTestKiosk  *kiosk;
+} AjTestPair;
+
+void          aj_test_pair_setup        (AjTestPair    *pair,
+                                         gconstpointer  scope);
+void          aj_test_pair_setup_server (AjTestPair    *pair,
+                                         gconstpointer  test_data);
+void          aj_test_pair_teardown     (AjTestPair    *pair,
+                                         gconstpointer  test_data);
+
+/* One HTTP request with libcurl, the path sent as written (no ".."
+ * folding), and what came back. */
+typedef struct
+{
+  long        status;
+  GString    *body;
+  GHashTable *headers;   /* lower-case names */
+} AjTestReply;
+
+void          aj_test_reply_clear       (AjTestReply  *reply);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (AjTestReply, aj_test_reply_clear)
+
+void          aj_test_http              (const char   *method,
+                                         const char   *url,
+                                         const char   *token,
+                                         const char   *extra_header,
+                                         const char   *data,
+                                         gsize         length,
+                                         AjTestReply  *reply);
 
 G_END_DECLS

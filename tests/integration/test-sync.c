@@ -4,7 +4,6 @@
 
 #include <signal.h>
 #include <string.h>
-#include <curl/curl.h>
 
 #include "aj-codec.h"
 #include "aj-db.h"
@@ -21,7 +20,35 @@
 #define INSPECTOR "u-zhang-wei"
 #define OTHER     "u-liu-yang"
 
+/* One server for the whole program: each test enrolls kiosks of its own. */
 static AjTestServer *server;
+
+/* Two new kiosks, not yet enrolled: each test gives them their scopes;
+ * and the server's store, to compare theirs with. */
+typedef struct
+{
+  AjTestKiosk *a;
+  AjTestKiosk *b;
+  AjStore     *central;
+} Fixture;
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  test_data)
+{
+  f->a = aj_test_kiosk_new ();
+  f->b = aj_test_kiosk_new ();
+  f->central = aj_test_server_open_store (server);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  test_data)
+{
+  g_clear_object (&f->central);
+  aj_test_kiosk_free (f->a);
+  aj_test_kiosk_free (f->b);
+}
 
 static char *
 record_visit (AjTestKiosk  *kiosk,
@@ -52,26 +79,19 @@ record_visit (AjTestKiosk  *kiosk,
 }
 
 static void
-assert_same_events (AjStore    *a,
-                    AjStore    *b,
-                    const char *device_id)
+test_enroll (Fixture       *f,
+             gconstpointer  test_data)
 {
-  g_autofree char *left = aj_test_dump_events (a, device_id);
-  g_autofree char *right = aj_test_dump_events (b, device_id);
-
-  g_assert_cmpstr (left, ==, right);
-}
-
-static void
-test_enroll (void)
-{
-  AjTestKiosk *kiosk = aj_test_kiosk_new ();
+  AjTestKiosk *kiosk = f->a;
   g_autofree char *code = aj_test_server_code (server, "all");
   g_autoptr(GError) error = NULL;
   AjSyncOptions options = { .blob_dir = kiosk->blob_dir };
 
+  g_test_summary ("A kiosk syncs only once enrolled; a wrong code is refused, a code works in any case and "
+                  "only once, and the first sync brings the server's registry");
+
   /* Not enrolled yet: sync says so. */
-  g_assert_false (aj_test_kiosk_sync (kiosk, NULL, NULL, &error));
+  g_assert_false (aj_test_kiosk_sync (kiosk, NULL, &error));
   g_assert_error (error, AJ_SYNC_ERROR, AJ_SYNC_ERROR_NOT_ENROLLED);
   g_clear_error (&error);
 
@@ -91,31 +111,28 @@ test_enroll (void)
 
   /* A code is used once. */
   {
-    AjTestKiosk *other = aj_test_kiosk_new ();
-    AjSyncOptions other_options = { .blob_dir = other->blob_dir };
-    g_assert_false (aj_sync_enroll (other->store, server->url, code, "tablet 2", &other_options, &error));
+    AjSyncOptions other_options = { .blob_dir = f->b->blob_dir };
+    g_assert_false (aj_sync_enroll (f->b->store, server->url, code, "tablet 2", &other_options, &error));
     g_assert_error (error, AJ_SYNC_ERROR, AJ_SYNC_ERROR_REFUSED);
     g_assert_nonnull (strstr (error->message, "code_used"));
     g_clear_error (&error);
-    aj_test_kiosk_free (other);
   }
 
   /* The first sync brings the server's registry. */
-  g_assert_true (aj_test_kiosk_sync (kiosk, NULL, NULL, &error));
+  g_assert_true (aj_test_kiosk_sync (kiosk, NULL, &error));
   g_assert_no_error (error);
   {
     g_autofree char *source = aj_store_get_meta (kiosk->store, "registry_source");
     g_assert_cmpstr (source, ==, "server");
   }
-  aj_test_kiosk_free (kiosk);
 }
 
 static void
-test_push_pull (void)
+test_push_pull (Fixture       *f,
+                gconstpointer  test_data)
 {
-  AjTestKiosk *a = aj_test_kiosk_new ();
-  AjTestKiosk *b = aj_test_kiosk_new ();
-  g_autoptr(AjStore) central = NULL;
+  AjTestKiosk *a = f->a;
+  AjTestKiosk *b = f->b;
   g_autoptr(GError) error = NULL;
   g_autofree char *hazard = NULL;
   g_autofree char *inspection = NULL;
@@ -123,28 +140,30 @@ test_push_pull (void)
   g_autoptr(GPtrArray) photos = NULL;
   AjSyncReport report = { 0 };
 
+  g_test_summary ("What one kiosk records reaches the server byte for byte with a valid chain, and another "
+                  "kiosk of the same county, photo and thumbnail included; nothing new moves nothing");
+
   aj_test_kiosk_enroll (a, server, "county:东林县");
   aj_test_kiosk_enroll (b, server, "county:东林县");
   inspection = record_visit (a, "DLX001", &hazard);
 
-  g_assert_true (aj_test_kiosk_sync (a, NULL, &report, &error));
+  g_assert_true (aj_test_kiosk_sync (a, &report, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (report.pushed, ==, 5);
   g_assert_cmpuint (report.blobs_sent, ==, 1);
   g_assert_cmpint (aj_store_count_unsynced (a->store), ==, 0);
 
   /* The server holds exactly what the kiosk made. */
-  central = aj_test_server_open_store (server);
-  assert_same_events (a->store, central, aj_store_get_device_id (a->store));
-  g_assert_true (aj_store_verify_chain (central, aj_store_get_device_id (a->store), &error));
+  aj_test_assert_same_events (a->store, f->central, aj_store_get_device_id (a->store));
+  g_assert_true (aj_store_verify_chain (f->central, aj_store_get_device_id (a->store), &error));
   g_assert_no_error (error);
 
   /* Another kiosk of the same county receives it, photo included. */
-  g_assert_true (aj_test_kiosk_sync (b, NULL, &report, &error));
+  g_assert_true (aj_test_kiosk_sync (b, &report, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (report.pulled, ==, 5);
   g_assert_cmpuint (report.blobs_fetched, ==, 1);
-  assert_same_events (a->store, b->store, aj_store_get_device_id (a->store));
+  aj_test_assert_same_events (a->store, b->store, aj_store_get_device_id (a->store));
   seen = aj_hazard_load (b->store, hazard);
   g_assert_nonnull (seen);
   g_assert_cmpstr (aj_hazard_get_risk_level (seen), ==, "red");
@@ -158,30 +177,32 @@ test_push_pull (void)
   }
 
   /* Nothing new: nothing moves. */
-  g_assert_true (aj_test_kiosk_sync (b, NULL, &report, &error));
+  g_assert_true (aj_test_kiosk_sync (b, &report, &error));
   g_assert_cmpuint (report.pulled, ==, 0);
   g_assert_cmpuint (report.pushed, ==, 0);
 
-  aj_test_kiosk_free (a);
-  aj_test_kiosk_free (b);
 }
 
 static void
-test_tokens (void)
+test_tokens (Fixture       *f,
+             gconstpointer  test_data)
 {
-  AjTestKiosk *kiosk = aj_test_kiosk_new ();
+  AjTestKiosk *kiosk = f->a;
   g_autoptr(GError) error = NULL;
   g_autofree char *out = NULL;
   g_autofree char *good = NULL;
 
+  g_test_summary ("An unknown token and a revoked device are refused, and what the revoked kiosk recorded "
+                  "stays on it");
+
   aj_test_kiosk_enroll (kiosk, server, "all");
-  g_assert_true (aj_test_kiosk_sync (kiosk, NULL, NULL, &error));
+  g_assert_true (aj_test_kiosk_sync (kiosk, NULL, &error));
   g_assert_no_error (error);
 
   /* An unknown token. */
   good = aj_store_get_meta (kiosk->store, "sync.token");
   aj_store_set_meta (kiosk->store, "sync.token", "0123456789abcdef0123456789abcdef", NULL);
-  g_assert_false (aj_test_kiosk_sync (kiosk, NULL, NULL, &error));
+  g_assert_false (aj_test_kiosk_sync (kiosk, NULL, &error));
   g_assert_error (error, AJ_SYNC_ERROR, AJ_SYNC_ERROR_AUTH);
   g_assert_nonnull (strstr (error->message, "token_unknown"));
   g_clear_error (&error);
@@ -190,7 +211,7 @@ test_tokens (void)
   /* A revoked device: refused, and what it recorded stays on it. */
   record_visit (kiosk, "DLX002", NULL);
   out = aj_test_server_admin (server, "revoke-device", aj_store_get_device_id (kiosk->store), NULL);
-  g_assert_false (aj_test_kiosk_sync (kiosk, NULL, NULL, &error));
+  g_assert_false (aj_test_kiosk_sync (kiosk, NULL, &error));
   g_assert_error (error, AJ_SYNC_ERROR, AJ_SYNC_ERROR_AUTH);
   g_assert_nonnull (strstr (error->message, "token_revoked"));
   g_assert_cmpint (aj_store_count_unsynced (kiosk->store), ==, 5);
@@ -198,126 +219,90 @@ test_tokens (void)
     g_autofree char *last = aj_store_get_meta (kiosk->store, "sync.last_error");
     g_assert_nonnull (last);
   }
-  aj_test_kiosk_free (kiosk);
 }
 
 static void
-test_scope (void)
+test_scope (Fixture       *f,
+            gconstpointer  test_data)
 {
-  AjTestKiosk *a = aj_test_kiosk_new ();
-  AjTestKiosk *c = aj_test_kiosk_new ();
-  g_autoptr(AjStore) central = NULL;
+  AjTestKiosk *a = f->a;
+  AjTestKiosk *c = f->b;
   g_autoptr(GError) error = NULL;
-  g_autofree char *sha = NULL;
-  g_autofree char *url = NULL;
+  g_autoptr(GPtrArray) photos = NULL;
   AjSyncReport report = { 0 };
   gint64 before;
+
+  g_test_summary ("A kiosk sees nothing outside its scope (events, registry, photos) and may not write about "
+                  "an institution outside it");
 
   aj_test_kiosk_enroll (a, server, "county:东林县");
   aj_test_kiosk_enroll (c, server, "county:西河县");
   record_visit (a, "DLX003", NULL);
-  g_assert_true (aj_test_kiosk_sync (a, NULL, NULL, &error));
+  g_assert_true (aj_test_kiosk_sync (a, NULL, &error));
   g_assert_no_error (error);
 
   /* C sees nothing of 东林县, and its registry holds only 西河县. */
-  g_assert_true (aj_test_kiosk_sync (c, NULL, &report, &error));
+  g_assert_true (aj_test_kiosk_sync (c, &report, &error));
   g_assert_no_error (error);
   g_assert_cmpint (aj_db_query_int (aj_store_get_db (c->store), "SELECT count(*) FROM events WHERE institution LIKE 'DLX%'", NULL, -1), ==, 0);
   g_assert_cmpint (aj_db_query_int (aj_store_get_db (c->store), "SELECT count(*) FROM institutions WHERE county <> '西河县'", NULL, -1), ==, 0);
   g_assert_cmpint (aj_db_query_int (aj_store_get_db (c->store), "SELECT count(*) FROM institutions", NULL, -1), >, 0);
 
   /* Nor may it fetch A's photo. */
-  sha = g_strdup ((const char *) aj_db_query_int (aj_store_get_db (a->store), "SELECT 0", NULL, 0) ? "" : "");
-  {
-    g_autoptr(sqlite3_stmt) stmt = aj_db_prepare (aj_store_get_db (a->store), "SELECT sha256 FROM photos LIMIT 1", NULL);
-    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-    g_free (sha);
-    sha = aj_db_col_dup (stmt, 0);
-  }
+  photos = aj_test_store_list_photos (a->store);
+  g_assert_cmpuint (photos->len, >=, 1);
   {
     g_autofree char *token = aj_store_get_meta (c->store, "sync.token");
-    g_autofree char *auth = g_strdup_printf ("Authorization: Bearer %s", token);
-    struct curl_slist *headers = curl_slist_append (NULL, auth);
-    CURL *curl = curl_easy_init ();
-    long status = 0;
-    url = g_strdup_printf ("%s/api/v1/blobs/%s", server->url, sha);
-    curl_easy_setopt (curl, CURLOPT_URL, url);
-    curl_easy_setopt (curl, CURLOPT_HTTPHEADER, headers);
-    curl_easy_setopt (curl, CURLOPT_NOBODY, 0L);
-    curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, fwrite);
-    curl_easy_setopt (curl, CURLOPT_WRITEDATA, stderr);
-    curl_easy_perform (curl);
-    curl_easy_getinfo (curl, CURLINFO_RESPONSE_CODE, &status);
-    g_assert_cmpint (status, ==, 404);
-    curl_slist_free_all (headers);
-    curl_easy_cleanup (curl);
+    g_autofree char *url = g_strdup_printf ("%s/api/v1/blobs/%s", server->url, (char *) g_ptr_array_index (photos, 0));
+    g_auto(AjTestReply) reply = { 0 };
+
+    aj_test_http ("GET", url, token, NULL, NULL, 0, &reply);
+    g_assert_cmpint (reply.status, ==, 404);
   }
 
   /* And it cannot write about an institution outside its scope. */
-  central = aj_test_server_open_store (server);
-  before = aj_store_count_events (central);
+  before = aj_store_count_events (f->central);
   {
     /* Its own registry no longer offers DLX004; put the sample one back. */
     g_autofree char *registry = aj_test_source_path ("data/registry.json");
     g_assert_true (aj_registry_import_file (c->store, registry, "sample", &error));
   }
   record_visit (c, "DLX004", NULL);
-  g_assert_false (aj_test_kiosk_sync (c, NULL, NULL, &error));
+  g_assert_false (aj_test_kiosk_sync (c, NULL, &error));
   g_assert_error (error, AJ_SYNC_ERROR, AJ_SYNC_ERROR_REFUSED);
   g_assert_nonnull (strstr (error->message, "outside_scope"));
-  g_assert_cmpint (aj_store_count_events (central), ==, before);
+  g_assert_cmpint (aj_store_count_events (f->central), ==, before);
 
-  aj_test_kiosk_free (a);
-  aj_test_kiosk_free (c);
 }
 
-static size_t
-collect (char   *data,
-         size_t  size,
-         size_t  n,
-         void   *user_data)
-{
-  g_string_append_len (user_data, data, size * n);
-  return size * n;
-}
-
+/* A batch of events posted as the kiosk would, with its token. */
 static long
 post_batch (AjTestKiosk *kiosk,
             const char  *body,
-            GString     *reply)
+            AjTestReply *reply)
 {
   g_autofree char *token = aj_store_get_meta (kiosk->store, "sync.token");
-  g_autofree char *auth = g_strdup_printf ("Authorization: Bearer %s", token);
   g_autofree char *url = g_strdup_printf ("%s/api/v1/events", server->url);
-  struct curl_slist *headers = curl_slist_append (NULL, auth);
-  CURL *curl = curl_easy_init ();
-  long status = 0;
 
-  headers = curl_slist_append (headers, "Content-Type: application/json");
-  curl_easy_setopt (curl, CURLOPT_URL, url);
-  curl_easy_setopt (curl, CURLOPT_HTTPHEADER, headers);
-  curl_easy_setopt (curl, CURLOPT_POSTFIELDS, body);
-  curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, collect);
-  curl_easy_setopt (curl, CURLOPT_WRITEDATA, reply);
-  g_assert_cmpint (curl_easy_perform (curl), ==, CURLE_OK);
-  curl_easy_getinfo (curl, CURLINFO_RESPONSE_CODE, &status);
-  curl_slist_free_all (headers);
-  curl_easy_cleanup (curl);
-  return status;
+  aj_test_http ("POST", url, token, NULL, body, strlen (body), reply);
+  return reply->status;
 }
 
 static void
-test_duplicate_batch (void)
+test_duplicate_batch (Fixture       *f,
+                      gconstpointer  test_data)
 {
-  AjTestKiosk *kiosk = aj_test_kiosk_new ();
-  g_autoptr(AjStore) central = NULL;
+  AjTestKiosk *kiosk = f->a;
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) outbox = NULL;
-  g_autoptr(GString) first = g_string_new (NULL);
-  g_autoptr(GString) second = g_string_new (NULL);
+  g_auto(AjTestReply) first = { 0 };
+  g_auto(AjTestReply) second = { 0 };
   g_autofree char *inspection = NULL;
   g_autofree char *batch = NULL;
   gint64 count;
+
+  g_test_summary ("The same batch posted twice, and sent again by the kiosk, is stored once with the same "
+                  "acknowledgements");
 
   aj_test_kiosk_enroll (kiosk, server, "all");
   inspection = aj_test_kiosk_start_inspection (kiosk, INSPECTOR, "NHQ002");
@@ -326,31 +311,29 @@ test_duplicate_batch (void)
   g_assert_cmpuint (outbox->len, ==, 2);
   batch = aj_events_to_batch (outbox, FALSE);
 
-  central = aj_test_server_open_store (server);
-  g_assert_cmpint (post_batch (kiosk, batch, first), ==, 200);
-  count = aj_store_count_events (central);
+  g_assert_cmpint (post_batch (kiosk, batch, &first), ==, 200);
+  count = aj_store_count_events (f->central);
   /* The same batch again, as after an answer lost on the way. */
-  g_assert_cmpint (post_batch (kiosk, batch, second), ==, 200);
-  g_assert_cmpint (aj_store_count_events (central), ==, count);
-  g_assert_cmpstr (strstr (first->str, "\"acks\""), ==, strstr (second->str, "\"acks\""));
+  g_assert_cmpint (post_batch (kiosk, batch, &second), ==, 200);
+  g_assert_cmpint (aj_store_count_events (f->central), ==, count);
+  g_assert_cmpstr (strstr (first.body->str, "\"acks\""), ==, strstr (second.body->str, "\"acks\""));
 
   /* The kiosk, which never saw the answers, sends again: stored once. */
-  g_assert_true (aj_test_kiosk_sync (kiosk, NULL, NULL, &error));
+  g_assert_true (aj_test_kiosk_sync (kiosk, NULL, &error));
   g_assert_no_error (error);
-  g_assert_cmpint (aj_store_count_events (central), ==, count);
+  g_assert_cmpint (aj_store_count_events (f->central), ==, count);
   g_assert_cmpint (aj_store_count_unsynced (kiosk->store), ==, 0);
-  assert_same_events (kiosk->store, central, aj_store_get_device_id (kiosk->store));
-  aj_test_kiosk_free (kiosk);
+  aj_test_assert_same_events (kiosk->store, f->central, aj_store_get_device_id (kiosk->store));
 }
 
 /* A hazard found on A and edited on B ends the same on A, B and the server,
  * with the whole history on each. */
 static void
-test_two_kiosks (void)
+test_two_kiosks (Fixture       *f,
+                 gconstpointer  test_data)
 {
-  AjTestKiosk *a = aj_test_kiosk_new ();
-  AjTestKiosk *b = aj_test_kiosk_new ();
-  g_autoptr(AjStore) central = NULL;
+  AjTestKiosk *a = f->a;
+  AjTestKiosk *b = f->b;
   g_autoptr(GError) error = NULL;
   g_autofree char *hazard = NULL;
   g_autofree char *inspection = NULL;
@@ -360,11 +343,14 @@ test_two_kiosks (void)
     .deadline = "2026-12-15", .responsible = "王建国",
   };
 
+  g_test_summary ("A hazard found on one kiosk and edited on another ends the same on both and the server, "
+                  "with the later answer winning and the whole history everywhere");
+
   aj_test_kiosk_enroll (a, server, "county:东林县");
   aj_test_kiosk_enroll (b, server, "county:东林县");
   inspection = record_visit (a, "DLX005", &hazard);
-  g_assert_true (aj_test_kiosk_sync (a, NULL, NULL, &error));
-  g_assert_true (aj_test_kiosk_sync (b, NULL, NULL, &error));
+  g_assert_true (aj_test_kiosk_sync (a, NULL, &error));
+  g_assert_true (aj_test_kiosk_sync (b, NULL, &error));
   g_assert_no_error (error);
 
   /* B edits the hazard and answers an item; A, meanwhile, answers the same item. */
@@ -374,18 +360,17 @@ test_two_kiosks (void)
   g_assert_true (aj_inspection_answer (a->store, INSPECTOR, inspection, "EC-FIRE-03", "pass", NULL, &error));
   g_assert_no_error (error);
 
-  g_assert_true (aj_test_kiosk_sync (b, NULL, NULL, &error));
-  g_assert_true (aj_test_kiosk_sync (a, NULL, NULL, &error));
-  g_assert_true (aj_test_kiosk_sync (b, NULL, NULL, &error));
+  g_assert_true (aj_test_kiosk_sync (b, NULL, &error));
+  g_assert_true (aj_test_kiosk_sync (a, NULL, &error));
+  g_assert_true (aj_test_kiosk_sync (b, NULL, &error));
   g_assert_no_error (error);
 
-  central = aj_test_server_open_store (server);
   dump_a = aj_store_dump_projections (a->store, NULL);
   dump_b = aj_store_dump_projections (b->store, NULL);
   g_assert_cmpstr (dump_a, ==, dump_b);
   {
     g_autoptr(AjHazard) on_a = aj_hazard_load (a->store, hazard);
-    g_autoptr(AjHazard) on_s = aj_hazard_load (central, hazard);
+    g_autoptr(AjHazard) on_s = aj_hazard_load (f->central, hazard);
     g_assert_cmpstr (aj_hazard_get_risk_level (on_a), ==, "orange");
     g_assert_cmpstr (aj_hazard_get_risk_level (on_s), ==, "orange");
   }
@@ -398,21 +383,19 @@ test_two_kiosks (void)
   {
     g_autofree char *inspection_a = NULL, *inspection_s = NULL;
     g_autoptr(GPtrArray) ev_a = aj_store_list_events (a->store, hazard, NULL);
-    g_autoptr(GPtrArray) ev_s = aj_store_list_events (central, hazard, NULL);
+    g_autoptr(GPtrArray) ev_s = aj_store_list_events (f->central, hazard, NULL);
     g_assert_cmpuint (ev_a->len, ==, 2);
     g_assert_cmpuint (ev_s->len, ==, 2);
   }
   /* The later answer won everywhere; the other is still in the history. */
   {
     g_autoptr(GHashTable) ra = aj_inspection_get_results (a->store, inspection);
-    g_autoptr(GHashTable) rs = aj_inspection_get_results (central, inspection);
+    g_autoptr(GHashTable) rs = aj_inspection_get_results (f->central, inspection);
     AjItemResult *x = g_hash_table_lookup (ra, "EC-FIRE-03");
     AjItemResult *y = g_hash_table_lookup (rs, "EC-FIRE-03");
     g_assert_cmpstr (x->result, ==, "pass");
     g_assert_cmpstr (y->result, ==, x->result);
   }
-  aj_test_kiosk_free (a);
-  aj_test_kiosk_free (b);
 }
 
 static AjUser *
@@ -428,11 +411,11 @@ user (AjStore    *store,
  * (the institution's tablet), verified and closed on A: the same state and
  * the whole history on A, B and the server. */
 static void
-test_closed_loop (void)
+test_closed_loop (Fixture       *f,
+                  gconstpointer  test_data)
 {
-  AjTestKiosk *a = aj_test_kiosk_new ();
-  AjTestKiosk *b = aj_test_kiosk_new ();
-  g_autoptr(AjStore) central = NULL;
+  AjTestKiosk *a = f->a;
+  AjTestKiosk *b = f->b;
   g_autoptr(GError) error = NULL;
   g_autoptr(AjUser) inspector = NULL;
   g_autoptr(AjUser) head = NULL;
@@ -451,6 +434,9 @@ test_closed_loop (void)
   AjStepInput accept = { .accepted = TRUE, .opinion = "整改到位，同意销号" };
   AjSyncReport report = { 0 };
 
+  g_test_summary ("Found on kiosk A, rectified with a photo on the institution's tablet B, verified and "
+                  "closed on A: the same state and history on A, B and the server, and the same documents");
+
   aj_test_kiosk_enroll (a, server, "county:东林县");
   aj_test_kiosk_enroll (b, server, "institutions:DLX001");
   inspection = record_visit (a, "DLX001", &hazard);
@@ -459,11 +445,11 @@ test_closed_loop (void)
   ev = aj_hazard_step (a->store, inspector, hazard, AJ_STEP_ORDER, &order, &error);
   g_assert_no_error (error);
   g_clear_pointer (&ev, g_free);
-  g_assert_true (aj_test_kiosk_sync (a, NULL, NULL, &error));
+  g_assert_true (aj_test_kiosk_sync (a, NULL, &error));
   g_assert_no_error (error);
 
   /* On the institution's tablet: the head reports the rectification with a photo. */
-  g_assert_true (aj_test_kiosk_sync (b, NULL, NULL, &error));
+  g_assert_true (aj_test_kiosk_sync (b, NULL, &error));
   g_assert_no_error (error);
   head = user (b->store, "u-wang-jianguo");
   {
@@ -488,12 +474,12 @@ test_closed_loop (void)
   g_assert_null (aj_hazard_step (b->store, head, hazard, AJ_STEP_VERIFY, &accept, &error));
   g_assert_error (error, AJ_ERROR, AJ_ERROR_NOT_ALLOWED);
   g_clear_error (&error);
-  g_assert_true (aj_test_kiosk_sync (b, NULL, &report, &error));
+  g_assert_true (aj_test_kiosk_sync (b, &report, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (report.blobs_sent, ==, 1);
 
   /* Back on A: verified and struck off. */
-  g_assert_true (aj_test_kiosk_sync (a, NULL, &report, &error));
+  g_assert_true (aj_test_kiosk_sync (a, &report, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (report.blobs_fetched, >=, 1);
   {
@@ -505,15 +491,14 @@ test_closed_loop (void)
   g_clear_pointer (&ev, g_free);
   ev = aj_hazard_step (a->store, inspector, hazard, AJ_STEP_CLOSE, NULL, &error);
   g_assert_no_error (error);
-  g_assert_true (aj_test_kiosk_sync (a, NULL, NULL, &error));
-  g_assert_true (aj_test_kiosk_sync (b, NULL, NULL, &error));
+  g_assert_true (aj_test_kiosk_sync (a, NULL, &error));
+  g_assert_true (aj_test_kiosk_sync (b, NULL, &error));
   g_assert_no_error (error);
 
-  central = aj_test_server_open_store (server);
   {
     g_autoptr(AjHazard) on_a = aj_hazard_load (a->store, hazard);
     g_autoptr(AjHazard) on_b = aj_hazard_load (b->store, hazard);
-    g_autoptr(AjHazard) on_s = aj_hazard_load (central, hazard);
+    g_autoptr(AjHazard) on_s = aj_hazard_load (f->central, hazard);
     g_assert_cmpstr (aj_hazard_get_status (on_a), ==, "closed");
     g_assert_cmpstr (aj_hazard_get_status (on_b), ==, "closed");
     g_assert_cmpstr (aj_hazard_get_status (on_s), ==, "closed");
@@ -522,7 +507,7 @@ test_closed_loop (void)
   }
   history_a = aj_store_list_events (a->store, hazard, NULL);
   history_b = aj_store_list_events (b->store, hazard, NULL);
-  history_s = aj_store_list_events (central, hazard, NULL);
+  history_s = aj_store_list_events (f->central, hazard, NULL);
   g_assert_cmpuint (history_a->len, ==, 5);   /* found, ordered, rectified, verified, closed */
   g_assert_cmpuint (history_b->len, ==, history_a->len);
   g_assert_cmpuint (history_s->len, ==, history_a->len);
@@ -561,17 +546,16 @@ test_closed_loop (void)
       g_assert_nonnull (strstr (left, "整改到位，同意销号"));
       g_assert_cmpstr (left, ==, right);
     }
-  aj_test_kiosk_free (a);
-  aj_test_kiosk_free (b);
 }
 
 /* Two inspectors verify the same hazard offline: both decisions are kept,
  * the later one shows as a conflict everywhere. */
 static void
-test_concurrent_verification (void)
+test_concurrent_verification (Fixture       *f,
+                              gconstpointer  test_data)
 {
-  AjTestKiosk *a = aj_test_kiosk_new ();
-  AjTestKiosk *b = aj_test_kiosk_new ();
+  AjTestKiosk *a = f->a;
+  AjTestKiosk *b = f->b;
   g_autoptr(GError) error = NULL;
   g_autoptr(AjUser) one = NULL;
   g_autoptr(AjUser) two = NULL;
@@ -583,6 +567,9 @@ test_concurrent_verification (void)
   AjStepInput fixed = { .note = "当场清理", .photos = NULL };
   AjStepInput accept = { .accepted = TRUE, .opinion = "合格" };
   AjStepInput reject = { .accepted = FALSE, .opinion = "仍有杂物" };
+
+  g_test_summary ("Two inspectors verifying the same hazard offline: both decisions kept, the first wins, "
+                  "and the later one is a conflict on every kiosk");
 
   aj_test_kiosk_enroll (a, server, "all");
   aj_test_kiosk_enroll (b, server, "all");
@@ -609,8 +596,8 @@ test_concurrent_verification (void)
   ev = aj_hazard_step (a->store, one, hazard, AJ_STEP_RECTIFY, &fixed, &error);
   g_assert_no_error (error);
   g_clear_pointer (&ev, g_free);
-  g_assert_true (aj_test_kiosk_sync (a, NULL, NULL, &error));
-  g_assert_true (aj_test_kiosk_sync (b, NULL, NULL, &error));
+  g_assert_true (aj_test_kiosk_sync (a, NULL, &error));
+  g_assert_true (aj_test_kiosk_sync (b, NULL, &error));
   g_assert_no_error (error);
 
   two = user (b->store, "u-chen-jing");
@@ -621,9 +608,9 @@ test_concurrent_verification (void)
   ev = aj_hazard_step (b->store, two, hazard, AJ_STEP_VERIFY, &reject, &error);
   g_assert_no_error (error);
 
-  g_assert_true (aj_test_kiosk_sync (a, NULL, NULL, &error));
-  g_assert_true (aj_test_kiosk_sync (b, NULL, NULL, &error));
-  g_assert_true (aj_test_kiosk_sync (a, NULL, NULL, &error));
+  g_assert_true (aj_test_kiosk_sync (a, NULL, &error));
+  g_assert_true (aj_test_kiosk_sync (b, NULL, &error));
+  g_assert_true (aj_test_kiosk_sync (a, NULL, &error));
   g_assert_no_error (error);
 
   dump_a = aj_store_dump_projections (a->store, NULL);
@@ -635,37 +622,33 @@ test_concurrent_verification (void)
     g_autoptr(AjHazard) h = aj_hazard_load (b->store, hazard);
     g_assert_cmpstr (aj_hazard_get_status (h), ==, "verified");   /* A's came first */
   }
-  aj_test_kiosk_free (a);
-  aj_test_kiosk_free (b);
 }
 
 /* The server with a certificate of its own: the kiosk verifies it, and
  * refuses it without the CA that signed it. */
 static void
-test_tls (void)
+test_tls (Fixture       *f,
+          gconstpointer  test_data)
 {
-  g_autofree char *dir = g_dir_make_tmp ("anjian-tls-XXXXXX", NULL);
+  g_autofree char *dir = g_build_filename (g_get_user_data_dir (), "tls", NULL);
   g_autofree char *cert = g_build_filename (dir, "cert.pem", NULL);
   g_autofree char *key = g_build_filename (dir, "key.pem", NULL);
-  g_autofree char *data = g_build_filename (dir, "data", NULL);
-  g_autofree char *log_path = g_build_filename (dir, "server.log", NULL);
-  g_autofree char *url = NULL;
   g_autofree char *code = NULL;
   g_autoptr(GSubprocess) openssl = NULL;
-  g_autoptr(GSubprocess) server_process = NULL;
-  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDERR_MERGE);
   g_autoptr(GError) error = NULL;
-  AjTestKiosk *kiosk = aj_test_kiosk_new ();
-  AjTestServer admin = { .data_dir = data };
+  AjTestKiosk *kiosk = f->a;
+  AjTestServer *tls_server;
   AjSyncOptions options = { .blob_dir = kiosk->blob_dir };
-  gint64 deadline;
+
+  g_test_summary ("Over HTTPS the kiosk refuses a server certificate it cannot verify, and enrolls and syncs "
+                  "with the CA that signed it");
 
   if (g_find_program_in_path ("openssl") == NULL)
     {
       g_test_skip ("openssl is not installed");
-      aj_test_kiosk_free (kiosk);
       return;
     }
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
   openssl = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error,
                               "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
                               "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
@@ -674,37 +657,18 @@ test_tls (void)
   g_assert_true (g_subprocess_wait_check (openssl, NULL, &error));
   g_assert_no_error (error);
 
-  code = aj_test_server_code (&admin, "all");
-  g_subprocess_launcher_set_stdout_file_path (launcher, log_path);
-  server_process = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("ANJIAN_SERVER"), "serve",
-                                                "--data", data, "--listen", "127.0.0.1:0",
-                                                "--tls-cert", cert, "--tls-key", key, NULL);
-  g_assert_no_error (error);
-  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-  while (url == NULL && g_get_monotonic_time () < deadline)
-    {
-      g_autofree char *log = NULL;
-      char *newline;
-      if (g_file_get_contents (log_path, &log, NULL, NULL) && g_str_has_prefix (log, "listening on ") &&
-          (newline = strchr (log, '\n')) != NULL)
-        {
-          *newline = '\0';
-          url = g_strdup (log + strlen ("listening on "));
-        }
-      else
-        g_usleep (20000);
-    }
-  g_assert_nonnull (url);
-  g_assert_true (g_str_has_prefix (url, "https://"));
+  tls_server = aj_test_server_new_tls (cert, key);
+  code = aj_test_server_code (tls_server, "all");
+  g_assert_true (g_str_has_prefix (tls_server->url, "https://"));
 
   /* Without the CA: refused, and nothing was sent. */
-  g_assert_false (aj_sync_enroll (kiosk->store, url, code, "tls", &options, &error));
+  g_assert_false (aj_sync_enroll (kiosk->store, tls_server->url, code, "tls", &options, &error));
   g_assert_error (error, AJ_SYNC_ERROR, AJ_SYNC_ERROR_NETWORK);
   g_assert_nonnull (strstr (error->message, "certificate"));
   g_clear_error (&error);
 
   options.ca_file = cert;
-  g_assert_true (aj_sync_enroll (kiosk->store, url, code, "tls", &options, &error));
+  g_assert_true (aj_sync_enroll (kiosk->store, tls_server->url, code, "tls", &options, &error));
   g_assert_no_error (error);
   options.checklist_dir = kiosk->checklist_dir;
   record_visit (kiosk, "DLX001", NULL);
@@ -712,13 +676,13 @@ test_tls (void)
   g_assert_no_error (error);
   g_assert_cmpint (aj_store_count_unsynced (kiosk->store), ==, 0);
 
-  g_subprocess_send_signal (server_process, SIGTERM);
-  g_assert_true (g_subprocess_wait (server_process, NULL, NULL));
-  g_assert_true (g_subprocess_get_if_exited (server_process));
-  g_assert_cmpint (g_subprocess_get_exit_status (server_process), ==, 0);
-  aj_test_kiosk_free (kiosk);
-  aj_test_rm_rf (dir);
+  aj_test_server_stop (tls_server);
+  aj_test_server_free (tls_server);
 }
+
+/* Each test on two new kiosks (see fixture_setup). */
+#define add_sync_test(path, test) \
+  g_test_add (path, Fixture, NULL, fixture_setup, test, fixture_teardown)
 
 int
 main (int   argc,
@@ -726,17 +690,20 @@ main (int   argc,
 {
   int result;
 
-  g_test_init (&argc, &argv, NULL);
+  /* gdk-pixbuf tells image types apart with the system's MIME database,
+   * which isolated XDG folders would hide. */
+  g_content_type_set_mime_dirs (NULL);
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   server = aj_test_server_new ();
-  g_test_add_func ("/sync/enroll", test_enroll);
-  g_test_add_func ("/sync/push-pull", test_push_pull);
-  g_test_add_func ("/sync/tokens", test_tokens);
-  g_test_add_func ("/sync/scope", test_scope);
-  g_test_add_func ("/sync/duplicate-batch", test_duplicate_batch);
-  g_test_add_func ("/sync/two-kiosks", test_two_kiosks);
-  g_test_add_func ("/sync/closed-loop", test_closed_loop);
-  g_test_add_func ("/sync/concurrent-verification", test_concurrent_verification);
-  g_test_add_func ("/sync/tls", test_tls);
+  add_sync_test ("/sync/enroll-once-with-a-code", test_enroll);
+  add_sync_test ("/sync/push-pull-with-photo", test_push_pull);
+  add_sync_test ("/sync/unknown-and-revoked-tokens", test_tokens);
+  add_sync_test ("/sync/scope-hides-and-refuses", test_scope);
+  add_sync_test ("/sync/duplicate-batch-stored-once", test_duplicate_batch);
+  add_sync_test ("/sync/two-kiosks-converge", test_two_kiosks);
+  add_sync_test ("/sync/closed-loop-across-kiosks", test_closed_loop);
+  add_sync_test ("/sync/concurrent-verification-conflict", test_concurrent_verification);
+  add_sync_test ("/sync/tls-certificate-checked", test_tls);
   result = g_test_run ();
   aj_test_server_free (server);
   return result;

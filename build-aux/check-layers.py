@@ -24,7 +24,7 @@ CORE_LAYERS = [
     ('projection', ['aj-db', 'aj-projection']),
     ('store', ['aj-store']),
     ('domain', ['aj-registry', 'aj-inspection', 'aj-hazard', 'aj-signature', 'aj-hazard-steps']),
-    ('views and exchange', ['aj-ledger', 'aj-stats', 'aj-report', 'aj-labels', 'aj-sync']),
+    ('views and exchange', ['aj-authority', 'aj-ledger', 'aj-stats', 'aj-report', 'aj-labels', 'aj-sync']),
 ]
 PRIVATE_HEADERS = {'aj-db.h', 'aj-store-private.h', 'aj-projection.h'}
 SERVER_STORAGE = re.compile(r'aj-server-store')

@@ -114,6 +114,25 @@ aj_lifecycle_role_may (const char   *role,
     }
 }
 
+/* Whether a person of @role may take @step at all: the role table, plus the
+ * inspector's "fixed on the spot" (当场整改) of a general hazard that is
+ * still open (@status found or reopened). The state machine is not asked:
+ * whether the step still applies is aj_lifecycle_next ()'s answer. */
+gboolean
+aj_lifecycle_person_may (const char   *role,
+                         AjHazardStep  step,
+                         gboolean      own_institution,
+                         gboolean      found_in_self_inspection,
+                         const char   *status,
+                         const char   *grade)
+{
+  gboolean open = g_strcmp0 (status, "found") == 0 || g_strcmp0 (status, "reopened") == 0;
+
+  if (step == AJ_STEP_RECTIFY && open && g_strcmp0 (grade, "major") != 0 && aj_lifecycle_is_official (role))
+    return TRUE;
+  return aj_lifecycle_role_may (role, step, own_institution, found_in_self_inspection);
+}
+
 /* Days past the deadline of a hazard not struck off; 0 when not overdue.
  * @today is YYYY-MM-DD. */
 int

@@ -29,6 +29,12 @@ gboolean    aj_lifecycle_role_may   (const char   *role,
                                      AjHazardStep  step,
                                      gboolean      own_institution,
                                      gboolean      found_in_self_inspection);
+gboolean    aj_lifecycle_person_may (const char   *role,
+                                     AjHazardStep  step,
+                                     gboolean      own_institution,
+                                     gboolean      found_in_self_inspection,
+                                     const char   *status,
+                                     const char   *grade);
 gboolean    aj_lifecycle_is_official (const char  *role);
 int         aj_lifecycle_days_overdue (const char *status,
                                        const char *deadline,

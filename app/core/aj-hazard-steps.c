@@ -56,11 +56,8 @@ aj_hazard_can_step (AjStore       *store,
                    aj_step_label (step), aj_hazard_status_label (aj_hazard_get_status (hazard)));
       return FALSE;
     }
-  /* An inspector may record a general hazard fixed on the spot (当场整改). */
-  if (step == AJ_STEP_RECTIFY && !aj_hazard_is_major (hazard) && aj_lifecycle_is_official (aj_user_get_role (user)) &&
-      (g_strcmp0 (aj_hazard_get_status (hazard), "found") == 0 || g_strcmp0 (aj_hazard_get_status (hazard), "reopened") == 0))
-    return TRUE;
-  if (!aj_lifecycle_role_may (aj_user_get_role (user), step, own, self_inspection))
+  if (!aj_lifecycle_person_may (aj_user_get_role (user), step, own, self_inspection,
+                                aj_hazard_get_status (hazard), aj_hazard_get_grade (hazard)))
     {
       g_set_error (error, AJ_ERROR, AJ_ERROR_NOT_ALLOWED,
                    _("“%s” is not for a %s of this hazard."),

@@ -328,11 +328,11 @@ aj_inspection_add_photo (AjStore            *store,
 
 /* The inspection a live (not removed) photo belongs to, and whether it has
  * already been withdrawn.  Returns NULL with @error set if there is none. */
-static char *
-lookup_photo (AjStore     *store,
-              const char  *photo_event_id,
-              gboolean    *withdrawn,
-              GError     **error)
+char *
+aj_inspection_photo_owner (AjStore     *store,
+                           const char  *photo_event_id,
+                           gboolean    *withdrawn,
+                           GError     **error)
 {
   g_autoptr(sqlite3_stmt) stmt = aj_db_prepare (aj_store_get_db (store),
       "SELECT inspection_id, withdrawn_reason FROM photos WHERE event_id = ? AND removed = 0", error);
@@ -360,7 +360,7 @@ aj_inspection_remove_photo (AjStore     *store,
   g_autofree char *event = NULL;
   g_autofree char *at = aj_now_iso8601 ();
   gboolean withdrawn;
-  g_autofree char *inspection = lookup_photo (store, photo_event_id, &withdrawn, error);
+  g_autofree char *inspection = aj_inspection_photo_owner (store, photo_event_id, &withdrawn, error);
 
   if (inspection == NULL || !check_open (store, inspection, error))
     return FALSE;
@@ -384,7 +384,7 @@ aj_inspection_withdraw_photo (AjStore     *store,
   g_autofree char *event = NULL;
   g_autofree char *at = aj_now_iso8601 ();
   gboolean withdrawn;
-  g_autofree char *inspection = lookup_photo (store, photo_event_id, &withdrawn, error);
+  g_autofree char *inspection = aj_inspection_photo_owner (store, photo_event_id, &withdrawn, error);
 
   if (inspection == NULL)
     return FALSE;

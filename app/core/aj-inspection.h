@@ -100,4 +100,9 @@ gboolean      aj_inspection_is_finished          (AjInspection *self);
 int           aj_inspection_get_n_answered       (AjInspection *self);
 int           aj_inspection_get_n_hazards        (AjInspection *self);
 
+char         *aj_inspection_photo_owner      (AjStore      *store,
+                                              const char   *photo_event_id,
+                                              gboolean     *withdrawn,
+                                              GError      **error);
+
 G_END_DECLS

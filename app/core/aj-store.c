@@ -302,6 +302,31 @@ aj_store_event_institution (AjStore       *self,
   return NULL;
 }
 
+/* The institution of an inspection or hazard as this store's projection
+ * holds it: never what an event says about itself. NULL when unknown. */
+char *
+aj_store_subject_institution (AjStore    *self,
+                              const char *subject)
+{
+  return aj_projection_subject_institution (self->db, subject);
+}
+
+/* The clock of the first event of @type about @subject, or 0 if none. */
+gint64
+aj_store_first_event_hlc (AjStore    *self,
+                          const char *subject,
+                          const char *type)
+{
+  g_autoptr(sqlite3_stmt) stmt = aj_db_prepare (self->db,
+      "SELECT min(hlc) FROM events WHERE subject = ? AND type = ?", NULL);
+
+  if (stmt == NULL)
+    return 0;
+  aj_db_bind_text (stmt, 1, subject);
+  aj_db_bind_text (stmt, 2, type);
+  return sqlite3_step (stmt) == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : 0;
+}
+
 static gboolean
 insert_event (AjStore        *self,
               const AjEvent  *ev,

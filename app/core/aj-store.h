@@ -65,6 +65,11 @@ gboolean     aj_store_mark_acked           (AjStore     *self,
                                             const char  *event_id,
                                             gint64       server_seq,
                                             GError     **error);
+char        *aj_store_subject_institution  (AjStore        *self,
+                                            const char     *subject);
+gint64       aj_store_first_event_hlc      (AjStore        *self,
+                                            const char     *subject,
+                                            const char     *type);
 char        *aj_store_event_institution    (AjStore        *self,
                                             const AjEvent  *event);
 void         aj_store_refresh_clock        (AjStore     *self);

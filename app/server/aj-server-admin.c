@@ -8,22 +8,12 @@
 #include <unistd.h>
 
 #include "aj-checklist.h"
-#include "aj-db.h"
 #include "aj-error.h"
 #include "aj-registry.h"
+#include "aj-scope.h"
 #include "aj-server-admin.h"
-#include "aj-server-scope.h"
+#include "aj-server-store.h"
 #include "aj-util.h"
-
-static gboolean
-bump_reference_version (AjStore  *store,
-                        GError  **error)
-{
-  g_autofree char *current = aj_store_get_meta (store, "reference_version");
-  g_autofree char *next = g_strdup_printf ("%" G_GINT64_FORMAT,
-                                           (current ? g_ascii_strtoll (current, NULL, 10) : 0) + 1);
-  return aj_store_set_meta (store, "reference_version", next, error);
-}
 
 /* ---- CSV ---- */
 
@@ -126,6 +116,7 @@ import_csv (AjStore     *store,
 {
   g_autoptr(GPtrArray) rows = csv_parse (text, error);
   g_autoptr(JsonObject) registry = NULL;
+  g_autoptr(AjScope) all = aj_scope_new_all ();
   g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
   g_autofree char *json = NULL;
   GPtrArray *header;
@@ -149,7 +140,7 @@ import_csv (AjStore     *store,
       return FALSE;
     }
 
-  registry = aj_server_registry_for_scope (store, "{\"all\":true}");
+  registry = aj_server_store_registry_for_scope (store, all);
   list = json_array_new ();
   for (guint r = 1; r < rows->len; r++)
     {
@@ -214,7 +205,7 @@ aj_admin_import_registry (AjStore     *store,
     ok = import_csv (store, path, text, error);
   else
     ok = aj_registry_import_data (store, text, length, "server", error);
-  if (!ok || !bump_reference_version (store, error))
+  if (!ok || !aj_server_store_bump_reference_version (store, error))
     {
       aj_store_rollback (store);
       return FALSE;
@@ -230,29 +221,19 @@ aj_admin_publish_checklist (AjStore     *store,
   g_autoptr(AjChecklist) checklist = aj_checklist_load_file (path, error);
   g_autofree char *text = NULL;
   g_autofree char *now = aj_now_iso8601 ();
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  sqlite3 *db = aj_store_get_db (store);
 
   if (checklist == NULL || !g_file_get_contents (path, &text, NULL, error))
     return FALSE;
   if (!aj_store_begin (store, error))
     return FALSE;
-  stmt = aj_db_prepare (db, "INSERT INTO checklists (id, version, body, published_at) VALUES (?, ?, ?, ?) "
-                            "ON CONFLICT (id, version) DO UPDATE SET body = excluded.body, "
-                            "published_at = excluded.published_at", error);
-  if (stmt == NULL)
-    goto fail;
-  aj_db_bind_text (stmt, 1, aj_checklist_get_id (checklist));
-  sqlite3_bind_int (stmt, 2, aj_checklist_get_version (checklist));
-  aj_db_bind_text (stmt, 3, text);
-  aj_db_bind_text (stmt, 4, now);
-  if (!aj_db_step_done (db, stmt, error) || !bump_reference_version (store, error))
-    goto fail;
+  if (!aj_server_store_publish_checklist (store, aj_checklist_get_id (checklist), aj_checklist_get_version (checklist),
+                                          text, now, error) ||
+      !aj_server_store_bump_reference_version (store, error))
+    {
+      aj_store_rollback (store);
+      return FALSE;
+    }
   return aj_store_commit (store, error);
-
-fail:
-  aj_store_rollback (store);
-  return FALSE;
 }
 
 /* Codes read aloud or typed on a tablet: no 0/O, 1/I/L. */
@@ -263,13 +244,11 @@ aj_admin_new_enroll_code (AjStore     *store,
                           GError     **error)
 {
   static const char alphabet[] = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
-  g_autofree char *scope = aj_scope_from_spec (scope_spec, error);
+  g_autoptr(AjScope) scope = aj_scope_parse_spec (scope_spec, error);
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   g_autoptr(GDateTime) expires = g_date_time_add_days (now, valid_days > 0 ? valid_days : 7);
   g_autofree char *now_text = g_date_time_format (now, "%Y-%m-%dT%H:%M:%S%:z");
   g_autofree char *expires_text = g_date_time_format (expires, "%Y-%m-%dT%H:%M:%S%:z");
-  g_autofree char *hash = NULL;
-  g_autoptr(sqlite3_stmt) stmt = NULL;
   guint8 random[12];
   char code[16];
   int fd, pos = 0;
@@ -295,16 +274,7 @@ aj_admin_new_enroll_code (AjStore     *store,
     }
   code[pos] = '\0';
 
-  hash = aj_sha256_hex (code, strlen (code));
-  stmt = aj_db_prepare (aj_store_get_db (store),
-                        "INSERT INTO enroll_codes (code_hash, scope, created_at, expires_at) VALUES (?, ?, ?, ?)", error);
-  if (stmt == NULL)
-    return NULL;
-  aj_db_bind_text (stmt, 1, hash);
-  aj_db_bind_text (stmt, 2, scope);
-  aj_db_bind_text (stmt, 3, now_text);
-  aj_db_bind_text (stmt, 4, expires_text);
-  if (!aj_db_step_done (aj_store_get_db (store), stmt, error))
+  if (!aj_server_store_add_code (store, code, scope, now_text, expires_text, error))
     return NULL;
   return g_strdup (code);
 }
@@ -315,115 +285,26 @@ aj_admin_revoke_device (AjStore     *store,
                         GError     **error)
 {
   g_autofree char *now = aj_now_iso8601 ();
-  g_autoptr(sqlite3_stmt) stmt = aj_db_prepare (aj_store_get_db (store),
-      "UPDATE devices SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", error);
 
-  if (stmt == NULL)
-    return FALSE;
-  aj_db_bind_text (stmt, 1, now);
-  aj_db_bind_text (stmt, 2, device_id);
-  if (!aj_db_step_done (aj_store_get_db (store), stmt, error))
-    return FALSE;
-  if (sqlite3_changes (aj_store_get_db (store)) == 0)
-    {
-      g_set_error (error, AJ_ERROR, AJ_ERROR_NOT_FOUND, "No enrolled device %s (or it is revoked already)", device_id);
-      return FALSE;
-    }
-  return TRUE;
+  return aj_server_store_revoke_device (store, device_id, now, error);
 }
 
-/* Lines: id, name, scope, enrolled, last seen, revoked. */
+/* Lines: id, name, scope, enrolled, events, active or revoked. */
 GPtrArray *
 aj_admin_list_devices (AjStore *store)
 {
   GPtrArray *lines = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(sqlite3_stmt) stmt = aj_db_prepare (aj_store_get_db (store),
-      "SELECT d.id, d.name, d.scope, d.enrolled_at, d.revoked_at, "
-      "(SELECT count(*) FROM events e WHERE e.device_id = d.id) FROM devices d ORDER BY d.enrolled_at", NULL);
+  g_autoptr(GPtrArray) devices = aj_server_store_list_devices (store);
 
-  while (stmt && sqlite3_step (stmt) == SQLITE_ROW)
+  for (guint i = 0; i < devices->len; i++)
     {
-      g_autofree char *scope = aj_scope_describe (aj_db_col_text (stmt, 2));
+      AjServerDevice *device = g_ptr_array_index (devices, i);
+      g_autoptr(AjScope) scope = aj_scope_new_from_json (device->scope);
+      g_autofree char *spec = aj_scope_to_spec (scope);
+
       g_ptr_array_add (lines, g_strdup_printf ("%s\t%s\t%s\tenrolled %s\t%lld events\t%s",
-                                               aj_db_col_text (stmt, 0), aj_db_col_text (stmt, 1), scope,
-                                               aj_db_col_text (stmt, 3), sqlite3_column_int64 (stmt, 5),
-                                               sqlite3_column_type (stmt, 4) == SQLITE_NULL ? "active" : "revoked"));
+                                               device->id, device->name, spec, device->enrolled_at,
+                                               (long long) device->events, device->revoked ? "revoked" : "active"));
     }
   return lines;
-}
-
-/* The registry in the JSON of data/registry.json, limited to a scope:
- * institutions in it; inspectors and administrators, and the staff of
- * institutions in it (with PIN hashes, so that sign-in works offline). */
-JsonObject *
-aj_server_registry_for_scope (AjStore    *store,
-                              const char *scope_json)
-{
-  sqlite3 *db = aj_store_get_db (store);
-  JsonObject *registry = json_object_new ();
-  JsonArray *institutions = json_array_new ();
-  JsonArray *users = json_array_new ();
-  g_autoptr(sqlite3_stmt) stmt = aj_db_prepare (db,
-      "SELECT code, name, type, county, township, address, beds, head, safety_officer, phone, credit "
-      "FROM institutions ORDER BY code", NULL);
-
-  while (stmt && sqlite3_step (stmt) == SQLITE_ROW)
-    {
-      static const char * const names[] = {
-        "code", "name", "type", "county", "township", "address", NULL, "head", "safety_officer", "phone", "credit"
-      };
-      JsonObject *o;
-
-      if (!aj_scope_allows (db, scope_json, aj_db_col_text (stmt, 0)))
-        continue;
-      o = json_object_new ();
-      for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-        if (names[i])
-          json_object_set_string_member (o, names[i], aj_db_col_text (stmt, i));
-      json_object_set_int_member (o, "beds", sqlite3_column_int (stmt, 6));
-      json_array_add_object_element (institutions, o);
-    }
-  g_clear_pointer (&stmt, sqlite3_finalize);
-
-  stmt = aj_db_prepare (db, "SELECT id, name, role, county, institution, pin_hash FROM users ORDER BY id", NULL);
-  while (stmt && sqlite3_step (stmt) == SQLITE_ROW)
-    {
-      JsonObject *o;
-
-      if (sqlite3_column_type (stmt, 4) != SQLITE_NULL &&
-          !aj_scope_allows (db, scope_json, aj_db_col_text (stmt, 4)))
-        continue;
-      o = json_object_new ();
-      json_object_set_string_member (o, "id", aj_db_col_text (stmt, 0));
-      json_object_set_string_member (o, "name", aj_db_col_text (stmt, 1));
-      json_object_set_string_member (o, "role", aj_db_col_text (stmt, 2));
-      if (sqlite3_column_type (stmt, 3) != SQLITE_NULL)
-        json_object_set_string_member (o, "county", aj_db_col_text (stmt, 3));
-      if (sqlite3_column_type (stmt, 4) != SQLITE_NULL)
-        json_object_set_string_member (o, "institution", aj_db_col_text (stmt, 4));
-      json_object_set_string_member (o, "pin_hash", aj_db_col_text (stmt, 5));
-      json_array_add_object_element (users, o);
-    }
-  json_object_set_int_member (registry, "version", 1);
-  json_object_set_array_member (registry, "institutions", institutions);
-  json_object_set_array_member (registry, "users", users);
-  return registry;
-}
-
-/* The newest version of each published checklist, as its JSON. */
-JsonArray *
-aj_server_published_checklists (AjStore *store)
-{
-  JsonArray *list = json_array_new ();
-  g_autoptr(sqlite3_stmt) stmt = aj_db_prepare (aj_store_get_db (store),
-      "SELECT body FROM checklists c WHERE version = (SELECT max(version) FROM checklists d WHERE d.id = c.id) "
-      "ORDER BY id", NULL);
-
-  while (stmt && sqlite3_step (stmt) == SQLITE_ROW)
-    {
-      JsonObject *o = aj_json_parse_object (aj_db_col_text (stmt, 0), NULL);
-      if (o != NULL)
-        json_array_add_object_element (list, o);
-    }
-  return list;
 }

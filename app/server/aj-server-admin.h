@@ -1,8 +1,5 @@
-/* aj-server-admin.h: what the administrator does from the command line, and
- * the reference data handed to devices. */
+/* aj-server-admin.h: what the administrator does from the command line. */
 #pragma once
-
-#include <json-glib/json-glib.h>
 
 #include "aj-store.h"
 
@@ -22,9 +19,5 @@ gboolean    aj_admin_revoke_device          (AjStore     *store,
                                              const char  *device_id,
                                              GError     **error);
 GPtrArray  *aj_admin_list_devices           (AjStore     *store);
-
-JsonObject *aj_server_registry_for_scope    (AjStore     *store,
-                                             const char  *scope_json);
-JsonArray  *aj_server_published_checklists  (AjStore     *store);
 
 G_END_DECLS

@@ -10,11 +10,10 @@
 #include <glib/gstdio.h>
 
 #include "aj-codec.h"
-#include "aj-db.h"
 #include "aj-error.h"
 #include "aj-photo.h"
-#include "aj-server-blobs.h"
-#include "aj-server-scope.h"
+#include "aj-server-handlers.h"
+#include "aj-server-store.h"
 #include "aj-util.h"
 
 typedef struct
@@ -44,14 +43,6 @@ partial_path (AjServerContext *context,
   return g_build_filename (context->partial_dir, sha256, NULL);
 }
 
-gboolean
-aj_server_blob_is_complete (AjStore    *store,
-                            const char *sha256)
-{
-  return aj_db_query_int (aj_store_get_db (store),
-                          "SELECT complete FROM blobs WHERE sha256 = ?", sha256, 0) == 1;
-}
-
 static gint64
 bytes_held (AjServerContext *context,
             const char      *sha256)
@@ -59,8 +50,8 @@ bytes_held (AjServerContext *context,
   g_autofree char *partial = partial_path (context, sha256);
   GStatBuf st;
 
-  if (aj_server_blob_is_complete (context->store, sha256))
-    return aj_db_query_int (aj_store_get_db (context->store), "SELECT size FROM blobs WHERE sha256 = ?", sha256, 0);
+  if (aj_server_store_blob_is_complete (context->store, sha256))
+    return aj_server_store_blob_size (context->store, sha256);
   if (g_stat (partial, &st) == 0)
     return st.st_size;
   return 0;
@@ -86,20 +77,6 @@ aj_server_blobs_check_name (AjRequest *req)
     return TRUE;
   aj_request_reply_error (req, 400, "invalid_blob_name", "A blob is named by the SHA-256 of its bytes (64 lower-case hex digits)");
   return FALSE;
-}
-
-/* Scope for reading a photo: some event the device may see names it. */
-static gboolean
-device_may_read_blob (AjRequest  *req,
-                      const char *sha256)
-{
-  g_autofree char *condition = aj_scope_to_sql (aj_request_get_scope (req));
-  g_autofree char *sql = g_strdup_printf (
-      "SELECT count(*) FROM events WHERE (json_extract (body, '$.sha256') = ?1 OR "
-      "EXISTS (SELECT 1 FROM json_each (body, '$.photos') WHERE value = ?1))%s%s",
-      condition ? " AND " : "", condition ? condition : "");
-
-  return aj_db_query_int (aj_store_get_db (aj_request_get_store (req)), sql, sha256, 0) > 0;
 }
 
 static gboolean
@@ -182,7 +159,7 @@ aj_server_blobs_begin_upload (AjRequest *req)
       return;
     }
   held = bytes_held (context, sha);
-  if (aj_server_blob_is_complete (context->store, sha))
+  if (aj_server_store_blob_is_complete (context->store, sha))
     {
       aj_request_reply_error (req, 409, "blob_complete", "The server already holds this whole blob");
       return;
@@ -227,7 +204,6 @@ finish_blob (AjServerContext  *context,
   g_autofree char *digest = NULL;
   g_autofree char *dir = g_path_get_dirname (final);
   g_autofree char *now = aj_now_iso8601 ();
-  g_autoptr(sqlite3_stmt) stmt = NULL;
   gsize length;
 
   if (fsync (upload->fd) != 0)
@@ -251,15 +227,7 @@ finish_blob (AjServerContext  *context,
       g_set_error (error, AJ_ERROR, AJ_ERROR_FAILED, "Cannot save the blob");
       return FALSE;
     }
-  stmt = aj_db_prepare (aj_store_get_db (context->store),
-                        "INSERT INTO blobs (sha256, size, complete, received_at) VALUES (?, ?, 1, ?) "
-                        "ON CONFLICT (sha256) DO UPDATE SET complete = 1, size = excluded.size", error);
-  if (stmt == NULL)
-    return FALSE;
-  aj_db_bind_text (stmt, 1, upload->sha256);
-  sqlite3_bind_int64 (stmt, 2, length);
-  aj_db_bind_text (stmt, 3, now);
-  return aj_db_step_done (aj_store_get_db (context->store), stmt, error);
+  return aj_server_store_add_blob (context->store, upload->sha256, length, now, error);
 }
 
 /* The body has arrived (into the partial file, by aj_server_blobs_begin_upload). */
@@ -297,7 +265,7 @@ aj_server_blobs_head (AjRequest *req)
   g_autofree char *held = g_strdup_printf ("%" G_GINT64_FORMAT, bytes_held (context, sha));
 
   aj_request_set_header (req, "Anjian-Blob-Held", held);
-  aj_request_set_header (req, "Anjian-Blob-Complete", aj_server_blob_is_complete (context->store, sha) ? "yes" : "no");
+  aj_request_set_header (req, "Anjian-Blob-Complete", aj_server_store_blob_is_complete (context->store, sha) ? "yes" : "no");
   soup_server_message_set_status (aj_request_get_message (req), 200, NULL);
 }
 
@@ -311,7 +279,7 @@ aj_server_blobs_get (AjRequest *req)
   g_autofree char *data = NULL;
   gsize length;
 
-  if (!aj_server_blob_is_complete (context->store, sha) || !device_may_read_blob (req, sha) ||
+  if (!aj_server_store_blob_is_complete (context->store, sha) || !aj_server_store_blob_in_scope (context->store, sha, aj_request_get_scope (req)) ||
       !g_file_get_contents (file, &data, &length, NULL))
     {
       aj_request_reply_error (req, 404, "not_found", "No such photo for this device");

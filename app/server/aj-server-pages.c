@@ -5,9 +5,9 @@
 
 #include <string.h>
 
-#include "aj-db.h"
 #include "aj-hazard.h"
-#include "aj-server-pages.h"
+#include "aj-server-handlers.h"
+#include "aj-server-store.h"
 #include "aj-util.h"
 #include "anjian-web-resources.h"
 
@@ -81,41 +81,42 @@ send_page (AjRequest  *req,
   soup_server_message_set_response (msg, "text/html; charset=utf-8", SOUP_MEMORY_TAKE, html, strlen (html));
 }
 
-static const char *
-risk_zh (const char *level)
+typedef struct
 {
-  if (g_strcmp0 (level, "red") == 0) return "红色 · 重大风险";
-  if (g_strcmp0 (level, "orange") == 0) return "橙色 · 较大风险";
-  if (g_strcmp0 (level, "yellow") == 0) return "黄色 · 一般风险";
-  if (g_strcmp0 (level, "blue") == 0) return "蓝色 · 低风险";
-  return level ? level : "";
+  const char *code;
+  const char *name;
+} Label;
+
+/* The page's words for a stored code; an unknown code is shown as it is. */
+static const char *
+label (const Label *labels,
+       gsize        n_labels,
+       const char  *code)
+{
+  for (gsize i = 0; i < n_labels; i++)
+    if (g_strcmp0 (labels[i].code, code) == 0)
+      return labels[i].name;
+  return code ? code : "";
 }
 
-static const char *
-status_zh (const char *status)
-{
-  if (g_strcmp0 (status, "found") == 0) return "已登记，待整改";
-  if (g_strcmp0 (status, "rectification_ordered") == 0) return "整改中";
-  if (g_strcmp0 (status, "rectified") == 0) return "已整改，待复查";
-  if (g_strcmp0 (status, "closed") == 0) return "已销号";
-  if (g_strcmp0 (status, "withdrawn") == 0) return "已撤销";
-  return status ? status : "";
-}
+static const Label risk_labels[] = {
+  { "red", "红色 · 重大风险" }, { "orange", "橙色 · 较大风险" },
+  { "yellow", "黄色 · 一般风险" }, { "blue", "蓝色 · 低风险" },
+};
 
-static const char *
-category_zh (const char *category)
-{
-  static const struct { const char *code, *name; } names[] = {
-    { "fire", "消防安全" }, { "power_gas", "用电用气" }, { "food", "食品安全" },
-    { "facilities", "设施设备" }, { "security", "安保" }, { "care", "照护服务安全" },
-    { "management", "安全管理" }, { "epidemic", "疫情防控" }, { "special_equipment", "特种设备" },
-    { "buildings", "建筑安全" }, { "rescue", "救助服务" }, { "child_protection", "儿童保护" },
-  };
-  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-    if (g_strcmp0 (names[i].code, category) == 0)
-      return names[i].name;
-  return category ? category : "";
-}
+static const Label status_labels[] = {
+  { "found", "已登记，待整改" }, { "rectification_ordered", "整改中" }, { "rectified", "已整改，待复查" },
+  { "closed", "已销号" }, { "withdrawn", "已撤销" },
+};
+
+static const Label category_labels[] = {
+  { "fire", "消防安全" }, { "power_gas", "用电用气" }, { "food", "食品安全" },
+  { "facilities", "设施设备" }, { "security", "安保" }, { "care", "照护服务安全" },
+  { "management", "安全管理" }, { "epidemic", "疫情防控" }, { "special_equipment", "特种设备" },
+  { "buildings", "建筑安全" }, { "rescue", "救助服务" }, { "child_protection", "儿童保护" },
+};
+
+#define LABEL(table, code) label (table, G_N_ELEMENTS (table), code)
 
 void
 aj_server_pages_hazard (AjRequest *req)
@@ -146,12 +147,12 @@ aj_server_pages_hazard (AjRequest *req)
     const char *pairs[] = {
       "number", aj_hazard_get_number (hazard),
       "risk", aj_hazard_get_risk_level (hazard),
-      "risk_label", risk_zh (aj_hazard_get_risk_level (hazard)),
+      "risk_label", LABEL (risk_labels, aj_hazard_get_risk_level (hazard)),
       "grade_label", aj_hazard_is_major (hazard) ? "重大事故隐患" : "一般事故隐患",
-      "status_label", status_zh (aj_hazard_get_status (hazard)),
+      "status_label", LABEL (status_labels, aj_hazard_get_status (hazard)),
       "overdue", overdue ? overdue : "",
       "institution", aj_hazard_get_institution_name (hazard),
-      "category", category_zh (aj_hazard_get_category (hazard)),
+      "category", LABEL (category_labels, aj_hazard_get_category (hazard)),
       "found", found,
       "deadline", *aj_hazard_get_deadline (hazard) ? aj_hazard_get_deadline (hazard) : "—",
       "closed", *closed ? closed : "—",
@@ -166,34 +167,26 @@ aj_server_pages_hazard (AjRequest *req)
 void
 aj_server_pages_spot_checks (AjRequest *req)
 {
-  AjStore *store = aj_request_get_store (req);
-  g_autoptr(sqlite3_stmt) stmt = aj_db_prepare (aj_store_get_db (store),
-      "SELECT coalesce(i.name, s.institution), s.finished_at, "
-      "(SELECT count(*) FROM item_results r WHERE r.inspection_id = s.id), "
-      "(SELECT count(*) FROM hazards h WHERE h.inspection_id = s.id AND h.status <> 'withdrawn'), "
-      "(SELECT count(*) FROM hazards h WHERE h.inspection_id = s.id AND h.status = 'closed') "
-      "FROM inspections s LEFT JOIN institutions i ON i.code = s.institution "
-      "WHERE s.mode = 'spot_check' AND s.status = 'finished' ORDER BY s.finished_at DESC LIMIT 200", NULL);
+  g_autoptr(GPtrArray) checks = aj_server_store_list_spot_checks (aj_request_get_store (req), 200);
   GString *html = g_string_new ("<h1>“双随机、一公开”抽查结果公示</h1>");
   g_autofree char *content = NULL;
-  guint rows = 0;
 
   g_string_append (html, "<table><tr><th>机构</th><th>抽查日期</th><th>检查项</th><th>结果</th><th>整改情况</th></tr>");
-  while (stmt && sqlite3_step (stmt) == SQLITE_ROW)
+  for (guint i = 0; i < checks->len; i++)
     {
-      g_autofree char *name = g_markup_escape_text (aj_db_col_text (stmt, 0), -1);
-      g_autofree char *date = aj_iso8601_to_display (aj_db_col_text (stmt, 1), FALSE);
-      int hazards = sqlite3_column_int (stmt, 3), closed = sqlite3_column_int (stmt, 4);
-      g_autofree char *result = hazards == 0 ? g_strdup ("未发现问题") : g_strdup_printf ("发现隐患 %d 处", hazards);
-      g_autofree char *progress = hazards == 0 ? g_strdup ("—") :
-                                  closed == hazards ? g_strdup ("已全部整改销号") :
-                                  g_strdup_printf ("整改中（已销号 %d 处）", closed);
+      AjServerSpotCheck *check = g_ptr_array_index (checks, i);
+      g_autofree char *name = g_markup_escape_text (check->institution, -1);
+      g_autofree char *date = aj_iso8601_to_display (check->finished_at, FALSE);
+      g_autofree char *result = check->hazards == 0 ? g_strdup ("未发现问题")
+                                                    : g_strdup_printf ("发现隐患 %d 处", check->hazards);
+      g_autofree char *progress = check->hazards == 0 ? g_strdup ("—") :
+                                  check->closed == check->hazards ? g_strdup ("已全部整改销号") :
+                                  g_strdup_printf ("整改中（已销号 %d 处）", check->closed);
 
       g_string_append_printf (html, "<tr><td>%s</td><td>%s</td><td>%d</td><td>%s</td><td>%s</td></tr>",
-                              name, date, sqlite3_column_int (stmt, 2), result, progress);
-      rows++;
+                              name, date, check->items, result, progress);
     }
-  if (rows == 0)
+  if (checks->len == 0)
     g_string_append (html, "<tr><td colspan=\"5\">暂无公示的抽查结果。</td></tr>");
   g_string_append (html, "</table>");
   content = g_string_free (html, FALSE);
@@ -219,27 +212,22 @@ aj_server_pages_static (AjRequest *req)
 void
 aj_server_pages_overview (AjRequest *req)
 {
-  AjStore *store = aj_request_get_store (req);
-  sqlite3 *db = aj_store_get_db (store);
   g_autofree char *today = aj_today_iso ();
   g_autofree char *content = NULL;
+  AjServerOverview overview;
 
   if (!g_str_equal (aj_request_get_path (req), "/"))
     {
       send_page (req, 404, "未找到", "<div class=\"card\"><h1>未找到</h1></div>");
       return;
     }
+  aj_server_store_overview (aj_request_get_store (req), today, &overview);
   content = g_strdup_printf (
     "<h1>概况</h1><div class=\"card\"><dl>"
     "<dt>在用设备</dt><dd>%lld</dd><dt>机构</dt><dd>%lld</dd><dt>检查</dt><dd>%lld</dd>"
     "<dt>未销号隐患</dt><dd>%lld</dd><dt>逾期隐患</dt><dd>%lld</dd><dt>同步记录</dt><dd>%lld</dd>"
     "</dl></div><p><a href=\"/public\">抽查结果公示</a></p>",
-    (long long) aj_db_query_int (db, "SELECT count(*) FROM devices WHERE revoked_at IS NULL", NULL, 0),
-    (long long) aj_db_query_int (db, "SELECT count(*) FROM institutions", NULL, 0),
-    (long long) aj_db_query_int (db, "SELECT count(*) FROM inspections", NULL, 0),
-    (long long) aj_db_query_int (db, "SELECT count(*) FROM hazards WHERE status NOT IN ('closed', 'withdrawn')", NULL, 0),
-    (long long) aj_db_query_int (db, "SELECT count(*) FROM hazards WHERE status NOT IN ('closed', 'withdrawn') "
-                                     "AND deadline <> '' AND deadline < ?", today, 0),
-    (long long) aj_db_query_int (db, "SELECT count(*) FROM events", NULL, 0));
+    (long long) overview.active_devices, (long long) overview.institutions, (long long) overview.inspections,
+    (long long) overview.open_hazards, (long long) overview.overdue_hazards, (long long) overview.events);
   send_page (req, 200, "概况", content);
 }

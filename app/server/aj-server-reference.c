@@ -2,24 +2,23 @@
  * device's scope and the published checklists, when newer than it holds. */
 #include "config.h"
 
-#include "aj-server-admin.h"
-#include "aj-server-reference.h"
+#include "aj-server-handlers.h"
+#include "aj-server-store.h"
 
 void
 aj_server_reference_get (AjRequest *req)
 {
   AjStore *store = aj_request_get_store (req);
   gint64 since = aj_request_get_query_int (req, "since", 0);
-  g_autofree char *version_text = aj_store_get_meta (store, "reference_version");
-  gint64 version = version_text ? g_ascii_strtoll (version_text, NULL, 10) : 0;
+  gint64 version = aj_server_store_get_reference_version (store);
   JsonObject *reply = json_object_new ();
 
   json_object_set_int_member (reply, "version", version);
   if (since < version)
     {
       json_object_set_object_member (reply, "registry",
-                                     aj_server_registry_for_scope (store, aj_request_get_scope (req)));
-      json_object_set_array_member (reply, "checklists", aj_server_published_checklists (store));
+                                     aj_server_store_registry_for_scope (store, aj_request_get_scope (req)));
+      json_object_set_array_member (reply, "checklists", aj_server_store_published_checklists (store));
     }
   aj_request_reply (req, 200, reply);
 }

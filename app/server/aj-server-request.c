@@ -5,9 +5,9 @@
 
 #include <string.h>
 
-#include "aj-db.h"
 #include "aj-error.h"
 #include "aj-server-request.h"
+#include "aj-server-store.h"
 #include "aj-util.h"
 
 struct _AjRequest
@@ -17,7 +17,7 @@ struct _AjRequest
   const char        *path;
   GHashTable        *query;
   char              *device_id;
-  char              *scope;
+  AjScope           *scope;
   JsonObject        *body;
 };
 
@@ -33,7 +33,7 @@ request_free (AjRequest *req)
   g_clear_pointer (&req->query, g_hash_table_unref);
   g_clear_pointer (&req->body, json_object_unref);
   g_free (req->device_id);
-  g_free (req->scope);
+  g_clear_pointer (&req->scope, aj_scope_free);
   g_free (req);
 }
 
@@ -113,29 +113,39 @@ aj_request_reply_error (AjRequest  *req,
   aj_request_reply (req, status, root);
 }
 
+/* What each refusal from below means to a client. */
 static const struct
 {
+  GQuark    (*domain) (void);
   int         code;
   guint       status;
   const char *name;
-} aj_error_replies[] = {
-  { AJ_ERROR_INVALID,  422, "invalid_event" },
-  { AJ_ERROR_CORRUPT,  422, "invalid_event" },
-  { AJ_ERROR_GAP,      409, "chain_gap" },
-  { AJ_ERROR_CONFLICT, 409, "conflict" },
+} error_replies[] = {
+  { aj_error_quark, AJ_ERROR_INVALID,  422, "invalid_event" },
+  { aj_error_quark, AJ_ERROR_CORRUPT,  422, "invalid_event" },
+  { aj_error_quark, AJ_ERROR_GAP,      409, "chain_gap" },
+  { aj_error_quark, AJ_ERROR_CONFLICT, 409, "conflict" },
+  { aj_server_store_error_quark, AJ_SERVER_STORE_ERROR_CODE_UNKNOWN,   403, "code_unknown" },
+  { aj_server_store_error_quark, AJ_SERVER_STORE_ERROR_CODE_USED,      403, "code_used" },
+  { aj_server_store_error_quark, AJ_SERVER_STORE_ERROR_CODE_EXPIRED,   403, "code_expired" },
+  { aj_server_store_error_quark, AJ_SERVER_STORE_ERROR_DEVICE_REVOKED, 403, "device_revoked" },
+  { aj_server_store_error_quark, AJ_SERVER_STORE_ERROR_TOKEN_UNKNOWN,  401, "token_unknown" },
+  { aj_server_store_error_quark, AJ_SERVER_STORE_ERROR_TOKEN_REVOKED,  401, "token_revoked" },
+  { aj_server_store_error_quark, AJ_SERVER_STORE_ERROR_NOT_YOUR_EVENT, 403, "not_your_event" },
+  { aj_server_store_error_quark, AJ_SERVER_STORE_ERROR_OUTSIDE_SCOPE,  403, "outside_scope" },
+  { aj_server_store_error_quark, AJ_SERVER_STORE_ERROR_BLOB_MISSING,   409, "blob_missing" },
 };
 
 void
 aj_request_reply_gerror (AjRequest    *req,
                          const GError *error)
 {
-  if (error->domain == AJ_ERROR)
-    for (guint i = 0; i < G_N_ELEMENTS (aj_error_replies); i++)
-      if (aj_error_replies[i].code == error->code)
-        {
-          aj_request_reply_error (req, aj_error_replies[i].status, aj_error_replies[i].name, error->message);
-          return;
-        }
+  for (guint i = 0; i < G_N_ELEMENTS (error_replies); i++)
+    if (error->domain == error_replies[i].domain () && error->code == error_replies[i].code)
+      {
+        aj_request_reply_error (req, error_replies[i].status, error_replies[i].name, error->message);
+        return;
+      }
   aj_request_reply_error (req, 500, "internal", error->message);
 }
 
@@ -146,8 +156,7 @@ authenticate (AjRequest *req)
 {
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (req->msg);
   const char *auth = soup_message_headers_get_one (headers, "Authorization");
-  g_autofree char *hash = NULL;
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GError) error = NULL;
 
   if (req->device_id != NULL)
     return TRUE;   /* by the early handler */
@@ -156,22 +165,11 @@ authenticate (AjRequest *req)
       aj_request_reply_error (req, 401, "token_missing", "This request needs the device's token");
       return FALSE;
     }
-  hash = aj_sha256_hex (auth + 7, strlen (auth + 7));
-  stmt = aj_db_prepare (aj_store_get_db (req->context->store),
-                        "SELECT id, scope, revoked_at FROM devices WHERE token_hash = ?", NULL);
-  aj_db_bind_text (stmt, 1, hash);
-  if (sqlite3_step (stmt) != SQLITE_ROW)
+  if (!aj_server_store_find_device_by_token (req->context->store, auth + 7, &req->device_id, &req->scope, &error))
     {
-      aj_request_reply_error (req, 401, "token_unknown", "This device is not enrolled with this server");
+      aj_request_reply_gerror (req, error);
       return FALSE;
     }
-  if (sqlite3_column_type (stmt, 2) != SQLITE_NULL)
-    {
-      aj_request_reply_error (req, 401, "token_revoked", "This device has been revoked by the administrator");
-      return FALSE;
-    }
-  req->device_id = aj_db_col_dup (stmt, 0);
-  req->scope = aj_db_col_dup (stmt, 1);
   return TRUE;
 }
 
@@ -329,7 +327,7 @@ aj_request_get_device_id (AjRequest *req)
   return req->device_id;
 }
 
-const char *
+const AjScope *
 aj_request_get_scope (AjRequest *req)
 {
   return req->scope;

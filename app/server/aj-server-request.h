@@ -5,6 +5,8 @@
 #include <libsoup/soup.h>
 #include <json-glib/json-glib.h>
 
+#include "aj-scope.h"
+#include "aj-scope.h"
 #include "aj-store.h"
 
 G_BEGIN_DECLS
@@ -64,7 +66,7 @@ gint64              aj_request_get_query_int     (AjRequest          *req,
 AjServerContext    *aj_request_get_context       (AjRequest          *req);
 AjStore            *aj_request_get_store         (AjRequest          *req);
 const char         *aj_request_get_device_id     (AjRequest          *req);
-const char         *aj_request_get_scope         (AjRequest          *req);
+const AjScope      *aj_request_get_scope         (AjRequest          *req);
 JsonObject         *aj_request_get_body          (AjRequest          *req);
 
 void                aj_request_set_header        (AjRequest          *req,

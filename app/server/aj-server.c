@@ -4,18 +4,14 @@
  * acknowledged, so a killed server never loses what a device was told it holds. */
 #include "config.h"
 
-#include <errno.h>
 #include <string.h>
 
 #include "aj-codec.h"
 #include "aj-error.h"
 #include "aj-server.h"
-#include "aj-server-blobs.h"
-#include "aj-server-enroll.h"
-#include "aj-server-events.h"
-#include "aj-server-pages.h"
-#include "aj-server-reference.h"
+#include "aj-server-handlers.h"
 #include "aj-server-request.h"
+#include "aj-server-store.h"
 #include "aj-util.h"
 
 #define MAX_SMALL_BODY (64 * 1024)
@@ -30,28 +26,6 @@ struct _AjServer
 };
 
 G_DEFINE_FINAL_TYPE (AjServer, aj_server, G_TYPE_OBJECT)
-
-char *
-aj_server_db_path (const char *data_dir)
-{
-  return g_build_filename (data_dir, "anjian-server.db", NULL);
-}
-
-AjStore *
-aj_server_open_store (const char  *data_dir,
-                      GError     **error)
-{
-  g_autofree char *path = aj_server_db_path (data_dir);
-
-  if (g_mkdir_with_parents (data_dir, 0700) != 0)
-    {
-      int saved = errno;
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), "Cannot create %s: %s",
-                   data_dir, g_strerror (saved));
-      return NULL;
-    }
-  return aj_store_open (path, error);
-}
 
 /* ---- anything else under /api ---- */
 
@@ -159,7 +133,7 @@ aj_server_new (const char  *data_dir,
   self->data_dir = g_strdup (data_dir);
   self->context.blob_dir = g_build_filename (data_dir, "blobs", NULL);
   self->context.partial_dir = g_build_filename (data_dir, "blobs", "partial", NULL);
-  self->context.store = aj_server_open_store (data_dir, error);
+  self->context.store = aj_server_store_open (data_dir, error);
   if (self->context.store == NULL)
     return NULL;
 

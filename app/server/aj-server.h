@@ -21,9 +21,4 @@ char       *aj_server_get_url      (AjServer    *self);
 void        aj_server_shutdown     (AjServer    *self);
 AjStore    *aj_server_get_store    (AjServer    *self);
 
-/* Shared with the administration commands. */
-char       *aj_server_db_path      (const char  *data_dir);
-AjStore    *aj_server_open_store   (const char  *data_dir,
-                                    GError     **error);
-
 G_END_DECLS

@@ -10,6 +10,7 @@
 #include "aj-server.h"
 #include "aj-util.h"
 #include "aj-server-admin.h"
+#include "aj-server-store.h"
 #include "aj-checklist.h"
 #include "aj-report.h"
 
@@ -114,7 +115,7 @@ admin (const char *command,
        char      **argv)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(AjStore) store = aj_server_open_store (opt_data, &error);
+  g_autoptr(AjStore) store = aj_server_store_open (opt_data, &error);
 
   if (store == NULL)
     {
@@ -157,7 +158,7 @@ admin (const char *command,
   if (g_str_equal (command, "report"))
     {
       g_autoptr(GPtrArray) checklists = g_ptr_array_new_with_free_func (g_object_unref);
-      g_autoptr(JsonArray) published = aj_server_published_checklists (store);
+      g_autoptr(JsonArray) published = aj_server_store_published_checklists (store);
       g_autofree char *blobs = g_build_filename (opt_data, "blobs", NULL);
       AjReportOptions options = { .blob_dir = blobs, .server_url = opt_server, .checklists = checklists };
       AjReportKind kind;

@@ -1,0 +1,32 @@
+/* aj-server-handlers.h: what each resource unit gives the route table in
+ * aj-server.c: thin adapters over AjRequest, one group per resource file. */
+#pragma once
+
+#include "aj-server-request.h"
+
+G_BEGIN_DECLS
+
+/* aj-server-enroll.c: a one-time code becomes a device's token and scope */
+void     aj_server_enroll               (AjRequest *req);
+
+/* aj-server-events.c: whole batches in, what the scope may see out */
+void     aj_server_events_push          (AjRequest *req);
+void     aj_server_events_pull          (AjRequest *req);
+
+/* aj-server-blobs.c: photos uploaded in resumable ranges */
+gboolean aj_server_blobs_check_name     (AjRequest *req);
+void     aj_server_blobs_begin_upload   (AjRequest *req);
+void     aj_server_blobs_finish_upload  (AjRequest *req);
+void     aj_server_blobs_head           (AjRequest *req);
+void     aj_server_blobs_get            (AjRequest *req);
+
+/* aj-server-reference.c: the reference data a device keeps offline */
+void     aj_server_reference_get        (AjRequest *req);
+
+/* aj-server-pages.c: public HTML pages, with no personal data */
+void     aj_server_pages_hazard         (AjRequest *req);
+void     aj_server_pages_spot_checks    (AjRequest *req);
+void     aj_server_pages_static         (AjRequest *req);
+void     aj_server_pages_overview       (AjRequest *req);
+
+G_END_DECLS

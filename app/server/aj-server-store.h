@@ -1,0 +1,141 @@
+/* aj-server-store.h: what the server keeps beside the event log: devices and
+ * their tokens, enrollment codes, blobs, published reference data, and the
+ * counts its pages show. No HTTP here, so that tests can call it directly. */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "aj-scope.h"
+#include "aj-store.h"
+
+G_BEGIN_DECLS
+
+#define AJ_SERVER_STORE_ERROR (aj_server_store_error_quark ())
+
+typedef enum
+{
+  AJ_SERVER_STORE_ERROR_CODE_UNKNOWN,
+  AJ_SERVER_STORE_ERROR_CODE_USED,
+  AJ_SERVER_STORE_ERROR_CODE_EXPIRED,
+  AJ_SERVER_STORE_ERROR_DEVICE_REVOKED,   /* a revoked device may not enroll again */
+  AJ_SERVER_STORE_ERROR_TOKEN_UNKNOWN,
+  AJ_SERVER_STORE_ERROR_TOKEN_REVOKED,
+  AJ_SERVER_STORE_ERROR_NOT_YOUR_EVENT,   /* a device pushes only its own events */
+  AJ_SERVER_STORE_ERROR_OUTSIDE_SCOPE,
+  AJ_SERVER_STORE_ERROR_BLOB_MISSING,     /* an event names a photo not uploaded whole */
+} AjServerStoreError;
+
+typedef struct
+{
+  char     *id;
+  char     *name;
+  char     *scope;         /* JSON, as aj_scope_to_json () writes it */
+  char     *enrolled_at;
+  gint64    events;
+  gboolean  revoked;
+} AjServerDevice;
+
+typedef struct
+{
+  char *institution;       /* its name, or its code when the registry lacks it */
+  char *finished_at;
+  int   items;
+  int   hazards;           /* not withdrawn */
+  int   closed;
+} AjServerSpotCheck;
+
+typedef struct
+{
+  gint64 active_devices;
+  gint64 institutions;
+  gint64 inspections;
+  gint64 open_hazards;
+  gint64 overdue_hazards;
+  gint64 events;
+} AjServerOverview;
+
+GQuark       aj_server_store_error_quark            (void);
+void         aj_server_device_free                  (AjServerDevice     *device);
+void         aj_server_spot_check_free              (AjServerSpotCheck  *check);
+
+char        *aj_server_store_path                   (const char         *data_dir);
+AjStore     *aj_server_store_open                   (const char         *data_dir,
+                                                     GError            **error);
+
+/* Devices and enrollment codes */
+gboolean     aj_server_store_add_code               (AjStore            *store,
+                                                     const char         *code,
+                                                     const AjScope      *scope,
+                                                     const char         *created_at,
+                                                     const char         *expires_at,
+                                                     GError            **error);
+char        *aj_server_store_redeem_code            (AjStore            *store,
+                                                     const char         *code,
+                                                     const char         *device_id,
+                                                     const char         *device_name,
+                                                     const char         *token,
+                                                     const char         *now,
+                                                     GError            **error);
+gboolean     aj_server_store_find_device_by_token   (AjStore            *store,
+                                                     const char         *token,
+                                                     char              **device_id,
+                                                     AjScope           **scope,
+                                                     GError            **error);
+GPtrArray   *aj_server_store_list_devices           (AjStore            *store);
+gboolean     aj_server_store_revoke_device          (AjStore            *store,
+                                                     const char         *device_id,
+                                                     const char         *now,
+                                                     GError            **error);
+
+/* Scope */
+gboolean     aj_server_store_scope_allows           (AjStore            *store,
+                                                     const AjScope      *scope,
+                                                     const char         *institution);
+
+/* Events */
+GArray      *aj_server_store_add_events             (AjStore            *store,
+                                                     const char         *device_id,
+                                                     const AjScope      *scope,
+                                                     GPtrArray          *events,
+                                                     GError            **error);
+gint64       aj_server_store_last_server_seq        (AjStore            *store);
+
+/* Blobs */
+gboolean     aj_server_store_blob_is_complete       (AjStore            *store,
+                                                     const char         *sha256);
+gint64       aj_server_store_blob_size              (AjStore            *store,
+                                                     const char         *sha256);
+gboolean     aj_server_store_add_blob               (AjStore            *store,
+                                                     const char         *sha256,
+                                                     gint64              size,
+                                                     const char         *received_at,
+                                                     GError            **error);
+gboolean     aj_server_store_blob_in_scope          (AjStore            *store,
+                                                     const char         *sha256,
+                                                     const AjScope      *scope);
+
+/* Reference data */
+gint64       aj_server_store_get_reference_version  (AjStore            *store);
+gboolean     aj_server_store_bump_reference_version (AjStore            *store,
+                                                     GError            **error);
+gboolean     aj_server_store_publish_checklist      (AjStore            *store,
+                                                     const char         *id,
+                                                     int                 version,
+                                                     const char         *body,
+                                                     const char         *published_at,
+                                                     GError            **error);
+JsonObject  *aj_server_store_registry_for_scope     (AjStore            *store,
+                                                     const AjScope      *scope);
+JsonArray   *aj_server_store_published_checklists   (AjStore            *store);
+
+/* The public pages */
+void         aj_server_store_overview               (AjStore            *store,
+                                                     const char         *today,
+                                                     AjServerOverview   *overview);
+GPtrArray   *aj_server_store_list_spot_checks       (AjStore            *store,
+                                                     guint               limit);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AjServerDevice, aj_server_device_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AjServerSpotCheck, aj_server_spot_check_free)
+
+G_END_DECLS

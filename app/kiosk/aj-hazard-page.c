@@ -109,14 +109,6 @@ describe_event (AjEvent *ev)
   return g_strdup (ev->type);
 }
 
-static void
-on_step_clicked (GtkButton    *button,
-                 AjHazardPage *self)
-{
-  AjHazardStep step = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (button), "step"));
-  gtk_widget_activate_action (GTK_WIDGET (self), "win.show-step", "(si)", self->hazard_id, (int) step);
-}
-
 /* The steps the signed-in person may take now; none for the others. */
 static void
 fill_steps (AjHazardPage *self,
@@ -141,8 +133,9 @@ fill_steps (AjHazardPage *self,
       gtk_widget_set_name (button, name);
       gtk_widget_add_css_class (button, shown == 0 ? "suggested-action" : "touch");
       gtk_widget_add_css_class (button, "touch");
-      g_object_set_data (G_OBJECT (button), "step", GINT_TO_POINTER (steps[i]));
-      g_signal_connect (button, "clicked", G_CALLBACK (on_step_clicked), self);
+      /* The button names its step; the window action does the rest. */
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.show-step");
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "(si)", self->hazard_id, (int) steps[i]);
       gtk_flow_box_append (self->steps_box, button);
       shown++;
     }

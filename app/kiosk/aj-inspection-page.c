@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "aj-category-row.h"
 #include "aj-hazard.h"
 #include "aj-inspection.h"
 #include "aj-inspection-page.h"
@@ -121,9 +122,7 @@ update_progress (AjInspectionPage *self)
   for (guint c = 0; (row = gtk_list_box_get_row_at_index (self->category_list, c)) != NULL; c++)
     {
       const AjChecklistCategory *category = aj_checklist_get_category (self->checklist, c);
-      GtkWidget *count = g_object_get_data (G_OBJECT (row), "count-label");
       guint total = 0, done = 0, hazards = 0;
-      g_autofree char *label = NULL;
 
       for (guint i = 0; i < n; i++)
         {
@@ -140,16 +139,7 @@ update_progress (AjInspectionPage *self)
                 hazards++;
             }
         }
-      label = g_strdup_printf ("%u/%u", done, total);
-      gtk_label_set_label (GTK_LABEL (count), label);
-      if (done == total)
-        gtk_widget_add_css_class (count, "done");
-      else
-        gtk_widget_remove_css_class (count, "done");
-      if (hazards > 0)
-        gtk_widget_add_css_class (count, "has-hazard");
-      else
-        gtk_widget_remove_css_class (count, "has-hazard");
+      aj_category_row_set_progress (AJ_CATEGORY_ROW (row), done, total, hazards);
     }
 }
 
@@ -164,24 +154,8 @@ build_categories (AjInspectionPage *self)
   for (guint c = 0; c < aj_checklist_get_n_categories (self->checklist); c++)
     {
       const AjChecklistCategory *category = aj_checklist_get_category (self->checklist, c);
-      GtkWidget *row = gtk_list_box_row_new ();
-      GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-      GtkWidget *name = gtk_label_new (aj_checklist_category_get_name (category));
-      GtkWidget *count = gtk_label_new (NULL);
+      GtkWidget *row = aj_category_row_new (category->code, aj_checklist_category_get_name (category));
 
-      gtk_label_set_xalign (GTK_LABEL (name), 0);
-      gtk_label_set_wrap (GTK_LABEL (name), TRUE);
-      gtk_widget_set_hexpand (name, TRUE);
-      gtk_widget_add_css_class (count, "category-count");
-      gtk_box_append (GTK_BOX (box), name);
-      gtk_box_append (GTK_BOX (box), count);
-      gtk_widget_set_margin_top (box, 12);
-      gtk_widget_set_margin_bottom (box, 12);
-      gtk_widget_set_margin_start (box, 6);
-      gtk_widget_set_margin_end (box, 6);
-      gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
-      g_object_set_data (G_OBJECT (row), "count-label", count);
-      g_object_set_data_full (G_OBJECT (row), "category", g_strdup (category->code), g_free);
       gtk_list_box_append (self->category_list, row);
     }
 }
@@ -427,7 +401,7 @@ on_category_selected (GtkListBox       *box,
 
   if (self->updating || row == NULL || self->checklist == NULL)
     return;
-  code = g_object_get_data (G_OBJECT (row), "category");
+  code = aj_category_row_get_code (AJ_CATEGORY_ROW (row));
 
   /* Go to the first unanswered item of the category, else its first item. */
   for (guint i = 0; i < aj_checklist_get_n_items (self->checklist); i++)

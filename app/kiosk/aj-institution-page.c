@@ -5,6 +5,7 @@
 #include <glib/gi18n.h>
 
 #include "aj-institution-page.h"
+#include "aj-institution-row.h"
 #include "aj-registry.h"
 #include "aj-page.h"
 
@@ -62,55 +63,14 @@ static void
 setup_row (GtkSignalListItemFactory *factory,
            GtkListItem              *item)
 {
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
-  GtkWidget *top = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
-  GtkWidget *name = gtk_label_new (NULL);
-  GtkWidget *badge = gtk_label_new (_("Priority supervision"));
-  GtkWidget *details = gtk_label_new (NULL);
-
-  gtk_label_set_xalign (GTK_LABEL (name), 0);
-  gtk_label_set_wrap (GTK_LABEL (name), TRUE);
-  gtk_widget_set_hexpand (name, TRUE);
-  gtk_widget_add_css_class (name, "heading");
-  gtk_widget_add_css_class (badge, "badge");
-  gtk_widget_add_css_class (badge, "badge-warning");
-  gtk_widget_set_valign (badge, GTK_ALIGN_CENTER);
-  gtk_label_set_xalign (GTK_LABEL (details), 0);
-  gtk_label_set_wrap (GTK_LABEL (details), TRUE);
-  gtk_widget_add_css_class (details, "dim-label");
-  gtk_box_append (GTK_BOX (top), name);
-  gtk_box_append (GTK_BOX (top), badge);
-  gtk_box_append (GTK_BOX (box), top);
-  gtk_box_append (GTK_BOX (box), details);
-  gtk_widget_add_css_class (box, "list-row");
-  gtk_list_item_set_child (item, box);
+  gtk_list_item_set_child (item, g_object_new (AJ_TYPE_INSTITUTION_ROW, NULL));
 }
 
 static void
 bind_row (GtkSignalListItemFactory *factory,
           GtkListItem              *item)
 {
-  AjInstitution *inst = gtk_list_item_get_item (item);
-  GtkWidget *box = gtk_list_item_get_child (item);
-  GtkWidget *top = gtk_widget_get_first_child (box);
-  GtkWidget *name = gtk_widget_get_first_child (top);
-  GtkWidget *badge = gtk_widget_get_next_sibling (name);
-  GtkWidget *details = gtk_widget_get_next_sibling (top);
-  g_autofree char *text = NULL;
-
-  gtk_label_set_label (GTK_LABEL (name), aj_institution_get_name (inst));
-  gtk_widget_set_visible (badge, aj_institution_is_low_credit (inst));
-  text = g_strdup_printf (ngettext ("%s · %s %s · %s · %d bed", "%s · %s %s · %s · %d beds",
-                                    aj_institution_get_beds (inst)),
-                          aj_institution_get_code (inst),
-                          aj_institution_get_county (inst),
-                          aj_institution_get_township (inst),
-                          aj_institution_type_label (aj_institution_get_kind (inst)),
-                          aj_institution_get_beds (inst));
-  gtk_label_set_label (GTK_LABEL (details), text);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (box),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, aj_institution_get_name (inst),
-                                  -1);
+  aj_institution_row_set_item (AJ_INSTITUTION_ROW (gtk_list_item_get_child (item)), gtk_list_item_get_item (item));
 }
 
 void

@@ -189,7 +189,10 @@ bind_row (GtkSignalListItemFactory *factory,
           GtkListItem              *item,
           AjLedgerPage             *self)
 {
-  aj_hazard_row_bind (gtk_list_item_get_child (item), gtk_list_item_get_item (item), self->today);
+  AjHazardRow *row = AJ_HAZARD_ROW (gtk_list_item_get_child (item));
+
+  aj_hazard_row_set_today (row, self->today);
+  aj_hazard_row_set_item (row, gtk_list_item_get_item (item));
 }
 
 void

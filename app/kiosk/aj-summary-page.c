@@ -46,12 +46,10 @@ create_hazard_row (gpointer item,
                    gpointer user_data)
 {
   g_autofree char *today = aj_today_iso ();
-  GtkWidget *content = aj_hazard_row_new ();
+  GtkWidget *content = g_object_new (AJ_TYPE_HAZARD_ROW, "today", today, "item", item, NULL);
   GtkWidget *row = gtk_list_box_row_new ();
 
-  aj_hazard_row_bind (content, AJ_HAZARD (item), today);
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), content);
-  g_object_set_data_full (G_OBJECT (row), "hazard-id", g_strdup (aj_hazard_get_id (AJ_HAZARD (item))), g_free);
   return row;
 }
 
@@ -164,8 +162,10 @@ on_hazard_activated (GtkListBox    *box,
                      GtkListBoxRow *row,
                      AjSummaryPage *self)
 {
+  AjHazardRow *content = AJ_HAZARD_ROW (gtk_list_box_row_get_child (row));
+
   gtk_widget_activate_action (GTK_WIDGET (self), "win.show-hazard", "s",
-                              g_object_get_data (G_OBJECT (row), "hazard-id"));
+                              aj_hazard_get_id (aj_hazard_row_get_item (content)));
 }
 
 static void

@@ -28,6 +28,8 @@ aj_event_to_json (const AjEvent *ev,
   json_object_set_string_member (o, "hash", ev->hash);
   if (with_server_seq)
     json_object_set_int_member (o, "server_seq", ev->server_seq);
+  if (with_server_seq && ev->gap_before)
+    json_object_set_boolean_member (o, "gap_before", TRUE);
   return o;
 }
 
@@ -109,6 +111,7 @@ aj_event_from_json (JsonObject  *o,
     }
   if (json_object_has_member (o, "server_seq"))
     int_member (o, "server_seq", 0, &ev->server_seq, NULL);
+  ev->gap_before = aj_json_get_bool (o, "gap_before", FALSE);
 
   ev->id = g_strdup (id);
   ev->device_id = g_strdup (device);

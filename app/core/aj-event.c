@@ -25,6 +25,7 @@ aj_event_copy (const AjEvent *event)
   copy->prev_hash = g_strdup (event->prev_hash);
   copy->hash = g_strdup (event->hash);
   copy->server_seq = event->server_seq;
+  copy->gap_before = event->gap_before;
   return copy;
 }
 

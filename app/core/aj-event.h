@@ -18,6 +18,10 @@ typedef struct
   char   *prev_hash;
   char   *hash;
   gint64  server_seq;  /* 0 when not yet acknowledged */
+  /* Not hashed; set by the server on a pull: the event before this one in its
+   * device's chain is not served to this device (outside its scope, or
+   * refused), so its absence is no gap in what the device holds. */
+  gboolean gap_before;
 } AjEvent;
 
 /* The first event of a device chains to this. */

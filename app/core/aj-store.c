@@ -443,10 +443,15 @@ event_from_row (sqlite3_stmt *stmt)
   ev->prev_hash = aj_db_col_dup (stmt, 8);
   ev->hash = aj_db_col_dup (stmt, 9);
   ev->server_seq = sqlite3_column_int64 (stmt, 10);
+  /* Pulls add a twelfth column: whether the predecessor is withheld. */
+  if (sqlite3_column_count (stmt) > 11 && g_strcmp0 (sqlite3_column_name (stmt, 11), "gap_before") == 0)
+    ev->gap_before = sqlite3_column_int (stmt, 11);
   return ev;
 }
 
 #define EVENT_COLUMNS "id, device_id, device_seq, author, hlc, type, subject, body, prev_hash, hash, server_seq"
+#define EVENT_COLUMNS_OF(t) t ".id, " t ".device_id, " t ".device_seq, " t ".author, " t ".hlc, " t ".type, " \
+  t ".subject, " t ".body, " t ".prev_hash, " t ".hash, " t ".server_seq"
 
 static GPtrArray *
 read_events (AjStore       *self,
@@ -481,15 +486,17 @@ list_events (AjStore     *self,
   return read_events (self, stmt, error);
 }
 
-/* Events about @subject (or all events when NULL) in the order projections apply them. */
+/* Events about @subject (or all events when NULL) in the order projections
+ * apply them; events the server refused are not among them. */
 GPtrArray *
 aj_store_list_events (AjStore     *self,
                       const char  *subject,
                       GError     **error)
 {
   if (subject == NULL)
-    return list_events (self, "SELECT " EVENT_COLUMNS " FROM events ORDER BY hlc, device_id, id", NULL, error);
-  return list_events (self, "SELECT " EVENT_COLUMNS " FROM events WHERE subject = ? ORDER BY hlc, device_id, id",
+    return list_events (self, "SELECT " EVENT_COLUMNS " FROM events WHERE refused_code IS NULL ORDER BY hlc, device_id, id", NULL, error);
+  return list_events (self, "SELECT " EVENT_COLUMNS " FROM events WHERE subject = ? AND refused_code IS NULL "
+                      "ORDER BY hlc, device_id, id",
                       subject, error);
 }
 
@@ -511,7 +518,8 @@ aj_store_count_events (AjStore *self)
 gint64
 aj_store_count_unsynced (AjStore *self)
 {
-  return aj_db_query_int (self->db, "SELECT count(*) FROM events WHERE server_seq IS NULL", NULL, 0);
+  return aj_db_query_int (self->db, "SELECT count(*) FROM events WHERE server_seq IS NULL AND refused_code IS NULL",
+                          NULL, 0);
 }
 
 /* Checks one device's chain: sequence numbers without gaps from 1, each
@@ -682,6 +690,7 @@ aj_store_set_meta (AjStore     *self,
 static gboolean
 check_remote (AjStore        *self,
               const AjEvent  *ev,
+              gboolean        from_device,
               GError        **error)
 {
   g_autofree char *digest = aj_event_compute_hash (ev);
@@ -710,6 +719,10 @@ check_remote (AjStore        *self,
   sqlite3_bind_int64 (stmt, 2, ev->device_seq - 1);
   if (sqlite3_step (stmt) != SQLITE_ROW)
     {
+      /* The server vouches that the predecessor is withheld from this
+       * device; a device pushing its own chain never has such a gap. */
+      if (ev->gap_before && !from_device)
+        return TRUE;
       g_set_error (error, AJ_ERROR, AJ_ERROR_GAP,
                    _("Event %lld of device %s arrived before event %lld"),
                    (long long) ev->device_seq, ev->device_id, (long long) ev->device_seq - 1);
@@ -814,7 +827,7 @@ aj_store_insert_remote (AjStore        *self,
     }
   g_clear_pointer (&stmt, sqlite3_finalize);
 
-  if (!check_remote (self, ev, error))
+  if (!check_remote (self, ev, number_it, error))
     goto fail;
 
   if (number_it)
@@ -865,16 +878,22 @@ aj_store_list_outbox (AjStore     *self,
                       gsize        max_bytes,
                       GError     **error)
 {
-  g_autoptr(GPtrArray) all = list_events (self,
-      "SELECT " EVENT_COLUMNS " FROM events WHERE server_seq IS NULL AND device_id = "
-      "(SELECT value FROM meta WHERE key = 'device_id') ORDER BY device_seq", NULL, error);
+  /* Read by the outbox index, one batch at a time: never the whole backlog. */
+  g_autoptr(sqlite3_stmt) stmt = aj_db_prepare (self->db,
+      "SELECT " EVENT_COLUMNS " FROM events WHERE server_seq IS NULL AND refused_code IS NULL AND device_id = "
+      "(SELECT value FROM meta WHERE key = 'device_id') ORDER BY device_seq LIMIT ?", error);
+  g_autoptr(GPtrArray) all = NULL;
   GPtrArray *batch;
   gsize bytes = 0;
 
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, limit);
+  all = read_events (self, stmt, error);
   if (all == NULL)
     return NULL;
   batch = g_ptr_array_new_with_free_func ((GDestroyNotify) aj_event_free);
-  for (guint i = 0; i < all->len && batch->len < limit; i++)
+  for (guint i = 0; i < all->len; i++)
     {
       AjEvent *ev = g_ptr_array_index (all, i);
       gsize size = strlen (ev->body) + 512;
@@ -884,6 +903,116 @@ aj_store_list_outbox (AjStore     *self,
       g_ptr_array_add (batch, aj_event_copy (ev));
     }
   return batch;
+}
+
+/* A kiosk learns that the server refused one of its events: the event
+ * leaves the outbox and the projections (its subject is re-applied without
+ * it) and is kept, with the reason, for the person to see. */
+gboolean
+aj_store_mark_refused (AjStore     *self,
+                       const char  *event_id,
+                       const char  *code,
+                       const char  *message,
+                       GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autofree char *subject = NULL;
+
+  if (!aj_store_begin (self, error))
+    return FALSE;
+  stmt = aj_db_prepare (self->db,
+      "UPDATE events SET refused_code = ?, refused_message = ? WHERE id = ? AND refused_code IS NULL "
+      "RETURNING subject", error);
+  if (stmt == NULL)
+    goto fail;
+  aj_db_bind_text (stmt, 1, code);
+  aj_db_bind_text (stmt, 2, message);
+  aj_db_bind_text (stmt, 3, event_id);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    subject = aj_db_col_dup (stmt, 0);
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  if (subject != NULL && !rebuild_subject (self, subject, error))
+    goto fail;
+  if (subject != NULL)
+    self->dirty = TRUE;
+  return aj_store_commit (self, error);
+
+fail:
+  aj_store_rollback (self);
+  return FALSE;
+}
+
+/* The server keeps an event it refused in its device's chain, so that the
+ * device's later events still link to it, but never applies, numbers or
+ * serves it. An event held already changes nothing. */
+gboolean
+aj_store_insert_refused (AjStore        *self,
+                         const AjEvent  *ev,
+                         const char     *code,
+                         const char     *message,
+                         GError        **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  if (aj_db_query_int (self->db, "SELECT count(*) FROM events WHERE id = ?", ev->id, 0) > 0)
+    return TRUE;
+  if (!aj_store_begin (self, error))
+    return FALSE;
+  if (!check_remote (self, ev, TRUE, error) || !insert_event (self, ev, error))
+    goto fail;
+  stmt = aj_db_prepare (self->db, "UPDATE events SET refused_code = ?, refused_message = ?, server_seq = NULL "
+                                  "WHERE id = ?", error);
+  if (stmt == NULL)
+    goto fail;
+  aj_db_bind_text (stmt, 1, code);
+  aj_db_bind_text (stmt, 2, message);
+  aj_db_bind_text (stmt, 3, ev->id);
+  if (!aj_db_step_done (self->db, stmt, error))
+    goto fail;
+  return aj_store_commit (self, error);
+
+fail:
+  aj_store_rollback (self);
+  return FALSE;
+}
+
+/* This device's events the server refused, oldest first, each with
+ * "code" and "message" in its body's place: see AjRefusedEvent. */
+GPtrArray *
+aj_store_list_refused (AjStore     *self,
+                       GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = aj_db_prepare (self->db,
+      "SELECT " EVENT_COLUMNS ", refused_code, refused_message FROM events WHERE refused_code IS NOT NULL "
+      "ORDER BY device_id, device_seq", error);
+  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) aj_refused_event_free);
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      AjRefusedEvent *refused = g_new0 (AjRefusedEvent, 1);
+      refused->event = event_from_row (stmt);
+      refused->code = aj_db_col_dup (stmt, 11);
+      refused->message = aj_db_col_dup (stmt, 12);
+      g_ptr_array_add (list, refused);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      aj_db_set_error (self->db, error, "Cannot read the event log");
+      return NULL;
+    }
+  return g_steal_pointer (&list);
+}
+
+void
+aj_refused_event_free (AjRefusedEvent *refused)
+{
+  aj_event_free (refused->event);
+  g_free (refused->code);
+  g_free (refused->message);
+  g_free (refused);
 }
 
 gboolean
@@ -938,15 +1067,26 @@ aj_store_list_events_in_scope (AjStore        *self,
                                const AjScope  *scope,
                                GError        **error)
 {
-  static const char * const conditions[] = {
-    [AJ_SCOPE_NONE] = "AND 0",
-    [AJ_SCOPE_ALL] = "",
-    [AJ_SCOPE_COUNTY] = "AND institution IN (SELECT code FROM institutions WHERE county = :value)",
-    [AJ_SCOPE_INSTITUTIONS] = "AND institution IN (SELECT value FROM json_each(:value))",
+  /* One condition per scope kind, on the institution of the event served
+   * (e) and of its predecessor (p). */
+  static const char * const conditions[][2] = {
+    [AJ_SCOPE_NONE] = { "AND 0", "AND 0" },
+    [AJ_SCOPE_ALL] = { "", "" },
+    [AJ_SCOPE_COUNTY] = { "AND e.institution IN (SELECT code FROM institutions WHERE county = :value)",
+                          "AND p.institution IN (SELECT code FROM institutions WHERE county = :value)" },
+    [AJ_SCOPE_INSTITUTIONS] = { "AND e.institution IN (SELECT value FROM json_each(:value))",
+                                "AND p.institution IN (SELECT value FROM json_each(:value))" },
   };
   AjScopeKind kind = aj_scope_get_kind (scope);
-  g_autofree char *sql = g_strdup_printf ("SELECT " EVENT_COLUMNS " FROM events WHERE server_seq > :after %s "
-                                          "ORDER BY server_seq LIMIT :limit", conditions[kind]);
+  const char *on_e = conditions[kind][0];
+  const char *on_p = conditions[kind][1];
+  /* gap_before: the event before this one in its device's chain will not be
+   * served to this device (refused, or outside its scope), so the device can
+   * tell that absence from a gap in what it holds. */
+  g_autofree char *sql = g_strdup_printf (
+      "SELECT " EVENT_COLUMNS_OF ("e") ", e.device_seq > 1 AND NOT EXISTS (SELECT 1 FROM events p "
+      "  WHERE p.device_id = e.device_id AND p.device_seq = e.device_seq - 1 AND p.server_seq IS NOT NULL %s) AS gap_before "
+      "FROM events e WHERE e.server_seq > :after %s ORDER BY e.server_seq LIMIT :limit", on_p, on_e);
   g_autofree char *codes = kind == AJ_SCOPE_INSTITUTIONS ? aj_scope_institutions_json (scope) : NULL;
   g_autoptr(sqlite3_stmt) stmt = aj_db_prepare (self->db, sql, error);
 

@@ -13,7 +13,7 @@ G_BEGIN_DECLS
 #define AJ_TYPE_STORE (aj_store_get_type ())
 G_DECLARE_FINAL_TYPE (AjStore, aj_store, AJ, STORE, GObject)
 
-#define AJ_STORE_SCHEMA_VERSION 6
+#define AJ_STORE_SCHEMA_VERSION 7
 
 AjStore     *aj_store_open                 (const char  *path,
                                             GError     **error);
@@ -61,6 +61,27 @@ GPtrArray   *aj_store_list_outbox          (AjStore     *self,
                                             guint        limit,
                                             gsize        max_bytes,
                                             GError     **error);
+/* An event the server refused, with its stable code and message. */
+typedef struct
+{
+  AjEvent *event;
+  char    *code;
+  char    *message;
+} AjRefusedEvent;
+
+void         aj_refused_event_free         (AjRefusedEvent *refused);
+gboolean     aj_store_mark_refused         (AjStore        *self,
+                                            const char     *event_id,
+                                            const char     *code,
+                                            const char     *message,
+                                            GError        **error);
+gboolean     aj_store_insert_refused       (AjStore        *self,
+                                            const AjEvent  *event,
+                                            const char     *code,
+                                            const char     *message,
+                                            GError        **error);
+GPtrArray   *aj_store_list_refused         (AjStore        *self,
+                                            GError        **error);
 gboolean     aj_store_mark_acked           (AjStore     *self,
                                             const char  *event_id,
                                             gint64       server_seq,

@@ -368,6 +368,156 @@ test_late_step_is_conflict_not_refusal (Fixture       *f,
   g_assert_cmpuint (aj_hazard_count_conflicts (f->server, f->hazard), ==, 1);
 }
 
+static void
+test_refused_event_keeps_chain_and_leaves_outbox (Fixture       *f,
+                                                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(GPtrArray) refused_list = NULL;
+  g_autoptr(GPtrArray) outbox = NULL;
+  g_autoptr(AjUser) inspector = aj_registry_get_user (f->kiosk, INSPECTOR);
+  AjStepInput order = { .measures = "Remove the chain", .responsible = "王建国", .deadline = "2026-12-31",
+                        .funds = "500 yuan", .contingency_plan = "Night watch" };
+  g_autofree char *ordered = NULL;
+  g_autofree char *status = NULL;
+  AjEvent *forged, *later;
+  gboolean inserted;
+
+  g_test_summary ("A refused event is kept on the server in its device's chain (unapplied, "
+                  "unnumbered), so the device's next event still links and is accepted; on the "
+                  "kiosk it leaves the outbox and the projection and is listed with its reason.");
+  forge_step (f, STAFF, "hazard.closed", NULL, FALSE);
+  ordered = aj_hazard_step (f->kiosk, inspector, f->hazard, AJ_STEP_ORDER, &order, NULL);
+  /* The kiosk's own rules let the inspector order only if the forged close
+   * did not apply locally; it applied, so mark it refused first as the
+   * server would answer, and order again. */
+  events = aj_store_list_device_events (f->kiosk, aj_store_get_device_id (f->kiosk), &error);
+  g_assert_no_error (error);
+  forged = g_ptr_array_index (events, events->len - (ordered ? 2 : 1));
+  g_assert_cmpstr (forged->type, ==, "hazard.closed");
+
+  g_assert_false (aj_authority_check (f->server, forged->device_id, f->all, forged, g_get_real_time () / 1000, &error));
+  g_assert_error (error, AJ_REFUSAL, AJ_REFUSAL_ROLE);
+  g_assert_true (aj_store_insert_refused (f->server, forged, aj_refusal_code (error->code), error->message, NULL));
+  g_assert_true (aj_store_mark_refused (f->kiosk, forged->id, aj_refusal_code (error->code), error->message, NULL));
+  g_clear_error (&error);
+
+  /* Locally the forged close is undone: the hazard is open again. */
+  {
+    g_autoptr(AjHazard) local = aj_hazard_load (f->kiosk, f->hazard);
+    g_assert_cmpstr (aj_hazard_get_status (local), !=, "closed");
+  }
+  refused_list = aj_store_list_refused (f->kiosk, &error);
+  g_assert_cmpuint (refused_list->len, ==, 1);
+  g_assert_cmpstr (((AjRefusedEvent *) g_ptr_array_index (refused_list, 0))->code, ==, "role_not_allowed");
+  outbox = aj_store_list_outbox (f->kiosk, 100, 1 << 20, &error);
+  for (guint i = 0; i < outbox->len; i++)
+    g_assert_cmpstr (((AjEvent *) g_ptr_array_index (outbox, i))->id, !=, forged->id);
+
+  /* The next event links to the refused one, and the server takes it. */
+  if (ordered == NULL)
+    {
+      ordered = aj_hazard_step (f->kiosk, inspector, f->hazard, AJ_STEP_ORDER, &order, &error);
+      g_assert_no_error (error);
+    }
+  g_clear_pointer (&events, g_ptr_array_unref);
+  events = aj_store_list_device_events (f->kiosk, aj_store_get_device_id (f->kiosk), &error);
+  later = g_ptr_array_index (events, events->len - 1);
+  g_assert_cmpstr (later->id, ==, ordered);
+  g_assert_true (aj_authority_check (f->server, later->device_id, f->all, later, g_get_real_time () / 1000, &error));
+  g_assert_true (aj_store_insert_remote (f->server, later, TRUE, &inserted, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (inserted);
+  status = server_status (f);
+  g_assert_cmpstr (status, ==, "rectification_ordered");
+  g_assert_true (aj_store_verify_chain (f->server, later->device_id, &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_gap_accepted_only_where_server_marks_it (Fixture       *f,
+                                              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) events = aj_store_list_device_events (f->kiosk, aj_store_get_device_id (f->kiosk), &error);
+  g_autoptr(AjStore) other = open_store ("other");
+  g_autoptr(AjEvent) second = aj_event_copy (g_ptr_array_index (events, 1));
+  gboolean inserted;
+
+  g_test_summary ("A pulled event whose predecessor is missing is refused as a gap unless the "
+                  "server marks the predecessor as withheld; a pushed event never gets that pass; "
+                  "a tampered event is refused either way.");
+  second->server_seq = 7;
+  g_assert_false (aj_store_insert_remote (other, second, FALSE, &inserted, NULL, &error));
+  g_assert_error (error, AJ_ERROR, AJ_ERROR_GAP);
+  g_clear_error (&error);
+
+  second->gap_before = TRUE;
+  g_assert_false (aj_store_insert_remote (other, second, TRUE, &inserted, NULL, &error));
+  g_assert_error (error, AJ_ERROR, AJ_ERROR_GAP);
+  g_clear_error (&error);
+
+  g_free (second->body);
+  second->body = g_strdup ("{\"item\":\"EC-FIRE-01\",\"result\":\"pass\",\"at\":\"2026-12-01T10:00:00Z\"}");
+  g_assert_false (aj_store_insert_remote (other, second, FALSE, &inserted, NULL, &error));
+  g_assert_error (error, AJ_ERROR, AJ_ERROR_CORRUPT);
+  g_clear_error (&error);
+
+  g_clear_pointer (&second, aj_event_free);
+  second = aj_event_copy (g_ptr_array_index (events, 1));
+  second->server_seq = 7;
+  second->gap_before = TRUE;
+  g_assert_true (aj_store_insert_remote (other, second, FALSE, &inserted, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (inserted);
+}
+
+static void
+test_scoped_pull_marks_and_accepts_gaps (Fixture       *f,
+                                         gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AjScope) here = aj_scope_parse_spec ("institutions:" INSTITUTION, &error);
+  g_autoptr(AjStore) scoped = open_store ("scoped-kiosk");
+  g_autoptr(GPtrArray) page = NULL;
+  g_autofree char *elsewhere = NULL;
+  g_autofree char *again = NULL;
+  guint gaps = 0;
+
+  g_test_summary ("An inspector's chain runs through two institutions; a device scoped to one "
+                  "pulls its part: the server marks the one event whose predecessor it withholds, "
+                  "and the scoped device stores every event of its scope, twice over, without a gap error.");
+  elsewhere = aj_inspection_start (f->kiosk, INSPECTOR, "XHX001", "field", f->checklist, &error);
+  g_assert_no_error (error);
+  g_assert_true (aj_inspection_finish (f->kiosk, INSPECTOR, elsewhere, &error));
+  again = aj_inspection_start (f->kiosk, INSPECTOR, INSTITUTION, "field", f->checklist, &error);
+  g_assert_no_error (error);
+  g_assert_true (aj_inspection_answer (f->kiosk, INSPECTOR, again, "EC-FIRE-01", "pass", NULL, &error));
+  error = push (f, NULL);
+  g_assert_no_error (error);
+
+  for (guint round = 0; round < 2; round++)
+    {
+      g_clear_pointer (&page, g_ptr_array_unref);
+      page = aj_store_list_events_in_scope (f->server, 0, 1000, here, &error);
+      g_assert_no_error (error);
+      gaps = 0;
+      for (guint i = 0; i < page->len; i++)
+        {
+          AjEvent *ev = g_ptr_array_index (page, i);
+          gboolean inserted;
+          g_assert_cmpstr (ev->subject, !=, elsewhere);
+          gaps += ev->gap_before;
+          g_assert_true (aj_store_insert_remote (scoped, ev, FALSE, &inserted, NULL, &error));
+          g_assert_no_error (error);
+        }
+      g_assert_cmpuint (gaps, ==, 1);
+    }
+  g_assert_nonnull (aj_inspection_load (scoped, again));
+  g_assert_null (aj_inspection_load (scoped, elsewhere));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -381,6 +531,9 @@ main (int   argc,
   ADD ("/authority/forged-chain-author-type-clock-refused", test_forged_chain_author_clock_refused);
   ADD ("/authority/finished-inspection-stays-finished", test_finished_inspection_stays_finished);
   ADD ("/authority/late-step-is-conflict-not-refusal", test_late_step_is_conflict_not_refusal);
+  ADD ("/authority/refused-event-keeps-chain-and-leaves-outbox", test_refused_event_keeps_chain_and_leaves_outbox);
+  ADD ("/sync/scoped-chain-gap-only-where-server-marks-it", test_gap_accepted_only_where_server_marks_it);
+  ADD ("/sync/scoped-pull-marks-and-accepts-gaps", test_scoped_pull_marks_and_accepts_gaps);
 #undef ADD
 
   return g_test_run ();

@@ -869,6 +869,8 @@ test_inspection_killed_and_resumed (void)
   guint live_hazards = 0;
   int status;
 
+  g_test_summary ("A kiosk killed mid-inspection reopens on the item it was on, and the database then holds each answer, hazard and photo once, with an intact chain.");
+
   make_photo (photo);
 
   status = spawn_phase (dir, "1", "zh_CN", "1280x800", NULL);
@@ -932,6 +934,8 @@ test_screenshots (gconstpointer data)
   g_autofree char *shots = g_build_filename (g_getenv ("ANJIAN_SCREENSHOT_DIR") ?: ".", variant, NULL);
   int status;
 
+  g_test_summary ("Every main screen fits the window at this size and language (the screenshots are looked at by people).");
+
   g_mkdir_with_parents (shots, 0755);
   make_photo (photo);
   status = spawn_phase (dir, "shots", parts[0], parts[1], shots);
@@ -958,6 +962,8 @@ test_closed_loop (gconstpointer data)
   g_autoptr(AjHazard) hazard = NULL;
   g_autoptr(GPtrArray) history = NULL;
   int status;
+
+  g_test_summary ("A hazard goes found, ordered, rectified, rejected, rectified, verified and closed through the pages, with both signatures.");
 
   g_mkdir_with_parents (shots, 0755);
   make_photo (photo);
@@ -995,6 +1001,8 @@ test_camera (gconstpointer data)
   g_autoptr(GError) error = NULL;
   int status;
 
+  g_test_summary ("A photo taken with the camera is stored upright, hashed, stamped and marked as from the camera, without a made-up location.");
+
   g_mkdir_with_parents (shots, 0755);
   make_photo (photo);
   status = spawn_phase (dir, "camera", parts[0], parts[1], shots);
@@ -1031,6 +1039,8 @@ test_enroll_and_sync (void)
   g_autofree char *left = NULL;
   g_autofree char *right = NULL;
   int status;
+
+  g_test_summary ("Enrolling from the settings page and syncing leaves the same events on the kiosk and the server.");
 
   g_setenv ("AJ_TEST_SERVER_URL", server->url, TRUE);
   g_setenv ("AJ_TEST_CODE", code, TRUE);

@@ -510,8 +510,28 @@ push (Client        *c,
           JsonObject *ack = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
           const char *id = aj_json_get_string (ack, "id");
           gint64 seq = aj_json_get_int (ack, "server_seq", 0);
+          JsonNode *refusal = ack ? json_object_get_member (ack, "error") : NULL;
 
-          if (id == NULL || seq <= 0 || !g_hash_table_contains (sent, id))
+          if (id == NULL || !g_hash_table_contains (sent, id))
+            continue;
+          /* A refused event leaves the outbox with the server's reason, and
+           * the rest of the batch goes on. */
+          if (refusal != NULL && JSON_NODE_HOLDS_OBJECT (refusal))
+            {
+              JsonObject *why = json_node_get_object (refusal);
+              const char *code = aj_json_get_string (why, "code");
+              const char *message = aj_json_get_string (why, "message");
+
+              if (!aj_store_mark_refused (store, id, code ? code : "refused",
+                                          message ? message : _("The server refused this record"), error))
+                {
+                  aj_store_rollback (store);
+                  return FALSE;
+                }
+              report->refused++;
+              continue;
+            }
+          if (seq <= 0)
             continue;
           if (!aj_store_mark_acked (store, id, seq, error))
             {

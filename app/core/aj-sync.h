@@ -39,6 +39,7 @@ typedef struct
 typedef struct
 {
   guint    pushed;
+  guint    refused;     /* events the server refused this time (see aj_store_list_refused) */
   guint    pulled;
   guint    blobs_sent;
   guint    blobs_fetched;

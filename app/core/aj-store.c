@@ -976,6 +976,32 @@ fail:
   return FALSE;
 }
 
+/* Whether the log holds event @id; if so, its number (0 if none) and, when
+ * it was refused, the code and message (both NULL otherwise). */
+gboolean
+aj_store_lookup_event (AjStore     *self,
+                       const char  *id,
+                       gint64      *server_seq,
+                       char       **refused_code,
+                       char       **refused_message)
+{
+  g_autoptr(sqlite3_stmt) stmt = aj_db_prepare (self->db,
+      "SELECT coalesce(server_seq, 0), refused_code, refused_message FROM events WHERE id = ?", NULL);
+
+  if (stmt == NULL)
+    return FALSE;
+  aj_db_bind_text (stmt, 1, id);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    return FALSE;
+  if (server_seq)
+    *server_seq = sqlite3_column_int64 (stmt, 0);
+  if (refused_code)
+    *refused_code = aj_db_col_dup (stmt, 1);
+  if (refused_message)
+    *refused_message = aj_db_col_dup (stmt, 2);
+  return TRUE;
+}
+
 /* This device's events the server refused, oldest first, each with
  * "code" and "message" in its body's place: see AjRefusedEvent. */
 GPtrArray *

@@ -80,6 +80,11 @@ gboolean     aj_store_insert_refused       (AjStore        *self,
                                             const char     *code,
                                             const char     *message,
                                             GError        **error);
+gboolean     aj_store_lookup_event         (AjStore        *self,
+                                            const char     *id,
+                                            gint64         *server_seq,
+                                            char          **refused_code,
+                                            char          **refused_message);
 GPtrArray   *aj_store_list_refused         (AjStore        *self,
                                             GError        **error);
 gboolean     aj_store_mark_acked           (AjStore     *self,

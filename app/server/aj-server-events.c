@@ -1,5 +1,6 @@
-/* aj-server-events.c: /api/v1/events: devices push their own events in
- * whole batches and pull what their scope may see, in server order. */
+/* aj-server-events.c: /api/v1/events: devices push their own events, each
+ * answered with its number or the reason it was refused, and pull what their
+ * scope may see, in server order. */
 #include "config.h"
 
 #include "aj-codec.h"
@@ -13,10 +14,11 @@ aj_server_events_push (AjRequest *req)
   AjStore *store = aj_request_get_store (req);
   JsonNode *node = json_object_get_member (aj_request_get_body (req), "events");
   g_autoptr(GPtrArray) events = NULL;
-  g_autoptr(GArray) seqs = NULL;
+  g_autoptr(GArray) outcomes = NULL;
   g_autoptr(GError) error = NULL;
   JsonObject *reply;
   JsonArray *acks;
+  guint refused = 0;
 
   if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
     {
@@ -34,9 +36,9 @@ aj_server_events_push (AjRequest *req)
       aj_request_reply_error (req, 422, "invalid_event", error->message);
       return;
     }
-  seqs = aj_server_store_add_events (store, aj_request_get_device_id (req), aj_request_get_scope (req),
-                                     events, &error);
-  if (seqs == NULL)
+  outcomes = aj_server_store_add_events (store, aj_request_get_device_id (req), aj_request_get_scope (req),
+                                         events, &error);
+  if (outcomes == NULL)
     {
       aj_request_reply_gerror (req, error);
       return;
@@ -45,13 +47,25 @@ aj_server_events_push (AjRequest *req)
   acks = json_array_new ();
   for (guint i = 0; i < events->len; i++)
     {
+      AjPushOutcome *outcome = &g_array_index (outcomes, AjPushOutcome, i);
       JsonObject *ack = json_object_new ();
+
       json_object_set_string_member (ack, "id", ((AjEvent *) g_ptr_array_index (events, i))->id);
-      json_object_set_int_member (ack, "server_seq", g_array_index (seqs, gint64, i));
+      if (outcome->code != NULL)
+        {
+          JsonObject *why = json_object_new ();
+          json_object_set_string_member (why, "code", outcome->code);
+          json_object_set_string_member (why, "message", outcome->message);
+          json_object_set_object_member (ack, "error", why);
+          refused++;
+        }
+      else
+        json_object_set_int_member (ack, "server_seq", outcome->server_seq);
       json_array_add_object_element (acks, ack);
     }
   reply = json_object_new ();
   json_object_set_array_member (reply, "acks", acks);
+  json_object_set_int_member (reply, "refused", refused);
   json_object_set_int_member (reply, "server_seq", aj_server_store_last_server_seq (store));
   aj_request_reply (req, 200, reply);
 }

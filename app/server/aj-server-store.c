@@ -10,6 +10,7 @@
 #include "aj-codec.h"
 #include "aj-db.h"
 #include "aj-error.h"
+#include "aj-authority.h"
 #include "aj-server-store.h"
 #include "aj-store-private.h"
 #include "aj-util.h"
@@ -343,32 +344,15 @@ aj_server_store_revoke_device (AjStore     *store,
 
 /* ---- events ---- */
 
-/* Why @device may not store @ev now, as an error; TRUE when it may. */
+/* A photo an event names must be uploaded whole before the event. */
 static gboolean
-check_event (AjStore        *store,
-             const char     *device_id,
-             const AjScope  *scope,
+check_blobs (AjStore        *store,
              const AjEvent  *ev,
              GError        **error)
 {
-  g_autofree char *institution = NULL;
-  g_autoptr(GPtrArray) blobs = NULL;
+  g_autoptr(GPtrArray) blobs = aj_event_blob_refs (ev);
   const char *missing = NULL;
 
-  if (!g_str_equal (ev->device_id, device_id))
-    {
-      g_set_error (error, AJ_SERVER_STORE_ERROR, AJ_SERVER_STORE_ERROR_NOT_YOUR_EVENT,
-                   "Event %s was made by another device; a device pushes only its own events", ev->id);
-      return FALSE;
-    }
-  institution = aj_store_event_institution (store, ev);
-  if (!aj_server_store_scope_allows (store, scope, institution))
-    {
-      g_set_error (error, AJ_SERVER_STORE_ERROR, AJ_SERVER_STORE_ERROR_OUTSIDE_SCOPE,
-                   "Event %s concerns an institution outside this device's scope", ev->id);
-      return FALSE;
-    }
-  blobs = aj_event_blob_refs (ev);
   if (g_str_equal (ev->type, "photo.added") && blobs->len == 0)
     missing = "?";
   for (guint j = 0; j < blobs->len && missing == NULL; j++)
@@ -383,8 +367,19 @@ check_event (AjStore        *store,
   return TRUE;
 }
 
-/* The whole batch or nothing, so that a retry is simple. Returns the
- * server_seq of each event (gint64), in the batch's order. */
+void
+aj_push_outcome_clear (AjPushOutcome *outcome)
+{
+  g_clear_pointer (&outcome->code, g_free);
+  g_clear_pointer (&outcome->message, g_free);
+}
+
+/* Stores a device's batch, each event judged by the center's rules
+ * (aj_authority_check). What no device may send at all (another device's
+ * events, a broken chain, a photo not uploaded) refuses the whole batch, so
+ * a retry is simple; an event the rules refuse is answered on its own, kept
+ * unapplied in its device's chain, and the rest of the batch goes on.
+ * Returns one AjPushOutcome per event, in the batch's order. */
 GArray *
 aj_server_store_add_events (AjStore        *store,
                             const char     *device_id,
@@ -392,26 +387,55 @@ aj_server_store_add_events (AjStore        *store,
                             GPtrArray      *events,
                             GError        **error)
 {
-  g_autoptr(GArray) seqs = g_array_sized_new (FALSE, TRUE, sizeof (gint64), events->len);
+  g_autoptr(GArray) outcomes = g_array_sized_new (FALSE, TRUE, sizeof (AjPushOutcome), events->len);
+  gint64 now_ms = g_get_real_time () / 1000;
 
+  g_array_set_clear_func (outcomes, (GDestroyNotify) aj_push_outcome_clear);
   if (!aj_store_begin (store, error))
     return NULL;
   for (guint i = 0; i < events->len; i++)
     {
       AjEvent *ev = g_ptr_array_index (events, i);
-      gint64 seq = 0;
+      g_autoptr(GError) refusal = NULL;
+      AjPushOutcome outcome = { 0 };
 
-      if (!check_event (store, device_id, scope, ev, error) ||
-          !aj_store_insert_remote (store, ev, TRUE, NULL, &seq, error))
+      if (!g_str_equal (ev->device_id, device_id))
         {
-          aj_store_rollback (store);
-          return NULL;
+          g_set_error (error, AJ_SERVER_STORE_ERROR, AJ_SERVER_STORE_ERROR_NOT_YOUR_EVENT,
+                       "Event %s was made by another device; a device pushes only its own events", ev->id);
+          goto fail;
         }
-      g_array_append_val (seqs, seq);
+      /* A batch sent again gets the same answers. */
+      if (aj_store_lookup_event (store, ev->id, &outcome.server_seq, &outcome.code, &outcome.message))
+        {
+          if (outcome.code == NULL && !aj_store_insert_remote (store, ev, TRUE, NULL, &outcome.server_seq, error))
+            goto fail;
+          g_array_append_val (outcomes, outcome);
+          continue;
+        }
+      if (!check_blobs (store, ev, error))
+        goto fail;
+      if (!aj_authority_check (store, device_id, scope, ev, now_ms, &refusal))
+        {
+          outcome.code = g_strdup (aj_refusal_code (refusal->code));
+          outcome.message = g_strdup (refusal->message);
+          if (!aj_store_insert_refused (store, ev, outcome.code, outcome.message, error))
+            {
+              aj_push_outcome_clear (&outcome);
+              goto fail;
+            }
+        }
+      else if (!aj_store_insert_remote (store, ev, TRUE, NULL, &outcome.server_seq, error))
+        goto fail;
+      g_array_append_val (outcomes, outcome);
     }
   if (!aj_store_commit (store, error))
     return NULL;
-  return g_steal_pointer (&seqs);
+  return g_steal_pointer (&outcomes);
+
+fail:
+  aj_store_rollback (store);
+  return NULL;
 }
 
 gint64

@@ -93,6 +93,15 @@ gboolean     aj_server_store_scope_allows           (AjStore            *store,
                                                      const char         *institution);
 
 /* Events */
+/* What the server answers for one pushed event: its number, or a refusal. */
+typedef struct
+{
+  gint64  server_seq;   /* 0 when refused */
+  char   *code;         /* NULL unless refused: a stable code (aj_refusal_code) */
+  char   *message;
+} AjPushOutcome;
+
+void         aj_push_outcome_clear                  (AjPushOutcome      *outcome);
 GArray      *aj_server_store_add_events             (AjStore            *store,
                                                      const char         *device_id,
                                                      const AjScope      *scope,

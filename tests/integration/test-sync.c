@@ -232,8 +232,9 @@ test_scope (Fixture       *f,
   AjSyncReport report = { 0 };
   gint64 before;
 
-  g_test_summary ("A kiosk sees nothing outside its scope (events, registry, photos) and may not write about "
-                  "an institution outside it");
+  g_test_summary ("A kiosk sees nothing outside its scope (events, registry, photos); what it writes about "
+                  "an institution outside it is refused event by event (out_of_scope), kept out of the "
+                  "server's state, and the kiosk's later events in scope still sync");
 
   aj_test_kiosk_enroll (a, server, "county:东林县");
   aj_test_kiosk_enroll (c, server, "county:西河县");
@@ -261,18 +262,43 @@ test_scope (Fixture       *f,
   }
 
   /* And it cannot write about an institution outside its scope. */
-  before = aj_store_count_events (f->central);
+  before = aj_db_query_int (aj_store_get_db (f->central), "SELECT count(*) FROM events WHERE server_seq IS NOT NULL", NULL, -1);
   {
     /* Its own registry no longer offers DLX004; put the sample one back. */
     g_autofree char *registry = aj_test_source_path ("data/registry.json");
     g_assert_true (aj_registry_import_file (c->store, registry, "sample", &error));
   }
   record_visit (c, "DLX004", NULL);
-  g_assert_false (aj_test_kiosk_sync (c, NULL, &error));
-  g_assert_error (error, AJ_SYNC_ERROR, AJ_SYNC_ERROR_REFUSED);
-  g_assert_nonnull (strstr (error->message, "outside_scope"));
-  g_assert_cmpint (aj_store_count_events (f->central), ==, before);
+  memset (&report, 0, sizeof report);
+  g_assert_true (aj_test_kiosk_sync (c, &report, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (report.refused, >, 0);
+  g_assert_cmpuint (report.pushed, ==, 0);
+  {
+    /* Refused one by one, the first for its scope; nothing of it applied on
+     * the server, nor left in the kiosk's outbox. */
+    g_autoptr(GPtrArray) refused = aj_store_list_refused (c->store, &error);
+    g_assert_cmpuint (refused->len, ==, report.refused);
+    g_assert_cmpstr (((AjRefusedEvent *) g_ptr_array_index (refused, 0))->code, ==, "out_of_scope");
+    g_assert_cmpint (aj_store_count_unsynced (c->store), ==, 0);
+    g_assert_cmpint (aj_db_query_int (aj_store_get_db (f->central),
+                                      "SELECT count(*) FROM inspections WHERE institution = 'DLX004'", NULL, -1), ==, 0);
+    g_assert_cmpint (aj_db_query_int (aj_store_get_db (f->central),
+                                      "SELECT count(*) FROM events WHERE server_seq IS NOT NULL AND device_id = ?",
+                                      aj_store_get_device_id (c->store), -1), ==, 0);
+  }
+  g_assert_cmpint (aj_db_query_int (aj_store_get_db (f->central), "SELECT count(*) FROM events WHERE server_seq IS NOT NULL",
+                                    NULL, -1), ==, before);
 
+  /* One refusal never blocks: the kiosk's next visit, in its scope, goes through. */
+  record_visit (c, "XHX001", NULL);
+  memset (&report, 0, sizeof report);
+  g_assert_true (aj_test_kiosk_sync (c, &report, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (report.pushed, >, 0);
+  g_assert_cmpuint (report.refused, ==, 0);
+  g_assert_true (aj_store_verify_chain (f->central, aj_store_get_device_id (c->store), &error));
+  g_assert_no_error (error);
 }
 
 /* A batch of events posted as the kiosk would, with its token. */

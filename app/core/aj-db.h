@@ -1,6 +1,10 @@
 /* aj-db.h: thin helpers over the SQLite C API, with errors as GError. */
 #pragma once
 
+#if !defined (AJ_STORE_COMPILATION)
+# error "aj-db.h is private to storage code (core, the server's storage unit, tests): use the named functions of core"
+#endif
+
 #include <glib.h>
 #include <sqlite3.h>
 

@@ -3,6 +3,10 @@
  * inspect the file. Pages and request handlers never see SQL. */
 #pragma once
 
+#if !defined (AJ_STORE_COMPILATION)
+# error "aj-store-private.h is private to storage code (core, the server's storage unit, tests): use the named functions of core"
+#endif
+
 #include <sqlite3.h>
 
 #include "aj-store.h"

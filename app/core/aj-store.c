@@ -1069,20 +1069,6 @@ aj_store_refresh_clock (AjStore *self)
   g_signal_emit (self, signals[CHANGED], 0);
 }
 
-GPtrArray *
-aj_store_list_events_after (AjStore     *self,
-                            gint64       after,
-                            guint        limit,
-                            const char  *scope_sql,
-                            GError     **error)
-{
-  g_autofree char *sql = g_strdup_printf (
-      "SELECT " EVENT_COLUMNS " FROM events WHERE server_seq > %" G_GINT64_FORMAT " %s%s "
-      "ORDER BY server_seq LIMIT %u", after, scope_sql ? "AND " : "", scope_sql ? scope_sql : "", limit);
-
-  return list_events (self, sql, NULL, error);
-}
-
 /* The events numbered after @after that @scope may see, in server order.
  * The scope's values are bound parameters: a county name or an institution
  * code never becomes SQL. */

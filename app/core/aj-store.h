@@ -99,11 +99,6 @@ gint64       aj_store_first_event_hlc      (AjStore        *self,
 char        *aj_store_event_institution    (AjStore        *self,
                                             const AjEvent  *event);
 void         aj_store_refresh_clock        (AjStore     *self);
-GPtrArray   *aj_store_list_events_after    (AjStore     *self,
-                                            gint64       after,
-                                            guint        limit,
-                                            const char  *scope_sql,
-                                            GError     **error);
 GPtrArray   *aj_store_list_events_in_scope (AjStore        *self,
                                             gint64          after,
                                             guint           limit,
@@ -124,6 +119,3 @@ gboolean     aj_store_set_meta             (AjStore     *self,
                                             GError     **error);
 
 G_END_DECLS
-
-/* Until every storage unit includes it itself. */
-#include "aj-store-private.h"

@@ -17,6 +17,7 @@
 #include <glib/gstdio.h>
 
 #include "aj-db.h"
+#include "aj-store-private.h"
 #include "aj-photo.h"
 #include "aj-test-server.h"
 

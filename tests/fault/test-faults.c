@@ -15,6 +15,7 @@
 
 #include "aj-codec.h"
 #include "aj-db.h"
+#include "aj-store-private.h"
 #include "aj-fault-proxy.h"
 #include "aj-photo.h"
 #include "aj-registry.h"

@@ -12,6 +12,7 @@
 
 #include "aj-checklist.h"
 #include "aj-db.h"
+#include "aj-store-private.h"
 #include "aj-inspection.h"
 #include "aj-photo.h"
 #include "aj-registry.h"

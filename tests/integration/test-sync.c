@@ -7,6 +7,7 @@
 
 #include "aj-codec.h"
 #include "aj-db.h"
+#include "aj-store-private.h"
 #include "aj-error.h"
 #include "aj-hazard.h"
 #include "aj-hazard-steps.h"

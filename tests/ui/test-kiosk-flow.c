@@ -14,6 +14,7 @@
 
 #include "aj-application.h"
 #include "aj-db.h"
+#include "aj-store-private.h"
 #include "aj-hazard.h"
 #include "aj-hazard-page.h"
 #include "aj-hazard-sheet.h"

@@ -13,6 +13,7 @@
 #include "aj-hazard-steps.h"
 #include "aj-registry.h"
 #include "aj-store.h"
+#include "aj-store-private.h"
 #include "aj-util.h"
 
 #include "aj-test-util.h"

@@ -183,9 +183,13 @@ aj_json_to_string (JsonNode *node)
   return json_generator_to_data (gen, NULL);
 }
 
-/* Refuses JSON nested deeper than @max_depth before json-glib sees it:
- * json-glib parses recursively, so a body of a million '[' would exhaust the
- * stack. A linear scan that skips strings; it does not validate the rest. */
+/* Refuses, before json-glib sees it, JSON nested deeper than @max_depth
+ * (json-glib parses recursively, so a body of a million '[' would exhaust
+ * the stack) and what json-glib 1.6 accepts beyond JSON: comments and
+ * single-quoted strings, where a '"' would hide brackets from this scan,
+ * and a second value after the document, which json-glib ignores and leaks
+ * (found by tests/fuzz). A linear scan that skips strings; it does not
+ * validate the rest. */
 gboolean
 aj_json_check_depth (const char  *text,
                      gssize       length,
@@ -194,9 +198,14 @@ aj_json_check_depth (const char  *text,
 {
   gsize n = length < 0 ? strlen (text) : (gsize) length;
   gboolean in_string = FALSE;
+  gboolean in_word = FALSE;   /* a number, true, false or null at the top */
+  gboolean ended = FALSE;     /* the document's value is complete */
   guint depth = 0;
+  gsize i = 0;
 
-  for (gsize i = 0; i < n; i++)
+  if (n >= 3 && memcmp (text, "\xef\xbb\xbf", 3) == 0)
+    i = 3;   /* a byte-order mark, which json-glib skips */
+  for (; i < n; i++)
     {
       char c = text[i];
 
@@ -205,9 +214,29 @@ aj_json_check_depth (const char  *text,
           if (c == '\\')
             i++;
           else if (c == '"')
-            in_string = FALSE;
+            {
+              in_string = FALSE;
+              ended = depth == 0;
+            }
+          continue;
         }
-      else if (c == '"')
+      if (c == ' ' || c == '\t' || c == '\n' || c == '\r')
+        {
+          ended = ended || in_word;
+          continue;
+        }
+      if (ended || (in_word && (c == '"' || c == '[' || c == '{')))
+        {
+          g_set_error_literal (error, AJ_ERROR, AJ_ERROR_INVALID, _("Text after the end of the JSON document"));
+          return FALSE;
+        }
+      if (c == '/' || c == '\'')
+        {
+          g_set_error_literal (error, AJ_ERROR, AJ_ERROR_INVALID,
+                               _("Comments and single-quoted strings are not JSON"));
+          return FALSE;
+        }
+      if (c == '"')
         in_string = TRUE;
       else if (c == '[' || c == '{')
         {
@@ -218,8 +247,13 @@ aj_json_check_depth (const char  *text,
               return FALSE;
             }
         }
-      else if ((c == ']' || c == '}') && depth > 0)
-        depth--;
+      else if (c == ']' || c == '}')
+        {
+          if (depth > 0 && --depth == 0)
+            ended = TRUE;
+        }
+      else if (depth == 0)
+        in_word = TRUE;
     }
   return TRUE;
 }

@@ -1,5 +1,6 @@
 #!/bin/sh
-# Installs the Debian 12 packages Anjian needs to build, run and test.
+# Installs the Debian 12 packages Anjian needs to build, run and test
+# (clang, llvm and libclang-rt-dev for libFuzzer: tests/fuzz).
 # Asks apt only for what is missing, so a second run is quick and offline.
 set -eu
 
@@ -9,7 +10,8 @@ PACKAGES="build-essential meson ninja-build pkg-config gettext
   libgeoclue-2-dev libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   desktop-file-utils appstream-util fonts-noto-cjk
   glib-networking openssl ca-certificates
-  xvfb xauth dbus zbar-tools python3-openpyxl poppler-utils"
+  xvfb xauth dbus zbar-tools python3-openpyxl poppler-utils
+  clang llvm libclang-rt-dev"
 
 missing=""
 for p in $PACKAGES; do

@@ -4,7 +4,7 @@
 # prints, per target, the executions, their rate, the coverage reached and
 # the findings. Exits 1 if any target found something.
 # usage: build-aux/run-fuzz.sh [seconds per target, default 60] [target...]
-#        FUZZ_JOBS=2 runs two targets at a time.
+#        FUZZ_JOBS=2 runs two targets at a time; FUZZ_BUILD names another build folder.
 set -eu
 cd "$(dirname "$0")/.."
 
@@ -12,7 +12,7 @@ seconds=${1:-60}
 [ $# -gt 0 ] && shift
 targets=${*:-codec push checklist registry registry-csv qr}
 jobs=${FUZZ_JOBS:-1}
-BUILD=build-fuzz
+BUILD=${FUZZ_BUILD:-build-fuzz}
 
 if [ ! -f "$BUILD/build.ninja" ]; then
   CC=clang meson setup "$BUILD" -Dfuzzing=true -Db_sanitize=address,undefined -Db_lundef=false

@@ -33,3 +33,13 @@ export ASAN_OPTIONS="detect_leaks=0:abort_on_error=1"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 
 dbus-run-session -- meson test -C "$BUILD" --print-errorlogs "$@"
+
+# ---- fuzzing (tests/fuzz/README.md) -------------------------------------
+# After the main run: the libFuzzer targets, built with clang in build-fuzz
+# and run for ANJIAN_FUZZ_SECONDS each (10; 0 skips), two at a time. About a
+# minute to build and under a minute to run. run-fuzz.sh sets the
+# sanitizers' options itself: leaks count there.
+fuzz_seconds=${ANJIAN_FUZZ_SECONDS:-10}
+if [ "$fuzz_seconds" -gt 0 ]; then
+  FUZZ_JOBS=2 build-aux/run-fuzz.sh "$fuzz_seconds"
+fi

@@ -75,7 +75,9 @@ test_labels (AjTestStore   *f,
   g_test_summary ("Hazard labels on A4 sheets of 3×8 (more than one sheet) and on 50×30 mm labels, and "
                   "institution labels, each decode on its own to its payload; nothing to print is an error");
 
-  if (g_find_program_in_path ("pdftoppm") == NULL || g_getenv ("ZBARIMG") == NULL || !*g_getenv ("ZBARIMG"))
+  g_autofree char *pdftoppm = g_find_program_in_path ("pdftoppm");
+
+  if (pdftoppm == NULL || g_getenv ("ZBARIMG") == NULL || !*g_getenv ("ZBARIMG"))
     {
       g_test_skip ("pdftoppm or zbarimg is not installed");
       return;

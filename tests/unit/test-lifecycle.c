@@ -648,7 +648,7 @@ test_closed_loop_major (Device        *d,
     in = full_order;
     in.contingency_plan = "";
     invalid_naming (d, INSPECTOR, hazard, AJ_STEP_ORDER, &in, "contingency plan");
-    step_refused (d, INSPECTOR, hazard, AJ_STEP_ORDER, NULL, AJ_ERROR_INVALID);
+    g_free (step_refused (d, INSPECTOR, hazard, AJ_STEP_ORDER, NULL, AJ_ERROR_INVALID));
   }
   /* The institution does not order its own rectification after a field inspection. */
   refused_naming (d, HEAD, hazard, AJ_STEP_ORDER, &full_order);
@@ -852,7 +852,7 @@ test_self_inspection (Device        *d,
                   "department");
 
   refused_naming (d, HEAD, hazard, AJ_STEP_RECTIFY, &(AjStepInput) { .note = "x", .photos = one_photo });
-  step_refused (d, HEAD, hazard, AJ_STEP_ORDER, &full_order, AJ_ERROR_NOT_ALLOWED);
+  g_free (step_refused (d, HEAD, hazard, AJ_STEP_ORDER, &full_order, AJ_ERROR_NOT_ALLOWED));
   finish_inspection (d, STAFF, inspection);
 
   refused_naming (d, STAFF, hazard, AJ_STEP_ORDER, &full_order);

@@ -52,7 +52,10 @@ test_documents (AjTestStore   *f,
                   "institution, every hazard number and deadline, and every QR code on them decodes to its "
                   "payload");
 
-  if (g_find_program_in_path ("pdftotext") == NULL || g_find_program_in_path ("pdftoppm") == NULL ||
+  g_autofree char *pdftotext = g_find_program_in_path ("pdftotext");
+  g_autofree char *pdftoppm = g_find_program_in_path ("pdftoppm");
+
+  if (pdftotext == NULL || pdftoppm == NULL ||
       g_getenv ("ZBARIMG") == NULL || *g_getenv ("ZBARIMG") == '\0')
     {
       g_test_skip ("poppler-utils or zbarimg are not installed");

@@ -6,7 +6,7 @@ set -eu
 
 PACKAGES="build-essential meson ninja-build pkg-config gettext
   libglib2.0-dev libglib2.0-bin libgtk-4-dev libadwaita-1-dev libjson-glib-dev
-  libsqlite3-dev libsodium-dev libqrencode-dev libgdk-pixbuf-2.0-dev libcurl4-openssl-dev libsoup-3.0-dev libxlsxwriter-dev libzbar-dev
+  libsqlite3-dev libsodium-dev libssl-dev libqrencode-dev libgdk-pixbuf-2.0-dev libcurl4-openssl-dev libsoup-3.0-dev libxlsxwriter-dev libzbar-dev
   libgeoclue-2-dev libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   desktop-file-utils appstream-util fonts-noto-cjk
   glib-networking openssl ca-certificates

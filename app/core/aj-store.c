@@ -7,6 +7,7 @@
 #include <string.h>
 #include <gio/gio.h>
 
+#include "aj-codec.h"
 #include "aj-db.h"
 #include "aj-store-private.h"
 #include "aj-error.h"
@@ -737,6 +738,103 @@ check_remote (AjStore        *self,
   return TRUE;
 }
 
+gboolean
+aj_store_want_blob (AjStore     *self,
+                    const char  *sha256,
+                    GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = aj_db_prepare (self->db,
+      "INSERT OR IGNORE INTO blobs_wanted (sha256, since) VALUES (?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  aj_db_bind_text (stmt, 1, sha256);
+  return aj_db_step_done (self->db, stmt, error);
+}
+
+static gboolean
+want_blobs (AjStore        *self,
+            const AjEvent  *ev,
+            GError        **error)
+{
+  g_autoptr(GPtrArray) blobs = aj_event_blob_refs (ev);
+
+  for (guint i = 0; i < blobs->len; i++)
+    if (!aj_store_want_blob (self, g_ptr_array_index (blobs, i), error))
+      return FALSE;
+  return TRUE;
+}
+
+/* The photos still wanted, the least tried first, at most @limit. */
+GPtrArray *
+aj_store_list_wanted_blobs (AjStore     *self,
+                            guint        limit,
+                            GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = aj_db_prepare (self->db,
+      "SELECT sha256 FROM blobs_wanted ORDER BY attempts, since, sha256 LIMIT ?", error);
+  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func (g_free);
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, limit);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_ptr_array_add (list, aj_db_col_dup (stmt, 0));
+  return g_steal_pointer (&list);
+}
+
+/* Records the outcome of one attempt: the row goes only when @message is
+ * NULL, i.e. the file is on disk and verified. */
+gboolean
+aj_store_blob_attempted (AjStore     *self,
+                         const char  *sha256,
+                         const char  *message,
+                         GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = aj_db_prepare (self->db, message == NULL ?
+      "DELETE FROM blobs_wanted WHERE sha256 = ?1" :
+      "UPDATE blobs_wanted SET attempts = attempts + 1, last_error = ?2 WHERE sha256 = ?1", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  aj_db_bind_text (stmt, 1, sha256);
+  if (message != NULL)
+    aj_db_bind_text (stmt, 2, message);
+  return aj_db_step_done (self->db, stmt, error);
+}
+
+gboolean
+aj_store_blob_is_wanted (AjStore    *self,
+                         const char *sha256)
+{
+  return aj_db_query_int (self->db, "SELECT count(*) FROM blobs_wanted WHERE sha256 = ?", sha256, 0) > 0;
+}
+
+gint64
+aj_store_count_wanted_blobs (AjStore *self)
+{
+  return aj_db_query_int (self->db, "SELECT count(*) FROM blobs_wanted", NULL, 0);
+}
+
+/* Every image the projections name (photos, rectification evidence,
+ * signatures), so that a check at start-up can want again what is missing. */
+GPtrArray *
+aj_store_list_named_blobs (AjStore     *self,
+                           GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = aj_db_prepare (self->db,
+      "SELECT sha256 FROM photos UNION SELECT sha256 FROM signatures WHERE sha256 IS NOT NULL "
+      "UNION SELECT value FROM events, json_each(events.body, '$.photos') "
+      "WHERE events.type = 'hazard.rectified' AND events.refused_code IS NULL", error);
+  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func (g_free);
+
+  if (stmt == NULL)
+    return NULL;
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_ptr_array_add (list, aj_db_col_dup (stmt, 0));
+  return g_steal_pointer (&list);
+}
+
 /* Re-applies every event of one subject in order: used when an event
  * arrives that belongs before events already applied. Every projection row
  * belongs to exactly one subject (an inspection or a hazard). */
@@ -844,6 +942,9 @@ aj_store_insert_remote (AjStore        *self,
   latest = sqlite3_step (stmt) == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : 0;
 
   if (!insert_event (self, ev, error))
+    goto fail;
+  /* A kiosk wants every photo a pulled event names, until it is on disk. */
+  if (!number_it && !want_blobs (self, ev, error))
     goto fail;
   if (latest > ev->hlc || (latest == ev->hlc && latest != 0))
     {

@@ -13,7 +13,7 @@ G_BEGIN_DECLS
 #define AJ_TYPE_STORE (aj_store_get_type ())
 G_DECLARE_FINAL_TYPE (AjStore, aj_store, AJ, STORE, GObject)
 
-#define AJ_STORE_SCHEMA_VERSION 7
+#define AJ_STORE_SCHEMA_VERSION 8
 
 AjStore     *aj_store_open                 (const char  *path,
                                             GError     **error);
@@ -79,6 +79,21 @@ gboolean     aj_store_insert_refused       (AjStore        *self,
                                             const AjEvent  *event,
                                             const char     *code,
                                             const char     *message,
+                                            GError        **error);
+gboolean     aj_store_want_blob            (AjStore        *self,
+                                            const char     *sha256,
+                                            GError        **error);
+GPtrArray   *aj_store_list_wanted_blobs    (AjStore        *self,
+                                            guint           limit,
+                                            GError        **error);
+gboolean     aj_store_blob_attempted       (AjStore        *self,
+                                            const char     *sha256,
+                                            const char     *message,
+                                            GError        **error);
+gboolean     aj_store_blob_is_wanted       (AjStore        *self,
+                                            const char     *sha256);
+gint64       aj_store_count_wanted_blobs   (AjStore        *self);
+GPtrArray   *aj_store_list_named_blobs     (AjStore        *self,
                                             GError        **error);
 gboolean     aj_store_lookup_event         (AjStore        *self,
                                             const char     *id,

@@ -6,9 +6,13 @@
  * that took effect and loses nothing that did not. */
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <unistd.h>
 #include <curl/curl.h>
 #include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
 
 #include "aj-codec.h"
 #include "aj-db.h"
@@ -33,11 +37,20 @@ typedef struct
   CURL                *curl;
 } Client;
 
+/* No answer of ours comes near this; a larger one is refused unread. */
+#define MAX_ANSWER_BYTES (64 * 1024 * 1024)
+
 typedef struct
 {
   long        status;
   GByteArray *body;
   GHashTable *headers;   /* lower-case name -> value */
+  CURL       *curl;
+  gboolean    download;  /* a 200 or 206 body goes to fd, not to body */
+  int         fd;
+  gboolean    from_start_on_200;   /* a 200 (range ignored) rewrites the file */
+  gboolean    too_large;
+  gboolean    write_failed;
 } Response;
 
 static void
@@ -75,7 +88,40 @@ on_body (char   *data,
          void   *user_data)
 {
   Response *r = user_data;
+  long status = 0;
 
+  if (r->download)
+    {
+      curl_easy_getinfo (r->curl, CURLINFO_RESPONSE_CODE, &status);
+      if (status == 200 || status == 206)
+        {
+          gsize left = size * n;
+          if (status == 200 && r->from_start_on_200)
+            {
+              r->from_start_on_200 = FALSE;
+              if (ftruncate (r->fd, 0) != 0 || lseek (r->fd, 0, SEEK_SET) != 0)
+                return 0;
+            }
+          while (left > 0)
+            {
+              gssize written = write (r->fd, data + (size * n - left), left);
+              if (written < 0 && errno == EINTR)
+                continue;
+              if (written <= 0)
+                {
+                  r->write_failed = TRUE;
+                  return 0;
+                }
+              left -= written;
+            }
+          return size * n;
+        }
+    }
+  if (r->body->len + size * n > MAX_ANSWER_BYTES)
+    {
+      r->too_large = TRUE;
+      return 0;
+    }
   g_byte_array_append (r->body, (const guint8 *) data, size * n);
   return size * n;
 }
@@ -166,6 +212,7 @@ request (Client      *c,
   r->body = g_byte_array_new ();
   r->headers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   r->status = 0;
+  r->curl = c->curl;
 
   curl_easy_reset (c->curl);
   curl_easy_setopt (c->curl, CURLOPT_URL, url);
@@ -210,6 +257,17 @@ request (Client      *c,
   if (rc == CURLE_ABORTED_BY_CALLBACK)
     {
       g_set_error (error, AJ_SYNC_ERROR, AJ_SYNC_ERROR_CANCELLED, _("Sync was stopped"));
+      return FALSE;
+    }
+  if (rc == CURLE_WRITE_ERROR && r->too_large)
+    {
+      g_set_error (error, AJ_SYNC_ERROR, AJ_SYNC_ERROR_PROTOCOL, _("The server's answer is too large"));
+      return FALSE;
+    }
+  if (rc == CURLE_WRITE_ERROR && r->write_failed)
+    {
+      g_set_error (error, AJ_SYNC_ERROR, AJ_SYNC_ERROR_LOCAL, _("Cannot save a photo from the server: %s"),
+                   g_strerror (errno));
       return FALSE;
     }
   if (rc != CURLE_OK)
@@ -552,35 +610,129 @@ push (Client        *c,
 
 /* ---- pull ---- */
 
+/* One wanted photo: kept when it is on disk already with the right hash,
+ * otherwise downloaded into "<path>.part", continuing with Range from what
+ * an earlier, cut download left there. Only a verified file is renamed into
+ * place (then the directory is synced) and struck off the wanted list. A
+ * photo the server cannot give now stays wanted with the reason; only a
+ * network failure ends the sync. */
 static gboolean
 fetch_blob (Client        *c,
+            AjStore       *store,
             const char    *sha256,
             AjSyncReport  *report,
             GError       **error)
 {
   g_autofree char *path = aj_photo_blob_path (c->options->blob_dir, sha256);
+  g_autofree char *part = g_strconcat (path, ".part", NULL);
+  g_autofree char *dir = g_path_get_dirname (path);
   g_autofree char *url_path = g_strconcat ("/api/v1/blobs/", sha256, NULL);
   g_autofree char *digest = NULL;
+  g_autofree char *range = NULL;
+  g_autoptr(GError) local = NULL;
   g_auto(Response) r = { 0 };
+  GStatBuf st;
+  int dirfd;
 
   if (g_file_test (path, G_FILE_TEST_EXISTS))
-    return TRUE;
-  if (!request (c, "GET", url_path, NULL, NULL, 0, NULL, 0, &r, error))
-    return FALSE;
-  digest = aj_sha256_hex (r.body->data, r.body->len);
-  if (!g_str_equal (digest, sha256))
     {
-      g_set_error (error, AJ_SYNC_ERROR, AJ_SYNC_ERROR_PROTOCOL, _("A photo from the server arrived damaged"));
+      digest = aj_sha256_file_hex (path, NULL);
+      if (g_strcmp0 (digest, sha256) == 0)
+        return aj_store_blob_attempted (store, sha256, NULL, error);
+      g_unlink (path);   /* damaged on disk: fetch it again */
+      g_clear_pointer (&digest, g_free);
+    }
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      g_set_error (error, AJ_SYNC_ERROR, AJ_SYNC_ERROR_LOCAL, _("Cannot create folder %s: %s"), dir, g_strerror (errno));
       return FALSE;
     }
-  if (!aj_write_file_durably (path, r.body->data, r.body->len, error) ||
-      !aj_photo_make_thumbnail (c->options->blob_dir, sha256, error))
+  r.download = TRUE;
+  r.fd = open (part, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+  if (r.fd < 0)
+    {
+      g_set_error (error, AJ_SYNC_ERROR, AJ_SYNC_ERROR_LOCAL, _("Cannot save a photo from the server: %s"), g_strerror (errno));
+      return FALSE;
+    }
+  if (g_stat (part, &st) == 0 && st.st_size > 0)
+    {
+      range = g_strdup_printf ("Range: bytes=%" G_GINT64_FORMAT "-", (gint64) st.st_size);
+      r.from_start_on_200 = TRUE;
+    }
+  progress (c, _("Receiving photos"));
+  if (!request (c, "GET", url_path, NULL, NULL, 0, range, 416, &r, &local))
+    {
+      close (r.fd);
+      if (local->domain == AJ_SYNC_ERROR && local->code == AJ_SYNC_ERROR_REFUSED)
+        {
+          /* Not there for us now (not yet uploaded whole, or out of scope):
+           * it stays wanted and the sync goes on. */
+          report->blobs_pending++;
+          return aj_store_blob_attempted (store, sha256, local->message, error);
+        }
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
+  if (fsync (r.fd) != 0 || close (r.fd) != 0)
+    {
+      g_set_error (error, AJ_SYNC_ERROR, AJ_SYNC_ERROR_LOCAL, _("Cannot save a photo from the server: %s"), g_strerror (errno));
+      return FALSE;
+    }
+  digest = aj_sha256_file_hex (part, NULL);
+  if (r.status == 416 || g_strcmp0 (digest, sha256) != 0)
+    {
+      /* What we hold does not add up to the photo: start again next time. */
+      g_unlink (part);
+      report->blobs_pending++;
+      return aj_store_blob_attempted (store, sha256, _("A photo from the server arrived damaged"), error);
+    }
+  if (g_rename (part, path) != 0)
+    {
+      g_set_error (error, AJ_SYNC_ERROR, AJ_SYNC_ERROR_LOCAL, _("Cannot save a photo from the server: %s"), g_strerror (errno));
+      return FALSE;
+    }
+  dirfd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dirfd >= 0)
+    {
+      fsync (dirfd);
+      close (dirfd);
+    }
+  if (!aj_photo_make_thumbnail (c->options->blob_dir, sha256, error) ||
+      !aj_store_blob_attempted (store, sha256, NULL, error))
     {
       as_local_error (error);
       return FALSE;
     }
   report->blobs_fetched++;
   return TRUE;
+}
+
+/* Works through the wanted list: every photo an event names, until it is
+ * on disk. */
+static gboolean
+fetch_wanted (Client        *c,
+              AjStore       *store,
+              AjSyncReport  *report,
+              GError       **error)
+{
+  for (;;)
+    {
+      g_autoptr(GPtrArray) wanted = aj_store_list_wanted_blobs (store, 100, error);
+      guint before = report->blobs_fetched;
+      guint pending = report->blobs_pending;
+
+      if (wanted == NULL)
+        {
+          as_local_error (error);
+          return FALSE;
+        }
+      for (guint i = 0; i < wanted->len; i++)
+        if (!fetch_blob (c, store, g_ptr_array_index (wanted, i), report, error))
+          return FALSE;
+      /* A full page that made no progress would come back the same. */
+      if (wanted->len < 100 || (report->blobs_fetched == before && report->blobs_pending > pending))
+        return TRUE;
+    }
 }
 
 static gboolean
@@ -590,7 +742,6 @@ pull (Client        *c,
       GError       **error)
 {
   guint limit = c->options->pull_limit ? c->options->pull_limit : DEFAULT_PULL_LIMIT;
-  g_autoptr(GPtrArray) photos = g_ptr_array_new_with_free_func (g_free);
 
   for (;;)
     {
@@ -652,12 +803,6 @@ pull (Client        *c,
             }
           if (inserted)
             report->pulled++;
-          if (inserted)
-            {
-              g_autoptr(GPtrArray) blobs = aj_event_blob_refs (ev);
-              for (guint j = 0; j < blobs->len; j++)
-                g_ptr_array_add (photos, g_strdup (g_ptr_array_index (blobs, j)));
-            }
         }
       next_text = g_strdup_printf ("%" G_GINT64_FORMAT, next);
       if (!aj_store_set_meta (store, "sync.checkpoint", next_text, error))
@@ -671,10 +816,8 @@ pull (Client        *c,
         break;
     }
 
-  for (guint i = 0; i < photos->len; i++)
-    if (!fetch_blob (c, g_ptr_array_index (photos, i), report, error))
-      return FALSE;
-  return TRUE;
+  /* Photos named by what was stored now or in any earlier sync. */
+  return fetch_wanted (c, store, report, error);
 }
 
 /* ---- reference data ---- */
@@ -772,6 +915,34 @@ aj_sync_run (AjStore              *store,
   aj_store_set_meta (store, "sync.last_error", local->message, NULL);
   g_propagate_error (error, g_steal_pointer (&local));
   return FALSE;
+}
+
+/* The start-up check: every image the projections name whose file is
+ * missing from @blob_dir (a row written before a crash lost its file, or a
+ * file deleted by hand) is wanted again, and the next sync fetches it.
+ * Returns how many were missing. */
+guint
+aj_sync_want_missing_blobs (AjStore     *store,
+                            const char  *blob_dir,
+                            GError     **error)
+{
+  g_autoptr(GPtrArray) named = aj_store_list_named_blobs (store, error);
+  guint missing = 0;
+
+  if (named == NULL)
+    return 0;
+  for (guint i = 0; i < named->len; i++)
+    {
+      const char *sha = g_ptr_array_index (named, i);
+      g_autofree char *path = aj_is_sha256_hex (sha) ? aj_photo_blob_path (blob_dir, sha) : NULL;
+
+      if (path == NULL || g_file_test (path, G_FILE_TEST_EXISTS))
+        continue;
+      if (!aj_store_want_blob (store, sha, error))
+        return missing;
+      missing++;
+    }
+  return missing;
 }
 
 gboolean

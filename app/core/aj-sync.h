@@ -43,6 +43,7 @@ typedef struct
   guint    pulled;
   guint    blobs_sent;
   guint    blobs_fetched;
+  guint    blobs_pending;   /* wanted photos the server could not give this time */
   gint64   blob_bytes_sent;
   gboolean reference_changed;
 } AjSyncReport;
@@ -59,6 +60,9 @@ gboolean  aj_sync_run              (AjStore              *store,
                                     const AjSyncOptions  *options,
                                     AjSyncReport         *report,
                                     GError              **error);
+guint     aj_sync_want_missing_blobs (AjStore            *store,
+                                      const char         *blob_dir,
+                                      GError            **error);
 gboolean  aj_sync_is_enrolled      (AjStore              *store);
 char     *aj_sync_dup_server_url   (AjStore              *store);
 gboolean  aj_sync_parse_enroll_qr  (const char           *payload,

@@ -45,6 +45,19 @@ gboolean   aj_write_file_durably   (const char  *path,
                                     gsize        len,
                                     GError     **error);
 
+typedef struct _AjSha256 AjSha256;
+
+AjSha256  *aj_sha256_new               (void);
+void       aj_sha256_update            (AjSha256              *self,
+                                        const void            *data,
+                                        gsize                  len);
+char      *aj_sha256_finish_hex        (AjSha256              *self);
+void       aj_sha256_free              (AjSha256              *self);
+char      *aj_sha256_file_hex          (const char            *path,
+                                        GError               **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AjSha256, aj_sha256_free)
+
 /* Deeper than any document Anjian writes (events, checklists, registries). */
 #define AJ_JSON_MAX_DEPTH 32
 

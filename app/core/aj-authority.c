@@ -216,6 +216,15 @@ aj_authority_check (AjStore        *store,
   if (author == NULL)
     REFUSE (AJ_REFUSAL_UNKNOWN_AUTHOR, "Event %s: %s is not in the registry", ev->id, ev->author);
 
+  if (g_str_equal (ev->type, "user.pin_changed"))
+    {
+      g_autoptr(AjUser) subject = aj_registry_get_user (store, ev->subject);
+      if (subject == NULL)
+        REFUSE (AJ_REFUSAL_UNKNOWN_SUBJECT, "Event %s changes the PIN of %s, who is not in the registry", ev->id, ev->subject);
+      if (g_strcmp0 (ev->author, ev->subject) != 0 && g_strcmp0 (aj_user_get_role (author), "admin") != 0)
+        REFUSE (AJ_REFUSAL_ROLE, "Only %s or an administrator may change that PIN", ev->subject);
+      return TRUE;
+    }
   if (g_str_equal (ev->type, "inspection.started"))
     return check_inspection_started (store, scope, author, ev, body, error);
   if (g_str_equal (ev->type, "hazard.found"))

@@ -26,6 +26,7 @@ typedef enum
   FLAG,
   HASHES,      /* a non-empty list of at most 50 SHA-256 */
   LOCATION,    /* {latitude, longitude, accuracy} numbers in range */
+  PIN_HASH,    /* an Argon2id string; never a PIN */
   ENUM,
 } Kind;
 
@@ -86,6 +87,7 @@ static const Schema schemas[] = {
       { "location", LOCATION, O, NULL }, { "at", TIMESTAMP, R, NULL } } },
   { "photo.removed", { { "photo", ID, R, NULL }, { "at", TIMESTAMP, O, NULL } } },
   { "photo.withdrawn", { { "photo", ID, R, NULL }, { "reason", TEXT, R, NULL }, { "at", TIMESTAMP, O, NULL } } },
+  { "user.pin_changed", { { "pin_hash", PIN_HASH, R, NULL }, { "at", TIMESTAMP, R, NULL } } },
   { "signature.added", {
       { "role", ENUM, R, "inspector institution" }, { "signer", LINE, R, NULL }, { "sha256", SHA256, O, NULL },
       { "refused", FLAG, O, NULL }, { "reason", TEXT, O, NULL }, { "at", TIMESTAMP, R, NULL } } },
@@ -202,6 +204,9 @@ member_ok (const Member *m,
             return FALSE;
         return TRUE;
       }
+    case PIN_HASH:
+      return s != NULL && g_str_has_prefix (s, "$argon2id$") && strlen (s) < 128 &&
+             strspn (s, "$=,+/.-_0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ") == strlen (s);
     case LOCATION:
       {
         JsonObject *o = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;

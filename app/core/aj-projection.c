@@ -127,6 +127,12 @@ static const Rule rules[] = {
     "json_extract(:body, '$.sha256'), coalesce(json_extract(:body, '$.refused'), 0), " TEXT ("reason") ", "
     "json_extract(:body, '$.at'))" },
 
+  /* A person's new PIN, as its Argon2id hash. The users table is reference
+   * data, not a projection: a registry import replaces it and then re-applies
+   * these events (aj-registry.c), so a change made on a device is not undone. */
+  { "user.pin_changed", { "pin_hash" }, NULL, FALSE,
+    "UPDATE users SET pin_hash = json_extract(:body, '$.pin_hash') WHERE id = :subject" },
+
   { "photo.removed", { "photo" }, NULL, FALSE,
     "UPDATE photos SET removed = 1 WHERE event_id = json_extract(:body, '$.photo')" },
 

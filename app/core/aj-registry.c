@@ -335,6 +335,15 @@ aj_registry_import_data (AjStore     *store,
         }
     }
 
+  /* PIN changes are events: the latest one of each person stands over the
+   * registry's hash (an administrator resets a PIN with the same event). */
+  if (!aj_db_exec (db,
+                   "UPDATE users SET pin_hash = (SELECT json_extract(e.body, '$.pin_hash') FROM events e "
+                   "  WHERE e.type = 'user.pin_changed' AND e.subject = users.id AND e.refused_code IS NULL "
+                   "  ORDER BY e.hlc DESC, e.device_id DESC, e.id DESC LIMIT 1) "
+                   "WHERE id IN (SELECT subject FROM events WHERE type = 'user.pin_changed' AND refused_code IS NULL)",
+                   error))
+    goto fail;
   if (!aj_store_set_meta (store, "registry_source", source, error))
     goto fail;
   return aj_store_commit (store, error);
@@ -655,6 +664,70 @@ aj_registry_check_pin (AjStore     *store,
         return NULL;
     }
   return aj_registry_get_user (store, user_id);
+}
+
+/* A PIN a person can remember and others cannot guess at once: six digits,
+ * not one digit six times, not a run up or down. */
+static gboolean
+pin_is_acceptable (const char *pin)
+{
+  gboolean same = TRUE, up = TRUE, down = TRUE;
+
+  if (pin == NULL || strlen (pin) != 6)
+    return FALSE;
+  for (guint i = 0; i < 6; i++)
+    if (!g_ascii_isdigit (pin[i]))
+      return FALSE;
+  for (guint i = 1; i < 6; i++)
+    {
+      same = same && pin[i] == pin[0];
+      up = up && pin[i] == pin[i - 1] + 1;
+      down = down && pin[i] == pin[i - 1] - 1;
+    }
+  return !same && !up && !down;
+}
+
+/* A person changes his or her own PIN (@old_pin checked, with the same
+ * lock-out as sign-in), or an administrator (@author) sets a new one for a
+ * person who forgot it (@old_pin NULL). Recorded as an event carrying only
+ * the new Argon2id hash, so that every device and the server learn it. */
+gboolean
+aj_registry_change_pin (AjStore     *store,
+                        const char  *author,
+                        const char  *user_id,
+                        const char  *old_pin,
+                        const char  *new_pin,
+                        GError     **error)
+{
+  g_autoptr(AjUser) actor = aj_registry_get_user (store, author);
+  g_autoptr(AjUser) checked = NULL;
+  g_autoptr(JsonObject) body = json_object_new ();
+  g_autofree char *hash = NULL;
+  g_autofree char *at = aj_now_iso8601 ();
+  g_autofree char *event = NULL;
+
+  if (actor == NULL || (g_strcmp0 (author, user_id) != 0 && g_strcmp0 (aj_user_get_role (actor), "admin") != 0))
+    {
+      g_set_error (error, AJ_ERROR, AJ_ERROR_NOT_ALLOWED, _("Only the person or an administrator may change a PIN."));
+      return FALSE;
+    }
+  if (g_strcmp0 (author, user_id) == 0)
+    {
+      checked = aj_registry_check_pin (store, user_id, old_pin, error);
+      if (checked == NULL)
+        return FALSE;
+    }
+  if (!pin_is_acceptable (new_pin))
+    {
+      g_set_error (error, AJ_ERROR, AJ_ERROR_INVALID,
+                   _("Choose six digits that are not all the same and not a run such as 123456."));
+      return FALSE;
+    }
+  hash = aj_registry_hash_pin (user_id, new_pin);
+  json_object_set_string_member (body, "pin_hash", hash);
+  json_object_set_string_member (body, "at", at);
+  event = aj_store_append (store, "user.pin_changed", user_id, author, body, error);
+  return event != NULL;
 }
 
 /* Whether @scope covers @institution: a county scope is resolved through the

@@ -66,6 +66,12 @@ AjUser        *aj_registry_check_pin              (AjStore       *store,
                                                    const char    *pin,
                                                    GError       **error);
 
+gboolean       aj_registry_change_pin             (AjStore       *store,
+                                                   const char    *author,
+                                                   const char    *user_id,
+                                                   const char    *old_pin,
+                                                   const char    *new_pin,
+                                                   GError       **error);
 gboolean       aj_registry_scope_allows           (AjStore       *store,
                                                    const AjScope *scope,
                                                    const char    *institution);

@@ -518,6 +518,31 @@ test_scoped_pull_marks_and_accepts_gaps (Fixture       *f,
   g_assert_null (aj_inspection_load (scoped, elsewhere));
 }
 
+static void
+test_pin_change_only_by_person_or_admin (Fixture       *f,
+                                         gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) body = json_object_new ();
+  g_autofree char *hash = aj_registry_hash_pin (INSPECTOR, "482915");
+  g_autofree char *at = aj_now_iso8601 ();
+  g_autofree char *id = NULL;
+
+  g_test_summary ("The server takes a person's own PIN change, and refuses one made by someone else "
+                  "who is not an administrator.");
+  g_assert_true (aj_registry_change_pin (f->kiosk, INSPECTOR, INSPECTOR, "123456", "482915", &error));
+  g_assert_no_error (error);
+  error = push (f, NULL);
+  g_assert_no_error (error);
+
+  json_object_set_string_member (body, "pin_hash", hash);
+  json_object_set_string_member (body, "at", at);
+  id = aj_store_append (f->kiosk, "user.pin_changed", INSPECTOR, STAFF, body, &error);
+  g_assert_no_error (error);
+  error = push (f, NULL);
+  assert_refused (error, AJ_REFUSAL_ROLE);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -534,6 +559,7 @@ main (int   argc,
   ADD ("/authority/refused-event-keeps-chain-and-leaves-outbox", test_refused_event_keeps_chain_and_leaves_outbox);
   ADD ("/sync/scoped-chain-gap-only-where-server-marks-it", test_gap_accepted_only_where_server_marks_it);
   ADD ("/sync/scoped-pull-marks-and-accepts-gaps", test_scoped_pull_marks_and_accepts_gaps);
+  ADD ("/authority/pin-change-only-by-person-or-admin", test_pin_change_only_by_person_or_admin);
 #undef ADD
 
   return g_test_run ();

@@ -385,6 +385,61 @@ test_pin_lockout_survives_restart (Fixture       *f,
 }
 
 static void
+test_pin_change_is_an_event (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(AjUser) user = NULL;
+  g_autofree char *registry = g_build_filename (g_getenv ("ANJIAN_SOURCE_DATA"), "registry.json", NULL);
+  AjEvent *last;
+
+  g_test_summary ("Changing a PIN needs the old one and a PIN that is not trivial, is recorded as an "
+                  "event that carries only the Argon2id hash, survives a registry import, and only the "
+                  "person or an administrator may do it.");
+  g_assert_false (aj_registry_change_pin (f->store, INSPECTOR, INSPECTOR, "000000", "482915", &error));
+  g_assert_error (error, AJ_ERROR, AJ_ERROR_WRONG_PIN);
+  g_clear_error (&error);
+  g_assert_false (aj_registry_change_pin (f->store, INSPECTOR, INSPECTOR, "123456", "654321", &error));
+  g_assert_error (error, AJ_ERROR, AJ_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_false (aj_registry_change_pin (f->store, "u-li-chunmei", INSPECTOR, NULL, "482915", &error));
+  g_assert_error (error, AJ_ERROR, AJ_ERROR_NOT_ALLOWED);
+  g_clear_error (&error);
+
+  g_assert_true (aj_registry_change_pin (f->store, INSPECTOR, INSPECTOR, "123456", "482915", &error));
+  g_assert_no_error (error);
+  events = aj_store_list_events (f->store, INSPECTOR, &error);
+  last = g_ptr_array_index (events, events->len - 1);
+  g_assert_cmpstr (last->type, ==, "user.pin_changed");
+  g_assert_null (strstr (last->body, "482915"));
+  g_assert_nonnull (strstr (last->body, "$argon2id$"));
+
+  g_assert_null (aj_registry_check_pin (f->store, INSPECTOR, "123456", &error));
+  g_assert_error (error, AJ_ERROR, AJ_ERROR_WRONG_PIN);
+  g_clear_error (&error);
+  user = aj_registry_check_pin (f->store, INSPECTOR, "482915", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (user);
+  g_clear_object (&user);
+
+  /* The registry comes again (from the server): the change stands. */
+  g_assert_true (aj_registry_import_file (f->store, registry, "test", &error));
+  g_assert_no_error (error);
+  user = aj_registry_check_pin (f->store, INSPECTOR, "482915", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (user);
+  g_clear_object (&user);
+
+  /* An administrator resets a forgotten PIN without the old one. */
+  g_assert_true (aj_registry_change_pin (f->store, "u-zhou-min", INSPECTOR, NULL, "270419", &error));
+  g_assert_no_error (error);
+  user = aj_registry_check_pin (f->store, INSPECTOR, "270419", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (user);
+}
+
+static void
 test_json_depth_refused (void)
 {
   g_autoptr(GError) error = NULL;
@@ -462,6 +517,7 @@ main (int   argc,
   ADD ("/core-queries/scope-reaches-sql-only-as-values", test_scope_is_data);
   ADD ("/pin/argon2id-and-upgrade-of-old-hash", test_pin_argon2id_and_upgrade);
   ADD ("/pin/lockout-survives-restart", test_pin_lockout_survives_restart);
+  ADD ("/pin/change-is-an-event-that-survives-registry-import", test_pin_change_is_an_event);
 #undef ADD
   g_test_add_func ("/json/deep-nesting-refused-before-parsing", test_json_depth_refused);
   g_test_add_func ("/event-schema/every-member-checked", test_event_schema);

@@ -229,7 +229,10 @@ parse_template (AjChecklist *self,
   self->institution_types = g_new0 (char *, json_array_get_length (array) + 1);
   for (guint i = 0; i < json_array_get_length (array); i++)
     {
-      const char *type = json_array_get_string_element (array, i);
+      /* json_array_get_string_element () would warn about an object or a list. */
+      JsonNode *element = json_array_get_element (array, i);
+      const char *type = JSON_NODE_HOLDS_VALUE (element) ? json_node_get_string (element) : NULL;
+
       if (type == NULL)
         return fail (ctx, root, "template: “institution_types” must hold strings");
       self->institution_types[i] = g_strdup (type);

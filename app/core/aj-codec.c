@@ -184,7 +184,11 @@ aj_event_blob_refs (const AjEvent *event)
       JsonArray *photos = json_object_get_array_member (body, "photos");
       for (guint i = 0; i < json_array_get_length (photos); i++)
         {
-          const char *p = json_array_get_string_element (photos, i);
+          /* Not json_array_get_string_element (), which warns about an
+           * object or a list: the body may not have met its schema yet. */
+          JsonNode *element = json_array_get_element (photos, i);
+          const char *p = JSON_NODE_HOLDS_VALUE (element) ? json_node_get_string (element) : NULL;
+
           if (p != NULL && aj_is_sha256_hex (p))
             g_ptr_array_add (refs, g_strdup (p));
         }

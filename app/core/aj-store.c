@@ -1180,6 +1180,22 @@ aj_store_list_events_in_scope (AjStore        *self,
                                const AjScope  *scope,
                                GError        **error)
 {
+  return aj_store_list_page (self, after, limit, G_MAXSIZE, scope, NULL, NULL, error);
+}
+
+/* A pull page: at most @limit events and about @max_bytes (never fewer than
+ * one event), that @scope may see, leaving out @except_device's own (it
+ * learns their numbers from the push answers), in server order. */
+GPtrArray *
+aj_store_list_page (AjStore        *self,
+                    gint64          after,
+                    guint           limit,
+                    gsize           max_bytes,
+                    const AjScope  *scope,
+                    const char     *except_device,
+                    gboolean       *more,
+                    GError        **error)
+{
   /* One condition per scope kind, on the institution of the event served
    * (e) and of its predecessor (p). */
   static const char * const conditions[][2] = {
@@ -1199,16 +1215,56 @@ aj_store_list_events_in_scope (AjStore        *self,
   g_autofree char *sql = g_strdup_printf (
       "SELECT " EVENT_COLUMNS_OF ("e") ", e.device_seq > 1 AND NOT EXISTS (SELECT 1 FROM events p "
       "  WHERE p.device_id = e.device_id AND p.device_seq = e.device_seq - 1 AND p.server_seq IS NOT NULL %s) AS gap_before "
-      "FROM events e WHERE e.server_seq > :after %s ORDER BY e.server_seq LIMIT :limit", on_p, on_e);
+      "FROM events e WHERE e.server_seq > :after %s %s ORDER BY e.server_seq LIMIT :limit", on_p, on_e,
+      except_device ? "AND e.device_id <> :me" : "");
   g_autofree char *codes = kind == AJ_SCOPE_INSTITUTIONS ? aj_scope_institutions_json (scope) : NULL;
   g_autoptr(sqlite3_stmt) stmt = aj_db_prepare (self->db, sql, error);
 
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int64 (stmt, sqlite3_bind_parameter_index (stmt, ":after"), after);
-  sqlite3_bind_int64 (stmt, sqlite3_bind_parameter_index (stmt, ":limit"), limit);
+  sqlite3_bind_int64 (stmt, sqlite3_bind_parameter_index (stmt, ":limit"), (gint64) limit + 1);
   if (kind == AJ_SCOPE_COUNTY || kind == AJ_SCOPE_INSTITUTIONS)
     aj_db_bind_text (stmt, sqlite3_bind_parameter_index (stmt, ":value"),
                      kind == AJ_SCOPE_COUNTY ? aj_scope_get_county (scope) : codes);
-  return read_events (self, stmt, error);
+  if (except_device != NULL)
+    aj_db_bind_text (stmt, sqlite3_bind_parameter_index (stmt, ":me"), except_device);
+  {
+    g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func ((GDestroyNotify) aj_event_free);
+    gsize bytes = 0;
+    int rc;
+
+    if (more)
+      *more = FALSE;
+    while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+      {
+        AjEvent *ev;
+        gsize size;
+
+        /* One row past the page: there is more. */
+        if (events->len == limit)
+          {
+            if (more)
+              *more = TRUE;
+            break;
+          }
+        ev = event_from_row (stmt);
+        size = strlen (ev->body) + 512;
+        if (events->len > 0 && bytes + size > max_bytes)
+          {
+            aj_event_free (ev);
+            if (more)
+              *more = TRUE;
+            break;
+          }
+        bytes += size;
+        g_ptr_array_add (events, ev);
+      }
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+      {
+        aj_db_set_error (self->db, error, "Cannot read the event log");
+        return NULL;
+      }
+    return g_steal_pointer (&events);
+  }
 }

@@ -119,6 +119,14 @@ GPtrArray   *aj_store_list_events_in_scope (AjStore        *self,
                                             guint           limit,
                                             const AjScope  *scope,
                                             GError        **error);
+GPtrArray   *aj_store_list_page            (AjStore        *self,
+                                            gint64          after,
+                                            guint           limit,
+                                            gsize           max_bytes,
+                                            const AjScope  *scope,
+                                            const char     *except_device,
+                                            gboolean       *more,
+                                            GError        **error);
 
 char        *aj_store_get_local            (AjStore     *self,
                                             const char  *key);

@@ -70,6 +70,9 @@ aj_server_events_push (AjRequest *req)
   aj_request_reply (req, 200, reply);
 }
 
+/* About what a slow link moves in a minute. */
+#define PULL_PAGE_BYTES (1024 * 1024)
+
 void
 aj_server_events_pull (AjRequest *req)
 {
@@ -87,16 +90,15 @@ aj_server_events_pull (AjRequest *req)
       return;
     }
   limit = MIN (limit, AJ_PROTOCOL_MAX_BATCH_EVENTS);
-  events = aj_store_list_events_in_scope (aj_request_get_store (req), after, limit + 1,
-                                          aj_request_get_scope (req), &error);
+  /* Bounded in bytes as well as in count; a device's own events are not
+   * sent back (it learned their numbers from the push answers). */
+  events = aj_store_list_page (aj_request_get_store (req), after, limit, PULL_PAGE_BYTES,
+                               aj_request_get_scope (req), aj_request_get_device_id (req), &more, &error);
   if (events == NULL)
     {
       aj_request_reply_gerror (req, error);
       return;
     }
-  more = events->len > (guint) limit;
-  if (more)
-    g_ptr_array_set_size (events, limit);
 
   reply = json_object_new ();
   array = json_array_new ();

@@ -1,7 +1,8 @@
 /* bench-sync.c: sync throughput over loopback against the real server.
  *
  *   a. events pushed per second: N events (default 10,000) to a fresh
- *      server in batches of 200;
+ *      server in batches of 200, against the system curl posting the same
+ *      batch bodies with the same device's token to another fresh server;
  *   b. photo upload: M photos (default 20, ~1 MB of JPEG noise each, so
  *      they do not compress) sent by aj_sync_run, against the system curl
  *      sending the same bytes to the same endpoint (PUT with Content-Range
@@ -16,6 +17,7 @@
 #include <string.h>
 #include <glib/gstdio.h>
 
+#include "aj-codec.h"
 #include "aj-db.h"
 #include "aj-store-private.h"
 #include "aj-photo.h"
@@ -86,44 +88,167 @@ median (GArray *values)
   return values->len ? g_array_index (values, double, values->len / 2) : 0.0;
 }
 
-static void
-bench_events (guint n_events)
+/* The kiosk's outbox as the push would send it: batches of 200, each
+ * written to a file for curl. */
+static GPtrArray *
+write_batches (AjStore    *store,
+               const char *dir)
 {
-  AjTestPair pair = { 0 };
-  AjTestKiosk *kiosk;
   g_autoptr(GError) error = NULL;
-  Clock clock = { 0 };
-  AjSyncOptions options;
-  AjSyncReport report = { 0 };
-  gint64 made, done;
-  double push;
+  g_autoptr(GPtrArray) events = aj_store_list_device_events (store, aj_store_get_device_id (store), &error);
+  GPtrArray *files = g_ptr_array_new_with_free_func (g_free);
 
-  aj_test_pair_setup (&pair, "all");
-  kiosk = pair.kiosk;
-  options = aj_test_kiosk_options (kiosk);
-  options.batch_events = 200;
-  options.progress = on_progress;
-  options.progress_data = &clock;
-  made = g_get_monotonic_time ();
-  aj_test_store_add_events (kiosk->store, INSPECTOR, INSTITUTION, n_events);
-  made = g_get_monotonic_time () - made;
+  g_assert_no_error (error);
+  for (guint i = 0; i < events->len; i += 200)
+    {
+      g_autoptr(GPtrArray) batch = g_ptr_array_new ();
+      g_autofree char *body = NULL;
+      char *file = g_strdup_printf ("%s/batch-%05u.json", dir, i / 200);
 
-  clock.start = g_get_monotonic_time ();
-  if (!aj_sync_run (kiosk->store, &options, &report, &error))
-    g_error ("sync failed: %s", error->message);
-  done = g_get_monotonic_time ();
-  g_assert_cmpuint (report.pushed, ==, n_events);
-  g_assert_cmpint (aj_store_count_unsynced (kiosk->store), ==, 0);
-  push = seconds ((clock.first_other ? clock.first_other : done) - clock.start);
+      for (guint j = i; j < MIN (i + 200, events->len); j++)
+        g_ptr_array_add (batch, g_ptr_array_index (events, j));
+      body = aj_events_to_batch (batch, FALSE);
+      g_assert_true (g_file_set_contents (file, body, -1, NULL));
+      g_ptr_array_add (files, file);
+    }
+  return files;
+}
 
-  printf ("events: %u made on the kiosk in %.2f s\n", n_events, seconds (made));
-  printf ("events: %u pushed in %.3f s = %.0f events/s (batches of 200, loopback, fresh server)\n",
-          n_events, push, n_events / push);
-  printf ("events: whole sync (push, then pulling the page of them back and reference data) %.3f s\n",
-          seconds (done - clock.start));
-  fflush (stdout);
-  aj_test_pair_teardown (&pair, NULL);
-  g_free (clock.first);
+/* One curl process, one connection, every batch in turn (--next), with
+ * @token. Returns the wall time. */
+static double
+curl_post_batches (const char   *curl,
+                   GPtrArray    *files,
+                   AjTestServer *server,
+                   const char   *token)
+{
+  g_autofree char *auth = g_strdup_printf ("Authorization: Bearer %s", token);
+  g_autofree char *url = g_strdup_printf ("%s/api/v1/events", server->url);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_auto(GStrv) lines = NULL;
+  gint64 start, end;
+  int status;
+
+  g_ptr_array_add (argv, g_strdup (curl));
+  for (guint i = 0; i < files->len; i++)
+    {
+      const char *args[] = { "-sS", "-H", auth, "-H", "Content-Type: application/json", "-H", "Expect:",
+                             "-o", "/dev/null", "-w", "%{http_code}\n" };
+      if (i > 0)
+        g_ptr_array_add (argv, g_strdup ("--next"));
+      for (guint j = 0; j < G_N_ELEMENTS (args); j++)
+        g_ptr_array_add (argv, g_strdup (args[j]));
+      g_ptr_array_add (argv, g_strdup ("--data-binary"));
+      g_ptr_array_add (argv, g_strdup_printf ("@%s", (char *) g_ptr_array_index (files, i)));
+      g_ptr_array_add (argv, g_strdup (url));
+    }
+  g_ptr_array_add (argv, NULL);
+  start = g_get_monotonic_time ();
+  if (!g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status, &error))
+    g_error ("cannot run %s: %s", curl, error->message);
+  end = g_get_monotonic_time ();
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("curl failed: %s", err);
+  lines = g_strsplit (out, "\n", -1);
+  for (guint i = 0; i < files->len; i++)
+    if (g_strcmp0 (lines[i], "200") != 0)
+      g_error ("curl batch %u: %s", i, lines[i]);
+  return seconds (end - start);
+}
+
+/* Events pushed per second by aj_sync_run, against the system curl posting
+ * the same batch bodies, with the same device's token, to another fresh
+ * server (the kiosk's store copied before its push, and the copy enrolled
+ * there). */
+static void
+bench_events (guint n_events,
+              guint rounds)
+{
+  g_autofree char *curl = g_find_program_in_path ("curl");
+  g_autoptr(GArray) ours = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) theirs = g_array_new (FALSE, FALSE, sizeof (double));
+
+  if (g_getenv ("ANJIAN_CURL") != NULL && *g_getenv ("ANJIAN_CURL") != '\0')
+    {
+      g_free (curl);
+      curl = g_strdup (g_getenv ("ANJIAN_CURL"));
+    }
+  for (guint round = 1; round <= rounds; round++)
+    {
+      AjTestPair pair = { 0 };
+      AjTestKiosk *kiosk, *copy;
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GPtrArray) files = NULL;
+      g_autofree char *vacuum = NULL;
+      Clock clock = { 0 };
+      AjSyncOptions options;
+      AjSyncReport report = { 0 };
+      gint64 made, done;
+      double push, t_curl = 0;
+
+      aj_test_pair_setup (&pair, "all");
+      kiosk = pair.kiosk;
+      options = aj_test_kiosk_options (kiosk);
+      options.batch_events = 200;
+      options.progress = on_progress;
+      options.progress_data = &clock;
+      made = g_get_monotonic_time ();
+      aj_test_store_add_events (kiosk->store, INSPECTOR, INSTITUTION, n_events);
+      made = g_get_monotonic_time () - made;
+
+      /* The copy, before anything is sent: the same events, the same device. */
+      copy = aj_test_kiosk_new ();
+      g_clear_object (&copy->store);
+      g_unlink (copy->db_path);
+      vacuum = g_strdup_printf ("VACUUM INTO '%s'", copy->db_path);
+      g_assert_true (aj_db_exec (aj_store_get_db (kiosk->store), vacuum, &error));
+      g_assert_no_error (error);
+      copy->store = aj_store_open (copy->db_path, &error);
+      g_assert_no_error (error);
+      files = write_batches (copy->store, copy->data_dir);
+
+      clock.start = g_get_monotonic_time ();
+      if (!aj_sync_run (kiosk->store, &options, &report, &error))
+        g_error ("sync failed: %s", error->message);
+      done = g_get_monotonic_time ();
+      g_assert_cmpuint (report.pushed, ==, n_events);
+      g_assert_cmpint (aj_store_count_unsynced (kiosk->store), ==, 0);
+      push = seconds ((clock.first_other ? clock.first_other : done) - clock.start);
+      g_array_append_val (ours, push);
+      if (round == 1)
+        printf ("events: %u made on the kiosk in %.2f s\n", n_events, seconds (made));
+      printf ("events: round %u: aj_sync_run pushed %u in %.3f s = %.0f events/s (batches of 200); whole sync %.3f s",
+              round, n_events, push, n_events / push, seconds (done - clock.start));
+
+      if (curl != NULL)
+        {
+          AjTestServer *server = aj_test_server_new ();
+          g_autofree char *token = NULL;
+
+          aj_test_kiosk_enroll (copy, server, "all");
+          token = aj_store_get_meta (copy->store, "sync.token");
+          t_curl = curl_post_batches (curl, files, server, token);
+          g_array_append_val (theirs, t_curl);
+          {
+            g_autoptr(AjStore) central = aj_test_server_open_store (server);
+            g_assert_cmpint (aj_store_count_events (central), ==, n_events);
+          }
+          aj_test_server_free (server);
+          printf ("; curl %.3f s = %.0f events/s; ratio %.2f", t_curl, n_events / t_curl, t_curl / push);
+        }
+      printf ("\n");
+      fflush (stdout);
+      aj_test_kiosk_free (copy);
+      aj_test_pair_teardown (&pair, NULL);
+      g_free (clock.first);
+    }
+  printf ("events: median of %u rounds: aj_sync_run %.0f events/s", rounds, n_events / median (ours));
+  if (curl != NULL)
+    printf (", curl %.0f events/s; aj_sync_run / curl = %.2f", n_events / median (theirs), median (theirs) / median (ours));
+  printf ("\n");
 }
 
 /* The device token of a new kiosk enrolled with @server, for curl. */
@@ -328,7 +453,7 @@ main (int   argc,
       return 2;
     }
   printf ("== bench-sync: the real anjian-server on 127.0.0.1 ==\n");
-  bench_events (MAX (n_events, 1));
+  bench_events (MAX (n_events, 1), MAX (rounds, 1));
   bench_photos (MAX (n_photos, 1), MAX (rounds, 1));
   return 0;
 }

@@ -189,7 +189,7 @@ aj_server_blobs_begin_upload (AjRequest *req)
       return;
     }
   g_object_set_data_full (G_OBJECT (msg), "aj-upload", upload, (GDestroyNotify) upload_free);
-  soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
+  aj_request_set_streaming (req);
   g_signal_connect (msg, "got-chunk", G_CALLBACK (on_upload_chunk), upload);
 }
 

@@ -26,6 +26,7 @@ void     aj_server_reference_get        (AjRequest *req);
 /* aj-server-pages.c: public HTML pages, with no personal data */
 void     aj_server_pages_hazard         (AjRequest *req);
 void     aj_server_pages_spot_checks    (AjRequest *req);
+gboolean aj_server_pages_check_path     (AjRequest *req);
 void     aj_server_pages_static         (AjRequest *req);
 void     aj_server_pages_overview       (AjRequest *req);
 

@@ -1,6 +1,8 @@
-/* aj-server-request.c: every API request passes the same gate (token, path,
- * method, body) before its handler, and every refusal is the same JSON, so
- * that handlers are thin and a client learns one error format. */
+/* aj-server-request.c: every request passes the same gate (token, path,
+ * method, declared length) as soon as its headers are in, before a byte of
+ * its body is read; a body is counted as it arrives and never held past its
+ * limit; slow clients are cut off. Every refusal is the same JSON, so that
+ * handlers are thin and a client learns one error format. */
 #include "config.h"
 
 #include <string.h>
@@ -10,15 +12,37 @@
 #include "aj-server-store.h"
 #include "aj-util.h"
 
+/* How long a client may take. A connection is cut, not answered, when a
+ * limit passes: a slow client then holds neither a connection nor memory. */
+#define HEADER_TIMEOUT_S   15    /* from the start of a request (on a kept connection: the end of
+                                  * the one before) to its last header */
+#define IDLE_TIMEOUT_S     30    /* the longest wait for the next bytes of a request, or for the
+                                  * client to take the next bytes of an answer */
+#define BODY_TIMEOUT_S     120   /* a JSON body, whole; a blob only needs to keep moving */
+/* A refused request whose body is still to come: a short one is read and
+ * dropped, so the connection stays usable; a longer or chunked one is not
+ * read at all: the answer goes out and the connection is closed, after a
+ * short drain so that the client reads the answer before it sees a reset. */
+#define DISCARD_MAX_BYTES  (64 * 1024)
+#define DRAIN_TIMEOUT_S    3
+#define DRAIN_MAX_BYTES    (16 * 1024 * 1024)
+
 struct _AjRequest
 {
   SoupServerMessage *msg;         /* not a reference: the request lives on it */
   AjServerContext   *context;
+  GSocket           *socket;
   const char        *path;
   GHashTable        *query;
   char              *device_id;
   AjScope           *scope;
   JsonObject        *body;
+  GByteArray        *bytes;       /* a JSON body as it came, never over limit */
+  gsize              limit;       /* set by the gate; 0 until then: no body */
+  guint64            received;
+  gboolean           streaming;   /* the route's begin function takes the body */
+  gboolean           closing;
+  guint              deadline;    /* the header or body timeout */
 };
 
 typedef struct
@@ -30,34 +54,20 @@ typedef struct
 static void
 request_free (AjRequest *req)
 {
+  g_clear_handle_id (&req->deadline, g_source_remove);
   g_clear_pointer (&req->query, g_hash_table_unref);
   g_clear_pointer (&req->body, json_object_unref);
+  g_clear_pointer (&req->bytes, g_byte_array_unref);
+  g_clear_object (&req->socket);
   g_free (req->device_id);
   g_clear_pointer (&req->scope, aj_scope_free);
   g_free (req);
 }
 
-/* The early and the normal handler of one message share one request, so
- * that a device authenticated when the headers came stays so for the body. */
 static AjRequest *
-request_for_message (SoupServerMessage *msg,
-                     AjServerContext   *context,
-                     const char        *path,
-                     GHashTable        *query)
+request_of (SoupServerMessage *msg)
 {
-  AjRequest *req = g_object_get_data (G_OBJECT (msg), "aj-request");
-
-  if (req == NULL)
-    {
-      req = g_new0 (AjRequest, 1);
-      req->msg = msg;
-      req->context = context;
-      g_object_set_data_full (G_OBJECT (msg), "aj-request", req, (GDestroyNotify) request_free);
-    }
-  req->path = path;
-  g_clear_pointer (&req->query, g_hash_table_unref);
-  req->query = query ? g_hash_table_ref (query) : NULL;
-  return req;
+  return g_object_get_data (G_OBJECT (msg), "aj-request");
 }
 
 const char *
@@ -134,6 +144,7 @@ static const struct
   { aj_server_store_error_quark, AJ_SERVER_STORE_ERROR_NOT_YOUR_EVENT, 403, "not_your_event" },
   { aj_server_store_error_quark, AJ_SERVER_STORE_ERROR_OUTSIDE_SCOPE,  403, "outside_scope" },
   { aj_server_store_error_quark, AJ_SERVER_STORE_ERROR_BLOB_MISSING,   409, "blob_missing" },
+  { aj_server_store_error_quark, AJ_SERVER_STORE_ERROR_DEVICE_EXISTS,  409, "device_exists" },
 };
 
 void
@@ -174,21 +185,15 @@ authenticate (AjRequest *req)
 }
 
 static gboolean
-parse_body (AjRequest *req,
-            gsize      limit)
+parse_body (AjRequest *req)
 {
-  SoupMessageBody *body = soup_server_message_get_request_body (req->msg);
-  g_autoptr(GBytes) bytes = soup_message_body_flatten (body);
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
+  gsize length = req->bytes ? req->bytes->len : 0;
 
-  if (g_bytes_get_size (bytes) > limit)
-    {
-      aj_request_reply_error (req, 413, "too_large", "The request body is larger than this server accepts");
-      return FALSE;
-    }
-  text = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
-  if (!g_utf8_validate (text, -1, NULL))
+  text = g_strndup (req->bytes ? (const char *) req->bytes->data : "", length);
+  g_clear_pointer (&req->bytes, g_byte_array_unref);
+  if (strlen (text) != length || !g_utf8_validate (text, -1, NULL))
     {
       aj_request_reply_error (req, 400, "bad_json", "The request body is not UTF-8 text");
       return FALSE;
@@ -229,20 +234,291 @@ reply_method_not_allowed (AjRequest     *req,
 }
 
 static void
-dispatch (SoupServer        *server,
-          SoupServerMessage *msg,
-          const char        *path,
-          GHashTable        *query,
-          gpointer           user_data)
+reply_too_large (AjRequest *req)
+{
+  if (req->limit == 0)
+    aj_request_reply_error (req, 413, "too_large", "This request takes no body");
+  else
+    {
+      g_autofree char *message = g_strdup_printf ("The request body is larger than this server accepts here "
+                                                  "(%" G_GSIZE_FORMAT " bytes)", req->limit);
+      aj_request_reply_error (req, 413, "too_large", message);
+    }
+}
+
+/* ---- bodies: never read when refused, never held past their limit ---- */
+
+static gboolean
+body_is_chunked (SoupServerMessage *msg)
+{
+  return soup_message_headers_get_encoding (soup_server_message_get_request_headers (msg)) == SOUP_ENCODING_CHUNKED;
+}
+
+static goffset
+declared_length (SoupServerMessage *msg)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+
+  if (soup_message_headers_get_encoding (headers) != SOUP_ENCODING_CONTENT_LENGTH)
+    return 0;
+  return soup_message_headers_get_content_length (headers);
+}
+
+/* The answer already set on @msg, as bytes for a connection libsoup no
+ * longer drives. */
+static GBytes *
+serialize_answer (SoupServerMessage *msg)
+{
+  guint status = soup_server_message_get_status (msg);
+  g_autoptr(GBytes) body = soup_message_body_flatten (soup_server_message_get_response_body (msg));
+  GString *out = g_string_new (NULL);
+  SoupMessageHeadersIter iter;
+  const char *name, *value;
+
+  g_string_append_printf (out, "HTTP/1.1 %u %s\r\n", status, soup_status_get_phrase (status));
+  soup_message_headers_iter_init (&iter, soup_server_message_get_response_headers (msg));
+  while (soup_message_headers_iter_next (&iter, &name, &value))
+    if (g_ascii_strcasecmp (name, "Content-Length") != 0 && g_ascii_strcasecmp (name, "Connection") != 0 &&
+        g_ascii_strcasecmp (name, "Transfer-Encoding") != 0)
+      g_string_append_printf (out, "%s: %s\r\n", name, value);
+  g_string_append_printf (out, "Content-Length: %" G_GSIZE_FORMAT "\r\nConnection: close\r\n\r\n",
+                          g_bytes_get_size (body));
+  g_string_append_len (out, g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+  return g_string_free_to_bytes (out);
+}
+
+/* A connection taken from libsoup to answer and close without reading the
+ * body: the answer, then a drain bounded in bytes and time. */
+typedef struct
+{
+  GIOStream    *stream;
+  GSocket      *socket;
+  GBytes       *answer;
+  GCancellable *cancellable;
+  guint         timeout;
+  gsize         drained;
+  guint8        buffer[16384];
+} Closing;
+
+static void
+closing_free (Closing *c)
+{
+  g_clear_handle_id (&c->timeout, g_source_remove);
+  g_io_stream_close (c->stream, NULL, NULL);
+  g_object_unref (c->stream);
+  g_clear_object (&c->socket);
+  g_bytes_unref (c->answer);
+  g_object_unref (c->cancellable);
+  g_free (c);
+}
+
+static gboolean
+on_drain_timeout (gpointer data)
+{
+  Closing *c = data;
+
+  c->timeout = 0;
+  g_cancellable_cancel (c->cancellable);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_drained (GObject      *source,
+            GAsyncResult *result,
+            gpointer      data)
+{
+  Closing *c = data;
+  gssize n = g_input_stream_read_finish (G_INPUT_STREAM (source), result, NULL);
+
+  if (n <= 0 || (c->drained += n) > DRAIN_MAX_BYTES)
+    {
+      closing_free (c);
+      return;
+    }
+  g_input_stream_read_async (g_io_stream_get_input_stream (c->stream), c->buffer, sizeof c->buffer,
+                             G_PRIORITY_LOW, c->cancellable, on_drained, c);
+}
+
+static void
+on_answer_written (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      data)
+{
+  Closing *c = data;
+
+  if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), result, NULL, NULL))
+    {
+      closing_free (c);
+      return;
+    }
+  /* The client sees the end of the answer, then has a moment to stop sending. */
+  if (c->socket != NULL)
+    g_socket_shutdown (c->socket, FALSE, TRUE, NULL);
+  c->timeout = g_timeout_add_seconds (DRAIN_TIMEOUT_S, on_drain_timeout, c);
+  g_input_stream_read_async (g_io_stream_get_input_stream (c->stream), c->buffer, sizeof c->buffer,
+                             G_PRIORITY_LOW, c->cancellable, on_drained, c);
+}
+
+/* Outside libsoup's reading loop (an idle), where taking its connection
+ * away is safe. */
+static gboolean
+answer_and_close (gpointer data)
+{
+  SoupServerMessage *msg = data;
+  AjRequest *req = request_of (msg);
+  g_autoptr(GBytes) answer = serialize_answer (msg);
+  GSocket *socket = req && req->socket ? g_object_ref (req->socket) : NULL;
+  GIOStream *stream;
+  Closing *c;
+
+  if (req != NULL && req->context->log_closed != NULL)
+    req->context->log_closed (msg);
+  stream = soup_server_message_steal_connection (msg);
+  if (stream == NULL)
+    {
+      g_clear_object (&socket);
+      return G_SOURCE_REMOVE;
+    }
+  c = g_new0 (Closing, 1);
+  c->stream = stream;
+  c->socket = socket;
+  c->answer = g_steal_pointer (&answer);
+  c->cancellable = g_cancellable_new ();
+  g_output_stream_write_all_async (g_io_stream_get_output_stream (stream), g_bytes_get_data (c->answer, NULL),
+                                   g_bytes_get_size (c->answer), G_PRIORITY_DEFAULT, NULL, on_answer_written, c);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+close_after_answer (AjRequest *req)
+{
+  if (req->closing)
+    return;
+  req->closing = TRUE;
+  g_clear_handle_id (&req->deadline, g_source_remove);
+  soup_server_message_pause (req->msg);
+  g_idle_add_full (G_PRIORITY_DEFAULT, answer_and_close, g_object_ref (req->msg), g_object_unref);
+}
+
+/* The request has been answered while its body is still to come: a short
+ * body is read and dropped (got-chunk drops what comes after an answer),
+ * anything else is never read. */
+static void
+refuse_body (AjRequest *req)
+{
+  if (!body_is_chunked (req->msg) && declared_length (req->msg) <= DISCARD_MAX_BYTES)
+    return;
+  close_after_answer (req);
+}
+
+static gboolean
+on_too_slow (gpointer data)
+{
+  AjRequest *req = data;
+
+  req->deadline = 0;
+  if (req->socket != NULL)
+    g_socket_shutdown (req->socket, TRUE, TRUE, NULL);
+  return G_SOURCE_REMOVE;
+}
+
+/* After libsoup's own handler, and so after the gate (dispatch_early). */
+static void
+on_got_headers (SoupServerMessage *msg,
+                AjRequest         *req)
+{
+  g_clear_handle_id (&req->deadline, g_source_remove);
+  if (req->closing)
+    return;
+  /* Also where the gate never ran (a path libsoup refused itself). */
+  if (soup_server_message_get_status (msg) == 0 && declared_length (msg) > (goffset) req->limit)
+    reply_too_large (req);
+  if (soup_server_message_get_status (msg) != 0)
+    {
+      if (body_is_chunked (msg) || declared_length (msg) > 0)
+        refuse_body (req);
+      return;
+    }
+  if (!req->streaming)
+    req->deadline = g_timeout_add_seconds (BODY_TIMEOUT_S, on_too_slow, req);
+}
+
+static void
+on_got_chunk (SoupServerMessage *msg,
+              GBytes            *chunk,
+              AjRequest         *req)
+{
+  gsize length = g_bytes_get_size (chunk);
+
+  if (req->closing || soup_server_message_get_status (msg) != 0)
+    return;   /* answered already: dropped */
+  req->received += length;
+  if (req->received > req->limit)
+    {
+      /* Only a chunked body gets here: a declared length was checked. */
+      g_clear_pointer (&req->bytes, g_byte_array_unref);
+      reply_too_large (req);
+      close_after_answer (req);
+      return;
+    }
+  if (req->streaming)
+    return;
+  if (req->bytes == NULL)
+    req->bytes = g_byte_array_sized_new (MIN ((gsize) MAX (declared_length (msg), 0), req->limit));
+  g_byte_array_append (req->bytes, g_bytes_get_data (chunk, NULL), length);
+}
+
+static void
+on_got_body (SoupServerMessage *msg,
+             AjRequest         *req)
+{
+  g_clear_handle_id (&req->deadline, g_source_remove);
+}
+
+void
+aj_request_guard (SoupServerMessage *msg,
+                  AjServerContext   *context)
+{
+  AjRequest *req = g_new0 (AjRequest, 1);
+  GSocket *socket = soup_server_message_get_socket (msg);
+
+  req->msg = msg;
+  req->context = context;
+  g_object_set_data_full (G_OBJECT (msg), "aj-request", req, (GDestroyNotify) request_free);
+  soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
+  g_signal_connect (msg, "got-headers", G_CALLBACK (on_got_headers), req);
+  g_signal_connect (msg, "got-chunk", G_CALLBACK (on_got_chunk), req);
+  g_signal_connect (msg, "got-body", G_CALLBACK (on_got_body), req);
+  if (socket != NULL)
+    {
+      req->socket = g_object_ref (socket);
+      g_socket_set_timeout (socket, IDLE_TIMEOUT_S);
+    }
+  req->deadline = g_timeout_add_seconds (HEADER_TIMEOUT_S, on_too_slow, req);
+}
+
+/* ---- the gate, when the headers are in ---- */
+
+static void
+dispatch_early (SoupServer        *server,
+                SoupServerMessage *msg,
+                const char        *path,
+                GHashTable        *query,
+                gpointer           user_data)
 {
   RouteBinding *binding = user_data;
   const AjRoute *route = binding->route;
   const AjRouteMethod *method = find_method (route, soup_server_message_get_method (msg));
-  AjRequest *req;
+  AjRequest *req = request_of (msg);
 
-  if (route->early && method == NULL)
-    return;
-  req = request_for_message (msg, binding->context, path, query);
+  if (req == NULL)
+    {
+      /* Not guarded (a server without aj_request_guard): refuse. */
+      soup_server_message_set_status (msg, 500, NULL);
+      return;
+    }
+  req->path = path;
+  req->limit = method ? method->max_body : 0;
   if (route->access == AJ_ROUTE_DEVICE && !authenticate (req))
     return;
   if (route->check_path != NULL && !route->check_path (req))
@@ -252,7 +528,35 @@ dispatch (SoupServer        *server,
       reply_method_not_allowed (req, route);
       return;
     }
-  if (method->max_body > 0 && !parse_body (req, method->max_body))
+  if (declared_length (msg) > (goffset) req->limit)
+    {
+      reply_too_large (req);
+      return;
+    }
+  if (method->begin != NULL)
+    method->begin (req);
+}
+
+/* ---- the handler, when the whole request is in ---- */
+
+static void
+dispatch (SoupServer        *server,
+          SoupServerMessage *msg,
+          const char        *path,
+          GHashTable        *query,
+          gpointer           user_data)
+{
+  RouteBinding *binding = user_data;
+  const AjRouteMethod *method = find_method (binding->route, soup_server_message_get_method (msg));
+  AjRequest *req = request_of (msg);
+
+  /* The gate passed (libsoup calls no handler of an answered message). */
+  if (req == NULL || req->closing || method == NULL)
+    return;
+  req->path = path;
+  g_clear_pointer (&req->query, g_hash_table_unref);
+  req->query = query ? g_hash_table_ref (query) : NULL;
+  if (method->max_body > 0 && method->begin == NULL && !parse_body (req))
     return;
   method->handler (req);
 }
@@ -266,10 +570,8 @@ aj_request_add_route (SoupServer      *soup,
 
   binding->route = route;
   binding->context = context;
-  if (route->early)
-    soup_server_add_early_handler (soup, route->path, dispatch, binding, g_free);
-  else
-    soup_server_add_handler (soup, route->path, dispatch, binding, g_free);
+  soup_server_add_early_handler (soup, route->path, dispatch_early, binding, NULL);
+  soup_server_add_handler (soup, route->path, dispatch, binding, g_free);
 }
 
 /* ---- what handlers read ---- */
@@ -337,4 +639,20 @@ JsonObject *
 aj_request_get_body (AjRequest *req)
 {
   return req->body;
+}
+
+/* The begin function takes the body as it streams: it is counted against
+ * the limit but not kept. */
+void
+aj_request_set_streaming (AjRequest *req)
+{
+  req->streaming = TRUE;
+}
+
+const char *
+aj_request_get_client (AjRequest *req)
+{
+  const char *host = soup_server_message_get_remote_host (req->msg);
+
+  return host ? host : "-";
 }

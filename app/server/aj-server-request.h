@@ -6,7 +6,6 @@
 #include <json-glib/json-glib.h>
 
 #include "aj-scope.h"
-#include "aj-scope.h"
 #include "aj-store.h"
 
 G_BEGIN_DECLS
@@ -26,18 +25,22 @@ typedef enum
 typedef struct
 {
   const char    *method;      /* "GET", "POST", …; NULL takes every method */
-  gsize          max_body;    /* above 0: a JSON object body of at most this many bytes */
-  AjRequestFunc  handler;
+  gsize          max_body;    /* bytes the body may have; 0: no body at all */
+  AjRequestFunc  handler;     /* when the whole request is in */
+  /* When the headers are in and the gate passed: takes the body itself as
+   * it streams (a blob to disk); without it, a body is one JSON object. */
+  AjRequestFunc  begin;
 } AjRouteMethod;
 
-/* A path and what it answers. Checks run in this order: token, path,
- * method, body; the first that fails answers. An early route runs when the
- * headers are in, before the body, and lets other methods pass silently. */
+/* A path and what it answers. The gate runs as soon as the headers are in,
+ * before a byte of the body is read: token, path, method, declared length;
+ * the first that fails answers, and a body still to come is never read (the
+ * connection is closed after the answer). A body is counted as it arrives
+ * and refused the moment it passes the method's limit. */
 typedef struct
 {
   const char    *path;
   AjRouteAccess  access;
-  gboolean       early;
   AjPathCheck    check_path;
   AjRouteMethod  methods[4];
 } AjRoute;
@@ -48,10 +51,17 @@ typedef struct
   AjStore *store;
   char    *blob_dir;
   char    *partial_dir;
+  /* Logs a request whose connection was closed after its answer (libsoup
+   * emits no request-finished for those). */
+  void   (*log_closed) (SoupServerMessage *msg);
 } AjServerContext;
 
 void                aj_request_add_route         (SoupServer         *soup,
                                                   const AjRoute      *route,
+                                                  AjServerContext    *context);
+/* Every message, from SoupServer::request-started: bodies are counted and
+ * never accumulated, and a slow client is cut off (see the timeouts). */
+void                aj_request_guard             (SoupServerMessage  *msg,
                                                   AjServerContext    *context);
 const char         *aj_request_device_of_message (SoupServerMessage  *msg);
 
@@ -66,8 +76,10 @@ gint64              aj_request_get_query_int     (AjRequest          *req,
 AjServerContext    *aj_request_get_context       (AjRequest          *req);
 AjStore            *aj_request_get_store         (AjRequest          *req);
 const char         *aj_request_get_device_id     (AjRequest          *req);
+const char         *aj_request_get_client        (AjRequest          *req);
 const AjScope      *aj_request_get_scope         (AjRequest          *req);
 JsonObject         *aj_request_get_body          (AjRequest          *req);
+void                aj_request_set_streaming     (AjRequest          *req);
 
 void                aj_request_set_header        (AjRequest          *req,
                                                   const char         *name,

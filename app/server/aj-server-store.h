@@ -23,6 +23,7 @@ typedef enum
   AJ_SERVER_STORE_ERROR_NOT_YOUR_EVENT,   /* a device pushes only its own events */
   AJ_SERVER_STORE_ERROR_OUTSIDE_SCOPE,
   AJ_SERVER_STORE_ERROR_BLOB_MISSING,     /* an event names a photo not uploaded whole */
+  AJ_SERVER_STORE_ERROR_DEVICE_EXISTS,    /* an enrolled device id is never taken over */
 } AjServerStoreError;
 
 typedef struct
@@ -62,7 +63,10 @@ char        *aj_server_store_path                   (const char         *data_di
 AjStore     *aj_server_store_open                   (const char         *data_dir,
                                                      GError            **error);
 
-/* Devices and enrollment codes */
+/* Devices and enrollment codes. A code is compared as its letters and
+ * digits in upper case (dashes and spaces as typed do not count); times are
+ * ISO 8601 and compared as times, expiry in UTC. */
+char        *aj_server_store_normalize_code         (const char         *code);
 gboolean     aj_server_store_add_code               (AjStore            *store,
                                                      const char         *code,
                                                      const AjScope      *scope,
@@ -75,6 +79,15 @@ char        *aj_server_store_redeem_code            (AjStore            *store,
                                                      const char         *device_name,
                                                      const char         *token,
                                                      const char         *now,
+                                                     GError            **error);
+/* Failed enrollments by client address, kept in the database so that a
+ * restart (or another server process) forgets none. */
+gint64       aj_server_store_count_enroll_failures  (AjStore            *store,
+                                                     const char         *client,
+                                                     gint64              since_unix);
+gboolean     aj_server_store_add_enroll_failure     (AjStore            *store,
+                                                     const char         *client,
+                                                     gint64              at_unix,
                                                      GError            **error);
 gboolean     aj_server_store_find_device_by_token   (AjStore            *store,
                                                      const char         *token,

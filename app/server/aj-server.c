@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <sodium.h>
 
 #include "aj-codec.h"
 #include "aj-error.h"
@@ -30,41 +31,41 @@ G_DEFINE_FINAL_TYPE (AjServer, aj_server, G_TYPE_OBJECT)
 /* ---- anything else under /api ---- */
 
 /* The API answers in JSON even for a path it does not know (also one that
- * "../" folded onto another), not with the public site's HTML page. */
-static void
+ * "../" folded onto another), not with the public site's HTML page; as a
+ * path check, so that a body sent there is never read. */
+static gboolean
 unknown_api (AjRequest *req)
 {
   aj_request_reply_error (req, 404, "not_found", "No such API request");
+  return FALSE;
 }
 
 /* ---- the routes ---- */
 
 static const AjRoute routes[] = {
-  { "/api/v1/enroll", AJ_ROUTE_PUBLIC, FALSE, NULL,
+  { "/api/v1/enroll", AJ_ROUTE_PUBLIC, NULL,
     { { "POST", MAX_SMALL_BODY, aj_server_enroll } } },
-  { "/api/v1/events", AJ_ROUTE_DEVICE, FALSE, NULL,
+  { "/api/v1/events", AJ_ROUTE_DEVICE, NULL,
     { { "GET", 0, aj_server_events_pull },
       { "POST", AJ_PROTOCOL_MAX_BODY_BYTES, aj_server_events_push } } },
   /* The body of an upload goes to disk as it arrives (see aj-server-blobs.c). */
-  { "/api/v1/blobs", AJ_ROUTE_DEVICE, TRUE, aj_server_blobs_check_name,
-    { { "PUT", 0, aj_server_blobs_begin_upload } } },
-  { "/api/v1/blobs", AJ_ROUTE_DEVICE, FALSE, aj_server_blobs_check_name,
+  { "/api/v1/blobs", AJ_ROUTE_DEVICE, aj_server_blobs_check_name,
     { { "HEAD", 0, aj_server_blobs_head },
       { "GET", 0, aj_server_blobs_get },
-      { "PUT", 0, aj_server_blobs_finish_upload } } },
+      { "PUT", AJ_PROTOCOL_MAX_BLOB_BYTES, aj_server_blobs_finish_upload, aj_server_blobs_begin_upload } } },
   /* Any method, as devices have always been answered. */
-  { "/api/v1/reference", AJ_ROUTE_DEVICE, FALSE, NULL,
+  { "/api/v1/reference", AJ_ROUTE_DEVICE, NULL,
     { { NULL, 0, aj_server_reference_get } } },
-  { "/api", AJ_ROUTE_PUBLIC, FALSE, NULL,
-    { { NULL, 0, unknown_api } } },
+  { "/api", AJ_ROUTE_PUBLIC, unknown_api,
+    { { NULL, 0, NULL } } },
   /* The public pages answer every method with HTML. */
-  { "/h/", AJ_ROUTE_PUBLIC, FALSE, NULL,
+  { "/h/", AJ_ROUTE_PUBLIC, NULL,
     { { NULL, 0, aj_server_pages_hazard } } },
-  { "/public", AJ_ROUTE_PUBLIC, FALSE, NULL,
+  { "/public", AJ_ROUTE_PUBLIC, NULL,
     { { NULL, 0, aj_server_pages_spot_checks } } },
-  { "/static/", AJ_ROUTE_PUBLIC, FALSE, NULL,
+  { "/static/", AJ_ROUTE_PUBLIC, aj_server_pages_check_path,
     { { NULL, 0, aj_server_pages_static } } },
-  { "/", AJ_ROUTE_PUBLIC, FALSE, NULL,
+  { "/", AJ_ROUTE_PUBLIC, aj_server_pages_check_path,
     { { NULL, 0, aj_server_pages_overview } } },
 };
 
@@ -73,19 +74,18 @@ static const AjRoute routes[] = {
 static void
 on_request_started (SoupServer        *server,
                     SoupServerMessage *msg,
-                    gpointer           user_data)
+                    AjServer          *self)
 {
   gint64 *start = g_new (gint64, 1);
 
   *start = g_get_monotonic_time ();
   g_object_set_data_full (G_OBJECT (msg), "aj-start", start, g_free);
+  aj_request_guard (msg, &self->context);
 }
 
 /* One line per request: time, client, method, path, status, device, duration. */
 static void
-on_request_finished (SoupServer        *server,
-                     SoupServerMessage *msg,
-                     gpointer           user_data)
+log_request (SoupServerMessage *msg)
 {
   gint64 *start = g_object_get_data (G_OBJECT (msg), "aj-start");
   const char *device = aj_request_device_of_message (msg);
@@ -93,9 +93,20 @@ on_request_finished (SoupServer        *server,
   g_autofree char *now = aj_now_iso8601 ();
   const char *remote = soup_server_message_get_remote_host (msg);
 
+  /* A request cut off before its first line has nothing to log. */
+  if (uri == NULL || soup_server_message_get_method (msg) == NULL)
+    return;
   g_print ("%s %s %s %s %u %s %.1fms\n", now, remote ? remote : "-", soup_server_message_get_method (msg),
            g_uri_get_path (uri), soup_server_message_get_status (msg), device ? device : "-",
            start ? (g_get_monotonic_time () - *start) / 1000.0 : 0.0);
+}
+
+static void
+on_request_finished (SoupServer        *server,
+                     SoupServerMessage *msg,
+                     gpointer           user_data)
+{
+  log_request (msg);
 }
 
 static void
@@ -130,9 +141,16 @@ aj_server_new (const char  *data_dir,
 {
   g_autoptr(AjServer) self = g_object_new (AJ_TYPE_SERVER, NULL);
 
+  /* Tokens and codes come from libsodium's randombytes. */
+  if (sodium_init () < 0)
+    {
+      g_set_error (error, AJ_ERROR, AJ_ERROR_FAILED, "Cannot initialise libsodium");
+      return NULL;
+    }
   self->data_dir = g_strdup (data_dir);
   self->context.blob_dir = g_build_filename (data_dir, "blobs", NULL);
   self->context.partial_dir = g_build_filename (data_dir, "blobs", "partial", NULL);
+  self->context.log_closed = log_request;
   self->context.store = aj_server_store_open (data_dir, error);
   if (self->context.store == NULL)
     return NULL;

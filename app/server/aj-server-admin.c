@@ -3,9 +3,8 @@
  * reference version, which devices compare on every sync. */
 #include "config.h"
 
-#include <fcntl.h>
 #include <string.h>
-#include <unistd.h>
+#include <sodium.h>
 
 #include "aj-checklist.h"
 #include "aj-error.h"
@@ -236,7 +235,12 @@ aj_admin_publish_checklist (AjStore     *store,
   return aj_store_commit (store, error);
 }
 
-/* Codes read aloud or typed on a tablet: no 0/O, 1/I/L. */
+/* Codes read aloud or typed on a tablet: 31 symbols without 0/O, 1/I/L;
+ * 15 of them (74 bits, beyond guessing at any rate the server allows) in
+ * three groups of five. Dashes and case do not count when typed. */
+#define CODE_GROUPS       3
+#define CODE_GROUP_LENGTH 5
+
 char *
 aj_admin_new_enroll_code (AjStore     *store,
                           const char  *scope_spec,
@@ -245,38 +249,28 @@ aj_admin_new_enroll_code (AjStore     *store,
 {
   static const char alphabet[] = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
   g_autoptr(AjScope) scope = aj_scope_parse_spec (scope_spec, error);
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autoptr(GDateTime) expires = g_date_time_add_days (now, valid_days > 0 ? valid_days : 7);
-  g_autofree char *now_text = g_date_time_format (now, "%Y-%m-%dT%H:%M:%S%:z");
-  g_autofree char *expires_text = g_date_time_format (expires, "%Y-%m-%dT%H:%M:%S%:z");
-  guint8 random[12];
-  char code[16];
-  int fd, pos = 0;
+  g_autofree char *now_text = g_date_time_format (now, "%Y-%m-%dT%H:%M:%SZ");
+  g_autofree char *expires_text = g_date_time_format (expires, "%Y-%m-%dT%H:%M:%SZ");
+  g_autoptr(GString) code = g_string_new ("AJ");
 
   if (scope == NULL)
     return NULL;
-  fd = open ("/dev/urandom", O_RDONLY | O_CLOEXEC);
-  if (fd < 0 || read (fd, random, sizeof random) != sizeof random)
+  if (sodium_init () < 0)
     {
-      if (fd >= 0)
-        close (fd);
       g_set_error (error, AJ_ERROR, AJ_ERROR_FAILED, "No randomness available for a code");
       return NULL;
     }
-  close (fd);
-  memcpy (code, "AJ-", 3);
-  pos = 3;
-  for (int i = 0; i < 8; i++)
+  for (int group = 0; group < CODE_GROUPS; group++)
     {
-      if (i == 4)
-        code[pos++] = '-';
-      code[pos++] = alphabet[random[i] % (sizeof alphabet - 1)];
+      g_string_append_c (code, '-');
+      for (int i = 0; i < CODE_GROUP_LENGTH; i++)
+        g_string_append_c (code, alphabet[randombytes_uniform (sizeof alphabet - 1)]);
     }
-  code[pos] = '\0';
-
-  if (!aj_server_store_add_code (store, code, scope, now_text, expires_text, error))
+  if (!aj_server_store_add_code (store, code->str, scope, now_text, expires_text, error))
     return NULL;
-  return g_strdup (code);
+  return g_strdup (code->str);
 }
 
 gboolean

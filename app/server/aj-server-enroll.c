@@ -1,66 +1,82 @@
 /* aj-server-enroll.c: POST /api/v1/enroll: a one-time code from the
- * administrator becomes a device's bearer token and scope. */
+ * administrator becomes a device's bearer token and scope. Failed attempts
+ * are counted per client address in the database: past the limit, a client
+ * is refused without its code being looked at, so guessing codes is slow
+ * even across restarts and server processes. */
 #include "config.h"
 
-#include <fcntl.h>
 #include <string.h>
-#include <unistd.h>
+#include <sodium.h>
 
 #include "aj-server-handlers.h"
 #include "aj-server-store.h"
 #include "aj-util.h"
 
-/* 64 hex digits from the kernel's randomness. */
+/* Ten failures in fifteen minutes, then wait. */
+#define ENROLL_MAX_FAILURES  10
+#define ENROLL_WINDOW_S      (15 * 60)
+
+/* 64 hex digits from the kernel's randomness (libsodium's randombytes). */
 static char *
 new_token (void)
 {
   guint8 random[32];
-  GString *hex;
+  char hex[sizeof random * 2 + 1];
 
-  for (guint i = 0; i < sizeof random; i += 4)
-    {
-      guint32 r = g_random_int ();
-      memcpy (random + i, &r, 4);
-    }
-  /* g_random is not for secrets: mix in the kernel's randomness. */
-  {
-    int fd = open ("/dev/urandom", O_RDONLY | O_CLOEXEC);
-    if (fd >= 0)
-      {
-        if (read (fd, random, sizeof random) != sizeof random)
-          g_warning ("Short read from /dev/urandom");
-        close (fd);
-      }
-  }
-  hex = g_string_new (NULL);
-  for (guint i = 0; i < sizeof random; i++)
-    g_string_append_printf (hex, "%02x", random[i]);
-  return g_string_free (hex, FALSE);
+  randombytes_buf (random, sizeof random);
+  sodium_bin2hex (hex, sizeof hex, random, sizeof random);
+  sodium_memzero (random, sizeof random);
+  return g_strdup (hex);
+}
+
+/* A refusal the client caused (a wrong, used or expired code, a taken
+ * device id) counts against its address; a failure of the server does not. */
+static gboolean
+counts_as_failure (const GError *error)
+{
+  return error->domain == AJ_SERVER_STORE_ERROR;
 }
 
 void
 aj_server_enroll (AjRequest *req)
 {
+  AjStore *store = aj_request_get_store (req);
   JsonObject *request = aj_request_get_body (req);
+  const char *client = aj_request_get_client (req);
   const char *code = aj_json_get_string (request, "code");
   const char *device_id = aj_json_get_string (request, "device_id");
   const char *name = aj_json_get_string (request, "device_name");
-  g_autofree char *now = aj_now_iso8601 ();
+  gint64 now_unix = g_get_real_time () / G_USEC_PER_SEC;
+  g_autoptr(GDateTime) now_utc = g_date_time_new_from_unix_utc (now_unix);
+  g_autofree char *now = g_date_time_format (now_utc, "%Y-%m-%dT%H:%M:%SZ");
   g_autofree char *token = NULL;
   g_autofree char *scope = NULL;
   g_autoptr(JsonObject) scope_object = NULL;
   g_autoptr(GError) error = NULL;
   JsonObject *reply;
 
-  if (code == NULL || !aj_uuid_is_valid (device_id) || name == NULL || strlen (name) > 200)
+  if (aj_server_store_count_enroll_failures (store, client, now_unix - ENROLL_WINDOW_S) >= ENROLL_MAX_FAILURES)
     {
+      g_autofree char *retry = g_strdup_printf ("%d", ENROLL_WINDOW_S);
+
+      aj_request_set_header (req, "Retry-After", retry);
+      aj_request_reply_error (req, 429, "too_many_attempts",
+                              "Too many failed enrollments from this address; try again in 15 minutes");
+      return;
+    }
+  if (code == NULL || !aj_uuid_is_valid (device_id) || name == NULL || strlen (name) > 200 ||
+      !g_utf8_validate (name, -1, NULL))
+    {
+      aj_server_store_add_enroll_failure (store, client, now_unix, NULL);
       aj_request_reply_error (req, 400, "bad_request", "Enrollment needs a code, the device's id (a UUID) and a device name");
       return;
     }
   token = new_token ();
-  scope = aj_server_store_redeem_code (aj_request_get_store (req), code, device_id, name, token, now, &error);
+  scope = aj_server_store_redeem_code (store, code, device_id, name, token, now, &error);
   if (scope == NULL)
     {
+      if (counts_as_failure (error))
+        aj_server_store_add_enroll_failure (store, client, now_unix, NULL);
       aj_request_reply_gerror (req, error);
       return;
     }

@@ -41,11 +41,20 @@ aj_server_store_path (const char *data_dir)
   return g_build_filename (data_dir, "anjian-server.db", NULL);
 }
 
+/* Tables only the server has, beside the shared schema (data/sql). */
+static const char server_schema[] =
+  "CREATE TABLE IF NOT EXISTS enroll_failures ("
+  "  client  TEXT NOT NULL,"
+  "  at      INTEGER NOT NULL"      /* Unix seconds, UTC */
+  ");"
+  "CREATE INDEX IF NOT EXISTS enroll_failures_client ON enroll_failures (client, at);";
+
 AjStore *
 aj_server_store_open (const char  *data_dir,
                       GError     **error)
 {
   g_autofree char *path = aj_server_store_path (data_dir);
+  g_autoptr(AjStore) store = NULL;
 
   if (g_mkdir_with_parents (data_dir, 0700) != 0)
     {
@@ -54,7 +63,10 @@ aj_server_store_open (const char  *data_dir,
                    data_dir, g_strerror (saved));
       return NULL;
     }
-  return aj_store_open (path, error);
+  store = aj_store_open (path, error);
+  if (store == NULL || !aj_db_exec (aj_store_get_db (store), server_schema, error))
+    return NULL;
+  return g_steal_pointer (&store);
 }
 
 static sqlite3_stmt *
@@ -84,6 +96,26 @@ scope_condition (const AjScope *scope)
     [AJ_SCOPE_ALL] = "",
     [AJ_SCOPE_COUNTY] = "AND institution IN (SELECT code FROM institutions WHERE county = :value)",
     [AJ_SCOPE_INSTITUTIONS] = "AND institution IN (SELECT value FROM json_each (:value))",
+  };
+
+  return conditions[aj_scope_get_kind (scope)];
+}
+
+/* The same for the users table (columns "county" and "institution"). */
+static const char *
+users_condition (const AjScope *scope)
+{
+  static const char * const conditions[] = {
+    [AJ_SCOPE_NONE] = "AND 0",
+    [AJ_SCOPE_ALL] = "",
+    [AJ_SCOPE_COUNTY] =
+      "AND (CASE WHEN institution IS NOT NULL "
+      "THEN institution IN (SELECT code FROM institutions WHERE county = :value) "
+      "ELSE county = :value END)",
+    [AJ_SCOPE_INSTITUTIONS] =
+      "AND (CASE WHEN institution IS NOT NULL "
+      "THEN institution IN (SELECT value FROM json_each (:value)) "
+      "ELSE county IN (SELECT county FROM institutions WHERE code IN (SELECT value FROM json_each (:value))) END)",
   };
 
   return conditions[aj_scope_get_kind (scope)];
@@ -130,6 +162,17 @@ aj_server_store_scope_allows (AjStore       *store,
 
 /* ---- devices and enrollment codes ---- */
 
+char *
+aj_server_store_normalize_code (const char *code)
+{
+  GString *normal = g_string_new (NULL);
+
+  for (const char *p = code; p && *p; p++)
+    if (g_ascii_isalnum (*p))
+      g_string_append_c (normal, g_ascii_toupper (*p));
+  return g_string_free (normal, FALSE);
+}
+
 gboolean
 aj_server_store_add_code (AjStore        *store,
                           const char     *code,
@@ -138,7 +181,8 @@ aj_server_store_add_code (AjStore        *store,
                           const char     *expires_at,
                           GError        **error)
 {
-  g_autofree char *hash = aj_sha256_hex (code, strlen (code));
+  g_autofree char *normal = aj_server_store_normalize_code (code);
+  g_autofree char *hash = aj_sha256_hex (normal, strlen (normal));
   g_autofree char *scope_json = aj_scope_to_json (scope);
   g_autoptr(sqlite3_stmt) stmt = prepare (store,
       "INSERT INTO enroll_codes (code_hash, scope, created_at, expires_at) VALUES (?, ?, ?, ?)", error);
@@ -182,6 +226,19 @@ find_by_secret (AjStore             *store,
   return g_steal_pointer (&stmt);
 }
 
+/* Whether the time @a is before @b, both ISO 8601 with a zone (UTC "Z"
+ * or an offset): compared as times, never as text. An unreadable time is
+ * never before anything, so an unreadable expiry has passed. */
+static gboolean
+is_before (const char *a,
+           const char *b)
+{
+  g_autoptr(GDateTime) ta = a ? g_date_time_new_from_iso8601 (a, NULL) : NULL;
+  g_autoptr(GDateTime) tb = b ? g_date_time_new_from_iso8601 (b, NULL) : NULL;
+
+  return ta != NULL && tb != NULL && g_date_time_compare (ta, tb) < 0;
+}
+
 /* The scope the code grants, while the transaction is open; NULL with
  * @error when the code cannot be used now. */
 static char *
@@ -198,7 +255,7 @@ take_code (AjStore     *store,
 
   if (stmt == NULL)
     return NULL;
-  if (g_strcmp0 (aj_db_col_text (stmt, 1), now) < 0)
+  if (!is_before (now, aj_db_col_text (stmt, 1)))
     {
       g_set_error (error, AJ_SERVER_STORE_ERROR, AJ_SERVER_STORE_ERROR_CODE_EXPIRED,
                    "This enrollment code has expired");
@@ -208,6 +265,14 @@ take_code (AjStore     *store,
     {
       g_set_error (error, AJ_SERVER_STORE_ERROR, AJ_SERVER_STORE_ERROR_DEVICE_REVOKED,
                    "This device was revoked and cannot enroll again");
+      return NULL;
+    }
+  /* Its events are chained to its id and its token is its identity: a
+   * second enrollment under the same id would take both over. */
+  if (query_int (store, "SELECT count(*) FROM devices WHERE id = ?", device_id) > 0)
+    {
+      g_set_error (error, AJ_SERVER_STORE_ERROR, AJ_SERVER_STORE_ERROR_DEVICE_EXISTS,
+                   "A device with this id is enrolled already; an enrolled device keeps its token");
       return NULL;
     }
   return aj_db_col_dup (stmt, 0);
@@ -225,9 +290,7 @@ enroll_device (AjStore     *store,
 {
   g_autofree char *token_hash = aj_sha256_hex (token, strlen (token));
   g_autoptr(sqlite3_stmt) stmt = prepare (store,
-      "INSERT INTO devices (id, name, token_hash, scope, enrolled_at) VALUES (?, ?, ?, ?, ?) "
-      "ON CONFLICT (id) DO UPDATE SET name = excluded.name, token_hash = excluded.token_hash, "
-      "scope = excluded.scope, enrolled_at = excluded.enrolled_at", error);
+      "INSERT INTO devices (id, name, token_hash, scope, enrolled_at) VALUES (?, ?, ?, ?, ?)", error);
 
   if (stmt == NULL)
     return FALSE;
@@ -258,7 +321,7 @@ aj_server_store_redeem_code (AjStore     *store,
                              const char  *now,
                              GError     **error)
 {
-  g_autofree char *normal = g_strstrip (g_ascii_strup (code, -1));
+  g_autofree char *normal = aj_server_store_normalize_code (code);
   g_autofree char *code_hash = aj_sha256_hex (normal, strlen (normal));
   g_autofree char *scope = NULL;
 
@@ -273,6 +336,44 @@ aj_server_store_redeem_code (AjStore     *store,
   if (!aj_store_commit (store, error))
     return NULL;
   return g_steal_pointer (&scope);
+}
+
+gint64
+aj_server_store_count_enroll_failures (AjStore    *store,
+                                       const char *client,
+                                       gint64      since_unix)
+{
+  g_autoptr(sqlite3_stmt) stmt = prepare (store,
+      "SELECT count(*) FROM enroll_failures WHERE client = ? AND at >= ?", NULL);
+
+  if (stmt == NULL)
+    return G_MAXINT64;   /* when in doubt, refuse */
+  aj_db_bind_text (stmt, 1, client);
+  sqlite3_bind_int64 (stmt, 2, since_unix);
+  return sqlite3_step (stmt) == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : G_MAXINT64;
+}
+
+/* Also forgets failures older than a day, so the table stays small. */
+gboolean
+aj_server_store_add_enroll_failure (AjStore     *store,
+                                    const char  *client,
+                                    gint64       at_unix,
+                                    GError     **error)
+{
+  g_autoptr(sqlite3_stmt) insert = prepare (store, "INSERT INTO enroll_failures (client, at) VALUES (?, ?)", error);
+  g_autoptr(sqlite3_stmt) prune = NULL;
+
+  if (insert == NULL)
+    return FALSE;
+  aj_db_bind_text (insert, 1, client);
+  sqlite3_bind_int64 (insert, 2, at_unix);
+  if (!aj_db_step_done (aj_store_get_db (store), insert, error))
+    return FALSE;
+  prune = prepare (store, "DELETE FROM enroll_failures WHERE at < ?", error);
+  if (prune == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (prune, 1, at_unix - 24 * 3600);
+  return aj_db_step_done (aj_store_get_db (store), prune, error);
 }
 
 gboolean
@@ -552,12 +653,16 @@ set_text_unless_null (JsonObject   *o,
 }
 
 /* The registry in the JSON of data/registry.json, limited to a scope:
- * institutions in it; inspectors and administrators, and the staff of
- * institutions in it (with PIN hashes, so that sign-in works offline). */
+ * institutions in it; the staff of institutions in it; and people of no
+ * institution (inspectors, administrators) of the county of the scope or of
+ * one of its institutions, everyone only for a device that sees everything.
+ * With PIN hashes, so that sign-in works offline: which is why no device
+ * gets the users of another's scope. */
 JsonObject *
 aj_server_store_registry_for_scope (AjStore       *store,
                                     const AjScope *scope)
 {
+  g_autofree char *sql = NULL;
   JsonObject *registry = json_object_new ();
   JsonArray *institutions = json_array_new ();
   JsonArray *users = json_array_new ();
@@ -583,15 +688,15 @@ aj_server_store_registry_for_scope (AjStore       *store,
     }
   g_clear_pointer (&stmt, sqlite3_finalize);
 
-  stmt = prepare (store, "SELECT id, name, role, county, institution, pin_hash FROM users ORDER BY id", NULL);
+  sql = g_strdup_printf ("SELECT id, name, role, county, institution, pin_hash FROM users WHERE 1 %s ORDER BY id",
+                         users_condition (scope));
+  stmt = prepare (store, sql, NULL);
+  if (stmt != NULL)
+    bind_scope (stmt, scope);
   while (stmt && sqlite3_step (stmt) == SQLITE_ROW)
     {
-      JsonObject *o;
+      JsonObject *o = json_object_new ();
 
-      if (sqlite3_column_type (stmt, 4) != SQLITE_NULL &&
-          !aj_server_store_scope_allows (store, scope, aj_db_col_text (stmt, 4)))
-        continue;
-      o = json_object_new ();
       json_object_set_string_member (o, "id", aj_db_col_text (stmt, 0));
       json_object_set_string_member (o, "name", aj_db_col_text (stmt, 1));
       json_object_set_string_member (o, "role", aj_db_col_text (stmt, 2));

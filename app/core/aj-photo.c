@@ -1,5 +1,7 @@
 /* aj-photo.c: photo import. Everything is decoded and re-encoded, so what is
- * stored is always a clean JPEG whose name is the hash of its bytes. */
+ * stored is always a clean JPEG whose name is the hash of its bytes. Only
+ * JPEG and PNG reach a decoder, and only after their header has said how
+ * big they are: a picture from a file or from the server is hostile input. */
 #include "config.h"
 
 #include <string.h>
@@ -26,6 +28,181 @@ aj_photo_thumb_path (const char *blob_dir,
 {
   g_autofree char *name = g_strconcat (sha256, ".jpg", NULL);
   return g_build_filename (blob_dir, "thumbs", name, NULL);
+}
+
+/* The format by its first bytes, never by the file's name or by what
+ * gdk-pixbuf would guess: its other loaders (TIFF, ICO, XPM, …) are more
+ * attack surface than evidence photos need. */
+static const char *
+sniff_format (const guint8 *data,
+              gsize         length)
+{
+  static const guint8 png[] = { 0x89, 'P', 'N', 'G', 0x0d, 0x0a, 0x1a, 0x0a };
+
+  if (length >= sizeof png && memcmp (data, png, sizeof png) == 0)
+    return "png";
+  if (length >= 3 && data[0] == 0xff && data[1] == 0xd8 && data[2] == 0xff)
+    return "jpeg";
+  return NULL;
+}
+
+static guint
+read_be16 (const guint8 *p)
+{
+  return ((guint) p[0] << 8) | p[1];
+}
+
+static guint32
+read_be32 (const guint8 *p)
+{
+  return ((guint32) p[0] << 24) | ((guint32) p[1] << 16) | ((guint32) p[2] << 8) | p[3];
+}
+
+/* The size a PNG or JPEG header announces, read before any decoder runs:
+ * PNG's IHDR is the first chunk; a JPEG's frame header (SOFn) follows the
+ * markers before it, each with its length. FALSE when there is none. */
+static gboolean
+read_dimensions (const char   *format,
+                 const guint8 *data,
+                 gsize         length,
+                 guint32      *width,
+                 guint32      *height)
+{
+  if (g_str_equal (format, "png"))
+    {
+      if (length < 24 || memcmp (data + 12, "IHDR", 4) != 0)
+        return FALSE;
+      *width = read_be32 (data + 16);
+      *height = read_be32 (data + 20);
+      return TRUE;
+    }
+
+  for (gsize p = 2; p + 4 <= length;)
+    {
+      guint marker, segment;
+
+      if (data[p] != 0xff)
+        return FALSE;
+      while (p < length && data[p] == 0xff)   /* fill bytes */
+        p++;
+      if (p >= length)
+        return FALSE;
+      marker = data[p++];
+      if (marker == 0x01 || (marker >= 0xd0 && marker <= 0xd8))
+        continue;                              /* no length follows */
+      if (marker == 0xd9 || marker == 0xda || p + 2 > length)
+        return FALSE;                          /* the image data before any frame */
+      segment = read_be16 (data + p);
+      if (segment < 2)
+        return FALSE;
+      if (marker >= 0xc0 && marker <= 0xcf && marker != 0xc4 && marker != 0xc8 && marker != 0xcc)
+        {
+          if (p + 7 > length)
+            return FALSE;
+          *height = read_be16 (data + p + 3);
+          *width = read_be16 (data + p + 5);
+          return TRUE;
+        }
+      p += segment;
+    }
+  return FALSE;
+}
+
+static gboolean
+check_size (guint32   width,
+            guint32   height,
+            GError  **error)
+{
+  if (width == 0 || height == 0)
+    {
+      g_set_error (error, AJ_ERROR, AJ_ERROR_IMAGE_DAMAGED,
+                   _("The picture is damaged or incomplete and was not added (it says it has no pixels)."));
+      return FALSE;
+    }
+  if ((guint64) width * height > AJ_PHOTO_MAX_PIXELS)
+    {
+      g_set_error (error, AJ_ERROR, AJ_ERROR_INVALID,
+                   _("The picture is too large (%u × %u pixels); Anjian takes pictures of up to %u megapixels."),
+                   width, height, (guint) (AJ_PHOTO_MAX_PIXELS / 1000000));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+set_not_an_image (GError **error)
+{
+  g_set_error (error, AJ_ERROR, AJ_ERROR_NOT_AN_IMAGE,
+               _("This file is not a picture Anjian can read (JPEG or PNG)."));
+}
+
+/* Whether @data may be given to a decoder: JPEG or PNG by its first bytes,
+ * with a header that says how big it is, and no bigger than the limit. */
+gboolean
+aj_photo_check_data (const guint8  *data,
+                     gsize          length,
+                     GError       **error)
+{
+  const char *format = sniff_format (data, length);
+  guint32 width = 0, height = 0;
+
+  if (length == 0)
+    {
+      g_set_error (error, AJ_ERROR, AJ_ERROR_NOT_AN_IMAGE, _("The file is empty."));
+      return FALSE;
+    }
+  if (format == NULL)
+    {
+      set_not_an_image (error);
+      return FALSE;
+    }
+  if (!read_dimensions (format, data, length, &width, &height))
+    {
+      g_set_error (error, AJ_ERROR, AJ_ERROR_IMAGE_DAMAGED,
+                   _("The picture is damaged or incomplete and was not added (its header cannot be read)."));
+      return FALSE;
+    }
+  return check_size (width, height, error);
+}
+
+/* The same for a stored file, reading only its beginning: what the kiosk
+ * checks before it shows a photo or a signature that came from the server. */
+gboolean
+aj_photo_check_file (const char  *path,
+                     GError     **error)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFileInputStream) stream = NULL;
+  g_autoptr(GError) local_error = NULL;
+  GdkPixbufFormat *info;
+  g_autofree char *info_name = NULL;
+  guint8 head[8];
+  gsize got = 0;
+  int width = 0, height = 0;
+
+  stream = g_file_read (file, NULL, &local_error);
+  if (stream == NULL ||
+      !g_input_stream_read_all (G_INPUT_STREAM (stream), head, sizeof head, &got, NULL, &local_error))
+    {
+      g_set_error (error, AJ_ERROR, AJ_ERROR_NOT_FOUND, _("Cannot read the file: %s"), local_error->message);
+      return FALSE;
+    }
+  if (sniff_format (head, got) == NULL)
+    {
+      set_not_an_image (error);
+      return FALSE;
+    }
+  /* Safe now: only the PNG or JPEG loader reads the header. */
+  info = gdk_pixbuf_get_file_info (path, &width, &height);
+  if (info != NULL)
+    info_name = gdk_pixbuf_format_get_name (info);
+  if (info_name == NULL || g_strcmp0 (info_name, sniff_format (head, got)) != 0)
+    {
+      g_set_error (error, AJ_ERROR, AJ_ERROR_IMAGE_DAMAGED,
+                   _("The picture is damaged or incomplete and was not added (its header cannot be read)."));
+      return FALSE;
+    }
+  return check_size (width, height, error);
 }
 
 /* libjpeg pads a truncated file with grey and only warns, so gdk-pixbuf
@@ -149,22 +326,24 @@ decode_data (const guint8  *data,
   GdkPixbuf *pixbuf;
   g_autofree char *format_name = NULL;
 
-  if (length == 0)
+  if (!aj_photo_check_data (data, length, error))
+    return NULL;
+
+  /* Made only now: a loader dropped without being closed is a warning.
+   * The type is named, so that no other loader is ever tried. */
+  loader = gdk_pixbuf_loader_new_with_type (sniff_format (data, length), &local_error);
+  if (loader == NULL)
     {
-      g_set_error (error, AJ_ERROR, AJ_ERROR_NOT_AN_IMAGE, _("The file is empty."));
+      set_not_an_image (error);
       return NULL;
     }
-
-  /* Made only now: a loader dropped without being closed is a warning. */
-  loader = gdk_pixbuf_loader_new ();
 
   if (!gdk_pixbuf_loader_write (loader, data, length, &local_error) ||
       !gdk_pixbuf_loader_close (loader, &local_error))
     {
       format = gdk_pixbuf_loader_get_format (loader);
       if (format == NULL || g_error_matches (local_error, GDK_PIXBUF_ERROR, GDK_PIXBUF_ERROR_UNKNOWN_TYPE))
-        g_set_error (error, AJ_ERROR, AJ_ERROR_NOT_AN_IMAGE,
-                     _("This file is not a picture Anjian can read (JPEG, PNG, WebP, TIFF or BMP)."));
+        set_not_an_image (error);
       else
         g_set_error (error, AJ_ERROR, AJ_ERROR_IMAGE_DAMAGED,
                      _("The picture is damaged or incomplete and was not added (%s)."),
@@ -176,8 +355,7 @@ decode_data (const guint8  *data,
   pixbuf = gdk_pixbuf_loader_get_pixbuf (loader);
   if (pixbuf == NULL || format == NULL)
     {
-      g_set_error (error, AJ_ERROR, AJ_ERROR_NOT_AN_IMAGE,
-                   _("This file is not a picture Anjian can read (JPEG, PNG, WebP, TIFF or BMP)."));
+      set_not_an_image (error);
       return NULL;
     }
   format_name = gdk_pixbuf_format_get_name (format);   /* a copy, to be freed */
@@ -187,13 +365,6 @@ decode_data (const guint8  *data,
                    _("The picture is incomplete (the file was cut short) and was not added."));
       return NULL;
     }
-  if (g_str_equal (format_name, "svg"))
-    {
-      g_set_error (error, AJ_ERROR, AJ_ERROR_NOT_AN_IMAGE,
-                   _("Drawings (SVG) are not photos and cannot be used as evidence."));
-      return NULL;
-    }
-
   return g_object_ref (pixbuf);
 }
 
@@ -229,6 +400,9 @@ aj_photo_make_thumbnail (const char  *blob_dir,
 
   if (g_file_test (tpath, G_FILE_TEST_EXISTS))
     return TRUE;
+  /* A blob from the server is checked like a file someone picked. */
+  if (!aj_photo_check_file (path, error))
+    return FALSE;
   thumb = gdk_pixbuf_new_from_file_at_size (path, AJ_PHOTO_THUMB_EDGE, AJ_PHOTO_THUMB_EDGE, error);
   if (thumb == NULL)
     return FALSE;

@@ -1,5 +1,5 @@
-/* aj-photo.h: turning an image file into stored evidence: decoded, upright,
- * at most 2048 px, JPEG, named by its SHA-256, with a thumbnail. */
+/* aj-photo.h: turning an image file into stored evidence: only JPEG or PNG,
+ * decoded, upright, at most 2048 px, JPEG, named by its SHA-256, with a thumbnail. */
 #pragma once
 
 #include <gdk-pixbuf/gdk-pixbuf.h>
@@ -8,6 +8,8 @@ G_BEGIN_DECLS
 
 #define AJ_PHOTO_MAX_EDGE   2048
 #define AJ_PHOTO_THUMB_EDGE 320
+/* Larger pictures are refused before they are decoded. */
+#define AJ_PHOTO_MAX_PIXELS (50 * 1000 * 1000)
 
 typedef struct
 {
@@ -37,6 +39,11 @@ gboolean   aj_photo_import_pixbuf    (const char   *blob_dir,
                                       AjPhotoInfo  *info,
                                       GError      **error);
 GdkPixbuf *aj_photo_decode_file      (const char   *path,
+                                      GError      **error);
+gboolean   aj_photo_check_data       (const guint8 *data,
+                                      gsize         length,
+                                      GError      **error);
+gboolean   aj_photo_check_file       (const char   *path,
                                       GError      **error);
 GdkPixbuf *aj_photo_stamp            (GdkPixbuf    *photo,
                                       const char   *text);

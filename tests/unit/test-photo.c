@@ -501,6 +501,123 @@ test_tampered_blob (Fixture       *f,
   g_assert_nonnull (error);
 }
 
+static void
+test_other_formats_refused (Fixture       *f,
+                            gconstpointer  test_data)
+{
+  g_autoptr(GdkPixbuf) source = make_pixbuf (64, 48, FALSE);
+  const char *formats[] = { "bmp", "tiff", "ico" };
+  const char *svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\" height=\"10\"/>";
+
+  g_test_summary ("Pictures gdk-pixbuf could decode but that are neither JPEG nor PNG (BMP, TIFF, ICO, SVG) are "
+                  "refused by their first bytes, before any decoder sees them, and leave nothing behind");
+
+  for (guint i = 0; i < G_N_ELEMENTS (formats); i++)
+    {
+      g_autoptr(GBytes) data = encode (source, formats[i]);
+      g_autofree char *name = g_strdup_printf ("picture.%s", formats[i]);
+      g_autofree char *path = write_input (f, name, g_bytes_get_data (data, NULL), g_bytes_get_size (data));
+      g_autoptr(GError) error = NULL;
+
+      check_refused (f, name, g_bytes_get_data (data, NULL), g_bytes_get_size (data), AJ_ERROR_NOT_AN_IMAGE);
+      g_assert_false (aj_photo_check_file (path, &error));
+      g_assert_error (error, AJ_ERROR, AJ_ERROR_NOT_AN_IMAGE);
+    }
+  check_refused (f, "drawing.jpg", svg, strlen (svg), AJ_ERROR_NOT_AN_IMAGE);
+  g_assert_cmpuint (aj_test_count_files (f->blob_dir), ==, 0);
+}
+
+/* Where a JPEG's frame header keeps its height and width. */
+static gsize
+jpeg_frame_offset (const guint8 *data,
+                   gsize         length)
+{
+  for (gsize p = 2; p + 9 < length; p++)
+    if (data[p] == 0xff && (data[p + 1] == 0xc0 || data[p + 1] == 0xc2))
+      return p + 5;
+  g_assert_not_reached ();
+}
+
+/* PNG's chunk checksum (CRC-32, ISO 3309), so that a patched header is
+ * still a well-formed one that any decoder would believe. */
+static guint32
+png_crc (const guint8 *data,
+         gsize         length)
+{
+  guint32 crc = 0xffffffff;
+
+  for (gsize i = 0; i < length; i++)
+    {
+      crc ^= data[i];
+      for (int k = 0; k < 8; k++)
+        crc = (crc >> 1) ^ (0xedb88320 & (0u - (crc & 1)));
+    }
+  return crc ^ 0xffffffff;
+}
+
+static void
+test_too_many_pixels_refused (Fixture       *f,
+                              gconstpointer  test_data)
+{
+  g_autoptr(GdkPixbuf) source = make_pixbuf (64, 48, FALSE);
+  g_autoptr(GBytes) png = encode (source, "png");
+  g_autoptr(GBytes) jpeg = encode (source, "jpeg");
+  g_autofree guint8 *huge_png = g_memdup2 (g_bytes_get_data (png, NULL), g_bytes_get_size (png));
+  g_autofree guint8 *huge_jpeg = g_memdup2 (g_bytes_get_data (jpeg, NULL), g_bytes_get_size (jpeg));
+  g_autofree char *small_path = write_input (f, "small.jpg", g_bytes_get_data (jpeg, NULL), g_bytes_get_size (jpeg));
+  g_autofree char *huge_path = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize frame = jpeg_frame_offset (huge_jpeg, g_bytes_get_size (jpeg));
+
+  g_test_summary ("A PNG or JPEG whose header announces more than 50 megapixels (a decompression bomb) is refused "
+                  "from its header, before it is decoded; a small one passes the same check");
+
+  /* PNG: IHDR says 10000 × 6000; JPEG: the frame says 65000 × 65000. */
+  huge_png[16] = 0; huge_png[17] = 0; huge_png[18] = 0x27; huge_png[19] = 0x10;
+  huge_png[20] = 0; huge_png[21] = 0; huge_png[22] = 0x17; huge_png[23] = 0x70;
+  {
+    guint32 crc = png_crc (huge_png + 12, 17);   /* "IHDR" and its 13 bytes */
+    huge_png[29] = crc >> 24; huge_png[30] = crc >> 16; huge_png[31] = crc >> 8; huge_png[32] = crc;
+  }
+  huge_jpeg[frame] = 0xfd; huge_jpeg[frame + 1] = 0xe8;
+  huge_jpeg[frame + 2] = 0xfd; huge_jpeg[frame + 3] = 0xe8;
+
+  check_refused (f, "huge.png", huge_png, g_bytes_get_size (png), AJ_ERROR_INVALID);
+  check_refused (f, "huge.jpg", huge_jpeg, g_bytes_get_size (jpeg), AJ_ERROR_INVALID);
+  g_assert_false (aj_photo_check_data (huge_png, g_bytes_get_size (png), NULL));
+
+  huge_path = write_input (f, "huge.png", huge_png, g_bytes_get_size (png));
+  g_assert_false (aj_photo_check_file (huge_path, &error));
+  g_assert_error (error, AJ_ERROR, AJ_ERROR_INVALID);
+  g_clear_error (&error);
+
+  g_assert_true (aj_photo_check_file (small_path, &error));
+  g_assert_no_error (error);
+  g_assert_true (aj_photo_check_data (g_bytes_get_data (png, NULL), g_bytes_get_size (png), &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_received_blob_checked (Fixture       *f,
+                            gconstpointer  test_data)
+{
+  g_autoptr(GdkPixbuf) source = make_pixbuf (64, 48, FALSE);
+  g_autoptr(GBytes) bmp = encode (source, "bmp");
+  g_autofree char *sha = aj_sha256_hex (g_bytes_get_data (bmp, NULL), g_bytes_get_size (bmp));
+  g_autofree char *blob = aj_photo_blob_path (f->blob_dir, sha);
+  g_autofree char *thumb = aj_photo_thumb_path (f->blob_dir, sha);
+  g_autoptr(GError) error = NULL;
+
+  g_test_summary ("A blob received by sync that is not a JPEG or PNG gets no thumbnail: it is refused before "
+                  "gdk-pixbuf decodes it");
+
+  g_assert_true (aj_write_file_durably (blob, g_bytes_get_data (bmp, NULL), g_bytes_get_size (bmp), &error));
+  g_assert_no_error (error);
+  g_assert_false (aj_photo_make_thumbnail (f->blob_dir, sha, &error));
+  g_assert_error (error, AJ_ERROR, AJ_ERROR_NOT_AN_IMAGE);
+  g_assert_false (g_file_test (thumb, G_FILE_TEST_EXISTS));
+}
+
 /* The evidence stamp darkens a band at the bottom and writes into it;
  * the rest of the picture is untouched and the size stays. */
 static void
@@ -556,6 +673,9 @@ main (int   argc,
   add_photo_test ("/photo/missing-file-refused", test_missing_file);
   add_photo_test ("/photo/same-twice-stored-once", test_same_twice);
   add_photo_test ("/photo/tampered-blob-fails-verify", test_tampered_blob);
+  add_photo_test ("/photo/other-formats-refused", test_other_formats_refused);
+  add_photo_test ("/photo/too-many-pixels-refused", test_too_many_pixels_refused);
+  add_photo_test ("/photo/received-blob-checked", test_received_blob_checked);
   g_test_add_func ("/photo/stamp", test_stamp);
 
   return g_test_run ();

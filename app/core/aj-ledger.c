@@ -126,10 +126,41 @@ aj_ledger_rows (AjStore              *store,
   return rows;
 }
 
+/* A plain number, which a spreadsheet reads as a number and never as a
+ * formula: the days overdue may be negative. */
+static gboolean
+is_plain_number (const char *value)
+{
+  const char *p = value;
+
+  if (*p == '-')
+    p++;
+  if (!g_ascii_isdigit (*p))
+    return FALSE;
+  while (g_ascii_isdigit (*p))
+    p++;
+  return *p == '\0';
+}
+
+/* A cell that begins with = + - @ (or a tab or carriage return, which some
+ * programs skip before looking) would be run as a formula by a spreadsheet
+ * that opens the file: "=HYPERLINK(...)" typed into a hazard's description
+ * on any device. As OWASP recommends, such a cell gets a leading apostrophe,
+ * which spreadsheets read as "this is text". */
+static gboolean
+needs_defusing (const char *value)
+{
+  return value[0] != '\0' && strchr ("=+-@\t\r", value[0]) != NULL && !is_plain_number (value);
+}
+
 static void
 csv_field (GString    *out,
            const char *value)
 {
+  g_autofree char *defused = needs_defusing (value) ? g_strconcat ("'", value, NULL) : NULL;
+
+  if (defused != NULL)
+    value = defused;
   if (strpbrk (value, ",\"\r\n") == NULL)
     {
       g_string_append (out, value);

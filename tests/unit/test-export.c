@@ -1,5 +1,6 @@
 /* test-export.c: the ledger exported to CSV (UTF-8 with BOM) and XLSX, and
- * read back by a real reader (openpyxl): the same rows as the ledger. */
+ * read back by a real reader (openpyxl): the same rows as the ledger; and
+ * no CSV cell that a spreadsheet would run as a formula. */
 #include "config.h"
 
 #include <stdlib.h>
@@ -161,11 +162,86 @@ test_export (AjTestStore   *f,
     g_assert_cmpint (atoi (((GStrv) g_ptr_array_index (rows, r))[11]), >, 0);
 }
 
+/* Text typed on any device ends up in a cell; a spreadsheet must not run it. */
+static void
+test_csv_formulas_inert (AjTestStore   *f,
+                         gconstpointer  test_data)
+{
+  AjStore *store = f->store;
+  g_autofree char *csv_path = g_build_filename (f->dir, "ledger.csv", NULL);
+  g_autofree char *csv = NULL;
+  g_autofree char *today = aj_today_iso ();
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *inspection = NULL;
+  const struct { const char *typed; const char *in_csv; } cells[] = {
+    { "=1+2", "'=1+2" },
+    { "+86 139 0000 0000", "'+86 139 0000 0000" },
+    { "-2+3 米", "'-2+3 米" },
+    { "@SUM(A1:A9)", "'@SUM(A1:A9)" },
+    { "=HYPERLINK(\"http://example.com/x\";\"点击\")", "\"'=HYPERLINK(\"\"http://example.com/x\"\";\"\"点击\"\")\"" },
+  };
+
+  g_test_summary ("CSV cells that begin with = + - @ get a leading apostrophe (OWASP), so that a spreadsheet "
+                  "shows them as text instead of running them; plain numbers and the ledger's own rows stay as they are");
+
+  inspection = aj_inspection_start (store, INSPECTOR, "DLX001", "field", f->checklist, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (cells); i++)
+    {
+      AjHazardDraft draft = {
+        .inspection_id = inspection, .item_code = "EC-FIRE-04", .category = "fire",
+        .description = cells[i].typed, .risk_level = "blue", .grade = "general", .deadline = "2030-01-01",
+        .responsible = i == 0 ? "@王建国" : "王建国",
+      };
+      g_autofree char *id = aj_hazard_record (store, INSPECTOR, &draft, &error);
+      g_assert_no_error (error);
+    }
+
+  g_assert_true (aj_ledger_export (store, NULL, NULL, AJ_LEDGER_CSV, csv_path, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (csv_path, &csv, NULL, NULL));
+  for (guint i = 0; i < G_N_ELEMENTS (cells); i++)
+    {
+      g_autofree char *cell = g_strconcat (",", cells[i].in_csv, ",", NULL);
+      if (strstr (csv, cell) == NULL)
+        g_error ("The CSV has no cell %s:\n%s", cell, csv);
+    }
+  g_assert_nonnull (strstr (csv, ",'@王建国,"));
+
+  /* No line of the file has a cell that a spreadsheet would run. */
+  {
+    g_auto(GStrv) lines = g_strsplit (csv + 3, "\r\n", -1);
+    for (guint l = 0; lines[l] != NULL; l++)
+      {
+        g_auto(GStrv) fields = g_strsplit (lines[l], ",", -1);
+        for (guint c = 0; fields[c] != NULL; c++)
+          {
+            const char *v = fields[c][0] == '"' ? fields[c] + 1 : fields[c];
+            gboolean number = g_regex_match_simple ("^-?[0-9]+$", v, 0, 0);
+            g_assert_true (number || strchr ("=+-@\t\r", v[0]) == NULL || v[0] == '\0');
+          }
+      }
+  }
+
+  /* The rows themselves (and so the XLSX, whose cells are typed text) are untouched. */
+  rows = aj_ledger_rows (store, NULL, NULL, today, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (cells); i++)
+    {
+      gboolean found = FALSE;
+      for (guint r = 1; r < rows->len; r++)
+        found |= g_str_equal (((GStrv) g_ptr_array_index (rows, r))[3], cells[i].typed);
+      g_assert_true (found);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   aj_test_add_with_store ("/ledger/export-csv-and-xlsx-same-rows", "elder-care.json", test_export);
+  aj_test_add_with_store ("/ledger/csv-formulas-inert", "elder-care.json", test_csv_formulas_inert);
   return g_test_run ();
 }

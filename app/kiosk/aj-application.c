@@ -234,7 +234,8 @@ aj_application_activate (GApplication *app)
 
   if (window == NULL)
     {
-      window = GTK_WINDOW (aj_window_new (self, self->store_error));
+      window = GTK_WINDOW (aj_window_new (GTK_APPLICATION (self), self->session, self->settings,
+                                          self->problems, self->store_error));
       if (self->benchmark)
         g_signal_connect (window, "map", G_CALLBACK (on_window_mapped), self);
     }

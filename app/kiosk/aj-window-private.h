@@ -26,6 +26,7 @@ struct _AjWindow
   AdwApplicationWindow  parent_instance;
 
   AjSession            *session;
+  GSettings            *settings;
   GPtrArray            *history;
 
   AdwToastOverlay      *toasts;

@@ -106,6 +106,7 @@ aj_window_finalize (GObject *object)
 
   g_clear_pointer (&self->history, g_ptr_array_unref);
   g_clear_object (&self->session);
+  g_clear_object (&self->settings);
   G_OBJECT_CLASS (aj_window_parent_class)->finalize (object);
 }
 
@@ -149,8 +150,7 @@ static gboolean
 aj_window_close_request (GtkWindow *window)
 {
   AjWindow *self = AJ_WINDOW (window);
-  GtkApplication *app = gtk_window_get_application (window);
-  GSettings *settings = aj_application_get_settings (AJ_APPLICATION (app));
+  GSettings *settings = self->settings;
   int width, height;
 
   gtk_window_get_default_size (window, &width, &height);
@@ -234,14 +234,18 @@ aj_window_init (AjWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 }
 
+/* @session is NULL when the store could not be opened (@store_error says
+ * why); @problems are the checklists that could not be loaded. */
 AjWindow *
-aj_window_new (AjApplication *app,
-               const GError  *store_error)
+aj_window_new (GtkApplication *app,
+               AjSession      *session,
+               GSettings      *settings,
+               GPtrArray      *problems,
+               const GError   *store_error)
 {
-  AjSession *session = aj_application_get_session (app);
   AjWindow *self = g_object_new (AJ_TYPE_WINDOW, "application", app, "session", session, NULL);
-  GSettings *settings = aj_application_get_settings (app);
-  GPtrArray *problems = aj_application_get_problems (app);
+
+  self->settings = g_object_ref (settings);
 
   gtk_window_set_default_size (GTK_WINDOW (self),
                                g_settings_get_int (settings, "window-width"),

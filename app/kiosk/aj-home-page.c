@@ -7,6 +7,7 @@
 #include "aj-hazard.h"
 #include "aj-home-page.h"
 #include "aj-inspection.h"
+#include "aj-inspection-row.h"
 #include "aj-util.h"
 #include "aj-page.h"
 
@@ -58,42 +59,21 @@ static GtkWidget *
 create_recent_row (gpointer item,
                    gpointer user_data)
 {
-  AjInspection *inspection = item;
-  GtkWidget *row = adw_action_row_new ();
-  g_autofree char *date = aj_iso8601_to_display (aj_inspection_get_started_at (inspection), TRUE);
-  g_autofree char *subtitle = NULL;
-  GtkWidget *status;
-
-  if (aj_inspection_is_finished (inspection))
-    subtitle = g_strdup_printf (ngettext ("%s · %s · %d hazard", "%s · %s · %d hazards",
-                                          aj_inspection_get_n_hazards (inspection)),
-                                date, aj_inspection_mode_label (aj_inspection_get_mode (inspection)),
-                                aj_inspection_get_n_hazards (inspection));
-  else
-    subtitle = g_strdup_printf (_("%s · %s · in progress"), date,
-                                aj_inspection_mode_label (aj_inspection_get_mode (inspection)));
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), aj_inspection_get_institution_name (inspection));
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
-  status = gtk_image_new_from_icon_name ("go-next-symbolic");
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), status);
-  g_object_set_data_full (G_OBJECT (row), "inspection-id",
-                          g_strdup (aj_inspection_get_id (inspection)), g_free);
-  g_object_set_data (G_OBJECT (row), "finished", GINT_TO_POINTER (aj_inspection_is_finished (inspection)));
-  return row;
+  return aj_inspection_row_new (item);
 }
 
+/* A finished inspection opens on its summary, one in progress where it was. */
 static void
 on_recent_activated (GtkListBox    *box,
                      GtkListBoxRow *row,
                      AjHomePage    *self)
 {
-  const char *id = g_object_get_data (G_OBJECT (row), "inspection-id");
+  AjInspection *inspection = aj_inspection_row_get_item (AJ_INSPECTION_ROW (row));
 
-  if (g_object_get_data (G_OBJECT (row), "finished"))
-    gtk_widget_activate_action (GTK_WIDGET (self), "win.show-summary", "s", id);
+  if (aj_inspection_is_finished (inspection))
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.show-summary", "s", aj_inspection_get_id (inspection));
   else
-    gtk_widget_activate_action (GTK_WIDGET (self), "win.show-inspection", "s", id);
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.show-inspection", "s", aj_inspection_get_id (inspection));
 }
 
 void
@@ -210,6 +190,7 @@ aj_home_page_class_init (AjHomePageClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = aj_home_page_dispose;
+  g_type_ensure (AJ_TYPE_INSPECTION_ROW);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/anjian/Kiosk/aj-home-page.ui");
   gtk_widget_class_bind_template_child (widget_class, AjHomePage, title);

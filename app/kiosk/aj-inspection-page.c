@@ -257,12 +257,15 @@ on_note_changed (AjInspectionPage *self)
 static void
 refresh_photos (AjInspectionPage *self);
 
+/* The photo strip's remove button names the photo's event. */
 static void
-on_remove_photo (GtkButton        *button,
-                 AjInspectionPage *self)
+remove_photo_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
 {
-  AjSession *session = aj_page_get_session (GTK_WIDGET (self));
-  const char *event_id = g_object_get_data (G_OBJECT (button), "photo-event");
+  AjInspectionPage *self = AJ_INSPECTION_PAGE (widget);
+  AjSession *session = aj_page_get_session (widget);
+  const char *event_id = g_variant_get_string (parameter, NULL);
   g_autoptr(GError) error = NULL;
 
   if (!aj_inspection_remove_photo (aj_session_get_store (session), aj_session_get_user_id (session),
@@ -284,7 +287,7 @@ refresh_photos (AjInspectionPage *self)
   photos = aj_inspection_get_photos (aj_session_get_store (session), aj_inspection_get_id (self->inspection),
                                      item->code);
   aj_photo_strip_fill (self->photo_box, aj_session_get_blob_dir (session),
-                       photos, !is_read_only (self), G_CALLBACK (on_remove_photo), self);
+                       photos, is_read_only (self) ? NULL : "inspection.remove-photo");
   gtk_widget_set_visible (GTK_WIDGET (self->photo_box), photos->len > 0);
 
   r = g_hash_table_lookup (self->results, item->code);
@@ -859,6 +862,7 @@ aj_inspection_page_class_init (AjInspectionPageClass *klass)
 
   gtk_widget_class_install_action (widget_class, "inspection.import-photo", "s", import_photo_action);
   gtk_widget_class_install_action (widget_class, "inspection.choose-photo", NULL, choose_photo_action);
+  gtk_widget_class_install_action (widget_class, "inspection.remove-photo", "s", remove_photo_action);
   gtk_widget_class_bind_template_callback (widget_class, on_take_photo);
   gtk_widget_class_bind_template_child (widget_class, AjInspectionPage, take_photo_button);
   gtk_widget_class_install_action (widget_class, "inspection.answer", "s", answer_action);

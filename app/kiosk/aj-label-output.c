@@ -57,9 +57,9 @@ print_labels (GtkWindow  *window,
   gtk_print_operation_set_n_pages (operation, (labels->len + per_page - 1) / per_page);
   gtk_print_operation_set_job_name (operation, _("QR labels"));
   gtk_print_operation_set_embed_page_setup (operation, TRUE);
-  g_signal_connect (operation, "draw-page", G_CALLBACK (on_draw_page), labels);
-  g_ptr_array_ref (labels);
-  g_object_set_data_full (G_OBJECT (operation), "labels", labels, (GDestroyNotify) g_ptr_array_unref);
+  /* The labels live as long as the handler: a print dialog outlives the caller. */
+  g_signal_connect_data (operation, "draw-page", G_CALLBACK (on_draw_page), g_ptr_array_ref (labels),
+                         (GClosureNotify) (void (*) (void)) g_ptr_array_unref, 0);
   if (export_path != NULL)
     gtk_print_operation_set_export_filename (operation, export_path);
   if (gtk_print_operation_run (operation,

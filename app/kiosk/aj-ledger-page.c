@@ -22,6 +22,7 @@ struct _AjLedgerPage
   GtkCustomFilter    *filter;
   GPtrArray          *institution_codes;   /* parallel to the institution drop-down, 0 = all */
   char               *today;
+  AjLedgerFormat      export_format;       /* of the save dialog open now */
 
   GtkSearchEntry     *search_entry;
   GtkDropDown        *status_dropdown;
@@ -112,7 +113,7 @@ on_export_response (GtkNativeDialog *dialog,
                     int              response,
                     AjLedgerPage    *self)
 {
-  AjLedgerFormat format = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (dialog), "format"));
+  AjLedgerFormat format = self->export_format;
 
   if (response == GTK_RESPONSE_ACCEPT)
     {
@@ -138,7 +139,8 @@ export_activated (GtkWidget  *widget,
                                                                GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), _("_Cancel"));
 
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
-  g_object_set_data (G_OBJECT (chooser), "format", GINT_TO_POINTER (xlsx ? AJ_LEDGER_XLSX : AJ_LEDGER_CSV));
+  /* The dialog is modal: one export is chosen at a time. */
+  self->export_format = xlsx ? AJ_LEDGER_XLSX : AJ_LEDGER_CSV;
   g_signal_connect (chooser, "response", G_CALLBACK (on_export_response), self);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }

@@ -1,15 +1,17 @@
-/* aj-photo-strip.h: thumbnails of stored photos in a flow box. */
+/* aj-photo-strip.h: stored photos as widgets: a picture that was checked
+ * before it is decoded, and a strip of thumbnails in a flow box. */
 #pragma once
 
 #include <gtk/gtk.h>
 
 G_BEGIN_DECLS
 
-void aj_photo_strip_fill (GtkFlowBox  *box,
-                          const char  *blob_dir,
-                          GPtrArray   *photos,
-                          gboolean     removable,
-                          GCallback    on_remove,
-                          gpointer     user_data);
+GtkWidget *aj_picture_new_for_blob (const char  *path);
+void       aj_picture_set_blob     (GtkPicture  *picture,
+                                    const char  *path);
+void       aj_photo_strip_fill     (GtkFlowBox  *box,
+                                    const char  *blob_dir,
+                                    GPtrArray   *photos,
+                                    const char  *remove_action);
 
 G_END_DECLS

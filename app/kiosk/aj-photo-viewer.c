@@ -8,6 +8,7 @@
 #include "aj-inspection.h"
 #include "aj-photo.h"
 #include "aj-photo-viewer.h"
+#include "aj-photo-strip.h"
 #include "aj-page.h"
 
 struct _AjPhotoViewer
@@ -16,6 +17,7 @@ struct _AjPhotoViewer
 
   GPtrArray      *photos;        /* AjPhotoRef, owned copies */
   gboolean        can_withdraw;
+  GtkEditable    *reason_entry;  /* in the withdraw dialog while it is open */
 
   AdwWindowTitle *title;
   GtkStack       *stack;
@@ -52,7 +54,7 @@ photo_widget (const char *blob_dir,
 {
   g_autofree char *path = aj_photo_blob_path (blob_dir, ref->sha256);
   GtkWidget *overlay = gtk_overlay_new ();
-  GtkWidget *picture = gtk_picture_new_for_filename (path);
+  GtkWidget *picture = aj_picture_new_for_blob (path);
 
   gtk_picture_set_content_fit (GTK_PICTURE (picture), GTK_CONTENT_FIT_CONTAIN);
   gtk_widget_set_hexpand (picture, TRUE);
@@ -113,8 +115,8 @@ aj_photo_viewer_show_pair (AjPhotoViewer *self,
   g_autofree char *before = aj_photo_blob_path (blob_dir, before_sha256);
   g_autofree char *after = aj_photo_blob_path (blob_dir, after_sha256);
 
-  gtk_picture_set_filename (GTK_PICTURE (self->before_picture), before);
-  gtk_picture_set_filename (GTK_PICTURE (self->after_picture), after);
+  aj_picture_set_blob (GTK_PICTURE (self->before_picture), before);
+  aj_picture_set_blob (GTK_PICTURE (self->after_picture), after);
   adw_window_title_set_title (self->title, _("Before and after"));
   adw_window_title_set_subtitle (self->title, "");
   gtk_widget_set_visible (GTK_WIDGET (self->withdraw_button), FALSE);
@@ -155,12 +157,12 @@ withdraw_response (AdwMessageDialog *dialog,
                    AjPhotoViewer    *self)
 {
   AjSession *session = aj_page_get_session (GTK_WIDGET (self));
-  GtkEditable *entry = g_object_get_data (G_OBJECT (dialog), "entry");
+  GtkEditable *entry = self->reason_entry;
   guint index = aj_photo_viewer_get_position (self);
   AjPhotoRef *ref = index < self->photos->len ? g_ptr_array_index (self->photos, index) : NULL;
   g_autoptr(GError) error = NULL;
 
-  if (g_str_equal (response, "withdraw") && ref != NULL)
+  if (g_str_equal (response, "withdraw") && ref != NULL && entry != NULL)
     {
       if (!aj_inspection_withdraw_photo (aj_session_get_store (session), aj_session_get_user_id (session),
                                          ref->event_id, gtk_editable_get_text (entry), &error))
@@ -186,6 +188,7 @@ withdraw_response (AdwMessageDialog *dialog,
           aj_page_toast (GTK_WIDGET (self), _("Photo marked as withdrawn"));
         }
     }
+  g_clear_weak_pointer (&self->reason_entry);
   g_object_unref (self);
 }
 
@@ -200,7 +203,7 @@ on_withdraw (AjPhotoViewer *self)
   adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), entry);
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "withdraw", _("_Withdraw"), NULL);
   adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "withdraw", ADW_RESPONSE_DESTRUCTIVE);
-  g_object_set_data (G_OBJECT (dialog), "entry", entry);
+  g_set_weak_pointer (&self->reason_entry, GTK_EDITABLE (entry));
   g_signal_connect (dialog, "response", G_CALLBACK (withdraw_response), g_object_ref (self));
   gtk_window_present (GTK_WINDOW (dialog));
 }
@@ -211,6 +214,7 @@ aj_photo_viewer_dispose (GObject *object)
   AjPhotoViewer *self = AJ_PHOTO_VIEWER (object);
 
   g_clear_pointer (&self->photos, g_ptr_array_unref);
+  g_clear_weak_pointer (&self->reason_entry);
   gtk_widget_dispose_template (GTK_WIDGET (self), AJ_TYPE_PHOTO_VIEWER);
   G_OBJECT_CLASS (aj_photo_viewer_parent_class)->dispose (object);
 }

@@ -9,6 +9,7 @@
 #include "aj-hazard.h"
 #include "aj-inspection.h"
 #include "aj-picture-chooser.h"
+#include "aj-photo.h"
 #include "aj-qr.h"
 #include "aj-registry.h"
 #include "aj-scan-page.h"
@@ -105,8 +106,11 @@ aj_scan_page_scan_file (AjScanPage *self,
                         const char *path)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) codes = aj_qr_decode_file (path, &error);
+  g_autoptr(GPtrArray) codes = NULL;
 
+  /* Only a JPEG or PNG of a sane size reaches the decoder. */
+  if (aj_photo_check_file (path, &error))
+    codes = aj_qr_decode_file (path, &error);
   if (codes == NULL)
     {
       g_autofree char *message = g_strdup_printf (_("The picture could not be read: %s"), error->message);

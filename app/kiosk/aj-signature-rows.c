@@ -5,6 +5,7 @@
 #include <glib/gi18n.h>
 
 #include "aj-photo.h"
+#include "aj-photo-strip.h"
 #include "aj-signature.h"
 #include "aj-signature-rows.h"
 #include "aj-util.h"
@@ -34,7 +35,7 @@ aj_signature_rows_fill (GtkListBox *list,
       if (!s->refused && s->sha256)
         {
           g_autofree char *path = aj_photo_blob_path (blob_dir, s->sha256);
-          GtkWidget *picture = gtk_picture_new_for_filename (path);
+          GtkWidget *picture = aj_picture_new_for_blob (path);
           gtk_widget_set_size_request (picture, 120, 48);
           gtk_picture_set_alternative_text (GTK_PICTURE (picture), _("Signature"));
           adw_action_row_add_suffix (ADW_ACTION_ROW (row), picture);

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "aj-count-row.h"
 #include "aj-hazard.h"
 #include "aj-stats.h"
 #include "aj-stats-page.h"
@@ -17,32 +18,56 @@ struct _AjStatsPage
 
   AjStats             *stats;
 
-  AdwPreferencesGroup *overview_group;
   AdwPreferencesGroup *status_group;
   AdwPreferencesGroup *level_group;
   AdwPreferencesGroup *institution_group;
   AdwPreferencesGroup *category_group;
+  GtkListBox          *overview_list;
+  GtkListBox          *status_list;
+  GtkListBox          *level_list;
+  GtkListBox          *institution_list;
+  GtkListBox          *category_list;
   GtkDrawingArea      *chart;
-  GPtrArray           *rows;   /* rows added, to remove on refresh */
+
+  /* One model per list; a refresh replaces their items. */
+  GListStore          *overview;
+  GListStore          *by_status;
+  GListStore          *by_level;
+  GListStore          *by_institution;
+  GListStore          *by_category;
 };
 
 G_DEFINE_FINAL_TYPE (AjStatsPage, aj_stats_page, ADW_TYPE_BIN)
 
-static void
-add_row (AjStatsPage         *self,
-         AdwPreferencesGroup *group,
-         const char          *title,
-         const char          *value)
+static GtkWidget *
+create_row (gpointer item,
+            gpointer user_data)
 {
-  GtkWidget *row = adw_action_row_new ();
-  GtkWidget *label = gtk_label_new (value);
+  return aj_count_row_new (item);
+}
 
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  gtk_widget_add_css_class (label, "numeric");
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
-  adw_preferences_group_add (group, row);
-  g_ptr_array_add (self->rows, g_object_ref (row));
-  g_object_set_data (G_OBJECT (row), "group", group);
+static GListStore *
+bind_counts (GtkListBox *list)
+{
+  GListStore *store = g_list_store_new (AJ_TYPE_COUNT);
+
+  gtk_list_box_bind_model (list, G_LIST_MODEL (store), create_row, NULL, NULL);
+  return store;
+}
+
+static void
+add_count (GPtrArray  *counts,
+           const char *title,
+           const char *value)
+{
+  g_ptr_array_add (counts, aj_count_new (title, value));
+}
+
+static void
+replace_counts (GListStore *store,
+                GPtrArray  *counts)
+{
+  g_list_store_splice (store, 0, g_list_model_get_n_items (G_LIST_MODEL (store)), counts->pdata, counts->len);
 }
 
 static int
@@ -56,12 +81,13 @@ by_count (gconstpointer a,
 }
 
 static void
-add_counts (AjStatsPage         *self,
-            AdwPreferencesGroup *group,
-            GHashTable          *table,
-            const char *       (*label) (const char *),
-            GHashTable          *names)
+fill_counts (GListStore          *store,
+             AdwPreferencesGroup *group,
+             GHashTable          *table,
+             const char *       (*label) (const char *),
+             GHashTable          *names)
 {
+  g_autoptr(GPtrArray) counts = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GPtrArray) keys = g_ptr_array_new ();
   GHashTableIter iter;
   gpointer key;
@@ -75,8 +101,9 @@ add_counts (AjStatsPage         *self,
       const char *k = g_ptr_array_index (keys, i);
       const char *title = label ? label (k) : names && g_hash_table_lookup (names, k) ? g_hash_table_lookup (names, k) : k;
       g_autofree char *value = g_strdup_printf ("%u", GPOINTER_TO_UINT (g_hash_table_lookup (table, k)));
-      add_row (self, group, title, value);
+      add_count (counts, title, value);
     }
+  replace_counts (store, counts);
   gtk_widget_set_visible (GTK_WIDGET (group), keys->len > 0);
 }
 
@@ -148,13 +175,8 @@ aj_stats_page_refresh (AjStatsPage *self)
   g_autoptr(GHashTable) names = g_hash_table_new (g_str_hash, g_str_equal);
   g_autofree char *today = aj_today_iso ();
   g_autofree char *total = NULL, *open = NULL, *overdue = NULL, *rate = NULL;
+  g_autoptr(GPtrArray) overview = g_ptr_array_new_with_free_func (g_object_unref);
 
-  for (guint i = 0; i < self->rows->len; i++)
-    {
-      GtkWidget *row = g_ptr_array_index (self->rows, i);
-      adw_preferences_group_remove (g_object_get_data (G_OBJECT (row), "group"), row);
-    }
-  g_ptr_array_set_size (self->rows, 0);
   g_clear_pointer (&self->stats, aj_stats_free);
   self->stats = aj_stats_compute (aj_session_get_store (session), today);
 
@@ -172,14 +194,15 @@ aj_stats_page_refresh (AjStatsPage *self)
   open = g_strdup_printf ("%u", self->stats->open);
   overdue = g_strdup_printf ("%u", self->stats->overdue);
   rate = self->stats->total ? g_strdup_printf ("%.0f%%", 100.0 * self->stats->closed / self->stats->total) : g_strdup ("—");
-  add_row (self, self->overview_group, _("Hazards found"), total);
-  add_row (self, self->overview_group, _("Not yet closed"), open);
-  add_row (self, self->overview_group, _("Overdue"), overdue);
-  add_row (self, self->overview_group, _("Rectification rate (closed / found)"), rate);
-  add_counts (self, self->status_group, self->stats->by_status, aj_hazard_status_label, NULL);
-  add_counts (self, self->level_group, self->stats->by_level, aj_risk_level_label, NULL);
-  add_counts (self, self->institution_group, self->stats->by_institution, NULL, NULL);
-  add_counts (self, self->category_group, self->stats->by_category, NULL, names);
+  add_count (overview, _("Hazards found"), total);
+  add_count (overview, _("Not yet closed"), open);
+  add_count (overview, _("Overdue"), overdue);
+  add_count (overview, _("Rectification rate (closed / found)"), rate);
+  replace_counts (self->overview, overview);
+  fill_counts (self->by_status, self->status_group, self->stats->by_status, aj_hazard_status_label, NULL);
+  fill_counts (self->by_level, self->level_group, self->stats->by_level, aj_risk_level_label, NULL);
+  fill_counts (self->by_institution, self->institution_group, self->stats->by_institution, NULL, NULL);
+  fill_counts (self->by_category, self->category_group, self->stats->by_category, NULL, names);
   gtk_widget_queue_draw (GTK_WIDGET (self->chart));
 }
 
@@ -189,8 +212,12 @@ aj_stats_page_dispose (GObject *object)
   AjStatsPage *self = AJ_STATS_PAGE (object);
 
   g_clear_pointer (&self->stats, aj_stats_free);
-  g_clear_pointer (&self->rows, g_ptr_array_unref);
   gtk_widget_dispose_template (GTK_WIDGET (self), AJ_TYPE_STATS_PAGE);
+  g_clear_object (&self->overview);
+  g_clear_object (&self->by_status);
+  g_clear_object (&self->by_level);
+  g_clear_object (&self->by_institution);
+  g_clear_object (&self->by_category);
   G_OBJECT_CLASS (aj_stats_page_parent_class)->dispose (object);
 }
 
@@ -202,7 +229,11 @@ aj_stats_page_class_init (AjStatsPageClass *klass)
 
   object_class->dispose = aj_stats_page_dispose;
   gtk_widget_class_set_template_from_resource (widget_class, "/org/anjian/Kiosk/aj-stats-page.ui");
-  gtk_widget_class_bind_template_child (widget_class, AjStatsPage, overview_group);
+  gtk_widget_class_bind_template_child (widget_class, AjStatsPage, overview_list);
+  gtk_widget_class_bind_template_child (widget_class, AjStatsPage, status_list);
+  gtk_widget_class_bind_template_child (widget_class, AjStatsPage, level_list);
+  gtk_widget_class_bind_template_child (widget_class, AjStatsPage, institution_list);
+  gtk_widget_class_bind_template_child (widget_class, AjStatsPage, category_list);
   gtk_widget_class_bind_template_child (widget_class, AjStatsPage, status_group);
   gtk_widget_class_bind_template_child (widget_class, AjStatsPage, level_group);
   gtk_widget_class_bind_template_child (widget_class, AjStatsPage, institution_group);
@@ -213,7 +244,11 @@ aj_stats_page_class_init (AjStatsPageClass *klass)
 static void
 aj_stats_page_init (AjStatsPage *self)
 {
-  self->rows = g_ptr_array_new_with_free_func (g_object_unref);
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->overview = bind_counts (self->overview_list);
+  self->by_status = bind_counts (self->status_list);
+  self->by_level = bind_counts (self->level_list);
+  self->by_institution = bind_counts (self->institution_list);
+  self->by_category = bind_counts (self->category_list);
   gtk_drawing_area_set_draw_func (self->chart, draw_chart, self, NULL);
 }

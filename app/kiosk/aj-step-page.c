@@ -8,6 +8,7 @@
 
 #include "aj-hazard.h"
 #include "aj-photo.h"
+#include "aj-photo-strip.h"
 #include "aj-photo-task.h"
 #include "aj-picture-chooser.h"
 #include "aj-step-page.h"
@@ -70,7 +71,7 @@ refresh_photos (AjStepPage *self)
   for (guint i = 0; i < self->photos->len; i++)
     {
       g_autofree char *thumb = aj_photo_thumb_path (blob_dir, g_ptr_array_index (self->photos, i));
-      GtkWidget *picture = gtk_picture_new_for_filename (thumb);
+      GtkWidget *picture = aj_picture_new_for_blob (thumb);
       gtk_picture_set_content_fit (GTK_PICTURE (picture), GTK_CONTENT_FIT_COVER);
       gtk_widget_set_size_request (picture, 96, 96);
       gtk_widget_set_halign (picture, GTK_ALIGN_START);

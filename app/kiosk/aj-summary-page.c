@@ -23,6 +23,7 @@ struct _AjSummaryPage
   char           *first_unanswered;
   guint           n_unanswered;
   GListModel     *hazards;
+  AjReportKind    report_kind;   /* of the save dialog open now */
 
   AdwWindowTitle *title;
   AdwActionRow   *answered_row;
@@ -259,7 +260,7 @@ on_report_response (GtkNativeDialog *dialog,
       g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
       g_autofree char *path = file ? g_file_get_path (file) : NULL;
       if (path != NULL)
-        aj_summary_page_write_report (self, GPOINTER_TO_INT (g_object_get_data (G_OBJECT (dialog), "kind")), path);
+        aj_summary_page_write_report (self, self->report_kind, path);
     }
   g_object_unref (dialog);
 }
@@ -279,7 +280,8 @@ report_action (GtkWidget  *widget,
   chooser = gtk_file_chooser_native_new (_("Save the document"), aj_page_get_window (widget),
                                          GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
-  g_object_set_data (G_OBJECT (chooser), "kind", GINT_TO_POINTER (kind));
+  /* The dialog is modal: one document is chosen at a time. */
+  self->report_kind = kind;
   g_signal_connect (chooser, "response", G_CALLBACK (on_report_response), self);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }

@@ -105,23 +105,16 @@ inspection_page (void)
   return AJ_INSPECTION_PAGE (aj_ui_page (window, AJ_TYPE_INSPECTION_PAGE));
 }
 
-/* A tap on the first thumbnail of a photo strip. */
+/* A tap on the first thumbnail of a photo strip: a button that opens the
+ * photos full screen. */
 static void
 tap_first_thumbnail (GtkWidget *strip)
 {
   GtkWidget *child = gtk_widget_get_first_child (strip);          /* GtkFlowBoxChild */
-  GtkWidget *overlay = child ? gtk_widget_get_first_child (child) : NULL;
-  GtkWidget *picture = overlay ? gtk_widget_get_first_child (overlay) : NULL;
-  g_autoptr(GListModel) controllers = NULL;
+  GtkWidget *thumbnail = child ? aj_ui_find_type (child, GTK_TYPE_BUTTON) : NULL;
 
-  g_assert_nonnull (picture);
-  controllers = gtk_widget_observe_controllers (picture);
-  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
-    {
-      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
-      if (GTK_IS_GESTURE_CLICK (controller))
-        g_signal_emit_by_name (controller, "pressed", 1, 10.0, 10.0);
-    }
+  g_assert_nonnull (thumbnail);
+  aj_ui_click (thumbnail);
   aj_ui_wait (100);
 }
 

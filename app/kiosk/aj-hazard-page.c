@@ -417,6 +417,8 @@ aj_hazard_page_load (AjHazardPage *self,
       g_autofree char *subtitle = g_strdup_printf ("%s · %s", when, who ? aj_user_get_name (who) : ev->author);
       GtkWidget *row = adw_action_row_new ();
 
+      /* Names and notes come from other devices: plain text. */
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), what);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
       gtk_list_box_append (self->timeline_list, row);

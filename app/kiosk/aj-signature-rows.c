@@ -30,6 +30,8 @@ aj_signature_rows_fill (GtkListBox *list,
       g_autofree char *subtitle = s->refused ? g_strdup_printf (_("Refused to sign: %s · %s"), s->reason, when)
                                              : g_strdup_printf (_("Signed · %s"), when);
 
+      /* The signer and the reason come from other devices: plain text. */
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
       if (!s->refused && s->sha256)

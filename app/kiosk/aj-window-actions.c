@@ -82,9 +82,12 @@ WINDOW_ACTION (sign_out_activated)
   show_sign_in (AJ_WINDOW (widget));
 }
 
+/* A toast's title is Pango markup in libadwaita 1.2, and messages carry
+ * names and errors from elsewhere: escaped, they show as written. */
 WINDOW_ACTION (toast_activated)
 {
-  AdwToast *toast = adw_toast_new (g_variant_get_string (param, NULL));
+  g_autofree char *title = g_markup_escape_text (g_variant_get_string (param, NULL), -1);
+  AdwToast *toast = adw_toast_new (title);
 
   adw_toast_set_timeout (toast, 4);
   adw_toast_overlay_add_toast (AJ_WINDOW (widget)->toasts, toast);

@@ -256,9 +256,11 @@ aj_window_new (GtkApplication *app,
 
   if (store_error != NULL || session == NULL)
     {
+      /* The description is markup; the error names a path. */
+      g_autofree char *reason = g_markup_escape_text (store_error ? store_error->message : "", -1);
       g_autofree char *text = g_strdup_printf (
         _("%s\n\nNothing has been changed or deleted. Keep this device as it is and call your administrator."),
-        store_error ? store_error->message : "");
+        reason);
       adw_status_page_set_description (self->broken_page, text);
       gtk_stack_set_visible_child_name (self->pages, "broken");
       return self;

@@ -26,6 +26,8 @@ struct _AjHomePage
   AdwActionRow     *week_row;
   AdwActionRow     *verify_row;
   AdwActionRow     *device_row;
+  AdwPreferencesGroup *refused_group;
+  AdwActionRow     *refused_row;
   GtkListBox       *recent_list;
   AdwPreferencesGroup *recent_group;
   GSignalGroup     *store_signals;
@@ -74,6 +76,19 @@ on_recent_activated (GtkListBox    *box,
     gtk_widget_activate_action (GTK_WIDGET (self), "win.show-summary", "s", aj_inspection_get_id (inspection));
   else
     gtk_widget_activate_action (GTK_WIDGET (self), "win.show-inspection", "s", aj_inspection_get_id (inspection));
+}
+
+/* Records the server refused stay on top until someone has looked. */
+static void
+update_refused (AjHomePage    *self,
+                AjSyncManager *sync)
+{
+  guint refused = sync ? aj_sync_manager_get_refused (sync) : 0;
+  g_autofree char *title = g_strdup_printf (ngettext ("%u record refused by the server",
+                                                      "%u records refused by the server", refused), refused);
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->refused_row), title);
+  gtk_widget_set_visible (GTK_WIDGET (self->refused_group), refused > 0);
 }
 
 void
@@ -162,6 +177,7 @@ aj_home_page_refresh (AjHomePage *self)
   g_clear_pointer (&text, g_free);
   text = aj_sync_manager_describe (aj_session_get_sync (session));
   adw_action_row_set_subtitle (self->device_row, text);
+  update_refused (self, aj_session_get_sync (session));
 
   inspections = aj_inspection_list (store, NULL);
   if (inspections != NULL)
@@ -202,6 +218,8 @@ aj_home_page_class_init (AjHomePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AjHomePage, week_row);
   gtk_widget_class_bind_template_child (widget_class, AjHomePage, verify_row);
   gtk_widget_class_bind_template_child (widget_class, AjHomePage, device_row);
+  gtk_widget_class_bind_template_child (widget_class, AjHomePage, refused_group);
+  gtk_widget_class_bind_template_child (widget_class, AjHomePage, refused_row);
   gtk_widget_class_bind_template_child (widget_class, AjHomePage, recent_list);
   gtk_widget_class_bind_template_child (widget_class, AjHomePage, recent_group);
   gtk_widget_class_bind_template_callback (widget_class, on_start_clicked);

@@ -26,6 +26,8 @@ struct _AjSyncManager
   AjSyncState   state;
   char         *last_success;
   char         *last_error;
+  AjSyncReport  last_report;  /* of the last run that succeeded */
+  guint         n_refused;    /* events the server refused, kept for the person to see */
   guint         failures;
   guint         timer;
   gboolean      again;        /* asked for while a run was going */
@@ -39,6 +41,7 @@ enum {
   PROP_0,
   PROP_STATE,
   PROP_PENDING,
+  PROP_REFUSED,
   N_PROPS
 };
 
@@ -60,6 +63,7 @@ typedef struct
   char         *server;
   char         *code;
   char         *name;
+  GTask        *enroll_task;   /* answered when an enrollment run ends */
   AjSyncReport  report;
 } Job;
 
@@ -72,6 +76,7 @@ job_free (Job *job)
   g_free (job->server);
   g_free (job->code);
   g_free (job->name);
+  g_clear_object (&job->enroll_task);
   g_free (job);
 }
 
@@ -93,6 +98,20 @@ set_state (AjSyncManager *self,
   self->state = state;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PENDING]);
+}
+
+/* Notifies only when the count changes: the store changes often. */
+static void
+count_refused (AjSyncManager *self)
+{
+  g_autoptr(GPtrArray) refused = aj_store_list_refused (self->store, NULL);
+  guint n = refused ? refused->len : 0;
+
+  if (n != self->n_refused)
+    {
+      self->n_refused = n;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REFUSED]);
+    }
 }
 
 static void
@@ -150,7 +169,7 @@ sync_done (GObject      *source,
   g_autoptr(GError) error = NULL;
   gboolean ok = g_task_propagate_boolean (G_TASK (result), &error);
   gboolean enrolling = job->code != NULL;
-  GTask *enroll_task = g_object_get_data (G_OBJECT (result), "enroll-task");
+  GTask *enroll_task = job->enroll_task;
 
   reload_meta (self);
   /* The thread's connection stored events: move our clock past them and
@@ -159,6 +178,7 @@ sync_done (GObject      *source,
 
   if (ok)
     {
+      self->last_report = job->report;
       self->failures = 0;
       set_state (self, AJ_SYNC_STATE_IDLE);
       g_signal_emit (self, signals[SYNCED], 0, job->report.reference_changed);
@@ -203,9 +223,8 @@ start_run (AjSyncManager *self,
   g_autoptr(GTask) task = g_task_new (self, self->cancellable, sync_done, NULL);
 
   g_clear_handle_id (&self->timer, g_source_remove);
+  job->enroll_task = enroll_task;
   g_task_set_task_data (task, job, (GDestroyNotify) job_free);
-  if (enroll_task != NULL)
-    g_object_set_data_full (G_OBJECT (task), "enroll-task", enroll_task, g_object_unref);
   set_state (self, AJ_SYNC_STATE_SYNCING);
   g_task_run_in_thread (task, sync_thread);
 }
@@ -249,6 +268,7 @@ static void
 on_store_changed (AjSyncManager *self)
 {
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PENDING]);
+  count_refused (self);
   /* New records go out soon, not at once: an answer is rarely alone. */
   if (self->state != AJ_SYNC_STATE_SYNCING && self->failures == 0 && aj_store_count_unsynced (self->store) > 0)
     schedule (self, AFTER_CHANGE_SECONDS);
@@ -323,6 +343,21 @@ aj_sync_manager_get_last_error (AjSyncManager *self)
   return self->last_error;
 }
 
+/* What the last successful run did; all zero before one. */
+const AjSyncReport *
+aj_sync_manager_get_last_report (AjSyncManager *self)
+{
+  return &self->last_report;
+}
+
+/* How many of this device's records the server refused (see
+ * aj_store_list_refused): they stay visible until someone deals with them. */
+guint
+aj_sync_manager_get_refused (AjSyncManager *self)
+{
+  return self->n_refused;
+}
+
 char *
 aj_sync_manager_dup_server (AjSyncManager *self)
 {
@@ -372,6 +407,9 @@ aj_sync_manager_get_property (GObject    *object,
     case PROP_PENDING:
       g_value_set_int64 (value, aj_store_count_unsynced (self->store));
       break;
+    case PROP_REFUSED:
+      g_value_set_uint (value, self->n_refused);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -419,6 +457,8 @@ aj_sync_manager_class_init (AjSyncManagerClass *klass)
                                              G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   properties[PROP_PENDING] = g_param_spec_int64 ("pending", NULL, NULL, 0, G_MAXINT64, 0,
                                                  G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_REFUSED] = g_param_spec_uint ("refused", NULL, NULL, 0, G_MAXUINT, 0,
+                                                G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /* After a successful run; the argument says whether checklists or the
@@ -444,6 +484,7 @@ aj_sync_manager_new (AjStore    *store,
   self->blob_dir = g_build_filename (data_dir, "blobs", NULL);
   self->checklist_dir = g_build_filename (data_dir, "checklists", NULL);
   reload_meta (self);
+  count_refused (self);
   self->state = aj_sync_is_enrolled (store) ? AJ_SYNC_STATE_IDLE : AJ_SYNC_STATE_NOT_ENROLLED;
   if (self->state == AJ_SYNC_STATE_IDLE && self->last_error != NULL)
     self->state = AJ_SYNC_STATE_FAILED;

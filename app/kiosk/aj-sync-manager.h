@@ -5,6 +5,7 @@
 #include <gio/gio.h>
 
 #include "aj-store.h"
+#include "aj-sync.h"
 
 G_BEGIN_DECLS
 
@@ -25,6 +26,8 @@ AjSyncState    aj_sync_manager_get_state        (AjSyncManager  *self);
 gint64         aj_sync_manager_get_pending      (AjSyncManager  *self);
 const char    *aj_sync_manager_get_last_success (AjSyncManager  *self);
 const char    *aj_sync_manager_get_last_error   (AjSyncManager  *self);
+const AjSyncReport *aj_sync_manager_get_last_report (AjSyncManager *self);
+guint          aj_sync_manager_get_refused      (AjSyncManager  *self);
 char          *aj_sync_manager_dup_server       (AjSyncManager  *self);
 char          *aj_sync_manager_describe         (AjSyncManager  *self);
 void           aj_sync_manager_sync_now         (AjSyncManager  *self);

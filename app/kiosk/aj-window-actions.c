@@ -98,6 +98,11 @@ WINDOW_ACTION (ledger_activated)
   _aj_window_show_page (AJ_WINDOW (widget), "ledger", TRUE);
 }
 
+WINDOW_ACTION (refused_activated)
+{
+  _aj_window_show_page (AJ_WINDOW (widget), "refused", TRUE);
+}
+
 WINDOW_ACTION (stats_activated)
 {
   AjWindow *self = AJ_WINDOW (widget);
@@ -294,7 +299,7 @@ WINDOW_ACTION (open_scanned_activated)
 
 /* What needs someone signed in is enabled only then. */
 static const char * const signed_in_actions[] = {
-  "win.home", "win.ledger", "win.stats", "win.scan", "win.scan-camera", "win.scan-file",
+  "win.home", "win.ledger", "win.stats", "win.refused", "win.scan", "win.scan-camera", "win.scan-file",
   "win.show-institutions", "win.show-start", "win.show-inspection", "win.show-item",
   "win.show-hazard-sheet", "win.show-summary", "win.show-hazard", "win.show-step",
   "win.show-photos", "win.show-before-after", "win.show-camera", "win.show-signature",
@@ -323,6 +328,7 @@ _aj_window_class_actions_init (AjWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.ledger", NULL, ledger_activated);
   gtk_widget_class_install_action (widget_class, "win.settings", NULL, settings_activated);
   gtk_widget_class_install_action (widget_class, "win.stats", NULL, stats_activated);
+  gtk_widget_class_install_action (widget_class, "win.refused", NULL, refused_activated);
   gtk_widget_class_install_action (widget_class, "win.scan", NULL, scan_activated);
   gtk_widget_class_install_action (widget_class, "win.scan-camera", NULL, scan_camera_activated);
   gtk_widget_class_install_action (widget_class, "win.scan-file", NULL, scan_file_activated);

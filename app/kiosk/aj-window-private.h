@@ -9,6 +9,7 @@
 #include "aj-institution-page.h"
 #include "aj-ledger-page.h"
 #include "aj-photo-viewer.h"
+#include "aj-refused-page.h"
 #include "aj-scan-page.h"
 #include "aj-settings-page.h"
 #include "aj-sign-in-page.h"
@@ -48,9 +49,12 @@ struct _AjWindow
   AjScanPage           *scan_page;
   AjCameraPage         *camera_page;
   AjPhotoViewer        *photo_viewer;
+  AjRefusedPage        *refused_page;
   GtkWidget            *sync_bar;
   GtkImage             *sync_icon;
   GtkLabel             *sync_label;
+  GtkWidget            *refused_button;
+  GtkLabel             *refused_label;
 };
 
 void _aj_window_class_actions_init (AjWindowClass *klass);

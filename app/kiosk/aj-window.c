@@ -65,6 +65,18 @@ update_sync_bar (AjWindow *self)
     gtk_widget_add_css_class (self->sync_bar, "failed");
   else
     gtk_widget_remove_css_class (self->sync_bar, "failed");
+
+  /* Refused records are not a failure of sync, but someone must see them. */
+  {
+    guint refused = aj_sync_manager_get_refused (sync);
+    g_autofree char *count = g_strdup_printf (ngettext ("%u refused", "%u refused", refused), refused);
+    g_autofree char *tooltip = g_strdup_printf (ngettext ("%u record refused by the server",
+                                                          "%u records refused by the server", refused), refused);
+
+    gtk_label_set_text (self->refused_label, count);
+    gtk_widget_set_tooltip_text (self->refused_button, tooltip);
+    gtk_widget_set_visible (self->refused_button, refused > 0);
+  }
 }
 
 static void
@@ -198,6 +210,7 @@ aj_window_class_init (AjWindowClass *klass)
   g_type_ensure (AJ_TYPE_SCAN_PAGE);
   g_type_ensure (AJ_TYPE_CAMERA_PAGE);
   g_type_ensure (AJ_TYPE_PHOTO_VIEWER);
+  g_type_ensure (AJ_TYPE_REFUSED_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/anjian/Kiosk/aj-window.ui");
   gtk_widget_class_bind_template_child (widget_class, AjWindow, toasts);
@@ -219,6 +232,9 @@ aj_window_class_init (AjWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AjWindow, scan_page);
   gtk_widget_class_bind_template_child (widget_class, AjWindow, camera_page);
   gtk_widget_class_bind_template_child (widget_class, AjWindow, photo_viewer);
+  gtk_widget_class_bind_template_child (widget_class, AjWindow, refused_page);
+  gtk_widget_class_bind_template_child (widget_class, AjWindow, refused_button);
+  gtk_widget_class_bind_template_child (widget_class, AjWindow, refused_label);
   gtk_widget_class_bind_template_child (widget_class, AjWindow, sync_bar);
   gtk_widget_class_bind_template_child (widget_class, AjWindow, sync_icon);
   gtk_widget_class_bind_template_child (widget_class, AjWindow, sync_label);

@@ -20,10 +20,11 @@ APP = os.path.join(ROOT, 'app')
 # Lowest first. A unit may include units of its own layer or below.
 CORE_LAYERS = [
     ('pure rules and formats', ['aj-error', 'aj-util', 'aj-event', 'aj-event-schema', 'aj-hlc', 'aj-codec', 'aj-checklist',
-                                'aj-qr', 'aj-photo', 'aj-scope', 'aj-hazard-rules']),
+                                'aj-qr', 'aj-photo', 'aj-scope', 'aj-hazard-rules', 'aj-draw', 'aj-register-row']),
     ('projection', ['aj-db', 'aj-projection']),
     ('store', ['aj-store']),
-    ('domain', ['aj-registry', 'aj-inspection', 'aj-hazard', 'aj-signature', 'aj-hazard-steps']),
+    ('domain', ['aj-registry', 'aj-inspection', 'aj-hazard', 'aj-signature', 'aj-hazard-steps', 'aj-roster',
+                'aj-register-io', 'aj-draw-record']),
     ('views and exchange', ['aj-authority', 'aj-ledger', 'aj-stats', 'aj-report', 'aj-labels', 'aj-sync']),
 ]
 PRIVATE_HEADERS = {'aj-db.h', 'aj-store-private.h', 'aj-projection.h'}

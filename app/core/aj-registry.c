@@ -10,14 +10,18 @@
 #include "aj-db.h"
 #include "aj-store-private.h"
 #include "aj-error.h"
+#include "aj-register-row.h"
 #include "aj-registry.h"
+#include "aj-roster.h"
 #include "aj-util.h"
 
 struct _AjInstitution
 {
   GObject  parent_instance;
   char    *code, *name, *type, *county, *township, *address, *head, *safety_officer, *phone, *credit;
+  char    *ownership, *last_spot_check;
   int      beds;
+  gboolean fire_key_unit;
 };
 
 G_DEFINE_FINAL_TYPE (AjInstitution, aj_institution, G_TYPE_OBJECT)
@@ -34,6 +38,8 @@ static const AjFieldProperty aj_institution_fields[] = {
   { "safety-officer", G_STRUCT_OFFSET (AjInstitution, safety_officer) },
   { "phone", G_STRUCT_OFFSET (AjInstitution, phone) },
   { "credit", G_STRUCT_OFFSET (AjInstitution, credit) },
+  { "ownership", G_STRUCT_OFFSET (AjInstitution, ownership) },
+  { "last-spot-check", G_STRUCT_OFFSET (AjInstitution, last_spot_check) },
 };
 
 static void
@@ -46,6 +52,8 @@ aj_institution_get_property (GObject    *object,
     return;
   if (prop_id == G_N_ELEMENTS (aj_institution_fields) + 1)
     g_value_set_int (value, ((AjInstitution *) object)->beds);
+  else if (prop_id == G_N_ELEMENTS (aj_institution_fields) + 2)
+    g_value_set_boolean (value, ((AjInstitution *) object)->fire_key_unit);
   else
     G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
 }
@@ -65,6 +73,8 @@ aj_institution_finalize (GObject *object)
   g_free (self->safety_officer);
   g_free (self->phone);
   g_free (self->credit);
+  g_free (self->ownership);
+  g_free (self->last_spot_check);
   G_OBJECT_CLASS (aj_institution_parent_class)->finalize (object);
 }
 
@@ -78,6 +88,8 @@ aj_institution_class_init (AjInstitutionClass *klass)
   aj_install_field_properties (object_class, aj_institution_fields, G_N_ELEMENTS (aj_institution_fields));
   g_object_class_install_property (object_class, G_N_ELEMENTS (aj_institution_fields) + 1,
       g_param_spec_int ("beds", NULL, NULL, 0, G_MAXINT, 0, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_property (object_class, G_N_ELEMENTS (aj_institution_fields) + 2,
+      g_param_spec_boolean ("fire-key-unit", NULL, NULL, FALSE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 }
 
 static void
@@ -148,7 +160,48 @@ int         aj_institution_get_beds (AjInstitution *self) { return self->beds; }
 const char *aj_institution_get_head (AjInstitution *self) { return self->head; }
 const char *aj_institution_get_safety_officer (AjInstitution *self) { return self->safety_officer; }
 const char *aj_institution_get_phone (AjInstitution *self) { return self->phone; }
-gboolean    aj_institution_is_low_credit (AjInstitution *self) { return g_strcmp0 (self->credit, "low") == 0; }
+const char *aj_institution_get_ownership (AjInstitution *self) { return self->ownership; }
+gboolean    aj_institution_is_fire_key_unit (AjInstitution *self) { return self->fire_key_unit; }
+const char *aj_institution_get_last_spot_check (AjInstitution *self) { return self->last_spot_check; }
+
+AjCreditGrade
+aj_institution_get_credit (AjInstitution *self)
+{
+  AjCreditGrade grade = AJ_CREDIT_NORMAL;
+
+  aj_credit_grade_parse (self->credit, &grade);
+  return grade;
+}
+
+/* Watched (重点监管) or dishonest (失信): shown with a badge. */
+gboolean
+aj_institution_is_low_credit (AjInstitution *self)
+{
+  return aj_institution_get_credit (self) != AJ_CREDIT_NORMAL;
+}
+
+/* The institution in the JSON of data/registry.json's "institutions". */
+JsonObject *
+aj_institution_to_json (AjInstitution *self)
+{
+  JsonObject *o = json_object_new ();
+
+  json_object_set_string_member (o, "code", self->code);
+  json_object_set_string_member (o, "name", self->name);
+  json_object_set_string_member (o, "type", self->type);
+  json_object_set_string_member (o, "county", self->county);
+  json_object_set_string_member (o, "township", self->township);
+  json_object_set_string_member (o, "address", self->address);
+  json_object_set_int_member (o, "beds", self->beds);
+  json_object_set_string_member (o, "head", self->head);
+  json_object_set_string_member (o, "safety_officer", self->safety_officer);
+  json_object_set_string_member (o, "phone", self->phone);
+  json_object_set_string_member (o, "credit", aj_credit_grade_to_string (aj_institution_get_credit (self)));
+  json_object_set_string_member (o, "ownership", self->ownership);
+  json_object_set_boolean_member (o, "fire_key_unit", self->fire_key_unit);
+  json_object_set_string_member (o, "last_spot_check", self->last_spot_check);
+  return o;
+}
 
 const char *aj_user_get_id (AjUser *self) { return self->id; }
 const char *aj_user_get_name (AjUser *self) { return self->name; }
@@ -213,7 +266,65 @@ str_member (JsonObject *o,
   return value ? value : "";
 }
 
-/* Replaces the whole registry in one transaction: a bad file changes nothing. */
+/* Says which element of which list (and on which line) an error is about;
+ * sets one when the element was not an object at all. */
+static void
+prefix_element_error (GError     **error,
+                      GHashTable  *lines,
+                      const char  *list,
+                      guint        index,
+                      const char  *what)
+{
+  GArray *starts = lines ? g_hash_table_lookup (lines, list) : NULL;
+  guint line = starts && index < starts->len ? g_array_index (starts, guint, index) : 0;
+
+  if (error != NULL && *error == NULL)
+    g_set_error (error, AJ_ERROR, AJ_ERROR_INVALID, _("is not an object"));
+  if (line > 0)
+    g_prefix_error (error, _("Registry: line %u, %s %u: "), line, what, index + 1);
+  else
+    g_prefix_error (error, _("Registry: %s %u: "), what, index + 1);
+}
+
+/* Adds one institution (a row of registry.json, or of a CSV file as text)
+ * after checking every field; the caller holds the transaction. The error
+ * names the field, the caller the line. */
+gboolean
+aj_registry_insert_institution (AjStore     *store,
+                                JsonObject  *row,
+                                GError     **error)
+{
+  sqlite3 *db = aj_store_get_db (store);
+  g_autoptr(JsonObject) o = aj_register_row_institution (row, error);
+  g_autoptr(sqlite3_stmt) ins = NULL;
+  static const char * const texts[] = {
+    "code", "name", "type", "county", "township", "address", "head", "safety_officer", "phone", "credit",
+    "ownership", "last_spot_check"
+  };
+
+  if (o == NULL)
+    return FALSE;
+  if (aj_db_query_int (db, "SELECT count(*) FROM institutions WHERE code = ?",
+                       json_object_get_string_member (o, "code"), 0) > 0)
+    {
+      g_set_error (error, AJ_ERROR, AJ_ERROR_INVALID, _("field “code”: “%s” is in the register twice"),
+                   json_object_get_string_member (o, "code"));
+      return FALSE;
+    }
+  ins = aj_db_prepare (db,
+      "INSERT INTO institutions (code, name, type, county, township, address, head, safety_officer, phone, credit, "
+      "  ownership, last_spot_check, beds, fire_key_unit) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
+  if (ins == NULL)
+    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    aj_db_bind_text (ins, i + 1, json_object_get_string_member (o, texts[i]));
+  sqlite3_bind_int64 (ins, 13, json_object_get_int_member (o, "beds"));
+  sqlite3_bind_int (ins, 14, json_object_get_boolean_member (o, "fire_key_unit"));
+  return aj_db_step_done (db, ins, error);
+}
+
+/* Replaces the whole registry in one transaction: a bad file changes nothing.
+ * The roster is replaced too when the file has an "inspectors" list. */
 gboolean
 aj_registry_import_data (AjStore     *store,
                          const char  *text,
@@ -223,11 +334,11 @@ aj_registry_import_data (AjStore     *store,
 {
   sqlite3 *db = aj_store_get_db (store);
   g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(sqlite3_stmt) ins = NULL;
   g_autoptr(sqlite3_stmt) usr = NULL;
   JsonNode *root;
   JsonObject *object;
-  JsonArray *institutions, *users;
+  JsonArray *institutions, *users, *inspectors = NULL;
+  g_autoptr(GHashTable) lines = NULL;
 
   if (!aj_json_check_depth (text, length, AJ_JSON_MAX_DEPTH, error) ||
       !json_parser_load_from_data (parser, text, length, error))
@@ -253,52 +364,35 @@ aj_registry_import_data (AjStore     *store,
     }
   institutions = json_object_get_array_member (object, "institutions");
   users = json_object_get_array_member (object, "users");
+  if (json_object_has_member (object, "inspectors"))
+    {
+      if (!JSON_NODE_HOLDS_ARRAY (json_object_get_member (object, "inspectors")))
+        {
+          g_set_error (error, AJ_ERROR, AJ_ERROR_INVALID, _("Registry: “inspectors” must be a list"));
+          return FALSE;
+        }
+      inspectors = json_object_get_array_member (object, "inspectors");
+    }
 
   if (!aj_store_begin (store, error))
     return FALSE;
   if (!aj_db_exec (db, "DELETE FROM institutions; DELETE FROM users;", error))
     goto fail;
 
-  ins = aj_db_prepare (db,
-      "INSERT INTO institutions (code, name, type, county, township, address, beds, head, safety_officer, phone, credit) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
   usr = aj_db_prepare (db,
       "INSERT INTO users (id, name, role, county, institution, pin_hash) VALUES (?, ?, ?, ?, ?, ?)", error);
-  if (ins == NULL || usr == NULL)
+  if (usr == NULL)
     goto fail;
 
+  lines = aj_register_json_element_lines (text, length);
   for (guint i = 0; i < json_array_get_length (institutions); i++)
     {
       JsonNode *element = json_array_get_element (institutions, i);
-      JsonObject *o;
 
-      if (!JSON_NODE_HOLDS_OBJECT (element))
+      if (!JSON_NODE_HOLDS_OBJECT (element) ||
+          !aj_registry_insert_institution (store, json_node_get_object (element), error))
         {
-          g_set_error (error, AJ_ERROR, AJ_ERROR_INVALID, _("Registry: institution %u is not an object"), i + 1);
-          goto fail;
-        }
-      o = json_node_get_object (element);
-      if (*str_member (o, "code") == '\0' || *str_member (o, "name") == '\0' || *str_member (o, "type") == '\0')
-        {
-          g_set_error (error, AJ_ERROR, AJ_ERROR_INVALID,
-                       _("Registry: institution %u needs a code, a name and a type"), i + 1);
-          goto fail;
-        }
-      sqlite3_reset (ins);
-      aj_db_bind_text (ins, 1, str_member (o, "code"));
-      aj_db_bind_text (ins, 2, str_member (o, "name"));
-      aj_db_bind_text (ins, 3, str_member (o, "type"));
-      aj_db_bind_text (ins, 4, str_member (o, "county"));
-      aj_db_bind_text (ins, 5, str_member (o, "township"));
-      aj_db_bind_text (ins, 6, str_member (o, "address"));
-      sqlite3_bind_int64 (ins, 7, aj_json_get_int (o, "beds", 0));
-      aj_db_bind_text (ins, 8, str_member (o, "head"));
-      aj_db_bind_text (ins, 9, str_member (o, "safety_officer"));
-      aj_db_bind_text (ins, 10, str_member (o, "phone"));
-      aj_db_bind_text (ins, 11, *str_member (o, "credit") ? str_member (o, "credit") : "normal");
-      if (!aj_db_step_done (db, ins, error))
-        {
-          g_prefix_error (error, _("Registry: institution “%s”: "), str_member (o, "code"));
+          prefix_element_error (error, lines, "institutions", i, _("institution"));
           goto fail;
         }
     }
@@ -332,6 +426,24 @@ aj_registry_import_data (AjStore     *store,
         {
           g_prefix_error (error, _("Registry: user “%s”: "), str_member (o, "id"));
           goto fail;
+        }
+    }
+
+  /* A registry without a roster (as the server sends it to kiosks) leaves
+   * the roster as it is. */
+  if (inspectors != NULL)
+    {
+      if (!aj_roster_clear (store, error))
+        goto fail;
+      for (guint i = 0; i < json_array_get_length (inspectors); i++)
+        {
+          JsonNode *element = json_array_get_element (inspectors, i);
+
+          if (!JSON_NODE_HOLDS_OBJECT (element) || !aj_roster_insert (store, json_node_get_object (element), error))
+            {
+              prefix_element_error (error, lines, "inspectors", i, _("inspector"));
+              goto fail;
+            }
         }
     }
 
@@ -389,10 +501,14 @@ institution_from_row (sqlite3_stmt *stmt)
   self->safety_officer = aj_db_col_dup (stmt, 8);
   self->phone = aj_db_col_dup (stmt, 9);
   self->credit = aj_db_col_dup (stmt, 10);
+  self->ownership = aj_db_col_dup (stmt, 11);
+  self->fire_key_unit = sqlite3_column_int (stmt, 12) != 0;
+  self->last_spot_check = aj_db_col_dup (stmt, 13);
   return self;
 }
 
-#define INSTITUTION_COLUMNS "code, name, type, county, township, address, beds, head, safety_officer, phone, credit"
+#define INSTITUTION_COLUMNS "code, name, type, county, township, address, beds, head, safety_officer, phone, credit, " \
+                            "ownership, fire_key_unit, last_spot_check"
 
 static GListModel *
 list_institutions (AjStore     *store,
@@ -417,6 +533,14 @@ aj_registry_list_institutions (AjStore  *store,
                                GError  **error)
 {
   return list_institutions (store, "SELECT " INSTITUTION_COLUMNS " FROM institutions ORDER BY county, code", error);
+}
+
+/* The register in canonical order (by code), as exports write it. */
+GListModel *
+aj_registry_list_institutions_by_code (AjStore  *store,
+                                       GError  **error)
+{
+  return list_institutions (store, "SELECT " INSTITUTION_COLUMNS " FROM institutions ORDER BY code", error);
 }
 
 /* The institutions a hazard ledger can be filtered by: those with hazards. */

@@ -3,6 +3,9 @@
 
 #include <gio/gio.h>
 
+#include <json-glib/json-glib.h>
+
+#include "aj-draw.h"
 #include "aj-store.h"
 
 G_BEGIN_DECLS
@@ -24,6 +27,11 @@ const char    *aj_institution_get_head            (AjInstitution *self);
 const char    *aj_institution_get_safety_officer  (AjInstitution *self);
 const char    *aj_institution_get_phone           (AjInstitution *self);
 gboolean       aj_institution_is_low_credit       (AjInstitution *self);
+AjCreditGrade  aj_institution_get_credit          (AjInstitution *self);
+const char    *aj_institution_get_ownership       (AjInstitution *self);
+gboolean       aj_institution_is_fire_key_unit    (AjInstitution *self);
+const char    *aj_institution_get_last_spot_check (AjInstitution *self);
+JsonObject    *aj_institution_to_json             (AjInstitution *self);
 gboolean       aj_institution_matches             (AjInstitution *self,
                                                    const char    *query);
 
@@ -45,9 +53,14 @@ gboolean       aj_registry_import_data            (AjStore       *store,
                                                    const char    *source,
                                                    GError       **error);
 gboolean       aj_registry_is_empty               (AjStore       *store);
+gboolean       aj_registry_insert_institution     (AjStore       *store,
+                                                   JsonObject    *row,
+                                                   GError       **error);
 
 GListModel    *aj_registry_list_institutions      (AjStore       *store,
                                                    GError       **error);
+GListModel    *aj_registry_list_institutions_by_code (AjStore    *store,
+                                                     GError    **error);
 GListModel    *aj_registry_list_institutions_with_hazards (AjStore  *store,
                                                           GError  **error);
 AjInstitution *aj_registry_get_institution        (AjStore       *store,

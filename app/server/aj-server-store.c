@@ -580,14 +580,17 @@ aj_server_store_add_blob (AjStore     *store,
   return aj_db_step_done (aj_store_get_db (store), stmt, error);
 }
 
-/* A device may read a photo when some event it may see names it. */
+/* A device may read a photo when some event it may see names it (a refused
+ * event is served to no one, so it names nothing). The text search first
+ * spares parsing the body of every event that cannot name it. */
 gboolean
 aj_server_store_blob_in_scope (AjStore       *store,
                                const char    *sha256,
                                const AjScope *scope)
 {
   g_autofree char *sql = g_strdup_printf (
-      "SELECT count(*) FROM events WHERE (json_extract (body, '$.sha256') = :sha256 OR "
+      "SELECT count(*) FROM events WHERE server_seq IS NOT NULL AND instr (body, :sha256) > 0 AND "
+      "(json_extract (body, '$.sha256') = :sha256 OR "
       "EXISTS (SELECT 1 FROM json_each (body, '$.photos') WHERE value = :sha256)) %s",
       scope_condition (scope));
   g_autoptr(sqlite3_stmt) stmt = prepare (store, sql, NULL);

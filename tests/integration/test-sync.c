@@ -222,6 +222,18 @@ test_tokens (Fixture       *f,
   }
 }
 
+/* The ids of the people a kiosk knows, in order. */
+static char *
+users_of (AjStore *store)
+{
+  g_autoptr(sqlite3_stmt) stmt = aj_db_prepare (aj_store_get_db (store), "SELECT id FROM users ORDER BY id", NULL);
+  g_autoptr(GString) ids = g_string_new (NULL);
+
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_string_append_printf (ids, "%s%s", ids->len ? " " : "", aj_db_col_text (stmt, 0));
+  return g_strdup (ids->str);
+}
+
 static void
 test_scope (Fixture       *f,
             gconstpointer  test_data)
@@ -233,7 +245,7 @@ test_scope (Fixture       *f,
   AjSyncReport report = { 0 };
   gint64 before;
 
-  g_test_summary ("A kiosk sees nothing outside its scope (events, registry, photos); what it writes about "
+  g_test_summary ("A kiosk sees nothing outside its scope (events, registry with its people, photos); what it writes about "
                   "an institution outside it is refused event by event (out_of_scope), kept out of the "
                   "server's state, and the kiosk's later events in scope still sync");
 
@@ -249,6 +261,12 @@ test_scope (Fixture       *f,
   g_assert_cmpint (aj_db_query_int (aj_store_get_db (c->store), "SELECT count(*) FROM events WHERE institution LIKE 'DLX%'", NULL, -1), ==, 0);
   g_assert_cmpint (aj_db_query_int (aj_store_get_db (c->store), "SELECT count(*) FROM institutions WHERE county <> '西河县'", NULL, -1), ==, 0);
   g_assert_cmpint (aj_db_query_int (aj_store_get_db (c->store), "SELECT count(*) FROM institutions", NULL, -1), >, 0);
+  /* Nor people of elsewhere (their PIN hashes): 西河县's inspector and the
+   * staff of its institutions; no inspector of 东林县, no administrator. */
+  {
+    g_autofree char *users = users_of (c->store);
+    g_assert_cmpstr (users, ==, "u-liu-yang u-sun-zhiqiang");
+  }
 
   /* Nor may it fetch A's photo. */
   photos = aj_test_store_list_photos (a->store);
@@ -478,6 +496,11 @@ test_closed_loop (Fixture       *f,
   /* On the institution's tablet: the head reports the rectification with a photo. */
   g_assert_true (aj_test_kiosk_sync (b, NULL, &error));
   g_assert_no_error (error);
+  /* It knows its own people and the inspectors of its county, no one else. */
+  {
+    g_autofree char *users = users_of (b->store);
+    g_assert_cmpstr (users, ==, "u-li-chunmei u-wang-jianguo u-zhang-wei");
+  }
   head = user (b->store, "u-wang-jianguo");
   {
     g_autoptr(AjHazard) h = aj_hazard_load (b->store, hazard);
@@ -690,6 +713,7 @@ test_tls (Fixture       *f,
 
   /* Without the CA: refused, and nothing was sent. */
   g_assert_false (aj_sync_enroll (kiosk->store, tls_server->url, code, "tls", &options, &error));
+  g_test_message ("without the CA: %s", error ? error->message : "no error");
   g_assert_error (error, AJ_SYNC_ERROR, AJ_SYNC_ERROR_NETWORK);
   g_assert_nonnull (strstr (error->message, "certificate"));
   g_clear_error (&error);

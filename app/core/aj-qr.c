@@ -10,6 +10,7 @@
 #include <zbar.h>
 
 #include "aj-error.h"
+#include "aj-photo.h"
 #include "aj-qr.h"
 #include "aj-util.h"
 
@@ -181,10 +182,11 @@ GPtrArray *
 aj_qr_decode_file (const char  *path,
                    GError     **error)
 {
-  g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new_from_file (path, error);
+  g_autoptr(GdkPixbuf) pixbuf = NULL;
   g_autoptr(GdkPixbuf) upright = NULL;
 
-  if (pixbuf == NULL)
+  /* A scanned picture comes from anywhere: only JPEG or PNG, of sane size. */
+  if (!aj_photo_check_file (path, error) || (pixbuf = gdk_pixbuf_new_from_file (path, error)) == NULL)
     return NULL;
   upright = gdk_pixbuf_apply_embedded_orientation (pixbuf);
   return aj_qr_decode_pixbuf (upright ? upright : pixbuf);

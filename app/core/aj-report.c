@@ -339,7 +339,8 @@ draw_signatures (Doc        *doc,
       if (!s->refused && s->sha256 != NULL)
         {
           g_autofree char *path = aj_photo_blob_path (blob_dir, s->sha256);
-          g_autoptr(GdkPixbuf) image = gdk_pixbuf_new_from_file (path, NULL);
+          /* Only a JPEG or PNG of sane size reaches the decoder. */
+          g_autoptr(GdkPixbuf) image = aj_photo_check_file (path, NULL) ? gdk_pixbuf_new_from_file (path, NULL) : NULL;
           if (image != NULL)
             image_at (doc, image, PAGE_W - MARGIN - img_w, top, img_w, img_h, TRUE);
           doc->y = MAX (doc->y, top + img_h);
@@ -471,7 +472,7 @@ hazard_block (Doc                   *doc,
         {
           AjPhotoRef *ref = g_ptr_array_index (photos, i);
           g_autofree char *thumb = aj_photo_thumb_path (options->blob_dir, ref->sha256);
-          g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new_from_file (thumb, NULL);
+          g_autoptr(GdkPixbuf) pixbuf = aj_photo_check_file (thumb, NULL) ? gdk_pixbuf_new_from_file (thumb, NULL) : NULL;
           if (i % 4 == 0)
             need (doc, h + 6);
           if (pixbuf != NULL)

@@ -697,8 +697,11 @@ fetch_blob (Client        *c,
       fsync (dirfd);
       close (dirfd);
     }
-  if (!aj_photo_make_thumbnail (c->options->blob_dir, sha256, error) ||
-      !aj_store_blob_attempted (store, sha256, NULL, error))
+  /* The photo is here and verified; a picture that cannot be shown small
+   * (not one we can decode) is still kept, as evidence, without a thumbnail. */
+  if (!aj_photo_make_thumbnail (c->options->blob_dir, sha256, &local))
+    g_message ("No thumbnail for photo %s: %s", sha256, local->message);
+  if (!aj_store_blob_attempted (store, sha256, NULL, error))
     {
       as_local_error (error);
       return FALSE;

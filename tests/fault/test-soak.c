@@ -595,6 +595,9 @@ on_sync_timer (gpointer data)
     g_subprocess_launcher_setenv (launcher, "XDG_DATA_DIRS", system_data_dirs, TRUE);
   else
     g_subprocess_launcher_unsetenv (launcher, "XDG_DATA_DIRS");
+  /* The launcher writes over the file without truncating it: start empty,
+   * so that what is there is this run's. */
+  g_assert_true (g_file_set_contents (err, "", 0, NULL));
   g_subprocess_launcher_set_stderr_file_path (launcher, err);
   g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
   k->sync = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("ANJIAN_KIOSK"), "sync", NULL);
@@ -614,6 +617,35 @@ schedule_sync (SoakKiosk *k)
   g_source_attach (k->sync_timer, k->soak->context);
 }
 
+/* Where a hung process is: every thread's stack (with gdb, if there is
+ * one) and the kernel's word for what it waits on, in a file. */
+static char *
+describe_hung (const char *pid)
+{
+  g_autofree char *gdb = g_find_program_in_path ("gdb");
+  g_autofree char *wchan_path = g_strdup_printf ("/proc/%s/wchan", pid);
+  g_autofree char *status_path = g_strdup_printf ("/proc/%s/status", pid);
+  g_autofree char *exe_path = g_strdup_printf ("/proc/%s/exe", pid);
+  g_autofree char *exe = g_file_read_link (exe_path, NULL);
+  g_autofree char *wchan = NULL;
+  g_autofree char *status = NULL;
+  g_autofree char *stacks = NULL;
+  g_autofree char *text = NULL;
+  char *path = g_strdup_printf ("%s/anjian-soak-hung-%s.txt", g_get_tmp_dir (), pid);
+
+  g_file_get_contents (wchan_path, &wchan, NULL, NULL);
+  g_file_get_contents (status_path, &status, NULL, NULL);
+  if (gdb != NULL)
+    {
+      const char *argv[] = { gdb, "-p", pid, "-batch", "-nx", "-ex", "thread apply all bt", NULL };
+      g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &stacks, NULL, NULL, NULL);
+    }
+  text = g_strdup_printf ("exe: %s\nwchan: %s\n%s\n%s", exe ? exe : "?", wchan ? wchan : "?", status ? status : "",
+                          stacks ? stacks : "(no gdb)");
+  g_file_set_contents (path, text, -1, NULL);
+  return path;
+}
+
 /* A sync process running far longer than any sync takes is hung. */
 static void
 check_watchdogs (Soak *soak)
@@ -625,7 +657,15 @@ check_watchdogs (Soak *soak)
       if (k->sync != NULL && !k->kill_sent &&
           g_get_monotonic_time () - k->sync_started > SYNC_WATCHDOG_S * G_USEC_PER_SEC)
         {
-          failure (soak, "kiosk %u: anjian sync still running after %d s: killed", i, SYNC_WATCHDOG_S);
+          const char *pid = g_subprocess_get_identifier (k->sync);
+          g_autofree char *where = NULL;
+
+          if (pid == NULL)
+            continue;   /* it has just ended */
+          where = describe_hung (pid);
+
+          failure (soak, "kiosk %u: anjian sync still running after %d s: killed (its stacks: %s)", i,
+                   SYNC_WATCHDOG_S, where);
           g_subprocess_send_signal (k->sync, SIGKILL);
           /* Not counted as the killer's: kill_sent stays FALSE. */
           k->sync_started = G_MAXINT64 / 2;
@@ -921,7 +961,7 @@ prove_chains (Soak       *soak,
 }
 
 /* Every photo named by an event @store holds is in @blob_dir, and its
- * bytes hash to its name. Returns how many. */
+ * bytes hash to its name; no other photo is there. Returns how many. */
 static guint
 prove_blobs (Soak       *soak,
              const char *name,
@@ -961,6 +1001,28 @@ prove_blobs (Soak       *soak,
             failure (soak, "%s: photo %s is not recorded as complete", name, sha);
         }
     }
+  /* And nothing else: no photo of what the device may not see. */
+  {
+    g_autoptr(GDir) top = g_dir_open (blob_dir, 0, NULL);
+    const char *prefix;
+
+    while (top != NULL && (prefix = g_dir_read_name (top)) != NULL)
+      {
+        g_autofree char *sub = g_build_filename (blob_dir, prefix, NULL);
+        g_autoptr(GDir) dir = NULL;
+        const char *rest;
+
+        if (strlen (prefix) != 2 || (dir = g_dir_open (sub, 0, NULL)) == NULL)
+          continue;   /* thumbs/, partial/ */
+        while ((rest = g_dir_read_name (dir)) != NULL)
+          {
+            g_autofree char *sha = g_strconcat (prefix, rest, NULL);
+
+            if (aj_is_sha256_hex (sha) && !g_hash_table_contains (checked, sha))
+              failure (soak, "%s holds photo %s, which no event it holds names", name, sha);
+          }
+      }
+  }
   return g_hash_table_size (checked);
 }
 

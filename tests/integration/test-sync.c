@@ -210,7 +210,7 @@ test_tokens (Fixture       *f,
   aj_store_set_meta (kiosk->store, "sync.token", good, NULL);
 
   /* A revoked device: refused, and what it recorded stays on it. */
-  record_visit (kiosk, "DLX002", NULL);
+  g_free (record_visit (kiosk, "DLX002", NULL));
   out = aj_test_server_admin (server, "revoke-device", aj_store_get_device_id (kiosk->store), NULL);
   g_assert_false (aj_test_kiosk_sync (kiosk, NULL, &error));
   g_assert_error (error, AJ_SYNC_ERROR, AJ_SYNC_ERROR_AUTH);
@@ -251,7 +251,7 @@ test_scope (Fixture       *f,
 
   aj_test_kiosk_enroll (a, server, "county:东林县");
   aj_test_kiosk_enroll (c, server, "county:西河县");
-  record_visit (a, "DLX003", NULL);
+  g_free (record_visit (a, "DLX003", NULL));
   g_assert_true (aj_test_kiosk_sync (a, NULL, &error));
   g_assert_no_error (error);
 
@@ -287,7 +287,7 @@ test_scope (Fixture       *f,
     g_autofree char *registry = aj_test_source_path ("data/registry.json");
     g_assert_true (aj_registry_import_file (c->store, registry, "sample", &error));
   }
-  record_visit (c, "DLX004", NULL);
+  g_free (record_visit (c, "DLX004", NULL));
   memset (&report, 0, sizeof report);
   g_assert_true (aj_test_kiosk_sync (c, &report, &error));
   g_assert_no_error (error);
@@ -310,7 +310,7 @@ test_scope (Fixture       *f,
                                     NULL, -1), ==, before);
 
   /* One refusal never blocks: the kiosk's next visit, in its scope, goes through. */
-  record_visit (c, "XHX001", NULL);
+  g_free (record_visit (c, "XHX001", NULL));
   memset (&report, 0, sizeof report);
   g_assert_true (aj_test_kiosk_sync (c, &report, &error));
   g_assert_no_error (error);
@@ -570,7 +570,9 @@ test_closed_loop (Fixture       *f,
     }
 
   /* The documents from the kiosk's data and from the server's are the same. */
-  if (g_find_program_in_path ("pdftotext") != NULL)
+  g_autofree char *pdftotext = g_find_program_in_path ("pdftotext");
+
+  if (pdftotext != NULL)
     {
       g_autofree char *template = aj_test_source_path ("data/checklists/elder-care.json");
       g_autoptr(AjChecklist) checklist = aj_checklist_load_file (template, &error);
@@ -588,7 +590,7 @@ test_closed_loop (Fixture       *f,
       g_ptr_array_add (checklists, checklist);
       g_assert_true (aj_report_write_pdf (a->store, AJ_REPORT_VERIFICATION, inspection, &options, kiosk_pdf, &error));
       g_assert_no_error (error);
-      aj_test_server_admin (server, "publish-checklist", template, NULL);
+      g_free (aj_test_server_admin (server, "publish-checklist", template, NULL));
       out = aj_test_server_admin (server, "report", "verification", inspection, "--server", server_url,
                                   "-o", server_pdf, NULL);
       g_assert_true (g_spawn_sync (NULL, (char **) argv_l, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &left, NULL, NULL, NULL));
@@ -693,7 +695,9 @@ test_tls (Fixture       *f,
   g_test_summary ("Over HTTPS the kiosk refuses a server certificate it cannot verify, and enrolls and syncs "
                   "with the CA that signed it");
 
-  if (g_find_program_in_path ("openssl") == NULL)
+  g_autofree char *openssl_path = g_find_program_in_path ("openssl");
+
+  if (openssl_path == NULL)
     {
       g_test_skip ("openssl is not installed");
       return;
@@ -722,7 +726,7 @@ test_tls (Fixture       *f,
   g_assert_true (aj_sync_enroll (kiosk->store, tls_server->url, code, "tls", &options, &error));
   g_assert_no_error (error);
   options.checklist_dir = kiosk->checklist_dir;
-  record_visit (kiosk, "DLX001", NULL);
+  g_free (record_visit (kiosk, "DLX001", NULL));
   g_assert_true (aj_sync_run (kiosk->store, &options, NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpint (aj_store_count_unsynced (kiosk->store), ==, 0);

@@ -177,7 +177,7 @@ import_csv (AjStore     *store,
       json_array_add_object_element (list, o);
     }
   json_object_set_array_member (registry, users ? "users" : "institutions", list);
-  json_node_set_object (node, json_object_ref (registry));
+  json_node_set_object (node, registry);   /* takes its own reference */
   json = aj_json_to_string (node);
   return aj_registry_import_data (store, json, strlen (json), "server", error);
 }

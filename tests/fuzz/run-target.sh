@@ -23,16 +23,5 @@ export G_DEBUG=gc-friendly
 set --  -max_total_time="$seconds" -timeout=25 -rss_limit_mb=2048 -print_final_stats=1 \
   -artifact_prefix="$work/artifacts/" "$@"
 [ -f "$here/dict/$target.dict" ] && set -- "$@" -dict="$here/dict/$target.dict"
-case $target in
-  registry-csv)
-    # import_csv () in app/server/aj-server-admin.c leaks the merged registry
-    # of every import: it hands json_object_ref (registry) to
-    # json_node_set_object (), which takes a reference of its own. Found
-    # here; outside the core, so reported rather than fixed. A leak check
-    # after every input would hold this target to ~10 inputs a second:
-    # remove these lines with that fix.
-    export ASAN_OPTIONS="detect_leaks=0"
-    set -- "$@" -detect_leaks=0 ;;
-esac
 
 exec "$exe" "$@" "$work/corpus" "$here/corpus/$target"

@@ -342,7 +342,7 @@ digest_of (const char *inputs,
   aj_sha256_update (sha, inputs, strlen (inputs));
   aj_sha256_update (sha, "\n", 1);
   aj_sha256_update (sha, result, strlen (result));
-  return aj_sha256_finish_hex (g_steal_pointer (&sha));
+  return aj_sha256_finish_hex (sha);
 }
 
 static AjDrawRecord *

@@ -356,6 +356,9 @@ aj_headless_run (int    argc,
       return AJ_EXIT_OK;
     }
 
+  /* A one-shot process: its start-up check wants again any photo whose
+   * file is missing, and this sync fetches it. */
+  aj_sync_want_missing_blobs (store, options.blob_dir, NULL);
   if (!aj_sync_run (store, &options, &report, &error))
     {
       g_printerr ("anjian sync: %s\n", error->message);

@@ -153,6 +153,16 @@ sync_thread (GTask        *task,
           return;
         }
     }
+  /* The start-up check, once a process: photos whose file went missing
+   * (a crash, a hand) are wanted again, and this sync fetches them. */
+  {
+    static gsize checked = 0;
+    if (g_once_init_enter (&checked))
+      {
+        aj_sync_want_missing_blobs (store, job->blob_dir, NULL);
+        g_once_init_leave (&checked, 1);
+      }
+  }
   if (!aj_sync_run (store, &options, &job->report, &error))
     g_task_return_error (task, error);
   else

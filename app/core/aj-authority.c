@@ -153,7 +153,7 @@ check_hazard_event (AjStore        *store,
    * on the server's status when the event is applied. */
   if (!aj_lifecycle_person_may (aj_user_get_role (author), step, own, self,
                                 aj_json_get_string (body, "from"), aj_hazard_get_grade (hazard)))
-    REFUSE (AJ_REFUSAL_ROLE, "A %s may not take the step “%s” on this hazard",
+    REFUSE (AJ_REFUSAL_ROLE, "The role %s may not take the step “%s” on this hazard",
             aj_user_get_role (author), ev->type);
   if (step != AJ_STEP_RECTIFY && !aj_inspection_is_finished (inspection))
     REFUSE (AJ_REFUSAL_UNFINISHED, "Hazard %s: its inspection is not finished", ev->subject);

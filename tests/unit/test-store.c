@@ -982,6 +982,64 @@ test_hazard_numbers (Fixture       *f,
   g_assert_cmpstr (next, ==, INSTITUTION "-20010101-01");
 }
 
+/* Numbering reads a range of the number index: only the institution's
+ * hazards of that day, so the 100,000th hazard costs what the 1,000th does;
+ * the hundredth of a day is -100, and a neighbour whose id extends this one
+ * (DLX0010 beside DLX001) is not counted. */
+static void
+test_hazard_numbers_use_the_day_range (Fixture       *f,
+                                       gconstpointer  data)
+{
+  sqlite3 *db = aj_store_get_db (f->store);
+  g_autoptr(sqlite3_stmt) insert = NULL;
+  g_autoptr(sqlite3_stmt) plan = NULL;
+  g_autofree char *next = NULL;
+  g_autoptr(GString) steps = g_string_new (NULL);
+
+  insert = aj_db_prepare (db,
+                          "INSERT INTO hazards (id, number, inspection_id, institution, item_code, category,"
+                          " description, risk_level, grade, status, found_at, found_by, hlc)"
+                          " VALUES (?1, ?2, 'i', ?3, 'c', 'fire', 'd', 'blue', 'general', 'found',"
+                          " '2026-11-27T08:00:00Z', 'u', 1)", NULL);
+  g_assert_nonnull (insert);
+  for (int i = 1; i <= 99; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("h%d", i);
+      g_autofree char *number = g_strdup_printf ("DLX001-20261127-%02d", i);
+      g_autofree char *other_id = g_strdup_printf ("o%d", i);
+      g_autofree char *other = g_strdup_printf ("DLX0010-20261127-%03d", i + 500);
+
+      aj_db_bind_text (insert, 1, id);
+      aj_db_bind_text (insert, 2, number);
+      aj_db_bind_text (insert, 3, "DLX001");
+      g_assert_cmpint (sqlite3_step (insert), ==, SQLITE_DONE);
+      sqlite3_reset (insert);
+      aj_db_bind_text (insert, 1, other_id);
+      aj_db_bind_text (insert, 2, other);
+      aj_db_bind_text (insert, 3, "DLX0010");
+      g_assert_cmpint (sqlite3_step (insert), ==, SQLITE_DONE);
+      sqlite3_reset (insert);
+    }
+
+  next = aj_hazard_next_number (f->store, "DLX001", "2026-11-27");
+  g_assert_cmpstr (next, ==, "DLX001-20261127-100");
+  g_clear_pointer (&next, g_free);
+  next = aj_hazard_next_number (f->store, "DLX0010", "2026-11-27");
+  g_assert_cmpstr (next, ==, "DLX0010-20261127-600");
+  g_clear_pointer (&next, g_free);
+  next = aj_hazard_next_number (f->store, "DLX001", "2026-11-28");
+  g_assert_cmpstr (next, ==, "DLX001-20261128-01");
+
+  plan = aj_db_prepare (db,
+                        "EXPLAIN QUERY PLAN SELECT number FROM hazards WHERE number > ?1 AND number < ?2",
+                        NULL);
+  g_assert_nonnull (plan);
+  while (sqlite3_step (plan) == SQLITE_ROW)
+    g_string_append_printf (steps, "%s\n", aj_db_col_text (plan, 3));
+  g_test_message ("plan: %s", steps->str);
+  g_assert_nonnull (strstr (steps->str, "INDEX hazards_by_number (number>? AND number<?)"));
+}
+
 static void
 on_changed (AjStore *store,
             guint   *count)
@@ -1077,6 +1135,7 @@ main (int   argc,
   add_store_test ("/store/rollback-leaves-nothing", test_rollback);
   add_store_test ("/store/failed-projection-leaves-nothing", test_failed_projection_leaves_nothing);
   add_store_test ("/hazard/numbers-per-institution-and-day", test_hazard_numbers);
+  add_store_test ("/hazard/numbers-read-only-the-day-range", test_hazard_numbers_use_the_day_range);
   add_store_test ("/store/changed-signal-once-per-commit", test_changed_signal);
 
   return g_test_run ();

@@ -187,7 +187,6 @@ aj_hazard_next_number (AjStore    *store,
 {
   g_autofree char *compact = NULL;
   g_autofree char *prefix = NULL;
-  g_autofree char *end = NULL;
   g_autoptr(sqlite3_stmt) stmt = NULL;
   gint64 max = 0;
   char **parts = g_strsplit (date, "-", -1);
@@ -196,22 +195,16 @@ aj_hazard_next_number (AjStore    *store,
   g_strfreev (parts);
   prefix = g_strdup_printf ("%s-%s-", institution, compact);
 
-  /* A range on the hazards_by_number index: only this institution's
-   * hazards of this day are read, however long the ledger (the prefix ends
-   * in '-', and '.' is the next character). */
-  end = g_strdup (prefix);
-  end[strlen (end) - 1] = '.';
+  /* One read of the counter that the hazard_numbers_count trigger keeps
+   * (data/sql/0013-hazard-numbers.sql), however long the ledger. */
   stmt = aj_db_prepare (aj_store_get_db (store),
-                        "SELECT number FROM hazards WHERE number > ?1 AND number < ?2", NULL);
+                        "SELECT last FROM hazard_numbers WHERE institution = ?1 AND day = ?2", NULL);
   if (stmt != NULL)
     {
-      aj_db_bind_text (stmt, 1, prefix);
-      aj_db_bind_text (stmt, 2, end);
-      while (sqlite3_step (stmt) == SQLITE_ROW)
-        {
-          gint64 n = g_ascii_strtoll (aj_db_col_text (stmt, 0) + strlen (prefix), NULL, 10);
-          max = MAX (max, n);
-        }
+      aj_db_bind_text (stmt, 1, institution);
+      aj_db_bind_text (stmt, 2, compact);
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        max = sqlite3_column_int64 (stmt, 0);
     }
   return g_strdup_printf ("%s%02" G_GINT64_FORMAT, prefix, max + 1);
 }

@@ -155,3 +155,85 @@ aj_db_dump_table (sqlite3     *db,
     }
   return g_string_free (out, FALSE);
 }
+
+/* The statement caches: one table (SQL text → statement) per connection.
+ * A connection is used by one thread at a time; the lock guards the map of
+ * connections only against two stores opened on two threads. */
+static GMutex      cache_lock;
+
+static void
+finalize_statement (gpointer stmt)
+{
+  sqlite3_finalize (stmt);
+}
+
+static GHashTable *caches;   /* sqlite3 * → GHashTable of char * → sqlite3_stmt * */
+
+AjDbCached *
+aj_db_cached (sqlite3     *db,
+              const char  *sql,
+              GError     **error)
+{
+  GHashTable *cache;
+  sqlite3_stmt *stmt;
+
+  g_mutex_lock (&cache_lock);
+  if (caches == NULL)
+    caches = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_hash_table_unref);
+  cache = g_hash_table_lookup (caches, db);
+  if (cache == NULL)
+    {
+      cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, finalize_statement);
+      g_hash_table_insert (caches, db, cache);
+    }
+  stmt = g_hash_table_lookup (cache, sql);
+  g_mutex_unlock (&cache_lock);
+
+  /* In use further up the stack (a query run inside the loop over its own
+   * rows): a statement of its own, finalized when it is released. */
+  if (stmt != NULL && sqlite3_stmt_busy (stmt))
+    return aj_db_prepare (db, sql, error);
+  if (stmt != NULL)
+    return stmt;
+
+  if (sqlite3_prepare_v3 (db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL) != SQLITE_OK)
+    {
+      aj_db_set_error (db, error, "Cannot prepare a query");
+      return NULL;
+    }
+  g_mutex_lock (&cache_lock);
+  g_hash_table_insert (cache, g_strdup (sql), stmt);
+  g_mutex_unlock (&cache_lock);
+  return stmt;
+}
+
+void
+aj_db_release (AjDbCached *stmt)
+{
+  GHashTable *cache;
+  gboolean cached;
+
+  if (stmt == NULL)
+    return;
+  g_mutex_lock (&cache_lock);
+  cache = caches ? g_hash_table_lookup (caches, sqlite3_db_handle (stmt)) : NULL;
+  cached = cache != NULL && g_hash_table_lookup (cache, sqlite3_sql (stmt)) == stmt;
+  g_mutex_unlock (&cache_lock);
+
+  if (cached)
+    {
+      sqlite3_reset (stmt);
+      sqlite3_clear_bindings (stmt);
+    }
+  else
+    sqlite3_finalize (stmt);
+}
+
+void
+aj_db_cache_clear (sqlite3 *db)
+{
+  g_mutex_lock (&cache_lock);
+  if (caches != NULL)
+    g_hash_table_remove (caches, db);
+  g_mutex_unlock (&cache_lock);
+}

@@ -187,7 +187,7 @@ aj_hazard_next_number (AjStore    *store,
 {
   g_autofree char *compact = NULL;
   g_autofree char *prefix = NULL;
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(AjDbCached) stmt = NULL;
   gint64 max = 0;
   char **parts = g_strsplit (date, "-", -1);
 
@@ -197,7 +197,7 @@ aj_hazard_next_number (AjStore    *store,
 
   /* One read of the counter that the hazard_numbers_count trigger keeps
    * (data/sql/0013-hazard-numbers.sql), however long the ledger. */
-  stmt = aj_db_prepare (aj_store_get_db (store),
+  stmt = aj_db_cached (aj_store_get_db (store),
                         "SELECT last FROM hazard_numbers WHERE institution = ?1 AND day = ?2", NULL);
   if (stmt != NULL)
     {
@@ -231,12 +231,12 @@ aj_hazard_record (AjStore              *store,
   g_autofree char *at = aj_now_iso8601 ();
   g_autofree char *event = NULL;
   g_autofree char *institution = NULL;
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(AjDbCached) stmt = NULL;
 
   if (!validate_draft (draft, error))
     return NULL;
 
-  stmt = aj_db_prepare (aj_store_get_db (store), "SELECT institution, status FROM inspections WHERE id = ?", error);
+  stmt = aj_db_cached (aj_store_get_db (store), "SELECT institution, status FROM inspections WHERE id = ?", error);
   if (stmt == NULL)
     return NULL;
   aj_db_bind_text (stmt, 1, draft->inspection_id);
@@ -251,6 +251,7 @@ aj_hazard_record (AjStore              *store,
       g_set_error (error, AJ_ERROR, AJ_ERROR_NOT_ALLOWED, _("This inspection is finished; its hazards can no longer be changed here."));
       return NULL;
     }
+  g_clear_pointer (&stmt, aj_db_release);
 
   if (!aj_store_begin (store, error))
     return NULL;

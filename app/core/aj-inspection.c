@@ -161,7 +161,7 @@ check_open (AjStore     *store,
             const char  *inspection_id,
             GError     **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = aj_db_prepare (aj_store_get_db (store),
+  g_autoptr(AjDbCached) stmt = aj_db_cached (aj_store_get_db (store),
                                                 "SELECT status FROM inspections WHERE id = ?", error);
   if (stmt == NULL)
     return FALSE;
@@ -228,7 +228,7 @@ aj_inspection_answer (AjStore     *store,
   g_autoptr(JsonObject) body = json_object_new ();
   g_autofree char *at = aj_now_iso8601 ();
   g_autofree char *event = NULL;
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(AjDbCached) stmt = NULL;
 
   if (!aj_item_result_is_valid (result))
     {
@@ -239,7 +239,7 @@ aj_inspection_answer (AjStore     *store,
     return FALSE;
 
   /* Saying the same thing twice adds nothing to the history. */
-  stmt = aj_db_prepare (aj_store_get_db (store),
+  stmt = aj_db_cached (aj_store_get_db (store),
                         "SELECT result, note FROM item_results WHERE inspection_id = ? AND item_code = ?", error);
   if (stmt == NULL)
     return FALSE;
@@ -249,6 +249,7 @@ aj_inspection_answer (AjStore     *store,
       g_strcmp0 (aj_db_col_text (stmt, 0), result) == 0 &&
       g_strcmp0 (aj_db_col_text (stmt, 1), note ? note : "") == 0)
     return TRUE;
+  g_clear_pointer (&stmt, aj_db_release);
 
   json_object_set_string_member (body, "item", item_code);
   json_object_set_string_member (body, "result", result);

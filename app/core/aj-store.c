@@ -45,7 +45,14 @@ aj_store_finalize (GObject *object)
   AjStore *self = (AjStore *) object;
 
   if (self->db != NULL)
-    sqlite3_close_v2 (self->db);
+    {
+      /* Closed cleanly: the log folded into the database and emptied, so a
+       * kiosk that is switched off leaves no large -wal file behind. */
+      aj_db_cache_clear (self->db);
+      if (self->depth == 0)
+        sqlite3_wal_checkpoint_v2 (self->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+      sqlite3_close_v2 (self->db);
+    }
   g_clear_pointer (&self->path, g_free);
   g_clear_pointer (&self->device_id, g_free);
 
@@ -282,7 +289,7 @@ aj_store_event_institution (AjStore       *self,
                             const AjEvent *ev)
 {
   g_autoptr(JsonObject) body = aj_json_parse_object (ev->body, NULL);
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(AjDbCached) stmt = NULL;
   const char *named = aj_json_get_string (body, "institution");
   char *held;
 
@@ -293,7 +300,7 @@ aj_store_event_institution (AjStore       *self,
     return held;
   /* A subject this store holds only as events (e.g. a photo of a subject
    * whose projection row is out of scope): the institution logged with them. */
-  stmt = aj_db_prepare (self->db,
+  stmt = aj_db_cached (self->db,
                         "SELECT institution FROM events WHERE subject = ? AND institution IS NOT NULL LIMIT 1", NULL);
   if (stmt == NULL)
     return NULL;
@@ -318,7 +325,7 @@ aj_store_first_event_hlc (AjStore    *self,
                           const char *subject,
                           const char *type)
 {
-  g_autoptr(sqlite3_stmt) stmt = aj_db_prepare (self->db,
+  g_autoptr(AjDbCached) stmt = aj_db_cached (self->db,
       "SELECT min(hlc) FROM events WHERE subject = ? AND type = ?", NULL);
 
   if (stmt == NULL)
@@ -333,7 +340,7 @@ insert_event (AjStore        *self,
               const AjEvent  *ev,
               GError        **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = aj_db_prepare (self->db,
+  g_autoptr(AjDbCached) stmt = aj_db_cached (self->db,
       "INSERT INTO events (id, device_id, device_seq, author, hlc, type, subject, body, prev_hash, hash, server_seq, "
       "institution) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
   g_autofree char *institution = aj_store_event_institution (self, ev);
@@ -370,7 +377,7 @@ aj_store_append (AjStore     *self,
 {
   g_autoptr(AjEvent) ev = aj_event_new ();
   g_autoptr(JsonNode) node = NULL;
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(AjDbCached) stmt = NULL;
 
   g_return_val_if_fail (AJ_IS_STORE (self), NULL);
   g_return_val_if_fail (type != NULL && subject != NULL && author != NULL, NULL);
@@ -383,7 +390,7 @@ aj_store_append (AjStore     *self,
   if (!aj_store_begin (self, error))
     return NULL;
 
-  stmt = aj_db_prepare (self->db,
+  stmt = aj_db_cached (self->db,
                         "SELECT device_seq, hash FROM events WHERE device_id = ? "
                         "ORDER BY device_seq DESC LIMIT 1", error);
   if (stmt == NULL)
@@ -399,6 +406,7 @@ aj_store_append (AjStore     *self,
       ev->device_seq = 1;
       ev->prev_hash = g_strdup (AJ_EVENT_GENESIS_HASH);
     }
+  g_clear_pointer (&stmt, aj_db_release);
 
   node = json_node_new (JSON_NODE_OBJECT);
   json_node_set_object (node, body ? body : json_object_new ());
@@ -695,7 +703,7 @@ check_remote (AjStore        *self,
               GError        **error)
 {
   g_autofree char *digest = aj_event_compute_hash (ev);
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(AjDbCached) stmt = NULL;
 
   if (g_strcmp0 (digest, ev->hash) != 0)
     {
@@ -713,7 +721,7 @@ check_remote (AjStore        *self,
         }
       return TRUE;
     }
-  stmt = aj_db_prepare (self->db, "SELECT hash FROM events WHERE device_id = ? AND device_seq = ?", error);
+  stmt = aj_db_cached (self->db, "SELECT hash FROM events WHERE device_id = ? AND device_seq = ?", error);
   if (stmt == NULL)
     return FALSE;
   aj_db_bind_text (stmt, 1, ev->device_id);
@@ -869,7 +877,7 @@ aj_store_insert_remote (AjStore        *self,
                         gint64         *server_seq,
                         GError        **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(AjDbCached) stmt = NULL;
   g_autoptr(AjEvent) ev = aj_event_copy (event);
   gint64 latest;
 
@@ -878,7 +886,7 @@ aj_store_insert_remote (AjStore        *self,
   if (!aj_store_begin (self, error))
     return FALSE;
 
-  stmt = aj_db_prepare (self->db, "SELECT hash, server_seq FROM events WHERE id = ?", error);
+  stmt = aj_db_cached (self->db, "SELECT hash, server_seq FROM events WHERE id = ?", error);
   if (stmt == NULL)
     goto fail;
   aj_db_bind_text (stmt, 1, ev->id);
@@ -907,11 +915,12 @@ aj_store_insert_remote (AjStore        *self,
         }
       if (server_seq)
         *server_seq = held_seq;
+      g_clear_pointer (&stmt, aj_db_release);
       return aj_store_commit (self, error);
     }
-  g_clear_pointer (&stmt, sqlite3_finalize);
+  g_clear_pointer (&stmt, aj_db_release);
 
-  stmt = aj_db_prepare (self->db, "SELECT id FROM events WHERE device_id = ? AND device_seq = ?", error);
+  stmt = aj_db_cached (self->db, "SELECT id FROM events WHERE device_id = ? AND device_seq = ?", error);
   if (stmt == NULL)
     goto fail;
   aj_db_bind_text (stmt, 1, ev->device_id);
@@ -923,7 +932,7 @@ aj_store_insert_remote (AjStore        *self,
                    ev->device_id, (long long) ev->device_seq);
       goto fail;
     }
-  g_clear_pointer (&stmt, sqlite3_finalize);
+  g_clear_pointer (&stmt, aj_db_release);
 
   if (!check_remote (self, ev, number_it, error))
     goto fail;
@@ -935,11 +944,12 @@ aj_store_insert_remote (AjStore        *self,
                                       "WHERE server_seq IS NOT NULL", NULL, 1);
 
   /* Whether something later about the same subject was applied already. */
-  stmt = aj_db_prepare (self->db, "SELECT max(hlc) FROM events WHERE subject = ?", error);
+  stmt = aj_db_cached (self->db, "SELECT max(hlc) FROM events WHERE subject = ?", error);
   if (stmt == NULL)
     goto fail;
   aj_db_bind_text (stmt, 1, ev->subject);
   latest = sqlite3_step (stmt) == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : 0;
+  g_clear_pointer (&stmt, aj_db_release);
 
   if (!insert_event (self, ev, error))
     goto fail;

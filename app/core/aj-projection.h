@@ -17,6 +17,9 @@ extern const char * const aj_projection_tables[];
 gboolean  aj_projection_apply               (sqlite3        *db,
                                              const AjEvent  *event,
                                              GError        **error);
+gboolean  aj_projection_reapply             (sqlite3        *db,
+                                             const AjEvent  *event,
+                                             GError        **error);
 gboolean  aj_projection_forget_subject      (sqlite3        *db,
                                              const char     *subject,
                                              GError        **error);

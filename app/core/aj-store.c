@@ -592,8 +592,9 @@ aj_store_rebuild_projections (AjStore  *self,
   events = aj_store_list_events (self, NULL, error);
   if (events == NULL)
     goto fail;
+  /* Every event here was checked when it entered the log. */
   for (guint i = 0; i < events->len; i++)
-    if (!aj_projection_apply (self->db, g_ptr_array_index (events, i), error))
+    if (!aj_projection_reapply (self->db, g_ptr_array_index (events, i), error))
       goto fail;
   self->dirty = TRUE;
   return aj_store_commit (self, error);

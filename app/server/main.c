@@ -10,6 +10,7 @@
 #include "aj-server.h"
 #include "aj-util.h"
 #include "aj-server-admin.h"
+#include "aj-server-draw-cli.h"
 #include "aj-server-store.h"
 #include "aj-checklist.h"
 #include "aj-report.h"
@@ -221,10 +222,19 @@ main (int   argc,
     {
       g_printerr ("Usage: anjian-server COMMAND --data DIR [OPTIONS]\n"
                   "Commands: serve, enroll-code, import-registry FILE..., publish-checklist FILE...,\n"
-                  "          list-devices, revoke-device ID, report KIND INSPECTION-ID -o FILE.pdf\n");
+                  "          list-devices, revoke-device ID, report KIND INSPECTION-ID -o FILE.pdf,\n"
+                  "          register import|export institutions|inspectors FILE, plan create|list,\n"
+                  "          draw PLAN --seed-source TEXT, redraw DRAW --seed-source TEXT --reason TEXT,\n"
+                  "          rerun DRAW, draws [PLAN], assignments [--draw ID], publish DRAW --date DATE,\n"
+                  "          deadlines [--holidays FILE]\n");
       return 2;
     }
   command = argv[1];
+  if (aj_draw_cli_handles (command))
+    {
+      argv[1] = argv[0];
+      return aj_draw_cli_main (command, argc - 1, argv + 1);
+    }
   context = g_option_context_new (command);
   g_option_context_add_main_entries (context, common, NULL);
   g_option_context_add_main_entries (context, g_str_equal (command, "serve") ? serve_options : code_options, NULL);

@@ -29,14 +29,6 @@ aj_server_device_free (AjServerDevice *device)
 }
 
 void
-aj_server_spot_check_free (AjServerSpotCheck *check)
-{
-  g_free (check->institution);
-  g_free (check->finished_at);
-  g_free (check);
-}
-
-void
 aj_server_check_free (AjServerCheck *check)
 {
   g_free (check->assignment);
@@ -794,36 +786,6 @@ aj_server_store_overview (AjStore          *store,
   overview->overdue_hazards = query_int (store, "SELECT count(*) FROM hazards WHERE status NOT IN ('closed', 'withdrawn') "
                                                 "AND deadline <> '' AND deadline < ?", today);
   overview->events = query_int (store, "SELECT count(*) FROM events", NULL);
-}
-
-/* Finished spot checks, newest first. */
-GPtrArray *
-aj_server_store_list_spot_checks (AjStore *store,
-                                  guint    limit)
-{
-  GPtrArray *checks = g_ptr_array_new_with_free_func ((GDestroyNotify) aj_server_spot_check_free);
-  g_autoptr(sqlite3_stmt) stmt = prepare (store,
-      "SELECT coalesce(i.name, s.institution), s.finished_at, "
-      "(SELECT count(*) FROM item_results r WHERE r.inspection_id = s.id), "
-      "(SELECT count(*) FROM hazards h WHERE h.inspection_id = s.id AND h.status <> 'withdrawn'), "
-      "(SELECT count(*) FROM hazards h WHERE h.inspection_id = s.id AND h.status = 'closed') "
-      "FROM inspections s LEFT JOIN institutions i ON i.code = s.institution "
-      "WHERE s.mode = 'spot_check' AND s.status = 'finished' ORDER BY s.finished_at DESC LIMIT ?", NULL);
-
-  if (stmt != NULL)
-    sqlite3_bind_int (stmt, 1, limit);
-  while (stmt && sqlite3_step (stmt) == SQLITE_ROW)
-    {
-      AjServerSpotCheck *check = g_new0 (AjServerSpotCheck, 1);
-
-      check->institution = g_strdup (aj_db_col_text (stmt, 0));
-      check->finished_at = g_strdup (aj_db_col_text (stmt, 1));
-      check->items = sqlite3_column_int (stmt, 2);
-      check->hazards = sqlite3_column_int (stmt, 3);
-      check->closed = sqlite3_column_int (stmt, 4);
-      g_ptr_array_add (checks, check);
-    }
-  return checks;
 }
 
 /* ---- plans, assignments and publication ---- */

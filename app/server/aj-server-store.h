@@ -36,15 +36,6 @@ typedef struct
   gboolean  revoked;
 } AjServerDevice;
 
-typedef struct
-{
-  char *institution;       /* its name, or its code when the registry lacks it */
-  char *finished_at;
-  int   items;
-  int   hazards;           /* not withdrawn */
-  int   closed;
-} AjServerSpotCheck;
-
 /* One drawn institution's spot check, as the office and the public see it. */
 typedef struct
 {
@@ -104,7 +95,6 @@ void         aj_server_check_free                   (AjServerCheck      *check);
 void         aj_server_publication_free             (AjServerPublication *publication);
 void         aj_server_plan_free                    (AjServerPlan       *plan);
 void         aj_server_device_free                  (AjServerDevice     *device);
-void         aj_server_spot_check_free              (AjServerSpotCheck  *check);
 
 char        *aj_server_store_path                   (const char         *data_dir);
 AjStore     *aj_server_store_open                   (const char         *data_dir,
@@ -229,11 +219,8 @@ AjServerPublication *aj_server_store_get_publication (AjStore           *store,
 void         aj_server_store_overview               (AjStore            *store,
                                                      const char         *today,
                                                      AjServerOverview   *overview);
-GPtrArray   *aj_server_store_list_spot_checks       (AjStore            *store,
-                                                     guint               limit);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AjServerDevice, aj_server_device_free)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (AjServerSpotCheck, aj_server_spot_check_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AjServerCheck, aj_server_check_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AjServerPublication, aj_server_publication_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AjServerPlan, aj_server_plan_free)

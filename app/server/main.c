@@ -19,6 +19,7 @@ static char *opt_data;
 static char *opt_listen;
 static char *opt_cert;
 static char *opt_key;
+static char *opt_holidays;
 static char *opt_scope;
 static char *opt_server;
 static int   opt_days = 7;
@@ -33,6 +34,7 @@ static const GOptionEntry serve_options[] = {
   { "listen", 0, 0, G_OPTION_ARG_STRING, &opt_listen, "Address and port (default 127.0.0.1:8080; port 0 picks one)", "HOST:PORT" },
   { "tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &opt_cert, "TLS certificate (PEM)", "FILE" },
   { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &opt_key, "TLS private key (PEM)", "FILE" },
+  { "holidays", 0, 0, G_OPTION_ARG_FILENAME, &opt_holidays, "Holiday calendar (default DIR/holidays.txt)", "FILE" },
   { NULL }
 };
 
@@ -66,6 +68,8 @@ serve (void)
       g_printerr ("anjian-server: %s\n", error->message);
       return 1;
     }
+  if (opt_holidays != NULL)
+    aj_server_set_holidays_path (server, opt_holidays);
   if (!aj_server_listen (server, opt_listen ? opt_listen : "127.0.0.1:8080", opt_cert, opt_key, &error))
     {
       g_printerr ("anjian-server: cannot listen: %s\n", error->message);

@@ -371,6 +371,16 @@ publish_command (AjStore  *store,
   if (!aj_server_store_publish_draw (store, argv[1], opt_date, author (), now, &error))
     return failed ("publish", error);
   g_print ("%s: published on %s at /public/%s\n", argv[1], opt_date, argv[1]);
+  {
+    g_autoptr(GPtrArray) checks = aj_server_store_list_checks (store, argv[1]);
+    guint unchecked = 0;
+
+    for (guint i = 0; i < checks->len; i++)
+      unchecked += ((AjServerCheck *) g_ptr_array_index (checks, i))->checked_on == NULL;
+    if (unchecked > 0)
+      g_print ("Note: %u of %u drawn institutions are not checked yet; the page shows them as not checked and "
+               "their results as they come.\n", unchecked, checks->len);
+  }
   return 0;
 }
 

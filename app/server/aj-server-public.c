@@ -5,8 +5,8 @@
  * digest); the same as JSON and CSV at /public.json, /public.csv and
  * /public/<draw>.json, .csv. Nothing here names a person: no inspector,
  * no team, no one who drew or published, no institution's staff. The
- * office's overview gets the overdue assignments and the publication
- * deadlines (20 working days, DOMAIN.md). */
+ * overview counts the overdue assignments and the checks near or past the
+ * publication deadline (20 working days, DOMAIN.md). */
 #include "config.h"
 
 #include <stdlib.h>
@@ -401,8 +401,11 @@ aj_server_public_draw (AjRequest *req)
 
 /* ---- the office's overview ---- */
 
-/* Assignments not started by their due date, and finished checks near or
- * past the 20 working days to publish. */
+/* How many assignments are not started by their due date, and how many
+ * finished checks are near or past the 20 working days to publish. The
+ * overview is open to anyone who reaches the server, so it shows counts
+ * only: which institutions a draw picked stays unknown until published
+ * (the office lists them with `anjian-server assignments` and `deadlines`). */
 void
 aj_server_public_office (AjRequest *req,
                          AjHtml    *content)
@@ -412,9 +415,7 @@ aj_server_public_office (AjRequest *req,
   g_autoptr(AjHolidayCalendar) calendar = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *today = aj_today_iso ();
-  g_autoptr(AjHtml) overdue = aj_html_new ();
-  g_autoptr(AjHtml) deadlines = aj_html_new ();
-  guint n_overdue = 0, n_flagged = 0;
+  guint n_open = 0, n_overdue = 0, n_near = 0, n_past = 0;
   gboolean missing;
 
   calendar = context->holidays_path ? aj_holiday_calendar_load (context->holidays_path, &error) : NULL;
@@ -424,42 +425,30 @@ aj_server_public_office (AjRequest *req,
   for (guint i = 0; i < checks->len; i++)
     {
       AjServerCheck *check = g_ptr_array_index (checks, i);
-      AjDeadlineState state;
-      int days;
+      AjDeadlineState state = aj_publication_deadline (calendar, check->checked_on, check->published_on, today, NULL);
 
-      if (g_str_equal (check->status, "open") && !check->started && g_strcmp0 (check->due, today) < 0)
-        {
-          n_overdue++;
-          aj_html_markup (overdue, "<li>");
-          aj_html_text (overdue, check->institution_name);
-          aj_html_markup (overdue, " <span class=\"chip overdue\">");
-          aj_html_textf (overdue, "应于 %s 前检查，未开始", check->due);
-          aj_html_markup (overdue, "</span></li>");
-        }
-      state = aj_publication_deadline (calendar, check->checked_on, check->published_on, today, &days);
-      if (state == AJ_DEADLINE_NEAR || state == AJ_DEADLINE_PAST)
-        {
-          n_flagged++;
-          aj_html_markup (deadlines, "<li>");
-          aj_html_text (deadlines, check->institution_name);
-          aj_html_markup (deadlines, " <span class=\"chip overdue\">");
-          if (state == AJ_DEADLINE_PAST)
-            aj_html_textf (deadlines, "检查于 %s，已过 %d 个工作日，超过公示时限", check->checked_on, days);
-          else
-            aj_html_textf (deadlines, "检查于 %s，已过 %d 个工作日，临近公示时限", check->checked_on, days);
-          aj_html_markup (deadlines, "</span></li>");
-        }
+      n_open += g_str_equal (check->status, "open");
+      n_overdue += g_str_equal (check->status, "open") && !check->started && g_strcmp0 (check->due, today) < 0;
+      n_near += state == AJ_DEADLINE_NEAR;
+      n_past += state == AJ_DEADLINE_PAST;
     }
-  aj_html_markup (content, "<h2>双随机抽查</h2><div class=\"card\"><h3>逾期未开始的抽查任务</h3>");
-  if (n_overdue == 0)
-    aj_html_markup (content, "<p>无。</p>");
-  else
-    {
-      aj_html_markup (content, "<ul>");
-      aj_html_append (content, overdue);
-      aj_html_markup (content, "</ul>");
-    }
-  aj_html_markup (content, "<h3>公示时限（检查后 20 个工作日内）</h3>");
+  aj_html_markup (content, "<h2>双随机抽查</h2><div class=\"card\"><dl><dt>未完成的抽查任务</dt><dd>");
+  aj_html_textf (content, "%u", n_open);
+  aj_html_markup (content, "</dd><dt>逾期未开始</dt><dd>");
+  if (n_overdue > 0)
+    aj_html_markup (content, "<span class=\"chip overdue\">");
+  aj_html_textf (content, "%u", n_overdue);
+  if (n_overdue > 0)
+    aj_html_markup (content, "</span>");
+  aj_html_markup (content, "</dd><dt>临近公示时限</dt><dd>");
+  aj_html_textf (content, "%u", n_near);
+  aj_html_markup (content, "</dd><dt>超过公示时限</dt><dd>");
+  if (n_past > 0)
+    aj_html_markup (content, "<span class=\"chip overdue\">");
+  aj_html_textf (content, "%u", n_past);
+  if (n_past > 0)
+    aj_html_markup (content, "</span>");
+  aj_html_markup (content, "</dd></dl><p class=\"meta\">公示时限：检查后 20 个工作日内（按节假日日历计算）。</p>");
   if (missing)
     {
       aj_html_markup (content, "<p class=\"warning\">");
@@ -468,13 +457,5 @@ aj_server_public_office (AjRequest *req,
     }
   else if (!aj_holiday_calendar_covers (calendar, atoi (today)))
     aj_html_markup (content, "<p class=\"warning\">节假日日历未包含本年度，请更新。</p>");
-  if (n_flagged == 0)
-    aj_html_markup (content, "<p>无临近或超过时限的检查。</p>");
-  else
-    {
-      aj_html_markup (content, "<ul>");
-      aj_html_append (content, deadlines);
-      aj_html_markup (content, "</ul>");
-    }
   aj_html_markup (content, "</div>");
 }

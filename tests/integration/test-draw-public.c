@@ -234,6 +234,38 @@ assert_valid_html (const char *html)
     g_error ("tidy finds errors: %.*s", (int) g_bytes_get_size (err), (const char *) g_bytes_get_data (err, NULL));
 }
 
+/* With ANJIAN_PUBLIC_SHOTS set to a folder and Chromium installed, the
+ * served page as a phone (390 px) and a desktop (1280 px) show it, for
+ * people to look at. */
+static void
+screenshot_page (AjTestServer *server,
+                 const char   *path,
+                 const char   *name)
+{
+  const char *folder = g_getenv ("ANJIAN_PUBLIC_SHOTS");
+  g_autofree char *chromium = g_find_program_in_path ("chromium");
+  static const char * const widths[] = { "390", "1280" };
+
+  if (folder == NULL || chromium == NULL)
+    return;
+  for (guint i = 0; i < G_N_ELEMENTS (widths); i++)
+    {
+      g_autofree char *url = g_strconcat (server->url, path, NULL);
+      g_autofree char *file = g_strdup_printf ("%s/%s-%s.png", folder, name, widths[i]);
+      g_autofree char *shot = g_strconcat ("--screenshot=", file, NULL);
+      g_autofree char *size = g_strdup_printf ("--window-size=%s,900", widths[i]);
+      const char *argv[] = { chromium, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
+                             shot, size, url, NULL };
+      g_autoptr(GError) error = NULL;
+      int status = 0;
+
+      g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
+                                   NULL, NULL, NULL, NULL, &status, &error));
+      g_assert_no_error (error);
+      g_assert_true (g_file_test (file, G_FILE_TEST_EXISTS));
+    }
+}
+
 static void
 test_plan_to_public (Fixture       *f,
                      gconstpointer  data)
@@ -422,6 +454,9 @@ test_plan_to_public (Fixture       *f,
     assert_no_personal_text (csv_path, csv, words);
     assert_valid_html (list);
     assert_valid_html (page);
+    screenshot_page (f->server, "/public", "public");
+    screenshot_page (f->server, page_path, "public-draw");
+    screenshot_page (f->server, "/", "office");
   }
 }
 

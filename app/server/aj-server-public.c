@@ -401,6 +401,19 @@ aj_server_public_draw (AjRequest *req)
 
 /* ---- the office's overview ---- */
 
+/* A count, marked when it is an alarm and not zero. */
+static void
+count_cell (AjHtml   *content,
+            guint     n,
+            gboolean  alarm)
+{
+  if (alarm && n > 0)
+    aj_html_markup (content, "<span class=\"chip overdue\">");
+  aj_html_textf (content, "%u", n);
+  if (alarm && n > 0)
+    aj_html_markup (content, "</span>");
+}
+
 /* How many assignments are not started by their due date, and how many
  * finished checks are near or past the 20 working days to publish. The
  * overview is open to anyone who reaches the server, so it shows counts
@@ -433,21 +446,13 @@ aj_server_public_office (AjRequest *req,
       n_past += state == AJ_DEADLINE_PAST;
     }
   aj_html_markup (content, "<h2>双随机抽查</h2><div class=\"card\"><dl><dt>未完成的抽查任务</dt><dd>");
-  aj_html_textf (content, "%u", n_open);
+  count_cell (content, n_open, FALSE);
   aj_html_markup (content, "</dd><dt>逾期未开始</dt><dd>");
-  if (n_overdue > 0)
-    aj_html_markup (content, "<span class=\"chip overdue\">");
-  aj_html_textf (content, "%u", n_overdue);
-  if (n_overdue > 0)
-    aj_html_markup (content, "</span>");
+  count_cell (content, n_overdue, TRUE);
   aj_html_markup (content, "</dd><dt>临近公示时限</dt><dd>");
-  aj_html_textf (content, "%u", n_near);
+  count_cell (content, n_near, FALSE);
   aj_html_markup (content, "</dd><dt>超过公示时限</dt><dd>");
-  if (n_past > 0)
-    aj_html_markup (content, "<span class=\"chip overdue\">");
-  aj_html_textf (content, "%u", n_past);
-  if (n_past > 0)
-    aj_html_markup (content, "</span>");
+  count_cell (content, n_past, TRUE);
   aj_html_markup (content, "</dd></dl><p class=\"meta\">公示时限：检查后 20 个工作日内（按节假日日历计算）。</p>");
   if (missing)
     {

@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <sys/wait.h>
 
 #include "aj-assignment.h"
 #include "aj-checklist.h"
@@ -460,11 +461,76 @@ test_plan_to_public (Fixture       *f,
   }
 }
 
+/* anjian-server with @args; its status, and its standard output and
+ * error in @out (may be NULL). */
+static int
+run_server_command (AjTestServer        *server,
+                    const char * const  *args,
+                    char               **out)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) argv = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *stdout_text = NULL, *stderr_text = NULL;
+  int status = 0;
+
+  g_strv_builder_add (builder, g_getenv ("ANJIAN_SERVER"));
+  g_strv_builder_addv (builder, (const char **) args);
+  g_strv_builder_add_many (builder, "--data", server->data_dir, NULL);
+  argv = g_strv_builder_end (builder);
+  g_assert_true (g_spawn_sync (NULL, argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &stdout_text, &stderr_text,
+                               &status, &error));
+  g_assert_no_error (error);
+  if (out != NULL)
+    *out = g_strconcat (stdout_text, stderr_text, NULL);
+  return WIFEXITED (status) ? WEXITSTATUS (status) : -1;
+}
+
+static void
+test_csv_registry_keeps_fields (Fixture       *f,
+                                gconstpointer  data)
+{
+  g_autofree char *first = g_build_filename (f->server->data_dir, "first.csv", NULL);
+  g_autofree char *second = g_build_filename (f->server->data_dir, "second.csv", NULL);
+  g_autofree char *bad = g_build_filename (f->server->data_dir, "bad.csv", NULL);
+  g_autofree char *a = NULL, *b = NULL, *out = NULL;
+  const char *export_first[] = { "register", "export", "institutions", first, NULL };
+  const char *import_first[] = { "import-registry", first, NULL };
+  const char *export_second[] = { "register", "export", "institutions", second, NULL };
+  const char *import_bad[] = { "import-registry", bad, NULL };
+  const char *register_bad[] = { "register", "import", "institutions", bad, NULL };
+
+  g_test_summary ("A CSV of institutions imported with import-registry keeps every field of the register "
+                  "(credit, ownership, fire-safety key unit, last spot check); a bad line is named and changes nothing");
+  g_assert_cmpint (run_server_command (f->server, export_first, NULL), ==, 0);
+  g_assert_cmpint (run_server_command (f->server, import_first, NULL), ==, 0);
+  g_assert_cmpint (run_server_command (f->server, export_second, NULL), ==, 0);
+  g_assert_true (g_file_get_contents (first, &a, NULL, NULL));
+  g_assert_true (g_file_get_contents (second, &b, NULL, NULL));
+  g_assert_nonnull (strstr (a, "dishonest"));
+  g_assert_nonnull (strstr (a, "last_spot_check"));
+  g_assert_cmpstr (a, ==, b);
+
+  g_assert_true (g_file_set_contents (bad, "code,name,type,county,credit\nDLX001,甲,elder_care,东林县,normal\n"
+                                           "DLX002,乙,elder_care,东林县,poor\n", -1, NULL));
+  g_assert_cmpint (run_server_command (f->server, import_bad, &out), ==, 1);
+  g_assert_nonnull (strstr (out, "line 3"));
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run_server_command (f->server, register_bad, &out), ==, 1);
+  g_assert_nonnull (strstr (out, "line 3"));
+  g_clear_pointer (&b, g_free);
+  g_assert_cmpint (run_server_command (f->server, export_second, NULL), ==, 0);
+  g_assert_true (g_file_get_contents (second, &b, NULL, NULL));
+  g_assert_cmpstr (a, ==, b);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add ("/draw/plan-to-public", Fixture, NULL, fixture_setup, test_plan_to_public, fixture_teardown);
+  g_test_add ("/registers/csv-import-keeps-fields", Fixture, NULL, fixture_setup, test_csv_registry_keeps_fields,
+              fixture_teardown);
   return g_test_run ();
 }

@@ -20,11 +20,12 @@ APP = os.path.join(ROOT, 'app')
 # Lowest first. A unit may include units of its own layer or below.
 CORE_LAYERS = [
     ('pure rules and formats', ['aj-error', 'aj-util', 'aj-event', 'aj-event-schema', 'aj-hlc', 'aj-codec', 'aj-checklist',
-                                'aj-qr', 'aj-photo', 'aj-scope', 'aj-hazard-rules', 'aj-draw', 'aj-register-row']),
+                                'aj-qr', 'aj-photo', 'aj-scope', 'aj-hazard-rules', 'aj-draw', 'aj-register-row',
+                                'aj-workdays']),
     ('projection', ['aj-db', 'aj-projection']),
     ('store', ['aj-store']),
     ('domain', ['aj-registry', 'aj-inspection', 'aj-hazard', 'aj-signature', 'aj-hazard-steps', 'aj-roster',
-                'aj-register-io', 'aj-draw-record']),
+                'aj-register-io', 'aj-draw-record', 'aj-assignment']),
     ('views and exchange', ['aj-authority', 'aj-ledger', 'aj-stats', 'aj-report', 'aj-labels', 'aj-sync']),
 ]
 PRIVATE_HEADERS = {'aj-db.h', 'aj-store-private.h', 'aj-projection.h'}

@@ -1,6 +1,7 @@
 #!/bin/sh
 # Installs the Debian 12 packages Anjian needs to build, run and test
-# (clang, llvm and libclang-rt-dev for libFuzzer: tests/fuzz).
+# (clang, llvm and libclang-rt-dev for libFuzzer: tests/fuzz; tidy validates
+# the public pages in tests/integration/test-draw-public).
 # Asks apt only for what is missing, so a second run is quick and offline.
 set -eu
 
@@ -10,7 +11,7 @@ PACKAGES="build-essential meson ninja-build pkg-config gettext
   libgeoclue-2-dev libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   desktop-file-utils appstream-util fonts-noto-cjk
   glib-networking openssl ca-certificates
-  xvfb xauth dbus zbar-tools python3-openpyxl poppler-utils
+  xvfb xauth dbus zbar-tools python3-openpyxl poppler-utils tidy
   clang llvm libclang-rt-dev"
 
 missing=""

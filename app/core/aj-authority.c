@@ -9,6 +9,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "aj-assignment.h"
 #include "aj-authority.h"
 #include "aj-event-schema.h"
 #include "aj-hazard.h"
@@ -35,6 +36,7 @@ static const char * const codes[] = {
   [AJ_REFUSAL_ROLE] = "role_not_allowed",
   [AJ_REFUSAL_FINISHED] = "inspection_finished",
   [AJ_REFUSAL_UNFINISHED] = "inspection_unfinished",
+  [AJ_REFUSAL_ASSIGNMENT] = "assignment_mismatch",
 };
 
 const char *
@@ -74,6 +76,62 @@ check_still_open (AjStore        *store,
   return TRUE;
 }
 
+/* An inspection that carries out an assignment does what the server
+ * assigned: that institution, in spot-check mode, with that checklist,
+ * started by one of the team, while the assignment is open. */
+static gboolean
+check_assignment_started (AjStore        *store,
+                          AjUser         *author,
+                          JsonObject     *body,
+                          GError        **error)
+{
+  const char *id = aj_json_get_string (body, "assignment");
+  g_autoptr(AjAssignment) assignment = aj_assignment_load (store, id);
+
+  if (assignment == NULL)
+    REFUSE (AJ_REFUSAL_ASSIGNMENT, "Assignment %s is not one the server made", id);
+  if (g_strcmp0 (aj_assignment_get_status (assignment), "open") != 0)
+    REFUSE (AJ_REFUSAL_ASSIGNMENT, "Assignment %s is %s", id, aj_assignment_get_status (assignment));
+  if (g_strcmp0 (aj_json_get_string (body, "institution"), aj_assignment_get_institution (assignment)) != 0)
+    REFUSE (AJ_REFUSAL_ASSIGNMENT, "Assignment %s is for another institution", id);
+  if (g_strcmp0 (aj_json_get_string (body, "mode"), "spot_check") != 0)
+    REFUSE (AJ_REFUSAL_ASSIGNMENT, "Assignment %s is done as a spot check", id);
+  if (g_strcmp0 (aj_json_get_string (body, "template"), aj_assignment_get_checklist (assignment)) != 0)
+    REFUSE (AJ_REFUSAL_ASSIGNMENT, "Assignment %s is done with the checklist %s", id,
+            aj_assignment_get_checklist (assignment));
+  if (!aj_assignment_has_member (assignment, aj_user_get_id (author)))
+    REFUSE (AJ_REFUSAL_ASSIGNMENT, "%s is not in the team of assignment %s", aj_user_get_id (author), id);
+  return TRUE;
+}
+
+/* A team member's presence is confirmed by the member (the author), in an
+ * open inspection of an assignment of his or her team; an assignment's
+ * inspection ends with at least two members confirmed. */
+static gboolean
+check_team (AjStore        *store,
+            AjUser         *author,
+            const AjEvent  *ev,
+            GError        **error)
+{
+  g_autoptr(AjAssignment) assignment = aj_assignment_load_for_inspection (store, ev->subject);
+  g_autoptr(AjInspection) inspection = aj_inspection_load (store, ev->subject);
+
+  if (g_str_equal (ev->type, "inspection.finished"))
+    {
+      if (assignment != NULL && aj_assignment_count_present (store, assignment, ev->subject) < 2)
+        REFUSE (AJ_REFUSAL_ASSIGNMENT, "Inspection %s of assignment %s ends with fewer than two of the team confirmed",
+                ev->subject, aj_assignment_get_id (assignment));
+      return TRUE;
+    }
+  if (assignment == NULL)
+    REFUSE (AJ_REFUSAL_ASSIGNMENT, "Inspection %s carries out no assignment, so it has no team", ev->subject);
+  if (!aj_assignment_has_member (assignment, aj_user_get_id (author)) ||
+      !aj_lifecycle_is_official (aj_user_get_role (author)))
+    REFUSE (AJ_REFUSAL_ASSIGNMENT, "%s is not in the team of assignment %s", aj_user_get_id (author),
+            aj_assignment_get_id (assignment));
+  return inspection == NULL || check_still_open (store, inspection, ev, error);
+}
+
 static gboolean
 check_inspection_started (AjStore        *store,
                           const AjScope  *scope,
@@ -96,6 +154,8 @@ check_inspection_started (AjStore        *store,
   if (!aj_lifecycle_is_official (aj_user_get_role (author)) &&
       !(self && g_strcmp0 (aj_user_get_institution (author), institution) == 0))
     REFUSE (AJ_REFUSAL_ROLE, "%s may not start this inspection", aj_user_get_id (author));
+  if (aj_json_get_string (body, "assignment") != NULL)
+    return check_assignment_started (store, author, body, error);
   return TRUE;
 }
 
@@ -246,5 +306,9 @@ aj_authority_check (AjStore        *store,
     return check_hazard_event (store, author, ev, body, error);
   if (g_str_equal (ev->type, "signature.added"))
     return TRUE;   /* signatures are recorded by whoever holds the pad */
+  if (g_str_equal (ev->type, "inspection.team_confirmed"))
+    return check_team (store, author, ev, error);
+  if (g_str_equal (ev->type, "inspection.finished") && !check_team (store, author, ev, error))
+    return FALSE;
   return check_inspection_event (store, author, ev, body, error);
 }

@@ -24,6 +24,7 @@ typedef enum
   AJ_REFUSAL_ROLE,                /* "role_not_allowed": this person may not take this step */
   AJ_REFUSAL_FINISHED,            /* "inspection_finished": a finished inspection stays finished */
   AJ_REFUSAL_UNFINISHED,          /* "inspection_unfinished": a step before its inspection ended */
+  AJ_REFUSAL_ASSIGNMENT,          /* "assignment_mismatch": not what the server assigned (institution, mode, team) */
 } AjRefusal;
 
 GQuark      aj_refusal_quark       (void);

@@ -55,7 +55,11 @@ typedef struct
 static const Schema schemas[] = {
   { "inspection.started", {
       { "institution", ID, R, NULL }, { "mode", ENUM, R, "field spot_check self" },
-      { "template", ID, R, NULL }, { "template_version", COUNT, O, NULL }, { "at", TIMESTAMP, R, NULL } } },
+      { "template", ID, R, NULL }, { "template_version", COUNT, O, NULL }, { "assignment", ID, O, NULL },
+      { "at", TIMESTAMP, R, NULL } } },
+  /* A team member present at a spot check, confirmed with his or her PIN:
+   * the event's author is the member. */
+  { "inspection.team_confirmed", { { "at", TIMESTAMP, R, NULL } } },
   { "inspection.finished", {
       { "answered", COUNT, O, NULL }, { "hazards", COUNT, O, NULL }, { "at", TIMESTAMP, R, NULL } } },
   { "item.answered", {
@@ -116,10 +120,11 @@ string_of (JsonNode *node)
   return json_node_get_string (node);
 }
 
-static gboolean
-is_id (const char *s)
+/* ASCII letters, digits, '-', '_', '.': 1 to 64 of them. */
+gboolean
+aj_event_schema_is_id (const char *s)
 {
-  gsize n = strlen (s);
+  gsize n = s ? strlen (s) : 0;
 
   if (n == 0 || n > 64)
     return FALSE;
@@ -179,7 +184,7 @@ member_ok (const Member *m,
         return FALSE;
       return g_utf8_strlen (s, -1) <= (m->kind == TEXT ? MAX_TEXT : MAX_LINE);
     case ID:
-      return s != NULL && is_id (s);
+      return s != NULL && aj_event_schema_is_id (s);
     case DATE:
       return s != NULL && ((*s == '\0' && !m->required) || aj_is_iso_date (s));
     case TIMESTAMP:

@@ -7,6 +7,7 @@
 G_BEGIN_DECLS
 
 gboolean aj_event_schema_is_known (const char  *type);
+gboolean aj_event_schema_is_id    (const char  *text);
 gboolean aj_event_schema_check    (const char  *type,
                                    JsonObject  *body,
                                    GError     **error);

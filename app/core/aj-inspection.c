@@ -187,6 +187,20 @@ aj_inspection_start (AjStore      *store,
                      AjChecklist  *checklist,
                      GError      **error)
 {
+  return aj_inspection_start_assigned (store, author, institution, mode, checklist, NULL, error);
+}
+
+/* The same, carrying out @assignment (NULL for none): the server checks the
+ * inspection against the assignment it made. */
+char *
+aj_inspection_start_assigned (AjStore      *store,
+                              const char   *author,
+                              const char   *institution,
+                              const char   *mode,
+                              AjChecklist  *checklist,
+                              const char   *assignment,
+                              GError      **error)
+{
   g_autoptr(JsonObject) body = json_object_new ();
   g_autofree char *id = aj_uuid7_new ();
   g_autofree char *at = aj_now_iso8601 ();
@@ -208,6 +222,8 @@ aj_inspection_start (AjStore      *store,
   json_object_set_string_member (body, "mode", mode);
   json_object_set_string_member (body, "template", aj_checklist_get_id (checklist));
   json_object_set_int_member (body, "template_version", aj_checklist_get_version (checklist));
+  if (assignment != NULL)
+    json_object_set_string_member (body, "assignment", assignment);
   json_object_set_string_member (body, "at", at);
 
   event = aj_store_append (store, "inspection.started", id, author, body, error);

@@ -46,6 +46,13 @@ char         *aj_inspection_start            (AjStore      *store,
                                               const char   *mode,
                                               AjChecklist  *checklist,
                                               GError      **error);
+char         *aj_inspection_start_assigned   (AjStore      *store,
+                                              const char   *author,
+                                              const char   *institution,
+                                              const char   *mode,
+                                              AjChecklist  *checklist,
+                                              const char   *assignment,
+                                              GError      **error);
 gboolean      aj_inspection_answer           (AjStore      *store,
                                               const char   *author,
                                               const char   *inspection_id,

@@ -26,6 +26,7 @@ const char * const aj_projection_tables[] = {
   "photos",
   "hazard_conflicts",
   "signatures",
+  "inspection_team",
   NULL
 };
 
@@ -44,9 +45,15 @@ typedef struct
 static const Rule rules[] = {
   { "inspection.started", { "institution", "mode", "template", "at" }, NULL, FALSE,
     "INSERT OR IGNORE INTO inspections (id, institution, mode, template_id, template_version, "
-    "inspector, started_at, status) VALUES (:subject, json_extract(:body, '$.institution'), "
+    "inspector, started_at, status, assignment) VALUES (:subject, json_extract(:body, '$.institution'), "
     "json_extract(:body, '$.mode'), json_extract(:body, '$.template'), "
-    "coalesce(json_extract(:body, '$.template_version'), 1), :author, json_extract(:body, '$.at'), 'in_progress')" },
+    "coalesce(json_extract(:body, '$.template_version'), 1), :author, json_extract(:body, '$.at'), 'in_progress', "
+    "json_extract(:body, '$.assignment'))" },
+
+  /* The first confirmation of a member counts; a second changes nothing. */
+  { "inspection.team_confirmed", { "at" }, NULL, FALSE,
+    "INSERT OR IGNORE INTO inspection_team (inspection_id, member, confirmed_at) "
+    "VALUES (:subject, :author, json_extract(:body, '$.at'))" },
 
   { "inspection.finished", { "at" }, NULL, FALSE,
     "UPDATE inspections SET status = 'finished', finished_at = json_extract(:body, '$.at') "
@@ -308,6 +315,7 @@ aj_projection_forget_subject (sqlite3     *db,
     "DELETE FROM hazards WHERE id = ?",
     "DELETE FROM hazard_conflicts WHERE hazard_id = ?",
     "DELETE FROM signatures WHERE subject = ?",
+    "DELETE FROM inspection_team WHERE inspection_id = ?",
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (deletes); i++)

@@ -129,9 +129,11 @@ csv_parse (const char  *text,
   return g_steal_pointer (&records);
 }
 
-static void
-csv_append_cell (GString    *out,
-                 const char *text)
+/* One RFC 4180 cell: quoted when it holds a comma, a quote, a line end or
+ * white space at either end. */
+void
+aj_csv_append_cell (GString    *out,
+                    const char *text)
 {
   if (strpbrk (text, ",\"\r\n") != NULL || g_ascii_isspace (text[0]) ||
       (*text && g_ascii_isspace (text[strlen (text) - 1])))
@@ -445,7 +447,7 @@ aj_register_export (AjStore           *store,
           g_autofree char *text = cell_text (json_object_get_member (row, fields[f]));
           if (f > 0)
             g_string_append_c (out, ',');
-          csv_append_cell (out, text);
+          aj_csv_append_cell (out, text);
         }
       g_string_append (out, "\r\n");
     }

@@ -39,4 +39,7 @@ char     *aj_register_export           (AjStore           *store,
                                         AjRegisterFormat   format,
                                         GError           **error);
 
+void      aj_csv_append_cell           (GString           *out,
+                                        const char        *text);
+
 G_END_DECLS

@@ -20,6 +20,7 @@
 #include "aj-error.h"
 #include "aj-photo.h"
 #include "aj-registry.h"
+#include "aj-assignment.h"
 #include "aj-sync.h"
 #include "aj-util.h"
 
@@ -838,13 +839,15 @@ pull_reference (Client        *c,
   g_auto(Response) r = { 0 };
   JsonNode *registry;
   JsonNode *checklists;
+  JsonNode *assignments;
 
   if (!request (c, "GET", path, NULL, NULL, 0, NULL, 0, &r, error) ||
       (reply = response_json (&r, error)) == NULL)
     return FALSE;
   registry = json_object_get_member (reply, "registry");
   checklists = json_object_get_member (reply, "checklists");
-  if (registry == NULL && checklists == NULL)
+  assignments = json_object_get_member (reply, "assignments");
+  if (registry == NULL && checklists == NULL && assignments == NULL)
     return TRUE;
 
   if (checklists != NULL && JSON_NODE_HOLDS_ARRAY (checklists) && c->options->checklist_dir != NULL)
@@ -876,6 +879,11 @@ pull_reference (Client        *c,
       if (!aj_registry_import_data (store, text, strlen (text), "server", error))
         return FALSE;
     }
+  /* The spot checks assigned within the device's scope (a server of an
+   * earlier version sends none and the list is left as it is). */
+  if (assignments != NULL && JSON_NODE_HOLDS_ARRAY (assignments) &&
+      !aj_assignment_replace_all (store, json_node_get_array (assignments), error))
+    return FALSE;
   version = g_strdup_printf ("%" G_GINT64_FORMAT, aj_json_get_int (reply, "version", 0));
   report->reference_changed = TRUE;
   return aj_store_set_meta (store, "sync.reference_version", version, error);

@@ -4,6 +4,7 @@
 
 #include <glib/gi18n.h>
 
+#include "aj-assignment-list.h"
 #include "aj-hazard.h"
 #include "aj-home-page.h"
 #include "aj-inspection.h"
@@ -18,6 +19,7 @@ struct _AjHomePage
   char             *resume_id;
 
   AdwWindowTitle   *title;
+  AjAssignmentList *assignments;
   AdwPreferencesGroup *resume_group;
   AdwActionRow     *resume_row;
   AdwActionRow     *open_row;
@@ -114,6 +116,7 @@ aj_home_page_refresh (AjHomePage *self)
     return;
 
   adw_window_title_set_subtitle (self->title, aj_user_get_name (user));
+  aj_assignment_list_refresh (self->assignments);
 
   g_clear_pointer (&self->resume_id, g_free);
   open = aj_inspection_find_unfinished (store, aj_user_get_id (user));
@@ -207,9 +210,11 @@ aj_home_page_class_init (AjHomePageClass *klass)
 
   object_class->dispose = aj_home_page_dispose;
   g_type_ensure (AJ_TYPE_INSPECTION_ROW);
+  g_type_ensure (AJ_TYPE_ASSIGNMENT_LIST);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/anjian/Kiosk/aj-home-page.ui");
   gtk_widget_class_bind_template_child (widget_class, AjHomePage, title);
+  gtk_widget_class_bind_template_child (widget_class, AjHomePage, assignments);
   gtk_widget_class_bind_template_child (widget_class, AjHomePage, resume_group);
   gtk_widget_class_bind_template_child (widget_class, AjHomePage, resume_row);
   gtk_widget_class_bind_template_child (widget_class, AjHomePage, open_row);

@@ -8,6 +8,7 @@
 
 #include "aj-checklist.h"
 #include "aj-error.h"
+#include "aj-register-io.h"
 #include "aj-registry.h"
 #include "aj-scope.h"
 #include "aj-server-admin.h"
@@ -105,8 +106,9 @@ cell (GPtrArray *row,
   return index >= 0 && (guint) index < row->len ? g_ptr_array_index (row, index) : "";
 }
 
-/* A CSV of institutions (code,name,type,...) or of users (id,name,role,...)
- * is merged into the registry held: the other half stays as it is. */
+/* A CSV of institutions (code,name,type,...) replaces the institution
+ * register (aj_register_import: every field, errors by line); one of users
+ * (id,name,role,...) is merged into the registry held. */
 static gboolean
 import_csv (AjStore     *store,
             const char  *path,
@@ -138,6 +140,17 @@ import_csv (AjStore     *store,
                    path);
       return FALSE;
     }
+  /* Institutions with every field of the register (credit, ownership,
+   * fire-safety key unit, last spot check), checked line by line. */
+  if (!users)
+    {
+      if (!aj_register_import (store, AJ_REGISTER_INSTITUTIONS, AJ_REGISTER_CSV, text, strlen (text), NULL, error))
+        {
+          g_prefix_error (error, "%s: ", path);
+          return FALSE;
+        }
+      return TRUE;
+    }
 
   registry = aj_server_store_registry_for_scope (store, all);
   list = json_array_new ();
@@ -146,7 +159,6 @@ import_csv (AjStore     *store,
       GPtrArray *row = g_ptr_array_index (rows, r);
       JsonObject *o = json_object_new ();
 
-      if (users)
         {
           const char *id = cell (row, column (header, "id"));
           const char *pin = cell (row, column (header, "pin"));
@@ -164,19 +176,9 @@ import_csv (AjStore     *store,
             json_object_set_string_member (o, "institution", cell (row, column (header, "institution")));
           json_object_set_string_member (o, "pin_hash", pin_hash);
         }
-      else
-        {
-          static const char * const names[] = {
-            "code", "name", "type", "county", "township", "address", "head", "safety_officer", "phone", "credit"
-          };
-          for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-            if (*cell (row, column (header, names[i])))
-              json_object_set_string_member (o, names[i], cell (row, column (header, names[i])));
-          json_object_set_int_member (o, "beds", g_ascii_strtoll (cell (row, column (header, "beds")), NULL, 10));
-        }
       json_array_add_object_element (list, o);
     }
-  json_object_set_array_member (registry, users ? "users" : "institutions", list);
+  json_object_set_array_member (registry, "users", list);
   json_node_set_object (node, registry);   /* takes its own reference */
   json = aj_json_to_string (node);
   return aj_registry_import_data (store, json, strlen (json), "server", error);

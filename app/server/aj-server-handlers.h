@@ -2,6 +2,7 @@
  * aj-server.c: thin adapters over AjRequest, one group per resource file. */
 #pragma once
 
+#include "aj-server-html.h"
 #include "aj-server-request.h"
 
 G_BEGIN_DECLS
@@ -24,10 +25,22 @@ void     aj_server_blobs_get            (AjRequest *req);
 void     aj_server_reference_get        (AjRequest *req);
 
 /* aj-server-pages.c: public HTML pages, with no personal data */
+void     aj_server_pages_set_headers    (SoupServerMessage *msg);
+void     aj_server_pages_send           (AjRequest         *req,
+                                         guint              status,
+                                         const char        *title,
+                                         const AjHtml      *content);
 void     aj_server_pages_hazard         (AjRequest *req);
-void     aj_server_pages_spot_checks    (AjRequest *req);
 gboolean aj_server_pages_check_path     (AjRequest *req);
 void     aj_server_pages_static         (AjRequest *req);
 void     aj_server_pages_overview       (AjRequest *req);
+
+/* aj-server-public.c: 一公开: published draws as pages, JSON and CSV */
+void     aj_server_public_list          (AjRequest *req);
+void     aj_server_public_list_json     (AjRequest *req);
+void     aj_server_public_list_csv      (AjRequest *req);
+void     aj_server_public_draw          (AjRequest *req);
+void     aj_server_public_office        (AjRequest *req,
+                                         AjHtml    *content);
 
 G_END_DECLS

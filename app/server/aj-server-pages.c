@@ -14,8 +14,8 @@
 
 /* The pages load nothing but their own style sheet: no script, no frame,
  * no form, nothing from elsewhere, and no referrer to leak a hazard's URL. */
-static void
-set_page_headers (SoupServerMessage *msg)
+void
+aj_server_pages_set_headers (SoupServerMessage *msg)
 {
   SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
 
@@ -28,8 +28,8 @@ set_page_headers (SoupServerMessage *msg)
 }
 
 /* The page frame (page.html) around @content, with @title as text. */
-static void
-send_page (AjRequest    *req,
+void
+aj_server_pages_send (AjRequest    *req,
            guint         status,
            const char   *title,
            const AjHtml *content)
@@ -45,7 +45,7 @@ send_page (AjRequest    *req,
 
   aj_html_template (page, "page.html", slots);
   bytes = aj_html_free_to_bytes (g_steal_pointer (&page));
-  set_page_headers (msg);
+  aj_server_pages_set_headers (msg);
   soup_server_message_set_status (msg, status, NULL);
   soup_server_message_set_response (msg, "text/html; charset=utf-8", SOUP_MEMORY_COPY,
                                     g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
@@ -60,7 +60,7 @@ send_not_found (AjRequest  *req,
   aj_html_markup (content, "<div class=\"card\"><h1>");
   aj_html_text (content, title);
   aj_html_markup (content, "</h1></div>");
-  send_page (req, 404, "未找到", content);
+  aj_server_pages_send (req, 404, "未找到", content);
 }
 
 typedef struct
@@ -119,7 +119,7 @@ aj_server_pages_hazard (AjRequest *req)
 
       aj_html_markup (content, "<div class=\"card\"><h1>未找到该隐患</h1>"
                                "<p>二维码可能已失效，或该隐患尚未同步到服务器。</p></div>");
-      send_page (req, 404, "未找到", content);
+      aj_server_pages_send (req, 404, "未找到", content);
       return;
     }
   days = aj_hazard_days_overdue (hazard, today);
@@ -148,47 +148,7 @@ aj_server_pages_hazard (AjRequest *req)
     };
     aj_html_template (body, "hazard.html", slots);
   }
-  send_page (req, 200, aj_hazard_get_number (hazard), body);
-}
-
-/* Results of random spot checks, as published within 20 working days. */
-void
-aj_server_pages_spot_checks (AjRequest *req)
-{
-  g_autoptr(GPtrArray) checks = aj_server_store_list_spot_checks (aj_request_get_store (req), 200);
-  g_autoptr(AjHtml) html = aj_html_new ();
-
-  aj_html_markup (html, "<h1>“双随机、一公开”抽查结果公示</h1>"
-                        "<table><tr><th>机构</th><th>抽查日期</th><th>检查项</th><th>结果</th><th>整改情况</th></tr>");
-  for (guint i = 0; i < checks->len; i++)
-    {
-      AjServerSpotCheck *check = g_ptr_array_index (checks, i);
-      g_autofree char *date = aj_iso8601_to_display (check->finished_at, FALSE);
-
-      aj_html_markup (html, "<tr><td>");
-      aj_html_text (html, check->institution);
-      aj_html_markup (html, "</td><td>");
-      aj_html_text (html, date);
-      aj_html_markup (html, "</td><td>");
-      aj_html_textf (html, "%d", check->items);
-      aj_html_markup (html, "</td><td>");
-      if (check->hazards == 0)
-        aj_html_text (html, "未发现问题");
-      else
-        aj_html_textf (html, "发现隐患 %d 处", check->hazards);
-      aj_html_markup (html, "</td><td>");
-      if (check->hazards == 0)
-        aj_html_text (html, "—");
-      else if (check->closed == check->hazards)
-        aj_html_text (html, "已全部整改销号");
-      else
-        aj_html_textf (html, "整改中（已销号 %d 处）", check->closed);
-      aj_html_markup (html, "</td></tr>");
-    }
-  if (checks->len == 0)
-    aj_html_markup (html, "<tr><td colspan=\"5\">暂无公示的抽查结果。</td></tr>");
-  aj_html_markup (html, "</table>");
-  send_page (req, 200, "抽查结果公示", html);
+  aj_server_pages_send (req, 200, aj_hazard_get_number (hazard), body);
 }
 
 /* The paths of the site that name nothing answer 404 at the gate, so
@@ -237,6 +197,8 @@ aj_server_pages_overview (AjRequest *req)
   aj_html_textf (content, "%" G_GINT64_FORMAT, overview.overdue_hazards);
   aj_html_markup (content, "</dd><dt>同步记录</dt><dd>");
   aj_html_textf (content, "%" G_GINT64_FORMAT, overview.events);
-  aj_html_markup (content, "</dd></dl></div><p><a href=\"/public\">抽查结果公示</a></p>");
-  send_page (req, 200, "概况", content);
+  aj_html_markup (content, "</dd></dl></div>");
+  aj_server_public_office (req, content);
+  aj_html_markup (content, "<p><a href=\"/public\">抽查结果公示</a></p>");
+  aj_server_pages_send (req, 200, "概况", content);
 }

@@ -1,5 +1,7 @@
 /* aj-server-reference.c: GET /api/v1/reference: the registry within the
- * device's scope and the published checklists, when newer than it holds. */
+ * device's scope, the published checklists and the spot-check assignments
+ * of the scope (reference data: one version for all of them, bumped by a
+ * draw and by each assignment closed), when newer than it holds. */
 #include "config.h"
 
 #include "aj-server-handlers.h"
@@ -19,6 +21,8 @@ aj_server_reference_get (AjRequest *req)
       json_object_set_object_member (reply, "registry",
                                      aj_server_store_registry_for_scope (store, aj_request_get_scope (req)));
       json_object_set_array_member (reply, "checklists", aj_server_store_published_checklists (store));
+      json_object_set_array_member (reply, "assignments",
+                                    aj_server_store_assignments_for_scope (store, aj_request_get_scope (req)));
     }
   aj_request_reply (req, 200, reply);
 }

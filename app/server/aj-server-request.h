@@ -51,6 +51,7 @@ typedef struct
   AjStore *store;
   char    *blob_dir;
   char    *partial_dir;
+  char    *holidays_path;   /* the holiday calendar the office keeps */
   /* Logs a request whose connection was closed after its answer (libsoup
    * emits no request-finished for those). */
   void   (*log_closed) (SoupServerMessage *msg);

@@ -11,6 +11,7 @@
 #include "aj-db.h"
 #include "aj-error.h"
 #include "aj-authority.h"
+#include "aj-registry.h"
 #include "aj-server-store.h"
 #include "aj-store-private.h"
 #include "aj-util.h"
@@ -28,11 +29,44 @@ aj_server_device_free (AjServerDevice *device)
 }
 
 void
-aj_server_spot_check_free (AjServerSpotCheck *check)
+aj_server_check_free (AjServerCheck *check)
 {
+  g_free (check->assignment);
+  g_free (check->draw_id);
   g_free (check->institution);
-  g_free (check->finished_at);
+  g_free (check->institution_name);
+  g_free (check->county);
+  g_free (check->type);
+  g_free (check->due);
+  g_free (check->status);
+  g_free (check->checked_on);
+  g_free (check->published_on);
   g_free (check);
+}
+
+void
+aj_server_publication_free (AjServerPublication *publication)
+{
+  g_free (publication->draw_id);
+  g_free (publication->title);
+  g_free (publication->drawn_at);
+  g_free (publication->published_on);
+  g_free (publication->seed_source);
+  g_free (publication->seed);
+  g_free (publication->digest);
+  g_free (publication);
+}
+
+void
+aj_server_plan_free (AjServerPlan *plan)
+{
+  g_free (plan->id);
+  g_free (plan->title);
+  g_free (plan->created_at);
+  g_free (plan->checklist);
+  g_free (plan->due);
+  g_free (plan->current_draw);
+  g_free (plan);
 }
 
 char *
@@ -528,6 +562,17 @@ aj_server_store_add_events (AjStore        *store,
         }
       else if (!aj_store_insert_remote (store, ev, TRUE, NULL, &outcome.server_seq, error))
         goto fail;
+      else if (g_str_equal (ev->type, "inspection.finished"))
+        {
+          /* The finished inspection of an assignment closes it; the
+           * devices see that at their next sync. */
+          g_autofree char *now = aj_now_iso8601 ();
+          gboolean closed = FALSE;
+
+          if (!aj_server_store_close_assignment (store, ev->subject, now, &closed, error) ||
+              (closed && !aj_server_store_bump_reference_version (store, error)))
+            goto fail;
+        }
       g_array_append_val (outcomes, outcome);
     }
   if (!aj_store_commit (store, error))
@@ -669,30 +714,24 @@ aj_server_store_registry_for_scope (AjStore       *store,
   JsonObject *registry = json_object_new ();
   JsonArray *institutions = json_array_new ();
   JsonArray *users = json_array_new ();
-  g_autoptr(sqlite3_stmt) stmt = prepare (store,
-      "SELECT code, name, type, county, township, address, beds, head, safety_officer, phone, credit "
-      "FROM institutions ORDER BY code", NULL);
+  g_autoptr(GListModel) all = aj_registry_list_institutions_by_code (store, NULL);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
 
-  while (stmt && sqlite3_step (stmt) == SQLITE_ROW)
+  /* Every field of the register, as its JSON export writes it. */
+  for (guint i = 0; all != NULL && i < g_list_model_get_n_items (all); i++)
     {
-      static const char * const names[] = {
-        "code", "name", "type", "county", "township", "address", NULL, "head", "safety_officer", "phone", "credit"
-      };
-      JsonObject *o;
+      g_autoptr(AjInstitution) institution = g_list_model_get_item (all, i);
 
-      if (!aj_server_store_scope_allows (store, scope, aj_db_col_text (stmt, 0)))
-        continue;
-      o = json_object_new ();
-      for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-        if (names[i])
-          json_object_set_string_member (o, names[i], aj_db_col_text (stmt, i));
-      json_object_set_int_member (o, "beds", sqlite3_column_int (stmt, 6));
-      json_array_add_object_element (institutions, o);
+      if (aj_server_store_scope_allows (store, scope, aj_institution_get_code (institution)))
+        json_array_add_object_element (institutions, aj_institution_to_json (institution));
     }
-  g_clear_pointer (&stmt, sqlite3_finalize);
 
-  sql = g_strdup_printf ("SELECT id, name, role, county, institution, pin_hash FROM users WHERE 1 %s ORDER BY id",
-                         users_condition (scope));
+  /* And the members of the open assignments in the scope, wherever they
+   * come from: each confirms his or her presence with a PIN on the device. */
+  sql = g_strdup_printf ("SELECT id, name, role, county, institution, pin_hash FROM users WHERE (1 %s) "
+                         "OR id IN (SELECT j.value FROM assignments, json_each (assignments.team) j "
+                         "WHERE assignments.status = 'open' %s) ORDER BY id",
+                         users_condition (scope), scope_condition (scope));
   stmt = prepare (store, sql, NULL);
   if (stmt != NULL)
     bind_scope (stmt, scope);
@@ -749,32 +788,263 @@ aj_server_store_overview (AjStore          *store,
   overview->events = query_int (store, "SELECT count(*) FROM events", NULL);
 }
 
-/* Finished spot checks, newest first. */
-GPtrArray *
-aj_server_store_list_spot_checks (AjStore *store,
-                                  guint    limit)
-{
-  GPtrArray *checks = g_ptr_array_new_with_free_func ((GDestroyNotify) aj_server_spot_check_free);
-  g_autoptr(sqlite3_stmt) stmt = prepare (store,
-      "SELECT coalesce(i.name, s.institution), s.finished_at, "
-      "(SELECT count(*) FROM item_results r WHERE r.inspection_id = s.id), "
-      "(SELECT count(*) FROM hazards h WHERE h.inspection_id = s.id AND h.status <> 'withdrawn'), "
-      "(SELECT count(*) FROM hazards h WHERE h.inspection_id = s.id AND h.status = 'closed') "
-      "FROM inspections s LEFT JOIN institutions i ON i.code = s.institution "
-      "WHERE s.mode = 'spot_check' AND s.status = 'finished' ORDER BY s.finished_at DESC LIMIT ?", NULL);
+/* ---- plans, assignments and publication ---- */
 
-  if (stmt != NULL)
-    sqlite3_bind_int (stmt, 1, limit);
+gboolean
+aj_server_store_set_plan_task (AjStore     *store,
+                               const char  *plan_id,
+                               const char  *checklist,
+                               const char  *due,
+                               GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = prepare (store, "UPDATE draw_plans SET checklist = ?, due = ? WHERE id = ?", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  aj_db_bind_text (stmt, 1, checklist);
+  aj_db_bind_text (stmt, 2, due);
+  aj_db_bind_text (stmt, 3, plan_id);
+  return aj_db_step_done (aj_store_get_db (store), stmt, error);
+}
+
+#define PLAN_SELECT \
+  "SELECT p.id, p.title, p.created_at, p.checklist, p.due, " \
+  "  (SELECT d.id FROM draws d WHERE d.plan_id = p.id AND NOT EXISTS (SELECT 1 FROM draws r WHERE r.replaces = d.id)) " \
+  "FROM draw_plans p "
+
+static AjServerPlan *
+plan_from_row (sqlite3_stmt *stmt)
+{
+  AjServerPlan *plan = g_new0 (AjServerPlan, 1);
+
+  plan->id = aj_db_col_dup (stmt, 0);
+  plan->title = aj_db_col_dup (stmt, 1);
+  plan->created_at = aj_db_col_dup (stmt, 2);
+  plan->checklist = aj_db_col_dup (stmt, 3);
+  plan->due = aj_db_col_dup (stmt, 4);
+  plan->current_draw = sqlite3_column_type (stmt, 5) == SQLITE_NULL ? NULL : aj_db_col_dup (stmt, 5);
+  return plan;
+}
+
+/* Every plan, oldest first. */
+GPtrArray *
+aj_server_store_list_plans (AjStore *store)
+{
+  GPtrArray *plans = g_ptr_array_new_with_free_func ((GDestroyNotify) aj_server_plan_free);
+  g_autoptr(sqlite3_stmt) stmt = prepare (store, PLAN_SELECT "ORDER BY p.created_at, p.id", NULL);
+
+  while (stmt && sqlite3_step (stmt) == SQLITE_ROW)
+    g_ptr_array_add (plans, plan_from_row (stmt));
+  return plans;
+}
+
+AjServerPlan *
+aj_server_store_get_plan (AjStore    *store,
+                          const char *plan_id)
+{
+  g_autoptr(sqlite3_stmt) stmt = prepare (store, PLAN_SELECT "WHERE p.id = ?", NULL);
+
+  if (stmt == NULL)
+    return NULL;
+  aj_db_bind_text (stmt, 1, plan_id);
+  return sqlite3_step (stmt) == SQLITE_ROW ? plan_from_row (stmt) : NULL;
+}
+
+/* The assignments a device of @scope receives: those of institutions in its
+ * scope that are not cancelled, in the JSON aj_assignment_replace_all reads. */
+JsonArray *
+aj_server_store_assignments_for_scope (AjStore       *store,
+                                       const AjScope *scope)
+{
+  JsonArray *list = json_array_new ();
+  g_autoptr(sqlite3_stmt) stmt = prepare (store,
+      "SELECT id, draw_id, institution, team, checklist, due, status FROM assignments "
+      "WHERE status <> 'cancelled' ORDER BY due, id", NULL);
+
   while (stmt && sqlite3_step (stmt) == SQLITE_ROW)
     {
-      AjServerSpotCheck *check = g_new0 (AjServerSpotCheck, 1);
+      JsonObject *o;
+      g_autoptr(JsonNode) team = NULL;
+      g_autoptr(JsonParser) parser = json_parser_new ();
 
-      check->institution = g_strdup (aj_db_col_text (stmt, 0));
-      check->finished_at = g_strdup (aj_db_col_text (stmt, 1));
-      check->items = sqlite3_column_int (stmt, 2);
-      check->hazards = sqlite3_column_int (stmt, 3);
-      check->closed = sqlite3_column_int (stmt, 4);
+      if (!aj_server_store_scope_allows (store, scope, aj_db_col_text (stmt, 2)) ||
+          !json_parser_load_from_data (parser, aj_db_col_text (stmt, 3), -1, NULL))
+        continue;
+      o = json_object_new ();
+      json_object_set_string_member (o, "id", aj_db_col_text (stmt, 0));
+      json_object_set_string_member (o, "draw", aj_db_col_text (stmt, 1));
+      json_object_set_string_member (o, "institution", aj_db_col_text (stmt, 2));
+      json_object_set_member (o, "team", json_node_copy (json_parser_get_root (parser)));
+      json_object_set_string_member (o, "checklist", aj_db_col_text (stmt, 4));
+      json_object_set_string_member (o, "due", aj_db_col_text (stmt, 5));
+      json_object_set_string_member (o, "status", aj_db_col_text (stmt, 6));
+      json_array_add_object_element (list, o);
+    }
+  return list;
+}
+
+/* Closes the assignment @inspection_id carries out when the server's own
+ * rows agree: the inspection is finished, of the assignment's institution,
+ * in spot-check mode, with the assignment's checklist, and at least two of
+ * its team confirmed their presence. *@closed tells whether one was. */
+gboolean
+aj_server_store_close_assignment (AjStore     *store,
+                                  const char  *inspection_id,
+                                  const char  *now,
+                                  gboolean    *closed,
+                                  GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = prepare (store,
+      "UPDATE assignments SET status = 'done', inspection_id = :inspection, closed_at = :now "
+      "WHERE status = 'open' AND id = (SELECT s.assignment FROM inspections s WHERE s.id = :inspection "
+      "  AND s.status = 'finished' AND s.mode = 'spot_check' AND s.institution = assignments.institution "
+      "  AND s.template_id = assignments.checklist) "
+      "AND (SELECT count(*) FROM inspection_team t WHERE t.inspection_id = :inspection "
+      "  AND t.member IN (SELECT value FROM json_each (assignments.team))) >= 2", error);
+
+  *closed = FALSE;
+  if (stmt == NULL)
+    return FALSE;
+  aj_db_bind_text (stmt, sqlite3_bind_parameter_index (stmt, ":inspection"), inspection_id);
+  aj_db_bind_text (stmt, sqlite3_bind_parameter_index (stmt, ":now"), now);
+  if (!aj_db_step_done (aj_store_get_db (store), stmt, error))
+    return FALSE;
+  *closed = sqlite3_changes (aj_store_get_db (store)) > 0;
+  return TRUE;
+}
+
+/* The spot checks of @draw_id (every current one when NULL), in the order
+ * drawn: what was found in the inspection that closed each, counted. */
+GPtrArray *
+aj_server_store_list_checks (AjStore    *store,
+                             const char *draw_id)
+{
+  GPtrArray *checks = g_ptr_array_new_with_free_func ((GDestroyNotify) aj_server_check_free);
+#define HAZARDS_OF(cond) "(SELECT count(*) FROM hazards h WHERE h.inspection_id = a.inspection_id " \
+                         "AND h.status <> 'withdrawn' " cond ")"
+  g_autoptr(sqlite3_stmt) stmt = prepare (store,
+      "SELECT a.id, a.draw_id, a.institution, coalesce(i.name, a.institution), coalesce(i.county, ''), "
+      "  coalesce(i.type, ''), a.due, a.status, "
+      "  EXISTS (SELECT 1 FROM inspections s WHERE s.assignment = a.id), "
+      "  (SELECT substr(s.finished_at, 1, 10) FROM inspections s WHERE s.id = a.inspection_id), "
+      "  (SELECT p.published_on FROM draw_publications p WHERE p.draw_id = a.draw_id), "
+      "  (SELECT count(*) FROM item_results r WHERE r.inspection_id = a.inspection_id), "
+      "  " HAZARDS_OF ("") ", " HAZARDS_OF ("AND h.status = 'closed'") ", "
+      "  " HAZARDS_OF ("AND h.risk_level = 'red'") ", " HAZARDS_OF ("AND h.risk_level = 'orange'") ", "
+      "  " HAZARDS_OF ("AND h.risk_level = 'yellow'") ", " HAZARDS_OF ("AND h.risk_level = 'blue'") " "
+      "FROM assignments a LEFT JOIN institutions i ON i.code = a.institution "
+      "WHERE a.status <> 'cancelled' AND (?1 IS NULL OR a.draw_id = ?1) "
+      "ORDER BY a.draw_id, a.position, a.id", NULL);
+#undef HAZARDS_OF
+
+  if (stmt != NULL)
+    aj_db_bind_text (stmt, 1, draw_id);
+  while (stmt && sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      AjServerCheck *check = g_new0 (AjServerCheck, 1);
+
+      check->assignment = aj_db_col_dup (stmt, 0);
+      check->draw_id = aj_db_col_dup (stmt, 1);
+      check->institution = aj_db_col_dup (stmt, 2);
+      check->institution_name = aj_db_col_dup (stmt, 3);
+      check->county = aj_db_col_dup (stmt, 4);
+      check->type = aj_db_col_dup (stmt, 5);
+      check->due = aj_db_col_dup (stmt, 6);
+      check->status = aj_db_col_dup (stmt, 7);
+      check->started = sqlite3_column_int (stmt, 8) != 0;
+      check->checked_on = sqlite3_column_type (stmt, 9) == SQLITE_NULL ? NULL : aj_db_col_dup (stmt, 9);
+      check->published_on = sqlite3_column_type (stmt, 10) == SQLITE_NULL ? NULL : aj_db_col_dup (stmt, 10);
+      check->items = sqlite3_column_int (stmt, 11);
+      check->hazards = sqlite3_column_int (stmt, 12);
+      check->closed = sqlite3_column_int (stmt, 13);
+      for (guint r = 0; r < 4; r++)
+        check->by_risk[r] = sqlite3_column_int (stmt, 14 + r);
       g_ptr_array_add (checks, check);
     }
   return checks;
+}
+
+/* Publication is one explicit step per draw, with its date; a draw is
+ * published once (its later results show on the same page as they come). */
+gboolean
+aj_server_store_publish_draw (AjStore     *store,
+                              const char  *draw_id,
+                              const char  *published_on,
+                              const char  *published_by,
+                              const char  *now,
+                              GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  if (query_int (store, "SELECT count(*) FROM draws WHERE id = ?", draw_id) == 0)
+    {
+      g_set_error (error, AJ_ERROR, AJ_ERROR_NOT_FOUND, "There is no draw “%s”", draw_id);
+      return FALSE;
+    }
+  if (query_int (store, "SELECT count(*) FROM draws WHERE replaces = ?", draw_id) > 0)
+    {
+      g_set_error (error, AJ_ERROR, AJ_ERROR_CONFLICT, "Draw %s was replaced by a redraw: publish that one", draw_id);
+      return FALSE;
+    }
+  if (query_int (store, "SELECT count(*) FROM draw_publications WHERE draw_id = ?", draw_id) > 0)
+    {
+      g_set_error (error, AJ_ERROR, AJ_ERROR_CONFLICT, "Draw %s is published already", draw_id);
+      return FALSE;
+    }
+  stmt = prepare (store, "INSERT INTO draw_publications (draw_id, published_on, published_by, recorded_at) "
+                         "VALUES (?, ?, ?, ?)", error);
+  if (stmt == NULL)
+    return FALSE;
+  aj_db_bind_text (stmt, 1, draw_id);
+  aj_db_bind_text (stmt, 2, published_on);
+  aj_db_bind_text (stmt, 3, published_by);
+  aj_db_bind_text (stmt, 4, now);
+  return aj_db_step_done (aj_store_get_db (store), stmt, error);
+}
+
+#define PUBLICATION_SELECT \
+  "SELECT d.id, p.title, d.drawn_at, u.published_on, d.seed_source, d.seed, d.digest, " \
+  "  (SELECT count(*) FROM assignments a WHERE a.draw_id = d.id AND a.status <> 'cancelled'), " \
+  "  (SELECT count(*) FROM assignments a WHERE a.draw_id = d.id AND a.status = 'done') " \
+  "FROM draw_publications u JOIN draws d ON d.id = u.draw_id JOIN draw_plans p ON p.id = d.plan_id "
+
+static AjServerPublication *
+publication_from_row (sqlite3_stmt *stmt)
+{
+  AjServerPublication *publication = g_new0 (AjServerPublication, 1);
+
+  publication->draw_id = aj_db_col_dup (stmt, 0);
+  publication->title = aj_db_col_dup (stmt, 1);
+  publication->drawn_at = aj_db_col_dup (stmt, 2);
+  publication->published_on = aj_db_col_dup (stmt, 3);
+  publication->seed_source = aj_db_col_dup (stmt, 4);
+  publication->seed = aj_db_col_dup (stmt, 5);
+  publication->digest = aj_db_col_dup (stmt, 6);
+  publication->checks = sqlite3_column_int (stmt, 7);
+  publication->done = sqlite3_column_int (stmt, 8);
+  return publication;
+}
+
+/* Published draws, the latest publication first. */
+GPtrArray *
+aj_server_store_list_publications (AjStore *store)
+{
+  GPtrArray *list = g_ptr_array_new_with_free_func ((GDestroyNotify) aj_server_publication_free);
+  g_autoptr(sqlite3_stmt) stmt = prepare (store, PUBLICATION_SELECT "ORDER BY u.published_on DESC, d.id", NULL);
+
+  while (stmt && sqlite3_step (stmt) == SQLITE_ROW)
+    g_ptr_array_add (list, publication_from_row (stmt));
+  return list;
+}
+
+AjServerPublication *
+aj_server_store_get_publication (AjStore    *store,
+                                 const char *draw_id)
+{
+  g_autoptr(sqlite3_stmt) stmt = prepare (store, PUBLICATION_SELECT "WHERE d.id = ?", NULL);
+
+  if (stmt == NULL)
+    return NULL;
+  aj_db_bind_text (stmt, 1, draw_id);
+  return sqlite3_step (stmt) == SQLITE_ROW ? publication_from_row (stmt) : NULL;
 }

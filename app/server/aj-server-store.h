@@ -36,14 +36,49 @@ typedef struct
   gboolean  revoked;
 } AjServerDevice;
 
+/* One drawn institution's spot check, as the office and the public see it. */
 typedef struct
 {
-  char *institution;       /* its name, or its code when the registry lacks it */
-  char *finished_at;
-  int   items;
-  int   hazards;           /* not withdrawn */
-  int   closed;
-} AjServerSpotCheck;
+  char     *assignment;
+  char     *draw_id;
+  char     *institution;       /* code */
+  char     *institution_name;  /* its name, or its code when the registry lacks it */
+  char     *county;
+  char     *type;
+  char     *due;
+  char     *status;            /* open, done */
+  gboolean  started;           /* an inspection of it exists on the server */
+  char     *checked_on;        /* YYYY-MM-DD of the finished inspection that closed it, or NULL */
+  char     *published_on;      /* the draw's publication date, or NULL */
+  int       items;
+  int       hazards;           /* not withdrawn */
+  int       closed;
+  int       by_risk[4];        /* red, orange, yellow, blue, not withdrawn */
+} AjServerCheck;
+
+/* A draw made public, with its plan's title. */
+typedef struct
+{
+  char *draw_id;
+  char *title;
+  char *drawn_at;
+  char *published_on;
+  char *seed_source;
+  char *seed;
+  char *digest;
+  int   checks;
+  int   done;
+} AjServerPublication;
+
+typedef struct
+{
+  char *id;
+  char *title;
+  char *created_at;
+  char *checklist;
+  char *due;
+  char *current_draw;      /* the draw no redraw replaced, or NULL */
+} AjServerPlan;
 
 typedef struct
 {
@@ -56,8 +91,10 @@ typedef struct
 } AjServerOverview;
 
 GQuark       aj_server_store_error_quark            (void);
+void         aj_server_check_free                   (AjServerCheck      *check);
+void         aj_server_publication_free             (AjServerPublication *publication);
+void         aj_server_plan_free                    (AjServerPlan       *plan);
 void         aj_server_device_free                  (AjServerDevice     *device);
-void         aj_server_spot_check_free              (AjServerSpotCheck  *check);
 
 char        *aj_server_store_path                   (const char         *data_dir);
 AjStore     *aj_server_store_open                   (const char         *data_dir,
@@ -150,14 +187,42 @@ JsonObject  *aj_server_store_registry_for_scope     (AjStore            *store,
                                                      const AjScope      *scope);
 JsonArray   *aj_server_store_published_checklists   (AjStore            *store);
 
+/* Plans, assignments and publication (双随机、一公开) */
+gboolean     aj_server_store_set_plan_task          (AjStore            *store,
+                                                     const char         *plan_id,
+                                                     const char         *checklist,
+                                                     const char         *due,
+                                                     GError            **error);
+GPtrArray   *aj_server_store_list_plans             (AjStore            *store);
+AjServerPlan *aj_server_store_get_plan              (AjStore            *store,
+                                                     const char         *plan_id);
+JsonArray   *aj_server_store_assignments_for_scope  (AjStore            *store,
+                                                     const AjScope      *scope);
+gboolean     aj_server_store_close_assignment       (AjStore            *store,
+                                                     const char         *inspection_id,
+                                                     const char         *now,
+                                                     gboolean           *closed,
+                                                     GError            **error);
+GPtrArray   *aj_server_store_list_checks            (AjStore            *store,
+                                                     const char         *draw_id);
+gboolean     aj_server_store_publish_draw           (AjStore            *store,
+                                                     const char         *draw_id,
+                                                     const char         *published_on,
+                                                     const char         *published_by,
+                                                     const char         *now,
+                                                     GError            **error);
+GPtrArray   *aj_server_store_list_publications      (AjStore            *store);
+AjServerPublication *aj_server_store_get_publication (AjStore           *store,
+                                                     const char         *draw_id);
+
 /* The public pages */
 void         aj_server_store_overview               (AjStore            *store,
                                                      const char         *today,
                                                      AjServerOverview   *overview);
-GPtrArray   *aj_server_store_list_spot_checks       (AjStore            *store,
-                                                     guint               limit);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AjServerDevice, aj_server_device_free)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (AjServerSpotCheck, aj_server_spot_check_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AjServerCheck, aj_server_check_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AjServerPublication, aj_server_publication_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AjServerPlan, aj_server_plan_free)
 
 G_END_DECLS

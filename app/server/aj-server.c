@@ -62,7 +62,11 @@ static const AjRoute routes[] = {
   { "/h/", AJ_ROUTE_PUBLIC, NULL,
     { { NULL, 0, aj_server_pages_hazard } } },
   { "/public", AJ_ROUTE_PUBLIC, NULL,
-    { { NULL, 0, aj_server_pages_spot_checks } } },
+    { { NULL, 0, aj_server_public_draw } } },
+  { "/public.json", AJ_ROUTE_PUBLIC, NULL,
+    { { NULL, 0, aj_server_public_list_json } } },
+  { "/public.csv", AJ_ROUTE_PUBLIC, NULL,
+    { { NULL, 0, aj_server_public_list_csv } } },
   { "/static/", AJ_ROUTE_PUBLIC, aj_server_pages_check_path,
     { { NULL, 0, aj_server_pages_static } } },
   { "/", AJ_ROUTE_PUBLIC, aj_server_pages_check_path,
@@ -121,6 +125,7 @@ aj_server_finalize (GObject *object)
   g_free (self->data_dir);
   g_free (self->context.blob_dir);
   g_free (self->context.partial_dir);
+  g_free (self->context.holidays_path);
   G_OBJECT_CLASS (aj_server_parent_class)->finalize (object);
 }
 
@@ -151,6 +156,7 @@ aj_server_new (const char  *data_dir,
   self->context.blob_dir = g_build_filename (data_dir, "blobs", NULL);
   self->context.partial_dir = g_build_filename (data_dir, "blobs", "partial", NULL);
   self->context.log_closed = log_request;
+  self->context.holidays_path = g_build_filename (data_dir, "holidays.txt", NULL);
   self->context.store = aj_server_store_open (data_dir, error);
   if (self->context.store == NULL)
     return NULL;
@@ -225,6 +231,16 @@ void
 aj_server_shutdown (AjServer *self)
 {
   soup_server_disconnect (self->soup);
+}
+
+/* The holiday calendar for the publication deadlines (default
+ * DATA/holidays.txt). */
+void
+aj_server_set_holidays_path (AjServer   *self,
+                             const char *path)
+{
+  g_free (self->context.holidays_path);
+  self->context.holidays_path = g_strdup (path);
 }
 
 AjStore *

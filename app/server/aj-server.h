@@ -20,5 +20,7 @@ gboolean    aj_server_listen       (AjServer    *self,
 char       *aj_server_get_url      (AjServer    *self);
 void        aj_server_shutdown     (AjServer    *self);
 AjStore    *aj_server_get_store    (AjServer    *self);
+void        aj_server_set_holidays_path (AjServer *self,
+                                         const char *path);
 
 G_END_DECLS

@@ -10,6 +10,7 @@
 #include "aj-server.h"
 #include "aj-util.h"
 #include "aj-server-admin.h"
+#include "aj-server-draw-cli.h"
 #include "aj-server-store.h"
 #include "aj-checklist.h"
 #include "aj-report.h"
@@ -18,6 +19,7 @@ static char *opt_data;
 static char *opt_listen;
 static char *opt_cert;
 static char *opt_key;
+static char *opt_holidays;
 static char *opt_scope;
 static char *opt_server;
 static int   opt_days = 7;
@@ -32,6 +34,7 @@ static const GOptionEntry serve_options[] = {
   { "listen", 0, 0, G_OPTION_ARG_STRING, &opt_listen, "Address and port (default 127.0.0.1:8080; port 0 picks one)", "HOST:PORT" },
   { "tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &opt_cert, "TLS certificate (PEM)", "FILE" },
   { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &opt_key, "TLS private key (PEM)", "FILE" },
+  { "holidays", 0, 0, G_OPTION_ARG_FILENAME, &opt_holidays, "Holiday calendar (default DIR/holidays.txt)", "FILE" },
   { NULL }
 };
 
@@ -65,6 +68,8 @@ serve (void)
       g_printerr ("anjian-server: %s\n", error->message);
       return 1;
     }
+  if (opt_holidays != NULL)
+    aj_server_set_holidays_path (server, opt_holidays);
   if (!aj_server_listen (server, opt_listen ? opt_listen : "127.0.0.1:8080", opt_cert, opt_key, &error))
     {
       g_printerr ("anjian-server: cannot listen: %s\n", error->message);
@@ -221,10 +226,19 @@ main (int   argc,
     {
       g_printerr ("Usage: anjian-server COMMAND --data DIR [OPTIONS]\n"
                   "Commands: serve, enroll-code, import-registry FILE..., publish-checklist FILE...,\n"
-                  "          list-devices, revoke-device ID, report KIND INSPECTION-ID -o FILE.pdf\n");
+                  "          list-devices, revoke-device ID, report KIND INSPECTION-ID -o FILE.pdf,\n"
+                  "          register import|export institutions|inspectors FILE, plan create|list,\n"
+                  "          draw PLAN --seed-source TEXT, redraw DRAW --seed-source TEXT --reason TEXT,\n"
+                  "          rerun DRAW, draws [PLAN], assignments [--draw ID], publish DRAW --date DATE,\n"
+                  "          deadlines [--holidays FILE]\n");
       return 2;
     }
   command = argv[1];
+  if (aj_draw_cli_handles (command))
+    {
+      argv[1] = argv[0];
+      return aj_draw_cli_main (command, argc - 1, argv + 1);
+    }
   context = g_option_context_new (command);
   g_option_context_add_main_entries (context, common, NULL);
   g_option_context_add_main_entries (context, g_str_equal (command, "serve") ? serve_options : code_options, NULL);

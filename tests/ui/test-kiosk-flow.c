@@ -13,6 +13,10 @@
 #include <glib/gstdio.h>
 
 #include "aj-application.h"
+#include "aj-assignment.h"
+#include "aj-assignment-list.h"
+#include "aj-assignment-row.h"
+#include "aj-team-sheet.h"
 #include "aj-db.h"
 #include "aj-store-private.h"
 #include "aj-hazard.h"
@@ -1047,6 +1051,68 @@ run_shots (void)
   shot ("10-hazard");
 }
 
+/* The spot checks assigned to the inspector on the home page, and the team
+ * confirmation: a wrong PIN refused, the partner's right PIN accepted,
+ * then the inspection opens at the assigned institution. */
+static gboolean
+sheet_shown (gpointer data)
+{
+  return aj_ui_find_dialog (GTK_WINDOW (window)) != NULL;
+}
+
+static void
+run_team (void)
+{
+  GtkWidget *home, *assignments, *list, *first, *second, *sheet, *start, *pin_row, *message;
+  g_autofree char *wrong_shot = g_build_filename (opt_shots, "12-team-wrong-pin.png", NULL);
+  g_autofree char *confirmed_shot = g_build_filename (opt_shots, "13-team-confirmed.png", NULL);
+
+  sign_in (INSPECTOR, PIN);
+  expect_page ("home");
+  home = aj_ui_page (window, AJ_TYPE_HOME_PAGE);
+  assignments = aj_ui_find_type (home, AJ_TYPE_ASSIGNMENT_LIST);
+  g_assert_true (gtk_widget_get_visible (assignments));
+  list = aj_ui_find_id (assignments, "list");
+  first = GTK_WIDGET (gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), 0));
+  second = GTK_WIDGET (gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), 1));
+  g_assert_nonnull (second);
+  g_assert_null (gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), 2));
+  /* The earliest due first: the overdue one, marked. */
+  g_assert_true (gtk_widget_has_css_class (first, "overdue"));
+  g_assert_false (gtk_widget_has_css_class (second, "overdue"));
+  g_assert_cmpstr (aj_assignment_get_institution (aj_assignment_row_get_item (AJ_ASSIGNMENT_ROW (second))), ==,
+                   INSTITUTION);
+  shot ("11-home-assignments");
+
+  g_signal_emit_by_name (list, "row-activated", second);
+  g_assert_true (aj_ui_wait_for (sheet_shown, NULL, 5000));
+  sheet = GTK_WIDGET (aj_ui_find_dialog (GTK_WINDOW (window)));
+  g_assert_true (AJ_IS_TEAM_SHEET (sheet));
+  start = aj_ui_find_id (sheet, "start_button");
+  message = aj_ui_find_id (sheet, "message");
+  g_assert_false (gtk_widget_get_sensitive (start));
+  pin_row = aj_ui_find_type (sheet, ADW_TYPE_PASSWORD_ENTRY_ROW);
+  g_assert_nonnull (pin_row);
+  gtk_editable_set_text (GTK_EDITABLE (pin_row), "999999");
+  g_signal_emit_by_name (pin_row, "apply");
+  aj_ui_wait (200);
+  g_assert_true (gtk_widget_get_visible (message));
+  g_assert_false (gtk_widget_get_sensitive (start));
+  g_assert_true (aj_ui_screenshot (sheet, wrong_shot));
+  gtk_editable_set_text (GTK_EDITABLE (pin_row), "246810");
+  g_signal_emit_by_name (pin_row, "apply");
+  aj_ui_wait (200);
+  g_assert_false (gtk_widget_get_visible (message));
+  g_assert_true (gtk_widget_get_sensitive (start));
+  g_assert_null (aj_ui_find_type (sheet, ADW_TYPE_PASSWORD_ENTRY_ROW));
+  g_assert_true (aj_ui_screenshot (sheet, confirmed_shot));
+  aj_ui_click (start);
+  expect_page ("inspection");
+  aj_ui_wait (300);
+  g_assert_null (aj_ui_find_dialog (GTK_WINDOW (window)));
+  shot ("14-team-inspection");
+}
+
 static gboolean
 drive (gpointer data)
 {
@@ -1070,6 +1136,8 @@ drive (gpointer data)
     run_refused ();
   else if (g_strcmp0 (opt_phase, "hostile") == 0)
     run_hostile ();
+  else if (g_strcmp0 (opt_phase, "team") == 0)
+    run_team ();
   exit_code = 0;
   g_application_quit (G_APPLICATION (app));
   return G_SOURCE_REMOVE;
@@ -1496,6 +1564,66 @@ test_hostile_text (Fixture       *f,
   assert_phase_passed (spawn_phase (f, "hostile", NULL, NULL));
 }
 
+/* A kiosk whose last sync brought two spot checks for the inspector and a
+ * partner of another county: one overdue, one due in ten days. */
+static void
+fixture_setup_assignments (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autofree char *path = aj_test_source_path ("data/registry.json");
+  g_autofree char *folder = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *today = aj_today_iso ();
+  const char *overdue = "2025-12-01";   /* long past */
+  g_autofree char *later = aj_date_add_days (today, 10);
+  g_autofree char *assignments = NULL;
+  g_autoptr(AjStore) store = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+
+  fixture_setup (f, data);
+  folder = g_path_get_dirname (f->db);
+  g_assert_cmpint (g_mkdir_with_parents (folder, 0700), ==, 0);
+  store = open_kiosk_store (f);
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  g_assert_true (aj_registry_import_data (store, text, strlen (text), "sample", &error));
+  g_assert_no_error (error);
+  assignments = g_strdup_printf (
+      "[{\"id\": \"a-1\", \"draw\": \"d-1\", \"institution\": \"DLX002\", \"team\": [\"%s\", \"u-liu-yang\"], "
+      "\"checklist\": \"elder-care\", \"due\": \"%s\", \"status\": \"open\"}, "
+      "{\"id\": \"a-2\", \"draw\": \"d-1\", \"institution\": \"%s\", \"team\": [\"%s\", \"u-liu-yang\"], "
+      "\"checklist\": \"elder-care\", \"due\": \"%s\", \"status\": \"open\"}, "
+      "{\"id\": \"a-3\", \"draw\": \"d-1\", \"institution\": \"DLX003\", \"team\": [\"u-chen-jing\", \"u-liu-yang\"], "
+      "\"checklist\": \"elder-care\", \"due\": \"%s\", \"status\": \"open\"}]",
+      INSPECTOR, overdue, INSTITUTION, INSPECTOR, later, later);
+  g_assert_true (json_parser_load_from_data (parser, assignments, -1, &error));
+  g_assert_true (aj_assignment_replace_all (store, json_node_get_array (json_parser_get_root (parser)), &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_team_confirmation (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(AjStore) store = NULL;
+
+  g_test_bug ("12");
+  g_test_summary ("The home page lists the inspector's spot checks (the overdue one first and marked); starting "
+                  "one asks the partner's PIN (a wrong one refused), then opens the assigned institution's "
+                  "inspection in spot-check mode with both members recorded.");
+
+  assert_phase_passed (spawn_phase (f, "team", NULL, NULL));
+  store = open_kiosk_store (f);
+  g_assert_cmpint (aj_db_query_int (aj_store_get_db (store),
+                                    "SELECT count(*) FROM inspections WHERE assignment = 'a-2' AND institution = '"
+                                    INSTITUTION "' AND mode = 'spot_check' AND template_id = 'elder-care'",
+                                    NULL, -1), ==, 1);
+  g_assert_cmpint (aj_db_query_int (aj_store_get_db (store),
+                                    "SELECT count(*) FROM inspection_team t JOIN inspections s ON s.id = t.inspection_id "
+                                    "WHERE s.assignment = 'a-2' AND t.member IN ('" INSPECTOR "', 'u-liu-yang')",
+                                    NULL, -1), ==, 2);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1547,6 +1675,10 @@ main (int   argc,
       g_autofree char *shots = g_strdup_printf ("/kiosk/screenshots/%s", sizes[i]);
       ADD (refused, sizes[i], fixture_setup_server, test_refused);
       ADD (shots, sizes[i], fixture_setup, test_screenshots);
+      {
+        g_autofree char *team = g_strdup_printf ("/kiosk/team-confirmation/%s", sizes[i]);
+        ADD (team, sizes[i], fixture_setup_assignments, test_team_confirmation);
+      }
     }
 #undef ADD
   return g_test_run ();

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <glib.h>
 
+#include "aj-assignment.h"
 #include "aj-db.h"
 #include "aj-store-private.h"
 #include "aj-draw.h"
@@ -18,6 +19,7 @@
 #include "aj-registry.h"
 #include "aj-roster.h"
 #include "aj-test-util.h"
+#include "aj-workdays.h"
 
 #define N_INSTITUTIONS 500
 #define N_INSPECTORS   60
@@ -771,6 +773,156 @@ test_export_round_trips (StoreFixture *f, gconstpointer data)
       }
 }
 
+static AjHolidayCalendar *
+sample_calendar (void)
+{
+  g_autofree char *path = aj_test_data_path ("calendar", "holidays-2026.txt", NULL);
+  g_autoptr(GError) error = NULL;
+  AjHolidayCalendar *calendar = aj_holiday_calendar_load (path, &error);
+
+  g_assert_no_error (error);
+  return calendar;
+}
+
+static void
+test_working_days_with_holidays (void)
+{
+  g_autoptr(AjHolidayCalendar) calendar = sample_calendar ();
+  g_autoptr(AjHolidayCalendar) weekends = aj_holiday_calendar_new ();
+  int days = -1;
+
+  g_test_summary ("Working days from a check to its publication skip China's 2026 public holidays and count the "
+                  "weekend days made working days (调休); 20 is the deadline, 15 is near");
+  g_assert_true (aj_holiday_calendar_covers (calendar, 2026));
+  g_assert_false (aj_holiday_calendar_covers (calendar, 2027));
+  g_assert_false (aj_holiday_calendar_is_working (calendar, "2026-10-01"));   /* 国庆, a Thursday */
+  g_assert_true (aj_holiday_calendar_is_working (calendar, "2026-10-10"));    /* 调休, a Saturday */
+  g_assert_true (aj_holiday_calendar_is_working (weekends, "2026-10-01"));
+  /* Wednesday 30 September to Monday 12 October: 8, 9, 10 (Saturday, worked) and 12 October. */
+  g_assert_cmpint (aj_holiday_calendar_count (calendar, "2026-09-30", "2026-10-12"), ==, 4);
+  g_assert_cmpint (aj_holiday_calendar_count (weekends, "2026-09-30", "2026-10-12"), ==, 8);
+  /* Friday 13 February to Friday 27 February: the worked Saturday 14th and 24-27 after 春节. */
+  g_assert_cmpint (aj_holiday_calendar_count (calendar, "2026-02-13", "2026-02-27T09:00:00+08:00"), ==, 5);
+  g_assert_cmpint (aj_holiday_calendar_count (calendar, "2026-03-02", "2026-03-02"), ==, 0);
+
+  /* Checked Monday 2 November: 20 working days end on 30 November. */
+  g_assert_cmpint (aj_publication_deadline (calendar, "2026-11-02", NULL, "2026-11-20", &days), ==, AJ_DEADLINE_IN_TIME);
+  g_assert_cmpint (days, ==, 14);
+  g_assert_cmpint (aj_publication_deadline (calendar, "2026-11-02", NULL, "2026-11-23", &days), ==, AJ_DEADLINE_NEAR);
+  g_assert_cmpint (days, ==, 15);
+  g_assert_cmpint (aj_publication_deadline (calendar, "2026-11-02", NULL, "2026-11-30", &days), ==, AJ_DEADLINE_NEAR);
+  g_assert_cmpint (days, ==, 20);
+  g_assert_cmpint (aj_publication_deadline (calendar, "2026-11-02", NULL, "2026-12-01", &days), ==, AJ_DEADLINE_PAST);
+  g_assert_cmpint (aj_publication_deadline (calendar, "2026-11-02", "2026-11-30", "2026-12-20", &days), ==,
+                   AJ_DEADLINE_IN_TIME);
+  g_assert_cmpint (aj_publication_deadline (calendar, "2026-11-02", "2026-12-01", "2026-12-20", &days), ==,
+                   AJ_DEADLINE_PAST);
+  g_assert_cmpint (aj_publication_deadline (calendar, NULL, NULL, "2026-12-20", &days), ==, AJ_DEADLINE_NONE);
+}
+
+static void
+test_calendar_bad_line_named (void)
+{
+  g_autoptr(AjHolidayCalendar) calendar = aj_holiday_calendar_new ();
+  g_autoptr(GError) error = NULL;
+  const char *text = "# 2027\n2027-01-01 holiday 元旦\n\n2027-02-30 holiday\n";
+
+  g_test_summary ("A holiday calendar with a bad line is refused with the line's number");
+  g_assert_false (aj_holiday_calendar_parse (calendar, text, strlen (text), &error));
+  g_assert_error (error, AJ_ERROR, AJ_ERROR_INVALID);
+  g_assert_true (g_str_has_prefix (error->message, "line 4:"));
+  g_clear_error (&error);
+  text = "2027-01-01 vacation\n";
+  g_assert_false (aj_holiday_calendar_parse (calendar, text, strlen (text), &error));
+  g_assert_true (g_str_has_prefix (error->message, "line 1:"));
+}
+
+static void
+test_assignments_from_draw (StoreFixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *plan = save_plan (f);
+  g_autoptr(AjDrawRecord) first = aj_draw_record_make (f->store, plan, "公开值 A", "u-zhou-min", &error);
+  g_autoptr(AjDrawRecord) redraw = NULL;
+  g_autoptr(GListModel) old = NULL, fresh = NULL;
+  AjDrawResult *result;
+  guint n;
+
+  g_test_summary ("Each drawn institution becomes one assignment for its team, in the order drawn; a redraw "
+                  "cancels the open assignments of the draw it replaces");
+  g_assert_no_error (error);
+  g_assert_false (aj_assignment_make_for_draw (f->store, first, "elder-care", "31/12/2027", &error));
+  g_assert_error (error, AJ_ERROR, AJ_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_true (aj_assignment_make_for_draw (f->store, first, "elder-care", "2027-03-31", &error));
+  g_assert_no_error (error);
+  result = aj_draw_record_get_result (first);
+  n = aj_draw_result_get_n_teams (result);
+  old = aj_assignment_list_for_draw (f->store, aj_draw_record_get_id (first), &error);
+  g_assert_cmpuint (g_list_model_get_n_items (old), ==, n);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(AjAssignment) a = g_list_model_get_item (old, i);
+      const char * const *team = aj_draw_result_get_team (result, i);
+
+      g_assert_cmpstr (aj_assignment_get_institution (a), ==, aj_draw_result_get_institution (result, i));
+      g_assert_cmpuint (g_strv_length ((char **) aj_assignment_get_team (a)), ==, g_strv_length ((char **) team));
+      g_assert_true (aj_assignment_has_member (a, team[0]));
+      g_assert_true (aj_assignment_has_member (a, team[1]));
+      g_assert_cmpstr (aj_assignment_get_status (a), ==, "open");
+      g_assert_true (aj_assignment_is_overdue (a, "2027-04-01"));
+      g_assert_false (aj_assignment_is_overdue (a, "2027-03-31"));
+    }
+
+  redraw = aj_draw_record_redraw (f->store, aj_draw_record_get_id (first), "公开值 B", "名录有误", "u-zhou-min", &error);
+  g_assert_no_error (error);
+  g_assert_true (aj_assignment_make_for_draw (f->store, redraw, "elder-care", "2027-03-31", &error));
+  g_clear_object (&old);
+  old = aj_assignment_list_for_draw (f->store, aj_draw_record_get_id (first), &error);
+  fresh = aj_assignment_list_for_draw (f->store, aj_draw_record_get_id (redraw), &error);
+  g_assert_cmpuint (g_list_model_get_n_items (fresh), ==, aj_draw_result_get_n_teams (aj_draw_record_get_result (redraw)));
+  for (guint i = 0; i < g_list_model_get_n_items (old); i++)
+    {
+      g_autoptr(AjAssignment) a = g_list_model_get_item (old, i);
+      g_assert_cmpstr (aj_assignment_get_status (a), ==, "cancelled");
+    }
+}
+
+static void
+test_assignments_from_server_checked (StoreFixture *f, gconstpointer data)
+{
+  static const char * const bad[] = {
+    "[{\"id\": \"a-1\", \"draw\": \"d\", \"institution\": \"DLX001\", \"team\": [\"u-zhang-wei\"], "
+    "\"checklist\": \"elder-care\", \"due\": \"tomorrow\", \"status\": \"open\"}]",
+    "[{\"id\": \"a-1\", \"draw\": \"d\", \"institution\": \"DLX001\", \"team\": [\"<b>x</b>\"], "
+    "\"checklist\": \"elder-care\", \"due\": \"2027-01-01\", \"status\": \"open\"}]",
+    "[{\"id\": \"a-1\", \"draw\": \"d\", \"institution\": \"DLX001\", \"team\": [], "
+    "\"checklist\": \"elder-care\", \"due\": \"2027-01-01\", \"status\": \"finished?\"}]",
+    "[42]",
+  };
+  const char *good = "[{\"id\": \"a-1\", \"draw\": \"d\", \"institution\": \"DLX001\", "
+                     "\"team\": [\"u-zhang-wei\", \"u-liu-yang\"], \"checklist\": \"elder-care\", "
+                     "\"due\": \"2027-01-01\", \"status\": \"open\"}]";
+  g_autoptr(GError) error = NULL;
+
+  g_test_summary ("Assignments from the server replace the device's copy only when every one is valid");
+  for (guint i = 0; i <= G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      g_autoptr(GListModel) mine = NULL;
+      gboolean ok;
+
+      g_assert_true (json_parser_load_from_data (parser, i < G_N_ELEMENTS (bad) ? bad[i] : good, -1, NULL));
+      ok = aj_assignment_replace_all (f->store, json_node_get_array (json_parser_get_root (parser)), &error);
+      g_assert_true (ok == (i == G_N_ELEMENTS (bad)));
+      if (!ok)
+        g_assert_error (error, AJ_ERROR, AJ_ERROR_CORRUPT);
+      g_clear_error (&error);
+      mine = aj_assignment_list_for_member (f->store, "u-zhang-wei", &error);
+      g_assert_cmpuint (g_list_model_get_n_items (mine), ==, ok ? 1 : 0);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -796,5 +948,9 @@ main (int   argc,
   ADD_STORE ("/registers/sample-has-roster", NULL, test_sample_registry_roster);
   ADD_STORE ("/registers/bad-line-named", NULL, test_bad_line_named);
   ADD_STORE ("/registers/export-round-trips", "register", test_export_round_trips);
+  ADD_STORE ("/draw/assignments-from-draw", "register", test_assignments_from_draw);
+  ADD_STORE ("/draw/assignments-from-server-checked", NULL, test_assignments_from_server_checked);
+  g_test_add_func ("/workdays/holidays-and-adjusted-days", test_working_days_with_holidays);
+  g_test_add_func ("/workdays/bad-line-named", test_calendar_bad_line_named);
   return g_test_run ();
 }

@@ -7,6 +7,7 @@
 
 #include "aj-application.h"
 #include "aj-location.h"
+#include "aj-rounds.h"
 #include "aj-sync-manager.h"
 #include "aj-window.h"
 #include "anjian-resources.h"
@@ -133,8 +134,12 @@ aj_application_open_store (AjApplication *self)
   if (aj_registry_is_empty (self->store))
     {
       g_autofree char *registry = g_build_filename (aj_find_shipped_data_dir (), "registry.json", NULL);
+      g_autofree char *schedules = g_build_filename (aj_find_shipped_data_dir (), "schedules.json", NULL);
       if (!aj_registry_import_file (self->store, registry, "sample", &error))
         g_ptr_array_add (self->problems, g_strdup_printf (_("Sample registry not loaded: %s"), error->message));
+      /* …and the sample homes' schedules of rounds. */
+      else if (!aj_rounds_import_file (self->store, schedules, &error))
+        g_ptr_array_add (self->problems, g_strdup_printf (_("Sample schedules not loaded: %s"), error->message));
     }
 }
 

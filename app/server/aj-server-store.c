@@ -691,7 +691,7 @@ aj_server_store_registry_for_scope (AjStore       *store,
     }
   g_clear_pointer (&stmt, sqlite3_finalize);
 
-  sql = g_strdup_printf ("SELECT id, name, role, county, institution, pin_hash FROM users WHERE 1 %s ORDER BY id",
+  sql = g_strdup_printf ("SELECT id, name, role, county, institution, pin_hash, post FROM users WHERE 1 %s ORDER BY id",
                          users_condition (scope));
   stmt = prepare (store, sql, NULL);
   if (stmt != NULL)
@@ -706,6 +706,8 @@ aj_server_store_registry_for_scope (AjStore       *store,
       set_text_unless_null (o, "county", stmt, 3);
       set_text_unless_null (o, "institution", stmt, 4);
       json_object_set_string_member (o, "pin_hash", aj_db_col_text (stmt, 5));
+      if (*aj_db_col_text (stmt, 6))
+        json_object_set_string_member (o, "post", aj_db_col_text (stmt, 6));
       json_array_add_object_element (users, o);
     }
   json_object_set_int_member (registry, "version", 1);

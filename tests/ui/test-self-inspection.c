@@ -1,0 +1,375 @@
+/* test-self-inspection.c: a home's shared kiosk under Xvfb: a staff member
+ * signs in, sees today's due rounds for her post, completes one, and it
+ * leaves what is due while the week's completion rises; the night carer sees
+ * the night round; screenshots of both in each language and size. */
+#include "config.h"
+
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+#include <glib/gi18n.h>
+#include <sys/wait.h>
+#include <glib/gstdio.h>
+
+#include "aj-application.h"
+#include "aj-home-page.h"
+#include "aj-inspection-page.h"
+#include "aj-registry.h"
+#include "aj-round-rows.h"
+#include "aj-rounds.h"
+#include "aj-sign-in-page.h"
+#include "aj-summary-page.h"
+#include "aj-ui-driver.h"
+#include "aj-util.h"
+#include "aj-window.h"
+
+#define STAFF       "u-li-chunmei"    /* safety officer of DLX001: the daily round */
+#define NIGHT_CARER "u-zhao-xiulan"   /* night carer of DLX001: the night round */
+#define PIN         "246810"
+
+static char *opt_phase;
+static char *opt_shots;
+static char *opt_size;
+static int   exit_code;
+
+static AjApplication *app;
+static GtkWidget *window;
+
+static const char *
+page_name (void)
+{
+  return aj_window_get_page_name (AJ_WINDOW (window));
+}
+
+static gboolean
+on_page (gpointer name)
+{
+  return g_strcmp0 (page_name (), name) == 0;
+}
+
+static void
+expect_page (const char *name)
+{
+  if (!aj_ui_wait_for (on_page, (gpointer) name, 5000))
+    g_error ("Expected page “%s”, the window shows “%s”", name, page_name ());
+}
+
+static void
+sign_in (const char *user,
+         const char *pin)
+{
+  GtkWidget *page = aj_ui_page (window, AJ_TYPE_SIGN_IN_PAGE);
+  GtkWidget *tile;
+
+  expect_page ("sign-in");
+  tile = aj_ui_find_name (page, user);
+  g_assert_nonnull (tile);
+  aj_ui_click (tile);
+  aj_ui_type (aj_ui_find_id (page, "pin_entry"), pin);
+  aj_ui_click (aj_ui_find_id (page, "sign_in_button"));
+}
+
+static void
+shot (const char *name)
+{
+  g_autofree char *file = g_strdup_printf ("%s.png", name);
+  g_autofree char *path = g_build_filename (opt_shots, file, NULL);
+
+  aj_ui_wait (300);
+  g_assert_true (aj_ui_screenshot (window, path));
+}
+
+static AjRoundRows *
+round_rows (void)
+{
+  return AJ_ROUND_ROWS (aj_ui_in_page (window, AJ_TYPE_HOME_PAGE, "round_rows"));
+}
+
+static gboolean
+dialog_open (gpointer data)
+{
+  return aj_ui_find_dialog (GTK_WINDOW (window)) != NULL;
+}
+
+static void
+finish_round (void)
+{
+  AjInspectionPage *page = AJ_INSPECTION_PAGE (aj_ui_page (window, AJ_TYPE_INSPECTION_PAGE));
+
+  expect_page ("inspection");
+  g_assert_cmpstr (aj_inspection_page_get_item_code (page), ==, "RD-FIRE-01");
+  aj_ui_click (aj_ui_in_page (window, AJ_TYPE_INSPECTION_PAGE, "pass_button"));
+  aj_ui_click (aj_ui_in_page (window, AJ_TYPE_INSPECTION_PAGE, "summary_button"));
+  expect_page ("summary");
+  aj_ui_click (aj_ui_in_page (window, AJ_TYPE_SUMMARY_PAGE, "finish_button"));
+  g_assert_true (aj_ui_wait_for (dialog_open, NULL, 3000));
+  aj_ui_respond (aj_ui_find_dialog (GTK_WINDOW (window)), "finish");
+}
+
+/* The staff member's day: the daily round is due now; she does it. */
+static void
+run_rounds (void)
+{
+  GtkWidget *home;
+  GtkWidget *start;
+  guint due_before, percent_before;
+
+  sign_in (STAFF, PIN);
+  expect_page ("home");
+  home = aj_ui_page (window, AJ_TYPE_HOME_PAGE);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (round_rows ())));
+  start = aj_ui_find_name (home, "start-round-daily");
+  g_assert_nonnull (start);
+  /* Her post's round only: the night round is the night carer's. */
+  g_assert_null (aj_ui_find_name (home, "round-round-night"));
+  due_before = aj_round_rows_get_n_due (round_rows ());
+  percent_before = aj_round_rows_get_percent (round_rows ());
+  g_assert_cmpuint (due_before, >=, 1);
+
+  aj_ui_click (start);
+  finish_round ();
+  gtk_widget_activate_action (window, "win.home", NULL);
+  expect_page ("home");
+  aj_ui_wait (300);
+  g_assert_null (aj_ui_find_name (home, "start-round-daily"));
+  g_assert_cmpuint (aj_round_rows_get_n_due (round_rows ()), ==, due_before - 1);
+  g_assert_cmpuint (aj_round_rows_get_percent (round_rows ()), >, percent_before);
+  g_test_message ("completion this week: %u%% -> %u%%", percent_before, aj_round_rows_get_percent (round_rows ()));
+}
+
+static void
+run_shots (void)
+{
+  GtkWidget *home;
+
+  expect_page ("sign-in");
+  aj_ui_click (aj_ui_find_name (aj_ui_page (window, AJ_TYPE_SIGN_IN_PAGE), NIGHT_CARER));
+  shot ("01-sign-in");
+  sign_in (STAFF, PIN);
+  expect_page ("home");
+  shot ("02-home-due-rounds");
+  gtk_widget_activate_action (window, "win.sign-out", NULL);
+  sign_in (NIGHT_CARER, PIN);
+  expect_page ("home");
+  home = aj_ui_page (window, AJ_TYPE_HOME_PAGE);
+  g_assert_nonnull (aj_ui_find_name (home, "round-round-night"));
+  shot ("03-home-night-round");
+  aj_ui_click (aj_ui_find_name (home, "start-round-night"));
+  expect_page ("inspection");
+  shot ("04-night-round");
+}
+
+static gboolean
+drive (gpointer data)
+{
+  window = GTK_WIDGET (gtk_application_get_active_window (GTK_APPLICATION (app)));
+  g_assert_nonnull (window);
+  aj_ui_wait (300);
+  if (g_strcmp0 (opt_phase, "rounds") == 0)
+    run_rounds ();
+  else if (g_strcmp0 (opt_phase, "shots") == 0)
+    run_shots ();
+  exit_code = 0;
+  g_application_quit (G_APPLICATION (app));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_startup (GApplication *application)
+{
+  GSettings *settings = aj_application_get_settings (AJ_APPLICATION (application));
+  int width = 1280, height = 800;
+
+  if (opt_size != NULL)
+    sscanf (opt_size, "%dx%d", &width, &height);
+  g_settings_set_int (settings, "window-width", width);
+  g_settings_set_int (settings, "window-height", height);
+}
+
+static void
+on_activate (GApplication *application)
+{
+  g_idle_add (drive, NULL);
+}
+
+static int
+run_kiosk (void)
+{
+  exit_code = 1;
+  app = aj_application_new ();
+  g_signal_connect_after (app, "startup", G_CALLBACK (on_startup), NULL);
+  g_signal_connect_after (app, "activate", G_CALLBACK (on_activate), NULL);
+  g_application_run (G_APPLICATION (app), 0, NULL);
+  g_clear_object (&app);
+  return exit_code;
+}
+
+static char *self_path;
+static char *system_data_dirs;
+static char *system_config_dirs;
+
+typedef struct
+{
+  char *lang;
+  char *size;
+  char *dir;
+  char *shots;
+} Fixture;
+
+/* A fresh kiosk data folder with the sample registry and schedules, and a
+ * night round for DLX001's night carer whose window is open now, whatever
+ * the hour the test runs at. */
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  const char *variant = data ? data : "zh_CN-1280x800";
+  g_auto(GStrv) parts = g_strsplit (variant, "-", 2);
+  g_autofree char *db_dir = NULL;
+  g_autofree char *db = NULL;
+  g_autofree char *registry = g_build_filename (g_getenv ("ANJIAN_DATA_DIR"), "registry.json", NULL);
+  g_autofree char *schedules = g_build_filename (g_getenv ("ANJIAN_DATA_DIR"), "schedules.json", NULL);
+  g_autoptr(AjStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) body = json_object_new ();
+  g_autoptr(AjSchedule) night = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (now - 3600);
+  g_autoptr(GDateTime) here = g_date_time_to_timezone (utc, aj_schedule_zone ());
+  g_autofree char *start = g_date_time_format (here, "%H:00");
+  g_autofree char *from = NULL;
+
+  f->lang = g_strdup (parts[0]);
+  f->size = g_strdup (parts[1]);
+  f->dir = g_build_filename (g_get_user_data_dir (), "kiosk", NULL);
+  f->shots = g_build_filename (g_getenv ("ANJIAN_SCREENSHOT_DIR") ?: ".", "self", variant, NULL);
+  db_dir = g_build_filename (f->dir, "anjian", NULL);
+  db = g_build_filename (db_dir, "anjian.db", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (db_dir, 0700), ==, 0);
+  g_assert_cmpint (g_mkdir_with_parents (f->shots, 0755), ==, 0);
+
+  store = aj_store_open (db, &error);
+  g_assert_no_error (error);
+  g_assert_true (aj_registry_import_file (store, registry, "sample", &error));
+  g_assert_no_error (error);
+  g_assert_true (aj_rounds_import_file (store, schedules, &error));
+  g_assert_no_error (error);
+  /* From a week ago, so that missed nights show too. */
+  from = aj_schedule_date_of (now - 7 * 24 * 3600);
+  json_object_set_string_member (body, "institution", "DLX001");
+  json_object_set_string_member (body, "template", "round-night");
+  json_object_set_string_member (body, "post", "night_carer");
+  json_object_set_string_member (body, "frequency", "night");
+  json_object_set_string_member (body, "from", from);
+  json_object_set_string_member (body, "start", start);
+  json_object_set_string_member (body, "end", start);   /* the whole day: open now */
+  night = aj_schedule_from_json ("DLX001-night", body, &error);
+  g_assert_no_error (error);
+  g_assert_true (aj_rounds_set_schedule (store, "u-wang-jianguo", night, &error));
+  g_assert_no_error (error);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_free (f->lang);
+  g_free (f->size);
+  g_free (f->dir);
+  g_free (f->shots);
+}
+
+static int
+spawn_phase (Fixture    *f,
+             const char *phase)
+{
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) env = g_get_environ ();
+  g_autofree char *phase_arg = g_strdup_printf ("--phase=%s", phase);
+  g_autofree char *size_arg = g_strdup_printf ("--size=%s", f->size);
+  g_autofree char *shots_arg = g_strdup_printf ("--shots=%s", f->shots);
+  const char *argv[] = { self_path, phase_arg, size_arg, shots_arg, NULL };
+  int status = 0;
+
+  env = g_environ_setenv (env, "XDG_DATA_HOME", f->dir, TRUE);
+  env = g_environ_setenv (env, "XDG_DATA_DIRS", system_data_dirs, TRUE);
+  env = g_environ_setenv (env, "XDG_CONFIG_DIRS", system_config_dirs, TRUE);
+  env = g_environ_setenv (env, "GSETTINGS_BACKEND", "memory", TRUE);
+  env = g_environ_setenv (env, "LANGUAGE", f->lang, TRUE);
+  env = g_environ_setenv (env, "LANG", "C.UTF-8", TRUE);
+  env = g_environ_unsetenv (env, "LC_ALL");
+  env = g_environ_unsetenv (env, "LC_MESSAGES");
+  if (!g_spawn_sync (NULL, (char **) argv, env, G_SPAWN_CHILD_INHERITS_STDIN, NULL, NULL, NULL, NULL,
+                     &status, &error))
+    g_error ("Cannot start %s: %s", self_path, error->message);
+  return status;
+}
+
+static void
+assert_phase_passed (int status)
+{
+  g_assert_true (WIFEXITED (status));
+  g_assert_cmpint (WEXITSTATUS (status), ==, 0);
+}
+
+static void
+test_round_done (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_test_bug ("13");
+  g_test_summary ("A staff member signs in, sees today's due round for her post, completes it from the home "
+                  "page; it leaves what is due and the week's completion rises");
+  assert_phase_passed (spawn_phase (f, "rounds"));
+}
+
+static void
+test_shots (Fixture       *f,
+            gconstpointer  data)
+{
+  g_autofree char *last = g_build_filename (f->shots, "04-night-round.png", NULL);
+
+  g_test_summary ("The home's kiosk with due rounds, the night round and the sign-in, in both languages and sizes");
+  assert_phase_passed (spawn_phase (f, "shots"));
+  g_assert_true (g_file_test (last, G_FILE_TEST_EXISTS));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  static const char * const sizes[] = { "zh_CN-360x720", "zh_CN-1280x800", "en-360x720", "en-1280x800" };
+  GOptionEntry entries[] = {
+    { "phase", 0, 0, G_OPTION_ARG_STRING, &opt_phase, "Run one phase in this process", "PHASE" },
+    { "shots", 0, 0, G_OPTION_ARG_FILENAME, &opt_shots, "Screenshot folder", "DIR" },
+    { "size", 0, 0, G_OPTION_ARG_STRING, &opt_size, "Window size", "WxH" },
+    { NULL }
+  };
+
+  self_path = g_file_read_link ("/proc/self/exe", NULL);
+  if (argc > 1 && g_str_has_prefix (argv[1], "--phase="))
+    {
+      g_autoptr(GOptionContext) context = g_option_context_new (NULL);
+      g_option_context_add_main_entries (context, entries, NULL);
+      if (!g_option_context_parse (context, &argc, &argv, NULL))
+        return 2;
+      setlocale (LC_ALL, "");
+      bindtextdomain (GETTEXT_PACKAGE, ANJIAN_BUILD_LOCALEDIR);
+      bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+      textdomain (GETTEXT_PACKAGE);
+      return run_kiosk ();
+    }
+
+  system_data_dirs = g_strdup (g_getenv ("XDG_DATA_DIRS") ?: "/usr/local/share:/usr/share");
+  system_config_dirs = g_strdup (g_getenv ("XDG_CONFIG_DIRS") ?: "/etc/xdg");
+  g_content_type_set_mime_dirs (NULL);
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  g_test_bug_base ("issue ");
+
+  g_test_add ("/self/round-done-leaves-due", Fixture, NULL, fixture_setup, test_round_done, fixture_teardown);
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/self/screenshots/%s", sizes[i]);
+      g_test_add (path, Fixture, sizes[i], fixture_setup, test_shots, fixture_teardown);
+    }
+  return g_test_run ();
+}

@@ -5,6 +5,7 @@
 #include <glib/gi18n.h>
 
 #include "aj-window-private.h"
+#include "aj-idle-guard.h"
 
 G_DEFINE_FINAL_TYPE (AjWindow, aj_window, ADW_TYPE_APPLICATION_WINDOW)
 
@@ -287,6 +288,8 @@ aj_window_new (GtkApplication *app,
                            G_CALLBACK (_aj_window_actions_update), self, G_CONNECT_SWAPPED);
   aj_sign_in_page_set_store (self->sign_in_page, aj_session_get_store (session));
   gtk_widget_activate_action (GTK_WIDGET (self), "win.sign-out", NULL);
+  /* A shared kiosk signs out whoever walked away. */
+  aj_idle_guard_attach (GTK_WINDOW (self), session, self->toasts);
 
   g_signal_connect_object (aj_session_get_sync (session), "notify",
                            G_CALLBACK (update_sync_bar), self, G_CONNECT_SWAPPED);

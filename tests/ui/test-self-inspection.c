@@ -13,6 +13,7 @@
 
 #include "aj-application.h"
 #include "aj-home-page.h"
+#include "aj-idle-guard.h"
 #include "aj-inspection-page.h"
 #include "aj-registry.h"
 #include "aj-round-rows.h"
@@ -137,6 +138,38 @@ run_rounds (void)
   g_test_message ("completion this week: %u%% -> %u%%", percent_before, aj_round_rows_get_percent (round_rows ()));
 }
 
+static gboolean
+idle_warning_shown (gpointer data)
+{
+  return aj_idle_guard_is_warning (g_object_get_data (G_OBJECT (window), "aj-idle-guard"));
+}
+
+/* Idle sign-out: a warning, then the sign-in page; her round is offered back
+ * where she left it at her next sign-in. */
+static void
+run_idle (void)
+{
+  AjInspectionPage *page;
+
+  sign_in (STAFF, PIN);
+  expect_page ("home");
+  aj_ui_click (aj_ui_find_name (aj_ui_page (window, AJ_TYPE_HOME_PAGE), "start-round-daily"));
+  expect_page ("inspection");
+  page = AJ_INSPECTION_PAGE (aj_ui_page (window, AJ_TYPE_INSPECTION_PAGE));
+  aj_ui_click (aj_ui_in_page (window, AJ_TYPE_INSPECTION_PAGE, "pass_button"));
+  aj_ui_click (aj_ui_in_page (window, AJ_TYPE_INSPECTION_PAGE, "next_button"));
+  g_assert_cmpstr (aj_inspection_page_get_item_code (page), ==, "RD-FIRE-02");
+  /* No touch from here on. */
+  g_assert_true (aj_ui_wait_for (idle_warning_shown, NULL, 8000));
+  g_assert_true (on_page ("inspection"));
+  if (!aj_ui_wait_for (on_page, (gpointer) "sign-in", 8000))
+    g_error ("Not signed out after the idle time: page %s", page_name ());
+  g_assert_false (idle_warning_shown (NULL));
+  sign_in (STAFF, PIN);
+  expect_page ("inspection");
+  g_assert_cmpstr (aj_inspection_page_get_item_code (page), ==, "RD-FIRE-02");
+}
+
 static void
 run_shots (void)
 {
@@ -169,6 +202,8 @@ drive (gpointer data)
     run_rounds ();
   else if (g_strcmp0 (opt_phase, "shots") == 0)
     run_shots ();
+  else if (g_strcmp0 (opt_phase, "idle") == 0)
+    run_idle ();
   exit_code = 0;
   g_application_quit (G_APPLICATION (app));
   return G_SOURCE_REMOVE;
@@ -184,6 +219,7 @@ on_startup (GApplication *application)
     sscanf (opt_size, "%dx%d", &width, &height);
   g_settings_set_int (settings, "window-width", width);
   g_settings_set_int (settings, "window-height", height);
+  g_settings_set_int (settings, "idle-sign-out-seconds", g_strcmp0 (opt_phase, "idle") == 0 ? 6 : 0);
 }
 
 static void
@@ -323,6 +359,16 @@ test_round_done (Fixture       *f,
 }
 
 static void
+test_idle (Fixture       *f,
+           gconstpointer  data)
+{
+  g_test_bug ("13");
+  g_test_summary ("After the idle time the administrator set (6 s here), a warning, then sign-out; the round "
+                  "in progress is kept and reopened where it was at the same person's next sign-in");
+  assert_phase_passed (spawn_phase (f, "idle"));
+}
+
+static void
 test_shots (Fixture       *f,
             gconstpointer  data)
 {
@@ -366,6 +412,7 @@ main (int   argc,
   g_test_bug_base ("issue ");
 
   g_test_add ("/self/round-done-leaves-due", Fixture, NULL, fixture_setup, test_round_done, fixture_teardown);
+  g_test_add ("/self/idle-sign-out-keeps-work", Fixture, NULL, fixture_setup, test_idle, fixture_teardown);
   for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
     {
       g_autofree char *path = g_strdup_printf ("/self/screenshots/%s", sizes[i]);

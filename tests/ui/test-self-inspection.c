@@ -27,6 +27,8 @@
 #define STAFF       "u-li-chunmei"    /* safety officer of DLX001: the daily round */
 #define NIGHT_CARER "u-zhao-xiulan"   /* night carer of DLX001: the night round */
 #define PIN         "246810"
+#define ADMIN       "u-zhou-min"
+#define ADMIN_PIN   "135790"      /* set by the fixture: unlike the staff's */
 
 static char *opt_phase;
 static char *opt_shots;
@@ -170,6 +172,53 @@ run_idle (void)
   g_assert_cmpstr (aj_inspection_page_get_item_code (page), ==, "RD-FIRE-02");
 }
 
+static gboolean
+window_gone (gpointer data)
+{
+  return gtk_application_get_active_window (GTK_APPLICATION (app)) == NULL;
+}
+
+static void
+answer_leave_dialog (const char *pin)
+{
+  GtkWindow *dialog;
+
+  g_assert_true (aj_ui_wait_for (dialog_open, NULL, 3000));
+  dialog = aj_ui_find_dialog (GTK_WINDOW (window));
+  aj_ui_type (aj_ui_find_name (GTK_WIDGET (dialog), "admin_pin_entry"), pin);
+  aj_ui_respond (dialog, "leave");
+}
+
+/* Kiosk mode: no window controls, and neither closing the window (Alt+F4,
+ * a window manager's button) nor Ctrl+Q's action leaves it; a staff
+ * member's PIN does not, an administrator's does. */
+static void
+run_kiosk_mode (void)
+{
+  expect_page ("sign-in");
+  g_assert_false (gtk_window_get_deletable (GTK_WINDOW (window)));
+  g_assert_nonnull (g_object_get_data (G_OBJECT (window), "aj-kiosk-lock"));
+  aj_ui_click (aj_ui_find_name (aj_ui_page (window, AJ_TYPE_SIGN_IN_PAGE), STAFF));
+  if (opt_shots)
+    shot ("05-kiosk-mode-sign-in");
+
+  gtk_window_close (GTK_WINDOW (window));
+  aj_ui_wait (200);
+  g_assert_false (window_gone (NULL));
+  answer_leave_dialog ("");
+  g_assert_false (window_gone (NULL));
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
+  aj_ui_wait (200);
+  g_assert_false (window_gone (NULL));
+  answer_leave_dialog (PIN);   /* a staff member's PIN */
+  aj_ui_wait (300);
+  g_assert_false (window_gone (NULL));
+
+  gtk_window_close (GTK_WINDOW (window));
+  answer_leave_dialog (ADMIN_PIN);
+}
+
 static void
 run_shots (void)
 {
@@ -204,6 +253,13 @@ drive (gpointer data)
     run_shots ();
   else if (g_strcmp0 (opt_phase, "idle") == 0)
     run_idle ();
+  else if (g_strcmp0 (opt_phase, "kiosk") == 0)
+    {
+      run_kiosk_mode ();
+      g_assert_true (aj_ui_wait_for (window_gone, NULL, 3000));
+      exit_code = 0;
+      return G_SOURCE_REMOVE;
+    }
   exit_code = 0;
   g_application_quit (G_APPLICATION (app));
   return G_SOURCE_REMOVE;
@@ -220,6 +276,7 @@ on_startup (GApplication *application)
   g_settings_set_int (settings, "window-width", width);
   g_settings_set_int (settings, "window-height", height);
   g_settings_set_int (settings, "idle-sign-out-seconds", g_strcmp0 (opt_phase, "idle") == 0 ? 6 : 0);
+  g_settings_set_boolean (settings, "kiosk-mode", g_strcmp0 (opt_phase, "kiosk") == 0);
 }
 
 static void
@@ -299,6 +356,8 @@ fixture_setup (Fixture       *f,
   json_object_set_string_member (body, "from", from);
   json_object_set_string_member (body, "start", start);
   json_object_set_string_member (body, "end", start);   /* the whole day: open now */
+  g_assert_true (aj_registry_change_pin (store, ADMIN, ADMIN, PIN, ADMIN_PIN, &error));
+  g_assert_no_error (error);
   night = aj_schedule_from_json ("DLX001-night", body, &error);
   g_assert_no_error (error);
   g_assert_true (aj_rounds_set_schedule (store, "u-wang-jianguo", night, &error));
@@ -369,6 +428,16 @@ test_idle (Fixture       *f,
 }
 
 static void
+test_kiosk_mode (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_test_bug ("13");
+  g_test_summary ("In kiosk mode the window has no close button, and closing it or quitting asks for an "
+                  "administrator's PIN: none or a staff member's keeps it open, the administrator's closes it");
+  assert_phase_passed (spawn_phase (f, "kiosk"));
+}
+
+static void
 test_shots (Fixture       *f,
             gconstpointer  data)
 {
@@ -377,6 +446,7 @@ test_shots (Fixture       *f,
   g_test_summary ("The home's kiosk with due rounds, the night round and the sign-in, in both languages and sizes");
   assert_phase_passed (spawn_phase (f, "shots"));
   g_assert_true (g_file_test (last, G_FILE_TEST_EXISTS));
+  assert_phase_passed (spawn_phase (f, "kiosk"));
 }
 
 int
@@ -413,6 +483,7 @@ main (int   argc,
 
   g_test_add ("/self/round-done-leaves-due", Fixture, NULL, fixture_setup, test_round_done, fixture_teardown);
   g_test_add ("/self/idle-sign-out-keeps-work", Fixture, NULL, fixture_setup, test_idle, fixture_teardown);
+  g_test_add ("/self/kiosk-mode-needs-admin-pin", Fixture, NULL, fixture_setup, test_kiosk_mode, fixture_teardown);
   for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
     {
       g_autofree char *path = g_strdup_printf ("/self/screenshots/%s", sizes[i]);

@@ -149,6 +149,8 @@ aj_kiosk_lock_attach (GtkWindow *window,
   self->window = window;
   self->session = g_object_ref (session);
   gtk_window_set_deletable (window, FALSE);
+  /* No minimise or maximise button on any page's header bar either. */
+  g_object_set (gtk_widget_get_settings (GTK_WIDGET (window)), "gtk-decoration-layout", ":", NULL);
   gtk_window_fullscreen (window);
   g_signal_connect (window, "close-request", G_CALLBACK (on_close_request), self);
   g_signal_connect (window, "notify::fullscreened", G_CALLBACK (on_fullscreened), self);

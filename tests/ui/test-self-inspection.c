@@ -19,6 +19,8 @@
 #include "aj-round-rows.h"
 #include "aj-rounds.h"
 #include "aj-sign-in-page.h"
+#include "aj-stats-page.h"
+#include "aj-count-row.h"
 #include "aj-summary-page.h"
 #include "aj-ui-driver.h"
 #include "aj-util.h"
@@ -138,6 +140,29 @@ run_rounds (void)
   g_assert_cmpuint (aj_round_rows_get_n_due (round_rows ()), ==, due_before - 1);
   g_assert_cmpuint (aj_round_rows_get_percent (round_rows ()), >, percent_before);
   g_test_message ("completion this week: %u%% -> %u%%", percent_before, aj_round_rows_get_percent (round_rows ()));
+
+  /* The statistics show the home's completion, from the same function the server uses. */
+  gtk_widget_activate_action (window, "win.stats", NULL);
+  expect_page ("stats");
+  {
+    GtkWidget *list = aj_ui_in_page (window, AJ_TYPE_STATS_PAGE, "completion_list");
+    GtkWidget *row = gtk_widget_get_first_child (list);
+    gboolean found = FALSE;
+
+    for (; row; row = gtk_widget_get_next_sibling (row))
+      {
+        AjCount *count = aj_count_row_get_item (AJ_COUNT_ROW (row));
+        if (g_str_has_prefix (aj_count_get_title (count), "东林县城关镇敬老院"))
+          {
+            found = TRUE;
+            g_test_message ("statistics: %s", aj_count_get_value (count));
+            g_assert_nonnull (strstr (aj_count_get_value (count), "1/"));
+          }
+      }
+    g_assert_true (found);
+  }
+  if (opt_shots)
+    shot ("06-statistics");
 }
 
 static gboolean
@@ -197,6 +222,11 @@ run_kiosk_mode (void)
 {
   expect_page ("sign-in");
   g_assert_false (gtk_window_get_deletable (GTK_WINDOW (window)));
+  {
+    g_autofree char *layout = NULL;
+    g_object_get (gtk_widget_get_settings (window), "gtk-decoration-layout", &layout, NULL);
+    g_assert_cmpstr (layout, ==, ":");   /* no minimise or maximise button */
+  }
   g_assert_nonnull (g_object_get_data (G_OBJECT (window), "aj-kiosk-lock"));
   aj_ui_click (aj_ui_find_name (aj_ui_page (window, AJ_TYPE_SIGN_IN_PAGE), STAFF));
   if (opt_shots)

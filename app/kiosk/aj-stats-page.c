@@ -175,7 +175,8 @@ draw_chart (GtkDrawingArea *area,
  * what this device holds: the homes in its scope. */
 static void
 fill_completion (AjStatsPage *self,
-                 AjStore     *store)
+                 AjStore     *store,
+                 AjUser      *user)
 {
   g_autoptr(JsonArray) report = aj_completion_report (store, NULL, g_get_real_time () / G_USEC_PER_SEC);
   g_autoptr(GPtrArray) counts = g_ptr_array_new_with_free_func (g_object_unref);
@@ -185,7 +186,13 @@ fill_completion (AjStatsPage *self,
       JsonObject *home = json_array_get_object_element (report, i);
       JsonObject *week = json_object_get_object_member (home, "week");
       JsonObject *month = json_object_get_object_member (home, "month");
-      g_autofree char *value = g_strdup_printf (_("week %d/%d · month %d/%d (%d%%) · %d nights missed"),
+      g_autofree char *value = NULL;
+
+      /* A home's people see their own home. */
+      if (user != NULL && aj_user_get_institution (user) != NULL &&
+          g_strcmp0 (aj_user_get_institution (user), json_object_get_string_member (home, "institution")) != 0)
+        continue;
+      value = g_strdup_printf (_("week %d/%d · month %d/%d (%d%%) · %d nights missed"),
                                                 (int) json_object_get_int_member (week, "done"),
                                                 (int) json_object_get_int_member (week, "due"),
                                                 (int) json_object_get_int_member (month, "done"),
@@ -234,7 +241,7 @@ aj_stats_page_refresh (AjStatsPage *self)
   fill_counts (self->by_level, self->level_group, self->stats->by_level, aj_risk_level_label, NULL);
   fill_counts (self->by_institution, self->institution_group, self->stats->by_institution, NULL, NULL);
   fill_counts (self->by_category, self->category_group, self->stats->by_category, NULL, names);
-  fill_completion (self, aj_session_get_store (session));
+  fill_completion (self, aj_session_get_store (session), aj_session_get_user (session));
   gtk_widget_queue_draw (GTK_WIDGET (self->chart));
 }
 

@@ -21,12 +21,12 @@ APP = os.path.join(ROOT, 'app')
 CORE_LAYERS = [
     ('pure rules and formats', ['aj-error', 'aj-util', 'aj-event', 'aj-event-schema', 'aj-hlc', 'aj-codec', 'aj-checklist',
                                 'aj-qr', 'aj-photo', 'aj-scope', 'aj-hazard-rules', 'aj-draw', 'aj-register-row',
-                                'aj-workdays']),
+                                'aj-workdays', 'aj-schedule']),
     ('projection', ['aj-db', 'aj-projection']),
     ('store', ['aj-store']),
     ('domain', ['aj-registry', 'aj-inspection', 'aj-hazard', 'aj-signature', 'aj-hazard-steps', 'aj-roster',
-                'aj-register-io', 'aj-draw-record', 'aj-assignment']),
-    ('views and exchange', ['aj-authority', 'aj-ledger', 'aj-stats', 'aj-report', 'aj-labels', 'aj-sync']),
+                'aj-register-io', 'aj-draw-record', 'aj-assignment', 'aj-rounds']),
+    ('views and exchange', ['aj-authority', 'aj-ledger', 'aj-stats', 'aj-report', 'aj-labels', 'aj-sync', 'aj-completion']),
 ]
 PRIVATE_HEADERS = {'aj-db.h', 'aj-store-private.h', 'aj-projection.h'}
 SERVER_STORAGE = re.compile(r'aj-server-store')

@@ -90,7 +90,10 @@ def main():
                 i = min(int(m.group(1)), len(lines)) - 1
                 while i > 0 and not lines[i].startswith("msgid "):
                     i -= 1
-                missing.append(lines[i][6:] if i >= 0 else "?")
+                text = lines[i][6:] if i >= 0 else "?"
+                while text == '""' and i + 1 < len(lines) and lines[i + 1].startswith('"'):
+                    text = lines[i + 1]   # a message on several lines: its first
+                missing.append(text)
             problems.append(f"{len(missing)} marked strings have no entry in po/zh_CN.po "
                             "(run: meson compile -C <build> anjian-update-po, then translate): "
                             + "; ".join(missing[:10]))

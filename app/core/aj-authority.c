@@ -17,6 +17,7 @@
 #include "aj-hlc.h"
 #include "aj-inspection.h"
 #include "aj-registry.h"
+#include "aj-rounds.h"
 #include "aj-util.h"
 
 G_DEFINE_QUARK (aj-refusal-quark, aj_refusal)
@@ -159,6 +160,48 @@ check_inspection_started (AjStore        *store,
   return TRUE;
 }
 
+/* A home's schedule: its head sets it for the home, an administrator (the
+ * office) for one home or all homes of a type; nobody else. A schedule keeps
+ * the home or type it was first set for. */
+static gboolean
+check_schedule_set (AjStore        *store,
+                    const AjScope  *scope,
+                    AjUser         *author,
+                    const AjEvent  *ev,
+                    JsonObject     *body,
+                    GError        **error)
+{
+  const char *institution = aj_json_get_string (body, "institution");
+  const char *type = aj_json_get_string (body, "institution_type");
+  const char *role = aj_user_get_role (author);
+  g_autoptr(AjSchedule) held = aj_rounds_get_schedule (store, ev->subject);
+  g_autoptr(AjSchedule) schedule = aj_schedule_from_json (ev->subject, body, NULL);
+
+  if (schedule == NULL)
+    REFUSE (AJ_REFUSAL_INVALID_BODY, "Schedule %s names neither one institution nor one type, or has bad times",
+            ev->subject);
+  if (held != NULL && (g_strcmp0 (held->institution, schedule->institution) != 0 ||
+                       g_strcmp0 (held->institution_type, schedule->institution_type) != 0))
+    REFUSE (AJ_REFUSAL_SUBJECT_EXISTS, "Schedule %s belongs to another institution or type", ev->subject);
+  if (type != NULL)
+    {
+      if (g_strcmp0 (role, "admin") != 0)
+        REFUSE (AJ_REFUSAL_ROLE, "The role %s may not set schedules for all homes of a type", role);
+      return TRUE;
+    }
+  {
+    g_autoptr(AjInstitution) known = aj_registry_get_institution (store, institution);
+    if (known == NULL)
+      REFUSE (AJ_REFUSAL_UNKNOWN_SUBJECT, "Institution %s is not in the registry", institution);
+  }
+  if (!aj_registry_scope_allows (store, scope, institution))
+    REFUSE (AJ_REFUSAL_OUT_OF_SCOPE, "Institution %s is outside this device's scope", institution);
+  if (g_strcmp0 (role, "admin") != 0 &&
+      !(g_strcmp0 (role, "institution_head") == 0 && g_strcmp0 (aj_user_get_institution (author), institution) == 0))
+    REFUSE (AJ_REFUSAL_ROLE, "The role %s may not set the schedules of %s", role, institution);
+  return TRUE;
+}
+
 static gboolean
 check_hazard_found (AjStore        *store,
                     AjUser         *author,
@@ -212,6 +255,7 @@ check_hazard_event (AjStore        *store,
    * inspector's on-the-spot rectification; the state machine itself runs
    * on the server's status when the event is applied. */
   if (!aj_lifecycle_person_may (aj_user_get_role (author), step, own, self,
+                                self && aj_rounds_fixes_on_spot (store, hazard),
                                 aj_json_get_string (body, "from"), aj_hazard_get_grade (hazard)))
     REFUSE (AJ_REFUSAL_ROLE, "The role %s may not take the step “%s” on this hazard",
             aj_user_get_role (author), ev->type);
@@ -285,6 +329,8 @@ aj_authority_check (AjStore        *store,
         REFUSE (AJ_REFUSAL_ROLE, "Only %s or an administrator may change that PIN", ev->subject);
       return TRUE;
     }
+  if (g_str_equal (ev->type, "schedule.set"))
+    return check_schedule_set (store, scope, author, ev, body, error);
   if (g_str_equal (ev->type, "inspection.started"))
     return check_inspection_started (store, scope, author, ev, body, error);
   if (g_str_equal (ev->type, "hazard.found"))

@@ -6,6 +6,7 @@
  * shown later as "overdue by 9,831 days". */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <glib/gi18n-lib.h>
 
@@ -28,6 +29,8 @@ typedef enum
   LOCATION,    /* {latitude, longitude, accuracy} numbers in range */
   PIN_HASH,    /* an Argon2id string; never a PIN */
   ENUM,
+  TIME,        /* HH:MM, a time of day */
+  IDS,         /* a list of at most 200 IDs, possibly empty */
 } Kind;
 
 #define MAX_TEXT 4000
@@ -95,6 +98,12 @@ static const Schema schemas[] = {
   { "signature.added", {
       { "role", ENUM, R, "inspector institution" }, { "signer", LINE, R, NULL }, { "sha256", SHA256, O, NULL },
       { "refused", FLAG, O, NULL }, { "reason", TEXT, O, NULL }, { "at", TIMESTAMP, R, NULL } } },
+  /* A home's rounds (自查): one institution's, or all of a type's (set by the office). */
+  { "schedule.set", {
+      { "institution", ID, O, NULL }, { "institution_type", ID, O, NULL }, { "template", ID, R, NULL },
+      { "post", ID, R, NULL }, { "frequency", ENUM, R, "daily night weekly monthly" }, { "from", DATE, R, NULL },
+      { "start", TIME, O, NULL }, { "end", TIME, O, NULL }, { "fix_on_spot", IDS, O, NULL },
+      { "active", FLAG, O, NULL }, { "at", TIMESTAMP, R, NULL } } },
 };
 
 static const Schema *
@@ -207,6 +216,23 @@ member_ok (const Member *m,
         for (guint i = 0; i < n; i++)
           if (!aj_is_sha256_hex (string_of (json_array_get_element (a, i))))
             return FALSE;
+        return TRUE;
+      }
+    case TIME:
+      return s != NULL && strlen (s) == 5 && g_ascii_isdigit (s[0]) && g_ascii_isdigit (s[1]) && s[2] == ':' &&
+             g_ascii_isdigit (s[3]) && g_ascii_isdigit (s[4]) && atoi (s) < 24 && atoi (s + 3) < 60;
+    case IDS:
+      {
+        JsonArray *a = JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+        guint n = a ? json_array_get_length (a) : 0;
+        if (a == NULL || n > 200)
+          return FALSE;
+        for (guint i = 0; i < n; i++)
+          {
+            const char *code = string_of (json_array_get_element (a, i));
+            if (code == NULL || !aj_event_schema_is_id (code))
+              return FALSE;
+          }
         return TRUE;
       }
     case PIN_HASH:

@@ -116,19 +116,29 @@ aj_lifecycle_role_may (const char   *role,
 
 /* Whether a person of @role may take @step at all: the role table, plus the
  * inspector's "fixed on the spot" (当场整改) of a general hazard that is
- * still open (@status found or reopened). The state machine is not asked:
- * whether the step still applies is aj_lifecycle_next ()'s answer. */
+ * still open (@status found or reopened), plus the home's own "fix on the
+ * spot": a general hazard its staff found in a self-inspection on an item
+ * its schedule marks so (@fix_on_spot) they rectify with a photo, accept and
+ * close themselves. Every other hazard needs an inspector's verification.
+ * The state machine is not asked: whether the step still applies is
+ * aj_lifecycle_next ()'s answer. */
 gboolean
 aj_lifecycle_person_may (const char   *role,
                          AjHazardStep  step,
                          gboolean      own_institution,
                          gboolean      found_in_self_inspection,
+                         gboolean      fix_on_spot,
                          const char   *status,
                          const char   *grade)
 {
   gboolean open = g_strcmp0 (status, "found") == 0 || g_strcmp0 (status, "reopened") == 0;
+  gboolean home = own_institution &&
+                  (g_strcmp0 (role, "institution_staff") == 0 || g_strcmp0 (role, "institution_head") == 0);
 
   if (step == AJ_STEP_RECTIFY && open && g_strcmp0 (grade, "major") != 0 && aj_lifecycle_is_official (role))
+    return TRUE;
+  if (home && found_in_self_inspection && fix_on_spot && g_strcmp0 (grade, "major") != 0 &&
+      (step == AJ_STEP_RECTIFY || step == AJ_STEP_VERIFY || step == AJ_STEP_CLOSE))
     return TRUE;
   return aj_lifecycle_role_may (role, step, own_institution, found_in_self_inspection);
 }

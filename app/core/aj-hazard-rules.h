@@ -33,6 +33,7 @@ gboolean    aj_lifecycle_person_may (const char   *role,
                                      AjHazardStep  step,
                                      gboolean      own_institution,
                                      gboolean      found_in_self_inspection,
+                                     gboolean      fix_on_spot,
                                      const char   *status,
                                      const char   *grade);
 gboolean    aj_lifecycle_is_official (const char  *role);

@@ -10,6 +10,7 @@
 #include "aj-error.h"
 #include "aj-hazard.h"
 #include "aj-hazard-steps.h"
+#include "aj-rounds.h"
 #include "aj-inspection.h"
 #include "aj-util.h"
 
@@ -57,6 +58,7 @@ aj_hazard_can_step (AjStore       *store,
       return FALSE;
     }
   if (!aj_lifecycle_person_may (aj_user_get_role (user), step, own, self_inspection,
+                                self_inspection && aj_rounds_fixes_on_spot (store, hazard),
                                 aj_hazard_get_status (hazard), aj_hazard_get_grade (hazard)))
     {
       g_set_error (error, AJ_ERROR, AJ_ERROR_NOT_ALLOWED,

@@ -27,6 +27,7 @@ const char * const aj_projection_tables[] = {
   "hazard_conflicts",
   "signatures",
   "inspection_team",
+  "schedules",
   NULL
 };
 
@@ -139,6 +140,17 @@ static const Rule rules[] = {
    * these events (aj-registry.c), so a change made on a device is not undone. */
   { "user.pin_changed", { "pin_hash" }, NULL, FALSE,
     "UPDATE users SET pin_hash = json_extract(:body, '$.pin_hash') WHERE id = :subject" },
+
+  /* A schedule of rounds: the latest (hlc, device, id) of each stands. */
+  { "schedule.set", { "template", "post", "frequency", "from", "at" }, NULL, FALSE,
+    "INSERT INTO schedules (id, institution, institution_type, body, set_by, hlc, device_id, event_id) "
+    "VALUES (:subject, json_extract(:body, '$.institution'), json_extract(:body, '$.institution_type'), :body, "
+    ":author, :hlc, :device, :id) "
+    "ON CONFLICT (id) DO UPDATE SET institution = excluded.institution, "
+    "  institution_type = excluded.institution_type, body = excluded.body, set_by = excluded.set_by, "
+    "  hlc = excluded.hlc, device_id = excluded.device_id, event_id = excluded.event_id "
+    "WHERE (excluded.hlc, excluded.device_id, excluded.event_id) > "
+    "      (schedules.hlc, schedules.device_id, schedules.event_id)" },
 
   { "photo.removed", { "photo" }, NULL, FALSE,
     "UPDATE photos SET removed = 1 WHERE event_id = json_extract(:body, '$.photo')" },
@@ -316,6 +328,7 @@ aj_projection_forget_subject (sqlite3     *db,
     "DELETE FROM hazard_conflicts WHERE hazard_id = ?",
     "DELETE FROM signatures WHERE subject = ?",
     "DELETE FROM inspection_team WHERE inspection_id = ?",
+    "DELETE FROM schedules WHERE id = ?",
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (deletes); i++)

@@ -100,7 +100,7 @@ aj_institution_init (AjInstitution *self)
 struct _AjUser
 {
   GObject  parent_instance;
-  char    *id, *name, *role, *institution;
+  char    *id, *name, *role, *institution, *post;
 };
 
 G_DEFINE_FINAL_TYPE (AjUser, aj_user, G_TYPE_OBJECT)
@@ -111,6 +111,7 @@ static const AjFieldProperty aj_user_fields[] = {
   { "name", G_STRUCT_OFFSET (AjUser, name) },
   { "role", G_STRUCT_OFFSET (AjUser, role) },
   { "institution", G_STRUCT_OFFSET (AjUser, institution) },
+  { "post", G_STRUCT_OFFSET (AjUser, post) },
 };
 
 static void
@@ -132,6 +133,7 @@ aj_user_finalize (GObject *object)
   g_free (self->name);
   g_free (self->role);
   g_free (self->institution);
+  g_free (self->post);
   G_OBJECT_CLASS (aj_user_parent_class)->finalize (object);
 }
 
@@ -207,6 +209,7 @@ const char *aj_user_get_id (AjUser *self) { return self->id; }
 const char *aj_user_get_name (AjUser *self) { return self->name; }
 const char *aj_user_get_role (AjUser *self) { return self->role; }
 const char *aj_user_get_institution (AjUser *self) { return self->institution; }
+const char *aj_user_get_post (AjUser *self) { return self->post; }
 
 /* Case-insensitive match on name, code, county or township. */
 gboolean
@@ -380,7 +383,7 @@ aj_registry_import_data (AjStore     *store,
     goto fail;
 
   usr = aj_db_prepare (db,
-      "INSERT INTO users (id, name, role, county, institution, pin_hash) VALUES (?, ?, ?, ?, ?, ?)", error);
+      "INSERT INTO users (id, name, role, county, institution, pin_hash, post) VALUES (?, ?, ?, ?, ?, ?, ?)", error);
   if (usr == NULL)
     goto fail;
 
@@ -422,6 +425,7 @@ aj_registry_import_data (AjStore     *store,
       aj_db_bind_text (usr, 4, aj_json_get_string (o, "county"));
       aj_db_bind_text (usr, 5, aj_json_get_string (o, "institution"));
       aj_db_bind_text (usr, 6, str_member (o, "pin_hash"));
+      aj_db_bind_text (usr, 7, str_member (o, "post"));
       if (!aj_db_step_done (db, usr, error))
         {
           g_prefix_error (error, _("Registry: user “%s”: "), str_member (o, "id"));
@@ -577,6 +581,7 @@ user_from_row (sqlite3_stmt *stmt)
   self->name = aj_db_col_dup (stmt, 1);
   self->role = aj_db_col_dup (stmt, 2);
   self->institution = aj_db_col_dup (stmt, 3);
+  self->post = aj_db_col_dup (stmt, 4);
   return self;
 }
 
@@ -585,7 +590,7 @@ aj_registry_list_users (AjStore  *store,
                         GError  **error)
 {
   g_autoptr(sqlite3_stmt) stmt = aj_db_prepare (aj_store_get_db (store),
-      "SELECT id, name, role, institution FROM users "
+      "SELECT id, name, role, institution, post FROM users "
       "ORDER BY CASE role WHEN 'inspector' THEN 0 WHEN 'institution_head' THEN 1 "
       "WHEN 'institution_staff' THEN 2 ELSE 3 END, id", error);
   g_autoptr(GListStore) list = g_list_store_new (AJ_TYPE_USER);
@@ -605,7 +610,7 @@ aj_registry_get_user (AjStore    *store,
                       const char *id)
 {
   g_autoptr(sqlite3_stmt) stmt = aj_db_prepare (aj_store_get_db (store),
-      "SELECT id, name, role, institution FROM users WHERE id = ?", NULL);
+      "SELECT id, name, role, institution, post FROM users WHERE id = ?", NULL);
 
   if (stmt == NULL)
     return NULL;

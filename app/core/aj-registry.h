@@ -41,6 +41,7 @@ const char    *aj_user_get_id                     (AjUser        *self);
 const char    *aj_user_get_name                   (AjUser        *self);
 const char    *aj_user_get_role                   (AjUser        *self);
 const char    *aj_user_get_institution            (AjUser        *self);
+const char    *aj_user_get_post                   (AjUser        *self);
 const char    *aj_user_role_label                 (const char    *role);
 
 gboolean       aj_registry_import_file            (AjStore       *store,

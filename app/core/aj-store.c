@@ -1197,6 +1197,10 @@ aj_store_list_events_in_scope (AjStore        *self,
 /* A pull page: at most @limit events and about @max_bytes (never fewer than
  * one event), that @scope may see, leaving out @except_device's own (it
  * learns their numbers from the push answers), in server order. */
+/* What the office set for all homes of a type (a schedule of rounds) has no
+ * institution: every device sees it. */
+#define OFFICE_WIDE(t) "OR (" t ".institution IS NULL AND " t ".type = 'schedule.set')"
+
 GPtrArray *
 aj_store_list_page (AjStore        *self,
                     gint64          after,
@@ -1212,10 +1216,10 @@ aj_store_list_page (AjStore        *self,
   static const char * const conditions[][2] = {
     [AJ_SCOPE_NONE] = { "AND 0", "AND 0" },
     [AJ_SCOPE_ALL] = { "", "" },
-    [AJ_SCOPE_COUNTY] = { "AND e.institution IN (SELECT code FROM institutions WHERE county = :value)",
-                          "AND p.institution IN (SELECT code FROM institutions WHERE county = :value)" },
-    [AJ_SCOPE_INSTITUTIONS] = { "AND e.institution IN (SELECT value FROM json_each(:value))",
-                                "AND p.institution IN (SELECT value FROM json_each(:value))" },
+    [AJ_SCOPE_COUNTY] = { "AND (e.institution IN (SELECT code FROM institutions WHERE county = :value) " OFFICE_WIDE ("e") ")",
+                          "AND (p.institution IN (SELECT code FROM institutions WHERE county = :value) " OFFICE_WIDE ("p") ")" },
+    [AJ_SCOPE_INSTITUTIONS] = { "AND (e.institution IN (SELECT value FROM json_each(:value)) " OFFICE_WIDE ("e") ")",
+                                "AND (p.institution IN (SELECT value FROM json_each(:value)) " OFFICE_WIDE ("p") ")" },
   };
   AjScopeKind kind = aj_scope_get_kind (scope);
   const char *on_e = conditions[kind][0];

@@ -6,7 +6,9 @@
 #include <glib/gi18n.h>
 
 #include "aj-application.h"
+#include "aj-kiosk-lock.h"
 #include "aj-location.h"
+#include "aj-rounds.h"
 #include "aj-sync-manager.h"
 #include "aj-window.h"
 #include "anjian-resources.h"
@@ -25,6 +27,7 @@ struct _AjApplication
   AjSyncManager  *sync;
   AjSession      *session;
   gboolean        benchmark;
+  gboolean        kiosk_mode;
 };
 
 G_DEFINE_FINAL_TYPE (AjApplication, aj_application, ADW_TYPE_APPLICATION)
@@ -133,8 +136,12 @@ aj_application_open_store (AjApplication *self)
   if (aj_registry_is_empty (self->store))
     {
       g_autofree char *registry = g_build_filename (aj_find_shipped_data_dir (), "registry.json", NULL);
+      g_autofree char *schedules = g_build_filename (aj_find_shipped_data_dir (), "schedules.json", NULL);
       if (!aj_registry_import_file (self->store, registry, "sample", &error))
         g_ptr_array_add (self->problems, g_strdup_printf (_("Sample registry not loaded: %s"), error->message));
+      /* …and the sample homes' schedules of rounds. */
+      else if (!aj_rounds_import_file (self->store, schedules, &error))
+        g_ptr_array_add (self->problems, g_strdup_printf (_("Sample schedules not loaded: %s"), error->message));
     }
 }
 
@@ -223,6 +230,8 @@ aj_application_handle_local_options (GApplication *app,
 
   if (g_variant_dict_contains (options, "benchmark-startup"))
     self->benchmark = TRUE;
+  if (g_variant_dict_contains (options, "kiosk-mode"))
+    self->kiosk_mode = TRUE;
   return -1;
 }
 
@@ -238,6 +247,13 @@ aj_application_activate (GApplication *app)
                                           self->problems, self->store_error));
       if (self->benchmark)
         g_signal_connect (window, "map", G_CALLBACK (on_window_mapped), self);
+      /* A tablet mounted in a home: no way out without an administrator. */
+      if (self->session != NULL && aj_application_is_kiosk_mode (self))
+        {
+          static const char *no_accels[] = { NULL };
+          aj_kiosk_lock_attach (window, self->session);
+          gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", no_accels);
+        }
     }
   gtk_window_present (window);
 }
@@ -272,12 +288,27 @@ aj_application_class_init (AjApplicationClass *klass)
   app_class->handle_local_options = aj_application_handle_local_options;
 }
 
+/* In kiosk mode quitting is closing the window, which asks for an
+ * administrator's PIN. */
 static void
 quit_activated (GSimpleAction *action,
                 GVariant      *parameter,
                 gpointer       user_data)
 {
-  g_application_quit (G_APPLICATION (user_data));
+  AjApplication *self = AJ_APPLICATION (user_data);
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (window != NULL && aj_application_is_kiosk_mode (self))
+    gtk_window_close (window);
+  else
+    g_application_quit (G_APPLICATION (self));
+}
+
+/* --kiosk-mode, or the "kiosk-mode" setting. */
+gboolean
+aj_application_is_kiosk_mode (AjApplication *self)
+{
+  return self->kiosk_mode || (self->settings != NULL && g_settings_get_boolean (self->settings, "kiosk-mode"));
 }
 
 static void
@@ -311,6 +342,8 @@ aj_application_init (AjApplication *self)
   const GOptionEntry options[] = {
     { "benchmark-startup", 0, 0, G_OPTION_ARG_NONE, NULL,
       N_("Print the time to the first frame and the memory used, then quit"), NULL },
+    { "kiosk-mode", 0, 0, G_OPTION_ARG_NONE, NULL,
+      N_("Full screen, no window controls, closed only with an administrator's PIN"), NULL },
     { NULL }
   };
 

@@ -23,6 +23,7 @@ AjChecklist   *aj_application_find_checklist       (AjApplication *self,
                                                     const char    *id);
 GPtrArray     *aj_application_get_problems         (AjApplication *self);
 GSettings     *aj_application_get_settings         (AjApplication *self);
+gboolean       aj_application_is_kiosk_mode       (AjApplication *self);
 AjSyncManager *aj_application_get_sync             (AjApplication *self);
 AjSession     *aj_application_get_session          (AjApplication *self);
 

@@ -11,6 +11,7 @@
 #include "aj-inspection-row.h"
 #include "aj-util.h"
 #include "aj-page.h"
+#include "aj-round-rows.h"
 
 struct _AjHomePage
 {
@@ -21,6 +22,7 @@ struct _AjHomePage
   AdwWindowTitle   *title;
   AjAssignmentList *assignments;
   AdwPreferencesGroup *resume_group;
+  AjRoundRows      *round_rows;
   AdwActionRow     *resume_row;
   AdwActionRow     *open_row;
   AdwActionRow     *overdue_row;
@@ -117,6 +119,7 @@ aj_home_page_refresh (AjHomePage *self)
 
   adw_window_title_set_subtitle (self->title, aj_user_get_name (user));
   aj_assignment_list_refresh (self->assignments);
+  aj_round_rows_refresh (self->round_rows, session);
 
   g_clear_pointer (&self->resume_id, g_free);
   open = aj_inspection_find_unfinished (store, aj_user_get_id (user));
@@ -211,12 +214,14 @@ aj_home_page_class_init (AjHomePageClass *klass)
   object_class->dispose = aj_home_page_dispose;
   g_type_ensure (AJ_TYPE_INSPECTION_ROW);
   g_type_ensure (AJ_TYPE_ASSIGNMENT_LIST);
+  g_type_ensure (AJ_TYPE_ROUND_ROWS);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/anjian/Kiosk/aj-home-page.ui");
   gtk_widget_class_bind_template_child (widget_class, AjHomePage, title);
   gtk_widget_class_bind_template_child (widget_class, AjHomePage, assignments);
   gtk_widget_class_bind_template_child (widget_class, AjHomePage, resume_group);
   gtk_widget_class_bind_template_child (widget_class, AjHomePage, resume_row);
+  gtk_widget_class_bind_template_child (widget_class, AjHomePage, round_rows);
   gtk_widget_class_bind_template_child (widget_class, AjHomePage, open_row);
   gtk_widget_class_bind_template_child (widget_class, AjHomePage, overdue_row);
   gtk_widget_class_bind_template_child (widget_class, AjHomePage, major_row);

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "aj-completion.h"
 #include "aj-count-row.h"
 #include "aj-hazard.h"
 #include "aj-stats.h"
@@ -22,6 +23,8 @@ struct _AjStatsPage
   AdwPreferencesGroup *level_group;
   AdwPreferencesGroup *institution_group;
   AdwPreferencesGroup *category_group;
+  AdwPreferencesGroup *completion_group;
+  GtkListBox          *completion_list;
   GtkListBox          *overview_list;
   GtkListBox          *status_list;
   GtkListBox          *level_list;
@@ -35,6 +38,7 @@ struct _AjStatsPage
   GListStore          *by_level;
   GListStore          *by_institution;
   GListStore          *by_category;
+  GListStore          *completion;
 };
 
 G_DEFINE_FINAL_TYPE (AjStatsPage, aj_stats_page, ADW_TYPE_BIN)
@@ -167,6 +171,40 @@ draw_chart (GtkDrawingArea *area,
   g_object_unref (layout);
 }
 
+/* Each home's rounds, computed as the server does (aj-completion), from
+ * what this device holds: the homes in its scope. */
+static void
+fill_completion (AjStatsPage *self,
+                 AjStore     *store,
+                 AjUser      *user)
+{
+  g_autoptr(JsonArray) report = aj_completion_report (store, NULL, g_get_real_time () / G_USEC_PER_SEC);
+  g_autoptr(GPtrArray) counts = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < json_array_get_length (report); i++)
+    {
+      JsonObject *home = json_array_get_object_element (report, i);
+      JsonObject *week = json_object_get_object_member (home, "week");
+      JsonObject *month = json_object_get_object_member (home, "month");
+      g_autofree char *value = NULL;
+
+      /* A home's people see their own home. */
+      if (user != NULL && aj_user_get_institution (user) != NULL &&
+          g_strcmp0 (aj_user_get_institution (user), json_object_get_string_member (home, "institution")) != 0)
+        continue;
+      value = g_strdup_printf (_("week %d/%d · month %d/%d (%d%%) · %d nights missed"),
+                                                (int) json_object_get_int_member (week, "done"),
+                                                (int) json_object_get_int_member (week, "due"),
+                                                (int) json_object_get_int_member (month, "done"),
+                                                (int) json_object_get_int_member (month, "due"),
+                                                (int) json_object_get_int_member (month, "percent"),
+                                                (int) json_object_get_int_member (month, "night_missed"));
+      add_count (counts, json_object_get_string_member (home, "name"), value);
+    }
+  replace_counts (self->completion, counts);
+  gtk_widget_set_visible (GTK_WIDGET (self->completion_group), counts->len > 0);
+}
+
 void
 aj_stats_page_refresh (AjStatsPage *self)
 {
@@ -203,6 +241,7 @@ aj_stats_page_refresh (AjStatsPage *self)
   fill_counts (self->by_level, self->level_group, self->stats->by_level, aj_risk_level_label, NULL);
   fill_counts (self->by_institution, self->institution_group, self->stats->by_institution, NULL, NULL);
   fill_counts (self->by_category, self->category_group, self->stats->by_category, NULL, names);
+  fill_completion (self, aj_session_get_store (session), aj_session_get_user (session));
   gtk_widget_queue_draw (GTK_WIDGET (self->chart));
 }
 
@@ -218,6 +257,7 @@ aj_stats_page_dispose (GObject *object)
   g_clear_object (&self->by_level);
   g_clear_object (&self->by_institution);
   g_clear_object (&self->by_category);
+  g_clear_object (&self->completion);
   G_OBJECT_CLASS (aj_stats_page_parent_class)->dispose (object);
 }
 
@@ -238,6 +278,8 @@ aj_stats_page_class_init (AjStatsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AjStatsPage, level_group);
   gtk_widget_class_bind_template_child (widget_class, AjStatsPage, institution_group);
   gtk_widget_class_bind_template_child (widget_class, AjStatsPage, category_group);
+  gtk_widget_class_bind_template_child (widget_class, AjStatsPage, completion_group);
+  gtk_widget_class_bind_template_child (widget_class, AjStatsPage, completion_list);
   gtk_widget_class_bind_template_child (widget_class, AjStatsPage, chart);
 }
 
@@ -250,5 +292,6 @@ aj_stats_page_init (AjStatsPage *self)
   self->by_level = bind_counts (self->level_list);
   self->by_institution = bind_counts (self->institution_list);
   self->by_category = bind_counts (self->category_list);
+  self->completion = bind_counts (self->completion_list);
   gtk_drawing_area_set_draw_func (self->chart, draw_chart, self, NULL);
 }

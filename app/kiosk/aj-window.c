@@ -5,6 +5,7 @@
 #include <glib/gi18n.h>
 
 #include "aj-window-private.h"
+#include "aj-idle-guard.h"
 
 G_DEFINE_FINAL_TYPE (AjWindow, aj_window, ADW_TYPE_APPLICATION_WINDOW)
 
@@ -40,7 +41,8 @@ aj_window_get_session (AjWindow *self)
   return self->session;
 }
 
-/* The bar at the bottom of every page says where the records stand. */
+/* The bar at the bottom of every page says who is signed in (on a shared
+ * kiosk, whose work this is) and where the records stand. */
 static void
 update_sync_bar (AjWindow *self)
 {
@@ -57,6 +59,11 @@ update_sync_bar (AjWindow *self)
     case AJ_SYNC_STATE_FAILED: icon = "dialog-warning-symbolic"; break;
     case AJ_SYNC_STATE_NOT_ENROLLED: icon = "network-offline-symbolic"; break;
     default: icon = aj_sync_manager_get_pending (sync) ? "network-transmit-symbolic" : "emblem-ok-symbolic"; break;
+    }
+  if (aj_session_get_user (self->session) != NULL)
+    {
+      g_autofree char *state = g_steal_pointer (&text);
+      text = g_strdup_printf (_("%s signed in · %s"), aj_user_get_name (aj_session_get_user (self->session)), state);
     }
   gtk_label_set_label (self->sync_label, text);
   gtk_image_set_from_icon_name (self->sync_icon, icon);
@@ -287,9 +294,12 @@ aj_window_new (GtkApplication *app,
                            G_CALLBACK (_aj_window_actions_update), self, G_CONNECT_SWAPPED);
   aj_sign_in_page_set_store (self->sign_in_page, aj_session_get_store (session));
   gtk_widget_activate_action (GTK_WIDGET (self), "win.sign-out", NULL);
+  /* A shared kiosk signs out whoever walked away. */
+  aj_idle_guard_attach (GTK_WINDOW (self), session, self->toasts);
 
   g_signal_connect_object (aj_session_get_sync (session), "notify",
                            G_CALLBACK (update_sync_bar), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (session, "notify::user", G_CALLBACK (update_sync_bar), self, G_CONNECT_SWAPPED);
   update_sync_bar (self);
 
   if (problems->len == 1)

@@ -24,6 +24,9 @@ void     aj_server_blobs_get            (AjRequest *req);
 /* aj-server-reference.c: the reference data a device keeps offline */
 void     aj_server_reference_get        (AjRequest *req);
 
+/* aj-server-completion.c: each home's self-inspection completion */
+void     aj_server_completion_get       (AjRequest *req);
+
 /* aj-server-pages.c: public HTML pages, with no personal data */
 void     aj_server_pages_set_headers    (SoupServerMessage *msg);
 void     aj_server_pages_send           (AjRequest         *req,

@@ -728,7 +728,7 @@ aj_server_store_registry_for_scope (AjStore       *store,
 
   /* And the members of the open assignments in the scope, wherever they
    * come from: each confirms his or her presence with a PIN on the device. */
-  sql = g_strdup_printf ("SELECT id, name, role, county, institution, pin_hash FROM users WHERE (1 %s) "
+  sql = g_strdup_printf ("SELECT id, name, role, county, institution, pin_hash, post FROM users WHERE (1 %s) "
                          "OR id IN (SELECT j.value FROM assignments, json_each (assignments.team) j "
                          "WHERE assignments.status = 'open' %s) ORDER BY id",
                          users_condition (scope), scope_condition (scope));
@@ -745,6 +745,8 @@ aj_server_store_registry_for_scope (AjStore       *store,
       set_text_unless_null (o, "county", stmt, 3);
       set_text_unless_null (o, "institution", stmt, 4);
       json_object_set_string_member (o, "pin_hash", aj_db_col_text (stmt, 5));
+      if (*aj_db_col_text (stmt, 6))
+        json_object_set_string_member (o, "post", aj_db_col_text (stmt, 6));
       json_array_add_object_element (users, o);
     }
   json_object_set_int_member (registry, "version", 1);

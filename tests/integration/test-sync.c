@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "aj-codec.h"
+#include "aj-completion.h"
 #include "aj-db.h"
 #include "aj-store-private.h"
 #include "aj-error.h"
@@ -499,7 +500,7 @@ test_closed_loop (Fixture       *f,
   /* It knows its own people and the inspectors of its county, no one else. */
   {
     g_autofree char *users = users_of (b->store);
-    g_assert_cmpstr (users, ==, "u-li-chunmei u-wang-jianguo u-zhang-wei");
+    g_assert_cmpstr (users, ==, "u-li-chunmei u-wang-jianguo u-zhang-wei u-zhao-xiulan");
   }
   head = user (b->store, "u-wang-jianguo");
   {
@@ -735,6 +736,77 @@ test_tls (Fixture       *f,
   aj_test_server_free (tls_server);
 }
 
+
+/* The office sees a home's rounds: the server computes completion from the
+ * schedules and self-inspections it holds and serves it to devices. */
+static void
+test_completion (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autofree char *path = aj_test_source_path ("data/checklists/round-daily.json");
+  g_autoptr(AjChecklist) daily = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) body = json_object_new ();
+  g_autoptr(AjSchedule) schedule = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_auto(AjTestReply) reply = { 0 };
+  g_autofree char *token = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *today = aj_schedule_date_of (g_get_real_time () / G_USEC_PER_SEC);
+  g_autofree char *inspection = NULL;
+  JsonArray *homes;
+  gboolean seen = FALSE;
+
+  g_test_bug ("13");
+  g_test_summary ("A schedule and a finished round reach the server by sync; GET /api/v1/completion answers the "
+                  "home's due and done rounds, for the homes in the device's scope only, and only with a token");
+  aj_test_kiosk_enroll (f->a, server, "county:东林县");
+  daily = aj_checklist_load_file (path, &error);
+  g_assert_no_error (error);
+  json_object_set_string_member (body, "institution", "DLX003");
+  json_object_set_string_member (body, "template", "round-daily");
+  json_object_set_string_member (body, "post", "safety_officer");
+  json_object_set_string_member (body, "frequency", "daily");
+  json_object_set_string_member (body, "from", today);
+  schedule = aj_schedule_from_json ("DLX003-daily-sync", body, &error);
+  g_assert_no_error (error);
+  g_assert_true (aj_rounds_set_schedule (f->a->store, "u-zhou-min", schedule, &error));
+  g_assert_no_error (error);
+  inspection = aj_inspection_start (f->a->store, "u-zhang-wei", "DLX003", "self", daily, &error);
+  g_assert_no_error (error);
+  g_assert_true (aj_inspection_finish (f->a->store, "u-zhang-wei", inspection, &error));
+  g_assert_no_error (error);
+  g_assert_true (aj_test_kiosk_sync (f->a, NULL, &error));
+  g_assert_no_error (error);
+
+  url = g_strdup_printf ("%s/api/v1/completion", server->url);
+  aj_test_http ("GET", url, NULL, NULL, NULL, 0, &reply);
+  g_assert_cmpint (reply.status, ==, 401);
+  aj_test_reply_clear (&reply);
+  token = aj_store_get_meta (f->a->store, "sync.token");
+  aj_test_http ("GET", url, token, NULL, NULL, 0, &reply);
+  g_assert_cmpint (reply.status, ==, 200);
+  g_assert_true (json_parser_load_from_data (parser, reply.body->str, -1, &error));
+  g_assert_no_error (error);
+  homes = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)), "institutions");
+  for (guint i = 0; i < json_array_get_length (homes); i++)
+    {
+      JsonObject *home = json_array_get_object_element (homes, i);
+      const char *code = json_object_get_string_member (home, "institution");
+
+      g_assert_false (g_str_has_prefix (code, "XHX"));   /* another county */
+      if (g_str_equal (code, "DLX003"))
+        {
+          JsonObject *week = json_object_get_object_member (home, "week");
+          seen = TRUE;
+          g_assert_cmpint (json_object_get_int_member (week, "due"), ==, 1);
+          g_assert_cmpint (json_object_get_int_member (week, "done"), ==, 1);
+          g_assert_cmpint (json_object_get_int_member (week, "percent"), ==, 100);
+        }
+    }
+  g_assert_true (seen);
+}
+
 /* Each test on two new kiosks (see fixture_setup). */
 #define add_sync_test(path, test) \
   g_test_add (path, Fixture, NULL, fixture_setup, test, fixture_teardown)
@@ -759,6 +831,7 @@ main (int   argc,
   add_sync_test ("/sync/closed-loop-across-kiosks", test_closed_loop);
   add_sync_test ("/sync/concurrent-verification-conflict", test_concurrent_verification);
   add_sync_test ("/sync/tls-certificate-checked", test_tls);
+  add_sync_test ("/sync/completion-served-in-scope", test_completion);
   result = g_test_run ();
   aj_test_server_free (server);
   return result;

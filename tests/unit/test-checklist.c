@@ -20,9 +20,9 @@ test_bundled (void)
   g_autofree char *dir = aj_test_data_path ("checklists", NULL);
   g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) checklists = aj_checklist_load_dir (dir, problems);
-  const char *expected[] = { "child-welfare", "day-care", "elder-care", "rescue-station" };
+  const char *expected[] = { "child-welfare", "day-care", "elder-care", "rescue-station", "round-daily", "round-night" };
 
-  g_test_summary ("The four bundled checklist templates load without a problem, each complete in Chinese and "
+  g_test_summary ("The bundled checklist templates (four for inspections, two short ones for a home's rounds) load without a problem, each complete in Chinese and "
                   "English");
 
   for (guint i = 0; i < problems->len; i++)
@@ -46,6 +46,11 @@ test_bundled (void)
                       aj_checklist_get_n_categories (checklist));
       if (g_str_equal (expected[i], "elder-care"))
         g_assert_cmpuint (n_items, >=, 60);
+      else if (g_str_has_prefix (expected[i], "round-"))
+        {
+          g_assert_cmpuint (n_items, >=, 10);   /* a round is short: 10 to 20 items */
+          g_assert_cmpuint (n_items, <=, 20);
+        }
       else
         g_assert_cmpuint (n_items, >=, 25);
 

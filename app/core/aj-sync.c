@@ -156,6 +156,16 @@ on_progress (void       *user_data,
   return c->options && g_cancellable_is_cancelled (c->options->cancellable) ? 1 : 0;
 }
 
+/* Retry-After in seconds (at least 1); a date form is not sent by our server. */
+static guint
+retry_after_seconds (Response *r)
+{
+  const char *value = g_hash_table_lookup (r->headers, "retry-after");
+  gint64 seconds = value ? g_ascii_strtoll (value, NULL, 10) : 0;
+
+  return (guint) CLAMP (seconds, 1, 24 * 3600);
+}
+
 /* The server's own words for a refusal, from {"error": {"code", "message"}}. */
 static void
 set_http_error (Response    *r,
@@ -171,6 +181,35 @@ set_http_error (Response    *r,
   const char *message = aj_json_get_string (err, "message");
   int domain_code;
 
+  /* Bounds of the server's, told in the user's language: nothing is lost,
+   * the rest goes later. */
+  if (g_strcmp0 (code, "quota_exceeded") == 0)
+    {
+      g_set_error (error, AJ_SYNC_ERROR, AJ_SYNC_ERROR_QUOTA,
+                   _("This device has used all the photo storage the server allows it. The photos and records "
+                     "stay on this device and are sent when the administrator raises its quota."));
+      return;
+    }
+  if (g_strcmp0 (code, "rate_limited") == 0)
+    {
+      guint wait = retry_after_seconds (r);
+
+      if (wait < 120)
+        g_set_error (error, AJ_SYNC_ERROR, AJ_SYNC_ERROR_RATE_LIMITED,
+                     g_dngettext (GETTEXT_PACKAGE,
+                                  "This device has sent many records in a short time and the server asks it to wait. "
+                                  "The rest are sent in %u second.",
+                                  "This device has sent many records in a short time and the server asks it to wait. "
+                                  "The rest are sent in %u seconds.", wait), wait);
+      else
+        g_set_error (error, AJ_SYNC_ERROR, AJ_SYNC_ERROR_RATE_LIMITED,
+                     g_dngettext (GETTEXT_PACKAGE,
+                                  "This device has sent many records in a short time and the server asks it to wait. "
+                                  "The rest are sent in %u minute.",
+                                  "This device has sent many records in a short time and the server asks it to wait. "
+                                  "The rest are sent in %u minutes.", (wait + 59) / 60), (wait + 59) / 60);
+      return;
+    }
   if (r->status == 401)
     domain_code = AJ_SYNC_ERROR_AUTH;
   else if (r->status >= 500)
@@ -550,8 +589,14 @@ push (Client        *c,
 
       progress (c, _("Sending records"));
       text = aj_events_to_batch (batch, FALSE);
-      if (!request (c, "POST", "/api/v1/events", "application/json", text, strlen (text), NULL, 0, &r, error) ||
-          (reply = response_json (&r, error)) == NULL)
+      if (!request (c, "POST", "/api/v1/events", "application/json", text, strlen (text), NULL, 0, &r, error))
+        {
+          /* The batch stays in the outbox, whole, for the next sync. */
+          if (g_error_matches (*error, AJ_SYNC_ERROR, AJ_SYNC_ERROR_RATE_LIMITED))
+            report->retry_after = retry_after_seconds (&r);
+          return FALSE;
+        }
+      if ((reply = response_json (&r, error)) == NULL)
         return FALSE;
       if (!json_object_has_member (reply, "acks") || !JSON_NODE_HOLDS_ARRAY (json_object_get_member (reply, "acks")))
         {
@@ -906,9 +951,19 @@ aj_sync_run (AjStore              *store,
   if (!client_init (&c, store, options, error))
     return FALSE;
 
-  ok = push (&c, store, report, &local) &&
-       pull (&c, store, report, &local) &&
-       pull_reference (&c, store, report, &local);
+  ok = push (&c, store, report, &local);
+  /* A device over a bound of the server's still receives what others
+   * did; the refusal is what this sync reports. */
+  if (!ok && (g_error_matches (local, AJ_SYNC_ERROR, AJ_SYNC_ERROR_QUOTA) ||
+              g_error_matches (local, AJ_SYNC_ERROR, AJ_SYNC_ERROR_RATE_LIMITED)))
+    {
+      g_autoptr(GError) bound = g_steal_pointer (&local);
+
+      if (pull (&c, store, report, &local) && pull_reference (&c, store, report, &local))
+        local = g_steal_pointer (&bound);
+    }
+  else
+    ok = ok && pull (&c, store, report, &local) && pull_reference (&c, store, report, &local);
   client_clear (&c);
 
   if (ok)

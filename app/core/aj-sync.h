@@ -20,6 +20,8 @@ typedef enum
   AJ_SYNC_ERROR_PROTOCOL,     /* the answer was not what the protocol says */
   AJ_SYNC_ERROR_LOCAL,        /* this device's data could not be read or written */
   AJ_SYNC_ERROR_CANCELLED,
+  AJ_SYNC_ERROR_QUOTA,        /* this device stored all the photo bytes the server allows it */
+  AJ_SYNC_ERROR_RATE_LIMITED, /* this device sent too many records for now: see retry_after */
 } AjSyncError;
 
 typedef struct
@@ -46,6 +48,7 @@ typedef struct
   guint    blobs_pending;   /* wanted photos the server could not give this time */
   gint64   blob_bytes_sent;
   gboolean reference_changed;
+  guint    retry_after;     /* seconds the server asked this device to wait before it sends more */
 } AjSyncReport;
 
 GQuark    aj_sync_error_quark      (void);

@@ -260,6 +260,8 @@ exit_code_for (const GError *error)
     case AJ_SYNC_ERROR_NETWORK: return AJ_EXIT_NETWORK;
     case AJ_SYNC_ERROR_AUTH: return AJ_EXIT_AUTH;
     case AJ_SYNC_ERROR_REFUSED:
+    case AJ_SYNC_ERROR_QUOTA:
+    case AJ_SYNC_ERROR_RATE_LIMITED:
     case AJ_SYNC_ERROR_PROTOCOL: return AJ_EXIT_REFUSED;
     case AJ_SYNC_ERROR_SERVER: return AJ_EXIT_SERVER;
     default: return AJ_EXIT_LOCAL;

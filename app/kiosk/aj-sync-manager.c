@@ -210,8 +210,10 @@ sync_done (GObject      *source,
       if (aj_sync_is_enrolled (self->store))
         {
           delay = MIN (delay, BACKOFF_MAX_SECONDS);
-          /* ±50 % so that many kiosks do not come back at the same moment */
-          schedule (self, MAX (1, (guint) (delay * g_random_double_range (0.5, 1.5))));
+          /* ±50 % so that many kiosks do not come back at the same moment,
+           * and never before the server said it takes more (rate limit) */
+          delay = MAX (1, (guint) (delay * g_random_double_range (0.5, 1.5)));
+          schedule (self, MAX (delay, job->report.retry_after + 1));
         }
     }
   self->again = FALSE;

@@ -1,10 +1,13 @@
 /* aj-server-blobs.c: /api/v1/blobs/<sha256>: photos uploaded in ranges
- * that resume where a cut connection stopped, checked against their name
- * (the SHA-256 of their bytes) before they count as held. */
+ * that resume where a cut connection stopped, hashed as they arrive and
+ * checked against their name (the SHA-256 of their bytes) before they count
+ * as held; each device within its quota of bytes; partial uploads left
+ * untouched too long are removed. */
 #include "config.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <string.h>
 #include <unistd.h>
 #include <glib/gstdio.h>
@@ -18,22 +21,72 @@
 
 typedef struct
 {
-  int     fd;
-  char   *sha256;
-  gint64  start;
-  gint64  end;      /* inclusive */
-  gint64  total;
-  gint64  written;
-  gboolean failed;
+  AjServerContext *context;
+  int       fd;
+  char     *sha256;
+  gint64    start;
+  gint64    end;      /* inclusive */
+  gint64    total;
+  gint64    written;
+  gboolean  failed;
+  /* Of every byte from 0, when this request ends the blob: the hash state
+   * cannot outlive a request, so a resumed upload hashes the bytes held
+   * before it once, when it begins, and the rest as they come. */
+  AjSha256 *hash;
 } Upload;
+
+/* A blob is received by one request at a time: a new one (a device that
+ * retried after a cut) ends the one before, which writes nothing more; the
+ * older one could otherwise append its late bytes after the new one's, or
+ * to the finished file after its rename. */
+static void
+supersede_upload (AjServerContext *context,
+                  const char      *sha256)
+{
+  Upload *older = g_hash_table_lookup (context->uploading, sha256);
+
+  if (older == NULL)
+    return;
+  older->failed = TRUE;
+  if (older->fd >= 0)
+    close (older->fd);
+  older->fd = -1;
+  g_hash_table_remove (context->uploading, sha256);
+  older->context = NULL;
+}
 
 static void
 upload_free (Upload *upload)
 {
   if (upload->fd >= 0)
     close (upload->fd);
+  if (upload->context != NULL)
+    g_hash_table_remove (upload->context->uploading, upload->sha256);
+  g_clear_pointer (&upload->hash, aj_sha256_free);
   g_free (upload->sha256);
   g_free (upload);
+}
+
+/* Adds the first @length bytes of @fd to @hash. */
+static gboolean
+hash_held (AjSha256 *hash,
+           int       fd,
+           gint64    length)
+{
+  g_autofree guint8 *buffer = g_malloc (256 * 1024);
+  gint64 offset = 0;
+
+  while (offset < length)
+    {
+      gssize n = pread (fd, buffer, MIN (length - offset, 256 * 1024), offset);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        return FALSE;
+      aj_sha256_update (hash, buffer, n);
+      offset += n;
+    }
+  return TRUE;
 }
 
 static char *
@@ -99,7 +152,7 @@ parse_content_range (const char *value,
   return *rest == '\0' && *start >= 0 && *end >= *start && *total > *end;
 }
 
-static gboolean finish_blob (AjServerContext *context, Upload *upload, GError **error);
+static gboolean finish_blob (AjServerContext *context, Upload *upload, const char *device_id, GError **error);
 
 static void
 on_upload_chunk (SoupServerMessage *msg,
@@ -116,6 +169,8 @@ on_upload_chunk (SoupServerMessage *msg,
       upload->failed = TRUE;
       return;
     }
+  if (upload->hash != NULL)
+    aj_sha256_update (upload->hash, data, length);
   while (length > 0)
     {
       gssize n = write (upload->fd, data, length);
@@ -160,11 +215,26 @@ aj_server_blobs_begin_upload (AjRequest *req)
       aj_request_reply_error (req, 400, "bad_range", "Content-Length does not match Content-Range");
       return;
     }
+  supersede_upload (context, sha);
   held = bytes_held (context, sha);
   if (aj_server_store_blob_is_complete (context->store, sha))
     {
       aj_request_reply_error (req, 409, "blob_complete", "The server already holds this whole blob");
       return;
+    }
+  /* Refused before a byte is kept: nothing of it is stored. */
+  if (context->limits.blob_quota_bytes > 0)
+    {
+      gint64 used = aj_server_store_device_blob_bytes (context->store, aj_request_get_device_id (req));
+
+      if (used + total > context->limits.blob_quota_bytes)
+        {
+          g_autofree char *message = g_strdup_printf ("This device has stored %" G_GINT64_FORMAT " bytes of photos; "
+                                                      "with this one it would pass its quota of %" G_GINT64_FORMAT,
+                                                      used, context->limits.blob_quota_bytes);
+          aj_request_reply_error (req, 403, "quota_exceeded", message);
+          return;
+        }
     }
   /* Every byte came before, but the server stopped before it checked them
    * (killed between the last chunk and the rename): check them now, and
@@ -172,11 +242,13 @@ aj_server_blobs_begin_upload (AjRequest *req)
   if (held >= total && start != held)
     {
       g_autoptr(GError) error = NULL;
-      Upload pending = { .fd = -1, .sha256 = (char *) sha, .start = 0, .end = held - 1, .total = held };
+      g_autoptr(AjSha256) hash = aj_sha256_new ();
+      Upload pending = { .fd = -1, .sha256 = (char *) sha, .start = 0, .end = held - 1, .total = held, .hash = hash };
       g_autofree char *partial_file = partial_path (context, sha);
 
       pending.fd = open (partial_file, O_RDONLY | O_CLOEXEC);
-      if (pending.fd >= 0 && held == total && finish_blob (context, &pending, &error))
+      if (pending.fd >= 0 && held == total && hash_held (hash, pending.fd, held) &&
+          finish_blob (context, &pending, aj_request_get_device_id (req), &error))
         {
           close (pending.fd);
           aj_request_reply_error (req, 409, "blob_complete", "The server already holds this whole blob");
@@ -200,17 +272,31 @@ aj_server_blobs_begin_upload (AjRequest *req)
   g_mkdir_with_parents (context->partial_dir, 0700);
   partial = partial_path (context, sha);
   upload = g_new0 (Upload, 1);
-  upload->fd = open (partial, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+  upload->fd = open (partial, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
   upload->sha256 = g_strdup (sha);
   upload->start = start;
   upload->end = end;
   upload->total = total;
+  /* Only a request that ends the blob needs the hash (the next one would
+   * hash from the start again). */
+  if (upload->fd >= 0 && end + 1 == total)
+    {
+      upload->hash = aj_sha256_new ();
+      if (!hash_held (upload->hash, upload->fd, start))
+        {
+          close (upload->fd);
+          upload->fd = -1;
+        }
+    }
   if (upload->fd < 0)
     {
       upload_free (upload);
       aj_request_reply_error (req, 500, "storage", "The server cannot store the blob");
       return;
     }
+  /* Not expired while it is being received. */
+  upload->context = context;
+  g_hash_table_insert (context->uploading, upload->sha256, upload);
   g_object_set_data_full (G_OBJECT (msg), "aj-upload", upload, (GDestroyNotify) upload_free);
   aj_request_set_streaming (req);
   g_signal_connect (msg, "got-chunk", G_CALLBACK (on_upload_chunk), upload);
@@ -219,25 +305,26 @@ aj_server_blobs_begin_upload (AjRequest *req)
 static gboolean
 finish_blob (AjServerContext  *context,
              Upload           *upload,
+             const char       *device_id,
              GError          **error)
 {
   g_autofree char *partial = partial_path (context, upload->sha256);
   g_autofree char *final = aj_photo_blob_path (context->blob_dir, upload->sha256);
-  g_autofree char *data = NULL;
   g_autofree char *digest = NULL;
   g_autofree char *dir = g_path_get_dirname (final);
   g_autofree char *now = aj_now_iso8601 ();
-  gsize length;
+  struct stat st;
 
   if (fsync (upload->fd) != 0)
     {
       g_set_error (error, AJ_ERROR, AJ_ERROR_FAILED, "Cannot save the blob");
       return FALSE;
     }
-  if (!g_file_get_contents (partial, &data, &length, error))
-    return FALSE;
-  digest = aj_sha256_hex (data, length);
-  if (!g_str_equal (digest, upload->sha256))
+  digest = aj_sha256_finish_hex (upload->hash);
+  /* The hash is of the bytes this server read; the file must hold just
+   * those (a cut connection of the same blob still draining could have
+   * appended to it meanwhile: then it is longer). */
+  if (!g_str_equal (digest, upload->sha256) || fstat (upload->fd, &st) != 0 || st.st_size != upload->total)
     {
       g_unlink (partial);
       g_set_error (error, AJ_ERROR, AJ_ERROR_CORRUPT,
@@ -263,7 +350,16 @@ finish_blob (AjServerContext  *context,
       }
     close (dirfd);
   }
-  return aj_server_store_add_blob (context->store, upload->sha256, length, now, error);
+  /* Whole, and counted against the quota of the device that sent it. */
+  if (!aj_store_begin (context->store, error))
+    return FALSE;
+  if (!aj_server_store_add_blob (context->store, upload->sha256, upload->total, now, error) ||
+      !aj_server_store_set_blob_device (context->store, upload->sha256, device_id, error))
+    {
+      aj_store_rollback (context->store);
+      return FALSE;
+    }
+  return aj_store_commit (context->store, error);
 }
 
 /* The body has arrived (into the partial file, by aj_server_blobs_begin_upload). */
@@ -281,7 +377,8 @@ aj_server_blobs_finish_upload (AjRequest *req)
       aj_request_reply_error (req, 400, "bad_range", "The body does not match Content-Range");
       return;
     }
-  if (upload->end + 1 == upload->total && !finish_blob (aj_request_get_context (req), upload, &error))
+  if (upload->end + 1 == upload->total &&
+      !finish_blob (aj_request_get_context (req), upload, aj_request_get_device_id (req), &error))
     {
       aj_request_reply_error (req, error->code == AJ_ERROR_CORRUPT ? 422 : 500,
                               error->code == AJ_ERROR_CORRUPT ? "hash_mismatch" : "storage", error->message);
@@ -323,4 +420,41 @@ aj_server_blobs_get (AjRequest *req)
     }
   soup_server_message_set_status (msg, 200, NULL);
   soup_server_message_set_response (msg, "image/jpeg", SOUP_MEMORY_TAKE, g_steal_pointer (&data), length);
+}
+
+/* Removes every partial upload untouched for the configured time and not
+ * being received now, so that abandoned uploads do not pile up; a later PUT
+ * of the same photo starts again from byte 0 (HEAD then says 0 held).
+ * Returns how many were removed. */
+guint
+aj_server_blobs_expire_partials (AjServerContext *context)
+{
+  g_autoptr(GDir) dir = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  const char *name;
+  guint removed = 0;
+
+  if (context->limits.partial_max_age_seconds <= 0)
+    return 0;
+  dir = g_dir_open (context->partial_dir, 0, NULL);
+  if (dir == NULL)
+    return 0;
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = NULL;
+      GStatBuf st;
+
+      if (!aj_is_sha256_hex (name) || g_hash_table_contains (context->uploading, name))
+        continue;
+      path = g_build_filename (context->partial_dir, name, NULL);
+      if (g_stat (path, &st) != 0 || now - (gint64) st.st_mtime < context->limits.partial_max_age_seconds)
+        continue;
+      if (g_unlink (path) == 0)
+        {
+          g_print ("removed the partial upload of %s (%" G_GINT64_FORMAT " bytes, untouched for %" G_GINT64_FORMAT " s)\n",
+                   name, (gint64) st.st_size, now - (gint64) st.st_mtime);
+          removed++;
+        }
+    }
+  return removed;
 }

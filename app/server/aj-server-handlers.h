@@ -20,6 +20,7 @@ void     aj_server_blobs_begin_upload   (AjRequest *req);
 void     aj_server_blobs_finish_upload  (AjRequest *req);
 void     aj_server_blobs_head           (AjRequest *req);
 void     aj_server_blobs_get            (AjRequest *req);
+guint    aj_server_blobs_expire_partials (AjServerContext *context);
 
 /* aj-server-reference.c: the reference data a device keeps offline */
 void     aj_server_reference_get        (AjRequest *req);

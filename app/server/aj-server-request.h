@@ -45,13 +45,33 @@ typedef struct
   AjRouteMethod  methods[4];
 } AjRoute;
 
-/* What handlers share: the store and where blobs live. */
+/* What one device may use of the server, and how long an unfinished photo
+ * upload is kept; 0 in a field: no bound. Set from the command line. */
 typedef struct
 {
-  AjStore *store;
-  char    *blob_dir;
-  char    *partial_dir;
-  char    *holidays_path;   /* the holiday calendar the office keeps */
+  gint64 blob_quota_bytes;     /* bytes of photos a device may have stored whole */
+  gint64 event_rate;           /* new events a device may push per window … */
+  gint64 event_window_seconds; /* … of this many seconds */
+  gint64 partial_max_age_seconds;   /* a partial upload untouched this long is removed */
+} AjServerLimits;
+
+#define AJ_SERVER_DEFAULT_BLOB_QUOTA_BYTES  (G_GINT64_CONSTANT (20) << 30)
+/* Days of an inspector's work in an hour, but a device gone wild is stopped. */
+#define AJ_SERVER_DEFAULT_EVENT_RATE        20000
+#define AJ_SERVER_DEFAULT_EVENT_WINDOW      3600
+#define AJ_SERVER_DEFAULT_PARTIAL_MAX_AGE   (24 * 3600)
+#define AJ_SERVER_LIMITS_INIT { AJ_SERVER_DEFAULT_BLOB_QUOTA_BYTES, AJ_SERVER_DEFAULT_EVENT_RATE, \
+                               AJ_SERVER_DEFAULT_EVENT_WINDOW, AJ_SERVER_DEFAULT_PARTIAL_MAX_AGE }
+
+/* What handlers share: the store, where blobs live, and the bounds. */
+typedef struct
+{
+  AjStore        *store;
+  char           *blob_dir;
+  char           *partial_dir;
+  char           *holidays_path;   /* the holiday calendar the office keeps */
+  AjServerLimits  limits;
+  GHashTable     *uploading;   /* sha256 of each blob being received now -> its upload */
   /* Logs a request whose connection was closed after its answer (libsoup
    * emits no request-finished for those). */
   void   (*log_closed) (SoupServerMessage *msg);

@@ -1050,3 +1050,96 @@ aj_server_store_get_publication (AjStore    *store,
   aj_db_bind_text (stmt, 1, draw_id);
   return sqlite3_step (stmt) == SQLITE_ROW ? publication_from_row (stmt) : NULL;
 }
+
+/* ---- per-device bounds: photo bytes and the pace of events ---- */
+
+/* The photo counts against @device_id's quota, unless another device's
+ * upload made it whole first. */
+gboolean
+aj_server_store_set_blob_device (AjStore     *store,
+                                 const char  *sha256,
+                                 const char  *device_id,
+                                 GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = prepare (store,
+      "UPDATE blobs SET device_id = ? WHERE sha256 = ? AND device_id IS NULL", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  aj_db_bind_text (stmt, 1, device_id);
+  aj_db_bind_text (stmt, 2, sha256);
+  return aj_db_step_done (aj_store_get_db (store), stmt, error);
+}
+
+/* Bytes of the photos @device_id uploaded whole. */
+gint64
+aj_server_store_device_blob_bytes (AjStore    *store,
+                                   const char *device_id)
+{
+  return query_int (store, "SELECT coalesce (sum (size), 0) FROM blobs WHERE device_id = ? AND complete = 1",
+                    device_id);
+}
+
+/* How many of @events the server does not hold yet (stored or refused):
+ * what a push would add. */
+gint64
+aj_server_store_count_new_events (AjStore   *store,
+                                  GPtrArray *events)
+{
+  g_autoptr(sqlite3_stmt) stmt = prepare (store, "SELECT 1 FROM events WHERE id = ?", NULL);
+  gint64 fresh = 0;
+
+  if (stmt == NULL)
+    return events->len;
+  for (guint i = 0; i < events->len; i++)
+    {
+      sqlite3_reset (stmt);
+      aj_db_bind_text (stmt, 1, ((AjEvent *) g_ptr_array_index (events, i))->id);
+      if (sqlite3_step (stmt) != SQLITE_ROW)
+        fresh++;
+    }
+  return fresh;
+}
+
+/* Counts @n_new events against @device_id's window (fixed windows of
+ * @window_seconds from the epoch), in the caller's transaction. A batch
+ * that would pass @limit is not counted: returns the seconds until the
+ * window ends (at least 1). A batch into an empty window always passes, so
+ * that a limit below one batch slows a device down without stopping it.
+ * Returns 0 when counted, -1 on error. */
+gint64
+aj_server_store_charge_events (AjStore     *store,
+                               const char  *device_id,
+                               gint64       n_new,
+                               gint64       limit,
+                               gint64       window_seconds,
+                               gint64       now_unix,
+                               GError     **error)
+{
+  gint64 window_start = now_unix - now_unix % MAX (window_seconds, 1);
+  g_autoptr(sqlite3_stmt) read = prepare (store,
+      "SELECT events FROM device_event_windows WHERE device_id = ? AND window_start = ?", error);
+  g_autoptr(sqlite3_stmt) write = NULL;
+  gint64 counted = 0;
+
+  if (read == NULL)
+    return -1;
+  aj_db_bind_text (read, 1, device_id);
+  sqlite3_bind_int64 (read, 2, window_start);
+  if (sqlite3_step (read) == SQLITE_ROW)
+    counted = sqlite3_column_int64 (read, 0);
+  if (n_new == 0)
+    return 0;
+  if (counted > 0 && counted + n_new > limit)
+    return MAX (window_start + window_seconds - now_unix, 1);
+  write = prepare (store,
+      "INSERT INTO device_event_windows (device_id, window_start, events) VALUES (?1, ?2, ?3) "
+      "ON CONFLICT (device_id) DO UPDATE SET events = "
+      "CASE WHEN window_start = ?2 THEN events + ?3 ELSE ?3 END, window_start = ?2", error);
+  if (write == NULL)
+    return -1;
+  aj_db_bind_text (write, 1, device_id);
+  sqlite3_bind_int64 (write, 2, window_start);
+  sqlite3_bind_int64 (write, 3, n_new);
+  return aj_db_step_done (aj_store_get_db (store), write, error) ? 0 : -1;
+}

@@ -220,6 +220,23 @@ void         aj_server_store_overview               (AjStore            *store,
                                                      const char         *today,
                                                      AjServerOverview   *overview);
 
+/* Per-device bounds: photo bytes and the pace of events */
+gboolean     aj_server_store_set_blob_device        (AjStore            *store,
+                                                     const char         *sha256,
+                                                     const char         *device_id,
+                                                     GError            **error);
+gint64       aj_server_store_device_blob_bytes      (AjStore            *store,
+                                                     const char         *device_id);
+gint64       aj_server_store_count_new_events       (AjStore            *store,
+                                                     GPtrArray          *events);
+gint64       aj_server_store_charge_events          (AjStore            *store,
+                                                     const char         *device_id,
+                                                     gint64              n_new,
+                                                     gint64              limit,
+                                                     gint64              window_seconds,
+                                                     gint64              now_unix,
+                                                     GError            **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AjServerDevice, aj_server_device_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AjServerCheck, aj_server_check_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AjServerPublication, aj_server_publication_free)

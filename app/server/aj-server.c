@@ -24,6 +24,7 @@ struct _AjServer
   char            *data_dir;
   AjServerContext  context;
   SoupServer      *soup;
+  guint            expiry_timer;
 };
 
 G_DEFINE_FINAL_TYPE (AjServer, aj_server, G_TYPE_OBJECT)
@@ -120,6 +121,7 @@ aj_server_finalize (GObject *object)
 {
   AjServer *self = AJ_SERVER (object);
 
+  g_clear_handle_id (&self->expiry_timer, g_source_remove);
   if (self->soup)
     soup_server_disconnect (self->soup);
   g_clear_object (&self->soup);
@@ -128,6 +130,7 @@ aj_server_finalize (GObject *object)
   g_free (self->context.blob_dir);
   g_free (self->context.partial_dir);
   g_free (self->context.holidays_path);
+  g_clear_pointer (&self->context.uploading, g_hash_table_unref);
   G_OBJECT_CLASS (aj_server_parent_class)->finalize (object);
 }
 
@@ -159,6 +162,8 @@ aj_server_new (const char  *data_dir,
   self->context.partial_dir = g_build_filename (data_dir, "blobs", "partial", NULL);
   self->context.log_closed = log_request;
   self->context.holidays_path = g_build_filename (data_dir, "holidays.txt", NULL);
+  self->context.uploading = g_hash_table_new (g_str_hash, g_str_equal);
+  self->context.limits = (AjServerLimits) AJ_SERVER_LIMITS_INIT;
   self->context.store = aj_server_store_open (data_dir, error);
   if (self->context.store == NULL)
     return NULL;
@@ -170,6 +175,37 @@ aj_server_new (const char  *data_dir,
   g_signal_connect (self->soup, "request-finished", G_CALLBACK (on_request_finished), self);
   g_signal_connect (self->soup, "request-aborted", G_CALLBACK (on_request_finished), self);
   return g_steal_pointer (&self);
+}
+
+/* Before aj_server_listen; the defaults are AJ_SERVER_DEFAULT_*. */
+void
+aj_server_set_limits (AjServer             *self,
+                      const AjServerLimits *limits)
+{
+  self->context.limits = *limits;
+}
+
+static gboolean
+on_expire_partials (gpointer data)
+{
+  AjServer *self = data;
+
+  aj_server_blobs_expire_partials (&self->context);
+  return G_SOURCE_CONTINUE;
+}
+
+/* Partial uploads are swept once the server runs, then a few times per
+ * expiry period (at least hourly). */
+static gboolean
+on_first_expiry (gpointer data)
+{
+  AjServer *self = data;
+  gint64 max_age = self->context.limits.partial_max_age_seconds;
+  guint interval = (guint) CLAMP (max_age / 4, 1, 3600);
+
+  aj_server_blobs_expire_partials (&self->context);
+  self->expiry_timer = g_timeout_add_seconds (interval, on_expire_partials, self);
+  return G_SOURCE_REMOVE;
 }
 
 gboolean
@@ -208,7 +244,11 @@ aj_server_listen (AjServer    *self,
       options |= SOUP_SERVER_LISTEN_HTTPS;
     }
   socket_address = g_inet_socket_address_new (inet, port);
-  return soup_server_listen (self->soup, socket_address, options, error);
+  if (!soup_server_listen (self->soup, socket_address, options, error))
+    return FALSE;
+  if (self->expiry_timer == 0 && self->context.limits.partial_max_age_seconds > 0)
+    self->expiry_timer = g_idle_add (on_first_expiry, self);
+  return TRUE;
 }
 
 char *

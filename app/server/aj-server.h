@@ -3,6 +3,7 @@
 
 #include <libsoup/soup.h>
 
+#include "aj-server-request.h"
 #include "aj-store.h"
 
 G_BEGIN_DECLS
@@ -12,6 +13,8 @@ G_DECLARE_FINAL_TYPE (AjServer, aj_server, AJ, SERVER, GObject)
 
 AjServer   *aj_server_new          (const char  *data_dir,
                                     GError     **error);
+void        aj_server_set_limits   (AjServer             *self,
+                                    const AjServerLimits *limits);
 gboolean    aj_server_listen       (AjServer    *self,
                                     const char  *address,
                                     const char  *tls_cert,

@@ -24,6 +24,9 @@ static char *opt_scope;
 static char *opt_server;
 static int   opt_days = 7;
 static char *opt_output;
+static char *opt_blob_quota;
+static char *opt_event_rate;
+static char *opt_partial_expiry;
 
 static const GOptionEntry common[] = {
   { "data", 0, 0, G_OPTION_ARG_FILENAME, &opt_data, "The server's data folder", "DIR" },
@@ -35,6 +38,12 @@ static const GOptionEntry serve_options[] = {
   { "tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &opt_cert, "TLS certificate (PEM)", "FILE" },
   { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &opt_key, "TLS private key (PEM)", "FILE" },
   { "holidays", 0, 0, G_OPTION_ARG_FILENAME, &opt_holidays, "Holiday calendar (default DIR/holidays.txt)", "FILE" },
+  { "blob-quota", 0, 0, G_OPTION_ARG_STRING, &opt_blob_quota,
+    "Photo bytes each device may store (default 20G; suffix K, M or G; 0: no limit)", "SIZE" },
+  { "event-rate", 0, 0, G_OPTION_ARG_STRING, &opt_event_rate,
+    "New events each device may push per period (default 20000/1h; period in s, m or h; 0: no limit)", "N/PERIOD" },
+  { "partial-expiry", 0, 0, G_OPTION_ARG_STRING, &opt_partial_expiry,
+    "Remove a photo upload left unfinished this long (default 24h; s, m, h or d; 0: keep)", "TIME" },
   { NULL }
 };
 
@@ -48,6 +57,90 @@ static const GOptionEntry code_options[] = {
 
 static GMainLoop *loop;
 
+/* "20G", "512M", "1048576": a count with an optional binary suffix. */
+static gboolean
+parse_size (const char *text,
+            gint64     *value)
+{
+  char *end;
+  guint64 n;
+
+  if (!g_ascii_isdigit (*text))
+    return FALSE;
+  n = g_ascii_strtoull (text, &end, 10);
+  switch (g_ascii_toupper (*end))
+    {
+    case 'G': n <<= 10; G_GNUC_FALLTHROUGH;
+    case 'M': n <<= 10; G_GNUC_FALLTHROUGH;
+    case 'K': n <<= 10; end++; break;
+    default: break;
+    }
+  if (*end == 'i' || *end == 'I')
+    end++;
+  if (*end == 'B' || *end == 'b')
+    end++;
+  *value = (gint64) n;
+  return *end == '\0' && n < G_MAXINT64 / 2;
+}
+
+/* "90", "90s", "15m", "1h", "2d": seconds. */
+static gboolean
+parse_duration (const char *text,
+                gint64     *seconds)
+{
+  char *end;
+  gint64 n;
+
+  if (!g_ascii_isdigit (*text))
+    return FALSE;
+  n = g_ascii_strtoll (text, &end, 10);
+  switch (*end)
+    {
+    case 'd': n *= 24; G_GNUC_FALLTHROUGH;
+    case 'h': n *= 60; G_GNUC_FALLTHROUGH;
+    case 'm': n *= 60; G_GNUC_FALLTHROUGH;
+    case 's': end++; break;
+    default: break;
+    }
+  *seconds = n;
+  return *end == '\0' && n >= 0;
+}
+
+/* The bounds per device from the command line, over the defaults. */
+static gboolean
+parse_limits (AjServerLimits  *limits)
+{
+  *limits = (AjServerLimits) AJ_SERVER_LIMITS_INIT;
+  if (opt_blob_quota != NULL && !parse_size (opt_blob_quota, &limits->blob_quota_bytes))
+    {
+      g_printerr ("anjian-server serve: --blob-quota takes a size such as 20G or 500M, not “%s”\n", opt_blob_quota);
+      return FALSE;
+    }
+  if (opt_event_rate != NULL)
+    {
+      g_auto(GStrv) parts = g_strsplit (opt_event_rate, "/", 2);
+      char *end;
+
+      limits->event_rate = g_ascii_strtoll (parts[0], &end, 10);
+      if (g_str_equal (opt_event_rate, "0"))
+        limits->event_rate = 0;
+      else if (!g_ascii_isdigit (parts[0][0]) || *end != '\0' || parts[1] == NULL ||
+               !parse_duration (parts[1], &limits->event_window_seconds) || limits->event_window_seconds == 0)
+        {
+          g_printerr ("anjian-server serve: --event-rate takes N/PERIOD such as 20000/1h or 600/1m, not “%s”\n",
+                      opt_event_rate);
+          return FALSE;
+        }
+    }
+  if (opt_partial_expiry != NULL && !parse_duration (opt_partial_expiry, &limits->partial_max_age_seconds))
+    {
+      g_printerr ("anjian-server serve: --partial-expiry takes a time such as 24h or 30m, not “%s”\n",
+                  opt_partial_expiry);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 on_terminate (gpointer data)
 {
@@ -60,9 +153,13 @@ static int
 serve (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(AjServer) server = aj_server_new (opt_data, &error);
+  g_autoptr(AjServer) server = NULL;
   g_autofree char *url = NULL;
+  AjServerLimits limits;
 
+  if (!parse_limits (&limits))
+    return 2;
+  server = aj_server_new (opt_data, &error);
   if (server == NULL)
     {
       g_printerr ("anjian-server: %s\n", error->message);
@@ -70,6 +167,7 @@ serve (void)
     }
   if (opt_holidays != NULL)
     aj_server_set_holidays_path (server, opt_holidays);
+  aj_server_set_limits (server, &limits);
   if (!aj_server_listen (server, opt_listen ? opt_listen : "127.0.0.1:8080", opt_cert, opt_key, &error))
     {
       g_printerr ("anjian-server: cannot listen: %s\n", error->message);

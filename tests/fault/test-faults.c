@@ -386,25 +386,6 @@ cut_first_put (const AjFaultRequest *request,
     }
 }
 
-static gint64
-head_held (AjTestServer *server,
-           const char   *token,
-           const char   *sha,
-           gboolean     *complete)
-{
-  g_autofree char *url = g_strdup_printf ("%s/api/v1/blobs/%s", server->url, sha);
-  g_auto(AjTestReply) r = { 0 };
-  const char *held;
-
-  aj_test_http ("HEAD", url, token, NULL, NULL, 0, &r);
-  g_assert_cmpint (r.status, ==, 200);
-  held = g_hash_table_lookup (r.headers, "anjian-blob-held");
-  g_assert_nonnull (held);
-  if (complete)
-    *complete = g_strcmp0 (g_hash_table_lookup (r.headers, "anjian-blob-complete"), "yes") == 0;
-  return g_ascii_strtoll (held, NULL, 10);
-}
-
 static void
 test_blob_cut (AjTestPair    *f,
                gconstpointer  test_data)
@@ -459,7 +440,7 @@ test_blob_cut (AjTestPair    *f,
    * (It notices the cut connection on its own time: ask until it has.) */
   for (int i = 0; i < 100; i++)
     {
-      held = head_held (server, token, sha, &complete);
+      held = aj_test_blob_held (server, token, sha, &complete);
       if (held == total / 2)
         break;
       g_usleep (20000);
@@ -477,7 +458,7 @@ test_blob_cut (AjTestPair    *f,
   g_assert_no_error (error);
   g_assert_cmpuint (report.blobs_sent, ==, 1);
   g_assert_cmpint (report.blob_bytes_sent, ==, total - held);
-  g_assert_cmpint (head_held (server, token, sha, &complete), ==, total);
+  g_assert_cmpint (aj_test_blob_held (server, token, sha, &complete), ==, total);
   g_assert_true (complete);
   g_assert_true (aj_photo_verify (blobs, sha, &error));
   g_assert_no_error (error);
@@ -951,7 +932,7 @@ test_bad_input (AjTestPair    *f,
       g_autofree char *range = g_strdup_printf ("Content-Range: bytes 0-%zu/%zu", len - 1, len);
       aj_test_http ("PUT", url, token, range, "HELLO, BLOB", len, &r);
       assert_error (&r, 422, "hash_mismatch", TRUE);
-      g_assert_cmpint (head_held (server, token, sha, &complete), ==, 0);
+      g_assert_cmpint (aj_test_blob_held (server, token, sha, &complete), ==, 0);
       g_assert_false (complete);
       g_assert_false (g_file_test (stored, G_FILE_TEST_EXISTS));
       g_assert_false (g_file_test (partial, G_FILE_TEST_EXISTS));
@@ -964,11 +945,11 @@ test_bad_input (AjTestPair    *f,
       g_autofree char *range2 = g_strdup_printf ("Content-Range: bytes 5-%zu/%zu", len - 1, len);
       aj_test_http ("PUT", url, token, range1, bytes, 5, &first);
       g_assert_cmpint (first.status, ==, 202);
-      g_assert_cmpint (head_held (server, token, sha, &complete), ==, 5);
+      g_assert_cmpint (aj_test_blob_held (server, token, sha, &complete), ==, 5);
       g_assert_false (complete);
       aj_test_http ("PUT", url, token, range2, "XXXXXX", len - 5, &second);
       assert_error (&second, 422, "hash_mismatch", TRUE);
-      g_assert_cmpint (head_held (server, token, sha, &complete), ==, 0);
+      g_assert_cmpint (aj_test_blob_held (server, token, sha, &complete), ==, 0);
       g_assert_false (complete);
       g_assert_false (g_file_test (stored, G_FILE_TEST_EXISTS));
       g_assert_cmpint (aj_db_query_int (db, "SELECT count(*) FROM blobs WHERE sha256 = ? AND complete = 1", sha, -1), ==, 0);

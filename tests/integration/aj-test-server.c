@@ -571,3 +571,23 @@ aj_test_http (const char  *method,
   curl_slist_free_all (headers);
   curl_easy_cleanup (curl);
 }
+
+/* What HEAD says the server holds of a blob: bytes, and whether whole. */
+gint64
+aj_test_blob_held (AjTestServer *server,
+                   const char   *token,
+                   const char   *sha,
+                   gboolean     *complete)
+{
+  g_autofree char *url = g_strdup_printf ("%s/api/v1/blobs/%s", server->url, sha);
+  g_auto(AjTestReply) r = { 0 };
+  const char *held;
+
+  aj_test_http ("HEAD", url, token, NULL, NULL, 0, &r);
+  g_assert_cmpint (r.status, ==, 200);
+  held = g_hash_table_lookup (r.headers, "anjian-blob-held");
+  g_assert_nonnull (held);
+  if (complete)
+    *complete = g_strcmp0 (g_hash_table_lookup (r.headers, "anjian-blob-complete"), "yes") == 0;
+  return g_ascii_strtoll (held, NULL, 10);
+}

@@ -118,5 +118,9 @@ void          aj_test_http              (const char   *method,
                                          const char   *data,
                                          gsize         length,
                                          AjTestReply  *reply);
+gint64        aj_test_blob_held         (AjTestServer *server,
+                                         const char   *token,
+                                         const char   *sha,
+                                         gboolean     *complete);
 
 G_END_DECLS

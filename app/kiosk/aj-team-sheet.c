@@ -72,11 +72,15 @@ on_pin_apply (AdwEntryRow *row,
 {
   const char *member = g_object_get_data (G_OBJECT (row), "member");
   g_autoptr(GError) error = NULL;
-  g_autoptr(AjUser) user = aj_registry_check_pin (aj_session_get_store (self->session), member,
-                                                  gtk_editable_get_text (GTK_EDITABLE (row)), &error);
+  g_autoptr(AjUser) user = NULL;
   g_autofree char *text = NULL;
   int position;
 
+  /* Enter and the apply button both end here; a row already replaced is done. */
+  if (gtk_widget_get_parent (GTK_WIDGET (row)) != GTK_WIDGET (self->members))
+    return;
+  user = aj_registry_check_pin (aj_session_get_store (self->session), member,
+                                gtk_editable_get_text (GTK_EDITABLE (row)), &error);
   if (user == NULL)
     {
       gtk_editable_set_text (GTK_EDITABLE (row), "");

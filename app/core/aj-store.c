@@ -28,7 +28,18 @@ struct _AjStore
   AjHlc     hlc;
   guint     depth;       /* nesting of begin/commit */
   gboolean  dirty;       /* an event was appended in the open transaction */
+  gboolean  checkpoint_due;   /* the last checkpoint could not copy the whole WAL */
 };
+
+/* The checkpoint policy, in place of SQLite's automatic one: after a commit
+ * leaves the WAL at WAL_CHECKPOINT_PAGES or more, a passive checkpoint; if
+ * something still read then (a statement left running by a caller keeps its
+ * snapshot), again when the next write transaction begins, when nothing of
+ * the last one runs any more, so that the WAL starts over from its first
+ * page instead of growing. journal_size_limit gives back what one large
+ * transaction made it grow to. */
+#define WAL_CHECKPOINT_PAGES  1000
+#define WAL_SIZE_LIMIT        16777216   /* 16 MiB */
 
 G_DEFINE_FINAL_TYPE (AjStore, aj_store, G_TYPE_OBJECT)
 
@@ -38,6 +49,28 @@ enum {
 };
 
 static guint signals[N_SIGNALS];
+
+static void
+checkpoint (AjStore *self)
+{
+  int log = 0, copied = 0;
+  int rc = sqlite3_wal_checkpoint_v2 (self->db, NULL, SQLITE_CHECKPOINT_PASSIVE, &log, &copied);
+
+  self->checkpoint_due = rc != SQLITE_OK || copied < log;
+}
+
+static int
+on_wal_commit (void       *data,
+               sqlite3    *db,
+               const char *name,
+               int         pages)
+{
+  AjStore *self = data;
+
+  if (pages >= WAL_CHECKPOINT_PAGES)
+    checkpoint (self);
+  return SQLITE_OK;
+}
 
 static void
 aj_store_finalize (GObject *object)
@@ -166,11 +199,13 @@ aj_store_open (const char  *path,
   /* The first real read tells whether this is a database at all. */
   if (!aj_db_exec (self->db, "PRAGMA journal_mode = WAL", error) ||
       !aj_db_exec (self->db, "PRAGMA synchronous = FULL", error) ||
-      !aj_db_exec (self->db, "PRAGMA foreign_keys = ON", error))
+      !aj_db_exec (self->db, "PRAGMA foreign_keys = ON", error) ||
+      !aj_db_exec (self->db, "PRAGMA journal_size_limit = " G_STRINGIFY (WAL_SIZE_LIMIT), error))
     {
       g_prefix_error (error, _("Cannot open the database %s: "), path);
       return NULL;
     }
+  sqlite3_wal_hook (self->db, on_wal_commit, self);
 
   if (!aj_store_migrate (self, error))
     return NULL;
@@ -223,6 +258,8 @@ aj_store_begin (AjStore  *self,
 
   g_return_val_if_fail (AJ_IS_STORE (self), FALSE);
 
+  if (self->depth == 0 && self->checkpoint_due)
+    checkpoint (self);
   if (self->depth == 0)
     sql = g_strdup ("BEGIN IMMEDIATE");
   else

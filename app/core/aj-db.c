@@ -58,6 +58,97 @@ aj_db_prepare (sqlite3     *db,
   return stmt;
 }
 
+/* ---- statements compiled once per connection ---- */
+
+/* Connection -> (SQL text -> its statement). A connection is used by one
+ * thread at a time; the lock guards only the map of connections. */
+static GMutex      cache_lock;
+static GHashTable *caches;
+
+static void
+finalize_statement (gpointer stmt)
+{
+  sqlite3_finalize (stmt);
+}
+
+static GHashTable *
+cache_of (sqlite3  *db,
+          gboolean  create)
+{
+  GHashTable *cache;
+
+  if (caches == NULL)
+    {
+      if (!create)
+        return NULL;
+      caches = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, (GDestroyNotify) g_hash_table_unref);
+    }
+  cache = g_hash_table_lookup (caches, db);
+  if (cache == NULL && create)
+    {
+      cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, finalize_statement);
+      g_hash_table_insert (caches, db, cache);
+    }
+  return cache;
+}
+
+/* The statement for @sql on @db, compiled the first time and reused after.
+ * One already running (an outer caller still stepping through it) is not
+ * taken: the caller gets a statement of its own, finalized on release. */
+AjDbStmt *
+aj_db_prepare_cached (sqlite3     *db,
+                      const char  *sql,
+                      GError     **error)
+{
+  sqlite3_stmt *stmt;
+
+  g_mutex_lock (&cache_lock);
+  stmt = g_hash_table_lookup (cache_of (db, TRUE), sql);
+  g_mutex_unlock (&cache_lock);
+  if (stmt != NULL && !sqlite3_stmt_busy (stmt))
+    {
+      sqlite3_clear_bindings (stmt);
+      return stmt;
+    }
+  if (sqlite3_prepare_v3 (db, sql, -1, stmt == NULL ? SQLITE_PREPARE_PERSISTENT : 0, &stmt, NULL) != SQLITE_OK)
+    {
+      aj_db_set_error (db, error, "Cannot prepare a query");
+      sqlite3_finalize (stmt);
+      return NULL;
+    }
+  g_mutex_lock (&cache_lock);
+  if (!g_hash_table_contains (cache_of (db, TRUE), sql))
+    g_hash_table_insert (cache_of (db, TRUE), g_strdup (sql), stmt);
+  g_mutex_unlock (&cache_lock);
+  return stmt;
+}
+
+void
+aj_db_release (AjDbStmt *stmt)
+{
+  sqlite3_stmt *cached;
+
+  if (stmt == NULL)
+    return;
+  g_mutex_lock (&cache_lock);
+  cached = g_hash_table_lookup (cache_of (sqlite3_db_handle (stmt), TRUE), sqlite3_sql (stmt));
+  g_mutex_unlock (&cache_lock);
+  if (cached == stmt)
+    sqlite3_reset (stmt);
+  else
+    sqlite3_finalize (stmt);
+}
+
+/* Before the connection closes: its statements finalized. */
+void
+aj_db_forget_cached (sqlite3 *db)
+{
+  g_mutex_lock (&cache_lock);
+  if (caches != NULL)
+    g_hash_table_remove (caches, db);
+  g_mutex_unlock (&cache_lock);
+}
+
 gboolean
 aj_db_step_done (sqlite3      *db,
                  sqlite3_stmt *stmt,

@@ -12,6 +12,21 @@ G_BEGIN_DECLS
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
 
+/* A statement compiled once per connection and kept (aj_db_prepare_cached):
+ * released (reset, bindings kept until the next use) rather than finalized,
+ * with g_autoptr (AjDbStmt) or aj_db_release. A statement still running
+ * holds a read snapshot that stops every WAL checkpoint: release it before
+ * the transaction that follows commits. */
+typedef sqlite3_stmt AjDbStmt;
+
+AjDbStmt     *aj_db_prepare_cached (sqlite3      *db,
+                                    const char   *sql,
+                                    GError      **error);
+void          aj_db_release        (AjDbStmt     *stmt);
+void          aj_db_forget_cached  (sqlite3      *db);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AjDbStmt, aj_db_release)
+
 gboolean      aj_db_exec        (sqlite3      *db,
                                  const char   *sql,
                                  GError      **error);

@@ -228,7 +228,8 @@ aj_inspection_answer (AjStore     *store,
   g_autoptr(JsonObject) body = json_object_new ();
   g_autofree char *at = aj_now_iso8601 ();
   g_autofree char *event = NULL;
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(AjDbStmt) stmt = NULL;
+  gboolean same;
 
   if (!aj_item_result_is_valid (result))
     {
@@ -239,15 +240,18 @@ aj_inspection_answer (AjStore     *store,
     return FALSE;
 
   /* Saying the same thing twice adds nothing to the history. */
-  stmt = aj_db_prepare (aj_store_get_db (store),
-                        "SELECT result, note FROM item_results WHERE inspection_id = ? AND item_code = ?", error);
+  stmt = aj_db_prepare_cached (aj_store_get_db (store),
+                               "SELECT result, note FROM item_results WHERE inspection_id = ? AND item_code = ?", error);
   if (stmt == NULL)
     return FALSE;
   aj_db_bind_text (stmt, 1, inspection_id);
   aj_db_bind_text (stmt, 2, item_code);
-  if (sqlite3_step (stmt) == SQLITE_ROW &&
-      g_strcmp0 (aj_db_col_text (stmt, 0), result) == 0 &&
-      g_strcmp0 (aj_db_col_text (stmt, 1), note ? note : "") == 0)
+  same = sqlite3_step (stmt) == SQLITE_ROW &&
+         g_strcmp0 (aj_db_col_text (stmt, 0), result) == 0 &&
+         g_strcmp0 (aj_db_col_text (stmt, 1), note ? note : "") == 0;
+  /* Not left running into the append's commit (it would stop the checkpoint). */
+  g_clear_pointer (&stmt, aj_db_release);
+  if (same)
     return TRUE;
 
   json_object_set_string_member (body, "item", item_code);

@@ -184,7 +184,7 @@ next_status (sqlite3        *db,
              gboolean       *known,
              GError        **error)
 {
-  g_autoptr(sqlite3_stmt) row = aj_db_prepare (db, "SELECT status, grade FROM hazards WHERE id = ?", error);
+  g_autoptr(AjDbStmt) row = aj_db_prepare_cached (db, "SELECT status, grade FROM hazards WHERE id = ?", error);
   AjHazardStep step;
 
   *next = NULL;
@@ -207,7 +207,7 @@ run (sqlite3        *db,
      const char     *next,
      GError        **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = aj_db_prepare (db, sql, error);
+  g_autoptr(AjDbStmt) stmt = aj_db_prepare_cached (db, sql, error);
   int index;
 
   if (stmt == NULL)
@@ -305,7 +305,7 @@ char *
 aj_projection_subject_institution (sqlite3    *db,
                                    const char *subject)
 {
-  g_autoptr(sqlite3_stmt) stmt = aj_db_prepare (db,
+  g_autoptr(AjDbStmt) stmt = aj_db_prepare_cached (db,
       "SELECT institution FROM inspections WHERE id = ?1 "
       "UNION ALL SELECT institution FROM hazards WHERE id = ?1 LIMIT 1", NULL);
 

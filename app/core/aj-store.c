@@ -28,7 +28,18 @@ struct _AjStore
   AjHlc     hlc;
   guint     depth;       /* nesting of begin/commit */
   gboolean  dirty;       /* an event was appended in the open transaction */
+  gboolean  checkpoint_due;   /* the last checkpoint could not copy the whole WAL */
 };
+
+/* The checkpoint policy, in place of SQLite's automatic one: after a commit
+ * leaves the WAL at WAL_CHECKPOINT_PAGES or more, a passive checkpoint; if
+ * something still read then (a statement left running by a caller keeps its
+ * snapshot), again when the next write transaction begins, when nothing of
+ * the last one runs any more, so that the WAL starts over from its first
+ * page instead of growing. journal_size_limit gives back what one large
+ * transaction made it grow to. */
+#define WAL_CHECKPOINT_PAGES  1000
+#define WAL_SIZE_LIMIT        16777216   /* 16 MiB */
 
 G_DEFINE_FINAL_TYPE (AjStore, aj_store, G_TYPE_OBJECT)
 
@@ -40,12 +51,37 @@ enum {
 static guint signals[N_SIGNALS];
 
 static void
+checkpoint (AjStore *self)
+{
+  int log = 0, copied = 0;
+  int rc = sqlite3_wal_checkpoint_v2 (self->db, NULL, SQLITE_CHECKPOINT_PASSIVE, &log, &copied);
+
+  self->checkpoint_due = rc != SQLITE_OK || copied < log;
+}
+
+static int
+on_wal_commit (void       *data,
+               sqlite3    *db,
+               const char *name,
+               int         pages)
+{
+  AjStore *self = data;
+
+  if (pages >= WAL_CHECKPOINT_PAGES)
+    checkpoint (self);
+  return SQLITE_OK;
+}
+
+static void
 aj_store_finalize (GObject *object)
 {
   AjStore *self = (AjStore *) object;
 
   if (self->db != NULL)
-    sqlite3_close_v2 (self->db);
+    {
+      aj_db_forget_cached (self->db);
+      sqlite3_close_v2 (self->db);
+    }
   g_clear_pointer (&self->path, g_free);
   g_clear_pointer (&self->device_id, g_free);
 
@@ -159,12 +195,14 @@ aj_store_open (const char  *path,
   /* The first real read tells whether this is a database at all. */
   if (!aj_db_exec (self->db, "PRAGMA journal_mode = WAL", error) ||
       !aj_db_exec (self->db, "PRAGMA synchronous = FULL", error) ||
-      !aj_db_exec (self->db, "PRAGMA foreign_keys = ON", error))
+      !aj_db_exec (self->db, "PRAGMA foreign_keys = ON", error) ||
+      !aj_db_exec (self->db, "PRAGMA journal_size_limit = " G_STRINGIFY (WAL_SIZE_LIMIT), error))
     {
       g_prefix_error (error, _("Cannot open the database %s: "), path);
       return NULL;
     }
 
+  sqlite3_wal_hook (self->db, on_wal_commit, self);
   if (!aj_store_migrate (self, error))
     return NULL;
 
@@ -216,6 +254,8 @@ aj_store_begin (AjStore  *self,
 
   g_return_val_if_fail (AJ_IS_STORE (self), FALSE);
 
+  if (self->depth == 0 && self->checkpoint_due)
+    checkpoint (self);
   if (self->depth == 0)
     sql = g_strdup ("BEGIN IMMEDIATE");
   else
@@ -282,7 +322,7 @@ aj_store_event_institution (AjStore       *self,
                             const AjEvent *ev)
 {
   g_autoptr(JsonObject) body = aj_json_parse_object (ev->body, NULL);
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(AjDbStmt) stmt = NULL;
   const char *named = aj_json_get_string (body, "institution");
   char *held;
 
@@ -293,8 +333,9 @@ aj_store_event_institution (AjStore       *self,
     return held;
   /* A subject this store holds only as events (e.g. a photo of a subject
    * whose projection row is out of scope): the institution logged with them. */
-  stmt = aj_db_prepare (self->db,
-                        "SELECT institution FROM events WHERE subject = ? AND institution IS NOT NULL LIMIT 1", NULL);
+  stmt = aj_db_prepare_cached (self->db,
+                               "SELECT institution FROM events WHERE subject = ? AND institution IS NOT NULL LIMIT 1",
+                               NULL);
   if (stmt == NULL)
     return NULL;
   aj_db_bind_text (stmt, 1, ev->subject);
@@ -333,7 +374,7 @@ insert_event (AjStore        *self,
               const AjEvent  *ev,
               GError        **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = aj_db_prepare (self->db,
+  g_autoptr(AjDbStmt) stmt = aj_db_prepare_cached (self->db,
       "INSERT INTO events (id, device_id, device_seq, author, hlc, type, subject, body, prev_hash, hash, server_seq, "
       "institution) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
   g_autofree char *institution = aj_store_event_institution (self, ev);
@@ -370,7 +411,7 @@ aj_store_append (AjStore     *self,
 {
   g_autoptr(AjEvent) ev = aj_event_new ();
   g_autoptr(JsonNode) node = NULL;
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(AjDbStmt) stmt = NULL;
 
   g_return_val_if_fail (AJ_IS_STORE (self), NULL);
   g_return_val_if_fail (type != NULL && subject != NULL && author != NULL, NULL);
@@ -383,9 +424,9 @@ aj_store_append (AjStore     *self,
   if (!aj_store_begin (self, error))
     return NULL;
 
-  stmt = aj_db_prepare (self->db,
-                        "SELECT device_seq, hash FROM events WHERE device_id = ? "
-                        "ORDER BY device_seq DESC LIMIT 1", error);
+  stmt = aj_db_prepare_cached (self->db,
+                               "SELECT device_seq, hash FROM events WHERE device_id = ? "
+                               "ORDER BY device_seq DESC LIMIT 1", error);
   if (stmt == NULL)
     goto fail;
   aj_db_bind_text (stmt, 1, self->device_id);
@@ -399,6 +440,8 @@ aj_store_append (AjStore     *self,
       ev->device_seq = 1;
       ev->prev_hash = g_strdup (AJ_EVENT_GENESIS_HASH);
     }
+  /* Not left running into the commit (it would stop the checkpoint). */
+  g_clear_pointer (&stmt, aj_db_release);
 
   node = json_node_new (JSON_NODE_OBJECT);
   json_node_set_object (node, body ? body : json_object_new ());

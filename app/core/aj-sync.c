@@ -547,6 +547,56 @@ send_blob (Client        *c,
   return FALSE;
 }
 
+/* The server's answer to a batch, in one transaction: each event it holds
+ * leaves the outbox with its number, each it refused with its reason. */
+static gboolean
+record_acks (AjStore       *store,
+             JsonArray     *acks,
+             GHashTable    *sent,
+             AjSyncReport  *report,
+             GError       **error)
+{
+  if (!aj_store_begin (store, error))
+    return FALSE;
+  for (guint i = 0; i < json_array_get_length (acks); i++)
+    {
+      JsonNode *node = json_array_get_element (acks, i);
+      JsonObject *ack = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+      const char *id = aj_json_get_string (ack, "id");
+      gint64 seq = aj_json_get_int (ack, "server_seq", 0);
+      JsonNode *refusal = ack ? json_object_get_member (ack, "error") : NULL;
+
+      if (id == NULL || !g_hash_table_contains (sent, id))
+        continue;
+      /* A refused event leaves the outbox with the server's reason, and
+       * the rest of the batch goes on. */
+      if (refusal != NULL && JSON_NODE_HOLDS_OBJECT (refusal))
+        {
+          JsonObject *why = json_node_get_object (refusal);
+          const char *code = aj_json_get_string (why, "code");
+          const char *message = aj_json_get_string (why, "message");
+
+          if (!aj_store_mark_refused (store, id, code ? code : "refused",
+                                      message ? message : _("The server refused this record"), error))
+            {
+              aj_store_rollback (store);
+              return FALSE;
+            }
+          report->refused++;
+          continue;
+        }
+      if (seq <= 0)
+        continue;
+      if (!aj_store_mark_acked (store, id, seq, error))
+        {
+          aj_store_rollback (store);
+          return FALSE;
+        }
+      report->pushed++;
+    }
+  return aj_store_commit (store, error);
+}
+
 /* ---- push ---- */
 
 static gboolean
@@ -567,6 +617,7 @@ push (Client        *c,
       g_autoptr(JsonObject) reply = NULL;
       g_autoptr(GHashTable) sent = g_hash_table_new (g_str_hash, g_str_equal);
       JsonArray *acks;
+      gboolean recorded;
 
       if (batch == NULL)
         {
@@ -605,46 +656,15 @@ push (Client        *c,
         }
       acks = json_object_get_array_member (reply, "acks");
 
-      /* Only what the server says it holds leaves the outbox. */
-      if (!aj_store_begin (store, error))
-        return FALSE;
-      for (guint i = 0; i < json_array_get_length (acks); i++)
-        {
-          JsonNode *node = json_array_get_element (acks, i);
-          JsonObject *ack = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-          const char *id = aj_json_get_string (ack, "id");
-          gint64 seq = aj_json_get_int (ack, "server_seq", 0);
-          JsonNode *refusal = ack ? json_object_get_member (ack, "error") : NULL;
-
-          if (id == NULL || !g_hash_table_contains (sent, id))
-            continue;
-          /* A refused event leaves the outbox with the server's reason, and
-           * the rest of the batch goes on. */
-          if (refusal != NULL && JSON_NODE_HOLDS_OBJECT (refusal))
-            {
-              JsonObject *why = json_node_get_object (refusal);
-              const char *code = aj_json_get_string (why, "code");
-              const char *message = aj_json_get_string (why, "message");
-
-              if (!aj_store_mark_refused (store, id, code ? code : "refused",
-                                          message ? message : _("The server refused this record"), error))
-                {
-                  aj_store_rollback (store);
-                  return FALSE;
-                }
-              report->refused++;
-              continue;
-            }
-          if (seq <= 0)
-            continue;
-          if (!aj_store_mark_acked (store, id, seq, error))
-            {
-              aj_store_rollback (store);
-              return FALSE;
-            }
-          report->pushed++;
-        }
-      if (!aj_store_commit (store, error))
+      /* Only what the server says it holds leaves the outbox; without an
+       * fsync of its own: an acknowledgement lost with the power leaves the
+       * event in the outbox, the server answers it the same when it comes
+       * again (insert-if-absent by id), and the next durable commit writes
+       * it to disk with all before it. Nothing is lost or doubled. */
+      aj_db_exec (aj_store_get_db (store), "PRAGMA synchronous = NORMAL", NULL);
+      recorded = record_acks (store, acks, sent, report, error);
+      aj_db_exec (aj_store_get_db (store), "PRAGMA synchronous = FULL", NULL);
+      if (!recorded)
         return FALSE;
       if (json_array_get_length (acks) == 0)
         {

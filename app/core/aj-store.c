@@ -1196,7 +1196,7 @@ aj_store_mark_acked (AjStore     *self,
                      gint64       server_seq,
                      GError     **error)
 {
-  g_autoptr(AjDbStmt) stmt = aj_db_prepare_cached (self->db,
+  g_autoptr(AjDbCached) stmt = aj_db_cached (self->db,
       "UPDATE events SET server_seq = ? WHERE id = ? AND server_seq IS NULL", error);
 
   if (stmt == NULL)

@@ -386,7 +386,7 @@ aj_hazard_page_load (AjHazardPage *self,
           }
       }
   }
-  aj_photo_strip_fill (self->photo_box, aj_session_get_blob_dir (session), photos, NULL);
+  aj_photo_strip_fill (self->photo_box, session, photos, NULL);
   /* Before and after: the first photo of the finding, the last of the rectification. */
   g_clear_pointer (&self->before, g_free);
   g_clear_pointer (&self->after, g_free);

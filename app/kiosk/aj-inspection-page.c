@@ -286,7 +286,7 @@ refresh_photos (AjInspectionPage *self)
     return;
   photos = aj_inspection_get_photos (aj_session_get_store (session), aj_inspection_get_id (self->inspection),
                                      item->code);
-  aj_photo_strip_fill (self->photo_box, aj_session_get_blob_dir (session),
+  aj_photo_strip_fill (self->photo_box, session,
                        photos, is_read_only (self) ? NULL : "inspection.remove-photo");
   gtk_widget_set_visible (GTK_WIDGET (self->photo_box), photos->len > 0);
 

@@ -227,6 +227,25 @@ aj_ui_sign_in (GtkWidget  *window,
   aj_ui_click (aj_ui_find_id (page, "sign_in_button"));
 }
 
+/* Where a page too wide for the screen gets its width from: every widget
+ * that needs 200 px or more, on standard error. */
+void
+aj_ui_dump_widths (GtkWidget *widget,
+                   int        depth)
+{
+  int min = 0;
+  const char *id = gtk_buildable_get_buildable_id (GTK_BUILDABLE (widget));
+
+  if (!gtk_widget_get_visible (widget))
+    return;
+  gtk_widget_measure (widget, GTK_ORIENTATION_HORIZONTAL, -1, &min, NULL, NULL, NULL);
+  if (min < 200)
+    return;
+  g_printerr ("%*s%s %s min %d\n", depth * 2, "", G_OBJECT_TYPE_NAME (widget), id ? id : "", min);
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    aj_ui_dump_widths (c, depth + 1);
+}
+
 /* ---- one kiosk process ---- */
 
 static AjApplication *kiosk;

@@ -29,6 +29,8 @@ void       aj_ui_respond        (GtkWindow   *dialog,
                                  const char  *response);
 gboolean   aj_ui_screenshot     (GtkWidget   *window,
                                  const char  *path);
+void       aj_ui_dump_widths    (GtkWidget   *widget,
+                                 int          depth);
 
 /* The kiosk's own window: running it, which page it shows, signing in. */
 typedef void (*AjUiDrive) (GtkWidget *window);

@@ -303,24 +303,6 @@ run_phase2 (void)
   }
 }
 
-/* Where a page too wide for the screen gets its width from. */
-static void
-dump_widths (GtkWidget *widget,
-             int        depth)
-{
-  int min = 0;
-  const char *id = gtk_buildable_get_buildable_id (GTK_BUILDABLE (widget));
-
-  if (!gtk_widget_get_visible (widget))
-    return;
-  gtk_widget_measure (widget, GTK_ORIENTATION_HORIZONTAL, -1, &min, NULL, NULL, NULL);
-  if (min < 200)
-    return;
-  g_printerr ("%*s%s %s min %d\n", depth * 2, "", G_OBJECT_TYPE_NAME (widget), id ? id : "", min);
-  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
-    dump_widths (c, depth + 1);
-}
-
 static void shot (const char *name);
 
 static gboolean
@@ -982,7 +964,7 @@ shot (const char *name)
   if (natural_width == 0)
     natural_width = gtk_widget_get_width (window);
   if (gtk_widget_get_width (window) > natural_width)
-    dump_widths (window, 0);
+    aj_ui_dump_widths (window, 0);
   if (gtk_widget_get_width (window) > natural_width)
     g_error ("Screen %s needs %d px, more than the %s window (%d px)", name,
              gtk_widget_get_width (window), opt_size, natural_width);

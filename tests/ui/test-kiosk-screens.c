@@ -1,4 +1,4 @@
-/* test-kiosk-pin-photo.c: the real kiosk window under Xvfb, one case per
+/* test-kiosk-screens.c: the real kiosk window under Xvfb, one case per
  * process (meson runs each case in its own language and size):
  *   pin-change   a person changes his PIN from the main menu; after signing
  *                out the old PIN is refused and the new one accepted; an
@@ -8,7 +8,10 @@
  *                current PIN counting as a failed sign-in;
  *   photo-wait   a hazard whose photo sync has not yet brought shows "not yet
  *                downloaded" on the hazard page and in the viewer, and the
- *                photo itself once the file is there and marked present.
+ *                photo itself once the file is there and marked present;
+ *   large-text,  the main screens with the desktop's text scaled by 1.5, or
+ *   high-contrast  with its high-contrast setting on: none needs more width
+ *                than the window has.
  * Screenshots go to $ANJIAN_SCREENSHOT_DIR/<lang>-<size>/. */
 #include "config.h"
 
@@ -27,7 +30,13 @@
 #include "aj-photo-viewer.h"
 #include "aj-pin-page.h"
 #include "aj-sign-in-page.h"
+#include "aj-start-page.h"
 #include "aj-store-private.h"
+#include "aj-summary-page.h"
+#include "aj-hazard-sheet.h"
+#include "aj-institution-page.h"
+#include "aj-inspection-page.h"
+#include "aj-ledger-page.h"
 #include "aj-ui-driver.h"
 #include "aj-window.h"
 
@@ -247,6 +256,16 @@ typedef struct
   char *kept;        /* where it waits meanwhile */
 } WaitingPhoto;
 
+static void
+waiting_photo_free (WaitingPhoto *w)
+{
+  g_free (w->hazard_id);
+  g_free (w->sha256);
+  g_free (w->blob);
+  g_free (w->kept);
+  g_free (w);
+}
+
 static WaitingPhoto *
 make_waiting_photo (void)
 {
@@ -392,11 +411,87 @@ run_photo_wait (void)
   scroll_to (first_thumbnail ());
   shot ("photo-04-hazard-arrived");
 
-  g_free (w->hazard_id);
-  g_free (w->sha256);
-  g_free (w->blob);
-  g_free (w->kept);
-  g_free (w);
+  waiting_photo_free (w);
+}
+
+/* ---- large text and high contrast ---- */
+
+static int first_width;
+static GString *too_wide;
+
+/* A screen that needs more room than the window has would widen it: each
+ * keeps the width the window started with. */
+static void
+fitting_shot (const char *name)
+{
+  aj_ui_wait (300);
+  if (first_width == 0)
+    first_width = gtk_widget_get_width (window);
+  if (too_wide == NULL)
+    too_wide = g_string_new (NULL);
+  if (gtk_widget_get_width (window) > first_width)
+    aj_ui_dump_widths (window, 0);
+  if (gtk_widget_get_width (window) > first_width)
+    g_string_append_printf (too_wide, "\n  %s needs %d px, more than the %s window (%d px)", name,
+                            gtk_widget_get_width (window), opt_size, first_width);
+  shot (name);
+}
+
+static void
+run_modes (const char *mode)
+{
+  g_autofree char *prefix = g_strconcat (mode, "-", NULL);
+  g_autofree char *name = NULL;
+  GtkWidget *page;
+  WaitingPhoto *w;
+
+#define SHOT(what) (g_free (name), name = g_strconcat (prefix, what, NULL), fitting_shot (name))
+
+  SHOT ("01-sign-in");
+  aj_ui_sign_in (window, INSPECTOR, PIN);
+  expect_page ("home");
+  w = make_waiting_photo ();
+  SHOT ("02-home");
+  aj_ui_click (aj_ui_in_page (window, AJ_TYPE_HOME_PAGE, "start_button"));
+  expect_page ("institutions");
+  page = aj_ui_page (window, AJ_TYPE_INSTITUTION_PAGE);
+  SHOT ("03-institutions");
+  aj_ui_type (aj_ui_find_id (page, "search_entry"), INSTITUTION);
+  aj_ui_wait (400);
+  g_signal_emit_by_name (aj_ui_find_id (page, "list_view"), "activate", 0);
+  expect_page ("start");
+  SHOT ("04-start");
+  aj_ui_click (aj_ui_in_page (window, AJ_TYPE_START_PAGE, "start_button"));
+  expect_page ("inspection");
+  SHOT ("05-inspection");
+  aj_ui_click (aj_ui_in_page (window, AJ_TYPE_INSPECTION_PAGE, "hazard_button"));
+  expect_page ("hazard-sheet");
+  SHOT ("06-hazard-sheet");
+  gtk_widget_activate_action (window, "win.go-back", NULL);
+  expect_page ("inspection");
+  aj_ui_click (aj_ui_in_page (window, AJ_TYPE_INSPECTION_PAGE, "summary_button"));
+  expect_page ("summary");
+  SHOT ("07-summary");
+  gtk_widget_activate_action (window, "win.ledger", NULL);
+  expect_page ("ledger");
+  SHOT ("08-ledger");
+  gtk_widget_activate_action (window, "win.show-hazard", "s", w->hazard_id);
+  expect_page ("hazard");
+  SHOT ("09-hazard");
+  aj_ui_click (gtk_widget_get_parent (first_thumbnail ()));
+  expect_page ("viewer");
+  SHOT ("10-viewer");
+  gtk_widget_activate_action (window, "win.settings", NULL);
+  expect_page ("settings");
+  SHOT ("11-settings");
+  gtk_widget_activate_action (window, "win.change-pin", NULL);
+  expect_page ("pin");
+  SHOT ("12-pin");
+#undef SHOT
+  waiting_photo_free (w);
+  if (too_wide->len > 0)
+    g_error ("Screens wider than the window:%s", too_wide->str);
+  g_string_free (too_wide, TRUE);
 }
 
 static void
@@ -410,6 +505,17 @@ drive (GtkWidget *kiosk_window)
     run_pin_refused ();
   else if (g_strcmp0 (opt_case, "photo-wait") == 0)
     run_photo_wait ();
+  else if (g_strcmp0 (opt_case, "large-text") == 0)
+    {
+      /* What the desktop's "large text" does: 1.5 × 96 dpi, in 1/1024 dots. */
+      g_object_set (gtk_settings_get_default (), "gtk-xft-dpi", 96 * 1024 * 3 / 2, NULL);
+      run_modes ("large");
+    }
+  else if (g_strcmp0 (opt_case, "high-contrast") == 0)
+    {
+      g_assert_true (adw_style_manager_get_high_contrast (adw_style_manager_get_default ()));
+      run_modes ("contrast");
+    }
   else
     g_error ("No case “%s”", opt_case);
 }
@@ -453,6 +559,15 @@ main (int   argc,
     g_setenv ("XDG_CACHE_HOME", cache, TRUE);
   }
   g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+  if (g_strcmp0 (opt_case, "high-contrast") == 0)
+    {
+      /* As the desktop's accessibility settings say it, with no portal to
+       * ask (libadwaita then reads GSettings). */
+      g_autoptr(GSettings) a11y = NULL;
+      g_setenv ("ADW_DISABLE_PORTAL", "1", TRUE);
+      a11y = g_settings_new ("org.gnome.desktop.a11y.interface");
+      g_settings_set_boolean (a11y, "high-contrast", TRUE);
+    }
   g_setenv ("LANGUAGE", opt_lang, TRUE);
   g_setenv ("LANG", "C.UTF-8", TRUE);
   g_unsetenv ("LC_ALL");

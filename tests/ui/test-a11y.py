@@ -140,7 +140,16 @@ class Kiosk:
         env.pop('NO_AT_BRIDGE', None)
         env.pop('LC_ALL', None)
         self.db = os.path.join(self.dir, 'data', 'anjian', 'anjian.db')
-        self.process = subprocess.Popen([os.path.join(build_root, 'app', 'kiosk', 'anjian')], env=env)
+        command = [os.path.join(build_root, 'app', 'kiosk', 'anjian')]
+        self.process = subprocess.Popen(command, env=env)
+        try:
+            # Seen once on a loaded machine: GTK could not open the X display
+            # for a moment. A kiosk that ends at once is started once more.
+            status = self.process.wait(3)
+            log('the kiosk ended at once (status %d); starting it again' % status)
+            self.process = subprocess.Popen(command, env=env)
+        except subprocess.TimeoutExpired:
+            pass
         try:
             self.app = wait_for('the kiosk on the accessibility bus', self.find_app, 60)
             self.frame = wait_for('the kiosk window', lambda: next(

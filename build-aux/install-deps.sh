@@ -1,7 +1,8 @@
 #!/bin/sh
 # Installs the Debian 12 packages Anjian needs to build, run and test
 # (clang, llvm and libclang-rt-dev for libFuzzer: tests/fuzz; tidy validates
-# the public pages in tests/integration/test-draw-public).
+# the public pages in tests/integration/test-draw-public; at-spi2-core and
+# gir1.2-atspi-2.0 for the screen-reader tests: tests/ui/test-a11y.py).
 # Asks apt only for what is missing, so a second run is quick and offline.
 set -eu
 
@@ -12,6 +13,7 @@ PACKAGES="build-essential meson ninja-build pkg-config gettext
   desktop-file-utils appstream-util fonts-noto-cjk
   glib-networking openssl ca-certificates
   xvfb xauth dbus zbar-tools python3-openpyxl poppler-utils tidy
+  at-spi2-core gir1.2-atspi-2.0 python3-gi
   clang llvm libclang-rt-dev"
 
 missing=""

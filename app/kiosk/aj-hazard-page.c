@@ -23,6 +23,8 @@ struct _AjHazardPage
   char           *payload;
   char           *hazard_id;
   char           *before;
+  GtkWidget      *print_button;
+  GtkWidget      *pdf_button;
   char           *after;
 
   AdwWindowTitle *title;
@@ -386,7 +388,7 @@ aj_hazard_page_load (AjHazardPage *self,
           }
       }
   }
-  aj_photo_strip_fill (self->photo_box, aj_session_get_blob_dir (session), photos, NULL);
+  aj_photo_strip_fill (self->photo_box, session, photos, NULL);
   /* Before and after: the first photo of the finding, the last of the rectification. */
   g_clear_pointer (&self->before, g_free);
   g_clear_pointer (&self->after, g_free);
@@ -464,6 +466,8 @@ aj_hazard_page_class_init (AjHazardPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AjHazardPage, responsible_row);
   gtk_widget_class_bind_template_child (widget_class, AjHazardPage, qr_picture);
   gtk_widget_class_bind_template_child (widget_class, AjHazardPage, qr_label);
+  gtk_widget_class_bind_template_child (widget_class, AjHazardPage, print_button);
+  gtk_widget_class_bind_template_child (widget_class, AjHazardPage, pdf_button);
   gtk_widget_class_bind_template_child (widget_class, AjHazardPage, photo_group);
   gtk_widget_class_bind_template_child (widget_class, AjHazardPage, photo_box);
   gtk_widget_class_bind_template_child (widget_class, AjHazardPage, timeline_list);
@@ -489,6 +493,7 @@ static void
 aj_hazard_page_init (AjHazardPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  aj_page_wrap_buttons (self->print_button, self->pdf_button, NULL);
   /* Shown, the page follows what is recorded, here or by a sync. */
   self->store_signals = aj_page_watch_store (GTK_WIDGET (self), G_CALLBACK (aj_hazard_page_reload));
 }

@@ -147,6 +147,19 @@ aj_hazard_row_set_property (GObject      *object,
     }
 }
 
+/* What a tap on the row does, as an action an assistive technology can
+ * invoke (the list's own activation is not offered through AT-SPI). */
+static void
+open_activated (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *param)
+{
+  AjHazardRow *self = AJ_HAZARD_ROW (widget);
+
+  if (self->item != NULL)
+    gtk_widget_activate_action (widget, "win.show-hazard", "s", aj_hazard_get_id (self->item));
+}
+
 static void
 aj_hazard_row_class_init (AjHazardRowClass *klass)
 {
@@ -171,6 +184,8 @@ aj_hazard_row_class_init (AjHazardRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AjHazardRow, status_label);
   gtk_widget_class_bind_template_child (widget_class, AjHazardRow, text_label);
   gtk_widget_class_bind_template_child (widget_class, AjHazardRow, meta_label);
+  gtk_widget_class_install_action (widget_class, "row.open", NULL, open_activated);
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_BUTTON);
 }
 
 static void

@@ -58,6 +58,7 @@ struct _AjInspectionPage
   GtkButton        *take_photo_button;
   GtkButton        *previous_button;
   GtkButton        *next_button;
+  GtkWidget        *summary_button;
   GtkWidget        *finished_banner;
   const char       *pending_result;   /* static string, while the withdraw dialog is open */
 };
@@ -286,7 +287,7 @@ refresh_photos (AjInspectionPage *self)
     return;
   photos = aj_inspection_get_photos (aj_session_get_store (session), aj_inspection_get_id (self->inspection),
                                      item->code);
-  aj_photo_strip_fill (self->photo_box, aj_session_get_blob_dir (session),
+  aj_photo_strip_fill (self->photo_box, session,
                        photos, is_read_only (self) ? NULL : "inspection.remove-photo");
   gtk_widget_set_visible (GTK_WIDGET (self->photo_box), photos->len > 0);
 
@@ -848,6 +849,7 @@ aj_inspection_page_class_init (AjInspectionPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AjInspectionPage, add_photo_button);
   gtk_widget_class_bind_template_child (widget_class, AjInspectionPage, previous_button);
   gtk_widget_class_bind_template_child (widget_class, AjInspectionPage, next_button);
+  gtk_widget_class_bind_template_child (widget_class, AjInspectionPage, summary_button);
   gtk_widget_class_bind_template_child (widget_class, AjInspectionPage, finished_banner);
   gtk_widget_class_bind_template_callback (widget_class, on_category_selected);
   gtk_widget_class_bind_template_callback (widget_class, on_category_row_activated);
@@ -880,6 +882,9 @@ aj_inspection_page_init (AjInspectionPage *self)
 {
   self->cancellable = g_cancellable_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
+  aj_page_wrap_buttons (GTK_WIDGET (self->pass_button), GTK_WIDGET (self->hazard_button), GTK_WIDGET (self->na_button),
+                        GTK_WIDGET (self->previous_button), GTK_WIDGET (self->next_button),
+                        self->summary_button, NULL);
   g_signal_connect_swapped (gtk_text_view_get_buffer (self->note_view), "changed",
                             G_CALLBACK (on_note_changed), self);
   /* Coming back to the item (from the hazard sheet, the camera, the

@@ -47,7 +47,21 @@ update (AjInstitutionRow *self)
   gtk_label_set_label (self->details_label, text);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, aj_institution_get_name (inst),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text,
                                   -1);
+}
+
+/* What a tap on the row does, as an action an assistive technology can
+ * invoke (the list's own activation is not offered through AT-SPI). */
+static void
+open_activated (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *param)
+{
+  AjInstitutionRow *self = AJ_INSTITUTION_ROW (widget);
+
+  if (self->item != NULL)
+    gtk_widget_activate_action (widget, "win.show-start", "s", aj_institution_get_code (self->item));
 }
 
 static void
@@ -111,6 +125,8 @@ aj_institution_row_class_init (AjInstitutionRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AjInstitutionRow, name_label);
   gtk_widget_class_bind_template_child (widget_class, AjInstitutionRow, badge);
   gtk_widget_class_bind_template_child (widget_class, AjInstitutionRow, details_label);
+  gtk_widget_class_install_action (widget_class, "row.open", NULL, open_activated);
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_BUTTON);
 }
 
 static void

@@ -51,6 +51,28 @@ aj_page_report_error (GtkWidget    *page,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* Buttons side by side that would be wider than a phone with large text:
+ * their words wrap instead. The button keeps its label widget when the
+ * label changes, so this holds. */
+void
+aj_page_wrap_buttons (GtkWidget *first,
+                      ...)
+{
+  va_list args;
+
+  va_start (args, first);
+  for (GtkWidget *button = first; button != NULL; button = va_arg (args, GtkWidget *))
+    {
+      GtkWidget *label = gtk_button_get_child (GTK_BUTTON (button));
+
+      g_return_if_fail (GTK_IS_LABEL (label));
+      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+      gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+      gtk_label_set_justify (GTK_LABEL (label), GTK_JUSTIFY_CENTER);
+    }
+  va_end (args);
+}
+
 static void
 page_mapped (GtkWidget    *page,
              GSignalGroup *group)

@@ -17,5 +17,7 @@ void          aj_page_report_error    (GtkWidget    *page,
                                        const GError *error);
 GSignalGroup *aj_page_watch_store     (GtkWidget    *page,
                                        GCallback     refresh);
+void          aj_page_wrap_buttons    (GtkWidget    *first,
+                                       ...) G_GNUC_NULL_TERMINATED;
 
 G_END_DECLS

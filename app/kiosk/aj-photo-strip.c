@@ -2,9 +2,12 @@
  * pages, and the one way the kiosk shows a stored picture. A thumbnail is a
  * button that opens the photos at itself (win.show-photos with everything in
  * its target), and its remove button names the page's action and the photo:
- * nothing is hung on widgets to be found again. */
+ * nothing is hung on widgets to be found again. A photo that another device
+ * took and this one has not yet received shows as a placeholder that says so,
+ * never as a broken image; the pages redraw when sync brings it. */
 #include "config.h"
 
+#include <adwaita.h>
 #include <glib/gi18n.h>
 
 #include "aj-inspection.h"
@@ -36,14 +39,67 @@ aj_picture_new_for_blob (const char *path)
   return picture;
 }
 
+/* Whether the photo can be shown: sync is not still fetching it and its
+ * file is on disk (a file deleted by hand is wanted again at the next start). */
+gboolean
+aj_photo_is_here (AjSession  *session,
+                  const char *sha256)
+{
+  g_autofree char *path = aj_photo_blob_path (aj_session_get_blob_dir (session), sha256);
+
+  return !aj_store_blob_is_wanted (aj_session_get_store (session), sha256) &&
+         g_file_test (path, G_FILE_TEST_IS_REGULAR);
+}
+
+/* What stands in for a photo not yet received: an icon and the words, in a
+ * thumbnail's square or (@large) filling the viewer. */
+GtkWidget *
+aj_photo_placeholder_new (gboolean large)
+{
+  GtkWidget *box, *icon, *label;
+
+  if (large)
+    {
+      /* The words are ours, with no markup in them. */
+      box = adw_status_page_new ();
+      adw_status_page_set_icon_name (ADW_STATUS_PAGE (box), "folder-download-symbolic");
+      adw_status_page_set_title (ADW_STATUS_PAGE (box), _("Photo not yet downloaded"));
+      adw_status_page_set_description (ADW_STATUS_PAGE (box),
+                                       _("It appears here by itself when this device next syncs with the server."));
+      gtk_widget_set_name (box, "photo-placeholder");
+      gtk_widget_add_css_class (box, "photo-placeholder");
+      return box;
+    }
+
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
+  icon = gtk_image_new_from_icon_name ("folder-download-symbolic");
+  label = gtk_label_new (_("Photo not yet downloaded"));
+  gtk_widget_set_name (box, "photo-placeholder");
+  gtk_widget_add_css_class (box, "photo-placeholder");
+  gtk_widget_set_valign (box, GTK_ALIGN_CENTER);
+  gtk_widget_set_halign (box, GTK_ALIGN_CENTER);
+  gtk_widget_set_size_request (box, 96, 96);
+  gtk_image_set_pixel_size (GTK_IMAGE (icon), 32);
+  gtk_widget_add_css_class (icon, "dim-label");
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_justify (GTK_LABEL (label), GTK_JUSTIFY_CENTER);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 8);
+  gtk_widget_add_css_class (label, "caption");
+  gtk_box_append (GTK_BOX (box), icon);
+  gtk_box_append (GTK_BOX (box), label);
+  return box;
+}
+
 /* Before finishing a photo is removed (@remove_action, with the photo's
  * event id); afterwards it can only be withdrawn, from the viewer. */
 void
 aj_photo_strip_fill (GtkFlowBox *box,
-                     const char *blob_dir,
+                     AjSession  *session,
                      GPtrArray  *photos,
                      const char *remove_action)
 {
+  const char *blob_dir = aj_session_get_blob_dir (session);
   GVariantBuilder builder;
   GVariant *list;
   GtkWidget *child;
@@ -67,16 +123,30 @@ aj_photo_strip_fill (GtkFlowBox *box,
       g_autofree char *thumb = aj_photo_thumb_path (blob_dir, ref->sha256);
       GtkWidget *overlay = gtk_overlay_new ();
       GtkWidget *button = gtk_button_new ();
-      GtkWidget *picture = aj_picture_new_for_blob (thumb);
+      gboolean here = aj_photo_is_here (session, ref->sha256);
+      g_autofree char *name = NULL;
+      GtkWidget *picture;
 
-      gtk_picture_set_content_fit (GTK_PICTURE (picture), GTK_CONTENT_FIT_COVER);
-      gtk_widget_set_size_request (picture, 96, 96);
+      if (here)
+        {
+          picture = aj_picture_new_for_blob (thumb);
+          gtk_picture_set_content_fit (GTK_PICTURE (picture), GTK_CONTENT_FIT_COVER);
+          gtk_widget_set_size_request (picture, 96, 96);
+          gtk_picture_set_alternative_text (GTK_PICTURE (picture), _("Photo"));
+          name = g_strdup_printf (_("Photo %u of %u"), i + 1, photos->len);
+        }
+      else
+        {
+          picture = aj_photo_placeholder_new (FALSE);
+          name = g_strdup_printf (_("Photo %u of %u, not yet downloaded"), i + 1, photos->len);
+        }
       gtk_widget_add_css_class (picture, "thumbnail");
-      gtk_picture_set_alternative_text (GTK_PICTURE (picture), _("Photo"));
       if (ref->withdrawn_reason != NULL)
         gtk_widget_add_css_class (picture, "withdrawn");
 
       gtk_button_set_child (GTK_BUTTON (button), picture);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, name,
+                                      GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, _("Show this photo full screen"), -1);
       gtk_widget_add_css_class (button, "flat");
       gtk_widget_add_css_class (button, "thumbnail-button");
       gtk_widget_set_tooltip_text (button, _("Show this photo full screen"));
@@ -92,6 +162,8 @@ aj_photo_strip_fill (GtkFlowBox *box,
           gtk_widget_add_css_class (remove, "circular");
           gtk_widget_add_css_class (remove, "osd");
           gtk_widget_set_tooltip_text (remove, _("Remove this photo"));
+          gtk_accessible_update_property (GTK_ACCESSIBLE (remove), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                          _("Remove this photo"), -1);
           gtk_actionable_set_action_name (GTK_ACTIONABLE (remove), remove_action);
           gtk_actionable_set_action_target (GTK_ACTIONABLE (remove), "s", ref->event_id);
           gtk_overlay_add_overlay (GTK_OVERLAY (overlay), remove);

@@ -4,13 +4,18 @@
 
 #include <gtk/gtk.h>
 
+#include "aj-session.h"
+
 G_BEGIN_DECLS
 
 GtkWidget *aj_picture_new_for_blob (const char  *path);
 void       aj_picture_set_blob     (GtkPicture  *picture,
                                     const char  *path);
+gboolean   aj_photo_is_here        (AjSession   *session,
+                                    const char  *sha256);
+GtkWidget *aj_photo_placeholder_new (gboolean    large);
 void       aj_photo_strip_fill     (GtkFlowBox  *box,
-                                    const char  *blob_dir,
+                                    AjSession   *session,
                                     GPtrArray   *photos,
                                     const char  *remove_action);
 

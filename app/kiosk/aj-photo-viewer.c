@@ -18,6 +18,8 @@ struct _AjPhotoViewer
   GPtrArray      *photos;        /* AjPhotoRef, owned copies */
   gboolean        can_withdraw;
   GtkEditable    *reason_entry;  /* in the withdraw dialog while it is open */
+  guint           missing;       /* photos shown as "not yet downloaded" */
+  GSignalGroup   *store_signals;
 
   AdwWindowTitle *title;
   GtkStack       *stack;
@@ -49,17 +51,27 @@ update_title (AjPhotoViewer *self)
 }
 
 static GtkWidget *
-photo_widget (const char *blob_dir,
-              AjPhotoRef *ref)
+photo_widget (AjPhotoViewer *self,
+              AjSession     *session,
+              AjPhotoRef    *ref)
 {
-  g_autofree char *path = aj_photo_blob_path (blob_dir, ref->sha256);
+  g_autofree char *path = aj_photo_blob_path (aj_session_get_blob_dir (session), ref->sha256);
   GtkWidget *overlay = gtk_overlay_new ();
-  GtkWidget *picture = aj_picture_new_for_blob (path);
+  GtkWidget *picture;
 
-  gtk_picture_set_content_fit (GTK_PICTURE (picture), GTK_CONTENT_FIT_CONTAIN);
+  if (aj_photo_is_here (session, ref->sha256))
+    {
+      picture = aj_picture_new_for_blob (path);
+      gtk_picture_set_content_fit (GTK_PICTURE (picture), GTK_CONTENT_FIT_CONTAIN);
+      gtk_picture_set_alternative_text (GTK_PICTURE (picture), _("Photo"));
+    }
+  else
+    {
+      picture = aj_photo_placeholder_new (TRUE);
+      self->missing++;
+    }
   gtk_widget_set_hexpand (picture, TRUE);
   gtk_widget_set_vexpand (picture, TRUE);
-  gtk_picture_set_alternative_text (GTK_PICTURE (picture), _("Photo"));
   gtk_overlay_set_child (GTK_OVERLAY (overlay), picture);
   if (ref->withdrawn_reason != NULL)
     {
@@ -81,9 +93,9 @@ aj_photo_viewer_show_photos (AjPhotoViewer *self,
                              gboolean       can_withdraw)
 {
   AjSession *session = aj_page_get_session (GTK_WIDGET (self));
-  const char *blob_dir = aj_session_get_blob_dir (session);
   GtkWidget *page;
 
+  self->missing = 0;
   while ((page = gtk_widget_get_first_child (GTK_WIDGET (self->carousel))) != NULL)
     adw_carousel_remove (self->carousel, page);
   g_ptr_array_set_size (self->photos, 0);
@@ -95,7 +107,7 @@ aj_photo_viewer_show_photos (AjPhotoViewer *self,
       copy->sha256 = g_strdup (ref->sha256);
       copy->withdrawn_reason = g_strdup (ref->withdrawn_reason);
       g_ptr_array_add (self->photos, copy);
-      adw_carousel_append (self->carousel, photo_widget (blob_dir, copy));
+      adw_carousel_append (self->carousel, photo_widget (self, session, copy));
     }
   self->can_withdraw = can_withdraw;
   gtk_stack_set_visible_child_name (self->stack, "photos");
@@ -151,6 +163,38 @@ previous_action (GtkWidget *widget, const char *name, GVariant *parameter)
   step (AJ_PHOTO_VIEWER (widget), -1);
 }
 
+/* The same photos again, at the same place: after a withdrawal, or when
+ * sync has brought one that was not yet here. */
+static void
+reshow (AjPhotoViewer *self)
+{
+  g_autoptr(GPtrArray) keep = g_ptr_array_new_with_free_func ((GDestroyNotify) aj_photo_ref_free);
+
+  for (guint i = 0; i < self->photos->len; i++)
+    {
+      AjPhotoRef *r = g_ptr_array_index (self->photos, i), *c = g_new0 (AjPhotoRef, 1);
+      c->event_id = g_strdup (r->event_id);
+      c->sha256 = g_strdup (r->sha256);
+      c->withdrawn_reason = g_strdup (r->withdrawn_reason);
+      g_ptr_array_add (keep, c);
+    }
+  aj_photo_viewer_show_photos (self, keep, aj_photo_viewer_get_position (self), self->can_withdraw);
+}
+
+static void
+on_store_changed (AjPhotoViewer *self)
+{
+  AjSession *session = aj_page_get_session (GTK_WIDGET (self));
+  gboolean arrived = FALSE;
+
+  if (session == NULL || self->missing == 0 || g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "photos") != 0)
+    return;
+  for (guint i = 0; i < self->photos->len && !arrived; i++)
+    arrived = aj_photo_is_here (session, ((AjPhotoRef *) g_ptr_array_index (self->photos, i))->sha256);
+  if (arrived)
+    reshow (self);
+}
+
 static void
 withdraw_response (AdwMessageDialog *dialog,
                    const char       *response,
@@ -169,22 +213,8 @@ withdraw_response (AdwMessageDialog *dialog,
         aj_page_report_error (GTK_WIDGET (self), _("The photo was not withdrawn"), error);
       else
         {
-          g_autoptr(GPtrArray) again = g_ptr_array_new ();
           ref->withdrawn_reason = g_strdup (gtk_editable_get_text (entry));
-          for (guint i = 0; i < self->photos->len; i++)
-            g_ptr_array_add (again, g_ptr_array_index (self->photos, i));
-          {
-            g_autoptr(GPtrArray) keep = g_ptr_array_new_with_free_func ((GDestroyNotify) aj_photo_ref_free);
-            for (guint i = 0; i < self->photos->len; i++)
-              {
-                AjPhotoRef *r = g_ptr_array_index (self->photos, i), *c = g_new0 (AjPhotoRef, 1);
-                c->event_id = g_strdup (r->event_id);
-                c->sha256 = g_strdup (r->sha256);
-                c->withdrawn_reason = g_strdup (r->withdrawn_reason);
-                g_ptr_array_add (keep, c);
-              }
-            aj_photo_viewer_show_photos (self, keep, index, self->can_withdraw);
-          }
+          reshow (self);
           aj_page_toast (GTK_WIDGET (self), _("Photo marked as withdrawn"));
         }
     }
@@ -215,6 +245,7 @@ aj_photo_viewer_dispose (GObject *object)
 
   g_clear_pointer (&self->photos, g_ptr_array_unref);
   g_clear_weak_pointer (&self->reason_entry);
+  g_clear_object (&self->store_signals);
   gtk_widget_dispose_template (GTK_WIDGET (self), AJ_TYPE_PHOTO_VIEWER);
   G_OBJECT_CLASS (aj_photo_viewer_parent_class)->dispose (object);
 }
@@ -246,4 +277,5 @@ aj_photo_viewer_init (AjPhotoViewer *self)
 {
   self->photos = g_ptr_array_new_with_free_func ((GDestroyNotify) aj_photo_ref_free);
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->store_signals = aj_page_watch_store (GTK_WIDGET (self), G_CALLBACK (on_store_changed));
 }

@@ -39,11 +39,22 @@ enum {
 
 static guint signals[N_SIGNALS];
 
+/* A tile is a button inside the flow box's child, so that an assistive
+ * technology finds a named control with a "click" action; clicking it
+ * activates the child, as a tap on the tile does. */
+static void
+on_tile_clicked (GtkButton *button,
+                 gpointer   user_data)
+{
+  g_signal_emit_by_name (gtk_widget_get_parent (GTK_WIDGET (button)), "activate");
+}
+
 static GtkWidget *
 create_user_tile (gpointer item,
                   gpointer user_data)
 {
   AjUser *user = item;
+  GtkWidget *button = gtk_button_new ();
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
   GtkWidget *avatar = adw_avatar_new (64, aj_user_get_name (user), TRUE);
   GtkWidget *name = gtk_label_new (aj_user_get_name (user));
@@ -61,9 +72,19 @@ create_user_tile (gpointer item,
   gtk_widget_set_margin_bottom (box, 12);
   gtk_widget_set_margin_start (box, 6);
   gtk_widget_set_margin_end (box, 6);
+  gtk_button_set_child (GTK_BUTTON (button), box);
+  gtk_widget_add_css_class (button, "flat");
+  gtk_widget_add_css_class (button, "user-tile-button");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, aj_user_get_name (user),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, aj_user_role_label (aj_user_get_role (user)),
+                                  -1);
+  g_signal_connect (button, "clicked", G_CALLBACK (on_tile_clicked), NULL);
 
   child = gtk_flow_box_child_new ();
-  gtk_flow_box_child_set_child (GTK_FLOW_BOX_CHILD (child), box);
+  gtk_flow_box_child_set_child (GTK_FLOW_BOX_CHILD (child), button);
+  /* The button takes the focus; the child would be a second stop for Tab. */
+  gtk_widget_set_focusable (child, FALSE);
   gtk_widget_add_css_class (child, "user-tile");
   gtk_widget_set_name (child, aj_user_get_id (user));
   gtk_accessible_update_property (GTK_ACCESSIBLE (child),

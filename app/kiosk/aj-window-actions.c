@@ -152,6 +152,14 @@ WINDOW_ACTION (settings_activated)
   _aj_window_show_page (self, "settings", TRUE);
 }
 
+WINDOW_ACTION (change_pin_activated)
+{
+  AjWindow *self = AJ_WINDOW (widget);
+
+  _aj_window_show_page (self, "pin", TRUE);
+  aj_pin_page_reset (self->pin_page);
+}
+
 /* An enrollment QR fills in the server settings for the person to confirm. */
 WINDOW_ACTION (show_enroll_activated)
 {
@@ -303,7 +311,7 @@ static const char * const signed_in_actions[] = {
   "win.show-institutions", "win.show-start", "win.show-inspection", "win.show-item",
   "win.show-hazard-sheet", "win.show-summary", "win.show-hazard", "win.show-step",
   "win.show-photos", "win.show-before-after", "win.show-camera", "win.show-signature",
-  "win.open-scanned", "win.import-photo", "win.show-enroll",
+  "win.open-scanned", "win.import-photo", "win.show-enroll", "win.change-pin",
 };
 
 void
@@ -327,6 +335,7 @@ _aj_window_class_actions_init (AjWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.toast", "s", toast_activated);
   gtk_widget_class_install_action (widget_class, "win.ledger", NULL, ledger_activated);
   gtk_widget_class_install_action (widget_class, "win.settings", NULL, settings_activated);
+  gtk_widget_class_install_action (widget_class, "win.change-pin", NULL, change_pin_activated);
   gtk_widget_class_install_action (widget_class, "win.stats", NULL, stats_activated);
   gtk_widget_class_install_action (widget_class, "win.refused", NULL, refused_activated);
   gtk_widget_class_install_action (widget_class, "win.scan", NULL, scan_activated);

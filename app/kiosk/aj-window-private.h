@@ -9,6 +9,7 @@
 #include "aj-institution-page.h"
 #include "aj-ledger-page.h"
 #include "aj-photo-viewer.h"
+#include "aj-pin-page.h"
 #include "aj-refused-page.h"
 #include "aj-scan-page.h"
 #include "aj-settings-page.h"
@@ -34,6 +35,7 @@ struct _AjWindow
   GtkStack             *pages;
   AdwStatusPage        *broken_page;
   AjSignInPage         *sign_in_page;
+  AjPinPage            *pin_page;
   AjHomePage           *home_page;
   AjInstitutionPage    *institution_page;
   AjStartPage          *start_page;

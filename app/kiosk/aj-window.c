@@ -4,6 +4,7 @@
 
 #include <glib/gi18n.h>
 
+#include "aj-a11y.h"
 #include "aj-window-private.h"
 #include "aj-idle-guard.h"
 
@@ -68,6 +69,12 @@ update_sync_bar (AjWindow *self)
   gtk_label_set_label (self->sync_label, text);
   gtk_image_set_from_icon_name (self->sync_icon, icon);
   gtk_widget_set_tooltip_text (self->sync_bar, text);
+  /* Its content is an icon and a label: named, a screen reader reads the
+   * state and says where the button leads. */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->sync_bar),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, text,
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, _("Server and sync"),
+                                  -1);
   if (aj_sync_manager_get_state (sync) == AJ_SYNC_STATE_FAILED)
     gtk_widget_add_css_class (self->sync_bar, "failed");
   else
@@ -82,8 +89,23 @@ update_sync_bar (AjWindow *self)
 
     gtk_label_set_text (self->refused_label, count);
     gtk_widget_set_tooltip_text (self->refused_button, tooltip);
+    gtk_accessible_update_property (GTK_ACCESSIBLE (self->refused_button),
+                                    GTK_ACCESSIBLE_PROPERTY_LABEL, tooltip, -1);
     gtk_widget_set_visible (self->refused_button, refused > 0);
   }
+}
+
+/* GTK keeps every page of the stack in the accessibility tree: a screen
+ * reader would read the pages that are not shown too. Only the shown one is
+ * presented. */
+static void
+on_visible_page (AjWindow *self)
+{
+  GtkWidget *shown = gtk_stack_get_visible_child (self->pages);
+
+  for (GtkWidget *page = gtk_widget_get_first_child (GTK_WIDGET (self->pages)); page;
+       page = gtk_widget_get_next_sibling (page))
+    gtk_accessible_update_state (GTK_ACCESSIBLE (page), GTK_ACCESSIBLE_STATE_HIDDEN, page != shown, -1);
 }
 
 static void
@@ -218,6 +240,7 @@ aj_window_class_init (AjWindowClass *klass)
   g_type_ensure (AJ_TYPE_CAMERA_PAGE);
   g_type_ensure (AJ_TYPE_PHOTO_VIEWER);
   g_type_ensure (AJ_TYPE_REFUSED_PAGE);
+  g_type_ensure (AJ_TYPE_PIN_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/anjian/Kiosk/aj-window.ui");
   gtk_widget_class_bind_template_child (widget_class, AjWindow, toasts);
@@ -233,6 +256,7 @@ aj_window_class_init (AjWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AjWindow, ledger_page);
   gtk_widget_class_bind_template_child (widget_class, AjWindow, hazard_page);
   gtk_widget_class_bind_template_child (widget_class, AjWindow, settings_page);
+  gtk_widget_class_bind_template_child (widget_class, AjWindow, pin_page);
   gtk_widget_class_bind_template_child (widget_class, AjWindow, step_page);
   gtk_widget_class_bind_template_child (widget_class, AjWindow, stats_page);
   gtk_widget_class_bind_template_child (widget_class, AjWindow, signature_page);
@@ -255,6 +279,9 @@ aj_window_init (AjWindow *self)
 {
   self->history = g_ptr_array_new_with_free_func (g_free);
   gtk_widget_init_template (GTK_WIDGET (self));
+  aj_a11y_fix_tree (GTK_WIDGET (self));
+  g_signal_connect_object (self->pages, "notify::visible-child", G_CALLBACK (on_visible_page), self, G_CONNECT_SWAPPED);
+  on_visible_page (self);
 }
 
 /* @session is NULL when the store could not be opened (@store_error says

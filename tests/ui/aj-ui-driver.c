@@ -1,6 +1,11 @@
 /* aj-ui-driver.c: test helpers that act on real widgets as a person would:
  * the same signals a tap or a key press emits, then the main loop runs. */
+#include <stdio.h>
+
+#include "aj-application.h"
+#include "aj-sign-in-page.h"
 #include "aj-ui-driver.h"
+#include "aj-window.h"
 
 GtkWidget *
 aj_ui_find_type (GtkWidget *root,
@@ -180,4 +185,123 @@ aj_ui_screenshot (GtkWidget  *window,
     return FALSE;
   texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
   return gdk_texture_save_to_png (texture, path);
+}
+
+typedef struct
+{
+  GtkWidget  *window;
+  const char *name;
+} PageWait;
+
+static gboolean
+shows_page (gpointer data)
+{
+  PageWait *wait = data;
+  return g_strcmp0 (aj_window_get_page_name (AJ_WINDOW (wait->window)), wait->name) == 0;
+}
+
+void
+aj_ui_expect_page (GtkWidget  *window,
+                   const char *name)
+{
+  PageWait wait = { window, name };
+
+  if (!aj_ui_wait_for (shows_page, &wait, 5000))
+    g_error ("Expected page “%s”, the window shows “%s”", name, aj_window_get_page_name (AJ_WINDOW (window)));
+}
+
+/* A tap on the person's tile, the PIN typed, a tap on "Sign in". */
+void
+aj_ui_sign_in (GtkWidget  *window,
+               const char *user,
+               const char *pin)
+{
+  GtkWidget *page = aj_ui_page (window, AJ_TYPE_SIGN_IN_PAGE);
+  GtkWidget *tile;
+
+  aj_ui_expect_page (window, "sign-in");
+  tile = aj_ui_find_name (page, user);
+  g_assert_nonnull (tile);
+  aj_ui_click (tile);
+  aj_ui_type (aj_ui_find_id (page, "pin_entry"), pin);
+  aj_ui_click (aj_ui_find_id (page, "sign_in_button"));
+}
+
+/* Where a page too wide for the screen gets its width from: every widget
+ * that needs 200 px or more, on standard error. */
+void
+aj_ui_dump_widths (GtkWidget *widget,
+                   int        depth)
+{
+  int min = 0;
+  const char *id = gtk_buildable_get_buildable_id (GTK_BUILDABLE (widget));
+
+  if (!gtk_widget_get_visible (widget))
+    return;
+  gtk_widget_measure (widget, GTK_ORIENTATION_HORIZONTAL, -1, &min, NULL, NULL, NULL);
+  if (min < 200)
+    return;
+  g_printerr ("%*s%s %s min %d\n", depth * 2, "", G_OBJECT_TYPE_NAME (widget), id ? id : "", min);
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    aj_ui_dump_widths (c, depth + 1);
+}
+
+/* ---- one kiosk process ---- */
+
+static AjApplication *kiosk;
+static AjUiDrive      kiosk_drive;
+static int            kiosk_width = 1280, kiosk_height = 800;
+static int            kiosk_status;
+
+GApplication *
+aj_ui_kiosk (void)
+{
+  return G_APPLICATION (kiosk);
+}
+
+static gboolean
+drive_kiosk (gpointer data)
+{
+  GtkWidget *window = GTK_WIDGET (gtk_application_get_active_window (GTK_APPLICATION (kiosk)));
+
+  g_assert_nonnull (window);
+  aj_ui_wait (300);
+  kiosk_drive (window);
+  kiosk_status = 0;
+  g_application_quit (G_APPLICATION (kiosk));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_kiosk_startup (GApplication *application)
+{
+  GSettings *settings = aj_application_get_settings (AJ_APPLICATION (application));
+
+  g_settings_set_int (settings, "window-width", kiosk_width);
+  g_settings_set_int (settings, "window-height", kiosk_height);
+}
+
+static void
+on_kiosk_activate (GApplication *application)
+{
+  g_idle_add (drive_kiosk, NULL);
+}
+
+/* Runs the real kiosk in this process with its window at @size ("WxH"),
+ * calls @drive with the window once it is up, then quits. 0 when @drive
+ * returned (a failed assertion aborts the process). */
+int
+aj_ui_run_kiosk (const char *size,
+                 AjUiDrive   drive)
+{
+  if (size != NULL)
+    sscanf (size, "%dx%d", &kiosk_width, &kiosk_height);
+  kiosk_drive = drive;
+  kiosk_status = 1;
+  kiosk = aj_application_new ();
+  g_signal_connect_after (kiosk, "startup", G_CALLBACK (on_kiosk_startup), NULL);
+  g_signal_connect_after (kiosk, "activate", G_CALLBACK (on_kiosk_activate), NULL);
+  g_application_run (G_APPLICATION (kiosk), 0, NULL);
+  g_clear_object (&kiosk);
+  return kiosk_status;
 }

@@ -29,5 +29,19 @@ void       aj_ui_respond        (GtkWindow   *dialog,
                                  const char  *response);
 gboolean   aj_ui_screenshot     (GtkWidget   *window,
                                  const char  *path);
+void       aj_ui_dump_widths    (GtkWidget   *widget,
+                                 int          depth);
+
+/* The kiosk's own window: running it, which page it shows, signing in. */
+typedef void (*AjUiDrive) (GtkWidget *window);
+
+int        aj_ui_run_kiosk      (const char  *size,
+                                 AjUiDrive    drive);
+GApplication *aj_ui_kiosk       (void);
+void       aj_ui_expect_page    (GtkWidget   *window,
+                                 const char  *name);
+void       aj_ui_sign_in        (GtkWidget   *window,
+                                 const char  *user,
+                                 const char  *pin);
 
 G_END_DECLS

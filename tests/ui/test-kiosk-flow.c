@@ -62,7 +62,6 @@ static char *opt_phase;
 static char *opt_photo;
 static char *opt_shots;
 static char *opt_size;
-static int   exit_code;
 
 static AjApplication *app;
 static GtkWidget *window;
@@ -82,23 +81,14 @@ on_page (gpointer name)
 static void
 expect_page (const char *name)
 {
-  if (!aj_ui_wait_for (on_page, (gpointer) name, 5000))
-    g_error ("Expected page “%s”, the window shows “%s”", name, page_name ());
+  aj_ui_expect_page (window, name);
 }
 
 static void
 sign_in (const char *user,
          const char *pin)
 {
-  GtkWidget *page = aj_ui_page (window, AJ_TYPE_SIGN_IN_PAGE);
-  GtkWidget *tile;
-
-  expect_page ("sign-in");
-  tile = aj_ui_find_name (page, user);
-  g_assert_nonnull (tile);
-  aj_ui_click (tile);
-  aj_ui_type (aj_ui_find_id (page, "pin_entry"), pin);
-  aj_ui_click (aj_ui_find_id (page, "sign_in_button"));
+  aj_ui_sign_in (window, user, pin);
 }
 
 static void
@@ -315,24 +305,6 @@ run_phase2 (void)
     aj_ui_respond (dialog, "withdraw");
     g_assert_false (gtk_widget_get_visible (aj_ui_find_id (viewer, "withdraw_button")));
   }
-}
-
-/* Where a page too wide for the screen gets its width from. */
-static void
-dump_widths (GtkWidget *widget,
-             int        depth)
-{
-  int min = 0;
-  const char *id = gtk_buildable_get_buildable_id (GTK_BUILDABLE (widget));
-
-  if (!gtk_widget_get_visible (widget))
-    return;
-  gtk_widget_measure (widget, GTK_ORIENTATION_HORIZONTAL, -1, &min, NULL, NULL, NULL);
-  if (min < 200)
-    return;
-  g_printerr ("%*s%s %s min %d\n", depth * 2, "", G_OBJECT_TYPE_NAME (widget), id ? id : "", min);
-  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
-    dump_widths (c, depth + 1);
 }
 
 static void shot (const char *name);
@@ -996,7 +968,7 @@ shot (const char *name)
   if (natural_width == 0)
     natural_width = gtk_widget_get_width (window);
   if (gtk_widget_get_width (window) > natural_width)
-    dump_widths (window, 0);
+    aj_ui_dump_widths (window, 0);
   if (gtk_widget_get_width (window) > natural_width)
     g_error ("Screen %s needs %d px, more than the %s window (%d px)", name,
              gtk_widget_get_width (window), opt_size, natural_width);
@@ -1113,12 +1085,11 @@ run_team (void)
   shot ("14-team-inspection");
 }
 
-static gboolean
-drive (gpointer data)
+static void
+drive (GtkWidget *kiosk_window)
 {
-  window = GTK_WIDGET (gtk_application_get_active_window (GTK_APPLICATION (app)));
-  g_assert_nonnull (window);
-  aj_ui_wait (300);
+  window = kiosk_window;
+  app = AJ_APPLICATION (aj_ui_kiosk ());
 
   if (g_strcmp0 (opt_phase, "1") == 0)
     run_phase1 ();
@@ -1138,39 +1109,12 @@ drive (gpointer data)
     run_hostile ();
   else if (g_strcmp0 (opt_phase, "team") == 0)
     run_team ();
-  exit_code = 0;
-  g_application_quit (G_APPLICATION (app));
-  return G_SOURCE_REMOVE;
-}
-
-static void
-on_startup (GApplication *application)
-{
-  GSettings *settings = aj_application_get_settings (AJ_APPLICATION (application));
-  int width = 1280, height = 800;
-
-  if (opt_size != NULL)
-    sscanf (opt_size, "%dx%d", &width, &height);
-  g_settings_set_int (settings, "window-width", width);
-  g_settings_set_int (settings, "window-height", height);
-}
-
-static void
-on_activate (GApplication *application)
-{
-  g_idle_add (drive, NULL);
 }
 
 static int
 run_kiosk (void)
 {
-  exit_code = 1;
-  app = aj_application_new ();
-  g_signal_connect_after (app, "startup", G_CALLBACK (on_startup), NULL);
-  g_signal_connect_after (app, "activate", G_CALLBACK (on_activate), NULL);
-  g_application_run (G_APPLICATION (app), 0, NULL);
-  g_clear_object (&app);
-  return exit_code;
+  return aj_ui_run_kiosk (opt_size, drive);
 }
 
 /* The test proper: runs the phases as separate processes, each test in a

@@ -7,6 +7,7 @@
 #include "aj-a11y.h"
 #include "aj-window-private.h"
 #include "aj-idle-guard.h"
+#include "aj-util.h"
 
 G_DEFINE_FINAL_TYPE (AjWindow, aj_window, ADW_TYPE_APPLICATION_WINDOW)
 
@@ -123,7 +124,21 @@ on_signed_in (AjSignInPage *page,
   inspection_id = aj_session_find_resume (self->session, &item);
   if (inspection_id != NULL)
     {
+      g_autofree char *sheet = aj_session_dup_draft (self->session, "draft.hazard");
+      g_autoptr(JsonObject) draft = sheet ? aj_json_parse_object (sheet, NULL) : NULL;
+
       gtk_widget_activate_action (GTK_WIDGET (self), "win.show-item", "(ss)", inspection_id, item ? item : "");
+      /* A hazard sheet half typed when the kiosk stopped or signed the
+       * person out is offered back as it was. */
+      if (draft != NULL && g_strcmp0 (aj_json_get_string (draft, "inspection"), inspection_id) == 0 &&
+          aj_json_get_string (draft, "item") != NULL)
+        {
+          gtk_widget_activate_action (GTK_WIDGET (self), "win.show-hazard-sheet", "(sss)", inspection_id,
+                                      aj_json_get_string (draft, "item"), aj_json_get_string (draft, "hazard") ?: "");
+          gtk_widget_activate_action (GTK_WIDGET (self), "win.toast", "s",
+                                      _("The hazard you were recording has been kept: here it is, as you left it."));
+          return;
+        }
       gtk_widget_activate_action (GTK_WIDGET (self), "win.toast", "s",
                                   _("Your unfinished inspection has been reopened where you left it."));
       return;

@@ -49,12 +49,14 @@ kill -KILL "$second"
 third=$(wait_for_kiosk "$second") || { echo "not ok 2 not restarted after SIGKILL"; cat "$work/session.log"; exit 1; }
 echo "ok 2 restarted after SIGKILL ($second -> $third)"
 kill -TERM "$sup"
-for _ in $(seq 1 50); do
+for _ in $(seq 1 150); do
   alive "$sup" || break
   sleep 0.2
 done
 if alive "$sup" || alive "$third"; then
   echo "not ok 3 the supervisor or its kiosk is still running after SIGTERM"
+  ps -o pid,stat,cmd -p "$sup" -p "$third" || true
+  cat "$work/session.log"
   kill -KILL "$third" 2>/dev/null || true
   exit 1
 fi

@@ -16,6 +16,7 @@
 #include "aj-hazard-page.h"
 #include "aj-hazard-steps.h"
 #include "aj-home-page.h"
+#include "aj-hazard-sheet.h"
 #include "aj-inspection.h"
 #include "aj-idle-guard.h"
 #include "aj-inspection-page.h"
@@ -34,6 +35,7 @@
 #define NIGHT_CARER "u-zhao-xiulan"   /* night carer of DLX001: the night round */
 #define PIN         "246810"
 #define ADMIN       "u-zhou-min"
+#define HALF_TYPED  "二楼楼梯间有人吸"
 #define ADMIN_PIN   "135790"      /* set by the fixture: unlike the staff's */
 
 static char *opt_phase;
@@ -193,14 +195,27 @@ run_idle (void)
   aj_ui_click (aj_ui_in_page (window, AJ_TYPE_INSPECTION_PAGE, "pass_button"));
   aj_ui_click (aj_ui_in_page (window, AJ_TYPE_INSPECTION_PAGE, "next_button"));
   g_assert_cmpstr (aj_inspection_page_get_item_code (page), ==, "RD-FIRE-02");
+  /* A hazard half typed… */
+  aj_ui_click (aj_ui_in_page (window, AJ_TYPE_INSPECTION_PAGE, "hazard_button"));
+  expect_page ("hazard-sheet");
+  aj_ui_type (aj_ui_in_page (window, AJ_TYPE_HAZARD_SHEET, "description_view"), HALF_TYPED);
   /* No touch from here on. */
   g_assert_true (aj_ui_wait_for (idle_warning_shown, NULL, 8000));
-  g_assert_true (on_page ("inspection"));
+  g_assert_true (on_page ("hazard-sheet"));
   if (!aj_ui_wait_for (on_page, (gpointer) "sign-in", 8000))
     g_error ("Not signed out after the idle time: page %s", page_name ());
   g_assert_false (idle_warning_shown (NULL));
   sign_in (STAFF, PIN);
-  expect_page ("inspection");
+  expect_page ("hazard-sheet");
+  {
+    GtkTextView *view = GTK_TEXT_VIEW (aj_ui_in_page (window, AJ_TYPE_HAZARD_SHEET, "description_view"));
+    GtkTextIter start, end;
+    g_autofree char *text = NULL;
+
+    gtk_text_buffer_get_bounds (gtk_text_view_get_buffer (view), &start, &end);
+    text = gtk_text_buffer_get_text (gtk_text_view_get_buffer (view), &start, &end, FALSE);
+    g_assert_cmpstr (text, ==, HALF_TYPED);
+  }
   g_assert_cmpstr (aj_inspection_page_get_item_code (page), ==, "RD-FIRE-02");
 }
 

@@ -30,8 +30,12 @@
 #include "aj-registry.h"
 #include "aj-session.h"
 #include "aj-store-private.h"
+#include "aj-sync-manager.h"
 
 #define INSPECTOR "u-zhang-wei"
+
+/* The kiosk's templates and style sheet (app/kiosk/meson.build). */
+void aj_kiosk_register_resource (void);
 #define SEARCH    "chained"
 
 /* A window that hands pages their session, as the kiosk's does. */
@@ -111,11 +115,13 @@ session_for (AjStore     *store,
              GSettings   *settings)
 {
   g_autoptr(GListStore) checklists = g_list_store_new (AJ_TYPE_CHECKLIST);
+  g_autofree char *data_dir = g_path_get_dirname (aj_store_get_path (store));
+  g_autoptr(AjSyncManager) sync = aj_sync_manager_new (store, data_dir);
   AjSession *session;
   g_autoptr(AjUser) user = aj_registry_get_user (store, INSPECTOR);
 
   g_list_store_append (checklists, checklist);
-  session = aj_session_new (store, "/nonexistent", settings, G_LIST_MODEL (checklists), NULL);
+  session = aj_session_new (store, "/nonexistent", settings, G_LIST_MODEL (checklists), sync);
   if (user != NULL)
     aj_session_set_user (session, user);
   return session;
@@ -240,6 +246,13 @@ main (int   argc,
       return 2;
     }
   adw_init ();
+  aj_kiosk_register_resource ();
+  {
+    g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
+    gtk_css_provider_load_from_resource (css, "/org/anjian/Kiosk/style.css");
+    gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (css),
+                                                GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  }
   template = g_build_filename (g_getenv ("ANJIAN_SOURCE_DATA"), "checklists", "day-care.json", NULL);
   checklist = aj_checklist_load_file (template, &error);
   if (checklist == NULL)

@@ -87,13 +87,16 @@ record_many (AjTestStore *f,
       "DELETE FROM hazards WHERE abs (random ()) % 97 = 0", &error));
 }
 
-/* The reference: every hazard read, filtered in C. */
+/* The reference: every hazard read (once per store state: the tests read
+ * them again after each change), filtered in C. */
+static GListModel *every_hazard;
+
 static GPtrArray *
 plain_ids (AjStore              *store,
            const AjLedgerFilter *filter,
            const char           *today)
 {
-  g_autoptr(GListModel) all = aj_hazard_list (store, NULL, NULL);
+  GListModel *all = every_hazard;
   GPtrArray *ids = g_ptr_array_new_with_free_func (g_free);
 
   for (guint i = 0; i < g_list_model_get_n_items (all); i++)
@@ -153,6 +156,7 @@ test_same_as_plain_query (AjTestStore   *f,
                   "lists the same hazards in the same order as reading every hazard and filtering in C");
 
   record_many (f, rand, 3000);
+  every_hazard = aj_hazard_list (f->store, NULL, NULL);
   for (guint i = 0; i < G_N_ELEMENTS (queries); i++)
     {
       AjLedgerFilter filter = { .query = queries[i] };
@@ -169,6 +173,7 @@ test_same_as_plain_query (AjTestStore   *f,
       };
       assert_same_rows (model, f->store, &filter, today);
     }
+  g_clear_object (&every_hazard);
 }
 
 static void
@@ -212,7 +217,9 @@ test_follows_the_store (AjTestStore   *f,
   g_assert_cmpuint (counts[1], ==, before);
   g_assert_cmpuint (counts[2], ==, before - 5);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, before - 5);
+  every_hazard = aj_hazard_list (f->store, NULL, NULL);
   assert_same_rows (model, f->store, &open, today);
+  g_clear_object (&every_hazard);
 }
 
 static void

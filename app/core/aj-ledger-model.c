@@ -1,8 +1,12 @@
 /* aj-ledger-model.c: the ledger as a list that reads what is shown. The
- * filter becomes one WHERE clause; the count is one count(*); rows come in
- * pages of PAGE_SIZE by LIMIT/OFFSET in the order of the hazards_ledger_order
- * index, so a page at any depth is an index walk, never a sort of the whole
- * ledger. Only a few pages are kept; a store change re-counts and drops them. */
+ * filter becomes one WHERE clause. Without a search, the count comes from
+ * the hazard tally when the filter allows (one row per institution, status
+ * and deadline day) or else one count(*), and rows come in pages of
+ * PAGE_SIZE by LIMIT/OFFSET along the hazards_ledger_order index: what one
+ * screen costs, however long the ledger. A search walks that index once,
+ * keeping the rowids of the matches in order (8 bytes each, no sort however
+ * many match), and pages are read by rowid. Only a few pages are kept; a
+ * store change counts again and drops them. */
 #include "config.h"
 
 #include <string.h>
@@ -22,8 +26,12 @@ struct _AjLedgerModel
   AjStore    *store;
   GString    *where;      /* " WHERE …", the filter in SQL */
   GPtrArray  *args;       /* its parameters, bound as ?1, ?2, … */
+  gboolean    search;     /* a free-text search is part of the filter */
+  GString    *tally;      /* the count from hazard_tally, or "" if the filter needs count(*) */
+  GPtrArray  *tally_args;
   guint       n_items;
-  GHashTable *pages;      /* page number -> GPtrArray of AjHazard */
+  GArray     *rowids;     /* gint64, in a search: the hazards shown, in order */
+  GHashTable *pages;      /* page number -> GPtrArray of AjHazard (or NULL: gone since) */
 };
 
 static void list_model_iface_init (GListModelInterface *iface);
@@ -98,18 +106,43 @@ build_where (const AjLedgerFilter *filter,
     {
       guint like = add_arg (args, like_pattern (filter->query));
 
-      g_string_append (where, " AND (");
+      /* One set of rowids, tested from the index alone as it is walked. */
       if (g_utf8_strlen (filter->query, -1) >= 3)
-        g_string_append_printf (where, "h.rowid IN (SELECT rowid FROM hazards_fts WHERE hazards_fts MATCH ?%u)",
+        g_string_append_printf (where, " AND h.rowid IN (SELECT rowid FROM hazards_fts WHERE hazards_fts MATCH ?%u",
                                 add_arg (args, fts_phrase (filter->query)));
       else
         /* Trigrams cannot find one or two characters: read the columns. */
-        g_string_append_printf (where, "h.number LIKE ?%u ESCAPE '\\' OR h.description LIKE ?%u ESCAPE '\\' "
-                                "OR h.location LIKE ?%u ESCAPE '\\' OR h.responsible LIKE ?%u ESCAPE '\\'",
-                                like, like, like, like);
-      g_string_append_printf (where, " OR h.institution IN (SELECT code FROM institutions WHERE name LIKE ?%u "
-                              "ESCAPE '\\'))", like);
+        g_string_append_printf (where, " AND h.rowid IN (SELECT rowid FROM hazards WHERE number LIKE ?%u ESCAPE '\\' "
+                                "OR description LIKE ?%u ESCAPE '\\' OR location LIKE ?%u ESCAPE '\\' "
+                                "OR responsible LIKE ?%u ESCAPE '\\'", like, like, like, like);
+      g_string_append_printf (where, " UNION ALL SELECT rowid FROM hazards WHERE institution IN "
+                              "(SELECT code FROM institutions WHERE name LIKE ?%u ESCAPE '\\'))", like);
     }
+}
+
+/* The count as a sum over hazard_tally (data/sql/0014-ledger-search.sql),
+ * which holds the hazards not struck off by institution, status, grade and
+ * deadline: possible unless the filter takes in closed or withdrawn hazards,
+ * a risk level or a search. Leaves @sql empty otherwise. */
+static void
+build_tally (const AjLedgerFilter *filter,
+             const char           *today,
+             GString              *sql,
+             GPtrArray            *args)
+{
+  g_string_truncate (sql, 0);
+  g_ptr_array_set_size (args, 0);
+  if (filter == NULL || filter->status == NULL || filter->risk_level != NULL ||
+      (filter->query != NULL && *filter->query != '\0') ||
+      g_str_equal (filter->status, "closed") || g_str_equal (filter->status, "withdrawn"))
+    return;
+  g_string_append (sql, "SELECT coalesce (sum (n), 0) FROM hazard_tally h WHERE 1");
+  if (!g_str_equal (filter->status, "open"))
+    g_string_append_printf (sql, " AND status = ?%u", add_arg (args, g_strdup (filter->status)));
+  if (filter->institution != NULL)
+    g_string_append_printf (sql, " AND institution = ?%u", add_arg (args, g_strdup (filter->institution)));
+  if (filter->overdue_only)
+    g_string_append_printf (sql, " AND deadline <> '' AND deadline < ?%u", add_arg (args, g_strdup (today)));
 }
 
 static sqlite3_stmt *
@@ -128,13 +161,15 @@ prepare (AjStore    *store,
   return stmt;
 }
 
+/* The one number that @head (with @where and its @args) selects. */
 static guint
-count_where (AjStore    *store,
-             GString    *where,
-             GPtrArray  *args,
-             GError    **error)
+count_sql (AjStore    *store,
+           const char *head,
+           GString    *where,
+           GPtrArray  *args,
+           GError    **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = prepare (store, "SELECT count(*) FROM hazards h", where, args, "", error);
+  g_autoptr(sqlite3_stmt) stmt = prepare (store, head, where, args, "", error);
 
   if (stmt == NULL)
     return 0;
@@ -144,6 +179,15 @@ count_where (AjStore    *store,
       return 0;
     }
   return (guint) sqlite3_column_int64 (stmt, 0);
+}
+
+static guint
+count_where (AjStore    *store,
+             GString    *where,
+             GPtrArray  *args,
+             GError    **error)
+{
+  return count_sql (store, "SELECT count(*) FROM hazards h", where, args, error);
 }
 
 /* How many hazards @filter lets through, without reading them. */
@@ -160,15 +204,45 @@ aj_ledger_model_count (AjStore              *store,
   return count_where (store, where, args, error);
 }
 
+static void
+unref_hazard (gpointer hazard)
+{
+  if (hazard != NULL)
+    g_object_unref (hazard);
+}
+
+/* A page of a search, by the rowids read in reload (). */
+static GPtrArray *
+load_page_by_rowid (AjLedgerModel *self,
+                    guint          page)
+{
+  g_autoptr(AjDbCached) stmt = aj_db_cached (aj_store_get_db (self->store), AJ_HAZARD_SELECT "WHERE h.rowid = ?", NULL);
+  GPtrArray *rows = g_ptr_array_new_full (PAGE_SIZE, unref_hazard);
+
+  for (guint i = page * PAGE_SIZE; stmt != NULL && i < MIN ((page + 1) * PAGE_SIZE, self->rowids->len); i++)
+    {
+      sqlite3_reset (stmt);
+      sqlite3_bind_int64 (stmt, 1, g_array_index (self->rowids, gint64, i));
+      /* NULL for a hazard gone since the rowids were read; reload () is due. */
+      g_ptr_array_add (rows, sqlite3_step (stmt) == SQLITE_ROW ? aj_hazard_new_from_row (stmt) : NULL);
+    }
+  return rows;
+}
+
 static GPtrArray *
 load_page (AjLedgerModel *self,
            guint          page)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *tail = g_strdup_printf (AJ_HAZARD_LEDGER_ORDER " LIMIT %d OFFSET %u", PAGE_SIZE, page * PAGE_SIZE);
-  g_autoptr(sqlite3_stmt) stmt = prepare (self->store, AJ_HAZARD_SELECT, self->where, self->args, tail, &error);
-  GPtrArray *rows = g_ptr_array_new_full (PAGE_SIZE, g_object_unref);
+  g_autofree char *tail = NULL;
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  GPtrArray *rows;
 
+  if (self->search)
+    return load_page_by_rowid (self, page);
+  rows = g_ptr_array_new_full (PAGE_SIZE, unref_hazard);
+  tail = g_strdup_printf (AJ_HAZARD_LEDGER_ORDER " LIMIT %d OFFSET %u", PAGE_SIZE, page * PAGE_SIZE);
+  stmt = prepare (self->store, AJ_HAZARD_SELECT, self->where, self->args, tail, &error);
   if (stmt == NULL)
     {
       g_warning ("The ledger cannot be read: %s", error->message);
@@ -210,8 +284,7 @@ get_item (GListModel *model,
       rows = load_page (self, page);
       g_hash_table_insert (self->pages, GUINT_TO_POINTER (page), rows);
     }
-  /* Shorter than counted only if the store changed and reload () is due. */
-  if (position % PAGE_SIZE >= rows->len)
+  if (position % PAGE_SIZE >= rows->len || g_ptr_array_index (rows, position % PAGE_SIZE) == NULL)
     return NULL;
   return g_object_ref (g_ptr_array_index (rows, position % PAGE_SIZE));
 }
@@ -232,6 +305,9 @@ aj_ledger_model_finalize (GObject *object)
   g_clear_object (&self->store);
   g_string_free (self->where, TRUE);
   g_ptr_array_unref (self->args);
+  g_array_unref (self->rowids);
+  g_string_free (self->tally, TRUE);
+  g_ptr_array_unref (self->tally_args);
   g_hash_table_unref (self->pages);
   G_OBJECT_CLASS (aj_ledger_model_parent_class)->finalize (object);
 }
@@ -247,6 +323,9 @@ aj_ledger_model_init (AjLedgerModel *self)
 {
   self->where = g_string_new (" WHERE 1");
   self->args = g_ptr_array_new_with_free_func (g_free);
+  self->rowids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  self->tally = g_string_new (NULL);
+  self->tally_args = g_ptr_array_new_with_free_func (g_free);
   self->pages = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_ptr_array_unref);
 }
 
@@ -257,7 +336,7 @@ aj_ledger_model_new (AjStore *store)
   AjLedgerModel *self = g_object_new (AJ_TYPE_LEDGER_MODEL, NULL);
 
   self->store = g_object_ref (store);
-  self->n_items = count_where (store, self->where, self->args, NULL);
+  aj_ledger_model_reload (self);
   return self;
 }
 
@@ -270,23 +349,74 @@ aj_ledger_model_set_filter (AjLedgerModel        *self,
   g_return_if_fail (AJ_IS_LEDGER_MODEL (self));
 
   build_where (filter, today, self->where, self->args);
+  build_tally (filter, today, self->tally, self->tally_args);
+  self->search = filter != NULL && filter->query != NULL && *filter->query != '\0';
   aj_ledger_model_reload (self);
 }
 
-/* After the store changed: counts again and forgets the pages read, so only
- * the rows shown are read again. */
+/* A search's matches, in the ledger's order: the walk of the order index
+ * tests each rowid against the set of matches (no sort, however many match). */
+static gboolean
+read_rowids (AjLedgerModel  *self,
+             GError        **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = prepare (self->store, "SELECT h.rowid FROM hazards h INDEXED BY hazards_ledger_order",
+                                          self->where, self->args, AJ_HAZARD_LEDGER_ORDER, error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 rowid = sqlite3_column_int64 (stmt, 0);
+      g_array_append_val (self->rowids, rowid);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      aj_db_set_error (aj_store_get_db (self->store), error, "read the ledger");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static guint
+count (AjLedgerModel  *self,
+       GError        **error)
+{
+  if (self->tally->len > 0)
+    {
+      g_autoptr(GString) none = g_string_new ("");
+      return count_sql (self->store, self->tally->str, none, self->tally_args, error);
+    }
+  return count_where (self->store, self->where, self->args, error);
+}
+
+/* After the store changed: counts (or, in a search, reads which hazards
+ * match) again and forgets the pages read, so only the rows shown are read
+ * again. */
 void
 aj_ledger_model_reload (AjLedgerModel *self)
 {
-  guint before = self->n_items;
+  guint before;
   g_autoptr(GError) error = NULL;
 
   g_return_if_fail (AJ_IS_LEDGER_MODEL (self));
 
+  before = self->n_items;
   g_hash_table_remove_all (self->pages);
-  self->n_items = count_where (self->store, self->where, self->args, &error);
-  if (error != NULL)
-    g_warning ("The ledger cannot be counted: %s", error->message);
+  g_array_set_size (self->rowids, 0);
+  if (self->search)
+    {
+      if (!read_rowids (self, &error))
+        g_warning ("The ledger cannot be read: %s", error->message);
+      self->n_items = self->rowids->len;
+    }
+  else
+    {
+      self->n_items = count (self, &error);
+      if (error != NULL)
+        g_warning ("The ledger cannot be counted: %s", error->message);
+    }
   if (before > 0 || self->n_items > 0)
     g_list_model_items_changed (G_LIST_MODEL (self), 0, before, self->n_items);
 }

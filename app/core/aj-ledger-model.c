@@ -329,14 +329,17 @@ aj_ledger_model_init (AjLedgerModel *self)
   self->pages = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_ptr_array_unref);
 }
 
-/* Every hazard, until a filter is set. */
+/* The hazards @filter lets through (NULL: every one); @today decides what
+ * is overdue. */
 AjLedgerModel *
-aj_ledger_model_new (AjStore *store)
+aj_ledger_model_new (AjStore              *store,
+                     const AjLedgerFilter *filter,
+                     const char           *today)
 {
   AjLedgerModel *self = g_object_new (AJ_TYPE_LEDGER_MODEL, NULL);
 
   self->store = g_object_ref (store);
-  aj_ledger_model_reload (self);
+  aj_ledger_model_set_filter (self, filter, today);
   return self;
 }
 

@@ -23,7 +23,9 @@ typedef struct
 #define AJ_TYPE_LEDGER_MODEL (aj_ledger_model_get_type ())
 G_DECLARE_FINAL_TYPE (AjLedgerModel, aj_ledger_model, AJ, LEDGER_MODEL, GObject)
 
-AjLedgerModel *aj_ledger_model_new        (AjStore              *store);
+AjLedgerModel *aj_ledger_model_new        (AjStore              *store,
+                                           const AjLedgerFilter *filter,
+                                           const char           *today);
 void           aj_ledger_model_set_filter (AjLedgerModel        *self,
                                            const AjLedgerFilter *filter,
                                            const char           *today);

@@ -104,12 +104,11 @@ ledger_rows (AjStore              *store,
              Progress             *progress,
              GError              **error)
 {
-  g_autoptr(AjLedgerModel) hazards = aj_ledger_model_new (store);
+  g_autoptr(AjLedgerModel) hazards = aj_ledger_model_new (store, filter, today);
   g_autoptr(GPtrArray) rows = NULL;
   GStrv head;
   guint n;
 
-  aj_ledger_model_set_filter (hazards, filter, today);
   n = g_list_model_get_n_items (G_LIST_MODEL (hazards));
   if (progress != NULL)
     g_atomic_int_set (&progress->total, MAX ((gint) n, 1));

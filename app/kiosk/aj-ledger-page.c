@@ -292,7 +292,10 @@ aj_ledger_page_refresh (AjLedgerPage *self)
 
   if (self->model == NULL)
     {
-      self->model = aj_ledger_model_new (store);
+      AjLedgerFilter filter;
+
+      current_filter (self, &filter);
+      self->model = aj_ledger_model_new (store, &filter, self->today);
       gtk_no_selection_set_model (self->selection, G_LIST_MODEL (self->model));
     }
   if (inst > 0 && inst < self->institution_codes->len)

@@ -143,8 +143,8 @@ test_same_as_plain_query (AjTestStore   *f,
                           gconstpointer  data)
 {
   g_autoptr(GRand) rand = g_rand_new_with_seed (20261202);
-  g_autoptr(AjLedgerModel) model = aj_ledger_model_new (f->store);
   g_autofree char *today = aj_today_iso ();
+  g_autoptr(AjLedgerModel) model = aj_ledger_model_new (f->store, NULL, today);
   const char *queries[] = {
     NULL, "", "灭", "灭火器", "安全出口堵", "WEDGED", "wedged", "fire door", "50%", "%_", "_", "%",
     "DLX001", "DLX001-", "大连", "王建国", "wei", "厨房", "已复核", "不存在的字", "\"", "a\"b", "NEAR(", "west",
@@ -204,8 +204,7 @@ test_follows_the_store (AjTestStore   *f,
                   "that replaces the rows shown by the new count");
 
   record_many (f, rand, 300);
-  model = aj_ledger_model_new (f->store);
-  aj_ledger_model_set_filter (model, &open, today);
+  model = aj_ledger_model_new (f->store, &open, today);
   before = g_list_model_get_n_items (G_LIST_MODEL (model));
   g_signal_connect (model, "items-changed", G_CALLBACK (on_items_changed), counts);
   g_assert_true (aj_db_exec (aj_store_get_db (f->store),

@@ -6,8 +6,7 @@
 -- find any substring of three or more characters, which suits Chinese
 -- (no word breaks); shorter searches fall back to LIKE.
 -- The index rows are tied to the hazards' rowids, which VACUUM and
--- VACUUM INTO keep (checked on SQLite 3.40); a projection rebuild deletes
--- and re-inserts hazards through the same triggers.
+-- VACUUM INTO keep (checked on SQLite 3.40).
 CREATE INDEX hazards_ledger_order ON hazards (
   status IN ('closed', 'withdrawn'),
   grade = 'major' DESC,
@@ -16,30 +15,42 @@ CREATE INDEX hazards_ledger_order ON hazards (
   number,
   id);
 
+-- While a projection rebuild replays every event, the search index and the
+-- tally below are not kept row by row (a row in this table says so): the
+-- rebuild makes them whole once at the end (aj_projection_rebuild_indexes).
+CREATE TABLE ledger_index_paused (paused INTEGER NOT NULL);
+
+-- External content: the index reads its text from hazards, stores no copy,
+-- and can be rebuilt from it in one statement.
 CREATE VIRTUAL TABLE hazards_fts USING fts5 (
   number, description, location, responsible,
+  content = 'hazards', content_rowid = 'rowid',
   tokenize = 'trigram');
 
 CREATE TRIGGER hazards_fts_insert AFTER INSERT ON hazards
+WHEN NOT EXISTS (SELECT 1 FROM ledger_index_paused)
 BEGIN
   INSERT INTO hazards_fts (rowid, number, description, location, responsible)
   VALUES (NEW.rowid, NEW.number, NEW.description, NEW.location, NEW.responsible);
 END;
 
 CREATE TRIGGER hazards_fts_update AFTER UPDATE OF number, description, location, responsible ON hazards
+WHEN NOT EXISTS (SELECT 1 FROM ledger_index_paused)
 BEGIN
-  UPDATE hazards_fts
-  SET number = NEW.number, description = NEW.description, location = NEW.location, responsible = NEW.responsible
-  WHERE rowid = NEW.rowid;
+  INSERT INTO hazards_fts (hazards_fts, rowid, number, description, location, responsible)
+  VALUES ('delete', OLD.rowid, OLD.number, OLD.description, OLD.location, OLD.responsible);
+  INSERT INTO hazards_fts (rowid, number, description, location, responsible)
+  VALUES (NEW.rowid, NEW.number, NEW.description, NEW.location, NEW.responsible);
 END;
 
 CREATE TRIGGER hazards_fts_delete AFTER DELETE ON hazards
+WHEN NOT EXISTS (SELECT 1 FROM ledger_index_paused)
 BEGIN
-  DELETE FROM hazards_fts WHERE rowid = OLD.rowid;
+  INSERT INTO hazards_fts (hazards_fts, rowid, number, description, location, responsible)
+  VALUES ('delete', OLD.rowid, OLD.number, OLD.description, OLD.location, OLD.responsible);
 END;
 
-INSERT INTO hazards_fts (rowid, number, description, location, responsible)
-SELECT rowid, number, description, location, responsible FROM hazards;
+INSERT INTO hazards_fts (hazards_fts) VALUES ('rebuild');
 
 -- The home page's counts (open, overdue, due this week, to verify, major)
 -- from a tally of the hazards not yet struck off, per institution, status,
@@ -56,7 +67,7 @@ CREATE TABLE hazard_tally (
 ) WITHOUT ROWID;
 
 CREATE TRIGGER hazard_tally_insert AFTER INSERT ON hazards
-WHEN NEW.status NOT IN ('closed', 'withdrawn')
+WHEN NEW.status NOT IN ('closed', 'withdrawn') AND NOT EXISTS (SELECT 1 FROM ledger_index_paused)
 BEGIN
   INSERT INTO hazard_tally (institution, status, grade, deadline, n)
   VALUES (NEW.institution, NEW.status, NEW.grade, NEW.deadline, 1)
@@ -64,12 +75,14 @@ BEGIN
 END;
 
 CREATE TRIGGER hazard_tally_delete AFTER DELETE ON hazards
+WHEN NOT EXISTS (SELECT 1 FROM ledger_index_paused)
 BEGIN
   UPDATE hazard_tally SET n = n - 1
   WHERE (institution, status, grade, deadline) = (OLD.institution, OLD.status, OLD.grade, OLD.deadline);
 END;
 
 CREATE TRIGGER hazard_tally_update AFTER UPDATE OF institution, status, grade, deadline ON hazards
+WHEN NOT EXISTS (SELECT 1 FROM ledger_index_paused)
 BEGIN
   UPDATE hazard_tally SET n = n - 1
   WHERE (institution, status, grade, deadline) = (OLD.institution, OLD.status, OLD.grade, OLD.deadline);

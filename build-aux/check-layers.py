@@ -26,9 +26,9 @@ CORE_LAYERS = [
     ('store', ['aj-store']),
     ('domain', ['aj-registry', 'aj-inspection', 'aj-hazard', 'aj-signature', 'aj-hazard-steps', 'aj-roster',
                 'aj-register-io', 'aj-draw-record', 'aj-assignment', 'aj-rounds']),
-    ('views and exchange', ['aj-authority', 'aj-ledger', 'aj-stats', 'aj-report', 'aj-labels', 'aj-sync', 'aj-completion']),
+    ('views and exchange', ['aj-authority', 'aj-ledger-model', 'aj-ledger', 'aj-stats', 'aj-report', 'aj-labels', 'aj-sync', 'aj-completion']),
 ]
-PRIVATE_HEADERS = {'aj-db.h', 'aj-store-private.h', 'aj-projection.h'}
+PRIVATE_HEADERS = {'aj-db.h', 'aj-store-private.h', 'aj-projection.h', 'aj-hazard-private.h'}
 SERVER_STORAGE = re.compile(r'aj-server-store')
 PAGE = re.compile(r'aj-.*-(page|sheet|row|rows|strip|viewer)\.[ch]$')
 INCLUDE = re.compile(r'^\s*#\s*include\s*[<"]([^">]+)[">]', re.M)

@@ -9,6 +9,7 @@
 #include "aj-store-private.h"
 #include "aj-error.h"
 #include "aj-hazard.h"
+#include "aj-hazard-private.h"
 #include "aj-inspection.h"
 #include "aj-util.h"
 
@@ -24,7 +25,7 @@ struct _AjHazard
 
 G_DEFINE_FINAL_TYPE (AjHazard, aj_hazard, G_TYPE_OBJECT)
 
-/* The text fields in the order of HAZARD_SELECT's columns and of the
+/* The text fields in the order of AJ_HAZARD_SELECT's columns and of the
  * properties below: one list, so that a new column cannot be missed in one place. */
 #define HAZARD_FIELDS(h) \
   &(h)->id, &(h)->number, &(h)->inspection_id, &(h)->institution, &(h)->institution_name, \
@@ -368,14 +369,8 @@ aj_hazard_withdraw (AjStore     *store,
   return event != NULL;
 }
 
-#define HAZARD_SELECT \
-  "SELECT h.id, h.number, h.inspection_id, h.institution, coalesce(i.name, h.institution), h.item_code, " \
-  "h.category, h.description, h.location, h.risk_level, h.grade, h.suggestion, h.deadline, h.responsible, " \
-  "h.status, h.found_at, h.found_by, h.closed_at, h.measures, h.funds, h.contingency_plan, " \
-  "h.rectified_note, h.verification, h.verified_at, h.rejections FROM hazards h LEFT JOIN institutions i ON i.code = h.institution "
-
-static AjHazard *
-hazard_from_row (sqlite3_stmt *stmt)
+AjHazard *
+aj_hazard_new_from_row (sqlite3_stmt *stmt)
 {
   AjHazard *self = g_object_new (AJ_TYPE_HAZARD, NULL);
   char **fields[] = { HAZARD_FIELDS (self) };
@@ -390,13 +385,13 @@ AjHazard *
 aj_hazard_load (AjStore    *store,
                 const char *id)
 {
-  g_autoptr(sqlite3_stmt) stmt = aj_db_prepare (aj_store_get_db (store), HAZARD_SELECT "WHERE h.id = ?", NULL);
+  g_autoptr(sqlite3_stmt) stmt = aj_db_prepare (aj_store_get_db (store), AJ_HAZARD_SELECT "WHERE h.id = ?", NULL);
 
   if (stmt == NULL)
     return NULL;
   aj_db_bind_text (stmt, 1, id);
   if (sqlite3_step (stmt) == SQLITE_ROW)
-    return hazard_from_row (stmt);
+    return aj_hazard_new_from_row (stmt);
   return NULL;
 }
 
@@ -406,7 +401,7 @@ aj_hazard_find_for_item (AjStore    *store,
                          const char *item_code)
 {
   g_autoptr(sqlite3_stmt) stmt = aj_db_prepare (aj_store_get_db (store),
-      HAZARD_SELECT "WHERE h.inspection_id = ? AND h.item_code = ? AND h.status <> 'withdrawn' "
+      AJ_HAZARD_SELECT "WHERE h.inspection_id = ? AND h.item_code = ? AND h.status <> 'withdrawn' "
       "ORDER BY h.found_at LIMIT 1", NULL);
 
   if (stmt == NULL)
@@ -414,8 +409,46 @@ aj_hazard_find_for_item (AjStore    *store,
   aj_db_bind_text (stmt, 1, inspection_id);
   aj_db_bind_text (stmt, 2, item_code);
   if (sqlite3_step (stmt) == SQLITE_ROW)
-    return hazard_from_row (stmt);
+    return aj_hazard_new_from_row (stmt);
   return NULL;
+}
+
+/* Sums of the hazard_tally kept by triggers (data/sql/0014-ledger-search.sql):
+ * a few rows per deadline day, however many hazards. @institution: NULL for
+ * all. Overdue is aj_lifecycle_days_overdue () > 0 for ISO deadlines. */
+gboolean
+aj_hazard_count_open (AjStore         *store,
+                      const char      *institution,
+                      const char      *today,
+                      const char      *week_end,
+                      AjHazardCounts  *counts,
+                      GError         **error)
+{
+  g_autoptr(AjDbCached) stmt = aj_db_cached (aj_store_get_db (store),
+      "SELECT coalesce (sum (n), 0), "
+      "coalesce (sum (n) FILTER (WHERE deadline <> '' AND deadline < ?1), 0), "
+      "coalesce (sum (n) FILTER (WHERE deadline >= ?1 AND deadline <= ?2), 0), "
+      "coalesce (sum (n) FILTER (WHERE status = 'rectified'), 0), "
+      "coalesce (sum (n) FILTER (WHERE grade = 'major'), 0) "
+      "FROM hazard_tally WHERE ?3 IS NULL OR institution = ?3", error);
+
+  memset (counts, 0, sizeof *counts);
+  if (stmt == NULL)
+    return FALSE;
+  aj_db_bind_text (stmt, 1, today);
+  aj_db_bind_text (stmt, 2, week_end);
+  aj_db_bind_text (stmt, 3, institution);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      aj_db_set_error (aj_store_get_db (store), error, "count hazards");
+      return FALSE;
+    }
+  counts->open = sqlite3_column_int (stmt, 0);
+  counts->overdue = sqlite3_column_int (stmt, 1);
+  counts->due_this_week = sqlite3_column_int (stmt, 2);
+  counts->to_verify = sqlite3_column_int (stmt, 3);
+  counts->major = sqlite3_column_int (stmt, 4);
+  return TRUE;
 }
 
 /* All hazards (or those of one inspection): major first, then by risk
@@ -427,11 +460,8 @@ aj_hazard_list (AjStore     *store,
 {
   g_autoptr(GListStore) list = g_list_store_new (AJ_TYPE_HAZARD);
   g_autoptr(sqlite3_stmt) stmt = NULL;
-  const char *order =
-    " ORDER BY h.status IN ('closed', 'withdrawn'), h.grade = 'major' DESC, "
-    "CASE h.risk_level WHEN 'red' THEN 4 WHEN 'orange' THEN 3 WHEN 'yellow' THEN 2 ELSE 1 END DESC, "
-    "h.found_at DESC, h.number";
-  g_autofree char *sql = g_strconcat (HAZARD_SELECT, inspection_id ? "WHERE h.inspection_id = ?" : "", order, NULL);
+  const char *order = AJ_HAZARD_LEDGER_ORDER;
+  g_autofree char *sql = g_strconcat (AJ_HAZARD_SELECT, inspection_id ? "WHERE h.inspection_id = ?" : "", order, NULL);
 
   stmt = aj_db_prepare (aj_store_get_db (store), sql, error);
   if (stmt == NULL)
@@ -440,7 +470,7 @@ aj_hazard_list (AjStore     *store,
     aj_db_bind_text (stmt, 1, inspection_id);
   while (sqlite3_step (stmt) == SQLITE_ROW)
     {
-      g_autoptr(AjHazard) hazard = hazard_from_row (stmt);
+      g_autoptr(AjHazard) hazard = aj_hazard_new_from_row (stmt);
       g_list_store_append (list, hazard);
     }
   return G_LIST_MODEL (g_steal_pointer (&list));

@@ -26,6 +26,16 @@ typedef struct
   const char *responsible;
 } AjHazardDraft;
 
+/* The hazards not yet struck off, as the home page counts them. */
+typedef struct
+{
+  guint open;
+  guint overdue;          /* past their deadline */
+  guint due_this_week;    /* deadline from today to the week's end, not overdue */
+  guint to_verify;        /* rectified, waiting for re-inspection */
+  guint major;
+} AjHazardCounts;
+
 const char *aj_hazard_get_id               (AjHazard   *self);
 const char *aj_hazard_get_number           (AjHazard   *self);
 const char *aj_hazard_get_inspection_id    (AjHazard   *self);
@@ -95,6 +105,12 @@ AjHazard   *aj_hazard_load                 (AjStore              *store,
 AjHazard   *aj_hazard_find_for_item        (AjStore              *store,
                                             const char           *inspection_id,
                                             const char           *item_code);
+gboolean    aj_hazard_count_open           (AjStore              *store,
+                                            const char           *institution,
+                                            const char           *today,
+                                            const char           *week_end,
+                                            AjHazardCounts       *counts,
+                                            GError              **error);
 GListModel *aj_hazard_list                 (AjStore              *store,
                                             const char           *inspection_id,
                                             GError              **error);

@@ -478,12 +478,12 @@ aj_inspection_find_unfinished (AjStore    *store,
   return NULL;
 }
 
-GListModel *
-aj_inspection_list (AjStore  *store,
-                    GError  **error)
+static GListModel *
+list_inspections (AjStore     *store,
+                  const char  *sql,
+                  GError     **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = aj_db_prepare (aj_store_get_db (store),
-                                                INSPECTION_SELECT "ORDER BY s.started_at DESC", error);
+  g_autoptr(sqlite3_stmt) stmt = aj_db_prepare (aj_store_get_db (store), sql, error);
   g_autoptr(GListStore) list = g_list_store_new (AJ_TYPE_INSPECTION);
 
   if (stmt == NULL)
@@ -494,6 +494,25 @@ aj_inspection_list (AjStore  *store,
       g_list_store_append (list, inspection);
     }
   return G_LIST_MODEL (g_steal_pointer (&list));
+}
+
+GListModel *
+aj_inspection_list (AjStore  *store,
+                    GError  **error)
+{
+  return list_inspections (store, INSPECTION_SELECT "ORDER BY s.started_at DESC", error);
+}
+
+/* The @limit most recently started, read through the inspections_started
+ * index: the home page shows five however many there are. */
+GListModel *
+aj_inspection_list_recent (AjStore  *store,
+                           guint     limit,
+                           GError  **error)
+{
+  g_autofree char *sql = g_strdup_printf (INSPECTION_SELECT "ORDER BY s.started_at DESC LIMIT %u", limit);
+
+  return list_inspections (store, sql, error);
 }
 
 /* item code -> AjItemResult */

@@ -88,6 +88,9 @@ AjInspection *aj_inspection_find_unfinished  (AjStore      *store,
                                               const char   *inspector);
 GListModel   *aj_inspection_list             (AjStore      *store,
                                               GError      **error);
+GListModel   *aj_inspection_list_recent      (AjStore      *store,
+                                              guint         limit,
+                                              GError      **error);
 GHashTable   *aj_inspection_get_results      (AjStore      *store,
                                               const char   *inspection_id);
 GPtrArray    *aj_inspection_get_photos       (AjStore      *store,

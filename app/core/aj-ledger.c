@@ -79,33 +79,56 @@ header (guint column)
     }
 }
 
-/* Rows as arrays of N_COLUMNS strings; the first row is the header. */
-GPtrArray *
-aj_ledger_rows (AjStore              *store,
-                const AjLedgerFilter *filter,
-                GHashTable           *category_names,
-                const char           *today,
-                GError              **error)
+/* How far an export has come: rows read then rows written, each half. */
+typedef struct
 {
-  g_autoptr(GListModel) hazards = aj_hazard_list (store, NULL, error);
-  GPtrArray *rows;
-  GStrv head;
+  GCancellable *cancellable;
+  volatile gint done;       /* out of 2 * total */
+  volatile gint total;
+} Progress;
 
-  if (hazards == NULL)
-    return NULL;
-  rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+static gboolean
+cancelled (Progress  *progress,
+           GError   **error)
+{
+  return progress != NULL && g_cancellable_set_error_if_cancelled (progress->cancellable, error);
+}
+
+/* Rows as arrays of N_COLUMNS strings; the first row is the header. The
+ * filter is applied in SQL and the hazards read a page at a time. */
+static GPtrArray *
+ledger_rows (AjStore              *store,
+             const AjLedgerFilter *filter,
+             GHashTable           *category_names,
+             const char           *today,
+             Progress             *progress,
+             GError              **error)
+{
+  g_autoptr(AjLedgerModel) hazards = aj_ledger_model_new (store, filter, today);
+  g_autoptr(GPtrArray) rows = NULL;
+  GStrv head;
+  guint n;
+
+  n = g_list_model_get_n_items (G_LIST_MODEL (hazards));
+  if (progress != NULL)
+    g_atomic_int_set (&progress->total, MAX ((gint) n, 1));
+  rows = g_ptr_array_new_full (n + 1, (GDestroyNotify) g_strfreev);
   head = g_new0 (char *, N_COLUMNS + 1);
   for (guint c = 0; c < N_COLUMNS; c++)
     head[c] = g_strdup (header (c));
   g_ptr_array_add (rows, head);
 
-  for (guint i = 0; i < g_list_model_get_n_items (hazards); i++)
+  for (guint i = 0; i < n; i++)
     {
-      g_autoptr(AjHazard) h = g_list_model_get_item (hazards, i);
+      g_autoptr(AjHazard) h = g_list_model_get_item (G_LIST_MODEL (hazards), i);
       const char *category;
       GStrv row;
 
-      if (!aj_ledger_filter_matches (filter, h, today))
+      if (i % 256 == 0 && cancelled (progress, error))
+        return NULL;
+      if (progress != NULL)
+        g_atomic_int_inc (&progress->done);
+      if (h == NULL)
         continue;
       category = category_names ? g_hash_table_lookup (category_names, aj_hazard_get_category (h)) : NULL;
       row = g_new0 (char *, N_COLUMNS + 1);
@@ -123,7 +146,17 @@ aj_ledger_rows (AjStore              *store,
       row[11] = g_strdup_printf ("%d", aj_hazard_days_overdue (h, today));
       g_ptr_array_add (rows, row);
     }
-  return rows;
+  return g_steal_pointer (&rows);
+}
+
+GPtrArray *
+aj_ledger_rows (AjStore              *store,
+                const AjLedgerFilter *filter,
+                GHashTable           *category_names,
+                const char           *today,
+                GError              **error)
+{
+  return ledger_rows (store, filter, category_names, today, NULL, error);
 }
 
 /* A plain number, which a spreadsheet reads as a number and never as a
@@ -179,6 +212,7 @@ csv_field (GString    *out,
 static gboolean
 write_csv (GPtrArray   *rows,
            const char  *path,
+           Progress    *progress,
            GError     **error)
 {
   /* A byte-order mark, so that spreadsheet programs read UTF-8 Chinese. */
@@ -187,6 +221,11 @@ write_csv (GPtrArray   *rows,
   for (guint r = 0; r < rows->len; r++)
     {
       GStrv row = g_ptr_array_index (rows, r);
+
+      if (r % 256 == 0 && cancelled (progress, error))
+        return FALSE;
+      if (progress != NULL && r > 0)
+        g_atomic_int_inc (&progress->done);
       for (guint c = 0; c < N_COLUMNS; c++)
         {
           if (c)
@@ -195,12 +234,14 @@ write_csv (GPtrArray   *rows,
         }
       g_string_append (out, "\r\n");
     }
+  /* Written whole to a temporary file and renamed: never half a ledger. */
   return aj_write_file_durably (path, out->str, out->len, error);
 }
 
 static gboolean
 write_xlsx (GPtrArray   *rows,
             const char  *path,
+            Progress    *progress,
             GError     **error)
 {
   g_autofree char *tmp = g_strdup_printf ("%s.tmp.xlsx", path);
@@ -220,6 +261,16 @@ write_xlsx (GPtrArray   *rows,
   for (guint r = 0; r < rows->len; r++)
     {
       GStrv row = g_ptr_array_index (rows, r);
+
+      if (r % 256 == 0 && cancelled (progress, error))
+        {
+          /* Nothing is on disk until the workbook is closed. */
+          workbook_close (workbook);
+          g_unlink (tmp);
+          return FALSE;
+        }
+      if (progress != NULL && r > 0)
+        g_atomic_int_inc (&progress->done);
       for (guint c = 0; c < N_COLUMNS; c++)
         {
           if (r > 0 && c == 11)
@@ -236,6 +287,12 @@ write_xlsx (GPtrArray   *rows,
   if (rc != LXW_NO_ERROR)
     {
       g_set_error (error, AJ_ERROR, AJ_ERROR_FAILED, _("Cannot write %s: %s"), path, lxw_strerror (rc));
+      g_unlink (tmp);
+      return FALSE;
+    }
+  if (cancelled (progress, error))
+    {
+      g_unlink (tmp);
       return FALSE;
     }
   if (g_rename (tmp, path) != 0)
@@ -246,6 +303,25 @@ write_xlsx (GPtrArray   *rows,
   return TRUE;
 }
 
+static gboolean
+export (AjStore              *store,
+        const AjLedgerFilter *filter,
+        GHashTable           *category_names,
+        AjLedgerFormat        format,
+        const char           *path,
+        Progress             *progress,
+        GError              **error)
+{
+  g_autofree char *today = aj_today_iso ();
+  g_autoptr(GPtrArray) rows = ledger_rows (store, filter, category_names, today, progress, error);
+
+  if (rows == NULL)
+    return FALSE;
+  if (format == AJ_LEDGER_XLSX)
+    return write_xlsx (rows, path, progress, error);
+  return write_csv (rows, path, progress, error);
+}
+
 gboolean
 aj_ledger_export (AjStore              *store,
                   const AjLedgerFilter *filter,
@@ -254,10 +330,112 @@ aj_ledger_export (AjStore              *store,
                   const char           *path,
                   GError              **error)
 {
-  g_autofree char *today = aj_today_iso ();
-  g_autoptr(GPtrArray) rows = aj_ledger_rows (store, filter, category_names, today, error);
+  return export (store, filter, category_names, format, path, NULL, error);
+}
 
-  if (rows == NULL)
-    return FALSE;
-  return format == AJ_LEDGER_XLSX ? write_xlsx (rows, path, error) : write_csv (rows, path, error);
+/* What the export thread needs, copied: the page may change its filter meanwhile. */
+typedef struct
+{
+  Progress        progress;
+  char           *db_path;
+  char           *status, *risk_level, *institution, *query;
+  gboolean        overdue_only;
+  GHashTable     *category_names;
+  AjLedgerFormat  format;
+  char           *path;
+} ExportJob;
+
+static void
+export_job_free (ExportJob *job)
+{
+  g_clear_object (&job->progress.cancellable);
+  g_free (job->db_path);
+  g_free (job->status);
+  g_free (job->risk_level);
+  g_free (job->institution);
+  g_free (job->query);
+  g_clear_pointer (&job->category_names, g_hash_table_unref);
+  g_free (job->path);
+  g_free (job);
+}
+
+static void
+export_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  ExportJob *job = task_data;
+  AjLedgerFilter filter = {
+    .status = job->status, .risk_level = job->risk_level, .institution = job->institution,
+    .overdue_only = job->overdue_only, .query = job->query,
+  };
+  g_autoptr(GError) error = NULL;
+  /* A connection of its own: the main thread goes on using the store's. */
+  g_autoptr(AjStore) store = aj_store_open (job->db_path, &error);
+
+  if (store == NULL || !export (store, &filter, job->category_names, job->format, job->path, &job->progress, &error))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/* Exports in a thread, reading the store's file through a connection of its
+ * own. Cancelled, it leaves no file at @path (nor any temporary one).
+ * Returns (transfer full) the export's result-to-be, for
+ * aj_ledger_export_get_progress (). */
+GAsyncResult *
+aj_ledger_export_async (AjStore              *store,
+                        const AjLedgerFilter *filter,
+                        GHashTable           *category_names,
+                        AjLedgerFormat        format,
+                        const char           *path,
+                        GCancellable         *cancellable,
+                        GAsyncReadyCallback   callback,
+                        gpointer              user_data)
+{
+  g_autoptr(GTask) task = g_task_new (store, cancellable, callback, user_data);
+  ExportJob *job = g_new0 (ExportJob, 1);
+
+  g_task_set_source_tag (task, aj_ledger_export_async);
+  job->progress.cancellable = cancellable ? g_object_ref (cancellable) : NULL;
+  job->db_path = g_strdup (aj_store_get_path (store));
+  if (filter != NULL)
+    {
+      job->status = g_strdup (filter->status);
+      job->risk_level = g_strdup (filter->risk_level);
+      job->institution = g_strdup (filter->institution);
+      job->query = g_strdup (filter->query);
+      job->overdue_only = filter->overdue_only;
+    }
+  job->category_names = category_names ? g_hash_table_ref (category_names) : NULL;
+  job->format = format;
+  job->path = g_strdup (path);
+  g_task_set_task_data (task, job, (GDestroyNotify) export_job_free);
+  g_task_run_in_thread (task, export_thread);
+  return G_ASYNC_RESULT (g_steal_pointer (&task));
+}
+
+/* From 0 to 1: rows read, then rows written. Safe to call from the main
+ * thread while the export runs. */
+double
+aj_ledger_export_get_progress (GAsyncResult *result)
+{
+  ExportJob *job;
+
+  g_return_val_if_fail (G_IS_TASK (result), 0);
+  job = g_task_get_task_data (G_TASK (result));
+  if (job == NULL || g_atomic_int_get (&job->progress.total) == 0)
+    return 0;
+  return MIN (1.0, g_atomic_int_get (&job->progress.done) / (2.0 * g_atomic_int_get (&job->progress.total)));
+}
+
+gboolean
+aj_ledger_export_finish (AjStore       *store,
+                         GAsyncResult  *result,
+                         GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, store), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == aj_ledger_export_async, FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
 }

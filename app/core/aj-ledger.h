@@ -5,18 +5,10 @@
 #include <gio/gio.h>
 
 #include "aj-hazard.h"
+#include "aj-ledger-model.h"
 #include "aj-store.h"
 
 G_BEGIN_DECLS
-
-typedef struct
-{
-  const char *status;        /* NULL: all; "open": not closed or withdrawn; else one status */
-  const char *risk_level;    /* NULL: all */
-  const char *institution;   /* NULL: all */
-  gboolean    overdue_only;
-  const char *query;         /* free text: number, description, place, institution, person */
-} AjLedgerFilter;
 
 typedef enum
 {
@@ -37,6 +29,18 @@ gboolean    aj_ledger_export          (AjStore              *store,
                                        GHashTable           *category_names,
                                        AjLedgerFormat        format,
                                        const char           *path,
+                                       GError              **error);
+GAsyncResult *aj_ledger_export_async  (AjStore              *store,
+                                       const AjLedgerFilter *filter,
+                                       GHashTable           *category_names,
+                                       AjLedgerFormat        format,
+                                       const char           *path,
+                                       GCancellable         *cancellable,
+                                       GAsyncReadyCallback   callback,
+                                       gpointer              user_data);
+double      aj_ledger_export_get_progress (GAsyncResult     *result);
+gboolean    aj_ledger_export_finish   (AjStore              *store,
+                                       GAsyncResult         *result,
                                        GError              **error);
 
 G_END_DECLS

@@ -20,6 +20,10 @@ gboolean  aj_projection_apply               (sqlite3        *db,
 gboolean  aj_projection_reapply             (sqlite3        *db,
                                              const AjEvent  *event,
                                              GError        **error);
+gboolean  aj_projection_pause_indexes       (sqlite3        *db,
+                                             GError        **error);
+gboolean  aj_projection_rebuild_indexes     (sqlite3        *db,
+                                             GError        **error);
 gboolean  aj_projection_forget_subject      (sqlite3        *db,
                                              const char     *subject,
                                              GError        **error);

@@ -554,7 +554,7 @@ aj_registry_list_institutions_with_hazards (AjStore  *store,
 {
   return list_institutions (store,
                             "SELECT " INSTITUTION_COLUMNS " FROM institutions "
-                            "WHERE code IN (SELECT institution FROM hazards) ORDER BY county, code", error);
+                            "WHERE EXISTS (SELECT 1 FROM hazards h WHERE h.institution = code) ORDER BY county, code", error);
 }
 
 AjInstitution *

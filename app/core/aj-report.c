@@ -635,3 +635,82 @@ aj_report_write_pdf (AjStore                *store,
     }
   return TRUE;
 }
+
+/* What the document thread needs, copied from the caller. */
+typedef struct
+{
+  char         *db_path;
+  AjReportKind  kind;
+  char         *inspection_id;
+  char         *blob_dir;
+  char         *server_url;
+  GPtrArray    *checklists;
+  char         *path;
+} ReportJob;
+
+static void
+report_job_free (ReportJob *job)
+{
+  g_free (job->db_path);
+  g_free (job->inspection_id);
+  g_free (job->blob_dir);
+  g_free (job->server_url);
+  g_clear_pointer (&job->checklists, g_ptr_array_unref);
+  g_free (job->path);
+  g_free (job);
+}
+
+static void
+report_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  ReportJob *job = task_data;
+  AjReportOptions options = { .blob_dir = job->blob_dir, .server_url = job->server_url, .checklists = job->checklists };
+  g_autoptr(GError) error = NULL;
+  /* A connection of its own: the main thread goes on using the store's. */
+  g_autoptr(AjStore) store = aj_store_open (job->db_path, &error);
+
+  if (store == NULL || !aj_report_write_pdf (store, job->kind, job->inspection_id, &options, job->path, &error))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/* aj_report_write_pdf () in a thread, so that the window stays responsive
+ * while photos are scaled and pages laid out. */
+void
+aj_report_write_pdf_async (AjStore               *store,
+                           AjReportKind           kind,
+                           const char            *inspection_id,
+                           const AjReportOptions *options,
+                           const char            *path,
+                           GCancellable          *cancellable,
+                           GAsyncReadyCallback    callback,
+                           gpointer               user_data)
+{
+  g_autoptr(GTask) task = g_task_new (store, cancellable, callback, user_data);
+  ReportJob *job = g_new0 (ReportJob, 1);
+
+  g_task_set_source_tag (task, aj_report_write_pdf_async);
+  job->db_path = g_strdup (aj_store_get_path (store));
+  job->kind = kind;
+  job->inspection_id = g_strdup (inspection_id);
+  job->blob_dir = g_strdup (options->blob_dir);
+  job->server_url = g_strdup (options->server_url);
+  job->checklists = options->checklists ? g_ptr_array_ref (options->checklists) : NULL;
+  job->path = g_strdup (path);
+  g_task_set_task_data (task, job, (GDestroyNotify) report_job_free);
+  g_task_run_in_thread (task, report_thread);
+}
+
+gboolean
+aj_report_write_pdf_finish (AjStore       *store,
+                            GAsyncResult  *result,
+                            GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, store), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == aj_report_write_pdf_async, FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}

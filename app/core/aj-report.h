@@ -34,5 +34,16 @@ gboolean    aj_report_write_pdf      (AjStore                *store,
                                       const AjReportOptions  *options,
                                       const char             *path,
                                       GError                **error);
+void        aj_report_write_pdf_async  (AjStore               *store,
+                                        AjReportKind           kind,
+                                        const char            *inspection_id,
+                                        const AjReportOptions *options,
+                                        const char            *path,
+                                        GCancellable          *cancellable,
+                                        GAsyncReadyCallback    callback,
+                                        gpointer               user_data);
+gboolean    aj_report_write_pdf_finish (AjStore               *store,
+                                        GAsyncResult          *result,
+                                        GError               **error);
 
 G_END_DECLS

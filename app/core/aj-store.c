@@ -620,6 +620,8 @@ aj_store_rebuild_projections (AjStore  *self,
 
   if (!aj_store_begin (self, error))
     return FALSE;
+  if (!aj_projection_pause_indexes (self->db, error))
+    goto fail;
   for (guint i = 0; aj_projection_tables[i] != NULL; i++)
     {
       g_autofree char *sql = g_strdup_printf ("DELETE FROM %s", aj_projection_tables[i]);
@@ -633,6 +635,8 @@ aj_store_rebuild_projections (AjStore  *self,
   for (guint i = 0; i < events->len; i++)
     if (!aj_projection_reapply (self->db, g_ptr_array_index (events, i), error))
       goto fail;
+  if (!aj_projection_rebuild_indexes (self->db, error))
+    goto fail;
   self->dirty = TRUE;
   return aj_store_commit (self, error);
 

@@ -102,8 +102,8 @@ aj_home_page_refresh (AjHomePage *self)
   AjStore *store;
   AjUser *user;
   g_autoptr(AjInspection) open = NULL;
-  g_autoptr(GListModel) hazards = NULL;
   g_autoptr(GListModel) inspections = NULL;
+  AjHazardCounts counts;
   g_autoptr(GtkSliceListModel) recent = NULL;
   g_autofree char *today = aj_today_iso ();
   g_autofree char *text = NULL;
@@ -137,29 +137,13 @@ aj_home_page_refresh (AjHomePage *self)
       g_clear_pointer (&text, g_free);
     }
 
-  hazards = aj_hazard_list (store, NULL, NULL);
-  for (guint i = 0; hazards && i < g_list_model_get_n_items (hazards); i++)
-    {
-      g_autoptr(AjHazard) h = g_list_model_get_item (hazards, i);
-      const char *status = aj_hazard_get_status (h);
-      const char *deadline = aj_hazard_get_deadline (h);
-
-      /* The staff of an institution see their own hazards. */
-      if (aj_user_get_institution (user) != NULL &&
-          g_strcmp0 (aj_user_get_institution (user), aj_hazard_get_institution (h)) != 0)
-        continue;
-      if (g_strcmp0 (status, "closed") == 0 || g_strcmp0 (status, "withdrawn") == 0)
-        continue;
-      n_open++;
-      if (aj_hazard_is_overdue (h, today))
-        n_overdue++;
-      else if (*deadline && g_strcmp0 (deadline, today) >= 0 && g_strcmp0 (deadline, week_end) <= 0)
-        n_week++;
-      if (g_strcmp0 (status, "rectified") == 0)
-        n_verify++;
-      if (aj_hazard_is_major (h))
-        n_major++;
-    }
+  /* The staff of an institution see their own hazards. Counted in SQL. */
+  aj_hazard_count_open (store, aj_user_get_institution (user), today, week_end, &counts, NULL);
+  n_open = counts.open;
+  n_overdue = counts.overdue;
+  n_week = counts.due_this_week;
+  n_verify = counts.to_verify;
+  n_major = counts.major;
   text = g_strdup_printf ("%u", n_open);
   adw_action_row_set_subtitle (self->open_row, text);
   g_clear_pointer (&text, g_free);
@@ -185,7 +169,7 @@ aj_home_page_refresh (AjHomePage *self)
   adw_action_row_set_subtitle (self->device_row, text);
   update_refused (self, aj_session_get_sync (session));
 
-  inspections = aj_inspection_list (store, NULL);
+  inspections = aj_inspection_list_recent (store, 5, NULL);
   if (inspections != NULL)
     {
       recent = gtk_slice_list_model_new (g_object_ref (inspections), 0, 5);

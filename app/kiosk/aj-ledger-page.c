@@ -1,5 +1,7 @@
 /* aj-ledger-page.c: every hazard until struck off, filtered by status, risk
- * level, overdue, institution and free text; major hazards first. */
+ * level, overdue, institution and free text; major hazards first. The list
+ * is an AjLedgerModel: SQLite filters, orders and searches, and only the
+ * rows on screen are read. Exports run in a thread, with progress and cancel. */
 #include "config.h"
 
 #include <glib/gi18n.h>
@@ -18,8 +20,12 @@ struct _AjLedgerPage
 {
   AdwBin              parent_instance;
 
-  GtkFilterListModel *filtered;
-  GtkCustomFilter    *filter;
+  AjLedgerModel      *model;
+  GtkNoSelection     *selection;
+  gboolean            refreshing;          /* the drop-downs are being rebuilt */
+  GCancellable       *export_cancellable;  /* of the export running now */
+  GTask              *export_task;
+  guint               export_timeout;
   GPtrArray          *institution_codes;   /* parallel to the institution drop-down, 0 = all */
   char               *today;
   AjLedgerFormat      export_format;       /* of the save dialog open now */
@@ -32,7 +38,9 @@ struct _AjLedgerPage
   GtkListView        *list_view;
   GtkStack           *stack;
   GtkLabel           *count_label;
-  GSignalGroup     *store_signals;
+  GtkRevealer        *export_revealer;
+  GtkProgressBar     *export_progress;
+  GSignalGroup       *store_signals;
 };
 
 G_DEFINE_FINAL_TYPE (AjLedgerPage, aj_ledger_page, ADW_TYPE_BIN)
@@ -58,17 +66,6 @@ current_filter (AjLedgerPage   *self,
   filter->query = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
 }
 
-static gboolean
-matches (gpointer item,
-         gpointer user_data)
-{
-  AjLedgerPage *self = user_data;
-  AjLedgerFilter filter;
-
-  current_filter (self, &filter);
-  return aj_ledger_filter_matches (&filter, AJ_HAZARD (item), self->today);
-}
-
 /* Category names in the people's language, from the checklists. */
 static GHashTable *
 category_names (AjLedgerPage *self)
@@ -89,23 +86,90 @@ category_names (AjLedgerPage *self)
   return names;
 }
 
+static gboolean
+show_export_progress (gpointer user_data)
+{
+  AjLedgerPage *self = user_data;
+
+  if (self->export_task != NULL)
+    gtk_progress_bar_set_fraction (self->export_progress,
+                                   aj_ledger_export_get_progress (G_ASYNC_RESULT (self->export_task)));
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+export_done (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(AjLedgerPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (self->export_task == G_TASK (result))
+    {
+      g_clear_object (&self->export_task);
+      g_clear_object (&self->export_cancellable);
+      g_clear_handle_id (&self->export_timeout, g_source_remove);
+      gtk_revealer_set_reveal_child (self->export_revealer, FALSE);
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), "ledger.export", TRUE);
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), "ledger.cancel-export", FALSE);
+    }
+  if (!aj_ledger_export_finish (AJ_STORE (source), result, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          if (gtk_widget_get_root (GTK_WIDGET (self)) != NULL)
+            aj_page_toast (GTK_WIDGET (self), _("Export cancelled"));
+        }
+      else if (gtk_widget_get_root (GTK_WIDGET (self)) != NULL)
+        aj_page_report_error (GTK_WIDGET (self), _("The ledger was not exported"), error);
+      return;
+    }
+  if (gtk_widget_get_root (GTK_WIDGET (self)) != NULL)
+    aj_page_toast (GTK_WIDGET (self), _("Ledger exported"));
+}
+
+/* Starts exporting the ledger as shown to @path, in a thread; the page shows
+ * how far it has come and offers to cancel. */
 void
 aj_ledger_page_export (AjLedgerPage   *self,
                        AjLedgerFormat  format,
                        const char     *path)
 {
   AjSession *session = aj_page_get_session (GTK_WIDGET (self));
-  g_autoptr(GHashTable) names = category_names (self);
-  g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) names = NULL;
   AjLedgerFilter filter;
 
+  if (session == NULL || self->export_task != NULL)
+    return;
+  names = category_names (self);
   current_filter (self, &filter);
-  if (!aj_ledger_export (aj_session_get_store (session), &filter, names, format, path, &error))
-    {
-      aj_page_report_error (GTK_WIDGET (self), _("The ledger was not exported"), error);
-      return;
-    }
-  aj_page_toast (GTK_WIDGET (self), _("Ledger exported"));
+  self->export_cancellable = g_cancellable_new ();
+  self->export_task = G_TASK (aj_ledger_export_async (aj_session_get_store (session), &filter, names, format, path,
+                                                      self->export_cancellable, export_done, g_object_ref (self)));
+  gtk_progress_bar_set_fraction (self->export_progress, 0);
+  gtk_revealer_set_reveal_child (self->export_revealer, TRUE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "ledger.export", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "ledger.cancel-export", TRUE);
+  self->export_timeout = g_timeout_add (100, show_export_progress, self);
+}
+
+/* TRUE while an export runs. */
+gboolean
+aj_ledger_page_is_exporting (AjLedgerPage *self)
+{
+  return self->export_cancellable != NULL;
+}
+
+static void
+cancel_export_activated (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  AjLedgerPage *self = AJ_LEDGER_PAGE (widget);
+
+  if (self->export_cancellable != NULL)
+    g_cancellable_cancel (self->export_cancellable);
 }
 
 static void
@@ -148,24 +212,36 @@ export_activated (GtkWidget  *widget,
 static void
 update_count (AjLedgerPage *self)
 {
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->filtered));
+  guint n = self->model ? g_list_model_get_n_items (G_LIST_MODEL (self->model)) : 0;
   g_autofree char *text = g_strdup_printf (ngettext ("%u hazard", "%u hazards", n), n);
 
   gtk_label_set_label (self->count_label, text);
   gtk_stack_set_visible_child_name (self->stack, n > 0 ? "list" : "empty");
 }
 
+/* One count(*) and, as rows come into view, a page of them. */
 static void
 on_filter_changed (AjLedgerPage *self)
 {
-  gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+  AjLedgerFilter filter;
+
+  if (self->model == NULL || self->refreshing)
+    return;
+  current_filter (self, &filter);
+  /* Detached while the model changes: GTK 4.8's list view, told that every
+   * row was replaced, asks for every new row to find widgets to reuse
+   * (100,000 rows read for one keystroke). Attached again, it asks only
+   * for the rows it shows. */
+  gtk_list_view_set_model (self->list_view, NULL);
+  aj_ledger_model_set_filter (self->model, &filter, self->today);
+  gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
   update_count (self);
 }
 
 guint
 aj_ledger_page_get_n_shown (AjLedgerPage *self)
 {
-  return g_list_model_get_n_items (G_LIST_MODEL (self->filtered));
+  return self->model ? g_list_model_get_n_items (G_LIST_MODEL (self->model)) : 0;
 }
 
 static void
@@ -173,7 +249,7 @@ on_activate (GtkListView  *view,
              guint         position,
              AjLedgerPage *self)
 {
-  g_autoptr(AjHazard) hazard = g_list_model_get_item (G_LIST_MODEL (self->filtered), position);
+  g_autoptr(AjHazard) hazard = self->model ? g_list_model_get_item (G_LIST_MODEL (self->model), position) : NULL;
 
   if (hazard != NULL)
     gtk_widget_activate_action (GTK_WIDGET (self), "win.show-hazard", "s", aj_hazard_get_id (hazard));
@@ -202,7 +278,6 @@ aj_ledger_page_refresh (AjLedgerPage *self)
 {
   AjSession *session = aj_page_get_session (GTK_WIDGET (self));
   AjStore *store;
-  g_autoptr(GListModel) hazards = NULL;
   g_autoptr(GListModel) institutions = NULL;
   g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
   g_autofree char *selected = NULL;
@@ -215,6 +290,14 @@ aj_ledger_page_refresh (AjLedgerPage *self)
   g_free (self->today);
   self->today = aj_today_iso ();
 
+  if (self->model == NULL)
+    {
+      AjLedgerFilter filter;
+
+      current_filter (self, &filter);
+      self->model = aj_ledger_model_new (store, &filter, self->today);
+      gtk_no_selection_set_model (self->selection, G_LIST_MODEL (self->model));
+    }
   if (inst > 0 && inst < self->institution_codes->len)
     selected = g_strdup (g_ptr_array_index (self->institution_codes, inst));
 
@@ -232,11 +315,12 @@ aj_ledger_page_refresh (AjLedgerPage *self)
       g_ptr_array_add (self->institution_codes, g_strdup (aj_institution_get_code (institution)));
       gtk_string_list_append (names, aj_institution_get_name (institution));
     }
+  self->refreshing = TRUE;
   gtk_drop_down_set_model (self->institution_dropdown, G_LIST_MODEL (names));
   gtk_drop_down_set_selected (self->institution_dropdown, keep);
+  self->refreshing = FALSE;
 
-  hazards = aj_hazard_list (store, NULL, NULL);
-  gtk_filter_list_model_set_model (self->filtered, hazards);
+  /* Counted again; the rows on screen are read again as they are rebound. */
   on_filter_changed (self);
 }
 
@@ -246,8 +330,13 @@ aj_ledger_page_dispose (GObject *object)
   AjLedgerPage *self = AJ_LEDGER_PAGE (object);
 
   g_clear_object (&self->store_signals);
+  if (self->export_cancellable != NULL)
+    g_cancellable_cancel (self->export_cancellable);
+  g_clear_handle_id (&self->export_timeout, g_source_remove);
+  g_clear_object (&self->export_task);
   gtk_widget_dispose_template (GTK_WIDGET (self), AJ_TYPE_LEDGER_PAGE);
-  g_clear_object (&self->filtered);
+  g_clear_object (&self->selection);
+  g_clear_object (&self->model);
   g_clear_pointer (&self->institution_codes, g_ptr_array_unref);
   g_clear_pointer (&self->today, g_free);
   G_OBJECT_CLASS (aj_ledger_page_parent_class)->dispose (object);
@@ -270,9 +359,12 @@ aj_ledger_page_class_init (AjLedgerPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AjLedgerPage, list_view);
   gtk_widget_class_bind_template_child (widget_class, AjLedgerPage, stack);
   gtk_widget_class_bind_template_child (widget_class, AjLedgerPage, count_label);
+  gtk_widget_class_bind_template_child (widget_class, AjLedgerPage, export_revealer);
+  gtk_widget_class_bind_template_child (widget_class, AjLedgerPage, export_progress);
   gtk_widget_class_bind_template_callback (widget_class, on_filter_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_activate);
   gtk_widget_class_install_action (widget_class, "ledger.export", "s", export_activated);
+  gtk_widget_class_install_action (widget_class, "ledger.cancel-export", NULL, cancel_export_activated);
 }
 
 static void
@@ -296,14 +388,14 @@ aj_ledger_page_init (AjLedgerPage *self)
   gtk_drop_down_set_selected (self->status_dropdown, 1);
   gtk_drop_down_set_model (self->level_dropdown, G_LIST_MODEL (level_model));
 
-  self->filter = gtk_custom_filter_new (matches, self, NULL);
-  self->filtered = gtk_filter_list_model_new (NULL, GTK_FILTER (self->filter));
+  /* The model comes with the store, in refresh (). */
+  self->selection = gtk_no_selection_new (NULL);
   g_signal_connect (factory, "setup", G_CALLBACK (setup_row), NULL);
   g_signal_connect (factory, "bind", G_CALLBACK (bind_row), self);
   gtk_list_view_set_factory (self->list_view, factory);
   g_object_unref (factory);
-  gtk_list_view_set_model (self->list_view,
-                           GTK_SELECTION_MODEL (gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->filtered)))));
+  gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "ledger.cancel-export", FALSE);
 
   g_signal_connect_swapped (self->status_dropdown, "notify::selected", G_CALLBACK (on_filter_changed), self);
   g_signal_connect_swapped (self->level_dropdown, "notify::selected", G_CALLBACK (on_filter_changed), self);

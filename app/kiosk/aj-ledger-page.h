@@ -15,5 +15,6 @@ guint aj_ledger_page_get_n_shown (AjLedgerPage *self);
 void  aj_ledger_page_export      (AjLedgerPage   *self,
                                   AjLedgerFormat  format,
                                   const char     *path);
+gboolean aj_ledger_page_is_exporting (AjLedgerPage *self);
 
 G_END_DECLS

@@ -227,6 +227,25 @@ on_finish_clicked (AjSummaryPage *self)
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+static void
+report_written (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(AjSummaryPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!aj_report_write_pdf_finish (AJ_STORE (source), result, &error))
+    {
+      if (gtk_widget_get_root (GTK_WIDGET (self)) != NULL)
+        aj_page_report_error (GTK_WIDGET (self), _("The document was not written"), error);
+      return;
+    }
+  if (gtk_widget_get_root (GTK_WIDGET (self)) != NULL)
+    aj_page_toast (GTK_WIDGET (self), _("Document saved"));
+}
+
+/* Written in a thread (photos scaled, pages laid out); a toast says when. */
 void
 aj_summary_page_write_report (AjSummaryPage *self,
                               AjReportKind   kind,
@@ -236,18 +255,13 @@ aj_summary_page_write_report (AjSummaryPage *self,
   GListModel *all = aj_session_get_checklists (session);
   g_autoptr(GPtrArray) checklists = g_ptr_array_new_with_free_func (g_object_unref);
   g_autofree char *server = aj_session_dup_server_url (session);
-  g_autoptr(GError) error = NULL;
   AjReportOptions options = { .blob_dir = aj_session_get_blob_dir (session), .server_url = server };
 
   for (guint i = 0; i < g_list_model_get_n_items (all); i++)
     g_ptr_array_add (checklists, g_list_model_get_item (all, i));
   options.checklists = checklists;
-  if (!aj_report_write_pdf (aj_session_get_store (session), kind, self->inspection_id, &options, path, &error))
-    {
-      aj_page_report_error (GTK_WIDGET (self), _("The document was not written"), error);
-      return;
-    }
-  aj_page_toast (GTK_WIDGET (self), _("Document saved"));
+  aj_report_write_pdf_async (aj_session_get_store (session), kind, self->inspection_id, &options, path, NULL,
+                             report_written, g_object_ref (self));
 }
 
 static void

@@ -33,6 +33,7 @@ struct _AjSyncManager
   gboolean      again;        /* asked for while a run was going */
   GCancellable *cancellable;
   GNetworkMonitor *monitor;
+  gint64           pending;      /* unsynced events counted, or -1: count again */
 };
 
 G_DEFINE_FINAL_TYPE (AjSyncManager, aj_sync_manager, G_TYPE_OBJECT)
@@ -185,6 +186,7 @@ sync_done (GObject      *source,
   /* The thread's connection stored events: move our clock past them and
    * let the pages refresh. */
   aj_store_refresh_clock (self->store);
+  self->pending = -1;
 
   if (ok)
     {
@@ -276,13 +278,24 @@ schedule (AjSyncManager *self,
     self->timer = g_timeout_add_seconds (seconds, timer_cb, self);
 }
 
+/* Counted once per change of the store (or sync), however many ask: the
+ * home page, the status bar and the settings page all show it. */
+static gint64
+pending (AjSyncManager *self)
+{
+  if (self->pending < 0)
+    self->pending = aj_store_count_unsynced (self->store);
+  return self->pending;
+}
+
 static void
 on_store_changed (AjSyncManager *self)
 {
+  self->pending = -1;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PENDING]);
   count_refused (self);
   /* New records go out soon, not at once: an answer is rarely alone. */
-  if (self->state != AJ_SYNC_STATE_SYNCING && self->failures == 0 && aj_store_count_unsynced (self->store) > 0)
+  if (self->state != AJ_SYNC_STATE_SYNCING && self->failures == 0 && pending (self) > 0)
     schedule (self, AFTER_CHANGE_SECONDS);
 }
 
@@ -340,7 +353,7 @@ aj_sync_manager_get_state (AjSyncManager *self)
 gint64
 aj_sync_manager_get_pending (AjSyncManager *self)
 {
-  return aj_store_count_unsynced (self->store);
+  return pending (self);
 }
 
 const char *
@@ -380,10 +393,10 @@ aj_sync_manager_dup_server (AjSyncManager *self)
 char *
 aj_sync_manager_describe (AjSyncManager *self)
 {
-  gint64 pending = aj_store_count_unsynced (self->store);
+  gint64 n = pending (self);
   g_autofree char *when = self->last_success ? aj_iso8601_to_display (self->last_success, TRUE) : NULL;
-  g_autofree char *waiting = g_strdup_printf (ngettext ("%d record waiting", "%d records waiting", (int) pending),
-                                              (int) pending);
+  g_autofree char *waiting = g_strdup_printf (ngettext ("%d record waiting", "%d records waiting", (int) n),
+                                              (int) n);
 
   switch (self->state)
     {
@@ -395,7 +408,7 @@ aj_sync_manager_describe (AjSyncManager *self)
       return g_strdup_printf (_("Sync failed: %s · %s"), self->last_error ? self->last_error : "", waiting);
     case AJ_SYNC_STATE_IDLE:
     default:
-      if (pending == 0 && when)
+      if (n == 0 && when)
         return g_strdup_printf (_("All records synced · last %s"), when);
       if (when)
         return g_strdup_printf (_("%s · last synced %s"), waiting, when);
@@ -417,7 +430,7 @@ aj_sync_manager_get_property (GObject    *object,
       g_value_set_int (value, self->state);
       break;
     case PROP_PENDING:
-      g_value_set_int64 (value, aj_store_count_unsynced (self->store));
+      g_value_set_int64 (value, pending (self));
       break;
     case PROP_REFUSED:
       g_value_set_uint (value, self->n_refused);
@@ -483,6 +496,7 @@ static void
 aj_sync_manager_init (AjSyncManager *self)
 {
   self->cancellable = g_cancellable_new ();
+  self->pending = -1;
 }
 
 AjSyncManager *

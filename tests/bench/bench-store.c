@@ -22,6 +22,7 @@
 #include <string.h>
 #include <glib/gstdio.h>
 
+#include "aj-bench.h"
 #include "aj-checklist.h"
 #include "aj-db.h"
 #include "aj-hazard.h"
@@ -59,22 +60,6 @@ file_mib (const char *path)
   GStatBuf st;
 
   return g_stat (path, &st) == 0 ? st.st_size / MIB : 0;
-}
-
-static int
-compare (const void *a,
-         const void *b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-  return x < y ? -1 : x > y;
-}
-
-static double
-median (double *v,
-        int     n)
-{
-  qsort (v, n, sizeof (double), compare);
-  return v[n / 2];
 }
 
 /* One hazard, as the kiosk records one: the item answered "hazard",
@@ -196,7 +181,7 @@ time_records (AjStore     *store,
       record_one (&w);
       ms[i] = (g_get_monotonic_time () - t) / 1000.0;
     }
-  m = median (ms, count);
+  m = aj_bench_median (ms, count);
   g_free (ms);
   g_free (w.inspection);
   return m;
@@ -267,8 +252,8 @@ time_answers (const char  *dir,
     }
   g_clear_pointer (&insert, sqlite3_finalize);
   sqlite3_close (raw);
-  *core_us = median (a, count);
-  *raw_us = median (b, count);
+  *core_us = aj_bench_median (a, count);
+  *raw_us = aj_bench_median (b, count);
   g_free (a);
   g_free (b);
 }
@@ -380,11 +365,11 @@ main (int   argc,
 
   printf ("store benchmark, %u hazards, median of %d rounds\n", n, rounds);
   printf ("  answer -> durable commit   %7.0f µs  raw insert %7.0f µs  ratio %.2f (target <= 1.3)\n",
-          median (answer, rounds), median (raw, rounds), median (answer, rounds) / median (raw, rounds));
+          aj_bench_median (answer, rounds), aj_bench_median (raw, rounds), aj_bench_median (answer, rounds) / aj_bench_median (raw, rounds));
   printf ("  record a hazard at %6u  %7.2f ms  at 1,000 %7.2f ms  ratio %.2f (target <= 1.2)\n",
-          n, median (rec_big, rounds), median (rec_small, rounds), median (rec_big, rounds) / median (rec_small, rounds));
+          n, aj_bench_median (rec_big, rounds), aj_bench_median (rec_small, rounds), aj_bench_median (rec_big, rounds) / aj_bench_median (rec_small, rounds));
   printf ("  projection rebuild         %7.2f s   raw replay %7.2f s   ratio %.2f (target <= 3)\n",
-          median (rebuild, rounds), median (replay, rounds), median (rebuild, rounds) / median (replay, rounds));
+          aj_bench_median (rebuild, rounds), aj_bench_median (replay, rounds), aj_bench_median (rebuild, rounds) / aj_bench_median (replay, rounds));
   if (wal_build > 0)
     printf ("  WAL while building %u hazards: largest %.1f MiB (target < 64)\n", n, wal_build);
   printf ("  WAL after the timed writes on the %u-hazard store: largest %.1f MiB; store %.0f MiB\n",

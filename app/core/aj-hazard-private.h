@@ -1,0 +1,32 @@
+/* aj-hazard-private.h: reading hazards from rows that other core units
+ * select (the ledger's windowed model), in one column order. */
+#pragma once
+
+#if !defined (AJ_STORE_COMPILATION)
+# error "aj-hazard-private.h is private to core"
+#endif
+
+#include <sqlite3.h>
+
+#include "aj-hazard.h"
+
+G_BEGIN_DECLS
+
+/* The columns hazard rows are read from, FROM hazards h and its institution i. */
+#define AJ_HAZARD_SELECT \
+  "SELECT h.id, h.number, h.inspection_id, h.institution, coalesce(i.name, h.institution), h.item_code, " \
+  "h.category, h.description, h.location, h.risk_level, h.grade, h.suggestion, h.deadline, h.responsible, " \
+  "h.status, h.found_at, h.found_by, h.closed_at, h.measures, h.funds, h.contingency_plan, " \
+  "h.rectified_note, h.verification, h.verified_at, h.rejections FROM hazards h LEFT JOIN institutions i ON i.code = h.institution "
+
+/* The ledger's order (open first, major first, then by risk level, the most
+ * recently found first): the expressions of the hazards_ledger_order index
+ * (data/sql/0014-ledger-search.sql), written the same so SQLite walks it. */
+#define AJ_HAZARD_LEDGER_ORDER \
+  " ORDER BY h.status IN ('closed', 'withdrawn'), h.grade = 'major' DESC, " \
+  "CASE h.risk_level WHEN 'red' THEN 4 WHEN 'orange' THEN 3 WHEN 'yellow' THEN 2 ELSE 1 END DESC, " \
+  "h.found_at DESC, h.number, h.id"
+
+AjHazard *aj_hazard_new_from_row (sqlite3_stmt *stmt);
+
+G_END_DECLS

@@ -294,14 +294,14 @@ TEXTS = {
         'pass': '符合', 'hazard': '有隐患', 'next': '下一项', 'search': '搜索机构',
         'summary': '汇总', 'institution': '东林县城关镇敬老院', 'position': r'^第 \d+/\d+ 项', 'progress': r'^已检查 %d/',
         'position_total': r'^第 \d+/(\d+) 项', 'round': '日巡查', 'start_round': '开始巡查',
-        'finish': '完成检查', 'confirm': '完成',
+        'finish': '完成检查', 'confirm': '完成', 'done': '已完成',
     },
     'en': {
         'pin': 'PIN', 'sign_in': 'Sign in', 'start': 'Start an inspection', 'begin': 'Begin the inspection',
         'pass': 'Pass', 'hazard': 'Hazard', 'next': 'Next', 'search': 'Search institutions',
         'summary': 'Summary', 'institution': '东林县城关镇敬老院', 'position': r'^Item \d+ of \d+', 'progress': r'^%d of \d+ answered',
         'position_total': r'^Item \d+ of (\d+)', 'round': 'Daily walk-round', 'start_round': 'Start round',
-        'finish': 'Finish the inspection', 'confirm': 'Finish',
+        'finish': 'Finish the inspection', 'confirm': 'Finish', 'done': 'Done',
     },
 }
 
@@ -317,13 +317,16 @@ def dump(node, depth=0):
 
 def find_round(kiosk, t, timeout=15.0):
     """The row of the daily walk-round on the home page, as a screen reader
-    meets it: the list item named after the round. Returns (row, its Start
-    round button or None when the round is no longer due)."""
+    meets it: the list item named after the round (a missed one below is
+    named with its day too). Returns (row, its Start round button or None,
+    whether it says the round is done)."""
     def look():
         for node in walk(kiosk.frame):
-            if role(node) == 'list item' and name(node).startswith(t['round']):
-                button = next((b for b in walk(node) if role(b) == 'push button' and name(b) == t['start_round']), None)
-                return node, button
+            if role(node) == 'list item' and name(node) == t['round']:
+                inside = list(walk(node))
+                button = next((b for b in inside if role(b) == 'push button' and name(b) == t['start_round']), None)
+                done = any(role(n) in ('image', 'icon') and name(n) == t['done'] for n in inside)
+                return node, button, done
         return None
     return wait_for('the list item “%s”' % t['round'], look, timeout)
 
@@ -381,8 +384,8 @@ def audit_page(kiosk, page, problems):
 
 def run_drive(kiosk, t):
     sign_in(kiosk, t, STAFF, STAFF_PIN, home=lambda: find_round(kiosk, t, 30))
-    row, start = find_round(kiosk, t)
-    if start is None:
+    row, start, done = find_round(kiosk, t)
+    if start is None or done:
         raise Failure('the daily walk-round is listed but offers no “%s” button' % t['start_round'])
     log('due: “%s”' % name(row))
     kiosk.act(start, 'click')
@@ -391,8 +394,9 @@ def run_drive(kiosk, t):
     # Home, as the main menu's item does; the round is listed done, with no
     # button to start it again.
     kiosk.window_action('win.home')
-    row, start = wait_for('the daily walk-round listed as done', lambda: (lambda r: r if r[1] is None else None)(find_round(kiosk, t)))
-    log('after: “%s”' % name(row))
+    wait_for('the daily walk-round listed as done, with nothing to start',
+             lambda: (lambda r: r[1] is None and r[2])(find_round(kiosk, t)))
+    log('after: “%s” is listed “%s”' % (t['round'], t['done']))
     kiosk.close(keep=True)
     with sqlite3.connect(kiosk.db) as db:
         finished = db.execute(

@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 
+#include "aj-a11y.h"
 #include "aj-completion.h"
 #include "aj-inspection.h"
 #include "aj-page.h"
@@ -156,6 +157,9 @@ due_row (AjRoundRows *self,
     }
   if (item->state == AJ_WINDOW_MISSED)
     gtk_widget_add_css_class (row, "overdue");
+  /* Built after the window mended its tree: "Start round" named once, the
+   * row given its action. */
+  aj_a11y_fix_tree (row);
   return row;
 }
 

@@ -4,6 +4,7 @@
 
 #include <glib/gi18n.h>
 
+#include "aj-a11y.h"
 #include "aj-hazard.h"
 #include "aj-hazard-row.h"
 #include "aj-inspection.h"
@@ -224,6 +225,8 @@ on_finish_clicked (AjSummaryPage *self)
   adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "finish", ADW_RESPONSE_SUGGESTED);
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "finish");
   g_signal_connect (dialog, "response", G_CALLBACK (finish_response), g_object_ref (self));
+  /* Its buttons named once, not with their mnemonics ("完成(_F) 完成(F)"). */
+  aj_a11y_fix_tree (dialog);
   gtk_window_present (GTK_WINDOW (dialog));
 }
 

@@ -5,9 +5,15 @@
 # their AT-SPI actions, and the result is read back from the tree and the
 # kiosk's database. Nothing here touches a widget.
 #
-#   test-a11y.py drive   sign in and answer one inspection item
-#   test-a11y.py audit   visit every main page and fail on any control whose
-#                        name is empty, a type name or a raw mnemonic
+#   test-a11y.py drive            a home's safety officer signs in by tile
+#                                 and PIN, starts the daily walk-round due
+#                                 for her post, answers every item, finishes
+#                                 it, and the home no longer lists it as due
+#   test-a11y.py drive-inspector  an inspector signs in and answers one item
+#                                 of an ordinary inspection
+#   test-a11y.py audit            visit every main page and fail on any
+#                                 control whose name is empty, a type name
+#                                 or a raw mnemonic
 #
 # Needs a D-Bus session (the script re-runs itself under dbus-run-session
 # when there is none), an X display, at-spi2-core and gir1.2-atspi-2.0.
@@ -33,6 +39,12 @@ warnings.filterwarnings('ignore', category=DeprecationWarning)
 INSPECTOR = '张伟'
 PIN = '123456'
 INSTITUTION = 'DLX001'
+# The safety officer of DLX001 (data/registry.json, README): the daily
+# walk-round (data/schedules.json) is due for her post every day.
+STAFF = '李春梅'
+STAFF_ID = 'u-li-chunmei'
+STAFF_PIN = '246810'
+ROUND = 'round-daily'
 
 # Roles a person acts on: each needs a name of its own.
 INTERACTIVE = {
@@ -183,14 +195,20 @@ class Kiosk:
 
     # -- finding and using controls, as a screen reader does --
 
-    def find(self, want_role, want_name, timeout=15.0, exact=True):
+    def dialogs(self):
+        """The kiosk's windows other than its main one: a message dialog is
+        a window of its own, beside the frame."""
+        return [c for c in children(self.app) if c != self.frame]
+
+    def find(self, want_role, want_name, timeout=15.0, exact=True, roots=None):
         def look():
-            for node in walk(self.frame):
-                if role(node) != want_role:
-                    continue
-                n = name(node)
-                if (n == want_name) if exact else (want_name in n):
-                    return node
+            for root in (roots() if roots else [self.frame]):
+                for node in walk(root):
+                    if role(node) != want_role:
+                        continue
+                    n = name(node)
+                    if (n == want_name) if exact else (want_name in n):
+                        return node
             return None
         return wait_for('%s “%s”' % (want_role, want_name), look, timeout)
 
@@ -223,14 +241,18 @@ class Kiosk:
         time.sleep(0.3)
 
 
-def sign_in(kiosk, t, user=INSPECTOR):
+def sign_in(kiosk, t, user=INSPECTOR, pin=PIN, home=None):
     # The tile is a button named after the person; "click" chooses him, and
-    # the PIN entry takes the focus.
+    # the PIN entry takes the focus. @home finds what shows the home page is
+    # there (the inspector's "Start an inspection").
     kiosk.press('push button', user)
     entry = kiosk.find('password text', t['pin'])
-    kiosk.type_into(entry, PIN)
+    kiosk.type_into(entry, pin)
     kiosk.press('push button', t['sign_in'])
-    kiosk.find('push button', t['start'])
+    if home is None:
+        kiosk.find('push button', t['start'])
+    else:
+        home()
 
 
 def choose_institution(kiosk, t, audit=None):
@@ -271,13 +293,73 @@ TEXTS = {
         'pin': 'PIN 码', 'sign_in': '登录', 'start': '开始检查', 'begin': '开始检查',
         'pass': '符合', 'hazard': '有隐患', 'next': '下一项', 'search': '搜索机构',
         'summary': '汇总', 'institution': '东林县城关镇敬老院', 'position': r'^第 \d+/\d+ 项', 'progress': r'^已检查 %d/',
+        'position_total': r'^第 \d+/(\d+) 项', 'round': '日巡查', 'start_round': '开始巡查',
+        'finish': '完成检查', 'confirm': '完成', 'done': '已完成',
     },
     'en': {
         'pin': 'PIN', 'sign_in': 'Sign in', 'start': 'Start an inspection', 'begin': 'Begin the inspection',
         'pass': 'Pass', 'hazard': 'Hazard', 'next': 'Next', 'search': 'Search institutions',
         'summary': 'Summary', 'institution': '东林县城关镇敬老院', 'position': r'^Item \d+ of \d+', 'progress': r'^%d of \d+ answered',
+        'position_total': r'^Item \d+ of (\d+)', 'round': 'Daily walk-round', 'start_round': 'Start round',
+        'finish': 'Finish the inspection', 'confirm': 'Finish', 'done': 'Done',
     },
 }
+
+
+def dump(node, depth=0):
+    """What is on screen under @node, as a screen reader could list it (with
+    AJ_A11Y_DUMP=1 in the environment, after a failure)."""
+    log('%s%s “%s” %s' % ('  ' * depth, role(node), name(node), ' '.join(actions(node))))
+    for child in children(node):
+        if showing(child):
+            dump(child, depth + 1)
+
+
+def find_round(kiosk, t, timeout=15.0):
+    """The row of the daily walk-round on the home page, as a screen reader
+    meets it: the list item named after the round (a missed one below is
+    named with its day too). Returns (row, its Start round button or None,
+    whether it says the round is done)."""
+    def look():
+        for node in walk(kiosk.frame):
+            if role(node) == 'list item' and name(node) == t['round']:
+                inside = list(walk(node))
+                button = next((b for b in inside if role(b) == 'push button' and name(b) == t['start_round']), None)
+                done = any(role(n) in ('image', 'icon') and name(n) == t['done'] for n in inside)
+                return node, button, done
+        return None
+    return wait_for('the list item “%s”' % t['round'], look, timeout)
+
+
+def answer_round(kiosk, t):
+    """Every item of the round open on screen answered “pass”, one after
+    the other, as far as the summary. Returns the number of items."""
+    kiosk.find('push button', t['pass'])
+    position = wait_for('where the round stands', lambda: label_text(kiosk, t['position']))
+    total = int(re.search(t['position_total'], position).group(1))
+    if label_text(kiosk, t['progress'] % 0) is None:
+        raise Failure('a new round says it has answers already (%s)' % position)
+    for done in range(1, total + 1):
+        here = label_text(kiosk, t['position'])
+        kiosk.press('push button', t['pass'])
+        wait_for('%d items counted as answered' % done, lambda: label_text(kiosk, t['progress'] % done))
+        if done < total:
+            kiosk.press('push button', t['next'])
+            wait_for('the item after “%s”' % here, lambda: label_text(kiosk, t['position']) not in (None, here))
+    log('answered %d items “pass”' % total)
+    # On the last item the button that went on goes to the summary.
+    kiosk.press('push button', t['summary'])
+    return total
+
+
+def finish_round(kiosk, t):
+    finish = kiosk.find('push button', t['finish'])
+    kiosk.act(finish, 'click')
+    # Asked to confirm: a dialog, a window of its own.
+    confirm = kiosk.find('push button', t['confirm'], roots=kiosk.dialogs)
+    kiosk.act(confirm, 'click')
+    wait_for('the summary to say the round is finished',
+             lambda: not any(role(n) == 'push button' and name(n) == t['finish'] for n in walk(kiosk.frame)))
 
 
 def audit_page(kiosk, page, problems):
@@ -301,6 +383,35 @@ def audit_page(kiosk, page, problems):
 
 
 def run_drive(kiosk, t):
+    sign_in(kiosk, t, STAFF, STAFF_PIN, home=lambda: find_round(kiosk, t, 30))
+    row, start, done = find_round(kiosk, t)
+    if start is None or done:
+        raise Failure('the daily walk-round is listed but offers no “%s” button' % t['start_round'])
+    log('due: “%s”' % name(row))
+    kiosk.act(start, 'click')
+    total = answer_round(kiosk, t)
+    finish_round(kiosk, t)
+    # Home, as the main menu's item does; the round is listed done, with no
+    # button to start it again.
+    kiosk.window_action('win.home')
+    wait_for('the daily walk-round listed as done, with nothing to start',
+             lambda: (lambda r: r[1] is None and r[2])(find_round(kiosk, t)))
+    log('after: “%s” is listed “%s”' % (t['round'], t['done']))
+    kiosk.close(keep=True)
+    with sqlite3.connect(kiosk.db) as db:
+        finished = db.execute(
+            "SELECT i.id FROM events e JOIN inspections i ON i.id = e.subject "
+            "WHERE e.type = 'inspection.finished' AND i.mode = 'self' AND i.template_id = ? AND i.inspector = ?",
+            (ROUND, STAFF_ID)).fetchall()
+        if len(finished) != 1:
+            raise Failure('expected one finished self-inspection of %s by %s; the database has %d' % (ROUND, STAFF_ID, len(finished)))
+        results = [r[0] for r in db.execute("SELECT result FROM item_results WHERE inspection_id = ?", finished[0])]
+    if results != ['pass'] * total:
+        raise Failure('expected %d items answered “pass”; the database has %s' % (total, results))
+    log('the daily walk-round done through the accessibility tree alone: %d items, finished' % total)
+
+
+def run_drive_inspector(kiosk, t):
     sign_in(kiosk, t)
     answer_one_item(kiosk, t)
     kiosk.close(keep=True)
@@ -348,8 +459,9 @@ def run_audit(kiosk, t):
 
 
 def main():
-    if len(sys.argv) < 2 or sys.argv[1] not in ('drive', 'audit'):
-        print('usage: test-a11y.py drive|audit [LANG]', file=sys.stderr)
+    modes = {'drive': run_drive, 'drive-inspector': run_drive_inspector, 'audit': run_audit}
+    if len(sys.argv) < 2 or sys.argv[1] not in modes:
+        print('usage: test-a11y.py drive|drive-inspector|audit [LANG]', file=sys.stderr)
         return 2
     if 'DBUS_SESSION_BUS_ADDRESS' not in os.environ and not os.environ.get('AJ_A11Y_IN_SESSION'):
         os.environ['AJ_A11Y_IN_SESSION'] = '1'
@@ -361,13 +473,13 @@ def main():
     kiosk = None
     try:
         kiosk = Kiosk(build_root, source_root, lang)
-        if sys.argv[1] == 'drive':
-            run_drive(kiosk, TEXTS[lang])
-        else:
-            run_audit(kiosk, TEXTS[lang])
+        modes[sys.argv[1]](kiosk, TEXTS[lang])
     except (Failure, GLib.Error) as e:
         for line in str(e).splitlines():
             log(line)
+        if kiosk is not None and os.environ.get('AJ_A11Y_DUMP'):
+            for window in children(kiosk.app):
+                dump(window)
         if kiosk is not None:
             log('kiosk data kept in', kiosk.dir)
             kiosk.close(keep=True)

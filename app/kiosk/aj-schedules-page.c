@@ -29,6 +29,7 @@ struct _AjSchedulesPage
 
   GtkStack            *stack;
   GtkButton           *add_button;
+  GtkButton           *header_save_button;
   AdwPreferencesGroup *list_group;
   AdwComboRow         *scope_row;
   AdwComboRow         *checklist_row;
@@ -259,6 +260,7 @@ show_list (AjSchedulesPage *self)
   g_clear_pointer (&self->editing, aj_schedule_free);
   refresh_list (self);
   gtk_widget_set_visible (GTK_WIDGET (self->add_button), aj_schedules_page_may_edit (signed_in_user (self)));
+  gtk_widget_set_visible (GTK_WIDGET (self->header_save_button), FALSE);
   gtk_stack_set_visible_child_name (self->stack,
                                     aj_schedules_page_may_edit (signed_in_user (self)) ? "list" : "refused");
 }
@@ -448,6 +450,8 @@ show_editor (AjSchedulesPage  *self,
   gtk_label_set_label (self->error_label, "");
   gtk_widget_set_visible (GTK_WIDGET (self->end_button), schedule != NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->add_button), FALSE);
+  /* The items to fix on the spot may be a long list: saving is also up here. */
+  gtk_widget_set_visible (GTK_WIDGET (self->header_save_button), TRUE);
   gtk_stack_set_visible_child_name (self->stack, "editor");
 }
 
@@ -646,6 +650,7 @@ aj_schedules_page_class_init (AjSchedulesPageClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/org/anjian/Kiosk/aj-schedules-page.ui");
   gtk_widget_class_bind_template_child (widget_class, AjSchedulesPage, stack);
   gtk_widget_class_bind_template_child (widget_class, AjSchedulesPage, add_button);
+  gtk_widget_class_bind_template_child (widget_class, AjSchedulesPage, header_save_button);
   gtk_widget_class_bind_template_child (widget_class, AjSchedulesPage, list_group);
   gtk_widget_class_bind_template_child (widget_class, AjSchedulesPage, scope_row);
   gtk_widget_class_bind_template_child (widget_class, AjSchedulesPage, checklist_row);

@@ -383,6 +383,7 @@ run_schedules (void)
   button = aj_ui_find_name (home, "schedules_button");
   g_assert_nonnull (button);
   g_assert_true (gtk_widget_get_visible (button));
+  shot ("06a-head-home");
   aj_ui_click (button);
   expect_page ("schedules");
   /* The home's own night round and the office's daily round for its type. */
@@ -462,6 +463,20 @@ run_schedules (void)
   g_assert_true (on_page ("home"));
   aj_schedules_page_reset (AJ_SCHEDULES_PAGE (aj_ui_page (window, AJ_TYPE_SCHEDULES_PAGE)));
   g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (in_schedules ("stack"))), ==, "refused");
+
+  /* An administrator reaches it from the menu, may change the office's
+   * type-wide schedule and set one for any home or type. */
+  gtk_widget_activate_action (window, "win.sign-out", NULL);
+  sign_in (ADMIN, ADMIN_PIN);
+  aj_ui_wait (300);
+  gtk_widget_activate_action (window, "win.show-schedules", NULL);
+  expect_page ("schedules");
+  g_assert_nonnull (aj_ui_find_name (aj_ui_page (window, AJ_TYPE_SCHEDULES_PAGE), "edit-office-township-daily"));
+  aj_ui_click (in_schedules ("add_button"));
+  g_assert_true (gtk_widget_is_sensitive (in_schedules ("scope_row")));
+  g_assert_cmpuint (g_list_model_get_n_items (adw_combo_row_get_model (ADW_COMBO_ROW (in_schedules ("scope_row")))),
+                    >, 2);
+  shot ("10-admin-editor");
 }
 
 static gboolean

@@ -31,6 +31,7 @@ struct _AjSchedulesPage
   GtkButton           *add_button;
   GtkButton           *header_save_button;
   AdwPreferencesGroup *list_group;
+  AdwPreferencesGroup *schedule_group;
   AdwComboRow         *scope_row;
   AdwComboRow         *checklist_row;
   AdwComboRow         *post_row;
@@ -315,6 +316,10 @@ on_frequency_changed (AjSchedulesPage *self)
 
   gtk_widget_set_visible (GTK_WIDGET (self->start_row), timed);
   gtk_widget_set_visible (GTK_WIDGET (self->end_row), timed);
+  adw_preferences_group_set_description (self->schedule_group, timed
+    ? _("The round is due between these times; an end at or before the start is on the next day. A daily "
+        "round without times lasts the whole day.")
+    : NULL);
 }
 
 static void
@@ -652,6 +657,7 @@ aj_schedules_page_class_init (AjSchedulesPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AjSchedulesPage, add_button);
   gtk_widget_class_bind_template_child (widget_class, AjSchedulesPage, header_save_button);
   gtk_widget_class_bind_template_child (widget_class, AjSchedulesPage, list_group);
+  gtk_widget_class_bind_template_child (widget_class, AjSchedulesPage, schedule_group);
   gtk_widget_class_bind_template_child (widget_class, AjSchedulesPage, scope_row);
   gtk_widget_class_bind_template_child (widget_class, AjSchedulesPage, checklist_row);
   gtk_widget_class_bind_template_child (widget_class, AjSchedulesPage, post_row);

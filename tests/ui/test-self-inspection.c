@@ -477,6 +477,23 @@ run_schedules (void)
   g_assert_cmpuint (g_list_model_get_n_items (adw_combo_row_get_model (ADW_COMBO_ROW (in_schedules ("scope_row")))),
                     >, 2);
   shot ("10-admin-editor");
+
+  /* Ending a schedule: it stays in the record, inactive, and leaves the list. */
+  aj_ui_click (in_schedules ("cancel_button"));
+  aj_ui_click (aj_ui_find_name (aj_ui_page (window, AJ_TYPE_SCHEDULES_PAGE), "edit-DLX001-monthly-review"));
+  g_assert_false (gtk_widget_is_sensitive (in_schedules ("scope_row")));   /* it keeps its home */
+  aj_ui_click (in_schedules ("end_button"));
+  g_assert_true (aj_ui_wait_for (dialog_open, NULL, 3000));
+  aj_ui_respond (aj_ui_find_dialog (GTK_WINDOW (window)), "end");
+  aj_ui_wait (200);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (in_schedules ("stack"))), ==, "list");
+  g_assert_null (aj_ui_find_name (aj_ui_page (window, AJ_TYPE_SCHEDULES_PAGE), "edit-DLX001-monthly-review"));
+  {
+    g_autoptr(AjSchedule) ended = aj_rounds_get_schedule (aj_session_get_store (session), "DLX001-monthly-review");
+    g_assert_nonnull (ended);
+    g_assert_false (ended->active);
+    g_assert_cmpstr (ended->template_id, ==, "elder-care");
+  }
 }
 
 static gboolean

@@ -93,6 +93,14 @@ may_change (AjUser           *user,
          g_strcmp0 (schedule->institution, aj_user_get_institution (user)) == 0;
 }
 
+/* "i:CODE" for one home's schedule, "t:TYPE" for a type's. */
+static char *
+scope_of (const AjSchedule *schedule)
+{
+  return schedule->institution_type ? g_strconcat ("t:", schedule->institution_type, NULL)
+                                    : g_strconcat ("i:", schedule->institution, NULL);
+}
+
 static void
 clear_rows (GPtrArray *rows)
 {
@@ -212,8 +220,11 @@ schedule_row (AjSchedulesPage  *self,
       GtkWidget *button = gtk_button_new_with_mnemonic (_("_Edit"));
       g_autofree char *button_name = g_strdup_printf ("edit-%s", schedule->id);
 
+      g_autofree char *label = g_strdup_printf (_("Edit schedule: %s"), checklist_title (session, schedule->template_id));
+
       gtk_widget_set_name (button, button_name);
       gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
       g_object_set_data_full (G_OBJECT (button), "schedule", g_strdup (schedule->id), g_free);
       g_signal_connect (button, "clicked", G_CALLBACK (on_edit_clicked), self);
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
@@ -386,8 +397,7 @@ fill_choices (AjSchedulesPage  *self,
       gtk_string_list_append (scopes, home ? aj_institution_get_name (home) : aj_user_get_institution (user));
     }
   if (schedule != NULL)
-    scope = schedule->institution_type ? g_strconcat ("t:", schedule->institution_type, NULL)
-                                       : g_strconcat ("i:", schedule->institution, NULL);
+    scope = scope_of (schedule);
   else if (!is_admin (user))
     scope = g_strconcat ("i:", aj_user_get_institution (user), NULL);
   set_model (self->scope_row, scopes, scope ? index_of (self->scope_codes, scope) : 0);
@@ -399,6 +409,13 @@ fill_choices (AjSchedulesPage  *self,
       g_autoptr(AjChecklist) checklist = g_list_model_get_item (checklists, i);
       g_ptr_array_add (self->checklist_ids, g_strdup (aj_checklist_get_id (checklist)));
       gtk_string_list_append (titles, aj_checklist_get_title (checklist));
+    }
+  /* A schedule of a checklist this device does not have keeps it. */
+  if (schedule != NULL && !g_ptr_array_find_with_equal_func (self->checklist_ids, schedule->template_id,
+                                                            g_str_equal, NULL))
+    {
+      g_ptr_array_add (self->checklist_ids, g_strdup (schedule->template_id));
+      gtk_string_list_append (titles, schedule->template_id);
     }
   set_model (self->checklist_row, titles, schedule ? index_of (self->checklist_ids, schedule->template_id) : 0);
 
@@ -507,6 +524,7 @@ save (AjSchedulesPage *self,
   AjSession *session = aj_page_get_session (GTK_WIDGET (self));
   AjUser *user = signed_in_user (self);
   AjFrequency frequency = selected_frequency (self);
+  g_autofree char *kept_scope = NULL;
   const char *scope = selected_code (self->scope_row, self->scope_codes);
   const char *template_id = selected_code (self->checklist_row, self->checklist_ids);
   const char *post = selected_code (self->post_row, self->post_codes);
@@ -522,6 +540,9 @@ save (AjSchedulesPage *self,
   if (session == NULL || !aj_schedules_page_may_edit (user))
     return;
   gtk_label_set_label (self->error_label, "");
+  /* A schedule keeps the home or type it was first set for. */
+  if (self->editing != NULL)
+    scope = kept_scope = scope_of (self->editing);
   if (scope == NULL || template_id == NULL || post == NULL)
     {
       show_error (self, _("Choose the homes, the checklist and the post."), NULL);

@@ -22,6 +22,7 @@ struct _AjRoundRows
 
   AdwPreferencesGroup *due_group;
   AdwPreferencesGroup *missed_group;
+  GtkWidget           *schedules_button;
   GPtrArray           *rows;        /* rows added to the groups, to remove them */
   guint                n_due;
   guint                percent;
@@ -245,6 +246,8 @@ aj_round_rows_refresh (AjRoundRows *self,
   for (guint i = 0; i < MIN (missed->len, MISSED_SHOWN); i++)
     add_row (self, self->missed_group, missed_row (self, session, g_ptr_array_index (missed, i)));
   gtk_widget_set_visible (GTK_WIDGET (self->missed_group), missed->len > 0);
+  /* The head sets the home's schedules from here; staff do not see it. */
+  gtk_widget_set_visible (self->schedules_button, head);
   gtk_widget_set_visible (GTK_WIDGET (self), TRUE);
 }
 
@@ -284,6 +287,15 @@ aj_round_rows_init (AjRoundRows *self)
   self->due_group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
   adw_preferences_group_set_title (self->due_group, _("Rounds due today"));
   gtk_widget_set_name (GTK_WIDGET (self->due_group), "rounds_due");
+  self->schedules_button = gtk_button_new_with_mnemonic (_("Sc_hedules"));
+  gtk_widget_set_name (self->schedules_button, "schedules_button");
+  gtk_widget_set_valign (self->schedules_button, GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (self->schedules_button, _("Set which rounds are due for which post"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->schedules_button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Schedules of rounds"), -1);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->schedules_button), "win.show-schedules");
+  gtk_widget_set_visible (self->schedules_button, FALSE);
+  adw_preferences_group_set_header_suffix (self->due_group, self->schedules_button);
   self->missed_group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
   adw_preferences_group_set_title (self->missed_group, _("Missed rounds (last 7 days)"));
   gtk_widget_set_name (GTK_WIDGET (self->missed_group), "rounds_missed");

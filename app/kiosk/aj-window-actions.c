@@ -160,6 +160,16 @@ WINDOW_ACTION (change_pin_activated)
   aj_pin_page_reset (self->pin_page);
 }
 
+/* The schedules of rounds: for a home's head or an administrator only (the
+ * page refuses anyone else too). */
+WINDOW_ACTION (show_schedules_activated)
+{
+  AjWindow *self = AJ_WINDOW (widget);
+
+  _aj_window_show_page (self, "schedules", TRUE);
+  aj_schedules_page_reset (self->schedules_page);
+}
+
 /* An enrollment QR fills in the server settings for the person to confirm. */
 WINDOW_ACTION (show_enroll_activated)
 {
@@ -322,6 +332,8 @@ _aj_window_actions_update (AjWindow *self)
   for (guint i = 0; i < G_N_ELEMENTS (signed_in_actions); i++)
     gtk_widget_action_set_enabled (GTK_WIDGET (self), signed_in_actions[i], signed_in);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sign-out", self->session != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-schedules",
+                                 signed_in && aj_schedules_page_may_edit (aj_session_get_user (self->session)));
 }
 
 void
@@ -336,6 +348,7 @@ _aj_window_class_actions_init (AjWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.ledger", NULL, ledger_activated);
   gtk_widget_class_install_action (widget_class, "win.settings", NULL, settings_activated);
   gtk_widget_class_install_action (widget_class, "win.change-pin", NULL, change_pin_activated);
+  gtk_widget_class_install_action (widget_class, "win.show-schedules", NULL, show_schedules_activated);
   gtk_widget_class_install_action (widget_class, "win.stats", NULL, stats_activated);
   gtk_widget_class_install_action (widget_class, "win.refused", NULL, refused_activated);
   gtk_widget_class_install_action (widget_class, "win.scan", NULL, scan_activated);

@@ -10,6 +10,7 @@
 #include "aj-ledger-page.h"
 #include "aj-photo-viewer.h"
 #include "aj-pin-page.h"
+#include "aj-schedules-page.h"
 #include "aj-refused-page.h"
 #include "aj-scan-page.h"
 #include "aj-settings-page.h"
@@ -36,6 +37,7 @@ struct _AjWindow
   AdwStatusPage        *broken_page;
   AjSignInPage         *sign_in_page;
   AjPinPage            *pin_page;
+  AjSchedulesPage      *schedules_page;
   AjHomePage           *home_page;
   AjInstitutionPage    *institution_page;
   AjStartPage          *start_page;

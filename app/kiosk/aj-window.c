@@ -256,6 +256,7 @@ aj_window_class_init (AjWindowClass *klass)
   g_type_ensure (AJ_TYPE_PHOTO_VIEWER);
   g_type_ensure (AJ_TYPE_REFUSED_PAGE);
   g_type_ensure (AJ_TYPE_PIN_PAGE);
+  g_type_ensure (AJ_TYPE_SCHEDULES_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/anjian/Kiosk/aj-window.ui");
   gtk_widget_class_bind_template_child (widget_class, AjWindow, toasts);
@@ -272,6 +273,7 @@ aj_window_class_init (AjWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AjWindow, hazard_page);
   gtk_widget_class_bind_template_child (widget_class, AjWindow, settings_page);
   gtk_widget_class_bind_template_child (widget_class, AjWindow, pin_page);
+  gtk_widget_class_bind_template_child (widget_class, AjWindow, schedules_page);
   gtk_widget_class_bind_template_child (widget_class, AjWindow, step_page);
   gtk_widget_class_bind_template_child (widget_class, AjWindow, stats_page);
   gtk_widget_class_bind_template_child (widget_class, AjWindow, signature_page);

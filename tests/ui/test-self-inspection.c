@@ -22,6 +22,7 @@
 #include "aj-inspection-page.h"
 #include "aj-registry.h"
 #include "aj-round-rows.h"
+#include "aj-schedules-page.h"
 #include "aj-rounds.h"
 #include "aj-sign-in-page.h"
 #include "aj-stats-page.h"
@@ -35,6 +36,7 @@
 #define NIGHT_CARER "u-zhao-xiulan"   /* night carer of DLX001: the night round */
 #define PIN         "246810"
 #define ADMIN       "u-zhou-min"
+#define HEAD        "u-wang-jianguo"  /* head of DLX001 */
 #define HALF_TYPED  "二楼楼梯间有人吸"
 #define ADMIN_PIN   "135790"      /* set by the fixture: unlike the staff's */
 
@@ -322,6 +324,178 @@ run_shots (void)
   shot ("04-night-round");
 }
 
+/* Which row of a combo row's string list reads @label. */
+static guint
+combo_index (AdwComboRow *row,
+             const char  *label)
+{
+  GListModel *model = adw_combo_row_get_model (row);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    if (g_strcmp0 (gtk_string_list_get_string (GTK_STRING_LIST (model), i), label) == 0)
+      return i;
+  g_error ("No “%s” in the list", label);
+}
+
+static guint
+count_named (GtkWidget  *root,
+             const char *name)
+{
+  guint n = g_strcmp0 (gtk_widget_get_name (root), name) == 0;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    n += count_named (child, name);
+  return n;
+}
+
+static GtkWidget *
+in_schedules (const char *id)
+{
+  return aj_ui_in_page (window, AJ_TYPE_SCHEDULES_PAGE, id);
+}
+
+static const char *
+schedules_error (void)
+{
+  return gtk_label_get_label (GTK_LABEL (in_schedules ("error_label")));
+}
+
+/* The head of DLX001 adds a weekly fire check (the full elder-care
+ * checklist) for the safety officer; bad dates and a night shift without
+ * times are refused with a message; the safety officer then sees it due; a
+ * staff member gets no schedules screen. */
+static void
+run_schedules (void)
+{
+  g_autofree char *checklist_path = g_build_filename (g_getenv ("ANJIAN_DATA_DIR"), "checklists", "elder-care.json",
+                                                      NULL);
+  g_autoptr(AjChecklist) checklist = aj_checklist_load_file (checklist_path, NULL);
+  g_autofree char *week_ago = aj_schedule_date_of (g_get_real_time () / G_USEC_PER_SEC - 7 * 24 * 3600);
+  AjSession *session = aj_window_get_session (AJ_WINDOW (window));
+  GtkWidget *home, *button, *fix;
+  AjSchedule *added = NULL;
+  g_autoptr(GPtrArray) schedules = NULL;
+
+  g_assert_nonnull (checklist);
+  sign_in (HEAD, PIN);
+  expect_page ("home");
+  home = aj_ui_page (window, AJ_TYPE_HOME_PAGE);
+  button = aj_ui_find_name (home, "schedules_button");
+  g_assert_nonnull (button);
+  g_assert_true (gtk_widget_get_visible (button));
+  shot ("06a-head-home");
+  aj_ui_click (button);
+  expect_page ("schedules");
+  /* The home's own night round and the office's daily round for its type. */
+  g_assert_nonnull (aj_ui_find_name (aj_ui_page (window, AJ_TYPE_SCHEDULES_PAGE), "edit-DLX001-night"));
+  g_assert_nonnull (aj_ui_find_name (aj_ui_page (window, AJ_TYPE_SCHEDULES_PAGE), "schedule-office-township-daily"));
+  g_assert_null (aj_ui_find_name (aj_ui_page (window, AJ_TYPE_SCHEDULES_PAGE), "edit-office-township-daily"));
+  shot ("06-schedules");
+
+  aj_ui_click (in_schedules ("add_button"));
+  g_assert_false (gtk_widget_is_sensitive (in_schedules ("scope_row")));   /* a head: his home only */
+  adw_combo_row_set_selected (ADW_COMBO_ROW (in_schedules ("checklist_row")),
+                              combo_index (ADW_COMBO_ROW (in_schedules ("checklist_row")),
+                                           aj_checklist_get_title (checklist)));
+  adw_combo_row_set_selected (ADW_COMBO_ROW (in_schedules ("post_row")),
+                              combo_index (ADW_COMBO_ROW (in_schedules ("post_row")), aj_post_label ("safety_officer")));
+
+  /* A night shift needs both times. */
+  adw_combo_row_set_selected (ADW_COMBO_ROW (in_schedules ("frequency_row")), AJ_FREQUENCY_NIGHT);
+  aj_ui_type (in_schedules ("start_row"), "20:00");
+  aj_ui_click (in_schedules ("save_button"));
+  g_assert_cmpstr (schedules_error (), ==,
+                   _("A night shift needs both the time it starts and the time it ends, such as 20:00 and 06:00."));
+  aj_ui_type (in_schedules ("start_row"), "");
+
+  /* Weekly, from a date that is no date. */
+  adw_combo_row_set_selected (ADW_COMBO_ROW (in_schedules ("frequency_row")), AJ_FREQUENCY_WEEKLY);
+  g_assert_false (gtk_widget_get_visible (in_schedules ("start_row")));
+  aj_ui_type (in_schedules ("from_row"), "2026-02-30");
+  aj_ui_click (in_schedules ("save_button"));
+  g_assert_cmpstr (schedules_error (), ==, _("“From” must be a date such as 2026-12-01 (year-month-day)."));
+  g_assert_true (on_page ("schedules"));
+
+  aj_ui_type (in_schedules ("from_row"), week_ago);
+  fix = aj_ui_find_name (aj_ui_page (window, AJ_TYPE_SCHEDULES_PAGE), "fix-EC-FIRE-01");
+  g_assert_nonnull (fix);
+  aj_ui_click (fix);
+  g_assert_true (gtk_check_button_get_active (GTK_CHECK_BUTTON (fix)));
+  shot ("07-schedule-editor");
+  aj_ui_click (in_schedules ("save_button"));
+  g_assert_cmpstr (schedules_error (), ==, "");
+
+  schedules = aj_rounds_list_schedules (aj_session_get_store (session), "DLX001", NULL);
+  for (guint i = 0; i < schedules->len; i++)
+    {
+      AjSchedule *schedule = g_ptr_array_index (schedules, i);
+      if (g_strcmp0 (schedule->template_id, "elder-care") == 0 &&
+          g_strcmp0 (schedule->id, "DLX001-monthly-review") != 0)
+        added = schedule;
+    }
+  g_assert_nonnull (added);
+  g_assert_cmpstr (added->institution, ==, "DLX001");
+  g_assert_cmpstr (added->post, ==, "safety_officer");
+  g_assert_cmpint (added->frequency, ==, AJ_FREQUENCY_WEEKLY);
+  g_assert_cmpstr (added->from, ==, week_ago);
+  g_assert_true (g_strv_contains ((const char * const *) added->fix_on_spot, "EC-FIRE-01"));
+  g_assert_cmpuint (g_strv_length (added->fix_on_spot), ==, 1);
+  {
+    g_autofree char *row = g_strdup_printf ("edit-%s", added->id);
+    g_assert_nonnull (aj_ui_find_name (aj_ui_page (window, AJ_TYPE_SCHEDULES_PAGE), row));
+  }
+  shot ("08-schedules-added");
+
+  /* The safety officer sees the weekly fire check due; she has no
+   * schedules button, no menu action, and the page refuses her. */
+  gtk_widget_activate_action (window, "win.sign-out", NULL);
+  sign_in (STAFF, PIN);
+  expect_page ("home");
+  aj_ui_wait (300);
+  home = aj_ui_page (window, AJ_TYPE_HOME_PAGE);
+  /* The sample's monthly review of the same checklist, and now the weekly one. */
+  g_assert_cmpuint (count_named (home, "round-elder-care"), ==, 2);
+  g_assert_nonnull (aj_ui_find_name (home, "start-elder-care"));
+  g_assert_false (gtk_widget_get_visible (aj_ui_find_name (home, "schedules_button")));
+  shot ("09-staff-weekly-due");
+  gtk_widget_activate_action (window, "win.show-schedules", NULL);
+  aj_ui_wait (200);
+  g_assert_true (on_page ("home"));
+  aj_schedules_page_reset (AJ_SCHEDULES_PAGE (aj_ui_page (window, AJ_TYPE_SCHEDULES_PAGE)));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (in_schedules ("stack"))), ==, "refused");
+
+  /* An administrator reaches it from the menu, may change the office's
+   * type-wide schedule and set one for any home or type. */
+  gtk_widget_activate_action (window, "win.sign-out", NULL);
+  sign_in (ADMIN, ADMIN_PIN);
+  aj_ui_wait (300);
+  gtk_widget_activate_action (window, "win.show-schedules", NULL);
+  expect_page ("schedules");
+  g_assert_nonnull (aj_ui_find_name (aj_ui_page (window, AJ_TYPE_SCHEDULES_PAGE), "edit-office-township-daily"));
+  aj_ui_click (in_schedules ("add_button"));
+  g_assert_true (gtk_widget_is_sensitive (in_schedules ("scope_row")));
+  g_assert_cmpuint (g_list_model_get_n_items (adw_combo_row_get_model (ADW_COMBO_ROW (in_schedules ("scope_row")))),
+                    >, 2);
+  shot ("10-admin-editor");
+
+  /* Ending a schedule: it stays in the record, inactive, and leaves the list. */
+  aj_ui_click (in_schedules ("cancel_button"));
+  aj_ui_click (aj_ui_find_name (aj_ui_page (window, AJ_TYPE_SCHEDULES_PAGE), "edit-DLX001-monthly-review"));
+  g_assert_false (gtk_widget_is_sensitive (in_schedules ("scope_row")));   /* it keeps its home */
+  aj_ui_click (in_schedules ("end_button"));
+  g_assert_true (aj_ui_wait_for (dialog_open, NULL, 3000));
+  aj_ui_respond (aj_ui_find_dialog (GTK_WINDOW (window)), "end");
+  aj_ui_wait (200);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (in_schedules ("stack"))), ==, "list");
+  g_assert_null (aj_ui_find_name (aj_ui_page (window, AJ_TYPE_SCHEDULES_PAGE), "edit-DLX001-monthly-review"));
+  {
+    g_autoptr(AjSchedule) ended = aj_rounds_get_schedule (aj_session_get_store (session), "DLX001-monthly-review");
+    g_assert_nonnull (ended);
+    g_assert_false (ended->active);
+    g_assert_cmpstr (ended->template_id, ==, "elder-care");
+  }
+}
+
 static gboolean
 drive (gpointer data)
 {
@@ -336,6 +510,8 @@ drive (gpointer data)
     run_idle ();
   else if (g_strcmp0 (opt_phase, "verify") == 0)
     run_verify ();
+  else if (g_strcmp0 (opt_phase, "schedules") == 0)
+    run_schedules ();
   else if (g_strcmp0 (opt_phase, "kiosk") == 0)
     {
       run_kiosk_mode ();
@@ -603,6 +779,17 @@ test_shots (Fixture       *f,
   assert_phase_passed (spawn_phase (f, "kiosk"));
 }
 
+static void
+test_schedules (Fixture       *f,
+                gconstpointer  data)
+{
+  g_test_bug ("13");
+  g_test_summary ("The head of DLX001 adds a weekly fire check for the safety officer (a bad date and a night "
+                  "shift without times are refused with a message); the safety officer then has it due on her "
+                  "home page; she gets no schedules screen");
+  assert_phase_passed (spawn_phase (f, "schedules"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -644,6 +831,11 @@ main (int   argc,
     {
       g_autofree char *path = g_strdup_printf ("/self/screenshots/%s", sizes[i]);
       g_test_add (path, Fixture, sizes[i], fixture_setup, test_shots, fixture_teardown);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/self/schedules/head-adds-weekly-staff-sees-it/%s", sizes[i]);
+      g_test_add (path, Fixture, sizes[i], fixture_setup, test_schedules, fixture_teardown);
     }
   return g_test_run ();
 }

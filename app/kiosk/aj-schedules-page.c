@@ -166,7 +166,10 @@ describe (AjSession        *session,
   g_autofree char *when = NULL;
   g_autofree char *scope = NULL;
 
-  if (schedule->frequency == AJ_FREQUENCY_DAILY || schedule->frequency == AJ_FREQUENCY_NIGHT)
+  if (schedule->frequency == AJ_FREQUENCY_DAILY && schedule->start_minute == schedule->end_minute)
+    /* TRANSLATORS: how often a round is due: "Daily, all day" */
+    when = g_strdup_printf (_("%s, all day"), aj_frequency_label (schedule->frequency));
+  else if (schedule->frequency == AJ_FREQUENCY_DAILY || schedule->frequency == AJ_FREQUENCY_NIGHT)
     when = g_strdup_printf ("%s %02d:%02d–%02d:%02d", aj_frequency_label (schedule->frequency),
                             schedule->start_minute / 60, schedule->start_minute % 60,
                             schedule->end_minute / 60, schedule->end_minute % 60);

@@ -50,10 +50,10 @@ fi
 
 # ---- fuzzing (tests/fuzz/README.md) -------------------------------------
 # After the main run: the libFuzzer targets, built with clang in build-fuzz
-# and run for ANJIAN_FUZZ_SECONDS each (10; 0 skips), two at a time. About a
+# and run for ANJIAN_FUZZ_SECONDS each (5; 0 skips), two at a time. About a
 # minute to build and under a minute to run. run-fuzz.sh sets the
 # sanitizers' options itself: leaks count there.
-fuzz_seconds=${ANJIAN_FUZZ_SECONDS:-10}
+fuzz_seconds=${ANJIAN_FUZZ_SECONDS:-5}
 if [ "$fuzz_seconds" -gt 0 ]; then
   FUZZ_JOBS=2 build-aux/run-fuzz.sh "$fuzz_seconds"
 fi

@@ -1718,7 +1718,10 @@ main (int   argc,
         g_autofree char *team = g_strdup_printf ("/kiosk/team-confirmation/%s", sizes[i]);
         g_autofree char *large = g_strdup_printf ("/kiosk/large-ledger/%s", sizes[i]);
         ADD (team, sizes[i], fixture_setup_assignments, test_team_confirmation);
-        ADD (large, sizes[i], fixture_setup_large, test_large_ledger);
+        /* The large ledger in the users' language on the phone and in
+         * English on the tablet: each builds 3,000 hazards (CI time). */
+        if (i == 0 || i == 3)
+          ADD (large, sizes[i], fixture_setup_large, test_large_ledger);
       }
     }
 #undef ADD

@@ -832,7 +832,8 @@ main (int   argc,
       g_autofree char *path = g_strdup_printf ("/self/screenshots/%s", sizes[i]);
       g_test_add (path, Fixture, sizes[i], fixture_setup, test_shots, fixture_teardown);
     }
-  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+  /* In Chinese on the phone and in English on the tablet (CI time). */
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i += 3)
     {
       g_autofree char *path = g_strdup_printf ("/self/schedules/head-adds-weekly-staff-sees-it/%s", sizes[i]);
       g_test_add (path, Fixture, sizes[i], fixture_setup, test_schedules, fixture_teardown);

@@ -163,7 +163,7 @@ test_same_as_plain_query (AjTestStore   *f,
       AjLedgerFilter filter = { .query = queries[i] };
       assert_same_rows (model, f->store, &filter, today);
     }
-  for (guint round = 0; round < 60; round++)
+  for (guint round = 0; round < 30; round++)
     {
       AjLedgerFilter filter = {
         .status = filter_statuses[g_rand_int_range (rand, 0, G_N_ELEMENTS (filter_statuses))],

@@ -633,10 +633,11 @@ aj_server_store_blob_in_scope (AjStore       *store,
                                const char    *sha256,
                                const AjScope *scope)
 {
+  /* blob_refs (migration 0020) names the events that carry the hash: an
+   * index lookup, then each event by its primary key. */
   g_autofree char *sql = g_strdup_printf (
-      "SELECT count(*) FROM events WHERE server_seq IS NOT NULL AND instr (body, :sha256) > 0 AND "
-      "(json_extract (body, '$.sha256') = :sha256 OR "
-      "EXISTS (SELECT 1 FROM json_each (body, '$.photos') WHERE value = :sha256)) %s",
+      "SELECT count(*) FROM events WHERE id IN (SELECT event_id FROM blob_refs WHERE sha256 = :sha256) "
+      "AND server_seq IS NOT NULL %s",
       scope_condition (scope));
   g_autoptr(sqlite3_stmt) stmt = prepare (store, sql, NULL);
 

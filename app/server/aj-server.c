@@ -244,8 +244,20 @@ aj_server_listen (AjServer    *self,
       options |= SOUP_SERVER_LISTEN_HTTPS;
     }
   socket_address = g_inet_socket_address_new (inet, port);
-  if (!soup_server_listen (self->soup, socket_address, options, error))
-    return FALSE;
+  {
+    /* Our own socket, for its backlog: libsoup's default of 10 resets
+     * most of a hundred devices that connect at once. */
+    g_autoptr(GSocket) socket = g_socket_new (g_inet_address_get_family (inet), G_SOCKET_TYPE_STREAM,
+                                              G_SOCKET_PROTOCOL_TCP, error);
+
+    if (socket == NULL)
+      return FALSE;
+    g_socket_set_listen_backlog (socket, AJ_SERVER_LISTEN_BACKLOG);
+    if (!g_socket_bind (socket, socket_address, TRUE, error) ||
+        !g_socket_listen (socket, error) ||
+        !soup_server_listen_socket (self->soup, socket, options, error))
+      return FALSE;
+  }
   if (self->expiry_timer == 0 && self->context.limits.partial_max_age_seconds > 0)
     self->expiry_timer = g_idle_add (on_first_expiry, self);
   return TRUE;

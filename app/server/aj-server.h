@@ -8,6 +8,10 @@
 
 G_BEGIN_DECLS
 
+/* Connections the kernel holds while the server is busy: a thousand devices
+ * that connect at once (capped by net.core.somaxconn, 4096 on Debian 12). */
+#define AJ_SERVER_LISTEN_BACKLOG 1024
+
 #define AJ_TYPE_SERVER (aj_server_get_type ())
 G_DECLARE_FINAL_TYPE (AjServer, aj_server, AJ, SERVER, GObject)
 

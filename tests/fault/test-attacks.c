@@ -5,7 +5,14 @@
  * proven". */
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
 #include <string.h>
+#include <unistd.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <curl/curl.h>
 
 #include "aj-attack.h"
@@ -942,6 +949,83 @@ test_slow_clients_cut_off (Fixture       *f,
   assert_still_serving (f);
 }
 
+/* ---- a burst of connections ---- */
+
+static void
+test_burst_of_connections_queued (Fixture       *f,
+                                  gconstpointer  data)
+{
+  enum { N = 400 };
+  static const char request[] = "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
+  GPid pid = (GPid) g_ascii_strtoll (g_subprocess_get_identifier (f->server->process), NULL, 10);
+  struct sockaddr_in address = { .sin_family = AF_INET, .sin_port = g_htons (f->server->port) };
+  struct pollfd polls[N];
+  guint established = 0, answered = 0;
+  gint64 until;
+
+  g_test_summary ("Four hundred devices connect at once while the server is busy (here: stopped): the kernel "
+                  "queues every connection (a listen backlog of 1024, not libsoup's 10, which drops all but "
+                  "eleven), and once the server runs again each one gets its answer");
+
+  address.sin_addr.s_addr = g_htonl (INADDR_LOOPBACK);
+  g_assert_cmpint (kill (pid, SIGSTOP), ==, 0);
+  for (guint i = 0; i < N; i++)
+    {
+      int fd = socket (AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+
+      g_assert_cmpint (fd, >=, 0);
+      if (connect (fd, (struct sockaddr *) &address, sizeof address) != 0)
+        g_assert_cmpint (errno, ==, EINPROGRESS);
+      polls[i] = (struct pollfd) { .fd = fd, .events = POLLOUT };
+    }
+  /* A handshake the kernel completed makes the socket writable; one whose
+   * SYN was dropped for a full queue stays pending (retried after 1 s, 3 s…). */
+  until = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
+  while (g_get_monotonic_time () < until)
+    {
+      established = 0;
+      g_assert_cmpint (poll (polls, N, 100), >=, 0);
+      for (guint i = 0; i < N; i++)
+        {
+          int error = 0;
+          socklen_t len = sizeof error;
+
+          if ((polls[i].revents & POLLOUT) != 0 &&
+              getsockopt (polls[i].fd, SOL_SOCKET, SO_ERROR, &error, &len) == 0 && error == 0)
+            established++;
+        }
+      if (established == N)
+        break;
+    }
+  g_test_message ("%u of %u connections established while the server was stopped", established, N);
+  g_assert_cmpint (kill (pid, SIGCONT), ==, 0);
+  g_assert_cmpuint (established, ==, N);
+
+  for (guint i = 0; i < N; i++)
+    {
+      char head[16] = { 0 };
+      gsize got = 0;
+      int flags = fcntl (polls[i].fd, F_GETFL);
+      struct timeval timeout = { .tv_sec = 60 };
+
+      g_assert_cmpint (fcntl (polls[i].fd, F_SETFL, flags & ~O_NONBLOCK), ==, 0);
+      setsockopt (polls[i].fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+      g_assert_cmpint (send (polls[i].fd, request, sizeof request - 1, MSG_NOSIGNAL), ==, (gssize) sizeof request - 1);
+      while (got < sizeof head - 1)
+        {
+          gssize n = recv (polls[i].fd, head + got, sizeof head - 1 - got, 0);
+          if (n <= 0)
+            break;
+          got += n;
+        }
+      if (g_str_has_prefix (head, "HTTP/1.1 200"))
+        answered++;
+      close (polls[i].fd);
+    }
+  g_assert_cmpuint (answered, ==, N);
+  assert_still_serving (f);
+}
+
 #define add_attack(path, setup, test) \
   g_test_add (path, Fixture, NULL, setup, test, fixture_teardown)
 
@@ -967,5 +1051,7 @@ main (int   argc,
   add_attack ("/attack/slow-clients-cut-off", fixture_setup, test_slow_clients_cut_off);
   add_attack ("/attack/too-many-enrollment-attempts", fixture_setup_server, test_too_many_enrollment_attempts);
   add_attack ("/attack/expired-code-refused-in-utc", fixture_setup_server, test_expired_code);
+  add_attack ("/attack/burst-of-connections-queued-and-answered", fixture_setup_server,
+              test_burst_of_connections_queued);
   return g_test_run ();
 }

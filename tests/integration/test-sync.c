@@ -280,6 +280,20 @@ test_scope (Fixture       *f,
     aj_test_http ("GET", url, token, NULL, NULL, 0, &reply);
     g_assert_cmpint (reply.status, ==, 404);
   }
+  /* While A, whose scope holds it, may; the server found the photo's events
+   * through blob_refs (an index), which names its photo.added events. */
+  {
+    g_autofree char *token = aj_store_get_meta (a->store, "sync.token");
+    g_autofree char *url = g_strdup_printf ("%s/api/v1/blobs/%s", server->url, (char *) g_ptr_array_index (photos, 0));
+    g_auto(AjTestReply) reply = { 0 };
+
+    aj_test_http ("GET", url, token, NULL, NULL, 0, &reply);
+    g_assert_cmpint (reply.status, ==, 200);
+    g_assert_cmpint (aj_db_query_int (aj_store_get_db (f->central),
+                                      "SELECT count(*) FROM blob_refs r JOIN events e ON e.id = r.event_id "
+                                      "WHERE r.sha256 = ? AND e.type = 'photo.added'",
+                                      g_ptr_array_index (photos, 0), -1), >=, 1);
+  }
 
   /* And it cannot write about an institution outside its scope. */
   before = aj_db_query_int (aj_store_get_db (f->central), "SELECT count(*) FROM events WHERE server_seq IS NOT NULL", NULL, -1);
@@ -716,9 +730,17 @@ test_tls (Fixture       *f,
   code = aj_test_server_code (tls_server, "all");
   g_assert_true (g_str_has_prefix (tls_server->url, "https://"));
 
-  /* Without the CA: refused, and nothing was sent. */
-  g_assert_false (aj_sync_enroll (kiosk->store, tls_server->url, code, "tls", &options, &error));
-  g_test_message ("without the CA: %s", error ? error->message : "no error");
+  /* Without the CA: refused, and nothing was sent. A handshake that times
+   * out (the server's first TLS session, under sanitizers on a loaded
+   * machine) decides nothing: it is tried again. */
+  for (guint attempt = 0; attempt < 3; attempt++)
+    {
+      g_clear_error (&error);
+      g_assert_false (aj_sync_enroll (kiosk->store, tls_server->url, code, "tls", &options, &error));
+      g_test_message ("without the CA: %s", error ? error->message : "no error");
+      if (error == NULL || strstr (error->message, "timeout") == NULL)
+        break;
+    }
   g_assert_error (error, AJ_SYNC_ERROR, AJ_SYNC_ERROR_NETWORK);
   g_assert_nonnull (strstr (error->message, "certificate"));
   g_clear_error (&error);

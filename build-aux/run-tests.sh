@@ -37,14 +37,14 @@ else
   # GLib, fontconfig or cairo keep for the life of a process is named in
   # build-aux/lsan.supp, each with its reason. The slow unwinder is needed
   # for those names to match through GLib's frames; it costs in proportion to
-  # the frames it records, so eight are kept (enough for every name there
+  # the frames it records, so twelve are kept (enough for every name there
   # but cairo's PDF font subsets, whose stacks are deeper: for this run the
   # whole of libcairo is named instead). test-report and test-labels, which
   # make the PDFs, record 24 frames with the exact list (tests/unit/meson.build),
   # so a surface our code forgets to destroy still fails them.
   shallow_supp="$PWD/$BUILD/lsan-shallow.supp"
   { cat build-aux/lsan.supp; echo "leak:libcairo.so"; } > "$shallow_supp"
-  ASAN_OPTIONS="detect_leaks=1:fast_unwind_on_malloc=0:malloc_context_size=8:abort_on_error=1" \
+  ASAN_OPTIONS="detect_leaks=1:fast_unwind_on_malloc=0:malloc_context_size=12:abort_on_error=1" \
   LSAN_OPTIONS="suppressions=$shallow_supp:print_suppressions=0" \
     dbus-run-session -- meson test -C "$BUILD" --print-errorlogs --no-suite ui --no-suite fuzz -t 3
   # The kiosk's window: GTK and its libraries keep caches for the life of the

@@ -1515,8 +1515,9 @@ aj_server_store_inspection_institution (AjStore    *store,
   return sqlite3_step (stmt) == SQLITE_ROW ? aj_db_col_dup (stmt, 0) : NULL;
 }
 
-/* The photos of a hazard: those taken with it and those its steps name
- * (evidence of a rectification), not removed. */
+/* The photos of a hazard: those taken with it or with its item of the
+ * inspection, and those its steps name (evidence of a rectification), not
+ * removed. */
 GPtrArray *
 aj_server_store_hazard_photos (AjStore    *store,
                                const char *hazard_id)
@@ -1524,6 +1525,8 @@ aj_server_store_hazard_photos (AjStore    *store,
   GPtrArray *photos = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(sqlite3_stmt) stmt = prepare (store,
       "SELECT sha256 FROM photos WHERE hazard_id = :id AND removed = 0 "
+      "UNION SELECT p.sha256 FROM photos p JOIN hazards h ON p.inspection_id = h.inspection_id "
+      "AND p.item_code = h.item_code WHERE h.id = :id AND p.removed = 0 "
       "UNION SELECT j.value FROM events e, json_each (e.body, '$.photos') j "
       "WHERE e.subject = :id AND json_valid (e.body) AND json_type (e.body, '$.photos') = 'array'", NULL);
 

@@ -411,6 +411,25 @@ aj_admin_import_register (AjStore           *store,
   return TRUE;
 }
 
+/* The checklists the server has published, as AjChecklist. */
+GPtrArray *
+aj_admin_published_checklists (AjStore *store)
+{
+  GPtrArray *checklists = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(JsonArray) published = aj_server_store_published_checklists (store);
+
+  for (guint i = 0; i < json_array_get_length (published); i++)
+    {
+      g_autoptr(JsonNode) node = json_node_copy (json_array_get_element (published, i));
+      g_autofree char *text = aj_json_to_string (node);
+      AjChecklist *c = aj_checklist_load_data ("published", text, -1, NULL);
+
+      if (c != NULL)
+        g_ptr_array_add (checklists, c);
+    }
+  return checklists;
+}
+
 /* The same documents as the kiosk's, from the server's copy of the events,
  * with the checklists the server has published. */
 gboolean
@@ -422,19 +441,9 @@ aj_admin_write_report (AjStore      *store,
                        const char   *path,
                        GError      **error)
 {
-  g_autoptr(GPtrArray) checklists = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr(JsonArray) published = aj_server_store_published_checklists (store);
+  g_autoptr(GPtrArray) checklists = aj_admin_published_checklists (store);
   AjReportOptions options = { .blob_dir = blob_dir, .server_url = server_url, .checklists = checklists };
 
-  for (guint i = 0; i < json_array_get_length (published); i++)
-    {
-      g_autoptr(JsonNode) node = json_node_copy (json_array_get_element (published, i));
-      g_autofree char *text = aj_json_to_string (node);
-      AjChecklist *c = aj_checklist_load_data ("published", text, -1, NULL);
-
-      if (c != NULL)
-        g_ptr_array_add (checklists, c);
-    }
   return aj_report_write_pdf (store, kind, inspection_id, &options, path, error);
 }
 

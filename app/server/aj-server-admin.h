@@ -48,6 +48,7 @@ gboolean      aj_admin_import_register      (AjStore           *store,
                                              gboolean           commit,
                                              guint             *n_rows,
                                              GError           **error);
+GPtrArray    *aj_admin_published_checklists (AjStore          *store);
 gboolean      aj_admin_write_report         (AjStore           *store,
                                              const char        *blob_dir,
                                              const char        *server_url,

@@ -8,17 +8,42 @@
 
 #include <string.h>
 
+#include "aj-checklist.h"
 #include "aj-completion.h"
 #include "aj-event.h"
 #include "aj-hazard.h"
 #include "aj-ledger.h"
 #include "aj-photo.h"
+#include "aj-registry.h"
+#include "aj-server-admin.h"
 #include "aj-server-console.h"
 #include "aj-stats.h"
 #include "aj-util.h"
 
 #define LIST_LIMIT    500
 #define EXPORT_LIMIT  100000
+
+/* Category codes to their names in the published checklists; the table
+ * keeps the checklists alive. */
+static GHashTable *
+category_names (AjConsole  *cx,
+                GPtrArray **keep)
+{
+  GHashTable *names = g_hash_table_new (g_str_hash, g_str_equal);
+
+  *keep = aj_admin_published_checklists (cx->store);
+  for (guint i = 0; i < (*keep)->len; i++)
+    {
+      AjChecklist *c = g_ptr_array_index (*keep, i);
+
+      for (guint j = 0; j < aj_checklist_get_n_categories (c); j++)
+        {
+          const AjChecklistCategory *category = aj_checklist_get_category (c, j);
+          g_hash_table_replace (names, category->code, (gpointer) aj_checklist_category_get_name (category));
+        }
+    }
+  return names;
+}
 
 /* ---- the hazard list and its ledger ---- */
 
@@ -153,8 +178,10 @@ write_ledger (AjConsole   *cx,
               GError     **error)
 {
   LedgerJob *job = data;
+  g_autoptr(GPtrArray) checklists = NULL;
+  g_autoptr(GHashTable) names = category_names (cx, &checklists);
 
-  return aj_ledger_export_hazards (job->hazards, NULL, job->today, job->format, path, error);
+  return aj_ledger_export_hazards (job->hazards, names, job->today, job->format, path, error);
 }
 
 static void
@@ -292,6 +319,8 @@ history (AjConsole  *cx,
          const char *id)
 {
   static const char * const shown[] = { "deadline", "measure", "note", "opinion", "reason", "level", "to", NULL };
+  static const char * const shown_labels[] = { N_("Deadline"), N_("Measure"), N_("Note"), N_("Opinion"),
+                                               N_("Reason"), N_("Level"), N_("Referred to") };
   g_autoptr(GPtrArray) events = aj_store_list_events (cx->store, id, NULL);
 
   aj_html_markup (html, "<section class=\"card\"><h2>");
@@ -309,14 +338,17 @@ history (AjConsole  *cx,
       aj_html_markup (html, "</strong> ");
       aj_html_text (html, when);
       aj_html_markup (html, " · ");
-      aj_html_text (html, e->author);
+      {
+        g_autoptr(AjUser) author = aj_registry_get_user (cx->store, e->author);
+        aj_html_text (html, author ? aj_user_get_name (author) : e->author);
+      }
       for (guint k = 0; body && shown[k]; k++)
         if (json_object_has_member (body, shown[k]) &&
             JSON_NODE_HOLDS_VALUE (json_object_get_member (body, shown[k])))
           {
             aj_html_markup (html, "<br><span class=\"hint\">");
-            aj_html_text (html, shown[k]);
-            aj_html_markup (html, ":</span> ");
+            aj_html_text (html, _(shown_labels[k]));
+            aj_html_markup (html, "：</span> ");
             aj_html_text (html, json_object_get_string_member_with_default (body, shown[k], ""));
           }
       aj_html_markup (html, "</li>");
@@ -578,7 +610,8 @@ static void
 chart_of_table (AjHtml     *html,
                 const char *title,
                 GHashTable *table,
-                gboolean    risk)
+                gboolean    risk,
+                GHashTable *names)
 {
   g_autoptr(GPtrArray) keys = g_ptr_array_new ();
   g_autofree guint *values = NULL;
@@ -594,7 +627,10 @@ chart_of_table (AjHtml     *html,
   labels = g_new0 (const char *, keys->len + 1);
   for (guint i = 0; i < keys->len; i++)
     {
-      labels[i] = risk ? aj_console_risk_label (g_ptr_array_index (keys, i)) : g_ptr_array_index (keys, i);
+      const char *code = g_ptr_array_index (keys, i);
+      const char *name = names ? g_hash_table_lookup (names, code) : NULL;
+
+      labels[i] = risk ? aj_console_risk_label (code) : name ? name : code;
       values[i] = GPOINTER_TO_UINT (g_hash_table_lookup (table, g_ptr_array_index (keys, i)));
     }
   bar_chart (html, title, labels, values, keys->len);
@@ -624,15 +660,20 @@ aj_console_stats (AjConsole *cx)
     const guint values[] = { stats->total, stats->open, stats->overdue, stats->closed };
     bar_chart (content, _("Hazards by state"), labels, values, G_N_ELEMENTS (values));
   }
-  chart_of_table (content, _("Hazards by risk level"), stats->by_level, TRUE);
-  chart_of_table (content, _("Hazards by category"), stats->by_category, FALSE);
+  chart_of_table (content, _("Hazards by risk level"), stats->by_level, TRUE, NULL);
+  {
+    g_autoptr(GPtrArray) checklists = NULL;
+    g_autoptr(GHashTable) names = category_names (cx, &checklists);
+    chart_of_table (content, _("Hazards by category"), stats->by_category, FALSE, names);
+  }
   {
     const char *labels[AJ_STATS_WEEKS];
     char *week_names[AJ_STATS_WEEKS];
 
     for (guint i = 0; i < AJ_STATS_WEEKS; i++)
       {
-        week_names[i] = g_strdup_printf (_("%u weeks ago"), AJ_STATS_WEEKS - 1 - i);
+        guint ago = AJ_STATS_WEEKS - 1 - i;
+        week_names[i] = ago == 0 ? g_strdup (_("This week")) : g_strdup_printf (_("%u weeks ago"), ago);
         labels[i] = week_names[i];
       }
     bar_chart (content, _("Hazards found per week"), labels, stats->found, AJ_STATS_WEEKS);

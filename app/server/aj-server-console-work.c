@@ -11,6 +11,7 @@
 #include "aj-draw-record.h"
 #include "aj-qr.h"
 #include "aj-registry.h"
+#include "aj-roster.h"
 #include "aj-server-admin.h"
 #include "aj-server-console.h"
 #include "aj-util.h"
@@ -156,19 +157,20 @@ plans_page (AjConsole  *cx,
   field (content, "from", _("First day"), "date", NULL, TRUE);
   field (content, "to", _("Last day"), "date", NULL, TRUE);
   field (content, "due", _("Inspected by"), "date", NULL, FALSE);
-  {
-    g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
-
-    for (guint i = 0; i < json_array_get_length (checklists); i++)
-      {
-        JsonObject *o = json_array_get_object_element (checklists, i);
-        const char *id = json_object_get_string_member_with_default (o, "id", NULL);
-        if (id != NULL)
-          g_ptr_array_add (ids, g_strdup (id));
-      }
-    g_ptr_array_add (ids, NULL);
-    aj_console_select (content, "checklist", _("Checklist"), NULL, (const char * const *) ids->pdata, NULL, NULL);
-  }
+  /* A checklist id: the published ones offered, any other accepted (the
+   * teams' kiosks carry their own checklists). */
+  aj_html_markup (content, "<p><label for=\"f-checklist\">");
+  aj_html_text (content, _("Checklist"));
+  aj_html_markup (content, "</label><input id=\"f-checklist\" name=\"checklist\" type=\"text\" required "
+                           "list=\"checklists\" value=\"elder-care\"><datalist id=\"checklists\">");
+  for (guint i = 0; i < json_array_get_length (checklists); i++)
+    {
+      JsonObject *o = json_array_get_object_element (checklists, i);
+      aj_html_markup (content, "<option");
+      aj_html_attr (content, "value", json_object_get_string_member_with_default (o, "id", ""));
+      aj_html_markup (content, ">");
+    }
+  aj_html_markup (content, "</datalist></p>");
   aj_html_markup (content, "</div>");
   submit (content, _("Create the plan"));
   aj_html_markup (content, "</section>");
@@ -288,6 +290,7 @@ aj_console_draw (AjConsole  *cx,
   g_autoptr(AjHolidayCalendar) calendar = NULL;
   g_autoptr(GPtrArray) checks = NULL;
   g_autofree char *today = aj_today_iso ();
+  g_autofree char *drawn_at = NULL;
   AjDrawResult *result;
 
   if (draw == NULL || !plan_in_scope (cx, aj_draw_record_get_plan_id (draw)))
@@ -296,6 +299,7 @@ aj_console_draw (AjConsole  *cx,
       return;
     }
   result = aj_draw_record_get_result (draw);
+  drawn_at = aj_iso8601_to_display (aj_draw_record_get_drawn_at (draw), TRUE);
   publication = aj_server_store_get_publication (cx->store, id);
   calendar = load_calendar (cx);
   checks = aj_server_store_list_checks (cx->store, id);
@@ -303,7 +307,7 @@ aj_console_draw (AjConsole  *cx,
   aj_console_heading (content, _("Draw"));
   aj_html_markup (content, "<section class=\"card\"><dl>");
   aj_console_dl_row (content, _("Draw"), aj_draw_record_get_id (draw), TRUE);
-  aj_console_dl_row (content, _("Drawn"), aj_draw_record_get_drawn_at (draw), FALSE);
+  aj_console_dl_row (content, _("Drawn"), drawn_at, FALSE);
   aj_console_dl_row (content, _("By"), aj_draw_record_get_drawn_by (draw), FALSE);
   aj_console_dl_row (content, _("Seed source (public value)"), aj_draw_record_get_seed_source (draw), FALSE);
   aj_console_dl_row (content, _("Seed (SHA-256 of the source)"), aj_draw_record_get_seed (draw), TRUE);
@@ -349,10 +353,10 @@ aj_console_draw (AjConsole  *cx,
       aj_html_markup (content, "</td><td>");
       for (guint m = 0; team && team[m]; m++)
         {
-          g_autoptr(AjUser) user = aj_registry_get_user (cx->store, team[m]);
+          g_autoptr(AjInspector) inspector = aj_roster_get_inspector (cx->store, team[m]);
           if (m > 0)
             aj_html_markup (content, "、");
-          aj_html_text (content, user ? aj_user_get_name (user) : team[m]);
+          aj_html_text (content, inspector ? aj_inspector_get_name (inspector) : team[m]);
         }
       aj_html_markup (content, "</td><td>");
       aj_html_text (content, check && check->checked_on ? check->checked_on : _("Not yet"));

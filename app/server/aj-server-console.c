@@ -358,7 +358,7 @@ aj_console_table_open (AjHtml             *html,
                        const char         *caption,
                        const char * const *heads)
 {
-  aj_html_markup (html, "<div class=\"card\"><table><caption>");
+  aj_html_markup (html, "<div class=\"card\"><table class=\"stack\"><caption>");
   aj_html_text (html, caption);
   aj_html_markup (html, "</caption><thead><tr>");
   for (guint i = 0; heads[i]; i++)

@@ -523,6 +523,97 @@ test_clerk_may_not_draw (Fixture       *f,
   g_assert_cmpint (count (f->pair.server, "SELECT count(*) FROM draws"), ==, 0);
 }
 
+/* axe-core from the npm registry, installed once into the build folder
+ * (never into the sources); NULL when it cannot be had. */
+static char *
+find_axe (void)
+{
+  const char *cache = g_getenv ("ANJIAN_NODE_CACHE");
+  g_autofree char *npm = g_find_program_in_path ("npm");
+  char *axe;
+
+  if (cache == NULL)
+    return NULL;
+  axe = g_build_filename (cache, "node_modules", "axe-core", "axe.min.js", NULL);
+  if (!g_file_test (axe, G_FILE_TEST_EXISTS) && npm != NULL)
+    {
+      const char *argv[] = { npm, "install", "--no-audit", "--no-fund", "--prefix", cache, "axe-core@4", NULL };
+      g_mkdir_with_parents (cache, 0755);
+      g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
+                    NULL, NULL, NULL, NULL);
+    }
+  if (!g_file_test (axe, G_FILE_TEST_EXISTS))
+    g_clear_pointer (&axe, g_free);
+  return axe;
+}
+
+static void
+test_browser (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autofree char *chromium = g_find_program_in_path ("chromium");
+  g_autofree char *node = g_find_program_in_path ("node");
+  g_autofree char *tidy = g_find_program_in_path ("tidy");
+  g_autofree char *axe = find_axe ();
+  g_autofree char *script = aj_test_source_path ("tests/integration/office-browser.mjs");
+  g_autofree char *roster_path = g_build_filename (f->pair.server->data_dir, "roster.csv", NULL);
+  g_autofree char *shots = g_strdup (g_getenv ("ANJIAN_OFFICE_SHOTS"));
+  g_autofree char *out = NULL, *err = NULL, *draw = NULL, *hazard = NULL, *draw_page = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GStrvBuilder) argv = g_strv_builder_new ();
+  g_auto(GStrv) args = NULL;
+  gboolean temporary = shots == NULL;
+  gint64 start;
+  int status = 0;
+
+  g_test_summary ("Headless Chromium signs in and walks the console's main pages at 390 and 1280 px: "
+                  "screenshots, no serious or critical axe-core violation, nothing wider than the window, "
+                  "and every page's HTML valid for tidy");
+  if (chromium == NULL || node == NULL || axe == NULL || tidy == NULL)
+    {
+      g_test_skip ("needs chromium, node, tidy and axe-core (npm install axe-core into $ANJIAN_NODE_CACHE)");
+      return;
+    }
+  g_assert_true (g_file_set_contents (roster_path, roster, -1, NULL));
+  g_free (aj_test_server_admin (f->pair.server, "register", "import", "inspectors", roster_path, NULL));
+  g_free (aj_test_server_admin (f->pair.server, "plan", "create", "--title", "2026年第四季度东林县双随机抽查",
+                                "--county", "东林县", "--count", "2", "--team-size", "2", "--from", "2026-10-01",
+                                "--to", "2026-12-31", "--include-checked", "--checklist", "elder-care", NULL));
+  out = aj_test_server_admin (f->pair.server, "plan", "list", NULL);
+  {
+    g_auto(GStrv) fields = g_strsplit (out, "\t", 2);
+    g_autofree char *seeded = aj_test_server_admin (f->pair.server, "draw", fields[0], "--seed-source",
+                                                    "2026-12-01 上证综指收盘 3412.56", NULL);
+    const char *p = strstr (seeded, "draw ");
+    g_assert_nonnull (p);
+    draw = g_strndup (p + 5, 36);
+  }
+  g_clear_pointer (&out, g_free);
+  if (temporary)
+    shots = g_dir_make_tmp ("anjian-shots-XXXXXX", NULL);
+  g_mkdir_with_parents (shots, 0755);
+  hazard = g_strconcat ("/office/hazards/", f->dl_hazard, NULL);
+  draw_page = g_strconcat ("/office/draws/", draw, NULL);
+  g_strv_builder_add_many (argv, node, "--experimental-websocket", "--no-warnings", script, f->pair.server->url,
+                           shots, axe, "admin", PASSWORD, "/office/", "/office/hazards", hazard,
+                           "/office/hazards?escalated=1", "/office/assignments", "/office/completion",
+                           "/office/stats", "/office/plans", draw_page, "/office/import", "/office/codes",
+                           "/office/audit", NULL);
+  args = g_strv_builder_end (argv);
+  start = g_get_monotonic_time ();
+  g_assert_true (g_spawn_sync (NULL, args, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status, &error));
+  g_assert_no_error (error);
+  g_test_message ("%s(%.1f s)", out, (g_get_monotonic_time () - start) / 1e6);
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("the browser walk found problems:\n%s", err);
+  {
+    g_autofree char *shot = g_build_filename (shots, "hazards-390.png", NULL);
+    g_assert_true (g_file_test (shot, G_FILE_TEST_EXISTS));
+  }
+  if (temporary)
+    aj_test_rm_rf (shots);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -542,5 +633,7 @@ main (int   argc,
               test_draw_and_publish, fixture_teardown);
   g_test_add ("/office/clerk-plans-own-county-and-may-not-draw", Fixture, NULL, fixture_setup,
               test_clerk_may_not_draw, fixture_teardown);
+  g_test_add ("/office/browser-walk-axe-screenshots-valid-html", Fixture, NULL, fixture_setup, test_browser,
+              fixture_teardown);
   return g_test_run ();
 }

@@ -13,6 +13,7 @@
 #include "aj-db.h"
 #include "aj-hazard.h"
 #include "aj-inspection.h"
+#include "aj-qr.h"
 #include "aj-store-private.h"
 #include "aj-test-server.h"
 #include "aj-util.h"
@@ -523,6 +524,70 @@ test_clerk_may_not_draw (Fixture       *f,
   g_assert_cmpint (count (f->pair.server, "SELECT count(*) FROM draws"), ==, 0);
 }
 
+static void
+test_enrollment_code (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(Browser) b = browser_new (f->pair.server->url);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) payloads = NULL;
+  g_autofree char *png_path = g_build_filename (f->pair.server->data_dir, "qr.png", NULL);
+  g_autofree char *b64 = NULL, *code = NULL, *hash = NULL, *revoke = NULL;
+  g_autofree guchar *png = NULL;
+  const char *mark = "data:image/png;base64,";
+  const char *p, *q;
+  gsize png_size;
+
+  g_test_summary ("A chief issues a device enrollment code for a county: the page shows it and a QR that "
+                  "decodes to it; revoked, it can no longer enroll a device; both are in the audit log");
+  g_assert_cmpint (sign_in (b, "admin", PASSWORD), ==, 303);
+  g_assert_cmpint (post_from (b, "/office/codes", "/office/codes", "county=%E4%B8%9C%E6%9E%97%E5%8E%BF&days=7"), ==, 200);
+  p = strstr (b->body->str, mark);
+  g_assert_nonnull (p);
+  p += strlen (mark);
+  b64 = g_strndup (p, strcspn (p, "\""));
+  png = g_base64_decode (b64, &png_size);
+  g_assert_true (g_file_set_contents (png_path, (const char *) png, png_size, NULL));
+  payloads = aj_qr_decode_file (png_path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (payloads->len, ==, 1);
+  q = strstr (g_ptr_array_index (payloads, 0), "code=");
+  g_assert_nonnull (q);
+  code = g_strdup (q + 5);
+  g_assert_true (g_str_has_prefix (code, "AJ-"));
+  g_assert_nonnull (strstr (b->body->str, code));
+  g_assert_true (g_str_has_prefix (g_ptr_array_index (payloads, 0), "anjian:enroll?server=http://127.0.0.1:"));
+
+  {
+    g_autofree char *normal = NULL;
+    GString *n = g_string_new (NULL);
+    for (const char *c = code; *c; c++)
+      if (g_ascii_isalnum (*c))
+        g_string_append_c (n, g_ascii_toupper (*c));
+    normal = g_string_free (n, FALSE);
+    hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, normal, -1);
+  }
+  revoke = g_strdup_printf ("code=%s", hash);
+  g_assert_cmpint (post_from (b, "/office/codes", "/office/codes/revoke", revoke), ==, 303);
+  {
+    g_auto(AjTestReply) r = { 0 };
+    g_autofree char *url = g_strconcat (f->pair.server->url, "/api/v1/enroll", NULL);
+    g_autofree char *body = g_strdup_printf ("{\"code\": \"%s\", \"device_name\": \"t\", "
+                                             "\"device_id\": \"01a00000-0000-7000-8000-000000000001\"}", code);
+    aj_test_http ("POST", url, NULL, NULL, body, strlen (body), &r);
+    g_assert_cmpint (r.status, ==, 403);
+    g_assert_cmpstr (g_hash_table_lookup (r.headers, "anjian-error"), ==, "code_expired");
+  }
+  g_assert_cmpint (count (f->pair.server, "SELECT count(*) FROM office_audit WHERE action IN ('code.issue', "
+                                          "'code.revoke') AND user_name = 'admin'"), ==, 2);
+  /* The code itself is written nowhere but on the page. */
+  {
+    g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM office_audit WHERE detail LIKE '%%%s%%' "
+                                            "OR subject LIKE '%%%s%%'", code + 3, code + 3);
+    g_assert_cmpint (count (f->pair.server, sql), ==, 0);
+  }
+}
+
 /* axe-core from the npm registry, installed once into the build folder
  * (never into the sources); NULL when it cannot be had. */
 static char *
@@ -633,6 +698,8 @@ main (int   argc,
               test_draw_and_publish, fixture_teardown);
   g_test_add ("/office/clerk-plans-own-county-and-may-not-draw", Fixture, NULL, fixture_setup,
               test_clerk_may_not_draw, fixture_teardown);
+  g_test_add ("/office/enrollment-code-issued-with-qr-then-revoked", Fixture, NULL, fixture_setup,
+              test_enrollment_code, fixture_teardown);
   g_test_add ("/office/browser-walk-axe-screenshots-valid-html", Fixture, NULL, fixture_setup, test_browser,
               fixture_teardown);
   return g_test_run ();

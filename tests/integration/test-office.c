@@ -588,6 +588,43 @@ test_enrollment_code (Fixture       *f,
   }
 }
 
+static void
+test_tls_cookie_secure (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("anjian-office-tls-XXXXXX", NULL);
+  g_autofree char *cert = g_build_filename (dir, "cert.pem", NULL);
+  g_autofree char *key = g_build_filename (dir, "key.pem", NULL);
+  g_autofree char *openssl_path = g_find_program_in_path ("openssl");
+  g_autoptr(GSubprocess) openssl = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(Browser) b = NULL;
+  AjTestServer *server;
+
+  g_test_summary ("Served over TLS, the console's session cookie is also Secure");
+  if (openssl_path == NULL)
+    {
+      g_test_skip ("openssl is not installed");
+      return;
+    }
+  openssl = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error,
+                              "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                              "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+                              "-keyout", key, "-out", cert, NULL);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_wait_check (openssl, NULL, &error));
+  server = aj_test_server_new_tls (cert, key);
+  g_assert_true (g_str_has_prefix (server->url, "https://"));
+  add_office_user (server, "admin", "admin", NULL, PASSWORD);
+  b = browser_new (server->url);
+  curl_easy_setopt (b->curl, CURLOPT_CAINFO, cert);
+  g_assert_cmpint (sign_in (b, "admin", PASSWORD), ==, 303);
+  g_assert_nonnull (strstr (b->cookies_set->str, "anjian_office="));
+  g_assert_nonnull (strstr (b->cookies_set->str, "; Secure"));
+  g_assert_cmpint (browse (b, "/office/", NULL), ==, 200);
+  aj_test_server_free (server);
+  aj_test_rm_rf (dir);
+}
+
 /* axe-core from the npm registry, installed once into the build folder
  * (never into the sources); NULL when it cannot be had. */
 static char *
@@ -698,6 +735,7 @@ main (int   argc,
               test_draw_and_publish, fixture_teardown);
   g_test_add ("/office/clerk-plans-own-county-and-may-not-draw", Fixture, NULL, fixture_setup,
               test_clerk_may_not_draw, fixture_teardown);
+  g_test_add_func ("/office/session-cookie-secure-over-tls", test_tls_cookie_secure);
   g_test_add ("/office/enrollment-code-issued-with-qr-then-revoked", Fixture, NULL, fixture_setup,
               test_enrollment_code, fixture_teardown);
   g_test_add ("/office/browser-walk-axe-screenshots-valid-html", Fixture, NULL, fixture_setup, test_browser,

@@ -551,6 +551,76 @@ qr_image (AjHtml     *html,
   }
 }
 
+/* A device's scope is the user's to manage: any for the city, one county's
+ * devices for a county. */
+static gboolean
+device_in_scope (AjConsole  *cx,
+                 const char *scope_json)
+{
+  g_autoptr(AjScope) scope = aj_scope_new_from_json (scope_json);
+
+  return aj_console_city_wide (cx) ||
+         (scope != NULL && g_strcmp0 (aj_scope_get_county (scope), cx->user->county) == 0);
+}
+
+static void
+revoke_button (AjConsole  *cx,
+               AjHtml     *html,
+               const char *action,
+               const char *field_name,
+               const char *value,
+               const char *label)
+{
+  aj_console_form_open (cx, html, action, FALSE);
+  aj_html_markup (html, "<input type=\"hidden\"");
+  aj_html_attr (html, "name", field_name);
+  aj_html_attr (html, "value", value);
+  aj_html_markup (html, "><button type=\"submit\" class=\"danger\"");
+  aj_html_attr (html, "aria-label", label);
+  aj_html_markup (html, ">");
+  aj_html_text (html, _("Revoke"));
+  aj_html_markup (html, "</button></form>");
+}
+
+static void
+devices_table (AjConsole *cx,
+               AjHtml    *content)
+{
+  g_autoptr(GPtrArray) devices = aj_server_store_list_devices (cx->store);
+
+  aj_console_table_open (content, _("Enrolled devices"),
+                         (const char * const[]) { _("Device"), _("Scope"), _("Enrolled"), _("State"), NULL });
+  for (guint i = 0; i < devices->len; i++)
+    {
+      AjServerDevice *d = g_ptr_array_index (devices, i);
+      g_autoptr(AjScope) scope = aj_scope_new_from_json (d->scope);
+      g_autofree char *spec = scope ? aj_scope_to_spec (scope) : g_strdup ("?");
+
+      if (!device_in_scope (cx, d->scope))
+        continue;
+      aj_html_markup (content, "<tr><td>");
+      aj_html_text (content, d->name);
+      aj_html_markup (content, "<br><span class=\"mono hint\">");
+      aj_html_text (content, d->id);
+      aj_html_markup (content, "</span></td><td>");
+      aj_html_text (content, spec);
+      aj_html_markup (content, "</td><td>");
+      aj_html_text (content, d->enrolled_at);
+      aj_html_markup (content, "</td><td>");
+      if (d->revoked)
+        aj_html_text (content, _("Revoked"));
+      else if (cx->role >= AJ_OFFICE_CHIEF)
+        {
+          g_autofree char *label = g_strdup_printf (_("Revoke device %s"), d->name);
+          revoke_button (cx, content, "/office/devices/revoke", "device", d->id, label);
+        }
+      else
+        aj_html_text (content, _("Active"));
+      aj_html_markup (content, "</td></tr>");
+    }
+  aj_console_table_close (content);
+}
+
 static void
 codes_page (AjConsole  *cx,
             guint       status,
@@ -620,18 +690,12 @@ codes_page (AjConsole  *cx,
         {
           g_autofree char *label = g_strdup_printf (_("Revoke code %s"), short_hash);
 
-          aj_console_form_open (cx, content, "/office/codes/revoke", FALSE);
-          aj_html_markup (content, "<input type=\"hidden\" name=\"code\"");
-          aj_html_attr (content, "value", code->code_hash);
-          aj_html_markup (content, "><button type=\"submit\" class=\"danger\"");
-          aj_html_attr (content, "aria-label", label);
-          aj_html_markup (content, ">");
-          aj_html_text (content, _("Revoke"));
-          aj_html_markup (content, "</button></form>");
+          revoke_button (cx, content, "/office/codes/revoke", "code", code->code_hash, label);
         }
       aj_html_markup (content, "</td></tr>");
     }
   aj_console_table_close (content);
+  devices_table (cx, content);
   aj_console_send_page (cx, status, _("Devices and enrollment codes"), content);
 }
 
@@ -690,6 +754,33 @@ aj_console_code_revoke (AjConsole *cx)
       return;
     }
   if (aj_console_audit (cx, "code.revoke", hash, ""))
+    aj_console_redirect (cx, "/office/codes");
+}
+
+void
+aj_console_device_revoke (AjConsole *cx)
+{
+  const char *id = aj_console_form (cx, "device");
+  g_autoptr(GPtrArray) devices = aj_server_store_list_devices (cx->store);
+  g_autoptr(GError) error = NULL;
+  AjServerDevice *device = NULL;
+
+  if (!aj_console_require_role (cx, AJ_OFFICE_CHIEF))
+    return;
+  for (guint i = 0; id != NULL && i < devices->len; i++)
+    if (g_str_equal (((AjServerDevice *) g_ptr_array_index (devices, i))->id, id))
+      device = g_ptr_array_index (devices, i);
+  if (device == NULL || !device_in_scope (cx, device->scope))
+    {
+      codes_page (cx, 404, NULL, _("There is no such device in your scope."));
+      return;
+    }
+  if (!aj_admin_revoke_device (cx->store, id, &error))
+    {
+      codes_page (cx, 422, NULL, error->message);
+      return;
+    }
+  if (aj_console_audit (cx, "device.revoke", id, device->name))
     aj_console_redirect (cx, "/office/codes");
 }
 

@@ -721,6 +721,8 @@ route (AjConsole  *cx,
     aj_console_codes (cx);
   else if (post && is (p, "/codes/revoke"))
     aj_console_code_revoke (cx);
+  else if (post && is (p, "/devices/revoke"))
+    aj_console_device_revoke (cx);
   else if (!post && g_str_has_prefix (p, "/reports/"))
     aj_console_report (cx, p + strlen ("/reports/"));
   else if (post && is (p, "/sign-out"))

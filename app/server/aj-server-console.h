@@ -126,6 +126,7 @@ void      aj_console_publish       (AjConsole    *cx);
 void      aj_console_import        (AjConsole    *cx);
 void      aj_console_codes         (AjConsole    *cx);
 void      aj_console_code_revoke   (AjConsole    *cx);
+void      aj_console_device_revoke (AjConsole    *cx);
 void      aj_console_report        (AjConsole    *cx,
                                     const char   *rest);
 

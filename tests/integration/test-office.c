@@ -539,7 +539,8 @@ test_enrollment_code (Fixture       *f,
   gsize png_size;
 
   g_test_summary ("A chief issues a device enrollment code for a county: the page shows it and a QR that "
-                  "decodes to it; revoked, it can no longer enroll a device; both are in the audit log");
+                  "decodes to it; revoked, it can no longer enroll a device; a device revoked from the console "
+                  "can no longer sync; each is in the audit log");
   g_assert_cmpint (sign_in (b, "admin", PASSWORD), ==, 303);
   g_assert_cmpint (post_from (b, "/office/codes", "/office/codes", "county=%E4%B8%9C%E6%9E%97%E5%8E%BF&days=7"), ==, 200);
   p = strstr (b->body->str, mark);
@@ -580,6 +581,17 @@ test_enrollment_code (Fixture       *f,
   }
   g_assert_cmpint (count (f->pair.server, "SELECT count(*) FROM office_audit WHERE action IN ('code.issue', "
                                           "'code.revoke') AND user_name = 'admin'"), ==, 2);
+  /* The kiosk's device, revoked from the console, is refused at its next sync. */
+  {
+    g_autofree char *form = g_strdup_printf ("device=%s", aj_store_get_device_id (f->pair.kiosk->store));
+    AjSyncReport report = { 0 };
+
+    g_assert_cmpint (post_from (b, "/office/codes", "/office/devices/revoke", form), ==, 303);
+    g_assert_false (aj_test_kiosk_sync (f->pair.kiosk, &report, &error));
+    g_assert_nonnull (error);
+    g_clear_error (&error);
+    g_assert_cmpint (count (f->pair.server, "SELECT count(*) FROM office_audit WHERE action = 'device.revoke'"), ==, 1);
+  }
   /* The code itself is written nowhere but on the page. */
   {
     g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM office_audit WHERE detail LIKE '%%%s%%' "
@@ -736,7 +748,7 @@ main (int   argc,
   g_test_add ("/office/clerk-plans-own-county-and-may-not-draw", Fixture, NULL, fixture_setup,
               test_clerk_may_not_draw, fixture_teardown);
   g_test_add_func ("/office/session-cookie-secure-over-tls", test_tls_cookie_secure);
-  g_test_add ("/office/enrollment-code-issued-with-qr-then-revoked", Fixture, NULL, fixture_setup,
+  g_test_add ("/office/enrollment-code-with-qr-and-device-revoked", Fixture, NULL, fixture_setup,
               test_enrollment_code, fixture_teardown);
   g_test_add ("/office/browser-walk-axe-screenshots-valid-html", Fixture, NULL, fixture_setup, test_browser,
               fixture_teardown);

@@ -569,6 +569,7 @@ revoke_button (AjConsole  *cx,
                const char *action,
                const char *field_name,
                const char *value,
+               const char *visible,
                const char *label)
 {
   aj_console_form_open (cx, html, action, FALSE);
@@ -578,7 +579,7 @@ revoke_button (AjConsole  *cx,
   aj_html_markup (html, "><button type=\"submit\" class=\"danger\"");
   aj_html_attr (html, "aria-label", label);
   aj_html_markup (html, ">");
-  aj_html_text (html, _("Revoke"));
+  aj_html_text (html, visible);
   aj_html_markup (html, "</button></form>");
 }
 
@@ -611,8 +612,8 @@ devices_table (AjConsole *cx,
         aj_html_text (content, _("Revoked"));
       else if (cx->role >= AJ_OFFICE_CHIEF)
         {
-          g_autofree char *label = g_strdup_printf (_("Revoke device %s"), d->name);
-          revoke_button (cx, content, "/office/devices/revoke", "device", d->id, label);
+          g_autofree char *label = g_strdup_printf (_("Revoke access of device %s"), d->name);
+          revoke_button (cx, content, "/office/devices/revoke", "device", d->id, _("Revoke access"), label);
         }
       else
         aj_html_text (content, _("Active"));
@@ -690,7 +691,7 @@ codes_page (AjConsole  *cx,
         {
           g_autofree char *label = g_strdup_printf (_("Revoke code %s"), short_hash);
 
-          revoke_button (cx, content, "/office/codes/revoke", "code", code->code_hash, label);
+          revoke_button (cx, content, "/office/codes/revoke", "code", code->code_hash, _("Revoke"), label);
         }
       aj_html_markup (content, "</td></tr>");
     }

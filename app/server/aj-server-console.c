@@ -495,6 +495,15 @@ sign_in (AjConsole *cx)
       sign_in_page (cx, 403, message, name);
       return;
     }
+  if (user == NULL)
+    {
+      /* As long to refuse an unknown name as a wrong password. */
+      static char *dummy;
+
+      if (dummy == NULL)
+        dummy = aj_admin_hash_password ("anjian: no such office user");
+      aj_admin_password_matches (dummy, password ? password : "");
+    }
   if (user == NULL || !user->active || !aj_admin_password_matches (user->password_hash, password))
     {
       g_autofree char *at = aj_now_iso8601 ();
@@ -510,8 +519,13 @@ sign_in (AjConsole *cx)
                                             "", "", aj_request_get_client (cx->req), NULL);
         }
       else
-        aj_server_store_add_office_audit (cx->store, at, "-", "sign-in.failed", name ? name : "", "",
-                                          aj_request_get_client (cx->req), NULL);
+        {
+          /* The name as typed, short: sometimes a password typed in the wrong field. */
+          g_autofree char *valid = g_utf8_make_valid (name ? name : "", -1);
+          g_autofree char *typed = g_utf8_substring (valid, 0, MIN (g_utf8_strlen (valid, -1), 32));
+          aj_server_store_add_office_audit (cx->store, at, "-", "sign-in.failed", typed, "",
+                                            aj_request_get_client (cx->req), NULL);
+        }
       sign_in_page (cx, 401, _("Wrong name or password."), name);
       return;
     }

@@ -1394,7 +1394,7 @@ aj_server_store_office_hazards (AjStore                   *store,
 {
   GPtrArray *ids = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *sql = g_strdup_printf (
-      "SELECT h.id FROM hazards h JOIN institutions i ON i.code = h.institution WHERE 1 %s "
+      "SELECT h.id FROM hazards h LEFT JOIN institutions i ON i.code = h.institution WHERE 1 %s "
       "AND (:county IS NULL OR i.county = :county) "
       "AND (:type IS NULL OR i.type = :type) "
       "AND (:status IS NULL OR (:status = 'open' AND h.status NOT IN ('closed', 'withdrawn')) OR h.status = :status) "

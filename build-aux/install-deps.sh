@@ -2,7 +2,9 @@
 # Installs the Debian 12 packages Anjian needs to build, run and test
 # (clang, llvm and libclang-rt-dev for libFuzzer: tests/fuzz; tidy validates
 # the public pages in tests/integration/test-draw-public; at-spi2-core and
-# gir1.2-atspi-2.0 for the screen-reader tests: tests/ui/test-a11y.py).
+# gir1.2-atspi-2.0 for the screen-reader tests: tests/ui/test-a11y.py; chromium,
+# nodejs and npm for the office console's browser walk with axe-core:
+# tests/integration/test-office.c).
 # Asks apt only for what is missing, so a second run is quick and offline.
 set -eu
 
@@ -14,6 +16,7 @@ PACKAGES="build-essential meson ninja-build pkg-config gettext
   glib-networking openssl ca-certificates
   xvfb xauth dbus zbar-tools python3-openpyxl poppler-utils tidy
   at-spi2-core gir1.2-atspi-2.0 python3-gi
+  chromium nodejs npm
   clang llvm libclang-rt-dev"
 
 missing=""

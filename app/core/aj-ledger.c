@@ -94,6 +94,40 @@ cancelled (Progress  *progress,
   return progress != NULL && g_cancellable_set_error_if_cancelled (progress->cancellable, error);
 }
 
+/* One hazard's row of the ledger, N_COLUMNS strings. */
+static GStrv
+hazard_row (AjHazard   *h,
+            GHashTable *category_names,
+            const char *today)
+{
+  const char *category = category_names ? g_hash_table_lookup (category_names, aj_hazard_get_category (h)) : NULL;
+  GStrv row = g_new0 (char *, N_COLUMNS + 1);
+
+  row[0] = g_strdup (aj_hazard_get_number (h));
+  row[1] = g_strdup (aj_hazard_get_institution_name (h));
+  row[2] = g_strdup (category ? category : aj_hazard_get_category (h));
+  row[3] = g_strdup (aj_hazard_get_description (h));
+  row[4] = g_strdup (aj_risk_level_label (aj_hazard_get_risk_level (h)));
+  row[5] = g_strdup (aj_grade_label (aj_hazard_get_grade (h)));
+  row[6] = aj_iso8601_to_display (aj_hazard_get_found_at (h), FALSE);
+  row[7] = g_strdup (aj_hazard_get_deadline (h));
+  row[8] = g_strdup (aj_hazard_get_responsible (h));
+  row[9] = g_strdup (aj_hazard_status_label (aj_hazard_get_status (h)));
+  row[10] = aj_iso8601_to_display (aj_hazard_get_closed_at (h), FALSE);
+  row[11] = g_strdup_printf ("%d", aj_hazard_days_overdue (h, today));
+  return row;
+}
+
+static GStrv
+header_row (void)
+{
+  GStrv head = g_new0 (char *, N_COLUMNS + 1);
+
+  for (guint c = 0; c < N_COLUMNS; c++)
+    head[c] = g_strdup (header (c));
+  return head;
+}
+
 /* Rows as arrays of N_COLUMNS strings; the first row is the header. The
  * filter is applied in SQL and the hazards read a page at a time. */
 static GPtrArray *
@@ -106,22 +140,17 @@ ledger_rows (AjStore              *store,
 {
   g_autoptr(AjLedgerModel) hazards = aj_ledger_model_new (store, filter, today);
   g_autoptr(GPtrArray) rows = NULL;
-  GStrv head;
   guint n;
 
   n = g_list_model_get_n_items (G_LIST_MODEL (hazards));
   if (progress != NULL)
     g_atomic_int_set (&progress->total, MAX ((gint) n, 1));
   rows = g_ptr_array_new_full (n + 1, (GDestroyNotify) g_strfreev);
-  head = g_new0 (char *, N_COLUMNS + 1);
-  for (guint c = 0; c < N_COLUMNS; c++)
-    head[c] = g_strdup (header (c));
-  g_ptr_array_add (rows, head);
+  g_ptr_array_add (rows, header_row ());
 
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(AjHazard) h = g_list_model_get_item (G_LIST_MODEL (hazards), i);
-      const char *category;
       GStrv row;
 
       if (i % 256 == 0 && cancelled (progress, error))
@@ -130,20 +159,7 @@ ledger_rows (AjStore              *store,
         g_atomic_int_inc (&progress->done);
       if (h == NULL)
         continue;
-      category = category_names ? g_hash_table_lookup (category_names, aj_hazard_get_category (h)) : NULL;
-      row = g_new0 (char *, N_COLUMNS + 1);
-      row[0] = g_strdup (aj_hazard_get_number (h));
-      row[1] = g_strdup (aj_hazard_get_institution_name (h));
-      row[2] = g_strdup (category ? category : aj_hazard_get_category (h));
-      row[3] = g_strdup (aj_hazard_get_description (h));
-      row[4] = g_strdup (aj_risk_level_label (aj_hazard_get_risk_level (h)));
-      row[5] = g_strdup (aj_grade_label (aj_hazard_get_grade (h)));
-      row[6] = aj_iso8601_to_display (aj_hazard_get_found_at (h), FALSE);
-      row[7] = g_strdup (aj_hazard_get_deadline (h));
-      row[8] = g_strdup (aj_hazard_get_responsible (h));
-      row[9] = g_strdup (aj_hazard_status_label (aj_hazard_get_status (h)));
-      row[10] = aj_iso8601_to_display (aj_hazard_get_closed_at (h), FALSE);
-      row[11] = g_strdup_printf ("%d", aj_hazard_days_overdue (h, today));
+      row = hazard_row (h, category_names, today);
       g_ptr_array_add (rows, row);
     }
   return g_steal_pointer (&rows);
@@ -320,6 +336,26 @@ export (AjStore              *store,
   if (format == AJ_LEDGER_XLSX)
     return write_xlsx (rows, path, progress, error);
   return write_csv (rows, path, progress, error);
+}
+
+/* The ledger of hazards chosen by the caller (the office's console filters
+ * on more than AjLedgerFilter holds), with the same columns and writers. */
+gboolean
+aj_ledger_export_hazards (GPtrArray      *hazards,
+                          GHashTable     *category_names,
+                          const char     *today,
+                          AjLedgerFormat  format,
+                          const char     *path,
+                          GError        **error)
+{
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_full (hazards->len + 1, (GDestroyNotify) g_strfreev);
+
+  g_ptr_array_add (rows, header_row ());
+  for (guint i = 0; i < hazards->len; i++)
+    g_ptr_array_add (rows, hazard_row (g_ptr_array_index (hazards, i), category_names, today));
+  if (format == AJ_LEDGER_XLSX)
+    return write_xlsx (rows, path, NULL, error);
+  return write_csv (rows, path, NULL, error);
 }
 
 gboolean

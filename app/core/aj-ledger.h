@@ -30,6 +30,12 @@ gboolean    aj_ledger_export          (AjStore              *store,
                                        AjLedgerFormat        format,
                                        const char           *path,
                                        GError              **error);
+gboolean    aj_ledger_export_hazards  (GPtrArray            *hazards,
+                                       GHashTable           *category_names,
+                                       const char           *today,
+                                       AjLedgerFormat        format,
+                                       const char           *path,
+                                       GError              **error);
 GAsyncResult *aj_ledger_export_async  (AjStore              *store,
                                        const AjLedgerFilter *filter,
                                        GHashTable           *category_names,

@@ -6,7 +6,9 @@
 #include <string.h>
 #include <sodium.h>
 
+#include "aj-assignment.h"
 #include "aj-checklist.h"
+#include "aj-codec.h"
 #include "aj-error.h"
 #include "aj-register-io.h"
 #include "aj-registry.h"
@@ -303,4 +305,228 @@ aj_admin_list_devices (AjStore *store)
                                                (long long) device->events, device->revoked ? "revoked" : "active"));
     }
   return lines;
+}
+
+/* ---- what the command line and the office's console both do ---- */
+
+/* A plan with its checklist and due date, in one transaction. */
+char *
+aj_admin_create_plan (AjStore           *store,
+                      const char        *title,
+                      const AjDrawPlan  *plan,
+                      const char        *checklist,
+                      const char        *due,
+                      const char        *by,
+                      GError           **error)
+{
+  g_autofree char *id = NULL;
+
+  if (checklist == NULL || *checklist == '\0' || !aj_is_iso_date (due))
+    {
+      g_set_error (error, AJ_ERROR, AJ_ERROR_INVALID, "A plan needs a checklist and a due date (YYYY-MM-DD)");
+      return NULL;
+    }
+  if (!aj_store_begin (store, error))
+    return NULL;
+  if ((id = aj_draw_record_save_plan (store, title, (AjDrawPlan *) plan, by, error)) == NULL ||
+      !aj_server_store_set_plan_task (store, id, checklist, due, error) ||
+      !aj_store_commit (store, error))
+    {
+      aj_store_rollback (store);
+      return NULL;
+    }
+  return g_steal_pointer (&id);
+}
+
+/* A new draw of @plan_id (or, with @reason, a redraw replacing the draw
+ * @plan_id names), made into assignments in the same transaction; the
+ * devices see them at their next sync. */
+AjDrawRecord *
+aj_admin_make_draw (AjStore     *store,
+                    const char  *id,
+                    const char  *seed_source,
+                    const char  *reason,
+                    const char  *by,
+                    char       **due,
+                    GError     **error)
+{
+  g_autoptr(AjDrawRecord) draw = NULL;
+  g_autoptr(AjServerPlan) plan = NULL;
+  g_autofree char *stripped = g_strstrip (g_strdup (seed_source ? seed_source : ""));
+
+  if (*stripped == '\0')
+    {
+      g_set_error (error, AJ_ERROR, AJ_ERROR_INVALID, "A draw needs the public value announced before it (seed source)");
+      return NULL;
+    }
+  if (!aj_store_begin (store, error))
+    return NULL;
+  draw = reason ? aj_draw_record_redraw (store, id, seed_source, reason, by, error)
+                : aj_draw_record_make (store, id, seed_source, by, error);
+  if (draw == NULL)
+    goto fail;
+  plan = aj_server_store_get_plan (store, aj_draw_record_get_plan_id (draw));
+  if (plan == NULL || *plan->checklist == '\0')
+    {
+      g_set_error (error, AJ_ERROR, AJ_ERROR_INVALID, "Plan %s names no checklist for its teams",
+                   aj_draw_record_get_plan_id (draw));
+      goto fail;
+    }
+  if (!aj_assignment_make_for_draw (store, draw, plan->checklist, plan->due, error) ||
+      !aj_server_store_bump_reference_version (store, error) ||
+      !aj_store_commit (store, error))
+    goto fail;
+  if (due != NULL)
+    *due = g_strdup (plan->due);
+  return g_steal_pointer (&draw);
+
+fail:
+  aj_store_rollback (store);
+  return NULL;
+}
+
+/* A register from text: with @commit FALSE, a preview that writes nothing
+ * (the import runs in a transaction that is rolled back) and says what the
+ * import would do or where the text is wrong. */
+gboolean
+aj_admin_import_register (AjStore           *store,
+                          AjRegister         which,
+                          AjRegisterFormat   format,
+                          const char        *text,
+                          gsize              length,
+                          gboolean           commit,
+                          guint             *n_rows,
+                          GError           **error)
+{
+  if (!aj_store_begin (store, error))
+    return FALSE;
+  if (!aj_register_import (store, which, format, text, length, n_rows, error) ||
+      (commit && (!aj_server_store_bump_reference_version (store, error) || !aj_store_commit (store, error))))
+    {
+      aj_store_rollback (store);
+      return FALSE;
+    }
+  if (!commit)
+    aj_store_rollback (store);
+  return TRUE;
+}
+
+/* The checklists the server has published, as AjChecklist. */
+GPtrArray *
+aj_admin_published_checklists (AjStore *store)
+{
+  GPtrArray *checklists = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(JsonArray) published = aj_server_store_published_checklists (store);
+
+  for (guint i = 0; i < json_array_get_length (published); i++)
+    {
+      g_autoptr(JsonNode) node = json_node_copy (json_array_get_element (published, i));
+      g_autofree char *text = aj_json_to_string (node);
+      AjChecklist *c = aj_checklist_load_data ("published", text, -1, NULL);
+
+      if (c != NULL)
+        g_ptr_array_add (checklists, c);
+    }
+  return checklists;
+}
+
+/* The same documents as the kiosk's, from the server's copy of the events,
+ * with the checklists the server has published. */
+gboolean
+aj_admin_write_report (AjStore      *store,
+                       const char   *blob_dir,
+                       const char   *server_url,
+                       AjReportKind  kind,
+                       const char   *inspection_id,
+                       const char   *path,
+                       GError      **error)
+{
+  g_autoptr(GPtrArray) checklists = aj_admin_published_checklists (store);
+  AjReportOptions options = { .blob_dir = blob_dir, .server_url = server_url, .checklists = checklists };
+
+  return aj_report_write_pdf (store, kind, inspection_id, &options, path, error);
+}
+
+/* What a device's QR code holds for an enrollment code. */
+char *
+aj_admin_enroll_payload (const char *server_url,
+                         const char *code)
+{
+  return server_url ? g_strdup_printf ("anjian:enroll?server=%s&code=%s", server_url, code)
+                    : g_strdup_printf ("anjian:enroll?code=%s", code);
+}
+
+/* ---- office users ---- */
+
+/* Argon2id as for PINs (see aj-registry.c), with more memory: a password
+ * is typed once per session, not at every turn of a shared kiosk. */
+#define OFFICE_OPSLIMIT  3
+#define OFFICE_MEMLIMIT  (64u * 1024 * 1024)
+
+char *
+aj_admin_hash_password (const char *password)
+{
+  char out[crypto_pwhash_STRBYTES];
+
+  if (crypto_pwhash_str (out, password, strlen (password), OFFICE_OPSLIMIT, OFFICE_MEMLIMIT) != 0)
+    g_error ("Cannot hash a password: out of memory");
+  return g_strdup (out);
+}
+
+gboolean
+aj_admin_password_matches (const char *hash,
+                           const char *password)
+{
+  return hash != NULL && g_str_has_prefix (hash, "$argon2id$") && password != NULL &&
+         crypto_pwhash_str_verify (hash, password, strlen (password)) == 0;
+}
+
+gboolean
+aj_admin_add_office_user (AjStore     *store,
+                          const char  *name,
+                          const char  *display_name,
+                          const char  *role,
+                          const char  *county,
+                          const char  *password,
+                          GError     **error)
+{
+  static const char * const roles[] = { "clerk", "chief", "admin", NULL };
+  g_autofree char *now = aj_now_iso8601 ();
+  g_autoptr(AjOfficeUser) existing = NULL;
+  AjOfficeUser user = { 0 };
+  g_autofree char *hash = NULL;
+
+  if (name == NULL || !g_regex_match_simple ("^[A-Za-z0-9._-]{2,64}$", name, 0, 0))
+    {
+      g_set_error (error, AJ_ERROR, AJ_ERROR_INVALID,
+                   "A sign-in name is 2 to 64 letters, digits, dots, dashes or underscores");
+      return FALSE;
+    }
+  if (role == NULL || !g_strv_contains (roles, role))
+    {
+      g_set_error (error, AJ_ERROR, AJ_ERROR_INVALID, "The role is clerk, chief or admin, not “%s”", role ? role : "");
+      return FALSE;
+    }
+  if (password == NULL || g_utf8_strlen (password, -1) < 12)
+    {
+      g_set_error (error, AJ_ERROR, AJ_ERROR_INVALID, "A password has at least 12 characters");
+      return FALSE;
+    }
+  if ((existing = aj_server_store_get_office_user (store, name)) != NULL)
+    {
+      g_set_error (error, AJ_ERROR, AJ_ERROR_CONFLICT, "There is already an office user “%s”", name);
+      return FALSE;
+    }
+  if (sodium_init () < 0)
+    {
+      g_set_error (error, AJ_ERROR, AJ_ERROR_FAILED, "Cannot initialise libsodium");
+      return FALSE;
+    }
+  hash = aj_admin_hash_password (password);
+  user.name = (char *) name;
+  user.display_name = (char *) (display_name && *display_name ? display_name : name);
+  user.role = (char *) role;
+  user.county = (char *) county;
+  user.password_hash = hash;
+  return aj_server_store_add_office_user (store, &user, now, error);
 }

@@ -1,6 +1,9 @@
 /* aj-server-admin.h: what the administrator does from the command line. */
 #pragma once
 
+#include "aj-draw-record.h"
+#include "aj-register-io.h"
+#include "aj-report.h"
 #include "aj-store.h"
 
 G_BEGIN_DECLS
@@ -19,5 +22,51 @@ gboolean    aj_admin_revoke_device          (AjStore     *store,
                                              const char  *device_id,
                                              GError     **error);
 GPtrArray  *aj_admin_list_devices           (AjStore     *store);
+char       *aj_admin_enroll_payload         (const char  *server_url,
+                                             const char  *code);
+
+/* What the command line and the office's console both call. */
+char         *aj_admin_create_plan          (AjStore           *store,
+                                             const char        *title,
+                                             const AjDrawPlan  *plan,
+                                             const char        *checklist,
+                                             const char        *due,
+                                             const char        *by,
+                                             GError           **error);
+AjDrawRecord *aj_admin_make_draw            (AjStore           *store,
+                                             const char        *id,
+                                             const char        *seed_source,
+                                             const char        *reason,
+                                             const char        *by,
+                                             char             **due,
+                                             GError           **error);
+gboolean      aj_admin_import_register      (AjStore           *store,
+                                             AjRegister         which,
+                                             AjRegisterFormat   format,
+                                             const char        *text,
+                                             gsize              length,
+                                             gboolean           commit,
+                                             guint             *n_rows,
+                                             GError           **error);
+GPtrArray    *aj_admin_published_checklists (AjStore          *store);
+gboolean      aj_admin_write_report         (AjStore           *store,
+                                             const char        *blob_dir,
+                                             const char        *server_url,
+                                             AjReportKind       kind,
+                                             const char        *inspection_id,
+                                             const char        *path,
+                                             GError           **error);
+
+/* Office users of the web console (passwords as Argon2id hashes). */
+char         *aj_admin_hash_password        (const char        *password);
+gboolean      aj_admin_password_matches     (const char        *hash,
+                                             const char        *password);
+gboolean      aj_admin_add_office_user      (AjStore           *store,
+                                             const char        *name,
+                                             const char        *display_name,
+                                             const char        *role,
+                                             const char        *county,
+                                             const char        *password,
+                                             GError           **error);
 
 G_END_DECLS

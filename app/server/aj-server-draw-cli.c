@@ -14,6 +14,7 @@
 #include "aj-error.h"
 #include "aj-register-io.h"
 #include "aj-registry.h"
+#include "aj-server-admin.h"
 #include "aj-server-draw-cli.h"
 #include "aj-server-store.h"
 #include "aj-util.h"
@@ -182,15 +183,8 @@ plan_command (AjStore  *store,
       if (opt_checklist == NULL || !aj_is_iso_date (due))
         return usage ("plan create", "--title TEXT --from DATE --to DATE (--count N | --share-permille N) "
                                      "--checklist ID [--due DATE] [--county NAME]... [--type TYPE]... [--team-size N]");
-      if (!aj_store_begin (store, &error))
+      if ((id = aj_admin_create_plan (store, opt_title, plan, opt_checklist, due, author (), &error)) == NULL)
         return failed ("plan create", error);
-      if ((id = aj_draw_record_save_plan (store, opt_title, plan, author (), &error)) == NULL ||
-          !aj_server_store_set_plan_task (store, id, opt_checklist, due, &error) ||
-          !aj_store_commit (store, &error))
-        {
-          aj_store_rollback (store);
-          return failed ("plan create", error);
-        }
       g_print ("%s\n", id);
       return 0;
     }
@@ -209,37 +203,19 @@ draw_command (AjStore    *store,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(AjDrawRecord) draw = NULL;
-  g_autoptr(AjServerPlan) plan = NULL;
+  g_autofree char *due = NULL;
   gboolean redraw = g_str_equal (command, "redraw");
 
   if (argc != 2 || opt_seed_source == NULL || (redraw && opt_reason == NULL))
     return usage (command, redraw ? "DRAW-ID --seed-source \"PUBLIC VALUE\" --reason TEXT"
                                   : "PLAN-ID --seed-source \"PUBLIC VALUE\"");
-  if (!aj_store_begin (store, &error))
-    return failed (command, error);
-  draw = redraw ? aj_draw_record_redraw (store, argv[1], opt_seed_source, opt_reason, author (), &error)
-                : aj_draw_record_make (store, argv[1], opt_seed_source, author (), &error);
+  draw = aj_admin_make_draw (store, argv[1], opt_seed_source, redraw ? opt_reason : NULL, author (), &due, &error);
   if (draw == NULL)
-    goto fail;
-  plan = aj_server_store_get_plan (store, aj_draw_record_get_plan_id (draw));
-  if (plan == NULL || *plan->checklist == '\0')
-    {
-      g_set_error (&error, AJ_ERROR, AJ_ERROR_INVALID, "Plan %s names no checklist for its teams",
-                   aj_draw_record_get_plan_id (draw));
-      goto fail;
-    }
-  if (!aj_assignment_make_for_draw (store, draw, plan->checklist, plan->due, &error) ||
-      !aj_server_store_bump_reference_version (store, &error) ||
-      !aj_store_commit (store, &error))
-    goto fail;
+    return failed (command, error);
   print_draw (store, draw);
   g_print ("%u assignments, due %s, reach the teams' devices at their next sync.\n",
-           aj_draw_result_get_n_teams (aj_draw_record_get_result (draw)), plan->due);
+           aj_draw_result_get_n_teams (aj_draw_record_get_result (draw)), due);
   return 0;
-
-fail:
-  aj_store_rollback (store);
-  return failed (command, error);
 }
 
 static int
@@ -432,16 +408,18 @@ register_command (AjStore  *store,
   if (g_str_equal (argv[1], "import"))
     {
       guint rows = 0;
+      g_autofree char *text = NULL;
+      gsize length;
+      AjRegisterFormat format;
 
-      if (!aj_store_begin (store, &error))
-        return failed ("register import", error);
-      if (!aj_register_import_file (store, which, argv[3], &rows, &error) ||
-          !aj_server_store_bump_reference_version (store, &error) ||
-          !aj_store_commit (store, &error))
+      if (!aj_register_format_for_path (argv[3], &format))
         {
-          aj_store_rollback (store);
-          return failed ("register import", error);
+          g_printerr ("anjian-server register import: %s: a register is a .csv or a .json file\n", argv[3]);
+          return 1;
         }
+      if (!g_file_get_contents (argv[3], &text, &length, &error) ||
+          !aj_admin_import_register (store, which, format, text, length, TRUE, &rows, &error))
+        return failed ("register import", error);
       g_print ("%s: %u %s imported\n", argv[3], rows, argv[2]);
       return 0;
     }

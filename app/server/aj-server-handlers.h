@@ -47,4 +47,7 @@ void     aj_server_public_draw          (AjRequest *req);
 void     aj_server_public_office        (AjRequest *req,
                                          AjHtml    *content);
 
+/* aj-server-console.c: the office's web console under /office/ */
+void     aj_server_console              (AjRequest *req);
+
 G_END_DECLS

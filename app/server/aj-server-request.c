@@ -38,6 +38,8 @@ struct _AjRequest
   AjScope           *scope;
   JsonObject        *body;
   GByteArray        *bytes;       /* a JSON body as it came, never over limit */
+  GHashTable        *form;        /* a form body's fields, once asked for */
+  GHashTable        *cookies;
   gsize              limit;       /* set by the gate; 0 until then: no body */
   guint64            received;
   gboolean           streaming;   /* the route's begin function takes the body */
@@ -58,6 +60,8 @@ request_free (AjRequest *req)
   g_clear_pointer (&req->query, g_hash_table_unref);
   g_clear_pointer (&req->body, json_object_unref);
   g_clear_pointer (&req->bytes, g_byte_array_unref);
+  g_clear_pointer (&req->form, g_hash_table_unref);
+  g_clear_pointer (&req->cookies, g_hash_table_unref);
   g_clear_object (&req->socket);
   g_free (req->device_id);
   g_clear_pointer (&req->scope, aj_scope_free);
@@ -556,7 +560,7 @@ dispatch (SoupServer        *server,
   req->path = path;
   g_clear_pointer (&req->query, g_hash_table_unref);
   req->query = query ? g_hash_table_ref (query) : NULL;
-  if (method->max_body > 0 && method->begin == NULL && !parse_body (req))
+  if (method->max_body > 0 && method->begin == NULL && binding->route->access != AJ_ROUTE_OFFICE && !parse_body (req))
     return;
   method->handler (req);
 }
@@ -655,4 +659,86 @@ aj_request_get_client (AjRequest *req)
   const char *host = soup_server_message_get_remote_host (req->msg);
 
   return host ? host : "-";
+}
+
+/* ---- forms and cookies (the office's console) ---- */
+
+static GHashTable *
+parse_multipart (AjRequest *req,
+                 GBytes    *body)
+{
+  GHashTable *fields = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(SoupMultipart) multipart =
+    soup_multipart_new_from_message (soup_server_message_get_request_headers (req->msg), body);
+
+  for (int i = 0; multipart && i < soup_multipart_get_length (multipart); i++)
+    {
+      SoupMessageHeaders *headers;
+      GBytes *part;
+      g_autoptr(GHashTable) params = NULL;
+      const char *name;
+
+      if (!soup_multipart_get_part (multipart, i, &headers, &part) ||
+          !soup_message_headers_get_content_disposition (headers, NULL, &params))
+        continue;
+      name = g_hash_table_lookup (params, "name");
+      if (name != NULL && !g_hash_table_contains (fields, name))
+        g_hash_table_insert (fields, g_strdup (name),
+                             g_strndup (g_bytes_get_data (part, NULL), g_bytes_get_size (part)));
+    }
+  return fields;
+}
+
+const char *
+aj_request_get_form (AjRequest  *req,
+                     const char *name)
+{
+  if (req->form == NULL)
+    {
+      SoupMessageHeaders *headers = soup_server_message_get_request_headers (req->msg);
+      const char *type = soup_message_headers_get_content_type (headers, NULL);
+      gsize length = req->bytes ? req->bytes->len : 0;
+      g_autoptr(GBytes) body = g_bytes_new (req->bytes ? req->bytes->data : NULL, length);
+
+      if (type != NULL && g_ascii_strcasecmp (type, "multipart/form-data") == 0)
+        req->form = parse_multipart (req, body);
+      else if (type != NULL && g_ascii_strcasecmp (type, "application/x-www-form-urlencoded") == 0)
+        {
+          g_autofree char *text = g_strndup (g_bytes_get_data (body, NULL), length);
+          req->form = soup_form_decode (text);
+        }
+      else
+        req->form = g_hash_table_new (g_str_hash, g_str_equal);
+    }
+  return g_hash_table_lookup (req->form, name);
+}
+
+const char *
+aj_request_get_cookie (AjRequest  *req,
+                       const char *name)
+{
+  if (req->cookies == NULL)
+    {
+      const char *header = soup_message_headers_get_list (soup_server_message_get_request_headers (req->msg), "Cookie");
+      g_auto(GStrv) pairs = header ? g_strsplit (header, ";", -1) : NULL;
+
+      req->cookies = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+      for (guint i = 0; pairs && pairs[i]; i++)
+        {
+          char *pair = g_strstrip (pairs[i]);
+          const char *eq = strchr (pair, '=');
+
+          g_autofree char *cookie = eq ? g_strndup (pair, eq - pair) : NULL;
+
+          if (cookie != NULL && !g_hash_table_contains (req->cookies, cookie))
+            g_hash_table_insert (req->cookies, g_steal_pointer (&cookie), g_strdup (eq + 1));
+        }
+    }
+  return g_hash_table_lookup (req->cookies, name);
+}
+
+gboolean
+aj_request_is_tls (AjRequest *req)
+{
+  return req->context->tls;
 }

@@ -20,6 +20,7 @@ typedef enum
 {
   AJ_ROUTE_PUBLIC,
   AJ_ROUTE_DEVICE,        /* needs an enrolled device's bearer token */
+  AJ_ROUTE_OFFICE,        /* the office's console: a body is a form (its handler checks the session) */
 } AjRouteAccess;
 
 typedef struct
@@ -71,6 +72,7 @@ typedef struct
   char           *partial_dir;
   char           *holidays_path;   /* the holiday calendar the office keeps */
   AjServerLimits  limits;
+  gboolean        tls;         /* served over TLS: the console's cookies are Secure */
   GHashTable     *uploading;   /* sha256 of each blob being received now -> its upload */
   /* Logs a request whose connection was closed after its answer (libsoup
    * emits no request-finished for those). */
@@ -100,6 +102,13 @@ const char         *aj_request_get_device_id     (AjRequest          *req);
 const char         *aj_request_get_client        (AjRequest          *req);
 const AjScope      *aj_request_get_scope         (AjRequest          *req);
 JsonObject         *aj_request_get_body          (AjRequest          *req);
+/* A field of a form body (urlencoded or multipart; a file field's content
+ * as text), or NULL. */
+const char         *aj_request_get_form          (AjRequest          *req,
+                                                  const char         *name);
+const char         *aj_request_get_cookie        (AjRequest          *req,
+                                                  const char         *name);
+gboolean            aj_request_is_tls            (AjRequest          *req);
 void                aj_request_set_streaming     (AjRequest          *req);
 
 void                aj_request_set_header        (AjRequest          *req,

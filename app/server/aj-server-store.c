@@ -1144,3 +1144,397 @@ aj_server_store_charge_events (AjStore     *store,
   sqlite3_bind_int64 (write, 3, n_new);
   return aj_db_step_done (aj_store_get_db (store), write, error) ? 0 : -1;
 }
+
+/* ---- the office's console: users, sessions, audit ---- */
+
+void
+aj_office_user_free (AjOfficeUser *user)
+{
+  g_free (user->name);
+  g_free (user->display_name);
+  g_free (user->role);
+  g_free (user->county);
+  g_free (user->password_hash);
+  g_free (user);
+}
+
+void
+aj_office_audit_entry_free (AjOfficeAuditEntry *entry)
+{
+  g_free (entry->at);
+  g_free (entry->user);
+  g_free (entry->action);
+  g_free (entry->subject);
+  g_free (entry->detail);
+  g_free (entry->client);
+  g_free (entry);
+}
+
+void
+aj_office_code_free (AjOfficeCode *code)
+{
+  g_free (code->code_hash);
+  g_free (code->scope);
+  g_free (code->created_at);
+  g_free (code->expires_at);
+  g_free (code->used_by);
+  g_free (code);
+}
+
+#define OFFICE_USER_SELECT \
+  "SELECT name, display_name, role, county, password_hash, failures, locked_until, active FROM office_users "
+
+static AjOfficeUser *
+office_user_from_row (sqlite3_stmt *stmt)
+{
+  AjOfficeUser *user = g_new0 (AjOfficeUser, 1);
+
+  user->name = aj_db_col_dup (stmt, 0);
+  user->display_name = aj_db_col_dup (stmt, 1);
+  user->role = aj_db_col_dup (stmt, 2);
+  user->county = sqlite3_column_type (stmt, 3) == SQLITE_NULL ? NULL : aj_db_col_dup (stmt, 3);
+  user->password_hash = aj_db_col_dup (stmt, 4);
+  user->failures = sqlite3_column_int64 (stmt, 5);
+  user->locked_until = sqlite3_column_int64 (stmt, 6);
+  user->active = sqlite3_column_int (stmt, 7) != 0;
+  return user;
+}
+
+gboolean
+aj_server_store_add_office_user (AjStore            *store,
+                                 const AjOfficeUser *user,
+                                 const char         *created_at,
+                                 GError            **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = prepare (store,
+      "INSERT INTO office_users (name, display_name, role, county, password_hash, created_at) "
+      "VALUES (?, ?, ?, ?, ?, ?)", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  aj_db_bind_text (stmt, 1, user->name);
+  aj_db_bind_text (stmt, 2, user->display_name);
+  aj_db_bind_text (stmt, 3, user->role);
+  if (user->county != NULL && *user->county != '\0')
+    aj_db_bind_text (stmt, 4, user->county);
+  aj_db_bind_text (stmt, 5, user->password_hash);
+  aj_db_bind_text (stmt, 6, created_at);
+  return aj_db_step_done (aj_store_get_db (store), stmt, error);
+}
+
+AjOfficeUser *
+aj_server_store_get_office_user (AjStore    *store,
+                                 const char *name)
+{
+  g_autoptr(sqlite3_stmt) stmt = prepare (store, OFFICE_USER_SELECT "WHERE name = ?", NULL);
+
+  if (stmt == NULL)
+    return NULL;
+  aj_db_bind_text (stmt, 1, name);
+  return sqlite3_step (stmt) == SQLITE_ROW ? office_user_from_row (stmt) : NULL;
+}
+
+GPtrArray *
+aj_server_store_list_office_users (AjStore *store)
+{
+  GPtrArray *users = g_ptr_array_new_with_free_func ((GDestroyNotify) aj_office_user_free);
+  g_autoptr(sqlite3_stmt) stmt = prepare (store, OFFICE_USER_SELECT "ORDER BY name", NULL);
+
+  while (stmt && sqlite3_step (stmt) == SQLITE_ROW)
+    g_ptr_array_add (users, office_user_from_row (stmt));
+  return users;
+}
+
+gboolean
+aj_server_store_set_office_failures (AjStore     *store,
+                                     const char  *name,
+                                     gint64       failures,
+                                     gint64       locked_until,
+                                     GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = prepare (store,
+      "UPDATE office_users SET failures = ?, locked_until = ? WHERE name = ?", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, failures);
+  sqlite3_bind_int64 (stmt, 2, locked_until);
+  aj_db_bind_text (stmt, 3, name);
+  return aj_db_step_done (aj_store_get_db (store), stmt, error);
+}
+
+/* Also forgets sessions that have expired. */
+gboolean
+aj_server_store_add_office_session (AjStore     *store,
+                                    const char  *token_hash,
+                                    const char  *user_name,
+                                    const char  *csrf,
+                                    gint64       now,
+                                    gint64       expires_at,
+                                    const char  *client,
+                                    GError     **error)
+{
+  g_autoptr(sqlite3_stmt) prune = prepare (store, "DELETE FROM office_sessions WHERE expires_at <= ?", error);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  if (prune == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (prune, 1, now);
+  if (!aj_db_step_done (aj_store_get_db (store), prune, error))
+    return FALSE;
+  stmt = prepare (store, "INSERT INTO office_sessions (token_hash, user_name, csrf, created_at, expires_at, client) "
+                         "VALUES (?, ?, ?, ?, ?, ?)", error);
+  if (stmt == NULL)
+    return FALSE;
+  aj_db_bind_text (stmt, 1, token_hash);
+  aj_db_bind_text (stmt, 2, user_name);
+  aj_db_bind_text (stmt, 3, csrf);
+  sqlite3_bind_int64 (stmt, 4, now);
+  sqlite3_bind_int64 (stmt, 5, expires_at);
+  aj_db_bind_text (stmt, 6, client);
+  return aj_db_step_done (aj_store_get_db (store), stmt, error);
+}
+
+/* The active user of an unexpired session, and the session's CSRF token. */
+AjOfficeUser *
+aj_server_store_find_office_session (AjStore     *store,
+                                     const char  *token_hash,
+                                     gint64       now,
+                                     char       **csrf)
+{
+  g_autoptr(sqlite3_stmt) stmt = prepare (store,
+      "SELECT u.name, u.display_name, u.role, u.county, u.password_hash, u.failures, u.locked_until, u.active, "
+      "s.csrf FROM office_sessions s JOIN office_users u ON u.name = s.user_name "
+      "WHERE s.token_hash = ? AND s.expires_at > ? AND u.active", NULL);
+  AjOfficeUser *user;
+
+  if (stmt == NULL)
+    return NULL;
+  aj_db_bind_text (stmt, 1, token_hash);
+  sqlite3_bind_int64 (stmt, 2, now);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    return NULL;
+  user = office_user_from_row (stmt);
+  *csrf = aj_db_col_dup (stmt, 8);
+  return user;
+}
+
+gboolean
+aj_server_store_end_office_session (AjStore     *store,
+                                    const char  *token_hash,
+                                    GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = prepare (store, "DELETE FROM office_sessions WHERE token_hash = ?", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  aj_db_bind_text (stmt, 1, token_hash);
+  return aj_db_step_done (aj_store_get_db (store), stmt, error);
+}
+
+gboolean
+aj_server_store_add_office_audit (AjStore     *store,
+                                  const char  *at,
+                                  const char  *user_name,
+                                  const char  *action,
+                                  const char  *subject,
+                                  const char  *detail,
+                                  const char  *client,
+                                  GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = prepare (store,
+      "INSERT INTO office_audit (at, user_name, action, subject, detail, client) VALUES (?, ?, ?, ?, ?, ?)", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  aj_db_bind_text (stmt, 1, at);
+  aj_db_bind_text (stmt, 2, user_name);
+  aj_db_bind_text (stmt, 3, action);
+  aj_db_bind_text (stmt, 4, subject ? subject : "");
+  aj_db_bind_text (stmt, 5, detail ? detail : "");
+  aj_db_bind_text (stmt, 6, client);
+  return aj_db_step_done (aj_store_get_db (store), stmt, error);
+}
+
+/* The latest @limit entries, newest first. */
+GPtrArray *
+aj_server_store_list_office_audit (AjStore *store,
+                                   guint    limit)
+{
+  GPtrArray *entries = g_ptr_array_new_with_free_func ((GDestroyNotify) aj_office_audit_entry_free);
+  g_autoptr(sqlite3_stmt) stmt = prepare (store,
+      "SELECT at, user_name, action, subject, detail, client FROM office_audit ORDER BY id DESC LIMIT ?", NULL);
+
+  if (stmt == NULL)
+    return entries;
+  sqlite3_bind_int64 (stmt, 1, limit);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      AjOfficeAuditEntry *entry = g_new0 (AjOfficeAuditEntry, 1);
+
+      entry->at = aj_db_col_dup (stmt, 0);
+      entry->user = aj_db_col_dup (stmt, 1);
+      entry->action = aj_db_col_dup (stmt, 2);
+      entry->subject = aj_db_col_dup (stmt, 3);
+      entry->detail = aj_db_col_dup (stmt, 4);
+      entry->client = aj_db_col_dup (stmt, 5);
+      g_ptr_array_add (entries, entry);
+    }
+  return entries;
+}
+
+/* The ids of the hazards of @scope that pass @filter's stored conditions
+ * (overdue is the core rule's to decide), newest first, at most @limit.
+ * 督办 is read from the hazard.escalated events, which exist whether or not
+ * the projection has its escalation column yet. */
+GPtrArray *
+aj_server_store_office_hazards (AjStore                   *store,
+                                const AjScope             *scope,
+                                const AjOfficeHazardFilter *filter,
+                                guint                      limit)
+{
+  GPtrArray *ids = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *sql = g_strdup_printf (
+      "SELECT h.id FROM hazards h LEFT JOIN institutions i ON i.code = h.institution WHERE 1 %s "
+      "AND (:county IS NULL OR i.county = :county) "
+      "AND (:type IS NULL OR i.type = :type) "
+      "AND (:status IS NULL OR (:status = 'open' AND h.status NOT IN ('closed', 'withdrawn')) OR h.status = :status) "
+      "AND (:risk IS NULL OR h.risk_level = :risk) "
+      "AND (:major = 0 OR h.grade = 'major') "
+      "AND (:escalated = 0 OR EXISTS (SELECT 1 FROM events e WHERE e.subject = h.id AND e.type = 'hazard.escalated')) "
+      "ORDER BY h.found_at DESC, h.id LIMIT :limit",
+      /* the scope's condition names the column "institution" */
+      aj_scope_get_kind (scope) == AJ_SCOPE_ALL ? "" :
+      aj_scope_get_kind (scope) == AJ_SCOPE_COUNTY ? "AND i.county = :value" :
+      aj_scope_get_kind (scope) == AJ_SCOPE_INSTITUTIONS ? "AND h.institution IN (SELECT value FROM json_each (:value))" :
+      "AND 0");
+  g_autoptr(sqlite3_stmt) stmt = prepare (store, sql, NULL);
+
+  if (stmt == NULL)
+    return ids;
+  bind_scope (stmt, scope);
+#define BIND_OPTIONAL(name, value) \
+  if ((value) != NULL && *(value) != '\0') \
+    aj_db_bind_text (stmt, sqlite3_bind_parameter_index (stmt, name), (value))
+  BIND_OPTIONAL (":county", filter->county);
+  BIND_OPTIONAL (":type", filter->type);
+  BIND_OPTIONAL (":status", filter->status);
+  BIND_OPTIONAL (":risk", filter->risk_level);
+#undef BIND_OPTIONAL
+  sqlite3_bind_int (stmt, sqlite3_bind_parameter_index (stmt, ":major"), filter->major_only);
+  sqlite3_bind_int (stmt, sqlite3_bind_parameter_index (stmt, ":escalated"), filter->escalated_only);
+  sqlite3_bind_int64 (stmt, sqlite3_bind_parameter_index (stmt, ":limit"), limit);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_ptr_array_add (ids, aj_db_col_dup (stmt, 0));
+  return ids;
+}
+
+/* The distinct values of a register column, for the filters' choices. */
+GPtrArray *
+aj_server_store_institution_values (AjStore       *store,
+                                    const AjScope *scope,
+                                    gboolean       types)
+{
+  GPtrArray *values = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *sql = g_strdup_printf ("SELECT DISTINCT %s FROM (SELECT code AS institution, county, type "
+                                          "FROM institutions) WHERE %s <> '' %s ORDER BY 1",
+                                          types ? "type" : "county", types ? "type" : "county",
+                                          scope_condition (scope));
+  g_autoptr(sqlite3_stmt) stmt = prepare (store, sql, NULL);
+
+  if (stmt == NULL)
+    return values;
+  bind_scope (stmt, scope);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_ptr_array_add (values, aj_db_col_dup (stmt, 0));
+  return values;
+}
+
+/* Enrollment codes not used and not expired at @now (their hashes: the
+ * codes themselves are never kept). */
+GPtrArray *
+aj_server_store_list_open_codes (AjStore    *store,
+                                 const char *now)
+{
+  GPtrArray *codes = g_ptr_array_new_with_free_func ((GDestroyNotify) aj_office_code_free);
+  g_autoptr(sqlite3_stmt) stmt = prepare (store,
+      "SELECT code_hash, scope, created_at, expires_at, used_by FROM enroll_codes "
+      "WHERE used_by IS NULL AND julianday (expires_at) > julianday (?) ORDER BY created_at DESC", NULL);
+
+  if (stmt == NULL)
+    return codes;
+  aj_db_bind_text (stmt, 1, now);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      AjOfficeCode *code = g_new0 (AjOfficeCode, 1);
+
+      code->code_hash = aj_db_col_dup (stmt, 0);
+      code->scope = aj_db_col_dup (stmt, 1);
+      code->created_at = aj_db_col_dup (stmt, 2);
+      code->expires_at = aj_db_col_dup (stmt, 3);
+      code->used_by = sqlite3_column_type (stmt, 4) == SQLITE_NULL ? NULL : aj_db_col_dup (stmt, 4);
+      g_ptr_array_add (codes, code);
+    }
+  return codes;
+}
+
+/* A code not yet used expires now; FALSE with CODE_UNKNOWN when there is no
+ * such open code. */
+gboolean
+aj_server_store_revoke_code (AjStore     *store,
+                             const char  *code_hash,
+                             const char  *now,
+                             GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = prepare (store,
+      "UPDATE enroll_codes SET expires_at = ? WHERE code_hash = ? AND used_by IS NULL", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  aj_db_bind_text (stmt, 1, now);
+  aj_db_bind_text (stmt, 2, code_hash);
+  if (!aj_db_step_done (aj_store_get_db (store), stmt, error))
+    return FALSE;
+  if (sqlite3_changes (aj_store_get_db (store)) == 0)
+    {
+      g_set_error (error, AJ_SERVER_STORE_ERROR, AJ_SERVER_STORE_ERROR_CODE_UNKNOWN, "There is no such unused code");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The institution an inspection is of, or NULL. */
+char *
+aj_server_store_inspection_institution (AjStore    *store,
+                                        const char *inspection_id)
+{
+  g_autoptr(sqlite3_stmt) stmt = prepare (store, "SELECT institution FROM inspections WHERE id = ?", NULL);
+
+  if (stmt == NULL)
+    return NULL;
+  aj_db_bind_text (stmt, 1, inspection_id);
+  return sqlite3_step (stmt) == SQLITE_ROW ? aj_db_col_dup (stmt, 0) : NULL;
+}
+
+/* The photos of a hazard: those taken with it or with its item of the
+ * inspection, and those its steps name (evidence of a rectification), not
+ * removed. */
+GPtrArray *
+aj_server_store_hazard_photos (AjStore    *store,
+                               const char *hazard_id)
+{
+  GPtrArray *photos = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(sqlite3_stmt) stmt = prepare (store,
+      "SELECT sha256 FROM photos WHERE hazard_id = :id AND removed = 0 "
+      "UNION SELECT p.sha256 FROM photos p JOIN hazards h ON p.inspection_id = h.inspection_id "
+      "AND p.item_code = h.item_code WHERE h.id = :id AND p.removed = 0 "
+      "UNION SELECT j.value FROM events e, json_each (e.body, '$.photos') j "
+      "WHERE e.subject = :id AND json_valid (e.body) AND json_type (e.body, '$.photos') = 'array'", NULL);
+
+  if (stmt == NULL)
+    return photos;
+  aj_db_bind_text (stmt, sqlite3_bind_parameter_index (stmt, ":id"), hazard_id);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_ptr_array_add (photos, aj_db_col_dup (stmt, 0));
+  return photos;
+}

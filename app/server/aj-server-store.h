@@ -237,6 +237,108 @@ gint64       aj_server_store_charge_events          (AjStore            *store,
                                                      gint64              now_unix,
                                                      GError            **error);
 
+/* The office's console (/office/) */
+typedef struct
+{
+  char     *name;
+  char     *display_name;
+  char     *role;            /* clerk, chief, admin */
+  char     *county;          /* NULL: the whole city */
+  char     *password_hash;   /* Argon2id, as crypto_pwhash_str writes it */
+  gint64    failures;
+  gint64    locked_until;    /* Unix seconds */
+  gboolean  active;
+} AjOfficeUser;
+
+typedef struct
+{
+  char *at;
+  char *user;
+  char *action;
+  char *subject;
+  char *detail;
+  char *client;
+} AjOfficeAuditEntry;
+
+typedef struct
+{
+  char *code_hash;
+  char *scope;
+  char *created_at;
+  char *expires_at;
+  char *used_by;
+} AjOfficeCode;
+
+/* What the console's hazard list filters on in SQL; NULL or "": any. */
+typedef struct
+{
+  const char *county;
+  const char *type;
+  const char *status;        /* "open": not closed or withdrawn */
+  const char *risk_level;
+  gboolean    major_only;
+  gboolean    escalated_only;   /* 督办: a hazard.escalated event exists */
+} AjOfficeHazardFilter;
+
+void         aj_office_user_free                    (AjOfficeUser       *user);
+void         aj_office_audit_entry_free             (AjOfficeAuditEntry *entry);
+void         aj_office_code_free                    (AjOfficeCode       *code);
+gboolean     aj_server_store_add_office_user        (AjStore            *store,
+                                                     const AjOfficeUser *user,
+                                                     const char         *created_at,
+                                                     GError            **error);
+AjOfficeUser *aj_server_store_get_office_user       (AjStore            *store,
+                                                     const char         *name);
+GPtrArray   *aj_server_store_list_office_users      (AjStore            *store);
+gboolean     aj_server_store_set_office_failures    (AjStore            *store,
+                                                     const char         *name,
+                                                     gint64              failures,
+                                                     gint64              locked_until,
+                                                     GError            **error);
+gboolean     aj_server_store_add_office_session     (AjStore            *store,
+                                                     const char         *token_hash,
+                                                     const char         *user_name,
+                                                     const char         *csrf,
+                                                     gint64              now,
+                                                     gint64              expires_at,
+                                                     const char         *client,
+                                                     GError            **error);
+AjOfficeUser *aj_server_store_find_office_session   (AjStore            *store,
+                                                     const char         *token_hash,
+                                                     gint64              now,
+                                                     char              **csrf);
+gboolean     aj_server_store_end_office_session     (AjStore            *store,
+                                                     const char         *token_hash,
+                                                     GError            **error);
+gboolean     aj_server_store_add_office_audit       (AjStore            *store,
+                                                     const char         *at,
+                                                     const char         *user_name,
+                                                     const char         *action,
+                                                     const char         *subject,
+                                                     const char         *detail,
+                                                     const char         *client,
+                                                     GError            **error);
+GPtrArray   *aj_server_store_list_office_audit      (AjStore            *store,
+                                                     guint               limit);
+GPtrArray   *aj_server_store_office_hazards         (AjStore            *store,
+                                                     const AjScope      *scope,
+                                                     const AjOfficeHazardFilter *filter,
+                                                     guint               limit);
+GPtrArray   *aj_server_store_institution_values     (AjStore            *store,
+                                                     const AjScope      *scope,
+                                                     gboolean            types);
+GPtrArray   *aj_server_store_list_open_codes        (AjStore            *store,
+                                                     const char         *now);
+gboolean     aj_server_store_revoke_code            (AjStore            *store,
+                                                     const char         *code_hash,
+                                                     const char         *now,
+                                                     GError            **error);
+GPtrArray   *aj_server_store_hazard_photos          (AjStore            *store,
+                                                     const char         *hazard_id);
+char        *aj_server_store_inspection_institution (AjStore            *store,
+                                                     const char         *inspection_id);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AjOfficeUser, aj_office_user_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AjServerDevice, aj_server_device_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AjServerCheck, aj_server_check_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AjServerPublication, aj_server_publication_free)

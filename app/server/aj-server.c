@@ -61,6 +61,10 @@ static const AjRoute routes[] = {
     { { "GET", 0, aj_server_completion_get } } },
   { "/api", AJ_ROUTE_PUBLIC, unknown_api,
     { { NULL, 0, NULL } } },
+  /* The office's console: forms up to 8 MiB (a register to import). */
+  { "/office", AJ_ROUTE_OFFICE, NULL,
+    { { "GET", 0, aj_server_console },
+      { "POST", 8 * 1024 * 1024, aj_server_console } } },
   /* The public pages answer every method with HTML. */
   { "/h/", AJ_ROUTE_PUBLIC, NULL,
     { { NULL, 0, aj_server_pages_hazard } } },
@@ -242,6 +246,7 @@ aj_server_listen (AjServer    *self,
         return FALSE;
       soup_server_set_tls_certificate (self->soup, cert);
       options |= SOUP_SERVER_LISTEN_HTTPS;
+      self->context.tls = TRUE;
     }
   socket_address = g_inet_socket_address_new (inet, port);
   {

@@ -1,8 +1,11 @@
 /* main.c: anjian-server: serve the API, or administer its data folder. */
 #include "config.h"
 
+#include <libintl.h>
 #include <locale.h>
 #include <stdio.h>
+#include <termios.h>
+#include <unistd.h>
 #include <string.h>
 #include <glib-unix.h>
 #include <qrencode.h>
@@ -27,6 +30,9 @@ static char *opt_output;
 static char *opt_blob_quota;
 static char *opt_event_rate;
 static char *opt_partial_expiry;
+static char *opt_role;
+static char *opt_county;
+static char *opt_display_name;
 
 static const GOptionEntry common[] = {
   { "data", 0, 0, G_OPTION_ARG_FILENAME, &opt_data, "The server's data folder", "DIR" },
@@ -52,10 +58,24 @@ static const GOptionEntry code_options[] = {
   { "days", 0, 0, G_OPTION_ARG_INT, &opt_days, "Days the code stays valid (default 7)", "N" },
   { "server", 0, 0, G_OPTION_ARG_STRING, &opt_server, "Server address to put in the QR code", "URL" },
   { "output", 'o', 0, G_OPTION_ARG_FILENAME, &opt_output, "The file to write (report)", "FILE" },
+  { "role", 0, 0, G_OPTION_ARG_STRING, &opt_role, "office-user add: clerk, chief or admin", "ROLE" },
+  { "county", 0, 0, G_OPTION_ARG_STRING, &opt_county, "office-user add: the county in scope (none: the whole city)", "NAME" },
+  { "display-name", 0, 0, G_OPTION_ARG_STRING, &opt_display_name, "office-user add: the name shown", "TEXT" },
   { NULL }
 };
 
 static GMainLoop *loop;
+
+/* Translations are in the build folder until the server is installed. */
+static const char *
+find_locale_dir (void)
+{
+  g_autofree char *exe = g_file_read_link ("/proc/self/exe", NULL);
+
+  if (exe != NULL && g_str_has_prefix (exe, ANJIAN_BUILD_ROOT "/"))
+    return ANJIAN_BUILD_LOCALEDIR;
+  return LOCALEDIR;
+}
 
 /* "20G", "512M", "1048576": a count with an optional binary suffix. */
 static gboolean
@@ -157,6 +177,12 @@ serve (void)
   g_autofree char *url = NULL;
   AjServerLimits limits;
 
+  /* The office's console speaks Chinese from the catalogue (English is
+   * the source language, chosen per request). gettext reads LANGUAGE only
+   * outside the "C" locale; C.UTF-8 is always there. */
+  if (g_strcmp0 (setlocale (LC_MESSAGES, NULL), "C") == 0 || g_strcmp0 (setlocale (LC_MESSAGES, NULL), "POSIX") == 0)
+    setlocale (LC_MESSAGES, "C.UTF-8");
+  g_setenv ("LANGUAGE", "zh_CN", TRUE);
   if (!parse_limits (&limits))
     return 2;
   server = aj_server_new (opt_data, &error);
@@ -212,6 +238,71 @@ print_qr (const char *text)
   QRcode_free (code);
 }
 
+/* A line from standard input; when it is a terminal, without echo. */
+static char *
+read_secret (const char *prompt)
+{
+  gboolean tty = isatty (STDIN_FILENO);
+  struct termios saved, quiet;
+  char line[1024];
+  char *got;
+
+  if (tty)
+    {
+      g_printerr ("%s", prompt);
+      tcgetattr (STDIN_FILENO, &saved);
+      quiet = saved;
+      quiet.c_lflag &= ~(tcflag_t) ECHO;
+      tcsetattr (STDIN_FILENO, TCSAFLUSH, &quiet);
+    }
+  got = fgets (line, sizeof line, stdin);
+  if (tty)
+    {
+      tcsetattr (STDIN_FILENO, TCSAFLUSH, &saved);
+      g_printerr ("\n");
+    }
+  if (got == NULL)
+    return NULL;
+  line[strcspn (line, "\r\n")] = '\0';
+  return g_strdup (line);
+}
+
+/* office-user add NAME --role ROLE [--county NAME]: the password from
+ * standard input (asked twice at a terminal), never from the command line. */
+static int
+office_user_command (AjStore  *store,
+                     int       argc,
+                     char    **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *password = NULL;
+
+  if (argc != 3 || !g_str_equal (argv[1], "add") || opt_role == NULL)
+    {
+      g_printerr ("Usage: anjian-server office-user add NAME --role clerk|chief|admin [--county NAME] "
+                  "[--display-name TEXT] --data DIR (the password from standard input)\n");
+      return 2;
+    }
+  password = read_secret ("Password: ");
+  if (password != NULL && isatty (STDIN_FILENO))
+    {
+      g_autofree char *again = read_secret ("Password again: ");
+
+      if (g_strcmp0 (again, password) != 0)
+        {
+          g_printerr ("anjian-server office-user: the passwords differ\n");
+          return 1;
+        }
+    }
+  if (!aj_admin_add_office_user (store, argv[2], opt_display_name, opt_role, opt_county, password, &error))
+    {
+      g_printerr ("anjian-server office-user: %s\n", error->message);
+      return 1;
+    }
+  g_print ("%s: office user added (%s, %s)\n", argv[2], opt_role, opt_county ? opt_county : "whole city");
+  return 0;
+}
+
 static int
 admin (const char *command,
        int         argc,
@@ -233,8 +324,7 @@ admin (const char *command,
       if (code == NULL)
         goto failed;
       g_print ("%s\n", code);
-      payload = opt_server ? g_strdup_printf ("anjian:enroll?server=%s&code=%s", opt_server, code)
-                           : g_strdup_printf ("anjian:enroll?code=%s", code);
+      payload = aj_admin_enroll_payload (opt_server, code);
       print_qr (payload);
       g_print ("Valid for %d days, for one device. Scope: %s\n", opt_days, opt_scope ? opt_scope : "all");
       return 0;
@@ -260,10 +350,7 @@ admin (const char *command,
   /* The same documents as the kiosk's, from the server's copy of the events. */
   if (g_str_equal (command, "report"))
     {
-      g_autoptr(GPtrArray) checklists = g_ptr_array_new_with_free_func (g_object_unref);
-      g_autoptr(JsonArray) published = aj_server_store_published_checklists (store);
       g_autofree char *blobs = g_build_filename (opt_data, "blobs", NULL);
-      AjReportOptions options = { .blob_dir = blobs, .server_url = opt_server, .checklists = checklists };
       AjReportKind kind;
 
       if (argc != 3 || !aj_report_kind_from_name (argv[1], &kind) || opt_output == NULL)
@@ -271,19 +358,13 @@ admin (const char *command,
           g_printerr ("Usage: anjian-server report (inspection|notice|verification) INSPECTION-ID --data DIR -o FILE.pdf\n");
           return 2;
         }
-      for (guint i = 0; i < json_array_get_length (published); i++)
-        {
-          g_autoptr(JsonNode) node = json_node_copy (json_array_get_element (published, i));
-          g_autofree char *text = aj_json_to_string (node);
-          AjChecklist *c = aj_checklist_load_data ("published", text, -1, NULL);
-          if (c != NULL)
-            g_ptr_array_add (checklists, c);
-        }
-      if (!aj_report_write_pdf (store, kind, argv[2], &options, opt_output, &error))
+      if (!aj_admin_write_report (store, blobs, opt_server, kind, argv[2], opt_output, &error))
         goto failed;
       g_print ("%s: written\n", opt_output);
       return 0;
     }
+  if (g_str_equal (command, "office-user"))
+    return office_user_command (store, argc, argv);
   if (g_str_equal (command, "list-devices"))
     {
       g_autoptr(GPtrArray) lines = aj_admin_list_devices (store);
@@ -320,6 +401,8 @@ main (int   argc,
   const char *command;
 
   setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, find_locale_dir ());
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   if (argc < 2 || g_str_has_prefix (argv[1], "-"))
     {
       g_printerr ("Usage: anjian-server COMMAND --data DIR [OPTIONS]\n"
@@ -328,7 +411,8 @@ main (int   argc,
                   "          register import|export institutions|inspectors FILE, plan create|list,\n"
                   "          draw PLAN --seed-source TEXT, redraw DRAW --seed-source TEXT --reason TEXT,\n"
                   "          rerun DRAW, draws [PLAN], assignments [--draw ID], publish DRAW --date DATE,\n"
-                  "          deadlines [--holidays FILE]\n");
+                  "          deadlines [--holidays FILE],\n"
+                  "          office-user add NAME --role clerk|chief|admin [--county NAME] (password on stdin)\n");
       return 2;
     }
   command = argv[1];

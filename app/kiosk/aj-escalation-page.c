@@ -45,16 +45,15 @@ create_row (gpointer item,
   g_autofree char *state = NULL;
 
   if (level != NULL)
-    state = g_strdup_printf ("%s · %s", aj_escalation_level_label (level),
-                             aj_escalation_reason_label (aj_hazard_get_escalation_reason (hazard)));
+    state = g_strdup (aj_escalation_level_label (level));
   else
-    state = g_strdup_printf (_("To list: %s · %s"), aj_escalation_level_label (due), aj_escalation_reason_label (reason));
+    state = g_strdup_printf (_("To list: %s"), aj_escalation_level_label (due));
   gtk_label_set_label (GTK_LABEL (badge), state);
   gtk_widget_add_css_class (badge, "badge");
   gtk_widget_add_css_class (badge, level != NULL ? "badge-danger" : "badge-warning");
   gtk_widget_set_valign (badge, GTK_ALIGN_CENTER);
   gtk_label_set_wrap (GTK_LABEL (badge), TRUE);
-  gtk_label_set_max_width_chars (GTK_LABEL (badge), 14);
+  gtk_label_set_max_width_chars (GTK_LABEL (badge), 8);
 
   title = g_strdup_printf ("%s · %s", aj_hazard_get_number (hazard), aj_hazard_get_description (hazard));
   if (days > 0)
@@ -64,9 +63,10 @@ create_row (gpointer item,
     when = g_strdup_printf (_("deadline %s"), aj_hazard_get_deadline (hazard));
   else
     when = g_strdup (_("no deadline"));
-  subtitle = g_strdup_printf ("%s · %s · %s · %s", aj_hazard_get_institution_name (hazard),
+  subtitle = g_strdup_printf ("%s · %s · %s\n%s · %s", aj_hazard_get_institution_name (hazard),
                               aj_grade_label (aj_hazard_get_grade (hazard)),
-                              aj_hazard_status_label (aj_hazard_get_status (hazard)), when);
+                              aj_hazard_status_label (aj_hazard_get_status (hazard)), when,
+                              aj_escalation_reason_label (level ? aj_hazard_get_escalation_reason (hazard) : reason));
   /* Descriptions and names come from other devices: plain text. */
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);

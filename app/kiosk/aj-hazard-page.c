@@ -298,7 +298,8 @@ fill_loop_rows (AjHazardPage *self,
                                   aj_escalation_reason_label (aj_hazard_get_escalation_reason (hazard)),
                                   aj_escalation_level_label (due), aj_escalation_reason_label (reason));
   else if (level != NULL)
-    escalation = g_strdup_printf ("%s (%s)", aj_escalation_level_label (level),
+    /* TRANSLATORS: a name and what qualifies it, e.g. "County-level supervision (Major hazard)" */
+    escalation = g_strdup_printf (C_("name (qualifier)", "%s (%s)"), aj_escalation_level_label (level),
                                   aj_escalation_reason_label (aj_hazard_get_escalation_reason (hazard)));
   else if (due != NULL)
     escalation = g_strdup_printf (_("Not yet listed; the rule asks for %s (%s)"), aj_escalation_level_label (due),
@@ -321,7 +322,7 @@ fill_loop_rows (AjHazardPage *self,
   set_row (self->extension_row, extension);
 
   if (aj_hazard_get_referred_to (hazard) != NULL)
-    referral = g_strdup_printf ("%s (%s)", aj_hazard_get_referred_to (hazard),
+    referral = g_strdup_printf (C_("name (qualifier)", "%s (%s)"), aj_hazard_get_referred_to (hazard),
                                 aj_referral_kind_label (aj_hazard_get_referral_kind (hazard)));
   set_row (self->referral_row, referral);
 }

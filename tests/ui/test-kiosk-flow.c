@@ -518,6 +518,12 @@ run_loop (void)
   aj_ui_click (aj_ui_in_page (window, AJ_TYPE_STEP_PAGE, "save_button"));
   expect_page ("step");   /* the reason is missing */
   g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (aj_ui_in_page (window, AJ_TYPE_STEP_PAGE, "error_label"))), !=, "");
+  /* Again, on a fresh form. */
+  gtk_widget_activate_action (window, "win.go-back", NULL);
+  expect_page ("hazard");
+  take_step (AJ_STEP_REQUEST_EXTENSION);
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (aj_ui_in_page (window, AJ_TYPE_STEP_PAGE, "error_label"))), ==, "");
+  aj_ui_type (aj_ui_in_page (window, AJ_TYPE_STEP_PAGE, "new_deadline_row"), "2030-04-30");
   aj_ui_type (aj_ui_in_page (window, AJ_TYPE_STEP_PAGE, "reason_view"), "切断阀厂家供货延迟，预计四月中旬到货。");
   shot ("30-extension-request");
   aj_ui_click (aj_ui_in_page (window, AJ_TYPE_STEP_PAGE, "save_button"));

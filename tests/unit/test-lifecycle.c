@@ -11,7 +11,9 @@
 #include "aj-hazard.h"
 #include "aj-inspection.h"
 #include "aj-hazard-steps.h"
+#include "aj-ledger-model.h"
 #include "aj-registry.h"
+#include "aj-stats.h"
 #include "aj-store.h"
 #include "aj-store-private.h"
 #include "aj-util.h"
@@ -1444,6 +1446,55 @@ test_escalate_and_refer (Device        *d,
   assert_rebuild_same (d);
 }
 
+/* Overdue everywhere it is counted: the home page's counts, the ledger's
+ * "overdue" filter (by index and by tally), the statistics. */
+static void
+test_overdue_callers (Device        *d,
+                      gconstpointer  test_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *late = ordered_hazard (d, "major");
+  g_autofree char *rectified = ordered_hazard (d, "major");
+  g_autofree char *rejected = ordered_hazard (d, "major");
+  const char *days[] = { "2030-01-31", "2030-02-01" };   /* the deadline day, the day after */
+  const guint want[] = { 0, 2 };
+  AjStepInput done = { .note = "Done", .photos = one_photo };
+
+  g_test_summary ("Home counts, the ledger's overdue filter and the statistics count a hazard overdue only when it "
+                  "is not rectified by its deadline: rectified and waiting for verification is not, rejected is");
+
+  g_free (step_ok (d, STAFF, rectified, AJ_STEP_RECTIFY, &done, "rectified"));
+  g_free (step_ok (d, STAFF, rejected, AJ_STEP_RECTIFY, &done, "rectified"));
+  g_free (step_ok (d, INSPECTOR, rejected, AJ_STEP_VERIFY, &(AjStepInput) { .opinion = "No" }, "rejected"));
+
+  for (guint i = 0; i < G_N_ELEMENTS (days); i++)
+    {
+      AjHazardCounts counts;
+      AjLedgerFilter overdue = { .overdue_only = TRUE };
+      AjLedgerFilter overdue_open = { .status = "open", .overdue_only = TRUE };
+      g_autoptr(AjLedgerModel) model = aj_ledger_model_new (d->store, &overdue, days[i]);
+      g_autoptr(AjStats) stats = aj_stats_compute (d->store, days[i]);
+      g_autoptr(AjHazard) waiting = aj_hazard_load (d->store, rectified);
+
+      g_assert_true (aj_hazard_count_open (d->store, NULL, days[i], days[i], &counts, &error));
+      g_assert_no_error (error);
+      g_assert_cmpuint (counts.open, ==, 3);
+      g_assert_cmpuint (counts.overdue, ==, want[i]);
+      g_assert_cmpuint (counts.to_verify, ==, 1);
+      g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, want[i]);
+      g_assert_cmpuint (aj_ledger_model_count (d->store, &overdue, days[i], &error), ==, want[i]);
+      g_assert_cmpuint (aj_ledger_model_count (d->store, &overdue_open, days[i], &error), ==, want[i]);
+      g_assert_cmpuint (stats->overdue, ==, want[i]);
+      g_assert_false (aj_hazard_is_overdue (waiting, days[i]));
+      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (model)); j++)
+        {
+          g_autoptr(AjHazard) h = g_list_model_get_item (G_LIST_MODEL (model), j);
+          g_assert_cmpstr (aj_hazard_get_id (h), !=, rectified);
+        }
+    }
+  (void) late;
+}
+
 /* Two devices escalate the same hazard offline: the higher level stands
  * whatever the order the events arrive in. */
 static void
@@ -1491,6 +1542,8 @@ main (int   argc,
               test_extension_and_new_order, aj_test_store_teardown);
   g_test_add ("/lifecycle/escalate-and-refer", Device, NULL, device_setup, test_escalate_and_refer,
               aj_test_store_teardown);
+  g_test_add ("/lifecycle/rectified-awaiting-verification-not-overdue-anywhere", Device, NULL, device_setup,
+              test_overdue_callers, aj_test_store_teardown);
   g_test_add ("/lifecycle/concurrent/escalation-higher-level-stands", TwoDevices, NULL, two_devices_setup,
               test_concurrent_escalation, two_devices_teardown);
   g_test_add ("/lifecycle/steps-before-finish", Device, NULL, device_setup, test_steps_before_finish,

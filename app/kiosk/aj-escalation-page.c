@@ -28,6 +28,26 @@ struct _AjEscalationPage
 G_DEFINE_FINAL_TYPE (AjEscalationPage, aj_escalation_page, ADW_TYPE_BIN)
 
 static GtkWidget *
+add_label (GtkWidget  *box,
+           const char *text,
+           const char *css_class)
+{
+  GtkWidget *label = gtk_label_new (text);
+
+  /* Descriptions and names come from other devices: plain text. */
+  gtk_label_set_use_markup (GTK_LABEL (label), FALSE);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+  if (css_class != NULL)
+    gtk_widget_add_css_class (label, css_class);
+  gtk_box_append (GTK_BOX (box), label);
+  return label;
+}
+
+/* One hazard: its level (or the level the rule asks for) as a badge beside
+ * its number, the description, and where, how late and why. */
+static GtkWidget *
 create_row (gpointer item,
             gpointer user_data)
 {
@@ -37,25 +57,20 @@ create_row (gpointer item,
   const char *reason = NULL;
   const char *due = aj_hazard_escalation_due (hazard, self->today, 0, &reason);
   int days = aj_hazard_days_overdue (hazard, self->today);
-  GtkWidget *row = adw_action_row_new ();
-  GtkWidget *badge = gtk_label_new (NULL);
-  g_autofree char *title = NULL;
-  g_autofree char *when = NULL;
-  g_autofree char *subtitle = NULL;
+  GtkWidget *row = gtk_list_box_row_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
+  GtkWidget *top = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
+  GtkWidget *badge;
   g_autofree char *state = NULL;
+  g_autofree char *when = NULL;
+  g_autofree char *where = NULL;
+  g_autofree char *why = NULL;
+  g_autofree char *accessible = NULL;
 
   if (level != NULL)
     state = g_strdup (aj_escalation_level_label (level));
   else
     state = g_strdup_printf (_("To list: %s"), aj_escalation_level_label (due));
-  gtk_label_set_label (GTK_LABEL (badge), state);
-  gtk_widget_add_css_class (badge, "badge");
-  gtk_widget_add_css_class (badge, level != NULL ? "badge-danger" : "badge-warning");
-  gtk_widget_set_valign (badge, GTK_ALIGN_CENTER);
-  gtk_label_set_wrap (GTK_LABEL (badge), TRUE);
-  gtk_label_set_max_width_chars (GTK_LABEL (badge), 8);
-
-  title = g_strdup_printf ("%s · %s", aj_hazard_get_number (hazard), aj_hazard_get_description (hazard));
   if (days > 0)
     when = g_strdup_printf (ngettext ("deadline %s, %d day overdue", "deadline %s, %d days overdue", days),
                             aj_hazard_get_deadline (hazard), days);
@@ -63,22 +78,33 @@ create_row (gpointer item,
     when = g_strdup_printf (_("deadline %s"), aj_hazard_get_deadline (hazard));
   else
     when = g_strdup (_("no deadline"));
-  subtitle = g_strdup_printf ("%s · %s · %s\n%s · %s", aj_hazard_get_institution_name (hazard),
-                              aj_grade_label (aj_hazard_get_grade (hazard)),
-                              aj_hazard_status_label (aj_hazard_get_status (hazard)), when,
-                              aj_escalation_reason_label (level ? aj_hazard_get_escalation_reason (hazard) : reason));
-  /* Descriptions and names come from other devices: plain text. */
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-  adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 2);
-  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 3);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), badge);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("go-next-symbolic"));
+  where = g_strdup_printf ("%s · %s · %s", aj_hazard_get_institution_name (hazard),
+                           aj_grade_label (aj_hazard_get_grade (hazard)),
+                           aj_hazard_status_label (aj_hazard_get_status (hazard)));
+  why = g_strdup_printf (_("%s · reason: %s"), when,
+                         aj_escalation_reason_label (level ? aj_hazard_get_escalation_reason (hazard) : reason));
+
+  gtk_widget_set_margin_top (box, 10);
+  gtk_widget_set_margin_bottom (box, 10);
+  gtk_widget_set_margin_start (box, 12);
+  gtk_widget_set_margin_end (box, 12);
+  badge = add_label (top, state, "badge");
+  gtk_label_set_wrap (GTK_LABEL (badge), FALSE);
+  gtk_widget_add_css_class (badge, level != NULL ? "badge-danger" : "badge-warning");
+  add_label (top, aj_hazard_get_number (hazard), "heading");
+  gtk_box_append (GTK_BOX (box), top);
+  add_label (box, aj_hazard_get_description (hazard), NULL);
+  add_label (box, where, "dim-label");
+  gtk_widget_add_css_class (add_label (box, why, days > 0 ? "overdue" : "dim-label"), "caption");
+
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
   gtk_actionable_set_action_name (GTK_ACTIONABLE (row), "win.show-hazard");
   gtk_actionable_set_action_target (GTK_ACTIONABLE (row), "s", aj_hazard_get_id (hazard));
   gtk_widget_set_name (row, aj_hazard_get_number (hazard));
+  accessible = g_strdup_printf ("%s, %s, %s, %s, %s", state, aj_hazard_get_number (hazard),
+                                aj_hazard_get_description (hazard), where, why);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
   return row;
 }
 

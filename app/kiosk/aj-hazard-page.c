@@ -260,6 +260,18 @@ set_row (AdwActionRow *row,
   adw_action_row_set_subtitle (row, text ? text : "");
 }
 
+/* A badge in the flow box: its GtkFlowBoxChild goes too, or it leaves a gap. */
+static void
+show_badge (GtkLabel *badge,
+            gboolean  visible)
+{
+  GtkWidget *slot = gtk_widget_get_parent (GTK_WIDGET (badge));
+
+  gtk_widget_set_visible (GTK_WIDGET (badge), visible);
+  if (GTK_IS_FLOW_BOX_CHILD (slot))
+    gtk_widget_set_visible (slot, visible);
+}
+
 static const char *
 deadline_how_label (const char *how)
 {
@@ -292,7 +304,7 @@ fill_loop_rows (AjHazardPage *self,
   g_autofree char *referral = NULL;
 
   gtk_label_set_label (self->escalation_label, level ? aj_escalation_level_label (level) : "");
-  gtk_widget_set_visible (GTK_WIDGET (self->escalation_label), level != NULL);
+  show_badge (self->escalation_label, level != NULL);
   if (level != NULL && due != NULL)
     escalation = g_strdup_printf (_("%s (%s); the rule now asks for %s (%s)"), aj_escalation_level_label (level),
                                   aj_escalation_reason_label (aj_hazard_get_escalation_reason (hazard)),
@@ -389,7 +401,7 @@ aj_hazard_page_load (AjHazardPage *self,
   days = aj_hazard_days_overdue (hazard, today);
   overdue = g_strdup_printf (ngettext ("%d day overdue", "%d days overdue", days), days);
   gtk_label_set_label (self->overdue_label, overdue);
-  gtk_widget_set_visible (GTK_WIDGET (self->overdue_label), days > 0);
+  show_badge (self->overdue_label, days > 0);
   gtk_label_set_label (self->description_label, aj_hazard_get_description (hazard));
 
   adw_action_row_set_subtitle (self->institution_row, aj_hazard_get_institution_name (hazard));

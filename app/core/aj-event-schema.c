@@ -52,7 +52,7 @@ typedef struct
 
 #define R TRUE
 #define O FALSE
-#define STEP_COMMON { "from", ENUM, O, "found rectification_ordered rectified verified closed reopened" }, \
+#define STEP_COMMON { "from", ENUM, O, "found rectification_ordered rectified verified closed reopened rejected" }, \
                     { "at", TIMESTAMP, R, NULL }
 
 static const Schema schemas[] = {
@@ -87,6 +87,16 @@ static const Schema schemas[] = {
   { "hazard.verified", { { "accepted", FLAG, R, NULL }, { "opinion", TEXT, O, NULL }, STEP_COMMON } },
   { "hazard.closed", { STEP_COMMON } },
   { "hazard.reopened", { { "reason", TEXT, R, NULL }, STEP_COMMON } },
+  /* Extension (延期), escalation (挂牌督办) and referral (移送): issue 14. */
+  { "hazard.extension_requested", { { "deadline", DATE, R, NULL }, { "reason", TEXT, R, NULL }, STEP_COMMON } },
+  { "hazard.extension_decided", {
+      { "approved", FLAG, R, NULL }, { "deadline", DATE, O, NULL }, { "opinion", TEXT, O, NULL }, STEP_COMMON } },
+  { "hazard.escalated", {
+      { "level", ENUM, R, "county city province" }, { "reason", ENUM, R, "major overdue manual" },
+      { "note", TEXT, O, NULL }, STEP_COMMON } },
+  { "hazard.referred", {
+      { "to", LINE, R, NULL }, { "kind", ENUM, R, "fire market housing health emergency other" },
+      { "reason", TEXT, R, NULL }, { "letter_number", LINE, O, NULL }, STEP_COMMON } },
   { "photo.added", {
       { "sha256", SHA256, R, NULL }, { "inspection", ID, O, NULL }, { "item", ID, O, NULL },
       { "hazard", ID, O, NULL }, { "width", COUNT, O, NULL }, { "height", COUNT, O, NULL },
@@ -283,6 +293,13 @@ aj_event_schema_check (const char  *type,
           g_set_error (error, AJ_ERROR, AJ_ERROR_CORRUPT, _("%s: “%s” is not valid"), type, m->name);
           return FALSE;
         }
+    }
+  /* An approved extension names the date it grants. */
+  if (g_str_equal (type, "hazard.extension_decided") && json_object_get_boolean_member_with_default (body, "approved", FALSE) &&
+      !aj_is_iso_date (json_object_get_string_member_with_default (body, "deadline", "")))
+    {
+      g_set_error (error, AJ_ERROR, AJ_ERROR_CORRUPT, _("%s: “%s” is missing"), type, "deadline");
+      return FALSE;
     }
   names = json_object_get_members (body);
   for (GList *l = names; l; l = l->next)

@@ -17,7 +17,9 @@ G_BEGIN_DECLS
   "SELECT h.id, h.number, h.inspection_id, h.institution, coalesce(i.name, h.institution), h.item_code, " \
   "h.category, h.description, h.location, h.risk_level, h.grade, h.suggestion, h.deadline, h.responsible, " \
   "h.status, h.found_at, h.found_by, h.closed_at, h.measures, h.funds, h.contingency_plan, " \
-  "h.rectified_note, h.verification, h.verified_at, h.rejections FROM hazards h LEFT JOIN institutions i ON i.code = h.institution "
+  "h.rectified_note, h.verification, h.verified_at, h.escalation_level, h.escalation_reason, h.referred_to, " \
+  "h.referral_kind, h.extension_deadline, h.rejections, h.extension_pending " \
+  "FROM hazards h LEFT JOIN institutions i ON i.code = h.institution "
 
 /* The ledger's order (open first, major first, then by risk level, the most
  * recently found first): the expressions of the hazards_ledger_order index
@@ -26,6 +28,10 @@ G_BEGIN_DECLS
   " ORDER BY h.status IN ('closed', 'withdrawn'), h.grade = 'major' DESC, " \
   "CASE h.risk_level WHEN 'red' THEN 4 WHEN 'orange' THEN 3 WHEN 'yellow' THEN 2 ELSE 1 END DESC, " \
   "h.found_at DESC, h.number, h.id"
+
+/* The SQL form of !aj_lifecycle_is_rectified (): still to be rectified
+ * (closed and withdrawn hazards are filtered out before). */
+#define AJ_HAZARD_NOT_RECTIFIED(column) column " NOT IN ('rectified', 'verified', 'closed')"
 
 AjHazard *aj_hazard_new_from_row (sqlite3_stmt *stmt);
 

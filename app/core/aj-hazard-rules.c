@@ -1,7 +1,10 @@
 /* aj-hazard-rules.c: found → rectification ordered → rectified → verified
- * (accepted → closed; rejected → back to rectification) → reopened when
- * found again. A general hazard may be rectified on the spot, without an
- * order. The same rules decide what the kiosk offers, what the core
+ * (accepted → closed; rejected → "rejected" (整改未通过), from which a new
+ * order with a new deadline or a new rectification) → reopened when found
+ * again. A general hazard may be rectified on the spot, without an order.
+ * Beside the loop, steps that keep the status: an extension asked for by
+ * the institution and decided by an inspector, escalation (挂牌督办) and
+ * referral to another department (移送), both by an official. The same rules decide what the kiosk offers, what the core
  * refuses, and how the projection treats a step that arrives too late
  * (kept, and shown as a conflict). Pure: no store, no clock. */
 #include "config.h"
@@ -16,7 +19,13 @@ static const char * const event_types[] = {
   [AJ_STEP_VERIFY] = "hazard.verified",
   [AJ_STEP_CLOSE] = "hazard.closed",
   [AJ_STEP_REOPEN] = "hazard.reopened",
+  [AJ_STEP_REQUEST_EXTENSION] = "hazard.extension_requested",
+  [AJ_STEP_DECIDE_EXTENSION] = "hazard.extension_decided",
+  [AJ_STEP_ESCALATE] = "hazard.escalated",
+  [AJ_STEP_REFER] = "hazard.referred",
 };
+
+G_STATIC_ASSERT (G_N_ELEMENTS (event_types) == AJ_N_STEPS);
 
 const char *
 aj_step_event_type (AjHazardStep step)
@@ -47,12 +56,29 @@ aj_step_label (AjHazardStep step)
     case AJ_STEP_VERIFY: return _("Verify");
     case AJ_STEP_CLOSE: return _("Close");
     case AJ_STEP_REOPEN: return _("Reopen");
+    case AJ_STEP_REQUEST_EXTENSION: return _("Request an extension");
+    case AJ_STEP_DECIDE_EXTENSION: return _("Decide the extension");
+    case AJ_STEP_ESCALATE: return _("Escalate (supervised listing)");
+    case AJ_STEP_REFER: return _("Refer to another department");
     default: return "";
     }
 }
 
+/* Still to be rectified, or rectified and not yet verified: what an
+ * official may escalate or refer. Returns the status as a constant. */
+static const char *
+pending (const char *status)
+{
+  static const char * const statuses[] = { "found", "rectification_ordered", "rectified", "rejected", "reopened" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (statuses); i++)
+    if (g_strcmp0 (status, statuses[i]) == 0)
+      return statuses[i];
+  return NULL;
+}
+
 /* The status after @step from @status, or NULL when the step is not
- * allowed there. */
+ * allowed there. The steps beside the loop keep the status. */
 const char *
 aj_lifecycle_next (const char   *status,
                    const char   *grade,
@@ -60,13 +86,16 @@ aj_lifecycle_next (const char   *status,
                    gboolean      accepted)
 {
   gboolean open = g_strcmp0 (status, "found") == 0 || g_strcmp0 (status, "reopened") == 0;
+  gboolean ordered = g_strcmp0 (status, "rectification_ordered") == 0;
+  gboolean rejected = g_strcmp0 (status, "rejected") == 0;
 
   switch (step)
     {
     case AJ_STEP_ORDER:
-      return open ? "rectification_ordered" : NULL;
+      /* After a rejected verification: a new order, with a new deadline. */
+      return open || rejected ? "rectification_ordered" : NULL;
     case AJ_STEP_RECTIFY:
-      if (g_strcmp0 (status, "rectification_ordered") == 0)
+      if (ordered || rejected)
         return "rectified";
       /* 当场整改: a general hazard fixed while the inspector is there. */
       if (open && g_strcmp0 (grade, "major") != 0)
@@ -75,20 +104,44 @@ aj_lifecycle_next (const char   *status,
     case AJ_STEP_VERIFY:
       if (g_strcmp0 (status, "rectified") != 0)
         return NULL;
-      return accepted ? "verified" : "rectification_ordered";
+      return accepted ? "verified" : "rejected";
     case AJ_STEP_CLOSE:
       return g_strcmp0 (status, "verified") == 0 ? "closed" : NULL;
     case AJ_STEP_REOPEN:
       return g_strcmp0 (status, "closed") == 0 ? "reopened" : NULL;
+    case AJ_STEP_REQUEST_EXTENSION:
+    case AJ_STEP_DECIDE_EXTENSION:
+      /* Only a hazard with a deadline still to meet. The status returned
+       * is a constant, never @status itself. */
+      return ordered || rejected ? pending (status) : NULL;
+    case AJ_STEP_ESCALATE:
+    case AJ_STEP_REFER:
+      return pending (status);
     default:
       return NULL;
     }
 }
 
+/* An extension is asked for once at a time, and decided only when asked
+ * for: @extension_pending is the hazard's open request. Other steps do not
+ * depend on it. */
+gboolean
+aj_lifecycle_extension_ok (AjHazardStep step,
+                           gboolean     extension_pending)
+{
+  if (step == AJ_STEP_REQUEST_EXTENSION)
+    return !extension_pending;
+  if (step == AJ_STEP_DECIDE_EXTENSION)
+    return extension_pending;
+  return TRUE;
+}
+
 /* Inspectors and administrators order, verify, close and reopen; the
  * institution (its head and staff) rectifies its own hazards. An
  * institution's head may also order and verify what its own staff found
- * in a self-inspection. */
+ * in a self-inspection. The institution asks for an extension (an official
+ * may ask on its behalf); only an official decides it, escalates (督办) or
+ * refers to another department (移送). */
 gboolean
 aj_lifecycle_role_may (const char   *role,
                        AjHazardStep  step,
@@ -106,8 +159,13 @@ aj_lifecycle_role_may (const char   *role,
       return official || (head && found_in_self_inspection);
     case AJ_STEP_RECTIFY:
       return head || staff;
+    case AJ_STEP_REQUEST_EXTENSION:
+      return official || head || staff;
     case AJ_STEP_CLOSE:
     case AJ_STEP_REOPEN:
+    case AJ_STEP_DECIDE_EXTENSION:
+    case AJ_STEP_ESCALATE:
+    case AJ_STEP_REFER:
       return official;
     default:
       return FALSE;
@@ -143,8 +201,19 @@ aj_lifecycle_person_may (const char   *role,
   return aj_lifecycle_role_may (role, step, own_institution, found_in_self_inspection);
 }
 
-/* Days past the deadline of a hazard not struck off; 0 when not overdue.
- * @today is YYYY-MM-DD. */
+/* Rectified, whether or not verified yet: the deadline was met. */
+gboolean
+aj_lifecycle_is_rectified (const char *status)
+{
+  return g_strcmp0 (status, "rectified") == 0 || g_strcmp0 (status, "verified") == 0 ||
+         g_strcmp0 (status, "closed") == 0;
+}
+
+/* Days past the deadline of a hazard not rectified by it; 0 when not
+ * overdue. Overdue means "not rectified by the deadline": a hazard
+ * rectified and waiting for verification, verified, closed or withdrawn is
+ * never overdue; on the deadline day itself it is not overdue yet, the day
+ * after it is 1 day overdue. @today is YYYY-MM-DD. */
 int
 aj_lifecycle_days_overdue (const char *status,
                            const char *deadline,
@@ -154,7 +223,7 @@ aj_lifecycle_days_overdue (const char *status,
   g_autoptr(GDate) now = NULL;
   int days;
 
-  if (g_strcmp0 (status, "closed") == 0 || g_strcmp0 (status, "withdrawn") == 0 ||
+  if (aj_lifecycle_is_rectified (status) || g_strcmp0 (status, "withdrawn") == 0 ||
       deadline == NULL || *deadline == '\0')
     return 0;
   due = g_date_new ();
@@ -165,6 +234,115 @@ aj_lifecycle_days_overdue (const char *status,
     return 0;
   days = g_date_days_between (due, now);
   return MAX (days, 0);
+}
+
+/* 挂牌督办 levels: county 1, city 2, province 3; 0 for none or unknown. */
+int
+aj_escalation_level_rank (const char *level)
+{
+  if (g_strcmp0 (level, "county") == 0)
+    return 1;
+  if (g_strcmp0 (level, "city") == 0)
+    return 2;
+  if (g_strcmp0 (level, "province") == 0)
+    return 3;
+  return 0;
+}
+
+const char *
+aj_escalation_level_label (const char *level)
+{
+  if (g_strcmp0 (level, "county") == 0)
+    return _("County-level supervision");
+  if (g_strcmp0 (level, "city") == 0)
+    return _("City-level supervision");
+  if (g_strcmp0 (level, "province") == 0)
+    return _("Province-level supervision");
+  return level ? level : "";
+}
+
+const char *
+aj_escalation_reason_label (const char *reason)
+{
+  if (g_strcmp0 (reason, "major") == 0)
+    return _("Major hazard");
+  if (g_strcmp0 (reason, "overdue") == 0)
+    return C_("escalation reason", "Overdue");
+  if (g_strcmp0 (reason, "manual") == 0)
+    return _("Raised by an official");
+  return reason ? reason : "";
+}
+
+/* The level at which a hazard must be under supervision (挂牌督办), or NULL
+ * when none. Only a hazard still to be rectified (found, ordered, rejected,
+ * reopened) is raised: a major hazard counts one level, being overdue by
+ * @threshold_days or more one more, by twice that two more, at most the
+ * province. So a major hazard is supervised by the county at once, by the
+ * city once N days overdue and by the province once 2N days overdue; a
+ * general hazard by the county once N days overdue and by the city once 2N
+ * days overdue. @threshold_days is the department's figure (N); 0 or less
+ * means AJ_ESCALATION_DEFAULT_OVERDUE_DAYS. *@reason (optional) is "overdue"
+ * when lateness raised the level, else "major". */
+const char *
+aj_escalation_required_level (const char  *status,
+                              const char  *grade,
+                              int          days_overdue,
+                              int          threshold_days,
+                              const char **reason)
+{
+  static const char * const levels[] = { NULL, "county", "city", "province" };
+  gboolean to_rectify = g_strcmp0 (status, "found") == 0 || g_strcmp0 (status, "rectification_ordered") == 0 ||
+                        g_strcmp0 (status, "rejected") == 0 || g_strcmp0 (status, "reopened") == 0;
+  int n = threshold_days > 0 ? threshold_days : AJ_ESCALATION_DEFAULT_OVERDUE_DAYS;
+  int late = days_overdue >= 2 * n ? 2 : days_overdue >= n ? 1 : 0;
+  int rank = (g_strcmp0 (grade, "major") == 0 ? 1 : 0) + late;
+
+  if (reason != NULL)
+    *reason = late > 0 ? "overdue" : "major";
+  if (!to_rectify || rank == 0)
+    {
+      if (reason != NULL)
+        *reason = NULL;
+      return NULL;
+    }
+  return levels[MIN (rank, 3)];
+}
+
+/* The level a hazard must now be raised to, when the rule asks for more
+ * than @current_level (NULL: not escalated); otherwise NULL. */
+const char *
+aj_escalation_due (const char  *status,
+                   const char  *grade,
+                   int          days_overdue,
+                   int          threshold_days,
+                   const char  *current_level,
+                   const char **reason)
+{
+  const char *required = aj_escalation_required_level (status, grade, days_overdue, threshold_days, reason);
+
+  if (aj_escalation_level_rank (required) > aj_escalation_level_rank (current_level))
+    return required;
+  if (reason != NULL)
+    *reason = NULL;
+  return NULL;
+}
+
+const char *
+aj_referral_kind_label (const char *kind)
+{
+  if (g_strcmp0 (kind, "fire") == 0)
+    return _("Fire and rescue");
+  if (g_strcmp0 (kind, "market") == 0)
+    return _("Market regulation");
+  if (g_strcmp0 (kind, "housing") == 0)
+    return _("Housing and construction");
+  if (g_strcmp0 (kind, "health") == 0)
+    return _("Health");
+  if (g_strcmp0 (kind, "emergency") == 0)
+    return _("Emergency management");
+  if (g_strcmp0 (kind, "other") == 0)
+    return _("Other department");
+  return kind ? kind : "";
 }
 
 gboolean
@@ -229,6 +407,8 @@ aj_hazard_status_label (const char *status)
     return _("Rectified, awaiting verification");
   if (g_strcmp0 (status, "verified") == 0)
     return _("Verified, awaiting closing");
+  if (g_strcmp0 (status, "rejected") == 0)
+    return _("Rectification rejected");
   if (g_strcmp0 (status, "reopened") == 0)
     return _("Reopened");
   if (g_strcmp0 (status, "closed") == 0)

@@ -20,7 +20,9 @@ struct _AjHazard
   char    *description, *location, *risk_level, *grade, *suggestion, *deadline, *responsible;
   char    *status, *found_at, *found_by, *closed_at;
   char    *measures, *funds, *contingency_plan, *rectified_note, *verification, *verified_at;
+  char    *escalation_level, *escalation_reason, *referred_to, *referral_kind, *extension_deadline;
   int      rejections;
+  gboolean extension_pending;
 };
 
 G_DEFINE_FINAL_TYPE (AjHazard, aj_hazard, G_TYPE_OBJECT)
@@ -32,7 +34,9 @@ G_DEFINE_FINAL_TYPE (AjHazard, aj_hazard, G_TYPE_OBJECT)
   &(h)->item_code, &(h)->category, &(h)->description, &(h)->location, &(h)->risk_level, \
   &(h)->grade, &(h)->suggestion, &(h)->deadline, &(h)->responsible, &(h)->status, \
   &(h)->found_at, &(h)->found_by, &(h)->closed_at, &(h)->measures, &(h)->funds, \
-  &(h)->contingency_plan, &(h)->rectified_note, &(h)->verification, &(h)->verified_at
+  &(h)->contingency_plan, &(h)->rectified_note, &(h)->verification, &(h)->verified_at, \
+  &(h)->escalation_level, &(h)->escalation_reason, &(h)->referred_to, &(h)->referral_kind, \
+  &(h)->extension_deadline
 
 static const char * const field_names[] = {
   "id", "number", "inspection-id", "institution", "institution-name",
@@ -40,9 +44,11 @@ static const char * const field_names[] = {
   "grade", "suggestion", "deadline", "responsible", "status",
   "found-at", "found-by", "closed-at", "measures", "funds",
   "contingency-plan", "rectified-note", "verification", "verified-at",
+  "escalation-level", "escalation-reason", "referred-to", "referral-kind",
+  "extension-deadline",
 };
 
-enum { PROP_0, PROP_REJECTIONS = G_N_ELEMENTS (field_names) + 1, PROP_MAJOR, N_PROPS };
+enum { PROP_0, PROP_REJECTIONS = G_N_ELEMENTS (field_names) + 1, PROP_MAJOR, PROP_EXTENSION_PENDING, N_PROPS };
 
 static void
 aj_hazard_get_property (GObject    *object,
@@ -59,6 +65,8 @@ aj_hazard_get_property (GObject    *object,
     g_value_set_int (value, self->rejections);
   else if (prop_id == PROP_MAJOR)
     g_value_set_boolean (value, aj_hazard_is_major (self));
+  else if (prop_id == PROP_EXTENSION_PENDING)
+    g_value_set_boolean (value, self->extension_pending);
   else
     G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
 }
@@ -93,6 +101,9 @@ aj_hazard_class_init (AjHazardClass *klass)
   g_object_class_install_property (object_class, PROP_MAJOR,
       g_param_spec_boolean ("major", NULL, NULL, FALSE,
                             G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_property (object_class, PROP_EXTENSION_PENDING,
+      g_param_spec_boolean ("extension-pending", NULL, NULL, FALSE,
+                            G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 }
 
 static void
@@ -125,6 +136,15 @@ const char *aj_hazard_get_rectified_note (AjHazard *self) { return self->rectifi
 const char *aj_hazard_get_verification (AjHazard *self) { return self->verification; }
 const char *aj_hazard_get_verified_at (AjHazard *self) { return self->verified_at; }
 int aj_hazard_get_rejections (AjHazard *self) { return self->rejections; }
+/* 挂牌督办: NULL, county, city or province; its reason major, overdue or manual. */
+const char *aj_hazard_get_escalation_level (AjHazard *self) { return self->escalation_level; }
+const char *aj_hazard_get_escalation_reason (AjHazard *self) { return self->escalation_reason; }
+/* 移送: the department it was referred to (NULL when not), and its kind. */
+const char *aj_hazard_get_referred_to (AjHazard *self) { return self->referred_to; }
+const char *aj_hazard_get_referral_kind (AjHazard *self) { return self->referral_kind; }
+/* An extension asked for and not yet decided, and the date asked for. */
+gboolean aj_hazard_get_extension_pending (AjHazard *self) { return self->extension_pending; }
+const char *aj_hazard_get_extension_deadline (AjHazard *self) { return self->extension_deadline; }
 
 gboolean
 aj_hazard_is_major (AjHazard *self)
@@ -378,6 +398,7 @@ aj_hazard_new_from_row (sqlite3_stmt *stmt)
   for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
     *fields[i] = aj_db_col_dup (stmt, i);
   self->rejections = sqlite3_column_int (stmt, G_N_ELEMENTS (fields));
+  self->extension_pending = sqlite3_column_int (stmt, G_N_ELEMENTS (fields) + 1) != 0;
   return self;
 }
 
@@ -415,7 +436,8 @@ aj_hazard_find_for_item (AjStore    *store,
 
 /* Sums of the hazard_tally kept by triggers (data/sql/0014-ledger-search.sql):
  * a few rows per deadline day, however many hazards. @institution: NULL for
- * all. Overdue is aj_lifecycle_days_overdue () > 0 for ISO deadlines. */
+ * all. Overdue is aj_lifecycle_days_overdue () > 0 for ISO deadlines: not
+ * rectified by the deadline. */
 gboolean
 aj_hazard_count_open (AjStore         *store,
                       const char      *institution,
@@ -426,8 +448,8 @@ aj_hazard_count_open (AjStore         *store,
 {
   g_autoptr(AjDbCached) stmt = aj_db_cached (aj_store_get_db (store),
       "SELECT coalesce (sum (n), 0), "
-      "coalesce (sum (n) FILTER (WHERE deadline <> '' AND deadline < ?1), 0), "
-      "coalesce (sum (n) FILTER (WHERE deadline >= ?1 AND deadline <= ?2), 0), "
+      "coalesce (sum (n) FILTER (WHERE deadline <> '' AND deadline < ?1 AND " AJ_HAZARD_NOT_RECTIFIED ("status") "), 0), "
+      "coalesce (sum (n) FILTER (WHERE deadline >= ?1 AND deadline <= ?2 AND " AJ_HAZARD_NOT_RECTIFIED ("status") "), 0), "
       "coalesce (sum (n) FILTER (WHERE status = 'rectified'), 0), "
       "coalesce (sum (n) FILTER (WHERE grade = 'major'), 0) "
       "FROM hazard_tally WHERE ?3 IS NULL OR institution = ?3", error);
@@ -474,6 +496,63 @@ aj_hazard_list (AjStore     *store,
       g_list_store_append (list, hazard);
     }
   return G_LIST_MODEL (g_steal_pointer (&list));
+}
+
+/* The office's escalation list (督办): the hazards under supervision and not
+ * closed, highest level first, then those the rule
+ * (aj_escalation_due ()) says must be raised now, with @threshold_days
+ * the department's N (0: the default). @institution: NULL for all. The SQL
+ * only narrows the candidates; the pure rule decides. */
+GListModel *
+aj_hazard_list_escalation (AjStore     *store,
+                           const char  *institution,
+                           const char  *today,
+                           int          threshold_days,
+                           GError     **error)
+{
+  g_autoptr(GListStore) list = g_list_store_new (AJ_TYPE_HAZARD);
+  g_autoptr(GListStore) due = g_list_store_new (AJ_TYPE_HAZARD);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int n = threshold_days > 0 ? threshold_days : AJ_ESCALATION_DEFAULT_OVERDUE_DAYS;
+  g_autofree char *modifier = g_strdup_printf ("-%d days", n);
+
+  stmt = aj_db_prepare (aj_store_get_db (store), AJ_HAZARD_SELECT
+      "WHERE h.status NOT IN ('closed', 'withdrawn') AND (?3 IS NULL OR h.institution = ?3) "
+      "AND (h.escalation_level IS NOT NULL OR (h.status IN ('found', 'rectification_ordered', 'rejected', 'reopened') "
+      "     AND (h.grade = 'major' OR (h.deadline <> '' AND h.deadline <= date(?1, ?2))))) "
+      "ORDER BY CASE h.escalation_level WHEN 'province' THEN 3 WHEN 'city' THEN 2 WHEN 'county' THEN 1 ELSE 0 END DESC, "
+      "h.deadline, h.number", error);
+  if (stmt == NULL)
+    return NULL;
+  aj_db_bind_text (stmt, 1, today);
+  aj_db_bind_text (stmt, 2, modifier);
+  aj_db_bind_text (stmt, 3, institution);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      g_autoptr(AjHazard) hazard = aj_hazard_new_from_row (stmt);
+
+      if (hazard->escalation_level != NULL)
+        g_list_store_append (list, hazard);
+      else if (aj_hazard_escalation_due (hazard, today, threshold_days, NULL) != NULL)
+        g_list_store_append (due, hazard);
+    }
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (due)); i++)
+    {
+      g_autoptr(AjHazard) hazard = g_list_model_get_item (G_LIST_MODEL (due), i);
+      g_list_store_append (list, hazard);
+    }
+  return G_LIST_MODEL (g_steal_pointer (&list));
+}
+
+/* The level this hazard must now be raised to under the rule, or NULL. */
+const char *
+aj_hazard_escalation_due (AjHazard    *self,
+                          const char  *today,
+                          int          threshold_days,
+                          const char **reason)
+{
+  return aj_escalation_due (self->status, self->grade, aj_hazard_days_overdue (self, today), threshold_days,
+                            self->escalation_level, reason);
 }
 
 /* The hazard sheet's "save": a new hazard is the answer "hazard" and the

@@ -30,8 +30,8 @@ typedef struct
 typedef struct
 {
   guint open;
-  guint overdue;          /* past their deadline */
-  guint due_this_week;    /* deadline from today to the week's end, not overdue */
+  guint overdue;          /* not rectified by their deadline */
+  guint due_this_week;    /* deadline from today to the week's end, not rectified yet */
   guint to_verify;        /* rectified, waiting for re-inspection */
   guint major;
 } AjHazardCounts;
@@ -61,6 +61,12 @@ const char *aj_hazard_get_rectified_note   (AjHazard   *self);
 const char *aj_hazard_get_verification     (AjHazard   *self);
 const char *aj_hazard_get_verified_at      (AjHazard   *self);
 int         aj_hazard_get_rejections       (AjHazard   *self);
+const char *aj_hazard_get_escalation_level (AjHazard   *self);
+const char *aj_hazard_get_escalation_reason (AjHazard  *self);
+const char *aj_hazard_get_referred_to      (AjHazard   *self);
+const char *aj_hazard_get_referral_kind    (AjHazard   *self);
+gboolean    aj_hazard_get_extension_pending (AjHazard  *self);
+const char *aj_hazard_get_extension_deadline (AjHazard *self);
 gboolean    aj_hazard_is_major             (AjHazard   *self);
 gboolean    aj_hazard_is_overdue           (AjHazard   *self,
                                             const char *today);
@@ -111,6 +117,15 @@ gboolean    aj_hazard_count_open           (AjStore              *store,
                                             const char           *week_end,
                                             AjHazardCounts       *counts,
                                             GError              **error);
+GListModel *aj_hazard_list_escalation      (AjStore              *store,
+                                            const char           *institution,
+                                            const char           *today,
+                                            int                   threshold_days,
+                                            GError              **error);
+const char *aj_hazard_escalation_due       (AjHazard             *self,
+                                            const char           *today,
+                                            int                   threshold_days,
+                                            const char          **reason);
 GListModel *aj_hazard_list                 (AjStore              *store,
                                             const char           *inspection_id,
                                             GError              **error);

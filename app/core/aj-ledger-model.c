@@ -99,9 +99,11 @@ build_where (const AjLedgerFilter *filter,
   if (filter->institution != NULL)
     g_string_append_printf (where, " AND h.institution = ?%u", add_arg (args, g_strdup (filter->institution)));
   if (filter->overdue_only)
-    /* aj_lifecycle_days_overdue () > 0, for the ISO dates the sheet accepts. */
+    /* aj_lifecycle_days_overdue () > 0, for the ISO dates the sheet accepts:
+     * not rectified by the deadline. */
     g_string_append_printf (where, " AND (h.status IN ('closed', 'withdrawn')) < 1 AND h.deadline <> '' "
-                            "AND h.deadline < ?%u", add_arg (args, g_strdup (today)));
+                            "AND h.deadline < ?%u AND " AJ_HAZARD_NOT_RECTIFIED ("h.status"),
+                            add_arg (args, g_strdup (today)));
   if (filter->query != NULL && *filter->query != '\0')
     {
       guint like = add_arg (args, like_pattern (filter->query));
@@ -142,7 +144,8 @@ build_tally (const AjLedgerFilter *filter,
   if (filter->institution != NULL)
     g_string_append_printf (sql, " AND institution = ?%u", add_arg (args, g_strdup (filter->institution)));
   if (filter->overdue_only)
-    g_string_append_printf (sql, " AND deadline <> '' AND deadline < ?%u", add_arg (args, g_strdup (today)));
+    g_string_append_printf (sql, " AND deadline <> '' AND deadline < ?%u AND " AJ_HAZARD_NOT_RECTIFIED ("status"),
+                            add_arg (args, g_strdup (today)));
 }
 
 static sqlite3_stmt *

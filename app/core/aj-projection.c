@@ -34,6 +34,9 @@ const char * const aj_projection_tables[] = {
 /* A body member as text, or '' when absent. */
 #define TEXT(member) "coalesce(json_extract(:body, '$." member "'), '')"
 
+/* An escalation level's rank, as aj_escalation_level_rank (). */
+#define RANK(expr) "(CASE " expr " WHEN 'province' THEN 3 WHEN 'city' THEN 2 WHEN 'county' THEN 1 ELSE 0 END)"
+
 typedef struct
 {
   const char *type;
@@ -105,11 +108,12 @@ static const Rule rules[] = {
   { "hazard.rectification_ordered", { NULL }, NULL, TRUE,
     "UPDATE hazards SET status = :next, measures = " TEXT ("measures") ", responsible = " TEXT ("responsible") ", "
     "deadline = " TEXT ("deadline") ", funds = " TEXT ("funds") ", contingency_plan = " TEXT ("contingency_plan") ", "
-    "ordered_at = " TEXT ("at") ", hlc = max(hlc, :hlc) WHERE id = :subject" },
+    "ordered_at = " TEXT ("at") ", extension_pending = 0, extension_deadline = NULL, hlc = max(hlc, :hlc) "
+    "WHERE id = :subject" },
 
   { "hazard.rectified", { NULL }, NULL, TRUE,
     "UPDATE hazards SET status = :next, rectified_note = " TEXT ("note") ", rectified_at = " TEXT ("at") ", "
-    "hlc = max(hlc, :hlc) WHERE id = :subject" },
+    "extension_pending = 0, extension_deadline = NULL, hlc = max(hlc, :hlc) WHERE id = :subject" },
 
   { "hazard.verified", { NULL }, NULL, TRUE,
     "UPDATE hazards SET status = :next, verification = " TEXT ("opinion") ", verified_at = " TEXT ("at") ", "
@@ -121,6 +125,34 @@ static const Rule rules[] = {
 
   { "hazard.reopened", { NULL }, NULL, TRUE,
     "UPDATE hazards SET status = :next, closed_at = NULL, hlc = max(hlc, :hlc) WHERE id = :subject" },
+
+  /* An extension (延期): asked for, then approved (the granted date becomes
+   * the deadline; the earlier ones stay in the events) or refused. */
+  { "hazard.extension_requested", { NULL }, NULL, TRUE,
+    "UPDATE hazards SET status = :next, extension_pending = 1, extension_deadline = " TEXT ("deadline") ", "
+    "hlc = max(hlc, :hlc) WHERE id = :subject" },
+
+  { "hazard.extension_decided", { NULL }, NULL, TRUE,
+    "UPDATE hazards SET status = :next, extension_pending = 0, extension_deadline = NULL, "
+    "deadline = CASE WHEN json_extract(:body, '$.approved') IS 1 THEN " TEXT ("deadline") " ELSE deadline END, "
+    "hlc = max(hlc, :hlc) WHERE id = :subject" },
+
+  /* 挂牌督办: the highest level recorded stands, whatever order two
+   * devices' escalations arrive in. */
+  { "hazard.escalated", { NULL }, NULL, TRUE,
+    "UPDATE hazards SET status = :next, "
+    "escalation_reason = CASE WHEN " RANK ("json_extract(:body, '$.level')") " > " RANK ("escalation_level") " "
+    "  THEN json_extract(:body, '$.reason') ELSE escalation_reason END, "
+    "escalated_at = CASE WHEN " RANK ("json_extract(:body, '$.level')") " > " RANK ("escalation_level") " "
+    "  THEN json_extract(:body, '$.at') ELSE escalated_at END, "
+    "escalation_level = CASE WHEN " RANK ("json_extract(:body, '$.level')") " > " RANK ("escalation_level") " "
+    "  THEN json_extract(:body, '$.level') ELSE escalation_level END, "
+    "hlc = max(hlc, :hlc) WHERE id = :subject" },
+
+  /* 移送: the department it was referred to last. */
+  { "hazard.referred", { NULL }, NULL, TRUE,
+    "UPDATE hazards SET status = :next, referred_to = json_extract(:body, '$.to'), "
+    "referral_kind = json_extract(:body, '$.kind'), hlc = max(hlc, :hlc) WHERE id = :subject" },
 
   { "photo.added", { "sha256", "at" }, "sha256", FALSE,
     "INSERT OR IGNORE INTO photos (event_id, sha256, inspection_id, item_code, hazard_id, width, height, "
@@ -203,7 +235,8 @@ next_status (sqlite3        *db,
              gboolean       *known,
              GError        **error)
 {
-  g_autoptr(AjDbCached) row = aj_db_cached (db, "SELECT status, grade FROM hazards WHERE id = ?", error);
+  g_autoptr(AjDbCached) row = aj_db_cached (db, "SELECT status, grade, extension_pending FROM hazards WHERE id = ?",
+                                             error);
   AjHazardStep step;
 
   *next = NULL;
@@ -216,6 +249,9 @@ next_status (sqlite3        *db,
   *known = TRUE;
   *next = aj_lifecycle_next (aj_db_col_text (row, 0), aj_db_col_text (row, 1), step,
                              aj_json_get_bool (body, "accepted", FALSE));
+  /* An extension decided twice, or asked for twice, is a conflict too. */
+  if (!aj_lifecycle_extension_ok (step, sqlite3_column_int (row, 2) != 0))
+    *next = NULL;
   return TRUE;
 }
 

@@ -56,6 +56,11 @@ struct _AjHazardPage
   AdwActionRow   *five_row;
   AdwActionRow   *rectified_row;
   AdwActionRow   *verification_row;
+  GtkLabel       *escalation_label;
+  AdwActionRow   *deadlines_row;
+  AdwActionRow   *extension_row;
+  AdwActionRow   *escalation_row;
+  AdwActionRow   *referral_row;
   GtkWidget      *pair_button;
   GSignalGroup     *store_signals;
 };
@@ -108,6 +113,23 @@ describe_event (AjEvent *ev)
     return g_strdup (_("Closed (struck off the ledger)"));
   if (g_str_equal (ev->type, "hazard.reopened"))
     return g_strdup_printf (_("Reopened: %s"), aj_json_get_string (body, "reason") ?: "");
+  if (g_str_equal (ev->type, "hazard.extension_requested"))
+    return g_strdup_printf (_("Extension requested to %s: %s"), aj_json_get_string (body, "deadline") ?: "",
+                            aj_json_get_string (body, "reason") ?: "");
+  if (g_str_equal (ev->type, "hazard.extension_decided"))
+    return aj_json_get_bool (body, "approved", FALSE)
+           ? g_strdup_printf (_("Extension approved to %s: %s"), aj_json_get_string (body, "deadline") ?: "",
+                              aj_json_get_string (body, "opinion") ?: "")
+           : g_strdup_printf (_("Extension refused: %s"), aj_json_get_string (body, "opinion") ?: "");
+  if (g_str_equal (ev->type, "hazard.escalated"))
+    return g_strdup_printf (_("Escalated: %s (%s) %s"),
+                            aj_escalation_level_label (aj_json_get_string (body, "level")),
+                            aj_escalation_reason_label (aj_json_get_string (body, "reason")),
+                            aj_json_get_string (body, "note") ?: "");
+  if (g_str_equal (ev->type, "hazard.referred"))
+    return g_strdup_printf (_("Referred to %s (%s): %s"), aj_json_get_string (body, "to") ?: "",
+                            aj_referral_kind_label (aj_json_get_string (body, "kind")),
+                            aj_json_get_string (body, "reason") ?: "");
   return g_strdup (ev->type);
 }
 
@@ -117,7 +139,10 @@ fill_steps (AjHazardPage *self,
             AjStore      *store,
             AjUser       *user)
 {
-  static const AjHazardStep steps[] = { AJ_STEP_ORDER, AJ_STEP_RECTIFY, AJ_STEP_VERIFY, AJ_STEP_CLOSE, AJ_STEP_REOPEN };
+  static const AjHazardStep steps[] = {
+    AJ_STEP_ORDER, AJ_STEP_RECTIFY, AJ_STEP_VERIFY, AJ_STEP_CLOSE, AJ_STEP_REOPEN,
+    AJ_STEP_DECIDE_EXTENSION, AJ_STEP_REQUEST_EXTENSION, AJ_STEP_ESCALATE, AJ_STEP_REFER,
+  };
   GtkWidget *child;
   guint shown = 0;
 
@@ -235,6 +260,85 @@ set_row (AdwActionRow *row,
   adw_action_row_set_subtitle (row, text ? text : "");
 }
 
+/* A badge in the flow box: its GtkFlowBoxChild goes too, or it leaves a gap. */
+static void
+show_badge (GtkLabel *badge,
+            gboolean  visible)
+{
+  GtkWidget *slot = gtk_widget_get_parent (GTK_WIDGET (badge));
+
+  gtk_widget_set_visible (GTK_WIDGET (badge), visible);
+  if (GTK_IS_FLOW_BOX_CHILD (slot))
+    gtk_widget_set_visible (slot, visible);
+}
+
+static const char *
+deadline_how_label (const char *how)
+{
+  if (g_strcmp0 (how, "found") == 0)
+    return _("on the hazard sheet");
+  if (g_strcmp0 (how, "updated") == 0)
+    return _("changed on the sheet");
+  if (g_strcmp0 (how, "ordered") == 0)
+    return _("ordered");
+  if (g_strcmp0 (how, "extended") == 0)
+    return _("extension approved");
+  return how;
+}
+
+/* The whole loop beside the status: the 督办 badge and row, every deadline
+ * the hazard has had, an extension waiting for a decision, the referral. */
+static void
+fill_loop_rows (AjHazardPage *self,
+                AjStore      *store,
+                AjHazard     *hazard,
+                const char   *today)
+{
+  const char *level = aj_hazard_get_escalation_level (hazard);
+  const char *reason = NULL;
+  const char *due = aj_hazard_escalation_due (hazard, today, 0, &reason);
+  g_autoptr(GPtrArray) deadlines = aj_hazard_list_deadlines (store, aj_hazard_get_id (hazard));
+  g_autoptr(GString) history = g_string_new (NULL);
+  g_autofree char *escalation = NULL;
+  g_autofree char *extension = NULL;
+  g_autofree char *referral = NULL;
+
+  gtk_label_set_label (self->escalation_label, level ? aj_escalation_level_label (level) : "");
+  show_badge (self->escalation_label, level != NULL);
+  if (level != NULL && due != NULL)
+    escalation = g_strdup_printf (_("%s (%s); the rule now asks for %s (%s)"), aj_escalation_level_label (level),
+                                  aj_escalation_reason_label (aj_hazard_get_escalation_reason (hazard)),
+                                  aj_escalation_level_label (due), aj_escalation_reason_label (reason));
+  else if (level != NULL)
+    /* TRANSLATORS: a name and what qualifies it, e.g. "County-level supervision (Major hazard)" */
+    escalation = g_strdup_printf (C_("name (qualifier)", "%s (%s)"), aj_escalation_level_label (level),
+                                  aj_escalation_reason_label (aj_hazard_get_escalation_reason (hazard)));
+  else if (due != NULL)
+    escalation = g_strdup_printf (_("Not yet listed; the rule asks for %s (%s)"), aj_escalation_level_label (due),
+                                  aj_escalation_reason_label (reason));
+  set_row (self->escalation_row, escalation);
+
+  for (guint i = 0; i < deadlines->len; i++)
+    {
+      AjDeadlineChange *change = g_ptr_array_index (deadlines, i);
+      g_autofree char *when = aj_iso8601_to_display (change->at, FALSE);
+      if (history->len)
+        g_string_append_c (history, '\n');
+      g_string_append_printf (history, "%s · %s · %s", change->deadline, deadline_how_label (change->how), when);
+    }
+  /* One deadline is the deadline row; the history shows once it changed. */
+  set_row (self->deadlines_row, deadlines->len > 1 ? history->str : NULL);
+
+  if (aj_hazard_get_extension_pending (hazard))
+    extension = g_strdup_printf (_("To %s, waiting for an inspector's decision"), aj_hazard_get_extension_deadline (hazard));
+  set_row (self->extension_row, extension);
+
+  if (aj_hazard_get_referred_to (hazard) != NULL)
+    referral = g_strdup_printf (C_("name (qualifier)", "%s (%s)"), aj_hazard_get_referred_to (hazard),
+                                aj_referral_kind_label (aj_hazard_get_referral_kind (hazard)));
+  set_row (self->referral_row, referral);
+}
+
 void
 aj_hazard_page_reload (AjHazardPage *self)
 {
@@ -297,7 +401,7 @@ aj_hazard_page_load (AjHazardPage *self,
   days = aj_hazard_days_overdue (hazard, today);
   overdue = g_strdup_printf (ngettext ("%d day overdue", "%d days overdue", days), days);
   gtk_label_set_label (self->overdue_label, overdue);
-  gtk_widget_set_visible (GTK_WIDGET (self->overdue_label), days > 0);
+  show_badge (self->overdue_label, days > 0);
   gtk_label_set_label (self->description_label, aj_hazard_get_description (hazard));
 
   adw_action_row_set_subtitle (self->institution_row, aj_hazard_get_institution_name (hazard));
@@ -357,6 +461,8 @@ aj_hazard_page_load (AjHazardPage *self,
     set_row (self->rectified_row, aj_hazard_get_rectified_note (hazard) ?: "");
     set_row (self->verification_row, verification ? verification : said);
   }
+
+  fill_loop_rows (self, store, hazard, today);
 
   g_free (self->payload);
   self->payload = aj_qr_hazard_payload (server, aj_hazard_get_id (hazard));
@@ -487,6 +593,11 @@ aj_hazard_page_class_init (AjHazardPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AjHazardPage, five_row);
   gtk_widget_class_bind_template_child (widget_class, AjHazardPage, rectified_row);
   gtk_widget_class_bind_template_child (widget_class, AjHazardPage, verification_row);
+  gtk_widget_class_bind_template_child (widget_class, AjHazardPage, escalation_label);
+  gtk_widget_class_bind_template_child (widget_class, AjHazardPage, deadlines_row);
+  gtk_widget_class_bind_template_child (widget_class, AjHazardPage, extension_row);
+  gtk_widget_class_bind_template_child (widget_class, AjHazardPage, escalation_row);
+  gtk_widget_class_bind_template_child (widget_class, AjHazardPage, referral_row);
 }
 
 static void

@@ -1,9 +1,12 @@
 /* aj-step-page.c: ordering rectification (with the "five in place" for a
  * major hazard), reporting it with evidence photos, verifying (accept, or
- * reject with a reason), closing and reopening. The form shows only what
- * the step needs; the core decides whether it may be taken. */
+ * reject with a reason), closing and reopening; asking for an extension
+ * (延期申请) and deciding it, escalating (挂牌督办) and referring to another
+ * department (移送). The form shows only what the step needs; the core
+ * decides whether it may be taken. */
 #include "config.h"
 
+#include <string.h>
 #include <glib/gi18n.h>
 
 #include "aj-hazard.h"
@@ -42,12 +45,130 @@ struct _AjStepPage
   GtkTextView     *opinion_view;
   GtkWidget       *reason_group;
   GtkTextView     *reason_view;
+  GtkWidget       *extension_group;
+  GtkLabel        *extension_label;
+  GtkWidget       *approve_row;
+  GtkWidget       *refuse_row;
+  GtkCheckButton  *approve_check;
+  AdwEntryRow     *new_deadline_row;
+  GtkWidget       *escalate_group;
+  GtkLabel        *rule_label;
+  AdwComboRow     *level_row;
+  AdwComboRow     *escalation_reason_row;
+  GtkWidget       *refer_group;
+  AdwEntryRow     *to_row;
+  AdwComboRow     *kind_row;
   GtkLabel        *close_label;
   GtkLabel        *error_label;
   GtkButton       *save_button;
 };
 
 G_DEFINE_FINAL_TYPE (AjStepPage, aj_step_page, ADW_TYPE_BIN)
+
+/* The codes behind the combo rows, in the rows' order. */
+static const char * const levels[] = { "county", "city", "province" };
+static const char * const escalation_reasons[] = { "major", "overdue", "manual" };
+static const char * const kinds[] = { "fire", "market", "housing", "health", "emergency", "other" };
+
+static guint
+index_of (const char * const *codes,
+          guint               n,
+          const char         *code)
+{
+  for (guint i = 0; i < n; i++)
+    if (g_strcmp0 (codes[i], code) == 0)
+      return i;
+  return 0;
+}
+
+static void
+fill_combo (AdwComboRow        *row,
+            const char * const *codes,
+            guint               n,
+            const char *      (*label) (const char *))
+{
+  g_autoptr(GtkStringList) list = gtk_string_list_new (NULL);
+
+  for (guint i = 0; i < n; i++)
+    gtk_string_list_append (list, label (codes[i]));
+  adw_combo_row_set_model (row, G_LIST_MODEL (list));
+}
+
+static const char *
+combo_code (AdwComboRow        *row,
+            const char * const *codes,
+            guint               n)
+{
+  guint i = adw_combo_row_get_selected (row);
+
+  return i < n ? codes[i] : NULL;
+}
+
+/* What the one free-text box is for, by step. */
+static const char *
+reason_title (AjHazardStep step)
+{
+  switch (step)
+    {
+    case AJ_STEP_REQUEST_EXTENSION: return _("Why more time is needed");
+    case AJ_STEP_DECIDE_EXTENSION: return _("Opinion (the reason, when refused)");
+    case AJ_STEP_ESCALATE: return _("Note (optional)");
+    case AJ_STEP_REFER: return _("Why it is referred");
+    default: return _("Why it is reopened");
+    }
+}
+
+static void
+load_loop_steps (AjStepPage   *self,
+                 AjHazard     *hazard,
+                 AjHazardStep  step,
+                 const char   *today)
+{
+  const char *deadline = aj_hazard_get_deadline (hazard);
+  const char *reason = NULL;
+  const char *due = aj_hazard_escalation_due (hazard, today, 0, &reason);
+  int next_rank = aj_escalation_level_rank (aj_hazard_get_escalation_level (hazard)) + 1;
+  g_autofree char *info = NULL;
+  g_autofree char *proposed = NULL;
+  g_autofree char *rule = NULL;
+  gboolean extension = step == AJ_STEP_REQUEST_EXTENSION || step == AJ_STEP_DECIDE_EXTENSION;
+
+  gtk_widget_set_visible (self->extension_group, extension);
+  gtk_widget_set_visible (self->approve_row, step == AJ_STEP_DECIDE_EXTENSION);
+  gtk_widget_set_visible (self->refuse_row, step == AJ_STEP_DECIDE_EXTENSION);
+  gtk_widget_set_visible (self->escalate_group, step == AJ_STEP_ESCALATE);
+  gtk_widget_set_visible (self->refer_group, step == AJ_STEP_REFER);
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (self->reason_group), reason_title (step));
+
+  /* An extension: the deadline now, and the date asked for. */
+  if (step == AJ_STEP_DECIDE_EXTENSION)
+    info = g_strdup_printf (_("Current deadline: %s\nAsked for: %s"), *deadline ? deadline : "—",
+                            aj_hazard_get_extension_deadline (hazard) ?: "—");
+  else
+    info = g_strdup_printf (_("Current deadline: %s"), *deadline ? deadline : "—");
+  gtk_label_set_label (self->extension_label, info);
+  if (step == AJ_STEP_DECIDE_EXTENSION && aj_hazard_get_extension_deadline (hazard) != NULL)
+    proposed = g_strdup (aj_hazard_get_extension_deadline (hazard));
+  else
+    proposed = aj_date_add_days (*deadline && strcmp (deadline, today) > 0 ? deadline : today, 14);
+  gtk_editable_set_text (GTK_EDITABLE (self->new_deadline_row), proposed);
+  gtk_check_button_set_active (self->approve_check, TRUE);
+
+  /* 督办: what the rule asks, preselected; an official may list it higher. */
+  if (due != NULL)
+    rule = g_strdup_printf (_("The rule asks for %s: %s."), aj_escalation_level_label (due),
+                            aj_escalation_reason_label (reason));
+  else
+    rule = g_strdup (_("The rule asks for no supervision now; an official may still list the hazard."));
+  gtk_label_set_label (self->rule_label, rule);
+  adw_combo_row_set_selected (self->level_row, due ? index_of (levels, G_N_ELEMENTS (levels), due)
+                                                    : (guint) MIN (next_rank, 3) - 1);
+  adw_combo_row_set_selected (self->escalation_reason_row,
+                              index_of (escalation_reasons, G_N_ELEMENTS (escalation_reasons), due ? reason : "manual"));
+
+  gtk_editable_set_text (GTK_EDITABLE (self->to_row), "");
+  adw_combo_row_set_selected (self->kind_row, 0);
+}
 
 static char *
 text_of (GtkTextView *view)
@@ -114,7 +235,7 @@ aj_step_page_load (AjStepPage   *self,
   gtk_widget_set_visible (self->order_group, step == AJ_STEP_ORDER);
   gtk_widget_set_visible (self->rectify_group, step == AJ_STEP_RECTIFY);
   gtk_widget_set_visible (self->verify_group, step == AJ_STEP_VERIFY);
-  gtk_widget_set_visible (self->reason_group, step == AJ_STEP_REOPEN);
+  gtk_widget_set_visible (self->reason_group, step == AJ_STEP_REOPEN || step >= AJ_STEP_REQUEST_EXTENSION);
   gtk_widget_set_visible (GTK_WIDGET (self->close_label), step == AJ_STEP_CLOSE);
   gtk_label_set_label (self->error_label, "");
   gtk_button_set_label (self->save_button, aj_step_label (step));
@@ -127,6 +248,7 @@ aj_step_page_load (AjStepPage   *self,
   gtk_editable_set_text (GTK_EDITABLE (self->funds_row), "");
   gtk_widget_set_visible (GTK_WIDGET (self->five_hint), aj_hazard_is_major (hazard));
   gtk_check_button_set_active (self->accept_check, TRUE);
+  load_loop_steps (self, hazard, step, today);
   refresh_photos (self);
 }
 
@@ -211,6 +333,30 @@ on_save (AjStepPage *self)
   input.accepted = gtk_check_button_get_active (self->accept_check);
   input.opinion = opinion;
   input.reason = reason;
+  /* The steps beside the loop: one free text, read as what each needs. */
+  switch (self->step)
+    {
+    case AJ_STEP_REQUEST_EXTENSION:
+      input.deadline = gtk_editable_get_text (GTK_EDITABLE (self->new_deadline_row));
+      break;
+    case AJ_STEP_DECIDE_EXTENSION:
+      input.accepted = gtk_check_button_get_active (self->approve_check);
+      input.deadline = gtk_editable_get_text (GTK_EDITABLE (self->new_deadline_row));
+      input.opinion = reason;
+      break;
+    case AJ_STEP_ESCALATE:
+      input.level = combo_code (self->level_row, levels, G_N_ELEMENTS (levels));
+      input.escalation_reason = combo_code (self->escalation_reason_row, escalation_reasons,
+                                            G_N_ELEMENTS (escalation_reasons));
+      input.note = reason;
+      break;
+    case AJ_STEP_REFER:
+      input.to = gtk_editable_get_text (GTK_EDITABLE (self->to_row));
+      input.kind = combo_code (self->kind_row, kinds, G_N_ELEMENTS (kinds));
+      break;
+    default:
+      break;
+    }
 
   event = aj_hazard_step (aj_session_get_store (session), user, self->hazard_id, self->step, &input, &error);
   if (event == NULL)
@@ -278,6 +424,19 @@ aj_step_page_class_init (AjStepPageClass *klass)
   BIND (opinion_view);
   BIND (reason_group);
   BIND (reason_view);
+  BIND (extension_group);
+  BIND (extension_label);
+  BIND (approve_row);
+  BIND (refuse_row);
+  BIND (approve_check);
+  BIND (new_deadline_row);
+  BIND (escalate_group);
+  BIND (rule_label);
+  BIND (level_row);
+  BIND (escalation_reason_row);
+  BIND (refer_group);
+  BIND (to_row);
+  BIND (kind_row);
   BIND (close_label);
   BIND (error_label);
   BIND (save_button);
@@ -292,4 +451,8 @@ aj_step_page_init (AjStepPage *self)
 {
   self->photos = g_ptr_array_new_with_free_func (g_free);
   gtk_widget_init_template (GTK_WIDGET (self));
+  fill_combo (self->level_row, levels, G_N_ELEMENTS (levels), aj_escalation_level_label);
+  fill_combo (self->escalation_reason_row, escalation_reasons, G_N_ELEMENTS (escalation_reasons),
+              aj_escalation_reason_label);
+  fill_combo (self->kind_row, kinds, G_N_ELEMENTS (kinds), aj_referral_kind_label);
 }

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "aj-hazard-rules.h"
 #include "aj-inspection.h"
 #include "aj-window-private.h"
 
@@ -101,6 +102,15 @@ WINDOW_ACTION (ledger_activated)
 WINDOW_ACTION (refused_activated)
 {
   _aj_window_show_page (AJ_WINDOW (widget), "refused", TRUE);
+}
+
+/* 督办: the supervised hazards, for inspectors and administrators. */
+WINDOW_ACTION (escalation_activated)
+{
+  AjWindow *self = AJ_WINDOW (widget);
+
+  aj_escalation_page_refresh (self->escalation_page);
+  _aj_window_show_page (self, "escalation", TRUE);
 }
 
 WINDOW_ACTION (stats_activated)
@@ -332,6 +342,8 @@ _aj_window_actions_update (AjWindow *self)
   for (guint i = 0; i < G_N_ELEMENTS (signed_in_actions); i++)
     gtk_widget_action_set_enabled (GTK_WIDGET (self), signed_in_actions[i], signed_in);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sign-out", self->session != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.escalation",
+                                 signed_in && aj_lifecycle_is_official (aj_user_get_role (aj_session_get_user (self->session))));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-schedules",
                                  signed_in && aj_schedules_page_may_edit (aj_session_get_user (self->session)));
 }
@@ -350,6 +362,7 @@ _aj_window_class_actions_init (AjWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.change-pin", NULL, change_pin_activated);
   gtk_widget_class_install_action (widget_class, "win.show-schedules", NULL, show_schedules_activated);
   gtk_widget_class_install_action (widget_class, "win.stats", NULL, stats_activated);
+  gtk_widget_class_install_action (widget_class, "win.escalation", NULL, escalation_activated);
   gtk_widget_class_install_action (widget_class, "win.refused", NULL, refused_activated);
   gtk_widget_class_install_action (widget_class, "win.scan", NULL, scan_activated);
   gtk_widget_class_install_action (widget_class, "win.scan-camera", NULL, scan_camera_activated);

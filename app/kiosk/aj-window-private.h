@@ -12,6 +12,7 @@
 #include "aj-pin-page.h"
 #include "aj-schedules-page.h"
 #include "aj-refused-page.h"
+#include "aj-escalation-page.h"
 #include "aj-scan-page.h"
 #include "aj-settings-page.h"
 #include "aj-sign-in-page.h"
@@ -54,6 +55,7 @@ struct _AjWindow
   AjCameraPage         *camera_page;
   AjPhotoViewer        *photo_viewer;
   AjRefusedPage        *refused_page;
+  AjEscalationPage     *escalation_page;
   GtkWidget            *sync_bar;
   GtkImage             *sync_icon;
   GtkLabel             *sync_label;

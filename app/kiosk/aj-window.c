@@ -255,6 +255,7 @@ aj_window_class_init (AjWindowClass *klass)
   g_type_ensure (AJ_TYPE_CAMERA_PAGE);
   g_type_ensure (AJ_TYPE_PHOTO_VIEWER);
   g_type_ensure (AJ_TYPE_REFUSED_PAGE);
+  g_type_ensure (AJ_TYPE_ESCALATION_PAGE);
   g_type_ensure (AJ_TYPE_PIN_PAGE);
   g_type_ensure (AJ_TYPE_SCHEDULES_PAGE);
 
@@ -281,6 +282,7 @@ aj_window_class_init (AjWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AjWindow, camera_page);
   gtk_widget_class_bind_template_child (widget_class, AjWindow, photo_viewer);
   gtk_widget_class_bind_template_child (widget_class, AjWindow, refused_page);
+  gtk_widget_class_bind_template_child (widget_class, AjWindow, escalation_page);
   gtk_widget_class_bind_template_child (widget_class, AjWindow, refused_button);
   gtk_widget_class_bind_template_child (widget_class, AjWindow, refused_label);
   gtk_widget_class_bind_template_child (widget_class, AjWindow, sync_bar);

@@ -88,7 +88,7 @@ static const Label risk_labels[] = {
 
 static const Label status_labels[] = {
   { "found", "已登记，待整改" }, { "rectification_ordered", "整改中" }, { "rectified", "已整改，待复查" },
-  { "closed", "已销号" }, { "withdrawn", "已撤销" },
+  { "rejected", "整改未通过" }, { "closed", "已销号" }, { "withdrawn", "已撤销" },
 };
 
 static const Label category_labels[] = {

@@ -786,8 +786,9 @@ aj_server_store_overview (AjStore          *store,
   overview->institutions = query_int (store, "SELECT count(*) FROM institutions", NULL);
   overview->inspections = query_int (store, "SELECT count(*) FROM inspections", NULL);
   overview->open_hazards = query_int (store, "SELECT count(*) FROM hazards WHERE status NOT IN ('closed', 'withdrawn')", NULL);
-  overview->overdue_hazards = query_int (store, "SELECT count(*) FROM hazards WHERE status NOT IN ('closed', 'withdrawn') "
-                                                "AND deadline <> '' AND deadline < ?", today);
+  /* Overdue: not rectified by the deadline (aj_lifecycle_days_overdue ()). */
+  overview->overdue_hazards = query_int (store, "SELECT count(*) FROM hazards WHERE status NOT IN ('closed', 'withdrawn', "
+                                                "'rectified', 'verified') AND deadline <> '' AND deadline < ?", today);
   overview->events = query_int (store, "SELECT count(*) FROM events", NULL);
 }
 

@@ -287,6 +287,27 @@ step_body (const char *type,
     }
   else if (g_str_equal (type, "hazard.verified"))
     json_object_set_boolean_member (body, "accepted", TRUE);
+  else if (g_str_equal (type, "hazard.extension_requested"))
+    {
+      json_object_set_string_member (body, "deadline", "2099-01-01");
+      json_object_set_string_member (body, "reason", "需要更多时间");
+    }
+  else if (g_str_equal (type, "hazard.extension_decided"))
+    {
+      json_object_set_boolean_member (body, "approved", TRUE);
+      json_object_set_string_member (body, "deadline", "2099-01-01");
+    }
+  else if (g_str_equal (type, "hazard.escalated"))
+    {
+      json_object_set_string_member (body, "level", "county");
+      json_object_set_string_member (body, "reason", "manual");
+    }
+  else if (g_str_equal (type, "hazard.referred"))
+    {
+      json_object_set_string_member (body, "to", "某县消防救援大队");
+      json_object_set_string_member (body, "kind", "fire");
+      json_object_set_string_member (body, "reason", "消防问题");
+    }
   return body;
 }
 
@@ -331,7 +352,8 @@ test_scoped_device_other_institution (Fixture       *f,
 {
   static const char * const steps[] = {
     "hazard.updated", "hazard.rectification_ordered", "hazard.rectified", "hazard.verified",
-    "hazard.closed", "hazard.reopened", "hazard.withdrawn",
+    "hazard.closed", "hazard.reopened", "hazard.withdrawn", "hazard.extension_requested",
+    "hazard.extension_decided", "hazard.escalated", "hazard.referred",
   };
   g_autoptr(GError) error = NULL;
   g_autofree char *state = NULL, *after_state = NULL;
@@ -422,6 +444,88 @@ test_institution_cannot_verify_or_close_own (Fixture       *f,
   {
     g_autofree char *status = server_hazard_status (f);
     g_assert_cmpstr (status, ==, "rectified");
+  }
+  assert_still_serving (f);
+  aj_test_kiosk_free (tablet);
+}
+
+/* Issue 14's loop: the home asks for an extension over real HTTP and the
+ * server takes it; deciding it, escalating and referring are refused to the
+ * home's people with the reason; the inspector then approves it. */
+static void
+test_institution_cannot_decide_own_extension (Fixture       *f,
+                                              gconstpointer  data)
+{
+  static const char * const officials_only[] = { "hazard.extension_decided", "hazard.escalated", "hazard.referred" };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AjUser) staff = NULL;
+  g_autoptr(AjUser) inspector = NULL;
+  g_autoptr(GPtrArray) refused = NULL;
+  g_autofree char *state = NULL, *after_state = NULL;
+  g_autofree char *ev = NULL, *decided = NULL;
+  const char *people[] = { STAFF, HEAD };
+  AjStepInput ask = { .deadline = "2031-02-28", .reason = "防火门需定制，供货周期两个月" };
+  AjStepInput approve = { .accepted = TRUE, .deadline = "2031-02-28", .opinion = "同意延期，期间专人值守" };
+  AjTestKiosk *tablet = aj_test_kiosk_new ();
+  AjSyncReport report = { 0 };
+
+  g_test_summary ("The home's tablet asks for an extension (accepted by the server); its staff and head then "
+                  "approve it, escalate and refer the hazard: each refused as role_not_allowed naming the step, "
+                  "the server unchanged; the inspector's approval, synced, moves the server's deadline");
+
+  aj_test_kiosk_enroll (tablet, f->server, "institutions:DLX001");
+  g_assert_true (aj_test_kiosk_sync (tablet, NULL, &error));
+  g_assert_no_error (error);
+  staff = aj_registry_get_user (tablet->store, STAFF);
+  ev = aj_hazard_step (tablet->store, staff, f->hazard, AJ_STEP_REQUEST_EXTENSION, &ask, &error);
+  g_assert_no_error (error);
+  g_assert_true (aj_test_kiosk_sync (tablet, &report, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (report.refused, ==, 0);
+  {
+    g_autoptr(AjStore) central = aj_test_server_open_store (f->server);
+    g_autoptr(AjHazard) hazard = aj_hazard_load (central, f->hazard);
+    g_assert_true (aj_hazard_get_extension_pending (hazard));
+    g_assert_cmpstr (aj_hazard_get_extension_deadline (hazard), ==, "2031-02-28");
+    g_assert_cmpstr (aj_hazard_get_deadline (hazard), ==, "2030-12-31");
+  }
+  state = server_state (f);
+
+  /* The honest kiosk offers none of these to the home's people. */
+  g_assert_false (aj_hazard_can_step (tablet->store, staff, f->hazard, AJ_STEP_DECIDE_EXTENSION, NULL));
+  g_assert_false (aj_hazard_can_step (tablet->store, staff, f->hazard, AJ_STEP_ESCALATE, NULL));
+  g_assert_false (aj_hazard_can_step (tablet->store, staff, f->hazard, AJ_STEP_REFER, NULL));
+  for (guint i = 0; i < G_N_ELEMENTS (people); i++)
+    for (guint j = 0; j < G_N_ELEMENTS (officials_only); j++)
+      forge (tablet, officials_only[j], f->hazard, people[i], step_body (officials_only[j], NULL));
+  assert_all_refused (tablet, G_N_ELEMENTS (people) * G_N_ELEMENTS (officials_only), "role_not_allowed");
+  refused = aj_store_list_refused (tablet->store, &error);
+  for (guint i = 0; i < refused->len; i++)
+    {
+      AjRefusedEvent *r = g_ptr_array_index (refused, i);
+      /* The reason says who and what. */
+      g_assert_nonnull (strstr (r->message, r->event->type));
+      g_assert_nonnull (strstr (r->message, "institution_"));
+    }
+  after_state = server_state (f);
+  g_assert_cmpstr (after_state, ==, state);
+
+  /* The inspector sees the request and approves it. */
+  g_assert_true (aj_test_kiosk_sync (f->inspector, NULL, &error));
+  g_assert_no_error (error);
+  inspector = aj_registry_get_user (f->inspector->store, INSPECTOR);
+  decided = aj_hazard_step (f->inspector->store, inspector, f->hazard, AJ_STEP_DECIDE_EXTENSION, &approve, &error);
+  g_assert_no_error (error);
+  g_assert_true (aj_test_kiosk_sync (f->inspector, &report, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (report.refused, ==, 0);
+  {
+    g_autoptr(AjStore) central = aj_test_server_open_store (f->server);
+    g_autoptr(AjHazard) hazard = aj_hazard_load (central, f->hazard);
+    g_assert_false (aj_hazard_get_extension_pending (hazard));
+    g_assert_cmpstr (aj_hazard_get_deadline (hazard), ==, "2031-02-28");
+    g_assert_cmpstr (aj_hazard_get_status (hazard), ==, "rectification_ordered");
+    g_assert_cmpuint (aj_hazard_count_conflicts (central, f->hazard), ==, 0);
   }
   assert_still_serving (f);
   aj_test_kiosk_free (tablet);
@@ -1043,6 +1147,8 @@ main (int   argc,
               test_scoped_device_other_institution);
   add_attack ("/attack/institution-cannot-verify-or-close-own-hazard", fixture_setup,
               test_institution_cannot_verify_or_close_own);
+  add_attack ("/attack/institution-cannot-decide-own-extension-escalate-or-refer", fixture_setup,
+              test_institution_cannot_decide_own_extension);
   add_attack ("/attack/second-enrollment-cannot-take-device-id", fixture_setup,
               test_second_enrollment_existing_id);
   add_attack ("/attack/script-in-text-fields-shown-escaped", fixture_setup, test_script_in_every_text_field);

@@ -40,6 +40,7 @@
 #include "aj-camera-page.h"
 #include "aj-photo-viewer.h"
 #include "aj-refused-page.h"
+#include "aj-escalation-page.h"
 #include "aj-refused-record.h"
 #include "aj-registry.h"
 #include "aj-util.h"
@@ -418,8 +419,32 @@ rectify_as_head (const char *note)
   sign_out ();
 }
 
-/* One hazard around the whole loop, with one rejected verification, each
- * step by the person whose step it is. */
+static void
+assert_hazard_status (const char *status)
+{
+  GtkWidget *page = aj_ui_page (window, AJ_TYPE_HAZARD_PAGE);
+  const char *shown = gtk_label_get_label (GTK_LABEL (aj_ui_find_id (page, "status_label")));
+
+  g_assert_cmpstr (shown, ==, aj_hazard_status_label (status));
+}
+
+/* Scrolls the page holding @widget so that it shows near the top. */
+static void
+scroll_to (GtkWidget *widget)
+{
+  GtkWidget *scrolled = gtk_widget_get_ancestor (widget, GTK_TYPE_SCROLLED_WINDOW);
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+  graphene_point_t at;
+
+  g_assert_true (gtk_widget_compute_point (widget, gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scrolled)),
+                                           &GRAPHENE_POINT_INIT (0, 0), &at));
+  gtk_adjustment_set_value (adjustment, MAX (at.y - 80, 0));
+  aj_ui_wait (200);
+}
+
+/* One hazard around the whole loop, with one rejected verification, a new
+ * order, an extension asked for and approved, 督办 and 移送, each step by
+ * the person whose step it is. */
 static void
 run_loop (void)
 {
@@ -465,6 +490,90 @@ run_loop (void)
   aj_ui_click (aj_ui_in_page (window, AJ_TYPE_STEP_PAGE, "reject_check"));
   aj_ui_type (aj_ui_in_page (window, AJ_TYPE_STEP_PAGE, "opinion_view"), "切断阀尚未安装，不予验收。");
   aj_ui_click (aj_ui_in_page (window, AJ_TYPE_STEP_PAGE, "save_button"));
+  expect_page ("hazard");
+  assert_hazard_status ("rejected");
+
+  /* 整改未通过: a new order with a new deadline. */
+  take_step (AJ_STEP_ORDER);
+  aj_ui_type (aj_ui_in_page (window, AJ_TYPE_STEP_PAGE, "measures_view"), "一周内完成切断阀安装并与报警器联动。");
+  aj_ui_type (aj_ui_in_page (window, AJ_TYPE_STEP_PAGE, "deadline_row"), "2030-03-31");
+  aj_ui_type (aj_ui_in_page (window, AJ_TYPE_STEP_PAGE, "funds_row"), "县民政局专项资金 5000 元");
+  aj_ui_type (aj_ui_in_page (window, AJ_TYPE_STEP_PAGE, "plan_view"), "整改完成前厨房停用明火，改用电磁炉。");
+  aj_ui_click (aj_ui_in_page (window, AJ_TYPE_STEP_PAGE, "save_button"));
+  expect_page ("hazard");
+  assert_hazard_status ("rectification_ordered");
+  sign_out ();
+
+  /* 延期申请 by the head; the head may not decide it. */
+  sign_in ("u-wang-jianguo", "246810");
+  open_only_hazard ();
+  {
+    g_autofree char *decide = g_strdup_printf ("step-%u", AJ_STEP_DECIDE_EXTENSION);
+    g_autofree char *escalate = g_strdup_printf ("step-%u", AJ_STEP_ESCALATE);
+    g_assert_null (aj_ui_find_name (aj_ui_page (window, AJ_TYPE_HAZARD_PAGE), decide));
+    g_assert_null (aj_ui_find_name (aj_ui_page (window, AJ_TYPE_HAZARD_PAGE), escalate));
+  }
+  take_step (AJ_STEP_REQUEST_EXTENSION);
+  aj_ui_type (aj_ui_in_page (window, AJ_TYPE_STEP_PAGE, "new_deadline_row"), "2030-04-30");
+  aj_ui_click (aj_ui_in_page (window, AJ_TYPE_STEP_PAGE, "save_button"));
+  expect_page ("step");   /* the reason is missing */
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (aj_ui_in_page (window, AJ_TYPE_STEP_PAGE, "error_label"))), !=, "");
+  /* Again, on a fresh form. */
+  gtk_widget_activate_action (window, "win.go-back", NULL);
+  expect_page ("hazard");
+  take_step (AJ_STEP_REQUEST_EXTENSION);
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (aj_ui_in_page (window, AJ_TYPE_STEP_PAGE, "error_label"))), ==, "");
+  aj_ui_type (aj_ui_in_page (window, AJ_TYPE_STEP_PAGE, "new_deadline_row"), "2030-04-30");
+  aj_ui_type (aj_ui_in_page (window, AJ_TYPE_STEP_PAGE, "reason_view"), "切断阀厂家供货延迟，预计四月中旬到货。");
+  shot ("30-extension-request");
+  aj_ui_click (aj_ui_in_page (window, AJ_TYPE_STEP_PAGE, "save_button"));
+  expect_page ("hazard");
+  {
+    g_autofree char *ask = g_strdup_printf ("step-%u", AJ_STEP_REQUEST_EXTENSION);
+    g_assert_null (aj_ui_find_name (aj_ui_page (window, AJ_TYPE_HAZARD_PAGE), ask));   /* once at a time */
+  }
+  sign_out ();
+
+  /* 同意延期, then 挂牌督办 and 移送 by the inspector. */
+  sign_in (INSPECTOR, PIN);
+  open_only_hazard ();
+  take_step (AJ_STEP_DECIDE_EXTENSION);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (aj_ui_in_page (window, AJ_TYPE_STEP_PAGE, "new_deadline_row"))),
+                   ==, "2030-04-30");
+  aj_ui_type (aj_ui_in_page (window, AJ_TYPE_STEP_PAGE, "reason_view"), "同意延期，期间厨房停用明火。");
+  shot ("31-extension-decide");
+  aj_ui_click (aj_ui_in_page (window, AJ_TYPE_STEP_PAGE, "save_button"));
+  expect_page ("hazard");
+
+  take_step (AJ_STEP_ESCALATE);
+  /* A major hazard: the rule asks for the county, preselected. */
+  g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (aj_ui_in_page (window, AJ_TYPE_STEP_PAGE, "level_row"))),
+                    ==, 0);
+  aj_ui_type (aj_ui_in_page (window, AJ_TYPE_STEP_PAGE, "reason_view"), "重大事故隐患，县局挂牌督办。");
+  shot ("32-escalate");
+  aj_ui_click (aj_ui_in_page (window, AJ_TYPE_STEP_PAGE, "save_button"));
+  expect_page ("hazard");
+
+  take_step (AJ_STEP_REFER);
+  aj_ui_type (aj_ui_in_page (window, AJ_TYPE_STEP_PAGE, "to_row"), "东林县消防救援大队");
+  aj_ui_type (aj_ui_in_page (window, AJ_TYPE_STEP_PAGE, "reason_view"), "燃气泄漏报警与切断联动属消防监督范围，移送处理。");
+  shot ("33-refer");
+  aj_ui_click (aj_ui_in_page (window, AJ_TYPE_STEP_PAGE, "save_button"));
+  expect_page ("hazard");
+  g_assert_true (gtk_widget_get_visible (aj_ui_in_page (window, AJ_TYPE_HAZARD_PAGE, "escalation_label")));
+  g_assert_true (gtk_widget_get_visible (aj_ui_in_page (window, AJ_TYPE_HAZARD_PAGE, "referral_row")));
+  g_assert_true (gtk_widget_get_visible (aj_ui_in_page (window, AJ_TYPE_HAZARD_PAGE, "deadlines_row")));
+  shot ("34-hazard-escalated");
+  scroll_to (aj_ui_in_page (window, AJ_TYPE_HAZARD_PAGE, "deadlines_row"));
+  shot ("35-hazard-deadlines-referral");
+
+  /* The office's list of supervised hazards. */
+  gtk_widget_activate_action (window, "win.escalation", NULL);
+  expect_page ("escalation");
+  g_assert_cmpuint (g_list_model_get_n_items (aj_escalation_page_get_hazards (
+                      AJ_ESCALATION_PAGE (aj_ui_page (window, AJ_TYPE_ESCALATION_PAGE)))), ==, 1);
+  shot ("36-escalation-list");
+  gtk_widget_activate_action (window, "win.go-back", NULL);
   expect_page ("hazard");
   sign_out ();
 
@@ -1375,7 +1484,8 @@ test_closed_loop (Fixture       *f,
   g_autoptr(AjHazard) hazard = NULL;
   g_autoptr(GPtrArray) history = NULL;
 
-  g_test_summary ("A hazard goes found, ordered, rectified, rejected, rectified, verified and closed through the pages, with both signatures.");
+  g_test_summary ("A hazard goes found, ordered, rectified, rejected, ordered anew, extension requested and approved, "
+                  "escalated, referred, rectified, verified and closed through the pages, with both signatures.");
 
   assert_phase_passed (spawn_phase (f, "loop", NULL, NULL));
 
@@ -1386,10 +1496,33 @@ test_closed_loop (Fixture       *f,
   g_assert_cmpstr (aj_hazard_get_status (hazard), ==, "closed");
   g_assert_cmpint (aj_db_query_int (aj_store_get_db (store), "SELECT rejections FROM hazards", NULL, -1), ==, 1);
   history = aj_store_list_events (store, aj_hazard_get_id (hazard), &error);
-  /* found, ordered, rectified, rejected, rectified, accepted, closed, two signatures */
-  g_assert_cmpuint (history->len, ==, 9);
+  /* found, ordered, rectified, rejected, ordered anew, extension requested,
+   * approved, escalated, referred, rectified, accepted, closed, two signatures */
+  {
+    static const char * const types[] = {
+      "hazard.found", "hazard.rectification_ordered", "hazard.rectified", "hazard.verified",
+      "hazard.rectification_ordered", "hazard.extension_requested", "hazard.extension_decided", "hazard.escalated",
+      "hazard.referred", "hazard.rectified", "hazard.verified", "hazard.closed", "signature.added", "signature.added",
+    };
+    g_assert_cmpuint (history->len, ==, G_N_ELEMENTS (types));
+    for (guint i = 0; i < G_N_ELEMENTS (types); i++)
+      g_assert_cmpstr (((AjEvent *) g_ptr_array_index (history, i))->type, ==, types[i]);
+  }
   g_assert_cmpstr (((AjEvent *) g_ptr_array_index (history, 2))->author, ==, "u-wang-jianguo");
-  g_assert_cmpstr (((AjEvent *) g_ptr_array_index (history, 5))->author, ==, INSPECTOR);
+  g_assert_cmpstr (((AjEvent *) g_ptr_array_index (history, 5))->author, ==, "u-wang-jianguo");
+  g_assert_cmpstr (((AjEvent *) g_ptr_array_index (history, 6))->author, ==, INSPECTOR);
+  g_assert_cmpstr (aj_hazard_get_deadline (hazard), ==, "2030-04-30");
+  g_assert_cmpstr (aj_hazard_get_escalation_level (hazard), ==, "county");
+  g_assert_cmpstr (aj_hazard_get_escalation_reason (hazard), ==, "major");
+  g_assert_cmpstr (aj_hazard_get_referred_to (hazard), ==, "东林县消防救援大队");
+  g_assert_cmpstr (aj_hazard_get_referral_kind (hazard), ==, "fire");
+  {
+    g_autofree char *before = aj_store_dump_projections (store, &error);
+    g_autofree char *after = NULL;
+    g_assert_true (aj_store_rebuild_projections (store, &error));
+    after = aj_store_dump_projections (store, &error);
+    g_assert_cmpstr (after, ==, before);
+  }
   g_assert_cmpint (aj_db_query_int (aj_store_get_db (store), "SELECT count(*) FROM signatures WHERE refused = 0 AND sha256 IS NOT NULL", NULL, -1), ==, 1);
   g_assert_cmpint (aj_db_query_int (aj_store_get_db (store), "SELECT count(*) FROM signatures WHERE refused = 1 AND reason <> ''", NULL, -1), ==, 1);
 }
@@ -1708,6 +1841,9 @@ main (int   argc,
   ADD ("/kiosk/camera/zh_CN-1280x800", "zh_CN-1280x800", fixture_setup, test_camera);
   ADD ("/kiosk/closed-loop/zh_CN-360x720", "zh_CN-360x720", fixture_setup, test_closed_loop);
   ADD ("/kiosk/closed-loop/zh_CN-1280x800", "zh_CN-1280x800", fixture_setup, test_closed_loop);
+  /* The new steps' screens in English too (issue 14). */
+  ADD ("/kiosk/closed-loop/en-360x720", "en-360x720", fixture_setup, test_closed_loop);
+  ADD ("/kiosk/closed-loop/en-1280x800", "en-1280x800", fixture_setup, test_closed_loop);
   for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
     {
       g_autofree char *refused = g_strdup_printf ("/kiosk/refused/%s", sizes[i]);

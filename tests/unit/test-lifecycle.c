@@ -11,7 +11,9 @@
 #include "aj-hazard.h"
 #include "aj-inspection.h"
 #include "aj-hazard-steps.h"
+#include "aj-ledger-model.h"
 #include "aj-registry.h"
+#include "aj-stats.h"
 #include "aj-store.h"
 #include "aj-store-private.h"
 #include "aj-util.h"
@@ -29,12 +31,14 @@
 #define PHOTO_2      "9e107d9d372bb6826bd81d3542a419d6e277d4d731479571562f82f2b5c1a002"
 
 static const char * const all_statuses[] = {
-  "found", "rectification_ordered", "rectified", "verified", "closed", "reopened", "withdrawn",
+  "found", "rectification_ordered", "rectified", "verified", "closed", "reopened", "withdrawn", "rejected",
 };
 static const char * const all_grades[] = { "general", "major" };
 static const AjHazardStep all_steps[] = {
   AJ_STEP_ORDER, AJ_STEP_RECTIFY, AJ_STEP_VERIFY, AJ_STEP_CLOSE, AJ_STEP_REOPEN,
+  AJ_STEP_REQUEST_EXTENSION, AJ_STEP_DECIDE_EXTENSION, AJ_STEP_ESCALATE, AJ_STEP_REFER,
 };
+G_STATIC_ASSERT (G_N_ELEMENTS (all_steps) == AJ_N_STEPS);
 
 static const char *
 step_name (AjHazardStep step)
@@ -46,6 +50,10 @@ step_name (AjHazardStep step)
     case AJ_STEP_VERIFY: return "verify";
     case AJ_STEP_CLOSE: return "close";
     case AJ_STEP_REOPEN: return "reopen";
+    case AJ_STEP_REQUEST_EXTENSION: return "request-extension";
+    case AJ_STEP_DECIDE_EXTENSION: return "decide-extension";
+    case AJ_STEP_ESCALATE: return "escalate";
+    case AJ_STEP_REFER: return "refer";
     default: return "?";
     }
 }
@@ -70,12 +78,31 @@ static const struct {
   { "found",                 "general", AJ_STEP_RECTIFY, ANY_ACCEPT, "rectified" },
   { "rectification_ordered", ANY_GRADE, AJ_STEP_RECTIFY, ANY_ACCEPT, "rectified" },
   { "rectified",             ANY_GRADE, AJ_STEP_VERIFY,  TRUE,       "verified" },
-  { "rectified",             ANY_GRADE, AJ_STEP_VERIFY,  FALSE,      "rectification_ordered" },
+  /* 整改未通过: from there a new order (new deadline) or a new rectification. */
+  { "rectified",             ANY_GRADE, AJ_STEP_VERIFY,  FALSE,      "rejected" },
+  { "rejected",              ANY_GRADE, AJ_STEP_ORDER,   ANY_ACCEPT, "rectification_ordered" },
+  { "rejected",              ANY_GRADE, AJ_STEP_RECTIFY, ANY_ACCEPT, "rectified" },
   { "verified",              ANY_GRADE, AJ_STEP_CLOSE,   ANY_ACCEPT, "closed" },
   { "closed",                ANY_GRADE, AJ_STEP_REOPEN,  ANY_ACCEPT, "reopened" },
   /* Found again: the loop starts over, as from found. */
   { "reopened",              ANY_GRADE, AJ_STEP_ORDER,   ANY_ACCEPT, "rectification_ordered" },
   { "reopened",              "general", AJ_STEP_RECTIFY, ANY_ACCEPT, "rectified" },
+  /* Extension (延期): only while a deadline is to be met; the status stays. */
+  { "rectification_ordered", ANY_GRADE, AJ_STEP_REQUEST_EXTENSION, ANY_ACCEPT, "rectification_ordered" },
+  { "rectification_ordered", ANY_GRADE, AJ_STEP_DECIDE_EXTENSION,  ANY_ACCEPT, "rectification_ordered" },
+  { "rejected",              ANY_GRADE, AJ_STEP_REQUEST_EXTENSION, ANY_ACCEPT, "rejected" },
+  { "rejected",              ANY_GRADE, AJ_STEP_DECIDE_EXTENSION,  ANY_ACCEPT, "rejected" },
+  /* 督办 and 移送: any hazard not yet verified; the status stays. */
+  { "found",                 ANY_GRADE, AJ_STEP_ESCALATE, ANY_ACCEPT, "found" },
+  { "rectification_ordered", ANY_GRADE, AJ_STEP_ESCALATE, ANY_ACCEPT, "rectification_ordered" },
+  { "rectified",             ANY_GRADE, AJ_STEP_ESCALATE, ANY_ACCEPT, "rectified" },
+  { "rejected",              ANY_GRADE, AJ_STEP_ESCALATE, ANY_ACCEPT, "rejected" },
+  { "reopened",              ANY_GRADE, AJ_STEP_ESCALATE, ANY_ACCEPT, "reopened" },
+  { "found",                 ANY_GRADE, AJ_STEP_REFER,    ANY_ACCEPT, "found" },
+  { "rectification_ordered", ANY_GRADE, AJ_STEP_REFER,    ANY_ACCEPT, "rectification_ordered" },
+  { "rectified",             ANY_GRADE, AJ_STEP_REFER,    ANY_ACCEPT, "rectified" },
+  { "rejected",              ANY_GRADE, AJ_STEP_REFER,    ANY_ACCEPT, "rejected" },
+  { "reopened",              ANY_GRADE, AJ_STEP_REFER,    ANY_ACCEPT, "reopened" },
 };
 
 static const char *
@@ -117,12 +144,14 @@ test_next_table (void)
             if (want != NULL)
               n_allowed++;
           }
-  g_assert_cmpuint (n, ==, 7 * 2 * 5 * 2);
-  /* found: 2 grades x order + general rectify; ordered: rectify; rectified:
-   * verify (accept and reject); verified: close; closed: reopen; reopened:
-   * like found. Each counted for both values of accepted where it does not
-   * matter. */
-  g_assert_cmpuint (n_allowed, ==, (2 + 1) * 2 + 2 * 2 + 2 * 1 * 2 + 2 * 2 + 2 * 2 + (2 + 1) * 2);
+  g_assert_cmpuint (n, ==, 8 * 2 * 9 * 2);
+  /* Per status, (grades x accepted values) allowed: found: order 4, general
+   * rectify 2, escalate 4, refer 4; ordered: rectify, request and decide an
+   * extension, escalate, refer, 4 each; rectified: verify 2 + 2, escalate 4,
+   * refer 4; verified: close 4; closed: reopen 4; reopened: like found;
+   * withdrawn: none; rejected: order, rectify, request, decide, escalate,
+   * refer, 4 each. */
+  g_assert_cmpuint (n_allowed, ==, 14 + 20 + 12 + 4 + 4 + 14 + 0 + 24);
 
   /* Things that are not statuses are refused too. */
   for (guint t = 0; t < G_N_ELEMENTS (all_steps); t++)
@@ -158,6 +187,10 @@ test_step_event_types (void)
   g_assert_cmpstr (aj_step_event_type (AJ_STEP_VERIFY), ==, "hazard.verified");
   g_assert_cmpstr (aj_step_event_type (AJ_STEP_CLOSE), ==, "hazard.closed");
   g_assert_cmpstr (aj_step_event_type (AJ_STEP_REOPEN), ==, "hazard.reopened");
+  g_assert_cmpstr (aj_step_event_type (AJ_STEP_REQUEST_EXTENSION), ==, "hazard.extension_requested");
+  g_assert_cmpstr (aj_step_event_type (AJ_STEP_DECIDE_EXTENSION), ==, "hazard.extension_decided");
+  g_assert_cmpstr (aj_step_event_type (AJ_STEP_ESCALATE), ==, "hazard.escalated");
+  g_assert_cmpstr (aj_step_event_type (AJ_STEP_REFER), ==, "hazard.referred");
 
   {
     AjHazardStep untouched = AJ_STEP_CLOSE;
@@ -178,16 +211,16 @@ test_step_event_types (void)
 
 static const struct {
   const char *role;
-  guint       may[5];   /* indexed by AjHazardStep */
+  guint       may[AJ_N_STEPS];   /* indexed by AjHazardStep */
 } role_table[] = {
-  /*                     ORDER     RECTIFY  VERIFY    CLOSE   REOPEN */
-  { "inspector",         { ALWAYS,   NEVER,   ALWAYS,   ALWAYS, ALWAYS } },
-  { "admin",             { ALWAYS,   NEVER,   ALWAYS,   ALWAYS, ALWAYS } },
-  { "institution_head",  { OWN_SELF, OWN,     OWN_SELF, NEVER,  NEVER } },
-  { "institution_staff", { NEVER,    OWN,     NEVER,    NEVER,  NEVER } },
-  { "unknown",           { NEVER,    NEVER,   NEVER,    NEVER,  NEVER } },
-  { "",                  { NEVER,    NEVER,   NEVER,    NEVER,  NEVER } },
-  { NULL,                { NEVER,    NEVER,   NEVER,    NEVER,  NEVER } },
+  /*                     ORDER     RECTIFY  VERIFY    CLOSE   REOPEN  EXT.ASK  EXT.DECIDE ESCALATE REFER */
+  { "inspector",         { ALWAYS,   NEVER,   ALWAYS,   ALWAYS, ALWAYS, ALWAYS,  ALWAYS,    ALWAYS,  ALWAYS } },
+  { "admin",             { ALWAYS,   NEVER,   ALWAYS,   ALWAYS, ALWAYS, ALWAYS,  ALWAYS,    ALWAYS,  ALWAYS } },
+  { "institution_head",  { OWN_SELF, OWN,     OWN_SELF, NEVER,  NEVER,  OWN,     NEVER,     NEVER,   NEVER } },
+  { "institution_staff", { NEVER,    OWN,     NEVER,    NEVER,  NEVER,  OWN,     NEVER,     NEVER,   NEVER } },
+  { "unknown",           { NEVER,    NEVER,   NEVER,    NEVER,  NEVER,  NEVER,   NEVER,     NEVER,   NEVER } },
+  { "",                  { NEVER,    NEVER,   NEVER,    NEVER,  NEVER,  NEVER,   NEVER,     NEVER,   NEVER } },
+  { NULL,                { NEVER,    NEVER,   NEVER,    NEVER,  NEVER,  NEVER,   NEVER,     NEVER,   NEVER } },
 };
 
 static void
@@ -196,7 +229,7 @@ test_role_may (void)
   g_test_summary ("Which role may take which step, at its own institution or another, in a self-inspection "
                   "or not, is exactly the table");
 
-  G_STATIC_ASSERT (AJ_STEP_ORDER == 0 && AJ_STEP_REOPEN == 4);
+  G_STATIC_ASSERT (AJ_STEP_ORDER == 0 && AJ_STEP_REOPEN == 4 && AJ_STEP_REFER == 8);
 
   for (guint r = 0; r < G_N_ELEMENTS (role_table); r++)
     for (guint t = 0; t < G_N_ELEMENTS (all_steps); t++)
@@ -212,6 +245,131 @@ test_role_may (void)
                        role_table[r].role ? role_table[r].role : "(null)", step_name (step),
                        own, self, want ? "allowed" : "refused");
           }
+}
+
+static void
+test_extension_ok_table (void)
+{
+  g_test_summary ("An extension is asked for only when none is pending, and decided only when one is; no other "
+                  "step depends on it");
+
+  for (guint t = 0; t < G_N_ELEMENTS (all_steps); t++)
+    for (int pending = FALSE; pending <= TRUE; pending++)
+      {
+        gboolean want = all_steps[t] == AJ_STEP_REQUEST_EXTENSION ? !pending
+                        : all_steps[t] == AJ_STEP_DECIDE_EXTENSION ? pending : TRUE;
+        if (aj_lifecycle_extension_ok (all_steps[t], pending) != want)
+          g_error ("%s with an extension %s: expected %s", step_name (all_steps[t]),
+                   pending ? "pending" : "not pending", want ? "allowed" : "refused");
+      }
+}
+
+static void
+test_overdue_boundaries (void)
+{
+  static const char * const late_statuses[] = { "found", "rectification_ordered", "rejected", "reopened" };
+  static const char * const never_late[] = { "rectified", "verified", "closed", "withdrawn" };
+
+  g_test_summary ("Overdue means not rectified by the deadline: not on the deadline day, one day the day after; "
+                  "a rectified hazard waiting for verification is never overdue");
+
+  for (guint i = 0; i < G_N_ELEMENTS (late_statuses); i++)
+    {
+      g_assert_cmpint (aj_lifecycle_days_overdue (late_statuses[i], "2030-01-31", "2030-01-30"), ==, 0);
+      g_assert_cmpint (aj_lifecycle_days_overdue (late_statuses[i], "2030-01-31", "2030-01-31"), ==, 0);
+      g_assert_cmpint (aj_lifecycle_days_overdue (late_statuses[i], "2030-01-31", "2030-02-01"), ==, 1);
+      g_assert_cmpint (aj_lifecycle_days_overdue (late_statuses[i], "2030-01-31", "2030-03-02"), ==, 30);
+      /* Across a year's end and a leap day. */
+      g_assert_cmpint (aj_lifecycle_days_overdue (late_statuses[i], "2027-12-31", "2028-03-01"), ==, 61);
+      g_assert_cmpint (aj_lifecycle_days_overdue (late_statuses[i], "", "2030-02-01"), ==, 0);
+      g_assert_cmpint (aj_lifecycle_days_overdue (late_statuses[i], NULL, "2030-02-01"), ==, 0);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (never_late); i++)
+    {
+      g_assert_cmpint (aj_lifecycle_days_overdue (never_late[i], "2030-01-31", "2030-02-01"), ==, 0);
+      g_assert_cmpint (aj_lifecycle_days_overdue (never_late[i], "2030-01-31", "2031-01-31"), ==, 0);
+    }
+  g_assert_true (aj_lifecycle_is_rectified ("rectified"));
+  g_assert_true (aj_lifecycle_is_rectified ("verified"));
+  g_assert_true (aj_lifecycle_is_rectified ("closed"));
+  g_assert_false (aj_lifecycle_is_rectified ("rejected"));
+  g_assert_false (aj_lifecycle_is_rectified ("rectification_ordered"));
+}
+
+/* The level the rule asks for and its reason, "-" for none. */
+static void
+assert_escalation (const char *status,
+                   const char *grade,
+                   int         days,
+                   int         threshold,
+                   const char *want_level,
+                   const char *want_reason)
+{
+  const char *reason = "untouched";
+  const char *level = aj_escalation_required_level (status, grade, days, threshold, &reason);
+
+  if (g_strcmp0 (level, want_level) != 0 || g_strcmp0 (reason, want_reason) != 0)
+    g_error ("%s %s hazard %d days overdue (N = %d): expected %s/%s, got %s/%s", status, grade, days, threshold,
+             want_level ? want_level : "none", want_reason ? want_reason : "none",
+             level ? level : "none", reason ? reason : "none");
+}
+
+static void
+test_escalation_boundaries (void)
+{
+  g_test_summary ("督办: a major hazard at the county at once; N days overdue one level more, 2N two; at N-1, N, "
+                  "N+1 days; only hazards still to be rectified; never lowered");
+
+  for (int n = 0; n <= 20; n += 10)
+    {
+      int big = n > 0 ? n : AJ_ESCALATION_DEFAULT_OVERDUE_DAYS;   /* 0 means the default, 15 */
+
+      assert_escalation ("rectification_ordered", "general", 0, n, NULL, NULL);
+      assert_escalation ("rectification_ordered", "general", big - 1, n, NULL, NULL);
+      assert_escalation ("rectification_ordered", "general", big, n, "county", "overdue");
+      assert_escalation ("rectification_ordered", "general", big + 1, n, "county", "overdue");
+      assert_escalation ("rejected", "general", 2 * big - 1, n, "county", "overdue");
+      assert_escalation ("rejected", "general", 2 * big, n, "city", "overdue");
+      assert_escalation ("rejected", "general", 2 * big + 1, n, "city", "overdue");
+      assert_escalation ("found", "major", 0, n, "county", "major");
+      assert_escalation ("reopened", "major", big - 1, n, "county", "major");
+      assert_escalation ("rectification_ordered", "major", big, n, "city", "overdue");
+      assert_escalation ("rectification_ordered", "major", big + 1, n, "city", "overdue");
+      assert_escalation ("rectification_ordered", "major", 2 * big - 1, n, "city", "overdue");
+      assert_escalation ("rectification_ordered", "major", 2 * big, n, "province", "overdue");
+      assert_escalation ("rectification_ordered", "major", 100 * big, n, "province", "overdue");
+      /* Rectified (waiting for verification), verified, closed, withdrawn: nothing to raise. */
+      assert_escalation ("rectified", "major", 2 * big, n, NULL, NULL);
+      assert_escalation ("verified", "major", 0, n, NULL, NULL);
+      assert_escalation ("closed", "general", 3 * big, n, NULL, NULL);
+      assert_escalation ("withdrawn", "major", 3 * big, n, NULL, NULL);
+    }
+  g_assert_cmpint (AJ_ESCALATION_DEFAULT_OVERDUE_DAYS, ==, 15);
+
+  /* From real dates: N = 15 after a deadline of 2030-01-31. */
+  {
+    const char *days[] = { "2030-02-14", "2030-02-15", "2030-02-16" };   /* 15 - 1, 15, 15 + 1 days */
+    const char *want[] = { NULL, "county", "county" };
+    for (guint i = 0; i < G_N_ELEMENTS (days); i++)
+      g_assert_cmpstr (aj_escalation_required_level ("rectification_ordered", "general",
+                                                     aj_lifecycle_days_overdue ("rectification_ordered", "2030-01-31",
+                                                                                days[i]), 15, NULL), ==, want[i]);
+    /* Rectified on time and waiting: never late, never raised. */
+    g_assert_null (aj_escalation_required_level ("rectified", "general",
+                                                 aj_lifecycle_days_overdue ("rectified", "2030-01-31", "2030-12-31"),
+                                                 15, NULL));
+  }
+
+  /* Due only when the rule asks more than the level held. */
+  g_assert_cmpstr (aj_escalation_due ("found", "major", 0, 15, NULL, NULL), ==, "county");
+  g_assert_null (aj_escalation_due ("found", "major", 0, 15, "county", NULL));
+  g_assert_null (aj_escalation_due ("found", "major", 0, 15, "province", NULL));
+  g_assert_cmpstr (aj_escalation_due ("rectification_ordered", "major", 15, 15, "county", NULL), ==, "city");
+  g_assert_null (aj_escalation_due ("rectification_ordered", "general", 14, 15, NULL, NULL));
+  g_assert_cmpint (aj_escalation_level_rank ("county"), <, aj_escalation_level_rank ("city"));
+  g_assert_cmpint (aj_escalation_level_rank ("city"), <, aj_escalation_level_rank ("province"));
+  g_assert_cmpint (aj_escalation_level_rank (NULL), ==, 0);
+  g_assert_cmpint (aj_escalation_level_rank ("national"), ==, 0);
 }
 
 /* End to end on a real store */
@@ -509,6 +667,22 @@ invalid_naming (Device            *d,
     g_error ("“%s” does not mention %s", message, what);
 }
 
+/* The projection is a function of the log: a rebuild gives the same rows. */
+static void
+assert_rebuild_same (Device *d)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *before = aj_store_dump_projections (d->store, &error);
+  g_autofree char *after = NULL;
+
+  g_assert_no_error (error);
+  g_assert_true (aj_store_rebuild_projections (d->store, &error));
+  g_assert_no_error (error);
+  after = aj_store_dump_projections (d->store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (after, ==, before);
+}
+
 static const char * const one_photo[] = { PHOTO_1, NULL };
 static const char * const two_photos[] = { PHOTO_1, PHOTO_2, NULL };
 static const char * const no_photos[] = { NULL };
@@ -604,8 +778,6 @@ test_closed_loop_major (Device        *d,
   g_autoptr(GError) error = NULL;
   g_autofree char *inspection = start_inspection (d, INSPECTOR, "field");
   g_autofree char *hazard = record (d, INSPECTOR, inspection, "EC-FIRE-01", "major");
-  g_autofree char *before = NULL;
-  g_autofree char *after = NULL;
   g_autofree char *e_order = NULL, *e_rect1 = NULL, *e_reject = NULL, *e_rect2 = NULL;
   g_autofree char *e_accept = NULL, *e_close = NULL, *e_reopen = NULL;
   g_autofree char *ordered_at = NULL;
@@ -732,7 +904,7 @@ test_closed_loop_major (Device        *d,
     invalid_naming (d, INSPECTOR, hazard, AJ_STEP_VERIFY, &reject, "reason");
 
     reject.opinion = "The door is still chained at night";
-    e_reject = step_ok (d, INSPECTOR, hazard, AJ_STEP_VERIFY, &reject, "rectification_ordered");
+    e_reject = step_ok (d, INSPECTOR, hazard, AJ_STEP_VERIFY, &reject, "rejected");
     assert_col (d, hazard, "verification", "The door is still chained at night");
     assert_col_set (d, hazard, "verified_at");
     g_assert_cmpint (rejections (d, hazard), ==, 1);
@@ -809,14 +981,7 @@ test_closed_loop_major (Device        *d,
   g_assert_true (aj_store_verify_chain (d->store, aj_store_get_device_id (d->store), &error));
   g_assert_no_error (error);
 
-  /* The projection is a function of the log. */
-  before = aj_store_dump_projections (d->store, &error);
-  g_assert_no_error (error);
-  g_assert_true (aj_store_rebuild_projections (d->store, &error));
-  g_assert_no_error (error);
-  after = aj_store_dump_projections (d->store, &error);
-  g_assert_no_error (error);
-  g_assert_cmpstr (after, ==, before);
+  assert_rebuild_same (d);
 }
 
 /* A general hazard needs no funds or plan; after a field inspection it is
@@ -1001,11 +1166,11 @@ test_concurrent_verify (TwoDevices    *t,
     {
       id_accept = step_ok (a, INSPECTOR, hazard, AJ_STEP_VERIFY, &accept, "verified");
       g_usleep (5 * 1000);
-      id_reject = step_ok (b, ADMIN, hazard, AJ_STEP_VERIFY, &reject, "rectification_ordered");
+      id_reject = step_ok (b, ADMIN, hazard, AJ_STEP_VERIFY, &reject, "rejected");
     }
   else
     {
-      id_reject = step_ok (b, ADMIN, hazard, AJ_STEP_VERIFY, &reject, "rectification_ordered");
+      id_reject = step_ok (b, ADMIN, hazard, AJ_STEP_VERIFY, &reject, "rejected");
       g_usleep (5 * 1000);
       id_accept = step_ok (a, INSPECTOR, hazard, AJ_STEP_VERIFY, &accept, "verified");
     }
@@ -1040,7 +1205,7 @@ test_concurrent_verify (TwoDevices    *t,
       g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
       g_assert_cmpstr (aj_db_col_text (stmt, 0), ==, loser->id);
       g_assert_cmpstr (aj_db_col_text (stmt, 1), ==, "hazard.verified");
-      g_assert_cmpstr (aj_db_col_text (stmt, 2), ==, winner == ev_accept ? "verified" : "rectification_ordered");
+      g_assert_cmpstr (aj_db_col_text (stmt, 2), ==, winner == ev_accept ? "verified" : "rejected");
       g_assert_cmpstr (aj_db_col_text (stmt, 3), ==, loser->author);
 
       if (winner == ev_accept)
@@ -1051,7 +1216,7 @@ test_concurrent_verify (TwoDevices    *t,
         }
       else
         {
-          g_assert_cmpstr (status, ==, "rectification_ordered");
+          g_assert_cmpstr (status, ==, "rejected");
           g_assert_cmpint (rejections (d, hazard), ==, 1);
           assert_col (d, hazard, "verification", reject.opinion);
         }
@@ -1098,6 +1263,269 @@ test_concurrent_verify (TwoDevices    *t,
                      "rectified"));
 }
 
+static char *
+ordered_hazard (Device     *d,
+                const char *grade)
+{
+  g_autofree char *inspection = start_inspection (d, INSPECTOR, "field");
+  char *hazard = record (d, INSPECTOR, inspection, "EC-FIRE-01", grade);
+
+  finish_inspection (d, INSPECTOR, inspection);
+  g_free (step_ok (d, INSPECTOR, hazard, AJ_STEP_ORDER, &full_order, "rectification_ordered"));
+  return hazard;
+}
+
+static void
+test_extension_and_new_order (Device        *d,
+                              gconstpointer  test_data)
+{
+  g_autofree char *hazard = ordered_hazard (d, "major");
+  AjStepInput ask = { .deadline = "2030-02-28", .reason = "The panic bar is on back order until mid-February" };
+  AjStepInput approve = { .accepted = TRUE, .deadline = "2030-02-28", .opinion = "Agreed; keep the night key" };
+  AjStepInput refuse = { .accepted = FALSE };
+  AjStepInput rectify = { .note = "Panic bar fitted", .photos = one_photo };
+  AjStepInput reject = { .accepted = FALSE, .opinion = "Still chained at night" };
+  AjStepInput new_order = full_order;
+  g_autoptr(GPtrArray) deadlines = NULL;
+  static const char * const want_deadlines[] = { "2030-01-31", "2030-02-28", "2030-04-30" };
+  static const char * const want_how[] = { "ordered", "extended", "ordered" };
+
+  g_test_summary ("An extension asked for by the home and decided by an inspector moves the deadline, once at a "
+                  "time; after a rejected verification a new order sets a new deadline; every deadline is kept");
+
+  /* Asking: the home's people (or an inspector), a later date, a reason. */
+  refused_naming (d, OTHER_STAFF, hazard, AJ_STEP_REQUEST_EXTENSION, &ask);
+  invalid_naming (d, STAFF, hazard, AJ_STEP_REQUEST_EXTENSION, &(AjStepInput) { .deadline = "2030-02-28" }, "reason");
+  invalid_naming (d, STAFF, hazard, AJ_STEP_REQUEST_EXTENSION, &(AjStepInput) { .reason = "x" }, "deadline");
+  invalid_naming (d, STAFF, hazard, AJ_STEP_REQUEST_EXTENSION,
+                  &(AjStepInput) { .deadline = "28/02/2030", .reason = "x" }, "deadline");
+  invalid_naming (d, STAFF, hazard, AJ_STEP_REQUEST_EXTENSION,
+                  &(AjStepInput) { .deadline = "2030-01-31", .reason = "x" }, "after the current deadline");
+  /* Nothing to decide yet. */
+  g_free (step_refused (d, INSPECTOR, hazard, AJ_STEP_DECIDE_EXTENSION, &approve, AJ_ERROR_NOT_ALLOWED));
+
+  g_free (step_ok (d, STAFF, hazard, AJ_STEP_REQUEST_EXTENSION, &ask, "rectification_ordered"));
+  g_assert_cmpint (aj_db_query_int (aj_store_get_db (d->store), "SELECT extension_pending FROM hazards WHERE id = ?",
+                                    hazard, -1), ==, 1);
+  assert_col (d, hazard, "extension_deadline", "2030-02-28");
+  assert_col (d, hazard, "deadline", "2030-01-31");
+  /* Once at a time. */
+  g_free (step_refused (d, HEAD, hazard, AJ_STEP_REQUEST_EXTENSION, &ask, AJ_ERROR_NOT_ALLOWED));
+
+  /* Deciding: an inspector only; the home does not approve its own extension. */
+  refused_naming (d, STAFF, hazard, AJ_STEP_DECIDE_EXTENSION, &approve);
+  refused_naming (d, HEAD, hazard, AJ_STEP_DECIDE_EXTENSION, &approve);
+  invalid_naming (d, INSPECTOR, hazard, AJ_STEP_DECIDE_EXTENSION, &(AjStepInput) { .accepted = TRUE }, "deadline");
+  invalid_naming (d, INSPECTOR, hazard, AJ_STEP_DECIDE_EXTENSION, &refuse, "reason");
+  g_free (step_ok (d, INSPECTOR, hazard, AJ_STEP_DECIDE_EXTENSION, &approve, "rectification_ordered"));
+  assert_col (d, hazard, "deadline", "2030-02-28");
+  assert_col (d, hazard, "extension_deadline", NULL);
+  g_assert_cmpint (aj_db_query_int (aj_store_get_db (d->store), "SELECT extension_pending FROM hazards WHERE id = ?",
+                                    hazard, -1), ==, 0);
+
+  /* A second request, refused: the deadline stands. */
+  g_free (step_ok (d, HEAD, hazard, AJ_STEP_REQUEST_EXTENSION,
+                   &(AjStepInput) { .deadline = "2030-06-30", .reason = "Budget" }, "rectification_ordered"));
+  refuse.opinion = "Interim measures are not enough for a chained exit";
+  g_free (step_ok (d, ADMIN, hazard, AJ_STEP_DECIDE_EXTENSION, &refuse, "rectification_ordered"));
+  assert_col (d, hazard, "deadline", "2030-02-28");
+
+  /* Rectified, rejected: 整改未通过; then a new order with a new deadline. */
+  g_free (step_ok (d, STAFF, hazard, AJ_STEP_RECTIFY, &rectify, "rectified"));
+  refused_naming (d, INSPECTOR, hazard, AJ_STEP_ORDER, &full_order);
+  refused_naming (d, STAFF, hazard, AJ_STEP_REQUEST_EXTENSION, &ask);
+  g_free (step_ok (d, INSPECTOR, hazard, AJ_STEP_VERIFY, &reject, "rejected"));
+  refused_naming (d, STAFF, hazard, AJ_STEP_ORDER, &full_order);
+  new_order.deadline = "2030-04-30";
+  new_order.measures = "Remove the chain today; fit the panic bar";
+  g_free (step_ok (d, INSPECTOR, hazard, AJ_STEP_ORDER, &new_order, "rectification_ordered"));
+  assert_col (d, hazard, "deadline", "2030-04-30");
+  assert_col (d, hazard, "measures", new_order.measures);
+
+  deadlines = aj_hazard_list_deadlines (d->store, hazard);
+  g_assert_cmpuint (deadlines->len, ==, G_N_ELEMENTS (want_deadlines));
+  for (guint i = 0; i < deadlines->len; i++)
+    {
+      AjDeadlineChange *c = g_ptr_array_index (deadlines, i);
+      g_assert_cmpstr (c->deadline, ==, want_deadlines[i]);
+      g_assert_cmpstr (c->how, ==, want_how[i]);
+      g_assert_nonnull (c->at);
+    }
+
+  /* And the loop closes. */
+  g_free (step_ok (d, STAFF, hazard, AJ_STEP_RECTIFY, &rectify, "rectified"));
+  g_free (step_ok (d, INSPECTOR, hazard, AJ_STEP_VERIFY, &(AjStepInput) { .accepted = TRUE }, "verified"));
+  g_free (step_ok (d, INSPECTOR, hazard, AJ_STEP_CLOSE, NULL, "closed"));
+  g_assert_cmpuint (aj_hazard_count_conflicts (d->store, hazard), ==, 0);
+  assert_rebuild_same (d);
+}
+
+static void
+test_escalate_and_refer (Device        *d,
+                         gconstpointer  test_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *hazard = ordered_hazard (d, "major");
+  g_autofree char *general = ordered_hazard (d, "general");
+  g_autoptr(GListModel) listed = NULL;
+  g_autoptr(AjHazard) loaded = NULL;
+  AjStepInput county = { .level = "county", .escalation_reason = "major", .note = "Chained exit" };
+  AjStepInput city = { .level = "city", .escalation_reason = "manual" };
+  AjStepInput refer = { .to = "东城县消防救援大队", .kind = "fire", .reason = "Fire exit locked: for the fire service" };
+
+  g_test_summary ("督办 and 移送 are an official's steps with their level, reason and department; a level is "
+                  "only raised; the escalation list has the escalated and the due hazards");
+
+  /* The list before: the major hazard is due (county, major); the general one is not. */
+  listed = aj_hazard_list_escalation (d->store, NULL, "2030-01-31", 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (listed), ==, 1);
+  loaded = g_list_model_get_item (listed, 0);
+  g_assert_cmpstr (aj_hazard_get_id (loaded), ==, hazard);
+  g_assert_cmpstr (aj_hazard_escalation_due (loaded, "2030-01-31", 0, NULL), ==, "county");
+  g_clear_object (&loaded);
+  g_clear_object (&listed);
+  /* 15 days after the deadline the general one is due as well, not 14. */
+  listed = aj_hazard_list_escalation (d->store, NULL, "2030-02-14", 0, &error);
+  g_assert_cmpuint (g_list_model_get_n_items (listed), ==, 1);
+  g_clear_object (&listed);
+  listed = aj_hazard_list_escalation (d->store, NULL, "2030-02-15", 0, &error);
+  g_assert_cmpuint (g_list_model_get_n_items (listed), ==, 2);
+  g_clear_object (&listed);
+
+  refused_naming (d, STAFF, hazard, AJ_STEP_ESCALATE, &county);
+  refused_naming (d, HEAD, hazard, AJ_STEP_ESCALATE, &county);
+  invalid_naming (d, INSPECTOR, hazard, AJ_STEP_ESCALATE, &(AjStepInput) { .level = "nation", .escalation_reason = "major" },
+                  "level");
+  invalid_naming (d, INSPECTOR, hazard, AJ_STEP_ESCALATE, &(AjStepInput) { .level = "city", .escalation_reason = "bored" },
+                  "reason");
+  g_free (step_ok (d, INSPECTOR, hazard, AJ_STEP_ESCALATE, &county, "rectification_ordered"));
+  assert_col (d, hazard, "escalation_level", "county");
+  assert_col (d, hazard, "escalation_reason", "major");
+  /* Not lowered, not repeated. */
+  invalid_naming (d, INSPECTOR, hazard, AJ_STEP_ESCALATE, &county, "higher level");
+  g_free (step_ok (d, ADMIN, hazard, AJ_STEP_ESCALATE, &city, "rectification_ordered"));
+  assert_col (d, hazard, "escalation_level", "city");
+  assert_col (d, hazard, "escalation_reason", "manual");
+
+  /* Referral: an official, the department, its kind, a reason. */
+  refused_naming (d, HEAD, hazard, AJ_STEP_REFER, &refer);
+  invalid_naming (d, INSPECTOR, hazard, AJ_STEP_REFER, &(AjStepInput) { .kind = "fire", .reason = "x" }, "department");
+  invalid_naming (d, INSPECTOR, hazard, AJ_STEP_REFER,
+                  &(AjStepInput) { .to = "A\nB", .kind = "fire", .reason = "x" }, "one line");
+  invalid_naming (d, INSPECTOR, hazard, AJ_STEP_REFER,
+                  &(AjStepInput) { .to = "Fire brigade", .kind = "police", .reason = "x" }, "kind");
+  invalid_naming (d, INSPECTOR, hazard, AJ_STEP_REFER, &(AjStepInput) { .to = "Fire brigade", .kind = "fire" },
+                  "reason");
+  g_free (step_ok (d, INSPECTOR, hazard, AJ_STEP_REFER, &refer, "rectification_ordered"));
+  assert_col (d, hazard, "referred_to", "东城县消防救援大队");
+  assert_col (d, hazard, "referral_kind", "fire");
+
+  loaded = aj_hazard_load (d->store, hazard);
+  g_assert_cmpstr (aj_hazard_get_escalation_level (loaded), ==, "city");
+  g_assert_cmpstr (aj_hazard_get_referred_to (loaded), ==, "东城县消防救援大队");
+  g_clear_object (&loaded);
+
+  /* The escalated one comes first on the list, due or not. */
+  listed = aj_hazard_list_escalation (d->store, NULL, "2030-01-31", 0, &error);
+  g_assert_cmpuint (g_list_model_get_n_items (listed), ==, 1);
+  loaded = g_list_model_get_item (listed, 0);
+  g_assert_cmpstr (aj_hazard_get_id (loaded), ==, hazard);
+  g_assert_null (aj_hazard_escalation_due (loaded, "2030-01-31", 0, NULL));
+  g_clear_object (&loaded);
+  g_clear_object (&listed);
+
+  /* Closed: off the list, no more escalation or referral. */
+  g_free (step_ok (d, STAFF, hazard, AJ_STEP_RECTIFY, &(AjStepInput) { .note = "Done", .photos = one_photo }, "rectified"));
+  g_free (step_ok (d, INSPECTOR, hazard, AJ_STEP_VERIFY, &(AjStepInput) { .accepted = TRUE }, "verified"));
+  refused_naming (d, INSPECTOR, hazard, AJ_STEP_REFER, &refer);
+  g_free (step_ok (d, INSPECTOR, hazard, AJ_STEP_CLOSE, NULL, "closed"));
+  refused_naming (d, INSPECTOR, hazard, AJ_STEP_ESCALATE, &(AjStepInput) { .level = "province", .escalation_reason = "manual" });
+  listed = aj_hazard_list_escalation (d->store, NULL, "2030-01-31", 0, &error);
+  g_assert_cmpuint (g_list_model_get_n_items (listed), ==, 0);
+  assert_rebuild_same (d);
+}
+
+/* Overdue everywhere it is counted: the home page's counts, the ledger's
+ * "overdue" filter (by index and by tally), the statistics. */
+static void
+test_overdue_callers (Device        *d,
+                      gconstpointer  test_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *late = ordered_hazard (d, "major");
+  g_autofree char *rectified = ordered_hazard (d, "major");
+  g_autofree char *rejected = ordered_hazard (d, "major");
+  const char *days[] = { "2030-01-31", "2030-02-01" };   /* the deadline day, the day after */
+  const guint want[] = { 0, 2 };
+  AjStepInput done = { .note = "Done", .photos = one_photo };
+
+  g_test_summary ("Home counts, the ledger's overdue filter and the statistics count a hazard overdue only when it "
+                  "is not rectified by its deadline: rectified and waiting for verification is not, rejected is");
+
+  g_free (step_ok (d, STAFF, rectified, AJ_STEP_RECTIFY, &done, "rectified"));
+  g_free (step_ok (d, STAFF, rejected, AJ_STEP_RECTIFY, &done, "rectified"));
+  g_free (step_ok (d, INSPECTOR, rejected, AJ_STEP_VERIFY, &(AjStepInput) { .opinion = "No" }, "rejected"));
+
+  for (guint i = 0; i < G_N_ELEMENTS (days); i++)
+    {
+      AjHazardCounts counts;
+      AjLedgerFilter overdue = { .overdue_only = TRUE };
+      AjLedgerFilter overdue_open = { .status = "open", .overdue_only = TRUE };
+      g_autoptr(AjLedgerModel) model = aj_ledger_model_new (d->store, &overdue, days[i]);
+      g_autoptr(AjStats) stats = aj_stats_compute (d->store, days[i]);
+      g_autoptr(AjHazard) waiting = aj_hazard_load (d->store, rectified);
+
+      g_assert_true (aj_hazard_count_open (d->store, NULL, days[i], days[i], &counts, &error));
+      g_assert_no_error (error);
+      g_assert_cmpuint (counts.open, ==, 3);
+      g_assert_cmpuint (counts.overdue, ==, want[i]);
+      g_assert_cmpuint (counts.to_verify, ==, 1);
+      g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, want[i]);
+      g_assert_cmpuint (aj_ledger_model_count (d->store, &overdue, days[i], &error), ==, want[i]);
+      g_assert_cmpuint (aj_ledger_model_count (d->store, &overdue_open, days[i], &error), ==, want[i]);
+      g_assert_cmpuint (stats->overdue, ==, want[i]);
+      g_assert_false (aj_hazard_is_overdue (waiting, days[i]));
+      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (model)); j++)
+        {
+          g_autoptr(AjHazard) h = g_list_model_get_item (G_LIST_MODEL (model), j);
+          g_assert_cmpstr (aj_hazard_get_id (h), !=, rectified);
+        }
+    }
+  (void) late;
+}
+
+/* Two devices escalate the same hazard offline: the higher level stands
+ * whatever the order the events arrive in. */
+static void
+test_concurrent_escalation (TwoDevices    *t,
+                            gconstpointer  test_data)
+{
+  Device *a = &t->a;
+  Device *b = &t->b;
+  g_autofree char *hazard = ordered_hazard (a, "major");
+  g_autofree char *on_a = NULL, *on_b = NULL;
+  g_autoptr(AjEvent) ev_a = NULL;
+  g_autoptr(AjEvent) ev_b = NULL;
+
+  g_test_summary ("The same hazard escalated on two devices: the higher level stands on both, and a rebuild agrees");
+
+  copy_events (a, b);
+  on_b = step_ok (b, ADMIN, hazard, AJ_STEP_ESCALATE, &(AjStepInput) { .level = "province", .escalation_reason = "manual" },
+                  "rectification_ordered");
+  g_usleep (5 * 1000);
+  on_a = step_ok (a, INSPECTOR, hazard, AJ_STEP_ESCALATE, &(AjStepInput) { .level = "county", .escalation_reason = "major" },
+                  "rectification_ordered");
+  ev_a = find_event (a, hazard, on_a);
+  ev_b = find_event (b, hazard, on_b);
+  insert_one (a, ev_b);
+  insert_one (b, ev_a);
+  assert_col (a, hazard, "escalation_level", "province");
+  assert_col (b, hazard, "escalation_level", "province");
+  assert_rebuild_same (a);
+  assert_rebuild_same (b);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1107,6 +1535,17 @@ main (int   argc,
   g_test_add_func ("/lifecycle/next-state-table", test_next_table);
   g_test_add_func ("/lifecycle/step-event-types", test_step_event_types);
   g_test_add_func ("/lifecycle/role-may-table", test_role_may);
+  g_test_add_func ("/lifecycle/extension-once-at-a-time", test_extension_ok_table);
+  g_test_add_func ("/lifecycle/overdue-means-not-rectified-by-deadline", test_overdue_boundaries);
+  g_test_add_func ("/lifecycle/escalation-rule-day-boundaries", test_escalation_boundaries);
+  g_test_add ("/lifecycle/extension-and-new-order-after-rejection", Device, NULL, device_setup,
+              test_extension_and_new_order, aj_test_store_teardown);
+  g_test_add ("/lifecycle/escalate-and-refer", Device, NULL, device_setup, test_escalate_and_refer,
+              aj_test_store_teardown);
+  g_test_add ("/lifecycle/rectified-awaiting-verification-not-overdue-anywhere", Device, NULL, device_setup,
+              test_overdue_callers, aj_test_store_teardown);
+  g_test_add ("/lifecycle/concurrent/escalation-higher-level-stands", TwoDevices, NULL, two_devices_setup,
+              test_concurrent_escalation, two_devices_teardown);
   g_test_add ("/lifecycle/steps-before-finish", Device, NULL, device_setup, test_steps_before_finish,
               aj_test_store_teardown);
   g_test_add ("/lifecycle/closed-loop-major", Device, NULL, device_setup, test_closed_loop_major,

@@ -17,7 +17,8 @@ G_BEGIN_DECLS
   "SELECT h.id, h.number, h.inspection_id, h.institution, coalesce(i.name, h.institution), h.item_code, " \
   "h.category, h.description, h.location, h.risk_level, h.grade, h.suggestion, h.deadline, h.responsible, " \
   "h.status, h.found_at, h.found_by, h.closed_at, h.measures, h.funds, h.contingency_plan, " \
-  "h.rectified_note, h.verification, h.verified_at, h.rejections FROM hazards h LEFT JOIN institutions i ON i.code = h.institution "
+  "h.rectified_note, h.verification, h.verified_at, h.criterion, h.determination_body, h.determination_document, " \
+  "h.rejections, h.pending_determination FROM hazards h LEFT JOIN institutions i ON i.code = h.institution "
 
 /* The ledger's order (open first, major first, then by risk level, the most
  * recently found first): the expressions of the hazards_ledger_order index

@@ -1000,9 +1000,27 @@ run_determination_shots (void)
   body_row = aj_ui_in_page (window, AJ_TYPE_HAZARD_SHEET, "determination_body_row");
   gtk_widget_grab_focus (body_row);
   aj_ui_wait (300);
-  shot ("11-hazard-sheet-determination");
+  /* The determination group and its hint in view, below the grade. */
+  {
+    GtkWidget *scrolled = gtk_widget_get_ancestor (body_row, GTK_TYPE_SCROLLED_WINDOW);
+    GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+    GtkWidget *hint = aj_ui_in_page (window, AJ_TYPE_HAZARD_SHEET, "pending_hint");
+    GtkWidget *content = gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scrolled));
+    graphene_point_t bottom;
+
+    /* Measured in the scrolled content, not in the viewport that stays put. */
+    if (GTK_IS_VIEWPORT (content))
+      content = gtk_viewport_get_child (GTK_VIEWPORT (content));
+    g_assert_true (gtk_widget_compute_point (hint, content, &GRAPHENE_POINT_INIT (0, gtk_widget_get_height (hint)),
+                                             &bottom));
+    gtk_adjustment_set_value (adjustment, bottom.y + 24 - gtk_adjustment_get_page_size (adjustment));
+  }
+  dismiss_toasts ();
+  aj_ui_wait (300);
+  shot ("24-hazard-sheet-determination");
   aj_ui_click (aj_ui_in_page (window, AJ_TYPE_HAZARD_SHEET, "save_button"));
-  expect_page ("inspection");
+  /* Back where the sheet was opened from: the hazard page of shot 10. */
+  expect_page ("hazard");
 
   hazard = aj_hazard_find_for_item (store, aj_inspection_get_id (open), "EC-POWER_GAS-12");
   g_assert_nonnull (hazard);
@@ -1011,8 +1029,9 @@ run_determination_shots (void)
   gtk_widget_activate_action (window, "win.show-hazard", "s", aj_hazard_get_id (hazard));
   expect_page ("hazard");
   g_assert_true (gtk_widget_get_visible (aj_ui_in_page (window, AJ_TYPE_HAZARD_PAGE, "pending_label")));
+  dismiss_toasts ();
   aj_ui_wait (300);
-  shot ("12-hazard-pending-determination");
+  shot ("25-hazard-pending-determination");
 }
 
 /* Screenshots of every main screen, on a fresh data folder. */

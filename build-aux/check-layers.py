@@ -19,7 +19,7 @@ APP = os.path.join(ROOT, 'app')
 
 # Lowest first. A unit may include units of its own layer or below.
 CORE_LAYERS = [
-    ('pure rules and formats', ['aj-error', 'aj-util', 'aj-event', 'aj-event-schema', 'aj-hlc', 'aj-codec', 'aj-checklist',
+    ('pure rules and formats', ['aj-error', 'aj-util', 'aj-event', 'aj-event-schema', 'aj-hlc', 'aj-codec', 'aj-checklist', 'aj-reference',
                                 'aj-qr', 'aj-photo', 'aj-scope', 'aj-hazard-rules', 'aj-draw', 'aj-register-row',
                                 'aj-workdays', 'aj-schedule']),
     ('projection', ['aj-db', 'aj-projection']),

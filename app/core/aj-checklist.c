@@ -22,6 +22,7 @@ struct _AjChecklist
   GStrv      institution_types;
   GPtrArray *categories;
   GPtrArray *items;
+  GPtrArray *older;   /* earlier versions of the same template, kept for what was recorded under them */
 };
 
 G_DEFINE_FINAL_TYPE (AjChecklist, aj_checklist, G_TYPE_OBJECT)
@@ -49,6 +50,13 @@ item_free (AjChecklistItem *i)
   g_free (i->how_en);
   g_free (i->basis_zh);
   g_free (i->basis_en);
+  g_free (i->criterion);
+  for (guint c = 0; c < i->n_citations; c++)
+    {
+      g_free (i->citations[c].ref);
+      g_free (i->citations[c].clause);
+    }
+  g_free (i->citations);
   g_free (i);
 }
 
@@ -63,6 +71,7 @@ aj_checklist_finalize (GObject *object)
   g_strfreev (self->institution_types);
   g_ptr_array_unref (self->categories);
   g_ptr_array_unref (self->items);
+  g_ptr_array_unref (self->older);
 
   G_OBJECT_CLASS (aj_checklist_parent_class)->finalize (object);
 }
@@ -78,6 +87,7 @@ aj_checklist_init (AjChecklist *self)
 {
   self->categories = g_ptr_array_new_with_free_func ((GDestroyNotify) category_free);
   self->items = g_ptr_array_new_with_free_func ((GDestroyNotify) item_free);
+  self->older = g_ptr_array_new_with_free_func (g_object_unref);
 }
 
 /* Where each object starts in the file, recorded while parsing, because
@@ -203,6 +213,74 @@ get_bool (Ctx        *ctx,
   return TRUE;
 }
 
+/* "refs": [{"ref": ID, "clause": TEXT?, "analogy": BOOL?}, …] citing the
+ * built-in reference list; the basis texts are made from it. */
+static gboolean
+get_citations (Ctx             *ctx,
+               JsonObject      *object,
+               const char      *what,
+               AjChecklistItem *item)
+{
+  JsonNode *node = json_object_get_member (object, "refs");
+  JsonArray *array;
+
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node) || json_array_get_length (json_node_get_array (node)) == 0)
+    return fail (ctx, object, "%s: “refs” must be a non-empty list", what);
+  array = json_node_get_array (node);
+  item->citations = g_new0 (AjCitation, json_array_get_length (array));
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+      JsonObject *ref;
+      JsonNode *clause, *analogy;
+      AjCitation *c = &item->citations[i];
+
+      if (!JSON_NODE_HOLDS_OBJECT (element))
+        return fail (ctx, object, "%s: reference %u is not an object", what, i + 1);
+      ref = json_node_get_object (element);
+      if (aj_json_get_string (ref, "ref") == NULL)
+        return fail (ctx, object, "%s: reference %u has no “ref”", what, i + 1);
+      if (aj_reference_find (aj_json_get_string (ref, "ref")) == NULL)
+        return fail (ctx, object, "%s: “%s” is not in the reference list", what, aj_json_get_string (ref, "ref"));
+      clause = json_object_get_member (ref, "clause");
+      if (clause != NULL && !JSON_NODE_HOLDS_NULL (clause) &&
+          (aj_json_get_string (ref, "clause") == NULL || *aj_json_get_string (ref, "clause") == '\0'))
+        return fail (ctx, object, "%s: the clause of “%s” must be text", what, aj_json_get_string (ref, "ref"));
+      analogy = json_object_get_member (ref, "analogy");
+      if (analogy != NULL && (!JSON_NODE_HOLDS_VALUE (analogy) || json_node_get_value_type (analogy) != G_TYPE_BOOLEAN))
+        return fail (ctx, object, "%s: “analogy” must be true or false", what);
+      c->ref = g_strdup (aj_json_get_string (ref, "ref"));
+      c->clause = g_strdup (aj_json_get_string (ref, "clause"));
+      c->analogy = analogy != NULL && json_node_get_boolean (analogy);
+      item->n_citations = i + 1;
+    }
+  item->basis_zh = aj_citations_format (item->citations, item->n_citations, TRUE);
+  item->basis_en = aj_citations_format (item->citations, item->n_citations, FALSE);
+  return TRUE;
+}
+
+/* "criterion": an id or null; "needs_determination": optional, false by default. */
+static gboolean
+get_criterion (Ctx             *ctx,
+               JsonObject      *object,
+               const char      *what,
+               AjChecklistItem *item)
+{
+  JsonNode *node = json_object_get_member (object, "criterion");
+
+  if (node != NULL && !JSON_NODE_HOLDS_NULL (node))
+    {
+      if (!get_text (ctx, object, "criterion", what, &item->criterion))
+        return FALSE;
+    }
+  if (json_object_has_member (object, "needs_determination") &&
+      !get_bool (ctx, object, "needs_determination", what, &item->needs_determination))
+    return FALSE;
+  if (item->needs_determination && item->criterion == NULL)
+    return fail (ctx, object, "%s: “needs_determination” needs a criterion", what);
+  return TRUE;
+}
+
 static gboolean
 parse_template (AjChecklist *self,
                 Ctx         *ctx,
@@ -291,7 +369,10 @@ parse_template (AjChecklist *self,
         return fail (ctx, object, "%s: unknown category “%s”", what, item->category);
       if (!get_i18n (ctx, object, "question", what, &item->question_zh, &item->question_en) ||
           !get_i18n (ctx, object, "how", what, &item->how_zh, &item->how_en) ||
-          !get_i18n (ctx, object, "basis", what, &item->basis_zh, &item->basis_en) ||
+          !(json_object_has_member (object, "refs")
+              ? get_citations (ctx, object, what, item)
+              : get_i18n (ctx, object, "basis", what, &item->basis_zh, &item->basis_en)) ||
+          !get_criterion (ctx, object, what, item) ||
           !get_bool (ctx, object, "major_if_no", what, &item->major_if_no) ||
           !get_bool (ctx, object, "photo_required", what, &item->photo_required))
         return FALSE;
@@ -435,9 +516,12 @@ aj_checklist_load_dir (const char *dir,
             {
               if (checklist->version > other->version)
                 {
+                  aj_checklist_supersede (checklist, other);
                   g_object_unref (other);
                   result->pdata[j] = g_object_ref (checklist);
                 }
+              else
+                aj_checklist_supersede (other, checklist);
               replaced = TRUE;
             }
         }
@@ -445,6 +529,41 @@ aj_checklist_load_dir (const char *dir,
         g_ptr_array_add (result, g_steal_pointer (&checklist));
     }
   return result;
+}
+
+/* Keeps @older (and what it kept) inside @newer, so that an inspection or a
+ * hazard recorded under an earlier version still finds its own questions. */
+void
+aj_checklist_supersede (AjChecklist *newer,
+                        AjChecklist *older)
+{
+  g_return_if_fail (AJ_IS_CHECKLIST (newer) && AJ_IS_CHECKLIST (older));
+
+  if (newer == older || !g_str_equal (newer->id, older->id))
+    return;
+  /* Of two copies of one version (shipped and published) the one kept
+   * takes over what the other kept. */
+  for (guint i = 0; i < older->older->len; i++)
+    aj_checklist_supersede (newer, g_ptr_array_index (older->older, i));
+  if (older->version >= newer->version)
+    return;
+  for (guint i = 0; i < newer->older->len; i++)
+    if (((AjChecklist *) g_ptr_array_index (newer->older, i))->version == older->version)
+      return;
+  g_ptr_array_add (newer->older, g_object_ref (older));
+}
+
+/* The version @version of this template if it is known, else this one. */
+AjChecklist *
+aj_checklist_get_edition (AjChecklist *self,
+                          int          version)
+{
+  g_return_val_if_fail (AJ_IS_CHECKLIST (self), NULL);
+
+  for (guint i = 0; i < self->older->len; i++)
+    if (((AjChecklist *) g_ptr_array_index (self->older, i))->version == version)
+      return g_ptr_array_index (self->older, i);
+  return self;
 }
 
 const char *

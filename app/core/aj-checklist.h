@@ -3,6 +3,8 @@
 
 #include <glib-object.h>
 
+#include "aj-reference.h"
+
 G_BEGIN_DECLS
 
 typedef struct
@@ -24,6 +26,14 @@ typedef struct
   char     *basis_en;
   gboolean  major_if_no;
   gboolean  photo_required;
+  /* From version 2 of the bundled templates: the criterion of a major-hazard
+   * standard the item tests (e.g. "MZ2023-4-1", NULL for none), whether that
+   * criterion needs a determination by an authority or a qualified third
+   * party, and the documents cited (basis_* is then built from them). */
+  char       *criterion;
+  gboolean    needs_determination;
+  AjCitation *citations;
+  guint       n_citations;
 } AjChecklistItem;
 
 #define AJ_TYPE_CHECKLIST (aj_checklist_get_type ())
@@ -37,6 +47,11 @@ AjChecklist               *aj_checklist_load_data           (const char   *name,
                                                              GError      **error);
 GPtrArray                 *aj_checklist_load_dir            (const char   *dir,
                                                              GPtrArray    *problems);
+
+void                       aj_checklist_supersede           (AjChecklist  *newer,
+                                                             AjChecklist  *older);
+AjChecklist               *aj_checklist_get_edition         (AjChecklist  *self,
+                                                             int           version);
 
 const char                *aj_checklist_get_id              (AjChecklist  *self);
 int                        aj_checklist_get_version         (AjChecklist  *self);

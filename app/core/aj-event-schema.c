@@ -47,7 +47,7 @@ typedef struct
 typedef struct
 {
   const char *type;
-  Member      members[16];
+  Member      members[20];
 } Schema;
 
 #define R TRUE
@@ -73,12 +73,15 @@ static const Schema schemas[] = {
       { "item", ID, R, NULL }, { "category", ID, R, NULL }, { "description", TEXT, R, NULL },
       { "location", LINE, O, NULL }, { "risk_level", ENUM, R, "red orange yellow blue" },
       { "grade", ENUM, R, "general major" }, { "suggestion", TEXT, O, NULL }, { "deadline", DATE, O, NULL },
-      { "responsible", LINE, O, NULL }, { "at", TIMESTAMP, R, NULL } } },
+      { "responsible", LINE, O, NULL }, { "at", TIMESTAMP, R, NULL },
+      { "criterion", ID, O, NULL }, { "determination_body", LINE, O, NULL },
+      { "determination_document", LINE, O, NULL }, { "pending_determination", FLAG, O, NULL } } },
   { "hazard.updated", {
       { "description", TEXT, O, NULL }, { "location", LINE, O, NULL },
       { "risk_level", ENUM, O, "red orange yellow blue" }, { "grade", ENUM, O, "general major" },
       { "suggestion", TEXT, O, NULL }, { "deadline", DATE, O, NULL }, { "responsible", LINE, O, NULL },
-      { "at", TIMESTAMP, R, NULL } } },
+      { "at", TIMESTAMP, R, NULL }, { "determination_body", LINE, O, NULL },
+      { "determination_document", LINE, O, NULL }, { "pending_determination", FLAG, O, NULL } } },
   { "hazard.withdrawn", { { "reason", TEXT, O, NULL }, { "at", TIMESTAMP, R, NULL } } },
   { "hazard.rectification_ordered", {
       { "measures", TEXT, R, NULL }, { "responsible", LINE, R, NULL }, { "deadline", DATE, R, NULL },

@@ -18,7 +18,8 @@ G_BEGIN_DECLS
   "h.category, h.description, h.location, h.risk_level, h.grade, h.suggestion, h.deadline, h.responsible, " \
   "h.status, h.found_at, h.found_by, h.closed_at, h.measures, h.funds, h.contingency_plan, " \
   "h.rectified_note, h.verification, h.verified_at, h.escalation_level, h.escalation_reason, h.referred_to, " \
-  "h.referral_kind, h.extension_deadline, h.rejections, h.extension_pending " \
+  "h.referral_kind, h.extension_deadline, h.criterion, h.determination_body, h.determination_document, " \
+  "h.rejections, h.extension_pending, h.pending_determination " \
   "FROM hazards h LEFT JOIN institutions i ON i.code = h.institution "
 
 /* The ledger's order (open first, major first, then by risk level, the most

@@ -417,3 +417,35 @@ aj_hazard_status_label (const char *status)
     return _("Withdrawn");
   return status ? status : "";
 }
+
+static gboolean
+is_given (const char *text)
+{
+  if (text == NULL)
+    return FALSE;
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    if (!g_unichar_isspace (g_utf8_get_char (p)))
+      return TRUE;
+  return FALSE;
+}
+
+/* Where a criterion says a major hazard is determined by an authority or a
+ * qualified third party (e.g. MZ2023-4-2: the housing or fire department),
+ * the inspector's word alone does not make it major: only with both the
+ * determining body and its document is "major" kept. Without them a
+ * requested "major" is recorded as general and flagged as a suspected major
+ * hazard pending determination. Any other grade passes unchanged. */
+const char *
+aj_grade_with_determination (const char *requested_grade,
+                             gboolean    needs_determination,
+                             const char *determination_body,
+                             const char *determination_document,
+                             gboolean   *pending_determination)
+{
+  gboolean pending = needs_determination && g_strcmp0 (requested_grade, "major") == 0 &&
+                     !(is_given (determination_body) && is_given (determination_document));
+
+  if (pending_determination != NULL)
+    *pending_determination = pending;
+  return pending ? "general" : requested_grade;
+}

@@ -76,4 +76,13 @@ const char *aj_risk_level_label     (const char   *level);
 const char *aj_grade_label          (const char   *grade);
 const char *aj_hazard_status_label  (const char   *status);
 
+/* Criteria that need an outside determination (issue 14): the grade a hazard
+ * may be recorded with, and whether it is a suspected major hazard pending
+ * that determination. */
+const char *aj_grade_with_determination (const char *requested_grade,
+                                         gboolean    needs_determination,
+                                         const char *determination_body,
+                                         const char *determination_document,
+                                         gboolean   *pending_determination);
+
 G_END_DECLS

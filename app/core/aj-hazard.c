@@ -21,8 +21,9 @@ struct _AjHazard
   char    *status, *found_at, *found_by, *closed_at;
   char    *measures, *funds, *contingency_plan, *rectified_note, *verification, *verified_at;
   char    *escalation_level, *escalation_reason, *referred_to, *referral_kind, *extension_deadline;
+  char    *criterion, *determination_body, *determination_document;
   int      rejections;
-  gboolean extension_pending;
+  gboolean extension_pending, pending_determination;
 };
 
 G_DEFINE_FINAL_TYPE (AjHazard, aj_hazard, G_TYPE_OBJECT)
@@ -36,7 +37,7 @@ G_DEFINE_FINAL_TYPE (AjHazard, aj_hazard, G_TYPE_OBJECT)
   &(h)->found_at, &(h)->found_by, &(h)->closed_at, &(h)->measures, &(h)->funds, \
   &(h)->contingency_plan, &(h)->rectified_note, &(h)->verification, &(h)->verified_at, \
   &(h)->escalation_level, &(h)->escalation_reason, &(h)->referred_to, &(h)->referral_kind, \
-  &(h)->extension_deadline
+  &(h)->extension_deadline, &(h)->criterion, &(h)->determination_body, &(h)->determination_document
 
 static const char * const field_names[] = {
   "id", "number", "inspection-id", "institution", "institution-name",
@@ -45,10 +46,11 @@ static const char * const field_names[] = {
   "found-at", "found-by", "closed-at", "measures", "funds",
   "contingency-plan", "rectified-note", "verification", "verified-at",
   "escalation-level", "escalation-reason", "referred-to", "referral-kind",
-  "extension-deadline",
+  "extension-deadline", "criterion", "determination-body", "determination-document",
 };
 
-enum { PROP_0, PROP_REJECTIONS = G_N_ELEMENTS (field_names) + 1, PROP_MAJOR, PROP_EXTENSION_PENDING, N_PROPS };
+enum { PROP_0, PROP_REJECTIONS = G_N_ELEMENTS (field_names) + 1, PROP_MAJOR, PROP_EXTENSION_PENDING,
+       PROP_PENDING_DETERMINATION, N_PROPS };
 
 static void
 aj_hazard_get_property (GObject    *object,
@@ -67,6 +69,8 @@ aj_hazard_get_property (GObject    *object,
     g_value_set_boolean (value, aj_hazard_is_major (self));
   else if (prop_id == PROP_EXTENSION_PENDING)
     g_value_set_boolean (value, self->extension_pending);
+  else if (prop_id == PROP_PENDING_DETERMINATION)
+    g_value_set_boolean (value, self->pending_determination);
   else
     G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
 }
@@ -103,6 +107,9 @@ aj_hazard_class_init (AjHazardClass *klass)
                             G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
   g_object_class_install_property (object_class, PROP_EXTENSION_PENDING,
       g_param_spec_boolean ("extension-pending", NULL, NULL, FALSE,
+                            G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_property (object_class, PROP_PENDING_DETERMINATION,
+      g_param_spec_boolean ("pending-determination", NULL, NULL, FALSE,
                             G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 }
 
@@ -145,6 +152,10 @@ const char *aj_hazard_get_referral_kind (AjHazard *self) { return self->referral
 /* An extension asked for and not yet decided, and the date asked for. */
 gboolean aj_hazard_get_extension_pending (AjHazard *self) { return self->extension_pending; }
 const char *aj_hazard_get_extension_deadline (AjHazard *self) { return self->extension_deadline; }
+const char *aj_hazard_get_criterion (AjHazard *self) { return self->criterion; }
+const char *aj_hazard_get_determination_body (AjHazard *self) { return self->determination_body; }
+const char *aj_hazard_get_determination_document (AjHazard *self) { return self->determination_document; }
+gboolean aj_hazard_is_pending_determination (AjHazard *self) { return self->pending_determination; }
 
 gboolean
 aj_hazard_is_major (AjHazard *self)
@@ -239,6 +250,18 @@ put (JsonObject *body,
     json_object_set_string_member (body, member, value);
 }
 
+/* A determination given in the sheet, trimmed; nothing when left blank. */
+static void
+put_given (JsonObject *body,
+           const char *member,
+           const char *value)
+{
+  g_autofree char *trimmed = g_strstrip (g_strdup (value ? value : ""));
+
+  if (*trimmed != '\0')
+    json_object_set_string_member (body, member, trimmed);
+}
+
 char *
 aj_hazard_record (AjStore              *store,
                   const char           *author,
@@ -253,9 +276,13 @@ aj_hazard_record (AjStore              *store,
   g_autofree char *event = NULL;
   g_autofree char *institution = NULL;
   g_autoptr(AjDbCached) stmt = NULL;
+  const char *grade;
+  gboolean pending = FALSE;
 
   if (!validate_draft (draft, error))
     return NULL;
+  grade = aj_grade_with_determination (draft->grade, draft->needs_determination, draft->determination_body,
+                                       draft->determination_document, &pending);
 
   stmt = aj_db_cached (aj_store_get_db (store), "SELECT institution, status FROM inspections WHERE id = ?", error);
   if (stmt == NULL)
@@ -287,11 +314,16 @@ aj_hazard_record (AjStore              *store,
   put (body, "description", draft->description);
   put (body, "location", draft->location);
   put (body, "risk_level", draft->risk_level);
-  put (body, "grade", draft->grade);
+  put (body, "grade", grade);
   put (body, "suggestion", draft->suggestion);
   put (body, "deadline", draft->deadline);
   put (body, "responsible", draft->responsible);
   put (body, "at", at);
+  put (body, "criterion", draft->criterion);
+  put_given (body, "determination_body", draft->determination_body);
+  put_given (body, "determination_document", draft->determination_document);
+  if (pending)
+    json_object_set_boolean_member (body, "pending_determination", TRUE);
 
   event = aj_store_append (store, "hazard.found", id, author, body, error);
   if (event == NULL)
@@ -316,14 +348,21 @@ aj_hazard_update (AjStore              *store,
   g_autofree char *event = NULL;
   g_autofree char *at = aj_now_iso8601 ();
   guint changed = 0;
+  gboolean pending = FALSE;
+  g_autofree char *determination_body = g_strstrip (g_strdup (draft->determination_body ? draft->determination_body : ""));
+  g_autofree char *determination_document = g_strstrip (g_strdup (draft->determination_document ? draft->determination_document : ""));
+  const char *grade = aj_grade_with_determination (draft->grade, draft->needs_determination, determination_body,
+                                                   determination_document, &pending);
   struct { const char *member; const char *old; const char *new; } fields[] = {
     { "description", NULL, draft->description },
     { "location", NULL, draft->location },
     { "risk_level", NULL, draft->risk_level },
-    { "grade", NULL, draft->grade },
+    { "grade", NULL, grade },
     { "suggestion", NULL, draft->suggestion },
     { "deadline", NULL, draft->deadline },
     { "responsible", NULL, draft->responsible },
+    { "determination_body", NULL, draft->needs_determination ? determination_body : NULL },
+    { "determination_document", NULL, draft->needs_determination ? determination_document : NULL },
   };
 
   if (current == NULL)
@@ -341,6 +380,8 @@ aj_hazard_update (AjStore              *store,
   fields[4].old = current->suggestion;
   fields[5].old = current->deadline;
   fields[6].old = current->responsible;
+  fields[7].old = current->determination_body ? current->determination_body : "";
+  fields[8].old = current->determination_document ? current->determination_document : "";
 
   /* Only what changed goes into the event, so the history says what was edited. */
   for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
@@ -349,6 +390,11 @@ aj_hazard_update (AjStore              *store,
         put (body, fields[i].member, fields[i].new);
         changed++;
       }
+  if (pending != current->pending_determination)
+    {
+      json_object_set_boolean_member (body, "pending_determination", pending);
+      changed++;
+    }
   if (changed == 0)
     return TRUE;
   put (body, "at", at);
@@ -399,6 +445,7 @@ aj_hazard_new_from_row (sqlite3_stmt *stmt)
     *fields[i] = aj_db_col_dup (stmt, i);
   self->rejections = sqlite3_column_int (stmt, G_N_ELEMENTS (fields));
   self->extension_pending = sqlite3_column_int (stmt, G_N_ELEMENTS (fields) + 1) != 0;
+  self->pending_determination = sqlite3_column_int (stmt, G_N_ELEMENTS (fields) + 2) != 0;
   return self;
 }
 

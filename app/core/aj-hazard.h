@@ -24,6 +24,12 @@ typedef struct
   const char *suggestion;
   const char *deadline;      /* YYYY-MM-DD */
   const char *responsible;
+  /* The criterion the item tests, and where it needs an outside
+   * determination, who made it and in which document (number, date). */
+  const char *criterion;
+  gboolean    needs_determination;
+  const char *determination_body;
+  const char *determination_document;
 } AjHazardDraft;
 
 /* The hazards not yet struck off, as the home page counts them. */
@@ -58,6 +64,10 @@ const char *aj_hazard_get_measures         (AjHazard   *self);
 const char *aj_hazard_get_funds            (AjHazard   *self);
 const char *aj_hazard_get_contingency_plan (AjHazard   *self);
 const char *aj_hazard_get_rectified_note   (AjHazard   *self);
+const char *aj_hazard_get_criterion        (AjHazard   *self);
+const char *aj_hazard_get_determination_body     (AjHazard *self);
+const char *aj_hazard_get_determination_document (AjHazard *self);
+gboolean    aj_hazard_is_pending_determination   (AjHazard *self);
 const char *aj_hazard_get_verification     (AjHazard   *self);
 const char *aj_hazard_get_verified_at      (AjHazard   *self);
 int         aj_hazard_get_rejections       (AjHazard   *self);

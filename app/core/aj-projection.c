@@ -80,11 +80,14 @@ static const Rule rules[] = {
                       "risk_level", "grade", "at" }, NULL, FALSE,
     "INSERT OR IGNORE INTO hazards (id, number, inspection_id, institution, item_code, category, "
     "description, location, risk_level, grade, suggestion, deadline, responsible, status, "
-    "found_at, found_by, hlc) VALUES (:subject, json_extract(:body, '$.number'), "
+    "found_at, found_by, hlc, criterion, determination_body, determination_document, pending_determination) "
+    "VALUES (:subject, json_extract(:body, '$.number'), "
     "json_extract(:body, '$.inspection'), json_extract(:body, '$.institution'), json_extract(:body, '$.item'), "
     "json_extract(:body, '$.category'), json_extract(:body, '$.description'), " TEXT ("location") ", "
     "json_extract(:body, '$.risk_level'), json_extract(:body, '$.grade'), " TEXT ("suggestion") ", "
-    TEXT ("deadline") ", " TEXT ("responsible") ", 'found', json_extract(:body, '$.at'), :author, :hlc)" },
+    TEXT ("deadline") ", " TEXT ("responsible") ", 'found', json_extract(:body, '$.at'), :author, :hlc, "
+    TEXT ("criterion") ", " TEXT ("determination_body") ", " TEXT ("determination_document") ", "
+    "coalesce(json_extract(:body, '$.pending_determination'), 0))" },
 
   /* Edits of the hazard sheet before the inspection is finished: only the
    * members present change, and a later edit wins over an earlier one. */
@@ -97,6 +100,9 @@ static const Rule rules[] = {
     "  suggestion = coalesce(json_extract(:body, '$.suggestion'), suggestion), "
     "  deadline = coalesce(json_extract(:body, '$.deadline'), deadline), "
     "  responsible = coalesce(json_extract(:body, '$.responsible'), responsible), "
+    "  determination_body = coalesce(json_extract(:body, '$.determination_body'), determination_body), "
+    "  determination_document = coalesce(json_extract(:body, '$.determination_document'), determination_document), "
+    "  pending_determination = coalesce(json_extract(:body, '$.pending_determination'), pending_determination), "
     "  hlc = :hlc "
     "WHERE id = :subject AND hlc <= :hlc" },
 

@@ -352,6 +352,7 @@ draw_signatures (Doc        *doc,
 static const AjChecklistItem *
 find_item (const AjReportOptions  *options,
            const char             *template_id,
+           int                     version,
            const char             *code,
            AjChecklist           **owner)
 {
@@ -360,7 +361,8 @@ find_item (const AjReportOptions  *options,
       AjChecklist *c = g_ptr_array_index (options->checklists, i);
       if (g_strcmp0 (aj_checklist_get_id (c), template_id) == 0)
         {
-          *owner = c;
+          /* The version the inspection was made with: its own questions. */
+          *owner = c = aj_checklist_get_edition (c, version);
           return aj_checklist_find_item (c, code, NULL);
         }
     }
@@ -413,7 +415,7 @@ hazard_block (Doc                   *doc,
   g_autofree char *verified_at = hazard_field (store, aj_hazard_get_id (hazard), "verified_at");
   g_autofree char *rectified = hazard_field (store, aj_hazard_get_id (hazard), "rectified_note");
   AjChecklist *owner = NULL;
-  const AjChecklistItem *item = find_item (options, aj_inspection_get_template_id (inspection),
+  const AjChecklistItem *item = find_item (options, aj_inspection_get_template_id (inspection), aj_inspection_get_template_version (inspection),
                                            aj_hazard_get_item_code (hazard), &owner);
   double top;
 
@@ -521,7 +523,8 @@ aj_report_write_pdf (AjStore                *store,
   for (guint i = 0; options->checklists && i < options->checklists->len; i++)
     if (g_strcmp0 (aj_checklist_get_id (g_ptr_array_index (options->checklists, i)),
                    aj_inspection_get_template_id (inspection)) == 0)
-      checklist = g_ptr_array_index (options->checklists, i);
+      checklist = aj_checklist_get_edition (g_ptr_array_index (options->checklists, i),
+                                            aj_inspection_get_template_version (inspection));
 
   switch (kind)
     {

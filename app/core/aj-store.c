@@ -16,7 +16,6 @@
 #include "aj-projection.h"
 #include "aj-store.h"
 #include "aj-util.h"
-#include "anjian-core-resources.h"
 
 struct _AjStore
 {
@@ -123,7 +122,6 @@ static gboolean
 aj_store_migrate (AjStore  *self,
                   GError  **error)
 {
-  static gsize registered;
   g_auto(GStrv) names = NULL;
   int current = (int) aj_db_query_int (self->db, "PRAGMA user_version", NULL, 0);
 
@@ -135,11 +133,7 @@ aj_store_migrate (AjStore  *self,
       return FALSE;
     }
 
-  if (g_once_init_enter (&registered))
-    {
-      aj_core_register_resource ();
-      g_once_init_leave (&registered, 1);
-    }
+  aj_core_resources_ensure ();
   names = g_resources_enumerate_children ("/org/anjian/core/sql", 0, error);
   if (names == NULL)
     return FALSE;

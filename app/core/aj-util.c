@@ -13,6 +13,7 @@
 
 #include "aj-error.h"
 #include "aj-util.h"
+#include "anjian-core-resources.h"
 
 /* UUIDv7 (RFC 9562): 48-bit Unix milliseconds, version 7, then random bits.
  * Within one millisecond a process-wide counter in rand_a keeps ids ordered. */
@@ -526,4 +527,18 @@ aj_get_field_property (GObject               *object,
     return FALSE;
   g_value_set_string (value, G_STRUCT_MEMBER (char *, object, fields[prop_id - 1].offset));
   return TRUE;
+}
+
+/* The core's resources (migrations, the reference list), registered once
+ * whoever needs them first. */
+void
+aj_core_resources_ensure (void)
+{
+  static gsize registered;
+
+  if (g_once_init_enter (&registered))
+    {
+      aj_core_register_resource ();
+      g_once_init_leave (&registered, 1);
+    }
 }

@@ -61,6 +61,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (AjSha256, aj_sha256_free)
 /* Deeper than any document Anjian writes (events, checklists, registries). */
 #define AJ_JSON_MAX_DEPTH 32
 
+void       aj_core_resources_ensure    (void);
 gboolean   aj_json_check_depth         (const char            *text,
                                         gssize                 length,
                                         guint                  max_depth,

@@ -99,9 +99,13 @@ aj_application_load_checklists (AjApplication *self)
                 {
                   if (aj_checklist_get_version (c) >= aj_checklist_get_version (old))
                     {
+                      /* Earlier versions stay readable inside the newer one. */
+                      aj_checklist_supersede (c, old);
                       g_object_unref (old);
                       loaded->pdata[j] = g_object_ref (c);
                     }
+                  else
+                    aj_checklist_supersede (old, c);
                   placed = TRUE;
                 }
             }

@@ -32,6 +32,8 @@ struct _AjHazardPage
   GtkLabel       *level_label;
   GtkLabel       *status_label;
   GtkLabel       *grade_label;
+  GtkLabel       *pending_label;
+  AdwActionRow   *criterion_row;
   GtkLabel       *overdue_label;
   GtkLabel       *description_label;
   AdwActionRow   *institution_row;
@@ -407,11 +409,28 @@ aj_hazard_page_load (AjHazardPage *self,
   adw_action_row_set_subtitle (self->institution_row, aj_hazard_get_institution_name (hazard));
   inspection = aj_inspection_load (store, aj_hazard_get_inspection_id (hazard));
   if (inspection != NULL)
-    checklist = aj_session_find_checklist (session, aj_inspection_get_template_id (inspection));
+    checklist = aj_session_find_checklist_of (session, inspection);
   if (checklist != NULL)
     item = aj_checklist_find_item (checklist, aj_hazard_get_item_code (hazard), NULL);
   adw_action_row_set_subtitle (self->item_row, item ? aj_checklist_item_get_question (item)
                                                     : aj_hazard_get_item_code (hazard));
+  gtk_widget_set_visible (GTK_WIDGET (self->pending_label), aj_hazard_is_pending_determination (hazard));
+  {
+    const char *criterion = aj_hazard_get_criterion (hazard);
+    const char *body = aj_hazard_get_determination_body (hazard);
+    const char *document = aj_hazard_get_determination_document (hazard);
+    g_autofree char *text = NULL;
+
+    if (body != NULL && *body != '\0')
+      text = g_strdup_printf ("%s · %s · %s", criterion && *criterion ? criterion : "—", body,
+                              document && *document ? document : "—");
+    else if (aj_hazard_is_pending_determination (hazard))
+      text = g_strdup_printf (_("%s · pending determination by an authority or a qualified third party"), criterion);
+    else
+      text = g_strdup (criterion);
+    adw_action_row_set_subtitle (self->criterion_row, text ? text : "");
+    gtk_widget_set_visible (GTK_WIDGET (self->criterion_row), criterion != NULL && *criterion != '\0');
+  }
   adw_action_row_set_subtitle (self->location_row,
                                *aj_hazard_get_location (hazard) ? aj_hazard_get_location (hazard) : "—");
   finder = aj_registry_get_user (store, aj_hazard_get_found_by (hazard));
@@ -561,6 +580,8 @@ aj_hazard_page_class_init (AjHazardPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AjHazardPage, level_label);
   gtk_widget_class_bind_template_child (widget_class, AjHazardPage, status_label);
   gtk_widget_class_bind_template_child (widget_class, AjHazardPage, grade_label);
+  gtk_widget_class_bind_template_child (widget_class, AjHazardPage, pending_label);
+  gtk_widget_class_bind_template_child (widget_class, AjHazardPage, criterion_row);
   gtk_widget_class_bind_template_child (widget_class, AjHazardPage, overdue_label);
   gtk_widget_class_bind_template_child (widget_class, AjHazardPage, description_label);
   gtk_widget_class_bind_template_child (widget_class, AjHazardPage, institution_row);

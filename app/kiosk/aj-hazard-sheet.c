@@ -22,10 +22,17 @@ struct _AjHazardSheet
   char            *category;
   char            *hazard_id;
   char            *deadline;
+  char            *criterion;
+  gboolean         needs_determination;
   gboolean         loading;
 
   AdwWindowTitle  *title;
   GtkLabel        *question_label;
+  GtkLabel        *criterion_label;
+  AdwPreferencesGroup *determination_group;
+  AdwEntryRow     *determination_body_row;
+  AdwEntryRow     *determination_document_row;
+  GtkLabel        *pending_hint;
   GtkTextView     *description_view;
   AdwEntryRow     *location_row;
   GtkToggleButton *red_button;
@@ -108,6 +115,9 @@ collect (AjHazardSheet *self)
   json_object_set_string_member (o, "suggestion", suggestion);
   json_object_set_string_member (o, "deadline", self->deadline ? self->deadline : "");
   json_object_set_string_member (o, "responsible", gtk_editable_get_text (GTK_EDITABLE (self->responsible_row)));
+  json_object_set_string_member (o, "determination_body", gtk_editable_get_text (GTK_EDITABLE (self->determination_body_row)));
+  json_object_set_string_member (o, "determination_document",
+                                 gtk_editable_get_text (GTK_EDITABLE (self->determination_document_row)));
   return o;
 }
 
@@ -137,11 +147,34 @@ on_changed (AjHazardSheet *self)
   save_draft (self);
 }
 
+/* The hints follow the pure rule the core applies when saving: a major
+ * grade needs both the determining body and its document. */
+static void
+update_hints (AjHazardSheet *self)
+{
+  gboolean pending = FALSE;
+  const char *grade = aj_grade_with_determination (gtk_check_button_get_active (self->major_check) ? "major" : "general",
+                                                   self->needs_determination,
+                                                   gtk_editable_get_text (GTK_EDITABLE (self->determination_body_row)),
+                                                   gtk_editable_get_text (GTK_EDITABLE (self->determination_document_row)),
+                                                   &pending);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->major_hint), g_str_equal (grade, "major"));
+  gtk_widget_set_visible (GTK_WIDGET (self->pending_hint), pending);
+}
+
 static void
 on_grade_toggled (AjHazardSheet *self)
 {
-  gtk_widget_set_visible (GTK_WIDGET (self->major_hint), gtk_check_button_get_active (self->major_check));
+  update_hints (self);
   save_draft (self);
+}
+
+static void
+on_determination_changed (AjHazardSheet *self)
+{
+  update_hints (self);
+  on_changed (self);
 }
 
 static void
@@ -203,6 +236,10 @@ on_save (AjHazardSheet *self)
     .suggestion = aj_json_get_string (o, "suggestion"),
     .deadline = aj_json_get_string (o, "deadline"),
     .responsible = aj_json_get_string (o, "responsible"),
+    .criterion = self->criterion,
+    .needs_determination = self->needs_determination,
+    .determination_body = aj_json_get_string (o, "determination_body"),
+    .determination_document = aj_json_get_string (o, "determination_document"),
   };
   g_autofree char *id = aj_hazard_save_sheet (aj_session_get_store (session), aj_session_get_user_id (session),
                                               self->hazard_id, &draft, &error);
@@ -245,8 +282,7 @@ aj_hazard_sheet_load (AjHazardSheet *self,
 
   if (inspection != NULL)
     {
-      checklist = aj_session_find_checklist (session,
-                                                 aj_inspection_get_template_id (inspection));
+      checklist = aj_session_find_checklist_of (session, inspection);
       institution = aj_registry_get_institution (store, aj_inspection_get_institution (inspection));
     }
   if (checklist != NULL)
@@ -255,6 +291,19 @@ aj_hazard_sheet_load (AjHazardSheet *self,
   self->category = g_strdup (item ? item->category : "");
 
   gtk_label_set_label (self->question_label, item ? aj_checklist_item_get_question (item) : "");
+  g_free (self->criterion);
+  self->criterion = g_strdup (item ? item->criterion : NULL);
+  self->needs_determination = item != NULL && item->needs_determination;
+  if (self->criterion != NULL)
+    {
+      g_autofree char *text = self->needs_determination
+        ? g_strdup_printf (_("Criterion %s. A major hazard under it is determined by an authority or a qualified third party, not on the inspector's word."),
+                           self->criterion)
+        : g_strdup_printf (_("Criterion %s"), self->criterion);
+      gtk_label_set_label (self->criterion_label, text);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->criterion_label), self->criterion != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->determination_group), self->needs_determination);
   subtitle = g_strdup_printf ("%s · %s", item_code, inspection ? aj_inspection_get_institution_name (inspection) : "");
   adw_window_title_set_subtitle (self->title, subtitle);
   adw_window_title_set_title (self->title, hazard ? aj_hazard_get_number (hazard) : _("New hazard"));
@@ -279,6 +328,9 @@ aj_hazard_sheet_load (AjHazardSheet *self,
                                 aj_json_get_string (draft, "suggestion") ?: "", -1);
       set_deadline (self, aj_json_get_string (draft, "deadline"));
       gtk_editable_set_text (GTK_EDITABLE (self->responsible_row), aj_json_get_string (draft, "responsible") ?: "");
+      gtk_editable_set_text (GTK_EDITABLE (self->determination_body_row), aj_json_get_string (draft, "determination_body") ?: "");
+      gtk_editable_set_text (GTK_EDITABLE (self->determination_document_row),
+                             aj_json_get_string (draft, "determination_document") ?: "");
     }
   else if (hazard != NULL)
     {
@@ -286,11 +338,17 @@ aj_hazard_sheet_load (AjHazardSheet *self,
                                 aj_hazard_get_description (hazard), -1);
       gtk_editable_set_text (GTK_EDITABLE (self->location_row), aj_hazard_get_location (hazard));
       set_level (self, aj_hazard_get_risk_level (hazard));
-      gtk_check_button_set_active (aj_hazard_is_major (hazard) ? self->major_check : self->general_check, TRUE);
+      /* A suspected major hazard pending determination shows as major, so
+       * that adding the determination later keeps it. */
+      gtk_check_button_set_active (aj_hazard_is_major (hazard) || aj_hazard_is_pending_determination (hazard) ?
+                                   self->major_check : self->general_check, TRUE);
       gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->suggestion_view),
                                 aj_hazard_get_suggestion (hazard), -1);
       set_deadline (self, aj_hazard_get_deadline (hazard));
       gtk_editable_set_text (GTK_EDITABLE (self->responsible_row), aj_hazard_get_responsible (hazard));
+      gtk_editable_set_text (GTK_EDITABLE (self->determination_body_row), aj_hazard_get_determination_body (hazard) ?: "");
+      gtk_editable_set_text (GTK_EDITABLE (self->determination_document_row),
+                             aj_hazard_get_determination_document (hazard) ?: "");
     }
   else
     {
@@ -308,8 +366,10 @@ aj_hazard_sheet_load (AjHazardSheet *self,
       set_deadline (self, deadline);
       gtk_editable_set_text (GTK_EDITABLE (self->responsible_row),
                              institution ? aj_institution_get_head (institution) : "");
+      gtk_editable_set_text (GTK_EDITABLE (self->determination_body_row), "");
+      gtk_editable_set_text (GTK_EDITABLE (self->determination_document_row), "");
     }
-  gtk_widget_set_visible (GTK_WIDGET (self->major_hint), gtk_check_button_get_active (self->major_check));
+  update_hints (self);
   gtk_label_set_label (self->error_label, "");
   self->loading = FALSE;
   save_draft (self);
@@ -326,6 +386,7 @@ aj_hazard_sheet_dispose (GObject *object)
   g_clear_pointer (&self->category, g_free);
   g_clear_pointer (&self->hazard_id, g_free);
   g_clear_pointer (&self->deadline, g_free);
+  g_clear_pointer (&self->criterion, g_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), AJ_TYPE_HAZARD_SHEET);
   G_OBJECT_CLASS (aj_hazard_sheet_parent_class)->dispose (object);
 }
@@ -358,6 +419,11 @@ aj_hazard_sheet_class_init (AjHazardSheetClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AjHazardSheet, general_check);
   gtk_widget_class_bind_template_child (widget_class, AjHazardSheet, major_check);
   gtk_widget_class_bind_template_child (widget_class, AjHazardSheet, major_hint);
+  gtk_widget_class_bind_template_child (widget_class, AjHazardSheet, criterion_label);
+  gtk_widget_class_bind_template_child (widget_class, AjHazardSheet, determination_group);
+  gtk_widget_class_bind_template_child (widget_class, AjHazardSheet, determination_body_row);
+  gtk_widget_class_bind_template_child (widget_class, AjHazardSheet, determination_document_row);
+  gtk_widget_class_bind_template_child (widget_class, AjHazardSheet, pending_hint);
   gtk_widget_class_bind_template_child (widget_class, AjHazardSheet, suggestion_view);
   gtk_widget_class_bind_template_child (widget_class, AjHazardSheet, deadline_row);
   gtk_widget_class_bind_template_child (widget_class, AjHazardSheet, deadline_button);
@@ -366,6 +432,7 @@ aj_hazard_sheet_class_init (AjHazardSheetClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AjHazardSheet, error_label);
   gtk_widget_class_bind_template_callback (widget_class, on_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_grade_toggled);
+  gtk_widget_class_bind_template_callback (widget_class, on_determination_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_day_selected);
   gtk_widget_class_bind_template_callback (widget_class, on_today);
   gtk_widget_class_bind_template_callback (widget_class, on_week);

@@ -126,8 +126,7 @@ aj_home_page_refresh (AjHomePage *self)
   gtk_widget_set_visible (GTK_WIDGET (self->resume_group), open != NULL);
   if (open != NULL)
     {
-      AjChecklist *checklist = aj_session_find_checklist (session,
-                                                              aj_inspection_get_template_id (open));
+      AjChecklist *checklist = aj_session_find_checklist_of (session, open);
       self->resume_id = g_strdup (aj_inspection_get_id (open));
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->resume_row),
                                      aj_inspection_get_institution_name (open));

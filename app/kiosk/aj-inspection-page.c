@@ -744,8 +744,7 @@ aj_inspection_page_load (AjInspectionPage *self,
 
   if (inspection == NULL)
     return FALSE;
-  checklist = aj_session_find_checklist (session,
-                                             aj_inspection_get_template_id (inspection));
+  checklist = aj_session_find_checklist_of (session, inspection);
   if (checklist == NULL)
     {
       g_autoptr(GError) error = g_error_new (G_IO_ERROR, G_IO_ERROR_NOT_FOUND,

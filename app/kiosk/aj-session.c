@@ -164,6 +164,18 @@ aj_session_find_checklist (AjSession  *self,
   return NULL;
 }
 
+/* The checklist an inspection was made with: its own version where this
+ * device knows it, so that what was recorded under an earlier version still
+ * reads with its original questions. */
+AjChecklist *
+aj_session_find_checklist_of (AjSession    *self,
+                              AjInspection *inspection)
+{
+  AjChecklist *latest = aj_session_find_checklist (self, aj_inspection_get_template_id (inspection));
+
+  return latest ? aj_checklist_get_edition (latest, aj_inspection_get_template_version (inspection)) : NULL;
+}
+
 AjSyncManager *
 aj_session_get_sync (AjSession *self)
 {

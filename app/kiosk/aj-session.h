@@ -5,6 +5,7 @@
 #include <gio/gio.h>
 
 #include "aj-checklist.h"
+#include "aj-inspection.h"
 #include "aj-registry.h"
 #include "aj-store.h"
 #include "aj-sync-manager.h"
@@ -25,6 +26,8 @@ GSettings     *aj_session_get_settings        (AjSession     *self);
 GListModel    *aj_session_get_checklists      (AjSession     *self);
 AjChecklist   *aj_session_find_checklist      (AjSession     *self,
                                                const char    *id);
+AjChecklist   *aj_session_find_checklist_of   (AjSession     *self,
+                                               AjInspection  *inspection);
 AjSyncManager *aj_session_get_sync            (AjSession     *self);
 
 AjUser        *aj_session_get_user            (AjSession     *self);

@@ -79,7 +79,7 @@ aj_summary_page_reload (AjSummaryPage *self)
 
   if (inspection == NULL)
     return;
-  checklist = aj_session_find_checklist (session, aj_inspection_get_template_id (inspection));
+  checklist = aj_session_find_checklist_of (session, inspection);
   if (checklist == NULL)
     return;
 

@@ -48,7 +48,14 @@ read_template (AjChecklist *checklist)
                       "item %s is not found by its code", item->code);
       if (item->category != NULL)
         (void) aj_checklist_find_category (checklist, item->category);
+      aj_fuzz_assert (!item->needs_determination || item->criterion != NULL,
+                      "item %s needs a determination without a criterion", item->code);
+      for (guint c = 0; c < item->n_citations; c++)
+        aj_fuzz_assert (aj_reference_find (item->citations[c].ref) != NULL,
+                        "item %s cites %s, not in the reference list", item->code, item->citations[c].ref);
     }
+  aj_fuzz_assert (aj_checklist_get_edition (checklist, aj_checklist_get_version (checklist)) == checklist,
+                  "a template is not its own edition");
 }
 
 int

@@ -1084,6 +1084,65 @@ shot (const char *name)
   g_assert_true (aj_ui_screenshot (window, path));
 }
 
+/* An item whose criterion needs an outside determination (the gas alarm's
+ * link to its shut-off valve, MZ2023-4-2): the sheet asks for the
+ * determining body and document; marked major without them, the hazard is
+ * saved general and pending, and its page says so. */
+static void
+run_determination_shots (void)
+{
+  AjStore *store = aj_application_get_store (app);
+  g_autoptr(AjInspection) open = aj_inspection_find_unfinished (store, INSPECTOR);
+  g_autoptr(AjHazard) hazard = NULL;
+  GtkWidget *body_row;
+
+  g_assert_nonnull (open);
+  gtk_widget_activate_action (window, "win.show-hazard-sheet", "(sss)", aj_inspection_get_id (open), "EC-POWER_GAS-12", "");
+  expect_page ("hazard-sheet");
+  g_assert_true (gtk_widget_get_visible (aj_ui_in_page (window, AJ_TYPE_HAZARD_SHEET, "determination_group")));
+  aj_ui_type (aj_ui_in_page (window, AJ_TYPE_HAZARD_SHEET, "description_view"),
+              "厨房燃气报警器与紧急切断阀未联动，按测试键后切断阀不动作。");
+  aj_ui_click (aj_ui_in_page (window, AJ_TYPE_HAZARD_SHEET, "orange_button"));
+  aj_ui_click (aj_ui_in_page (window, AJ_TYPE_HAZARD_SHEET, "major_check"));
+  g_assert_true (gtk_widget_get_visible (aj_ui_in_page (window, AJ_TYPE_HAZARD_SHEET, "pending_hint")));
+  g_assert_false (gtk_widget_get_visible (aj_ui_in_page (window, AJ_TYPE_HAZARD_SHEET, "major_hint")));
+  body_row = aj_ui_in_page (window, AJ_TYPE_HAZARD_SHEET, "determination_body_row");
+  gtk_widget_grab_focus (body_row);
+  aj_ui_wait (300);
+  /* The determination group and its hint in view, below the grade. */
+  {
+    GtkWidget *scrolled = gtk_widget_get_ancestor (body_row, GTK_TYPE_SCROLLED_WINDOW);
+    GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+    GtkWidget *hint = aj_ui_in_page (window, AJ_TYPE_HAZARD_SHEET, "pending_hint");
+    GtkWidget *content = gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scrolled));
+    graphene_point_t bottom;
+
+    /* Measured in the scrolled content, not in the viewport that stays put. */
+    if (GTK_IS_VIEWPORT (content))
+      content = gtk_viewport_get_child (GTK_VIEWPORT (content));
+    g_assert_true (gtk_widget_compute_point (hint, content, &GRAPHENE_POINT_INIT (0, gtk_widget_get_height (hint)),
+                                             &bottom));
+    gtk_adjustment_set_value (adjustment, bottom.y + 24 - gtk_adjustment_get_page_size (adjustment));
+  }
+  dismiss_toasts ();
+  aj_ui_wait (300);
+  shot ("24-hazard-sheet-determination");
+  aj_ui_click (aj_ui_in_page (window, AJ_TYPE_HAZARD_SHEET, "save_button"));
+  /* Back where the sheet was opened from: the hazard page of shot 10. */
+  expect_page ("hazard");
+
+  hazard = aj_hazard_find_for_item (store, aj_inspection_get_id (open), "EC-POWER_GAS-12");
+  g_assert_nonnull (hazard);
+  g_assert_cmpstr (aj_hazard_get_grade (hazard), ==, "general");
+  g_assert_true (aj_hazard_is_pending_determination (hazard));
+  gtk_widget_activate_action (window, "win.show-hazard", "s", aj_hazard_get_id (hazard));
+  expect_page ("hazard");
+  g_assert_true (gtk_widget_get_visible (aj_ui_in_page (window, AJ_TYPE_HAZARD_PAGE, "pending_label")));
+  dismiss_toasts ();
+  aj_ui_wait (300);
+  shot ("25-hazard-pending-determination");
+}
+
 /* Screenshots of every main screen, on a fresh data folder. */
 static void
 run_shots (void)
@@ -1130,6 +1189,7 @@ run_shots (void)
   g_signal_emit_by_name (aj_ui_find_id (ledger, "list_view"), "activate", 0);
   expect_page ("hazard");
   shot ("10-hazard");
+  run_determination_shots ();
 }
 
 /* The spot checks assigned to the inspector on the home page, and the team

@@ -20,6 +20,7 @@ struct _AjHazard
   char    *description, *location, *risk_level, *grade, *suggestion, *deadline, *responsible;
   char    *status, *found_at, *found_by, *closed_at;
   char    *measures, *funds, *contingency_plan, *rectified_note, *verification, *verified_at;
+  char    *county, *institution_type, *source, *rectified_at, *verified_by;
   int      rejections;
 };
 
@@ -32,7 +33,8 @@ G_DEFINE_FINAL_TYPE (AjHazard, aj_hazard, G_TYPE_OBJECT)
   &(h)->item_code, &(h)->category, &(h)->description, &(h)->location, &(h)->risk_level, \
   &(h)->grade, &(h)->suggestion, &(h)->deadline, &(h)->responsible, &(h)->status, \
   &(h)->found_at, &(h)->found_by, &(h)->closed_at, &(h)->measures, &(h)->funds, \
-  &(h)->contingency_plan, &(h)->rectified_note, &(h)->verification, &(h)->verified_at
+  &(h)->contingency_plan, &(h)->rectified_note, &(h)->verification, &(h)->verified_at, \
+  &(h)->county, &(h)->institution_type, &(h)->source, &(h)->rectified_at, &(h)->verified_by
 
 static const char * const field_names[] = {
   "id", "number", "inspection-id", "institution", "institution-name",
@@ -40,6 +42,7 @@ static const char * const field_names[] = {
   "grade", "suggestion", "deadline", "responsible", "status",
   "found-at", "found-by", "closed-at", "measures", "funds",
   "contingency-plan", "rectified-note", "verification", "verified-at",
+  "county", "institution-type", "source", "rectified-at", "verified-by",
 };
 
 enum { PROP_0, PROP_REJECTIONS = G_N_ELEMENTS (field_names) + 1, PROP_MAJOR, N_PROPS };
@@ -124,6 +127,14 @@ const char *aj_hazard_get_contingency_plan (AjHazard *self) { return self->conti
 const char *aj_hazard_get_rectified_note (AjHazard *self) { return self->rectified_note; }
 const char *aj_hazard_get_verification (AjHazard *self) { return self->verification; }
 const char *aj_hazard_get_verified_at (AjHazard *self) { return self->verified_at; }
+/* The institution's county and type, as the registry has them now. */
+const char *aj_hazard_get_county (AjHazard *self) { return self->county; }
+const char *aj_hazard_get_institution_type (AjHazard *self) { return self->institution_type; }
+/* How it was found: the inspection's mode (field, spot_check, self). */
+const char *aj_hazard_get_source (AjHazard *self) { return self->source; }
+const char *aj_hazard_get_rectified_at (AjHazard *self) { return self->rectified_at; }
+/* The name of who verified it last (their id if the registry lacks them). */
+const char *aj_hazard_get_verified_by (AjHazard *self) { return self->verified_by; }
 int aj_hazard_get_rejections (AjHazard *self) { return self->rejections; }
 
 gboolean

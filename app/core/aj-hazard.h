@@ -60,6 +60,11 @@ const char *aj_hazard_get_contingency_plan (AjHazard   *self);
 const char *aj_hazard_get_rectified_note   (AjHazard   *self);
 const char *aj_hazard_get_verification     (AjHazard   *self);
 const char *aj_hazard_get_verified_at      (AjHazard   *self);
+const char *aj_hazard_get_county           (AjHazard   *self);
+const char *aj_hazard_get_institution_type (AjHazard   *self);
+const char *aj_hazard_get_source           (AjHazard   *self);
+const char *aj_hazard_get_rectified_at     (AjHazard   *self);
+const char *aj_hazard_get_verified_by      (AjHazard   *self);
 int         aj_hazard_get_rejections       (AjHazard   *self);
 gboolean    aj_hazard_is_major             (AjHazard   *self);
 gboolean    aj_hazard_is_overdue           (AjHazard   *self,

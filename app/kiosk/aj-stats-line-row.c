@@ -1,6 +1,7 @@
 /* aj-stats-line-row.c: a statistics line made to read at 360 px as at
  * 1280: the name and the rate on one line, the rate as a bar under them,
- * then the four counts side by side. The labels are set once, when the row
+ * then the four counts side by side (none of it but a dash when nothing
+ * was found). The labels are set once, when the row
  * is made: a line is a snapshot and never changes. */
 #include "config.h"
 
@@ -17,6 +18,7 @@ struct _AjStatsLineRow
   GtkLabel      *title_label;
   GtkLabel      *rate_label;
   GtkLevelBar   *rate_bar;
+  GtkWidget     *counts_box;
   GtkLabel      *found_label;
   GtkLabel      *rectified_label;
   GtkLabel      *overdue_label;
@@ -46,6 +48,7 @@ aj_stats_line_row_class_init (AjStatsLineRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AjStatsLineRow, title_label);
   gtk_widget_class_bind_template_child (widget_class, AjStatsLineRow, rate_label);
   gtk_widget_class_bind_template_child (widget_class, AjStatsLineRow, rate_bar);
+  gtk_widget_class_bind_template_child (widget_class, AjStatsLineRow, counts_box);
   gtk_widget_class_bind_template_child (widget_class, AjStatsLineRow, found_label);
   gtk_widget_class_bind_template_child (widget_class, AjStatsLineRow, rectified_label);
   gtk_widget_class_bind_template_child (widget_class, AjStatsLineRow, overdue_label);
@@ -90,7 +93,9 @@ aj_stats_line_row_new (AjStatsLine *line,
   gtk_label_set_text (self->title_label, title ? title : aj_stats_line_get_label (line));
   gtk_label_set_text (self->rate_label, rate);
   gtk_level_bar_set_value (self->rate_bar, MAX (value, 0));
+  /* A line where nothing was found is its name and a dash: the zeros would only be noise. */
   gtk_widget_set_visible (GTK_WIDGET (self->rate_bar), value >= 0);
+  gtk_widget_set_visible (self->counts_box, value >= 0);
   /* TRANSLATORS: counts of a statistics line; keep them short, four share a 360 px line. */
   set_count (self->found_label, _("Found %u"), aj_stats_line_get_found (line));
   set_count (self->rectified_label, _("Rectified %u"), aj_stats_line_get_rectified (line));

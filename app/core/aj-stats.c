@@ -425,6 +425,73 @@ out:
   return ok ? g_steal_pointer (&report) : NULL;
 }
 
+typedef struct
+{
+  char *db_path;
+  char *period;
+  char *today;
+} ReportJob;
+
+static void
+report_job_free (ReportJob *job)
+{
+  g_free (job->db_path);
+  g_free (job->period);
+  g_free (job->today);
+  g_free (job);
+}
+
+static void
+report_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  ReportJob *job = task_data;
+  g_autoptr(GError) error = NULL;
+  /* A connection of its own: the main thread goes on using the store's. */
+  g_autoptr(AjStore) store = aj_store_open (job->db_path, &error);
+  AjStatsReport *report = store ? aj_stats_report (store, job->period, job->today, &error) : NULL;
+
+  if (report == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, report, (GDestroyNotify) aj_stats_report_free);
+}
+
+/* aj_stats_report () in a thread, through a connection of its own to the
+ * store's file: a year of a large store is a walk of many index entries,
+ * which the page's main loop should not wait for. */
+void
+aj_stats_report_async (AjStore             *store,
+                       const char          *period,
+                       const char          *today,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (store, cancellable, callback, user_data);
+  ReportJob *job = g_new0 (ReportJob, 1);
+
+  g_task_set_source_tag (task, aj_stats_report_async);
+  job->db_path = g_strdup (aj_store_get_path (store));
+  job->period = g_strdup (period);
+  job->today = g_strdup (today);
+  g_task_set_task_data (task, job, (GDestroyNotify) report_job_free);
+  g_task_set_return_on_cancel (task, TRUE);
+  g_task_run_in_thread (task, report_thread);
+}
+
+AjStatsReport *
+aj_stats_report_finish (AjStore       *store,
+                        GAsyncResult  *result,
+                        GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, store), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == aj_stats_report_async, NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 void
 aj_stats_report_free (AjStatsReport *report)
 {

@@ -56,6 +56,15 @@ AjStatsReport *aj_stats_report             (AjStore           *store,
                                             const char        *period,
                                             const char        *today,
                                             GError           **error);
+void           aj_stats_report_async       (AjStore           *store,
+                                            const char        *period,
+                                            const char        *today,
+                                            GCancellable      *cancellable,
+                                            GAsyncReadyCallback callback,
+                                            gpointer           user_data);
+AjStatsReport *aj_stats_report_finish      (AjStore           *store,
+                                            GAsyncResult      *result,
+                                            GError           **error);
 void           aj_stats_report_free        (AjStatsReport     *report);
 const char    *aj_stats_rate_definition    (void);
 

@@ -1,5 +1,5 @@
 /* aj-stats-page.c: statistics of the hazards found in a year or a month
- * chosen on the page (aj-stats: one SQL aggregate), by county, institution
+ * chosen on the page (aj-stats: one SQL aggregate, read in a thread), by county, institution
  * type, month, grade, risk level and category, each line with its counts
  * and rectification rate, the rate defined in words under the overview;
  * and each home's own rounds. */
@@ -21,7 +21,9 @@ struct _AjStatsPage
   AdwBin               parent_instance;
 
   AjStatsReport       *report;
+  GCancellable        *reading;          /* the report being read, if any */
   GPtrArray           *periods;          /* "2026", "2026-11", … as offered */
+  char                *periods_day;      /* the day they were offered on */
   GHashTable          *category_names;   /* category code -> name, from the checklists */
 
   AdwComboRow         *period_row;
@@ -119,26 +121,11 @@ fill_completion (AjStatsPage *self,
   gtk_widget_set_visible (GTK_WIDGET (self->completion_group), counts->len > 0);
 }
 
-/* The report of the period chosen, shown. */
 static void
-show_period (AjStatsPage *self)
+show_report (AjStatsPage *self)
 {
-  AjSession *session = aj_page_get_session (GTK_WIDGET (self));
-  guint selected = adw_combo_row_get_selected (self->period_row);
-  g_autofree char *today = aj_today_iso ();
   g_autoptr(GListStore) total = g_list_store_new (AJ_TYPE_STATS_LINE);
-  g_autoptr(GError) error = NULL;
 
-  if (session == NULL || self->periods == NULL || selected >= self->periods->len)
-    return;
-  g_clear_pointer (&self->report, aj_stats_report_free);
-  self->report = aj_stats_report (aj_session_get_store (session), g_ptr_array_index (self->periods, selected),
-                                  today, &error);
-  if (self->report == NULL)
-    {
-      aj_page_toast (GTK_WIDGET (self), error->message);
-      return;
-    }
   g_list_store_append (total, self->report->total);
   gtk_list_box_bind_model (self->total_list, G_LIST_MODEL (total), create_line_row, NULL, NULL);
   for (guint d = 0; d < AJ_STATS_N_DIMENSIONS; d++)
@@ -151,6 +138,45 @@ show_period (AjStatsPage *self)
         gtk_list_box_bind_model (self->lists[d], lines, create_line_row, NULL, NULL);
       gtk_widget_set_visible (GTK_WIDGET (self->groups[d]), g_list_model_get_n_items (lines) > 0);
     }
+}
+
+static void
+report_read (GObject      *source,
+             GAsyncResult *result,
+             gpointer      data)
+{
+  g_autoptr(AjStatsPage) self = data;
+  g_autoptr(GError) error = NULL;
+  AjStatsReport *report = aj_stats_report_finish (AJ_STORE (source), result, &error);
+
+  if (report == NULL)
+    {
+      /* A newer choice replaced this one, or the page is gone. */
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        aj_page_toast (GTK_WIDGET (self), error->message);
+      return;
+    }
+  g_clear_object (&self->reading);
+  g_clear_pointer (&self->report, aj_stats_report_free);
+  self->report = report;
+  show_report (self);
+}
+
+/* The report of the period chosen, read in a thread, then shown. */
+static void
+show_period (AjStatsPage *self)
+{
+  AjSession *session = aj_page_get_session (GTK_WIDGET (self));
+  guint selected = adw_combo_row_get_selected (self->period_row);
+  g_autofree char *today = aj_today_iso ();
+
+  if (session == NULL || self->periods == NULL || selected >= self->periods->len)
+    return;
+  g_cancellable_cancel (self->reading);
+  g_clear_object (&self->reading);
+  self->reading = g_cancellable_new ();
+  aj_stats_report_async (aj_session_get_store (session), g_ptr_array_index (self->periods, selected), today,
+                         self->reading, report_read, g_object_ref (self));
 }
 
 static void
@@ -192,8 +218,12 @@ aj_stats_page_refresh (AjStatsPage *self)
   g_return_if_fail (AJ_IS_STATS_PAGE (self));
 
   /* The choice stays while the day does; a new day offers new periods. */
-  if (self->periods == NULL || self->report == NULL || g_strcmp0 (self->report->today, today) != 0)
-    offer_periods (self, today);
+  if (self->periods == NULL || g_strcmp0 (self->periods_day, today) != 0)
+    {
+      g_free (self->periods_day);
+      self->periods_day = g_strdup (today);
+      offer_periods (self, today);
+    }
   read_category_names (self, session);
   show_period (self);
   fill_completion (self, aj_session_get_store (session), aj_session_get_user (session));
@@ -204,8 +234,11 @@ aj_stats_page_dispose (GObject *object)
 {
   AjStatsPage *self = AJ_STATS_PAGE (object);
 
+  g_cancellable_cancel (self->reading);
+  g_clear_object (&self->reading);
   gtk_widget_dispose_template (GTK_WIDGET (self), AJ_TYPE_STATS_PAGE);
   g_clear_pointer (&self->report, aj_stats_report_free);
+  g_clear_pointer (&self->periods_day, g_free);
   g_clear_pointer (&self->periods, g_ptr_array_unref);
   g_clear_pointer (&self->category_names, g_hash_table_unref);
   g_clear_object (&self->completion);

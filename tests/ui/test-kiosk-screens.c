@@ -589,6 +589,23 @@ shown_line (GtkWidget  *page,
   return NULL;
 }
 
+typedef struct
+{
+  GtkWidget *total_list;
+  guint      found;
+} Expected;
+
+/* The report read in its thread is shown: its total has @found hazards. */
+static gboolean
+total_shows (gpointer data)
+{
+  Expected *e = data;
+  GtkWidget *row = gtk_widget_get_first_child (e->total_list);
+
+  return row != NULL && AJ_IS_STATS_LINE_ROW (row) &&
+         aj_stats_line_get_found (aj_stats_line_row_get_line (AJ_STATS_LINE_ROW (row))) == e->found;
+}
+
 static void
 scroll_to_id (GtkWidget  *page,
               const char *id)
@@ -638,12 +655,12 @@ run_statistics (void)
   gtk_widget_activate_action (window, "win.stats", NULL);
   expect_page ("stats");
   page = aj_ui_page (window, AJ_TYPE_STATS_PAGE);
-  aj_ui_wait (300);
 
   /* This year, by default: the overview line and each table. */
   period_row = aj_ui_find_id (page, "period_row");
   g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (period_row)), ==, 0);
   total_list = aj_ui_find_id (page, "total_list");
+  g_assert_true (aj_ui_wait_for (total_shows, &(Expected) { total_list, found_this_year }, 10000));
   total = aj_stats_line_row_get_line (AJ_STATS_LINE_ROW (gtk_widget_get_first_child (total_list)));
   g_assert_cmpuint (aj_stats_line_get_found (total), ==, found_this_year);
   g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (aj_ui_find_id (page, "definition_label"))), ==,
@@ -667,7 +684,7 @@ run_statistics (void)
 
   /* This month, chosen on the page: only its three hazards. */
   adw_combo_row_set_selected (ADW_COMBO_ROW (period_row), 3);
-  aj_ui_wait (300);
+  g_assert_true (aj_ui_wait_for (total_shows, &(Expected) { total_list, 3 }, 10000));
   total = aj_stats_line_row_get_line (AJ_STATS_LINE_ROW (gtk_widget_get_first_child (total_list)));
   g_assert_cmpuint (aj_stats_line_get_found (total), ==, 3);
   g_assert_cmpuint (aj_stats_line_get_overdue (total), ==, 1);

@@ -12,15 +12,18 @@
 
 G_BEGIN_DECLS
 
-/* The columns hazard rows are read from, FROM hazards h and its institution i. */
+/* The columns hazard rows are read from, FROM hazards h, its institution i,
+ * its inspection ins (for the source) and its verifier u. */
 #define AJ_HAZARD_SELECT \
   "SELECT h.id, h.number, h.inspection_id, h.institution, coalesce(i.name, h.institution), h.item_code, " \
   "h.category, h.description, h.location, h.risk_level, h.grade, h.suggestion, h.deadline, h.responsible, " \
   "h.status, h.found_at, h.found_by, h.closed_at, h.measures, h.funds, h.contingency_plan, " \
   "h.rectified_note, h.verification, h.verified_at, h.escalation_level, h.escalation_reason, h.referred_to, " \
   "h.referral_kind, h.extension_deadline, h.criterion, h.determination_body, h.determination_document, " \
+  "coalesce(i.county, ''), coalesce(i.type, ''), coalesce(ins.mode, ''), h.rectified_at, coalesce(u.name, h.verified_by), " \
   "h.rejections, h.extension_pending, h.pending_determination " \
-  "FROM hazards h LEFT JOIN institutions i ON i.code = h.institution "
+  "FROM hazards h LEFT JOIN institutions i ON i.code = h.institution " \
+  "LEFT JOIN inspections ins ON ins.id = h.inspection_id LEFT JOIN users u ON u.id = h.verified_by "
 
 /* The ledger's order (open first, major first, then by risk level, the most
  * recently found first): the expressions of the hazards_ledger_order index

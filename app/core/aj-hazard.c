@@ -22,6 +22,7 @@ struct _AjHazard
   char    *measures, *funds, *contingency_plan, *rectified_note, *verification, *verified_at;
   char    *escalation_level, *escalation_reason, *referred_to, *referral_kind, *extension_deadline;
   char    *criterion, *determination_body, *determination_document;
+  char    *county, *institution_type, *source, *rectified_at, *verified_by;
   int      rejections;
   gboolean extension_pending, pending_determination;
 };
@@ -37,7 +38,8 @@ G_DEFINE_FINAL_TYPE (AjHazard, aj_hazard, G_TYPE_OBJECT)
   &(h)->found_at, &(h)->found_by, &(h)->closed_at, &(h)->measures, &(h)->funds, \
   &(h)->contingency_plan, &(h)->rectified_note, &(h)->verification, &(h)->verified_at, \
   &(h)->escalation_level, &(h)->escalation_reason, &(h)->referred_to, &(h)->referral_kind, \
-  &(h)->extension_deadline, &(h)->criterion, &(h)->determination_body, &(h)->determination_document
+  &(h)->extension_deadline, &(h)->criterion, &(h)->determination_body, &(h)->determination_document, \
+  &(h)->county, &(h)->institution_type, &(h)->source, &(h)->rectified_at, &(h)->verified_by
 
 static const char * const field_names[] = {
   "id", "number", "inspection-id", "institution", "institution-name",
@@ -47,6 +49,7 @@ static const char * const field_names[] = {
   "contingency-plan", "rectified-note", "verification", "verified-at",
   "escalation-level", "escalation-reason", "referred-to", "referral-kind",
   "extension-deadline", "criterion", "determination-body", "determination-document",
+  "county", "institution-type", "source", "rectified-at", "verified-by",
 };
 
 enum { PROP_0, PROP_REJECTIONS = G_N_ELEMENTS (field_names) + 1, PROP_MAJOR, PROP_EXTENSION_PENDING,
@@ -142,6 +145,14 @@ const char *aj_hazard_get_contingency_plan (AjHazard *self) { return self->conti
 const char *aj_hazard_get_rectified_note (AjHazard *self) { return self->rectified_note; }
 const char *aj_hazard_get_verification (AjHazard *self) { return self->verification; }
 const char *aj_hazard_get_verified_at (AjHazard *self) { return self->verified_at; }
+/* The institution's county and type, as the registry has them now. */
+const char *aj_hazard_get_county (AjHazard *self) { return self->county; }
+const char *aj_hazard_get_institution_type (AjHazard *self) { return self->institution_type; }
+/* How it was found: the inspection's mode (field, spot_check, self). */
+const char *aj_hazard_get_source (AjHazard *self) { return self->source; }
+const char *aj_hazard_get_rectified_at (AjHazard *self) { return self->rectified_at; }
+/* The name of who verified it last (their id if the registry lacks them). */
+const char *aj_hazard_get_verified_by (AjHazard *self) { return self->verified_by; }
 int aj_hazard_get_rejections (AjHazard *self) { return self->rejections; }
 /* 挂牌督办: NULL, county, city or province; its reason major, overdue or manual. */
 const char *aj_hazard_get_escalation_level (AjHazard *self) { return self->escalation_level; }

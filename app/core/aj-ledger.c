@@ -1,7 +1,6 @@
 /* aj-ledger.c: one row per hazard, in the ledger's order (major first),
- * with the columns the department files: number, institution, category,
- * description, risk level, grade, found, deadline, responsible, status,
- * closed, days overdue. Headers follow the locale. */
+ * with the columns the department files (see the column list below).
+ * Headers follow the locale. */
 #include "config.h"
 
 #include <string.h>
@@ -10,10 +9,10 @@
 #include <xlsxwriter.h>
 
 #include "aj-error.h"
+#include "aj-inspection.h"
 #include "aj-ledger.h"
+#include "aj-registry.h"
 #include "aj-util.h"
-
-#define N_COLUMNS 12
 
 gboolean
 aj_ledger_filter_matches (const AjLedgerFilter *filter,
@@ -58,23 +57,60 @@ aj_ledger_filter_matches (const AjLedgerFilter *filter,
   return TRUE;
 }
 
+/* The columns, in DOMAIN.md's order of the ledger (number, institution,
+ * found date, category, description, level, grade, measure, responsible
+ * person, deadline, status, closed date), with where and how it was found,
+ * when it was rectified and who verified it. */
+enum
+{
+  COL_NUMBER,
+  COL_COUNTY,
+  COL_INSTITUTION,
+  COL_INSTITUTION_TYPE,
+  COL_SOURCE,
+  COL_FOUND,
+  COL_CATEGORY,
+  COL_LOCATION,
+  COL_DESCRIPTION,
+  COL_RISK_LEVEL,
+  COL_GRADE,
+  COL_MEASURES,
+  COL_RESPONSIBLE,
+  COL_DEADLINE,
+  COL_STATUS,
+  COL_RECTIFIED,
+  COL_VERIFIED_BY,
+  COL_VERIFIED,
+  COL_CLOSED,
+  COL_DAYS_OVERDUE,
+  N_COLUMNS
+};
+
 static const char *
 header (guint column)
 {
   switch (column)
     {
-    case 0: return _("Number");
-    case 1: return _("Institution");
-    case 2: return _("Category");
-    case 3: return _("Description");
-    case 4: return _("Risk level");
-    case 5: return _("Grade");
-    case 6: return _("Found on");
-    case 7: return _("Deadline");
-    case 8: return _("Responsible person");
-    case 9: return _("Status");
-    case 10: return _("Closed on");
-    case 11: return _("Days overdue");
+    case COL_NUMBER: return _("Number");
+    case COL_COUNTY: return _("County");
+    case COL_INSTITUTION: return _("Institution");
+    case COL_INSTITUTION_TYPE: return _("Institution type");
+    case COL_SOURCE: return _("Found by (source)");
+    case COL_FOUND: return _("Found on");
+    case COL_CATEGORY: return _("Category");
+    case COL_LOCATION: return _("Location");
+    case COL_DESCRIPTION: return _("Description");
+    case COL_RISK_LEVEL: return _("Risk level");
+    case COL_GRADE: return _("Grade");
+    case COL_MEASURES: return _("Rectification measures");
+    case COL_RESPONSIBLE: return _("Responsible person");
+    case COL_DEADLINE: return _("Deadline");
+    case COL_STATUS: return _("Status");
+    case COL_RECTIFIED: return _("Rectified on");
+    case COL_VERIFIED_BY: return _("Verified by");
+    case COL_VERIFIED: return _("Verified on");
+    case COL_CLOSED: return _("Closed on");
+    case COL_DAYS_OVERDUE: return _("Days overdue");
     default: return "";
     }
 }
@@ -103,18 +139,26 @@ hazard_row (AjHazard   *h,
   const char *category = category_names ? g_hash_table_lookup (category_names, aj_hazard_get_category (h)) : NULL;
   GStrv row = g_new0 (char *, N_COLUMNS + 1);
 
-  row[0] = g_strdup (aj_hazard_get_number (h));
-  row[1] = g_strdup (aj_hazard_get_institution_name (h));
-  row[2] = g_strdup (category ? category : aj_hazard_get_category (h));
-  row[3] = g_strdup (aj_hazard_get_description (h));
-  row[4] = g_strdup (aj_risk_level_label (aj_hazard_get_risk_level (h)));
-  row[5] = g_strdup (aj_grade_label (aj_hazard_get_grade (h)));
-  row[6] = aj_iso8601_to_display (aj_hazard_get_found_at (h), FALSE);
-  row[7] = g_strdup (aj_hazard_get_deadline (h));
-  row[8] = g_strdup (aj_hazard_get_responsible (h));
-  row[9] = g_strdup (aj_hazard_status_label (aj_hazard_get_status (h)));
-  row[10] = aj_iso8601_to_display (aj_hazard_get_closed_at (h), FALSE);
-  row[11] = g_strdup_printf ("%d", aj_hazard_days_overdue (h, today));
+  row[COL_NUMBER] = g_strdup (aj_hazard_get_number (h));
+  row[COL_COUNTY] = g_strdup (aj_hazard_get_county (h));
+  row[COL_INSTITUTION] = g_strdup (aj_hazard_get_institution_name (h));
+  row[COL_INSTITUTION_TYPE] = g_strdup (aj_institution_type_label (aj_hazard_get_institution_type (h)));
+  row[COL_SOURCE] = g_strdup (aj_inspection_mode_label (aj_hazard_get_source (h)));
+  row[COL_FOUND] = aj_iso8601_to_display (aj_hazard_get_found_at (h), FALSE);
+  row[COL_CATEGORY] = g_strdup (category ? category : aj_hazard_get_category (h));
+  row[COL_LOCATION] = g_strdup (aj_hazard_get_location (h));
+  row[COL_DESCRIPTION] = g_strdup (aj_hazard_get_description (h));
+  row[COL_RISK_LEVEL] = g_strdup (aj_risk_level_label (aj_hazard_get_risk_level (h)));
+  row[COL_GRADE] = g_strdup (aj_grade_label (aj_hazard_get_grade (h)));
+  row[COL_MEASURES] = g_strdup (aj_hazard_get_measures (h));
+  row[COL_RESPONSIBLE] = g_strdup (aj_hazard_get_responsible (h));
+  row[COL_DEADLINE] = g_strdup (aj_hazard_get_deadline (h));
+  row[COL_STATUS] = g_strdup (aj_hazard_status_label (aj_hazard_get_status (h)));
+  row[COL_RECTIFIED] = aj_iso8601_to_display (aj_hazard_get_rectified_at (h), FALSE);
+  row[COL_VERIFIED_BY] = g_strdup (aj_hazard_get_verified_by (h));
+  row[COL_VERIFIED] = aj_iso8601_to_display (aj_hazard_get_verified_at (h), FALSE);
+  row[COL_CLOSED] = aj_iso8601_to_display (aj_hazard_get_closed_at (h), FALSE);
+  row[COL_DAYS_OVERDUE] = g_strdup_printf ("%d", aj_hazard_days_overdue (h, today));
   return row;
 }
 
@@ -289,15 +333,16 @@ write_xlsx (GPtrArray   *rows,
         g_atomic_int_inc (&progress->done);
       for (guint c = 0; c < N_COLUMNS; c++)
         {
-          if (r > 0 && c == 11)
+          if (r > 0 && c == COL_DAYS_OVERDUE)
             worksheet_write_number (sheet, r, c, g_ascii_strtod (row[c], NULL), NULL);
           else
             worksheet_write_string (sheet, r, c, row[c], r == 0 ? bold : NULL);
         }
     }
-  worksheet_set_column (sheet, 0, 0, 22, NULL);
-  worksheet_set_column (sheet, 1, 1, 24, NULL);
-  worksheet_set_column (sheet, 3, 3, 48, NULL);
+  worksheet_set_column (sheet, COL_NUMBER, COL_NUMBER, 22, NULL);
+  worksheet_set_column (sheet, COL_INSTITUTION, COL_INSTITUTION, 24, NULL);
+  worksheet_set_column (sheet, COL_DESCRIPTION, COL_DESCRIPTION, 48, NULL);
+  worksheet_set_column (sheet, COL_MEASURES, COL_MEASURES, 36, NULL);
   worksheet_freeze_panes (sheet, 1, 0);
   rc = workbook_close (workbook);
   if (rc != LXW_NO_ERROR)

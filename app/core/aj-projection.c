@@ -124,6 +124,7 @@ static const Rule rules[] = {
   { "hazard.verified", { NULL }, NULL, TRUE,
     "UPDATE hazards SET status = :next, verification = " TEXT ("opinion") ", verified_at = " TEXT ("at") ", "
     "rejections = rejections + (coalesce(json_extract(:body, '$.accepted'), 0) IS NOT 1), "
+    "verified_by = :author, "
     "hlc = max(hlc, :hlc) WHERE id = :subject" },
 
   { "hazard.closed", { NULL }, NULL, TRUE,

@@ -406,7 +406,17 @@ aj_hazard_page_load (AjHazardPage *self,
   show_badge (self->overdue_label, days > 0);
   gtk_label_set_label (self->description_label, aj_hazard_get_description (hazard));
 
-  adw_action_row_set_subtitle (self->institution_row, aj_hazard_get_institution_name (hazard));
+  {
+    /* The ledger's institution, county and type columns, in one line. */
+    const char *parts[] = { aj_hazard_get_institution_name (hazard), aj_hazard_get_county (hazard),
+                            aj_institution_type_label (aj_hazard_get_institution_type (hazard)) };
+    g_autoptr(GString) where = g_string_new (parts[0]);
+
+    for (guint i = 1; i < G_N_ELEMENTS (parts); i++)
+      if (parts[i] != NULL && *parts[i] != '\0')
+        g_string_append_printf (where, " · %s", parts[i]);
+    adw_action_row_set_subtitle (self->institution_row, where->str);
+  }
   inspection = aj_inspection_load (store, aj_hazard_get_inspection_id (hazard));
   if (inspection != NULL)
     checklist = aj_session_find_checklist_of (session, inspection);
@@ -435,7 +445,8 @@ aj_hazard_page_load (AjHazardPage *self,
                                *aj_hazard_get_location (hazard) ? aj_hazard_get_location (hazard) : "—");
   finder = aj_registry_get_user (store, aj_hazard_get_found_by (hazard));
   found_at = aj_iso8601_to_display (aj_hazard_get_found_at (hazard), TRUE);
-  found = g_strdup_printf ("%s · %s", found_at, finder ? aj_user_get_name (finder) : aj_hazard_get_found_by (hazard));
+  found = g_strdup_printf ("%s · %s · %s", found_at, finder ? aj_user_get_name (finder) : aj_hazard_get_found_by (hazard),
+                           aj_inspection_mode_label (aj_hazard_get_source (hazard)));
   adw_action_row_set_subtitle (self->found_row, found);
   adw_action_row_set_subtitle (self->suggestion_row,
                                *aj_hazard_get_suggestion (hazard) ? aj_hazard_get_suggestion (hazard) : "—");
@@ -477,8 +488,17 @@ aj_hazard_page_load (AjHazardPage *self,
                                       said, rejections);
     set_row (self->measures_row, aj_hazard_get_measures (hazard) ?: "");
     set_row (self->five_row, five);
-    set_row (self->rectified_row, aj_hazard_get_rectified_note (hazard) ?: "");
-    set_row (self->verification_row, verification ? verification : said);
+    {
+      /* With the ledger's completion date and verifier. */
+      g_autofree char *rectified_on = aj_iso8601_to_display (aj_hazard_get_rectified_at (hazard), FALSE);
+      g_autofree char *verified_on = aj_iso8601_to_display (aj_hazard_get_verified_at (hazard), FALSE);
+      g_autofree char *rectified = *rectified_on ? g_strdup_printf ("%s\n%s", aj_hazard_get_rectified_note (hazard) ?: "",
+                                                                     rectified_on) : NULL;
+      g_autofree char *verified = *verified_on ? g_strdup_printf ("%s\n%s · %s", verification ? verification : said,
+                                                                   verified_on, aj_hazard_get_verified_by (hazard)) : NULL;
+      set_row (self->rectified_row, rectified ? rectified : aj_hazard_get_rectified_note (hazard) ?: "");
+      set_row (self->verification_row, verified ? verified : verification ? verification : said);
+    }
   }
 
   fill_loop_rows (self, store, hazard, today);

@@ -599,41 +599,51 @@ bar_chart (AjHtml             *html,
   aj_html_markup (html, "</svg></figure>");
 }
 
-static int
-compare_keys (gconstpointer a,
-              gconstpointer b)
-{
-  return g_strcmp0 (*(const char * const *) a, *(const char * const *) b);
-}
-
+/* One table of the statistics: a chart of the hazards found per line and
+ * the counts with the rate, the numbers readable without the chart. */
 static void
-chart_of_table (AjHtml     *html,
-                const char *title,
-                GHashTable *table,
-                gboolean    risk,
-                GHashTable *names)
+stats_table (AjHtml     *html,
+             const char *title,
+             GListModel *lines,
+             GHashTable *names)
 {
-  g_autoptr(GPtrArray) keys = g_ptr_array_new ();
-  g_autofree guint *values = NULL;
-  g_autofree const char **labels = NULL;
-  GHashTableIter iter;
-  gpointer key, value;
+  guint n = g_list_model_get_n_items (lines);
+  g_autofree const char **labels = g_new0 (const char *, n + 1);
+  g_autofree guint *values = g_new0 (guint, n + 1);
+  const char *heads[] = { title, _("Found"), _("Rectified"), _("Overdue"), _("Closed"), _("Rectification rate"), NULL };
 
-  g_hash_table_iter_init (&iter, table);
-  while (g_hash_table_iter_next (&iter, &key, &value))
-    g_ptr_array_add (keys, key);
-  g_ptr_array_sort (keys, compare_keys);
-  values = g_new0 (guint, keys->len + 1);
-  labels = g_new0 (const char *, keys->len + 1);
-  for (guint i = 0; i < keys->len; i++)
+  for (guint i = 0; i < n; i++)
     {
-      const char *code = g_ptr_array_index (keys, i);
-      const char *name = names ? g_hash_table_lookup (names, code) : NULL;
+      g_autoptr(AjStatsLine) line = g_list_model_get_item (lines, i);
+      const char *name = names ? g_hash_table_lookup (names, aj_stats_line_get_key (line)) : NULL;
 
-      labels[i] = risk ? aj_console_risk_label (code) : name ? name : code;
-      values[i] = GPOINTER_TO_UINT (g_hash_table_lookup (table, g_ptr_array_index (keys, i)));
+      labels[i] = name ? name : aj_stats_line_get_label (line);   /* the model holds the line */
+      values[i] = aj_stats_line_get_found (line);
     }
-  bar_chart (html, title, labels, values, keys->len);
+  if (n > 0)
+    bar_chart (html, title, labels, values, n);
+  aj_console_table_open (html, title, heads);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(AjStatsLine) line = g_list_model_get_item (lines, i);
+      g_autofree char *rate = aj_stats_line_format_rate (line);
+
+      aj_html_markup (html, "<tr><th scope=\"row\">");
+      aj_html_text (html, labels[i]);
+      aj_html_markup (html, "</th>");
+      aj_html_markup (html, "<td>");
+      aj_html_textf (html, "%u", aj_stats_line_get_found (line));
+      aj_html_markup (html, "</td><td>");
+      aj_html_textf (html, "%u", aj_stats_line_get_rectified (line));
+      aj_html_markup (html, "</td><td>");
+      aj_html_textf (html, "%u", aj_stats_line_get_overdue (line));
+      aj_html_markup (html, "</td><td>");
+      aj_html_textf (html, "%u", aj_stats_line_get_closed (line));
+      aj_html_markup (html, "</td><td>");
+      aj_html_text (html, rate);
+      aj_html_markup (html, "</td></tr>");
+    }
+  aj_console_table_close (html);
 }
 
 void
@@ -641,7 +651,20 @@ aj_console_stats (AjConsole *cx)
 {
   g_autoptr(AjHtml) content = aj_html_new ();
   g_autofree char *today = aj_today_iso ();
-  g_autoptr(AjStats) stats = NULL;
+  g_autofree char *this_year = g_strndup (today, 4);
+  const char *asked = aj_request_get_query (cx->req, "period");
+  const char *period = asked != NULL && aj_stats_period_parse (asked, NULL, NULL) ? asked : this_year;
+  g_autoptr(GPtrArray) periods = aj_stats_recent_periods (today, 3, 12);
+  g_autoptr(AjStatsReport) report = NULL;
+  g_autoptr(GError) error = NULL;
+  static const struct { AjStatsDimension dimension; const char *title; } tables[] = {
+    { AJ_STATS_BY_COUNTY, N_("By county") },
+    { AJ_STATS_BY_INSTITUTION_TYPE, N_("By institution type") },
+    { AJ_STATS_BY_MONTH, N_("By month found") },
+    { AJ_STATS_BY_GRADE, N_("By grade") },
+    { AJ_STATS_BY_RISK_LEVEL, N_("By risk level") },
+    { AJ_STATS_BY_CATEGORY, N_("By category") },
+  };
 
   aj_console_heading (content, _("Statistics"));
   /* Core aj-stats counts the whole store; until it takes a scope, a county
@@ -654,32 +677,54 @@ aj_console_stats (AjConsole *cx)
       aj_console_send_page (cx, 200, _("Statistics"), content);
       return;
     }
-  stats = aj_stats_compute (cx->store, today);
+  aj_html_markup (content, "<nav class=\"card\"");
+  aj_html_attr (content, "aria-label", _("Period"));
+  aj_html_markup (content, "><p>");
+  aj_html_text (content, _("Period:"));
+  for (guint i = 0; i < periods->len; i++)
+    {
+      const char *p = g_ptr_array_index (periods, i);
+      g_autofree char *href = g_strconcat ("/office/stats?period=", p, NULL);
+
+      aj_html_markup (content, " <a");
+      aj_html_attr (content, "href", href);
+      if (g_str_equal (p, period))
+        aj_html_markup (content, " aria-current=\"page\"");
+      aj_html_markup (content, ">");
+      aj_html_text (content, p);
+      aj_html_markup (content, "</a>");
+    }
+  aj_html_markup (content, "</p></nav>");
+
+  report = aj_stats_report (cx->store, period, today, &error);
+  if (report == NULL)
+    {
+      aj_html_markup (content, "<p class=\"card\">");
+      aj_html_text (content, error->message);
+      aj_html_markup (content, "</p>");
+      aj_console_send_page (cx, 500, _("Statistics"), content);
+      return;
+    }
   {
-    const char *labels[] = { _("All hazards"), _("Open"), _("Overdue"), _("Closed") };
-    const guint values[] = { stats->total, stats->open, stats->overdue, stats->closed };
-    bar_chart (content, _("Hazards by state"), labels, values, G_N_ELEMENTS (values));
+    g_autofree char *rate = aj_stats_line_format_rate (report->total);
+
+    aj_html_markup (content, "<section class=\"card\"><h2>");
+    aj_html_textf (content, _("Hazards found in %s"), period);
+    aj_html_markup (content, "</h2><p>");
+    aj_html_textf (content, _("Found %u, rectified %u, overdue %u, closed %u; rectification rate %s."),
+                   aj_stats_line_get_found (report->total), aj_stats_line_get_rectified (report->total),
+                   aj_stats_line_get_overdue (report->total), aj_stats_line_get_closed (report->total), rate);
+    aj_html_markup (content, "</p><p>");
+    aj_html_text (content, aj_stats_rate_definition ());
+    aj_html_markup (content, "</p></section>");
   }
-  chart_of_table (content, _("Hazards by risk level"), stats->by_level, TRUE, NULL);
   {
     g_autoptr(GPtrArray) checklists = NULL;
     g_autoptr(GHashTable) names = category_names (cx, &checklists);
-    chart_of_table (content, _("Hazards by category"), stats->by_category, FALSE, names);
-  }
-  {
-    const char *labels[AJ_STATS_WEEKS];
-    char *week_names[AJ_STATS_WEEKS];
 
-    for (guint i = 0; i < AJ_STATS_WEEKS; i++)
-      {
-        guint ago = AJ_STATS_WEEKS - 1 - i;
-        week_names[i] = ago == 0 ? g_strdup (_("This week")) : g_strdup_printf (_("%u weeks ago"), ago);
-        labels[i] = week_names[i];
-      }
-    bar_chart (content, _("Hazards found per week"), labels, stats->found, AJ_STATS_WEEKS);
-    bar_chart (content, _("Hazards closed per week"), labels, stats->closed_in, AJ_STATS_WEEKS);
-    for (guint i = 0; i < AJ_STATS_WEEKS; i++)
-      g_free (week_names[i]);
+    for (guint i = 0; i < G_N_ELEMENTS (tables); i++)
+      stats_table (content, _(tables[i].title), G_LIST_MODEL (report->lines[tables[i].dimension]),
+                   tables[i].dimension == AJ_STATS_BY_CATEGORY ? names : NULL);
   }
   aj_console_send_page (cx, 200, _("Statistics"), content);
 }

@@ -9,6 +9,10 @@
  *   photo-wait   a hazard whose photo sync has not yet brought shows "not yet
  *                downloaded" on the hazard page and in the viewer, and the
  *                photo itself once the file is there and marked present;
+ *   statistics   hazards found over three months in two counties: the
+ *                statistics page shows the year's counts by county, type,
+ *                month, grade and risk level with the rate's definition,
+ *                and a month chosen on the page counts only that month;
  *   large-text,  the main screens with the desktop's text scaled by 1.5, or
  *   high-contrast  with its high-contrast setting on: none needs more width
  *                than the window has.
@@ -23,6 +27,7 @@
 #include "aj-application.h"
 #include "aj-db.h"
 #include "aj-hazard.h"
+#include "aj-hazard-steps.h"
 #include "aj-hazard-page.h"
 #include "aj-home-page.h"
 #include "aj-inspection.h"
@@ -31,6 +36,9 @@
 #include "aj-pin-page.h"
 #include "aj-sign-in-page.h"
 #include "aj-start-page.h"
+#include "aj-stats.h"
+#include "aj-stats-line-row.h"
+#include "aj-stats-page.h"
 #include "aj-store-private.h"
 #include "aj-summary-page.h"
 #include "aj-hazard-sheet.h"
@@ -38,6 +46,7 @@
 #include "aj-inspection-page.h"
 #include "aj-ledger-page.h"
 #include "aj-ui-driver.h"
+#include "aj-util.h"
 #include "aj-window.h"
 
 #define INSPECTOR   "u-zhang-wei"
@@ -494,6 +503,198 @@ run_modes (const char *mode)
   g_string_free (too_wide, TRUE);
 }
 
+/* Statistics */
+
+/* The first day of the month @back months before this one, "YYYY-MM-01". */
+static char *
+month_start (int back)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) first = g_date_time_new_local (g_date_time_get_year (now), g_date_time_get_month (now), 1, 9, 0, 0);
+  g_autoptr(GDateTime) then = g_date_time_add_months (first, -back);
+
+  return g_date_time_format (then, "%Y-%m-%d");
+}
+
+/* A hazard found on @day (as a device that recorded it then wrote it), then
+ * taken to @fate by the core's steps. */
+static void
+found_on (const char *inspection,
+          const char *institution,
+          const char *day,
+          const char *grade,
+          const char *level,
+          const char *deadline,
+          const char *fate)
+{
+  static guint n;
+  const char * const photos[] = { "0f343b0931126a20f133d67c2b018a3b5e4c1c6f5fd2b1e5a4a3b0c3d2e1f001", NULL };
+  g_autoptr(JsonObject) body = json_object_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AjUser) inspector = aj_registry_get_user (store (), INSPECTOR);
+  g_autoptr(AjUser) verifier = aj_registry_get_user (store (), "u-liu-yang");
+  g_autofree char *id = aj_uuid7_new ();
+  g_autofree char *number = g_strdup_printf ("%s-S-%03u", institution, ++n);
+  g_autofree char *at = g_strconcat (day, "T09:00:00+08:00", NULL);
+  g_autofree char *event = NULL;
+  AjStepInput order = { .measures = "限期更换", .responsible = "王建国", .deadline = deadline,
+                        .funds = "2000元", .contingency_plan = "专人值守" };
+  AjStepInput fixed = { .note = "已整改", .photos = photos };
+  AjStepInput accept = { .accepted = TRUE, .opinion = "合格" };
+
+  json_object_set_string_member (body, "number", number);
+  json_object_set_string_member (body, "inspection", inspection);
+  json_object_set_string_member (body, "institution", institution);
+  json_object_set_string_member (body, "item", "EC-FIRE-04");
+  json_object_set_string_member (body, "category", "fire");
+  json_object_set_string_member (body, "description", "疏散通道堆放杂物");
+  json_object_set_string_member (body, "risk_level", level);
+  json_object_set_string_member (body, "grade", grade);
+  json_object_set_string_member (body, "deadline", deadline);
+  json_object_set_string_member (body, "at", at);
+  g_assert_true (aj_store_begin (store (), &error));
+  event = aj_store_append (store (), "hazard.found", id, INSPECTOR, body, &error);
+  g_assert_no_error (error);
+  g_assert_true (aj_store_commit (store (), &error));
+  if (g_str_equal (fate, "found"))
+    return;
+  g_assert_true (aj_inspection_finish (store (), INSPECTOR, inspection, &error));
+  g_assert_no_error (error);
+  if (g_str_equal (fate, "ordered"))
+    g_free (aj_hazard_step (store (), inspector, id, AJ_STEP_ORDER, &order, &error));
+  else
+    {
+      g_free (aj_hazard_step (store (), inspector, id, AJ_STEP_RECTIFY, &fixed, &error));
+      if (!g_str_equal (fate, "rectified"))
+        g_free (aj_hazard_step (store (), verifier, id, AJ_STEP_VERIFY, &accept, &error));
+      if (g_str_equal (fate, "closed"))
+        g_free (aj_hazard_step (store (), inspector, id, AJ_STEP_CLOSE, NULL, &error));
+    }
+  g_assert_no_error (error);
+}
+
+/* The AjStatsLineRow of @list whose line has @key. */
+static AjStatsLine *
+shown_line (GtkWidget  *page,
+            const char *list,
+            const char *key)
+{
+  GtkWidget *box = aj_ui_find_id (page, list);
+
+  for (GtkWidget *row = gtk_widget_get_first_child (box); row; row = gtk_widget_get_next_sibling (row))
+    if (AJ_IS_STATS_LINE_ROW (row) &&
+        g_str_equal (aj_stats_line_get_key (aj_stats_line_row_get_line (AJ_STATS_LINE_ROW (row))), key))
+      return aj_stats_line_row_get_line (AJ_STATS_LINE_ROW (row));
+  g_error ("%s shows no line “%s”", list, key);
+  return NULL;
+}
+
+typedef struct
+{
+  GtkWidget *total_list;
+  guint      found;
+} Expected;
+
+/* The report read in its thread is shown: its total has @found hazards. */
+static gboolean
+total_shows (gpointer data)
+{
+  Expected *e = data;
+  GtkWidget *row = gtk_widget_get_first_child (e->total_list);
+
+  return row != NULL && AJ_IS_STATS_LINE_ROW (row) &&
+         aj_stats_line_get_found (aj_stats_line_row_get_line (AJ_STATS_LINE_ROW (row))) == e->found;
+}
+
+static void
+scroll_to_id (GtkWidget  *page,
+              const char *id)
+{
+  scroll_to (aj_ui_find_id (page, id));
+}
+
+static void
+run_statistics (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *this_month = month_start (0);
+  g_autofree char *last_month = month_start (1);
+  g_autofree char *earlier = month_start (2);
+  g_autofree char *today = aj_today_iso ();
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) yesterday = g_date_time_add_days (now, -1);
+  g_autofree char *past = g_date_time_format (yesterday, "%Y-%m-%d");
+  g_autofree char *month_key = g_strndup (this_month, 7);
+  g_autofree char *year = g_strndup (today, 4);
+  const char *days[] = { this_month, last_month, earlier };
+  guint found_this_year = 0, found_dongling = 0;
+  GtkWidget *page, *total_list, *period_row;
+  AjStatsLine *total;
+  struct { const char *institution; int month; const char *grade, *level, *fate; gboolean late; } hazards[] = {
+    { "DLX001", 0, "general", "yellow", "rectified", TRUE },   /* waiting for verification: not overdue */
+    { "DLX001", 1, "major", "red", "ordered", TRUE },          /* overdue */
+    { "DLX003", 1, "general", "blue", "closed", TRUE },
+    { "XHX004", 0, "major", "orange", "ordered", FALSE },
+    { "XHX001", 2, "general", "yellow", "verified", FALSE },
+    { "XHX003", 0, "general", "red", "found", TRUE },          /* overdue */
+  };
+
+  aj_ui_sign_in (window, INSPECTOR, PIN);
+  expect_page ("home");
+  for (guint i = 0; i < G_N_ELEMENTS (hazards); i++)
+    {
+      g_autofree char *inspection = aj_inspection_start (store (), INSPECTOR, hazards[i].institution, "field",
+                                                         aj_application_find_checklist (app, "elder-care"), &error);
+      g_assert_no_error (error);
+      found_on (inspection, hazards[i].institution, days[hazards[i].month], hazards[i].grade, hazards[i].level,
+                hazards[i].late ? past : "2099-12-31", hazards[i].fate);
+      found_this_year += g_str_has_prefix (days[hazards[i].month], year);
+      found_dongling += g_str_has_prefix (days[hazards[i].month], year) && g_str_has_prefix (hazards[i].institution, "DLX");
+    }
+
+  gtk_widget_activate_action (window, "win.stats", NULL);
+  expect_page ("stats");
+  page = aj_ui_page (window, AJ_TYPE_STATS_PAGE);
+
+  /* This year, by default: the overview line and each table. */
+  period_row = aj_ui_find_id (page, "period_row");
+  g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (period_row)), ==, 0);
+  total_list = aj_ui_find_id (page, "total_list");
+  g_assert_true (aj_ui_wait_for (total_shows, &(Expected) { total_list, found_this_year }, 10000));
+  total = aj_stats_line_row_get_line (AJ_STATS_LINE_ROW (gtk_widget_get_first_child (total_list)));
+  g_assert_cmpuint (aj_stats_line_get_found (total), ==, found_this_year);
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (aj_ui_find_id (page, "definition_label"))), ==,
+                   aj_stats_rate_definition ());
+  g_assert_cmpuint (aj_stats_line_get_found (shown_line (page, "county_list", "东林县")), ==, found_dongling);
+  g_assert_cmpuint (aj_stats_line_get_found (shown_line (page, "county_list", "北山县")), ==, 0);
+  g_assert_cmpuint (aj_stats_line_get_found (shown_line (page, "month_list", month_key)), ==, 3);
+  /* This month's rectified hazard, past its deadline, is not overdue; the two others are. */
+  g_assert_cmpuint (aj_stats_line_get_overdue (shown_line (page, "month_list", month_key)), ==, 1);
+  g_assert_cmpuint (aj_stats_line_get_found (shown_line (page, "grade_list", "major")), ==,
+                    g_str_has_prefix (last_month, year) ? 2 : 1);
+  g_assert_nonnull (shown_line (page, "type_list", "township_home"));
+  g_assert_nonnull (shown_line (page, "level_list", "red"));
+  fitting_shot ("stats-01-year");
+  scroll_to_id (page, "county_list");
+  fitting_shot ("stats-02-county-type");
+  scroll_to_id (page, "month_list");
+  fitting_shot ("stats-03-month");
+  scroll_to_id (page, "grade_list");
+  fitting_shot ("stats-04-grade-level");
+
+  /* This month, chosen on the page: only its three hazards. */
+  adw_combo_row_set_selected (ADW_COMBO_ROW (period_row), 3);
+  g_assert_true (aj_ui_wait_for (total_shows, &(Expected) { total_list, 3 }, 10000));
+  total = aj_stats_line_row_get_line (AJ_STATS_LINE_ROW (gtk_widget_get_first_child (total_list)));
+  g_assert_cmpuint (aj_stats_line_get_found (total), ==, 3);
+  g_assert_cmpuint (aj_stats_line_get_overdue (total), ==, 1);
+  g_assert_cmpuint (aj_stats_line_get_rectified (total), ==, 1);
+  scroll_to_id (page, "period_row");
+  fitting_shot ("stats-05-this-month");
+  if (too_wide->len > 0)
+    g_error ("Screens wider than the window:%s", too_wide->str);
+}
+
 static void
 drive (GtkWidget *kiosk_window)
 {
@@ -505,6 +706,8 @@ drive (GtkWidget *kiosk_window)
     run_pin_refused ();
   else if (g_strcmp0 (opt_case, "photo-wait") == 0)
     run_photo_wait ();
+  else if (g_strcmp0 (opt_case, "statistics") == 0)
+    run_statistics ();
   else if (g_strcmp0 (opt_case, "large-text") == 0)
     {
       /* What the desktop's "large text" does: 1.5 × 96 dpi, in 1/1024 dots. */
@@ -538,7 +741,7 @@ main (int   argc,
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error) || opt_case == NULL)
     {
-      g_printerr ("usage: %s --case=pin-change|pin-refused|photo-wait --lang=zh_CN --size=360x720\n", argv[0]);
+      g_printerr ("usage: %s --case=pin-change|pin-refused|photo-wait|statistics --lang=zh_CN --size=360x720\n", argv[0]);
       return 2;
     }
   if (opt_size == NULL)

@@ -507,7 +507,7 @@ aj_hazard_count_open (AjStore         *store,
   g_autoptr(AjDbCached) stmt = aj_db_cached (aj_store_get_db (store),
       "SELECT coalesce (sum (n), 0), "
       "coalesce (sum (n) FILTER (WHERE deadline <> '' AND deadline < ?1 AND " AJ_HAZARD_NOT_RECTIFIED ("status") "), 0), "
-      "coalesce (sum (n) FILTER (WHERE deadline >= ?1 AND deadline <= ?2 AND " AJ_HAZARD_NOT_RECTIFIED ("status") "), 0), "
+      "coalesce (sum (n) FILTER (WHERE deadline >= ?1 AND deadline <= ?2), 0), "
       "coalesce (sum (n) FILTER (WHERE status = 'rectified'), 0), "
       "coalesce (sum (n) FILTER (WHERE grade = 'major'), 0) "
       "FROM hazard_tally WHERE ?3 IS NULL OR institution = ?3", error);

@@ -37,7 +37,7 @@ typedef struct
 {
   guint open;
   guint overdue;          /* not rectified by their deadline */
-  guint due_this_week;    /* deadline from today to the week's end, not rectified yet */
+  guint due_this_week;    /* deadline from today to the week's end, not overdue */
   guint to_verify;        /* rectified, waiting for re-inspection */
   guint major;
 } AjHazardCounts;

@@ -45,8 +45,8 @@ add_label (GtkWidget  *box,
   return label;
 }
 
-/* One hazard: its level (or the level the rule asks for) as a badge beside
- * its number, the description, and where, how late and why. */
+/* One hazard: its number, its level (or the level the rule asks for) as a
+ * badge, the description, and where, how late and why. */
 static GtkWidget *
 create_row (gpointer item,
             gpointer user_data)
@@ -59,7 +59,6 @@ create_row (gpointer item,
   int days = aj_hazard_days_overdue (hazard, self->today);
   GtkWidget *row = gtk_list_box_row_new ();
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
-  GtkWidget *top = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
   GtkWidget *badge;
   g_autofree char *state = NULL;
   g_autofree char *when = NULL;
@@ -88,11 +87,10 @@ create_row (gpointer item,
   gtk_widget_set_margin_bottom (box, 10);
   gtk_widget_set_margin_start (box, 12);
   gtk_widget_set_margin_end (box, 12);
-  badge = add_label (top, state, "badge");
-  gtk_label_set_wrap (GTK_LABEL (badge), FALSE);
+  add_label (box, aj_hazard_get_number (hazard), "heading");
+  badge = add_label (box, state, "badge");
+  gtk_widget_set_halign (badge, GTK_ALIGN_START);
   gtk_widget_add_css_class (badge, level != NULL ? "badge-danger" : "badge-warning");
-  add_label (top, aj_hazard_get_number (hazard), "heading");
-  gtk_box_append (GTK_BOX (box), top);
   add_label (box, aj_hazard_get_description (hazard), NULL);
   add_label (box, where, "dim-label");
   gtk_widget_add_css_class (add_label (box, why, days > 0 ? "overdue" : "dim-label"), "caption");

@@ -104,6 +104,19 @@ combo_code (AdwComboRow        *row,
   return i < n ? codes[i] : NULL;
 }
 
+/* The level alone, short enough for the combo row at 360 px. */
+static const char *
+level_short_label (const char *level)
+{
+  if (g_strcmp0 (level, "county") == 0)
+    return C_("supervision level", "County");
+  if (g_strcmp0 (level, "city") == 0)
+    return C_("supervision level", "City");
+  if (g_strcmp0 (level, "province") == 0)
+    return C_("supervision level", "Province");
+  return level;
+}
+
 /* What the one free-text box is for, by step. */
 static const char *
 reason_title (AjHazardStep step)
@@ -451,7 +464,7 @@ aj_step_page_init (AjStepPage *self)
 {
   self->photos = g_ptr_array_new_with_free_func (g_free);
   gtk_widget_init_template (GTK_WIDGET (self));
-  fill_combo (self->level_row, levels, G_N_ELEMENTS (levels), aj_escalation_level_label);
+  fill_combo (self->level_row, levels, G_N_ELEMENTS (levels), level_short_label);
   fill_combo (self->escalation_reason_row, escalation_reasons, G_N_ELEMENTS (escalation_reasons),
               aj_escalation_reason_label);
   fill_combo (self->kind_row, kinds, G_N_ELEMENTS (kinds), aj_referral_kind_label);

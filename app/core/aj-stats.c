@@ -278,11 +278,49 @@ by_found (gconstpointer a,
 /* Tables that list every value people expect to see, even at zero: every
  * grade and risk level, each month of the period up to today's, and the
  * counties and types of the institutions this store knows. */
+/* A scope as two parameters of the queries below: a county, or a JSON
+ * array of institution codes (NULL: no limit by it). */
+typedef struct
+{
+  const char *county;
+  char       *institutions;
+} ScopeParams;
+
+static void
+scope_params (const AjScope *scope,
+              ScopeParams   *params)
+{
+  params->county = NULL;
+  params->institutions = NULL;
+  if (scope == NULL)
+    return;
+  switch (aj_scope_get_kind (scope))
+    {
+    case AJ_SCOPE_ALL:
+      break;
+    case AJ_SCOPE_COUNTY:
+      params->county = aj_scope_get_county (scope);
+      break;
+    case AJ_SCOPE_INSTITUTIONS:
+      params->institutions = aj_scope_institutions_json (scope);
+      break;
+    case AJ_SCOPE_NONE:
+    default:
+      params->institutions = g_strdup ("[]");
+      break;
+    }
+}
+
+#define SCOPE_OF_INSTITUTIONS(county_param, codes_param, county_column, code_column) \
+  "(" county_param " IS NULL OR " county_column " = " county_param ") AND " \
+  "(" codes_param " IS NULL OR " code_column " IN (SELECT value FROM json_each (" codes_param ")))"
+
 static gboolean
-seed_tables (AjStore        *store,
-             AjStatsReport  *report,
-             Table          *tables,
-             GError        **error)
+seed_tables (AjStore          *store,
+             AjStatsReport    *report,
+             const ScopeParams *scope,
+             Table            *tables,
+             GError          **error)
 {
   static const char * const grades[] = { "major", "general" };
   static const char * const levels[] = { "red", "orange", "yellow", "blue" };
@@ -307,9 +345,12 @@ seed_tables (AjStore        *store,
       table_line (&tables[AJ_STATS_BY_MONTH], key, key);
     }
 
-  stmt = aj_db_prepare (aj_store_get_db (store), "SELECT DISTINCT type FROM institutions", error);
+  stmt = aj_db_prepare (aj_store_get_db (store), "SELECT DISTINCT type FROM institutions WHERE "
+                        SCOPE_OF_INSTITUTIONS ("?1", "?2", "county", "code"), error);
   if (stmt == NULL)
     return FALSE;
+  aj_db_bind_text (stmt, 1, scope->county);
+  aj_db_bind_text (stmt, 2, scope->institutions);
   while (sqlite3_step (stmt) == SQLITE_ROW)
     g_hash_table_add (held, aj_db_col_dup (stmt, 0));
   /* Known types in the registry's order, then any other the store holds. */
@@ -321,9 +362,12 @@ seed_tables (AjStore        *store,
     table_line (&tables[AJ_STATS_BY_INSTITUTION_TYPE], type, type_label (type));
   g_clear_pointer (&stmt, sqlite3_finalize);
 
-  stmt = aj_db_prepare (aj_store_get_db (store), "SELECT DISTINCT county FROM institutions", error);
+  stmt = aj_db_prepare (aj_store_get_db (store), "SELECT DISTINCT county FROM institutions WHERE "
+                        SCOPE_OF_INSTITUTIONS ("?1", "?2", "county", "code"), error);
   if (stmt == NULL)
     return FALSE;
+  aj_db_bind_text (stmt, 1, scope->county);
+  aj_db_bind_text (stmt, 2, scope->institutions);
   while (sqlite3_step (stmt) == SQLITE_ROW)
     {
       const char *county = (const char *) sqlite3_column_text (stmt, 0);
@@ -340,6 +384,19 @@ aj_stats_report (AjStore     *store,
                  const char  *today,
                  GError     **error)
 {
+  return aj_stats_report_in_scope (store, NULL, period, today, error);
+}
+
+/* The same, of the institutions in @scope only (all when NULL): what an
+ * office user of one county sees. */
+AjStatsReport *
+aj_stats_report_in_scope (AjStore        *store,
+                          const AjScope  *scope,
+                          const char     *period,
+                          const char     *today,
+                          GError        **error)
+{
+  ScopeParams params = { NULL, NULL };
   g_autoptr(AjStatsReport) report = g_new0 (AjStatsReport, 1);
   g_autoptr(AjDbCached) stmt = NULL;
   Table tables[AJ_STATS_N_DIMENSIONS];
@@ -362,7 +419,8 @@ aj_stats_report (AjStore     *store,
       tables[d].by_key = g_hash_table_new (g_str_hash, g_str_equal);
       tables[d].order = g_ptr_array_new_with_free_func (g_object_unref);
     }
-  if (!seed_tables (store, report, tables, error))
+  scope_params (scope, &params);
+  if (!seed_tables (store, report, &params, tables, error))
     goto out;
 
   /* found_at starts with the local date ("2026-11-05T09:30:00+08:00"), so a
@@ -375,13 +433,16 @@ aj_stats_report (AjStore     *store,
       "                 AND h.deadline <> '' AND h.deadline < ?3), "
       "count(*) FILTER (WHERE h.status = 'closed') "
       "FROM hazards h INDEXED BY hazards_stats LEFT JOIN institutions i ON i.code = h.institution "
-      "WHERE h.found_at >= ?1 AND h.found_at < ?2 AND h.status <> 'withdrawn' "
+      "WHERE h.found_at >= ?1 AND h.found_at < ?2 AND h.status <> 'withdrawn' AND "
+      SCOPE_OF_INSTITUTIONS ("?4", "?5", "i.county", "h.institution") " "
       "GROUP BY 1, 2, 3, 4, 5, 6", error);
   if (stmt == NULL)
     goto out;
   aj_db_bind_text (stmt, 1, report->first_day);
   aj_db_bind_text (stmt, 2, report->end_day);
   aj_db_bind_text (stmt, 3, today);
+  aj_db_bind_text (stmt, 4, params.county);
+  aj_db_bind_text (stmt, 5, params.institutions);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       const char *key[AJ_STATS_N_DIMENSIONS];
@@ -417,6 +478,7 @@ aj_stats_report (AjStore     *store,
   ok = TRUE;
 
 out:
+  g_free (params.institutions);
   for (guint d = 0; d < AJ_STATS_N_DIMENSIONS; d++)
     {
       g_hash_table_unref (tables[d].by_key);

@@ -7,6 +7,7 @@
 
 #include <gio/gio.h>
 
+#include "aj-scope.h"
 #include "aj-store.h"
 
 G_BEGIN_DECLS
@@ -53,6 +54,11 @@ GPtrArray     *aj_stats_recent_periods     (const char        *today,
                                             guint              n_years,
                                             guint              n_months);
 AjStatsReport *aj_stats_report             (AjStore           *store,
+                                            const char        *period,
+                                            const char        *today,
+                                            GError           **error);
+AjStatsReport *aj_stats_report_in_scope    (AjStore           *store,
+                                            const AjScope     *scope,
                                             const char        *period,
                                             const char        *today,
                                             GError           **error);

@@ -667,16 +667,6 @@ aj_console_stats (AjConsole *cx)
   };
 
   aj_console_heading (content, _("Statistics"));
-  /* Core aj-stats counts the whole store; until it takes a scope, a county
-   * user is not shown the city's figures. */
-  if (!aj_console_city_wide (cx))
-    {
-      aj_html_markup (content, "<p class=\"card\">");
-      aj_html_text (content, _("Statistics by county are not available yet for an account scoped to one county."));
-      aj_html_markup (content, "</p>");
-      aj_console_send_page (cx, 200, _("Statistics"), content);
-      return;
-    }
   aj_html_markup (content, "<nav class=\"card\"");
   aj_html_attr (content, "aria-label", _("Period"));
   aj_html_markup (content, "><p>");
@@ -696,7 +686,7 @@ aj_console_stats (AjConsole *cx)
     }
   aj_html_markup (content, "</p></nav>");
 
-  report = aj_stats_report (cx->store, period, today, &error);
+  report = aj_stats_report_in_scope (cx->store, cx->scope, period, today, &error);
   if (report == NULL)
     {
       aj_html_markup (content, "<p class=\"card\">");

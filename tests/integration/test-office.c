@@ -349,7 +349,7 @@ test_county_scope (Fixture       *f,
   g_autofree char *other_report = NULL;
 
   g_test_summary ("A clerk of 东林县 sees 东林县's hazard and never 西河县's: not in the list, not in the "
-                  "ledger export, and its page and documents answer 404 by URL");
+                  "ledger export, nor its statistics, and its page and documents answer 404 by URL");
   g_assert_cmpint (sign_in (b, "dl-clerk", CLERK_PASSWORD), ==, 303);
   g_assert_cmpint (browse (b, "/office/hazards", NULL), ==, 200);
   g_assert_nonnull (strstr (b->body->str, f->dl_number));
@@ -372,6 +372,19 @@ test_county_scope (Fixture       *f,
     other_report = g_strdup_printf ("/office/reports/%s/inspection.pdf", aj_hazard_get_inspection_id (h));
   }
   g_assert_cmpint (browse (b, other_report, NULL), ==, 404);
+
+  /* Statistics of its county only; the administrator's cover both. */
+  g_assert_cmpint (browse (b, "/office/stats", NULL), ==, 200);
+  g_assert_nonnull (strstr (b->body->str, "东林县"));
+  g_assert_null (strstr (b->body->str, "西河县"));
+  {
+    g_autoptr(Browser) admin = browser_new (f->pair.server->url);
+
+    g_assert_cmpint (sign_in (admin, "admin", PASSWORD), ==, 303);
+    g_assert_cmpint (browse (admin, "/office/stats", NULL), ==, 200);
+    g_assert_nonnull (strstr (admin->body->str, "东林县"));
+    g_assert_nonnull (strstr (admin->body->str, "西河县"));
+  }
 }
 
 static void

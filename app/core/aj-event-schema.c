@@ -87,6 +87,9 @@ static const Schema schemas[] = {
   { "hazard.verified", { { "accepted", FLAG, R, NULL }, { "opinion", TEXT, O, NULL }, STEP_COMMON } },
   { "hazard.closed", { STEP_COMMON } },
   { "hazard.reopened", { { "reason", TEXT, R, NULL }, STEP_COMMON } },
+  { "hazard.referred", {
+      { "to", LINE, R, NULL }, { "kind", ENUM, R, "fire market housing health emergency other" },
+      { "reason", TEXT, R, NULL }, { "letter_number", LINE, O, NULL }, STEP_COMMON } },
   { "photo.added", {
       { "sha256", SHA256, R, NULL }, { "inspection", ID, O, NULL }, { "item", ID, O, NULL },
       { "hazard", ID, O, NULL }, { "width", COUNT, O, NULL }, { "height", COUNT, O, NULL },
@@ -104,6 +107,15 @@ static const Schema schemas[] = {
       { "post", ID, R, NULL }, { "frequency", ENUM, R, "daily night weekly monthly" }, { "from", DATE, R, NULL },
       { "start", TIME, O, NULL }, { "end", TIME, O, NULL }, { "fix_on_spot", IDS, O, NULL },
       { "active", FLAG, O, NULL }, { "at", TIMESTAMP, R, NULL } } },
+  /* A document's number (文号), given once: the subject is the inspection,
+   * or the hazard of a referral letter; a verification opinion is one per
+   * re-inspection visit. seq is the place in a block the server granted;
+   * without it the number carries the device's tag. */
+  { "document.numbered", {
+      { "kind", ENUM, R, "inspection notice verification referral" }, { "number", LINE, R, NULL },
+      { "department", ID, R, NULL }, { "year", COUNT, R, NULL }, { "seq", COUNT, O, NULL },
+      { "visit", DATE, O, NULL }, { "inspectors", IDS, O, NULL }, { "issued_on", DATE, R, NULL },
+      { "at", TIMESTAMP, R, NULL } } },
 };
 
 static const Schema *

@@ -565,6 +565,8 @@ photos (AjDoc    *doc,
                                                         aj_hazard_get_item_code (hazard));
   const double w = (BODY_W - 3 * 8) / 4, h = w * 0.75;
 
+  if (list->len > 0)
+    doc->y += 4;
   for (guint i = 0; i < list->len; i++)
     {
       AjPhotoRef *ref = g_ptr_array_index (list, i);

@@ -236,7 +236,7 @@ test_documents (AjTestStore   *f,
       static const int expected[] = { 1, 2, 3, 2, 4 };
       const char *subject = kind == AJ_REPORT_REFERRAL ? g_ptr_array_index (f->hazards, 1) : f->inspection;
       g_autofree char *name = g_strdup_printf ("%s.pdf", aj_report_kind_name (kind));
-      g_autofree char *pdf = g_build_filename (f->dir, name, NULL);
+      g_autofree char *pdf = g_build_filename (shots ? shots : f->dir, name, NULL);
       g_autofree char *prefix = g_build_filename (shots ? shots : f->dir, aj_report_kind_name (kind), NULL);
       g_autofree char *number = aj_doc_number_format ("西民安检", year, expected[kind]);
       g_autofree char *text = NULL;

@@ -231,6 +231,9 @@ set_http_error (Response    *r,
     g_set_error (error, AJ_SYNC_ERROR, domain_code, _("The server refused the request (HTTP %ld)"), r->status);
 }
 
+/* For @accept: any 4xx answer is the caller's to read. */
+#define ACCEPT_CLIENT_ERRORS 499
+
 /* One HTTP exchange. A 2xx answer is success; anything else is an error
  * in AJ_SYNC_ERROR with the server's message, unless @accept allows it. */
 static gboolean
@@ -324,7 +327,8 @@ request (Client      *c,
       return FALSE;
     }
   curl_easy_getinfo (c->curl, CURLINFO_RESPONSE_CODE, &r->status);
-  if ((r->status >= 200 && r->status < 300) || r->status == accept)
+  if ((r->status >= 200 && r->status < 300) || r->status == accept ||
+      (accept == ACCEPT_CLIENT_ERRORS && r->status >= 400 && r->status < 500))
     return TRUE;
   set_http_error (r, error);
   return FALSE;
@@ -977,11 +981,13 @@ reserve_block (Client      *c,
   json_object_set_int_member (ask, "count", AJ_DOC_NUMBER_BLOCK);
   json_node_set_object (node, ask);
   text = aj_json_to_string (node);
-  /* A server of an earlier version grants none (404): the device numbers
-   * with its tag, as offline. */
-  if (!request (c, "POST", "/api/v1/numbers", "application/json", text, strlen (text), NULL, 404, &r, error))
+  /* A server of an earlier version grants none (404), nor one for a
+   * department outside the device's scope (403, a registry imported by
+   * hand): the device numbers with its tag, as offline. */
+  if (!request (c, "POST", "/api/v1/numbers", "application/json", text, strlen (text), NULL, ACCEPT_CLIENT_ERRORS,
+                &r, error))
     return FALSE;
-  if (r.status == 404)
+  if (r.status >= 400)
     return TRUE;
   if ((reply = response_json (&r, error)) == NULL)
     return FALSE;

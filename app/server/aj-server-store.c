@@ -717,6 +717,9 @@ aj_server_store_registry_for_scope (AjStore       *store,
   JsonArray *users = json_array_new ();
   JsonArray *departments = json_array_new ();
   JsonArray *roster = json_array_new ();
+  g_autoptr(GHashTable) sent = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GHashTable) scope_counties = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GListModel) inspectors = aj_roster_list_inspectors (store, NULL);
   g_autoptr(GHashTable) named = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GListModel) all = aj_registry_list_institutions_by_code (store, NULL);
   g_autoptr(GListModel) all_departments = aj_department_list (store);
@@ -731,6 +734,7 @@ aj_server_store_registry_for_scope (AjStore       *store,
         {
           json_array_add_object_element (institutions, aj_institution_to_json (institution));
           g_hash_table_add (named, (gpointer) aj_institution_get_department (institution));
+          g_hash_table_add (scope_counties, g_strdup (aj_institution_get_county (institution)));
         }
     }
   /* The departments of those institutions, which issue their documents. */
@@ -764,13 +768,29 @@ aj_server_store_registry_for_scope (AjStore       *store,
       if (*aj_db_col_text (stmt, 6))
         json_object_set_string_member (o, "post", aj_db_col_text (stmt, 6));
       json_array_add_object_element (users, o);
-      /* Documents name each inspector with his or her enforcement
-       * certificate: the roster rows of the inspectors sent. */
-      {
-        g_autoptr(AjInspector) inspector = aj_roster_get_inspector (store, aj_db_col_text (stmt, 0));
-        if (inspector != NULL)
-          json_array_add_object_element (roster, aj_inspector_to_json (inspector));
-      }
+      g_hash_table_add (sent, g_strdup (aj_db_col_text (stmt, 0)));
+    }
+  /* Documents name each inspector with his or her enforcement certificate:
+   * the roster rows of the people sent and of every inspector who may
+   * inspect a county of the scope (a team's second member need not use
+   * this device). */
+  for (guint i = 0; inspectors != NULL && i < g_list_model_get_n_items (inspectors); i++)
+    {
+      g_autoptr(AjInspector) inspector = g_list_model_get_item (inspectors, i);
+      const char * const *counties = aj_inspector_get_counties (inspector);
+      gboolean wanted = g_hash_table_contains (sent, aj_inspector_get_id (inspector));
+
+      for (guint j = 0; !wanted && counties && counties[j]; j++)
+        wanted = g_str_equal (counties[j], "*") || g_hash_table_contains (scope_counties, counties[j]);
+      if (wanted && aj_inspector_get_active (inspector))
+        {
+          /* Who must stay away from whom (回避) is the draw's business, on
+           * the server: a device gets no one's ties. */
+          JsonObject *row = aj_inspector_to_json (inspector);
+          json_object_set_array_member (row, "member_of", json_array_new ());
+          json_object_set_array_member (row, "related_to", json_array_new ());
+          json_array_add_object_element (roster, row);
+        }
     }
   json_object_set_int_member (registry, "version", 1);
   json_object_set_array_member (registry, "departments", departments);

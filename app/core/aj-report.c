@@ -332,6 +332,16 @@ referral_of (AjStore    *store,
   return NULL;
 }
 
+/* Whether a referral letter can be made for @hazard_id. */
+gboolean
+aj_report_is_referred (AjStore    *store,
+                       const char *hazard_id)
+{
+  g_autoptr(JsonObject) referral = referral_of (store, hazard_id);
+
+  return referral != NULL;
+}
+
 static char **
 team_ids (Report *r)
 {

@@ -37,6 +37,8 @@ const char *aj_report_kind_name      (AjReportKind            kind);
 char       *aj_report_payload        (const char             *server_url,
                                       AjReportKind            kind,
                                       const char             *subject);
+gboolean    aj_report_is_referred    (AjStore                *store,
+                                      const char             *hazard_id);
 gboolean    aj_report_write_pdf      (AjStore                *store,
                                       AjReportKind            kind,
                                       const char             *subject,

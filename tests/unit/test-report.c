@@ -381,7 +381,8 @@ test_self_inspection (AjTestStore   *f,
                       gconstpointer  test_data)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *pdf = g_build_filename (f->dir, "self.pdf", NULL);
+  const char *shots = g_getenv ("ANJIAN_REPORT_SHOTS");
+  g_autofree char *pdf = g_build_filename (shots ? shots : f->dir, "self.pdf", NULL);
   g_autofree char *text = NULL;
   g_autoptr(GPtrArray) checklists = g_ptr_array_new ();
   AjReportOptions options = { .blob_dir = f->blob_dir, .author = INSPECTOR };

@@ -28,7 +28,7 @@ CORE_LAYERS = [
                 'aj-register-io', 'aj-draw-record', 'aj-assignment', 'aj-rounds', 'aj-department',
                 'aj-numbering']),
     ('views and exchange', ['aj-authority', 'aj-ledger-model', 'aj-ledger', 'aj-stats', 'aj-report', 'aj-labels', 'aj-sync', 'aj-completion',
-                            'aj-report-layout']),
+                            'aj-report-layout', 'aj-report-documents']),
 ]
 PRIVATE_HEADERS = {'aj-db.h', 'aj-store-private.h', 'aj-projection.h', 'aj-hazard-private.h'}
 SERVER_STORAGE = re.compile(r'aj-server-store')

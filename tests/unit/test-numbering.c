@@ -219,6 +219,7 @@ test_device_tag_when_none_left (AjTestStore   *f,
   g_assert_cmpint (year, ==, 2026);
   g_assert_cmpstr (parsed_tag, ==, tag);
   g_assert_cmpint (seq, ==, 2);
+  g_clear_pointer (&parsed_tag, g_free);
   g_assert_false (aj_doc_number_parse (c, "西民安检", &year, &parsed_tag, &seq));
 }
 

@@ -21,12 +21,14 @@ APP = os.path.join(ROOT, 'app')
 CORE_LAYERS = [
     ('pure rules and formats', ['aj-error', 'aj-util', 'aj-event', 'aj-event-schema', 'aj-hlc', 'aj-codec', 'aj-checklist', 'aj-reference',
                                 'aj-qr', 'aj-photo', 'aj-scope', 'aj-hazard-rules', 'aj-draw', 'aj-register-row',
-                                'aj-workdays', 'aj-schedule']),
+                                'aj-workdays', 'aj-schedule', 'aj-doc-number']),
     ('projection', ['aj-db', 'aj-projection']),
     ('store', ['aj-store']),
     ('domain', ['aj-registry', 'aj-inspection', 'aj-hazard', 'aj-signature', 'aj-hazard-steps', 'aj-roster',
-                'aj-register-io', 'aj-draw-record', 'aj-assignment', 'aj-rounds']),
-    ('views and exchange', ['aj-authority', 'aj-ledger-model', 'aj-ledger', 'aj-stats', 'aj-report', 'aj-labels', 'aj-sync', 'aj-completion']),
+                'aj-register-io', 'aj-draw-record', 'aj-assignment', 'aj-rounds', 'aj-department',
+                'aj-numbering']),
+    ('views and exchange', ['aj-authority', 'aj-ledger-model', 'aj-ledger', 'aj-stats', 'aj-report', 'aj-labels', 'aj-sync', 'aj-completion',
+                            'aj-report-layout', 'aj-report-documents']),
 ]
 PRIVATE_HEADERS = {'aj-db.h', 'aj-store-private.h', 'aj-projection.h', 'aj-hazard-private.h'}
 SERVER_STORAGE = re.compile(r'aj-server-store')

@@ -16,6 +16,7 @@
 #include "aj-hazard-rules.h"
 #include "aj-hlc.h"
 #include "aj-inspection.h"
+#include "aj-numbering.h"
 #include "aj-registry.h"
 #include "aj-rounds.h"
 #include "aj-util.h"
@@ -38,6 +39,7 @@ static const char * const codes[] = {
   [AJ_REFUSAL_FINISHED] = "inspection_finished",
   [AJ_REFUSAL_UNFINISHED] = "inspection_unfinished",
   [AJ_REFUSAL_ASSIGNMENT] = "assignment_mismatch",
+  [AJ_REFUSAL_NUMBER] = "number_not_granted",
 };
 
 const char *
@@ -348,6 +350,15 @@ aj_authority_check (AjStore        *store,
     REFUSE (AJ_REFUSAL_UNKNOWN_SUBJECT, "Event %s is about %s, which the server does not hold", ev->id, ev->subject);
   if (!aj_registry_scope_allows (store, scope, institution))
     REFUSE (AJ_REFUSAL_OUT_OF_SCOPE, "Event %s concerns an institution outside this device's scope", ev->id);
+  if (g_str_equal (ev->type, "document.numbered"))
+    {
+      /* Documents are the department's: numbered by its inspectors only. */
+      if (!aj_lifecycle_is_official (aj_user_get_role (author)))
+        REFUSE (AJ_REFUSAL_ROLE, "Only an inspector numbers the department's documents");
+      if (!aj_numbering_check_claim (store, device_id, ev->subject, body, &local_error))
+        REFUSE (AJ_REFUSAL_NUMBER, "Event %s: %s", ev->id, local_error->message);
+      return TRUE;
+    }
   if (g_str_has_prefix (ev->type, "hazard."))
     return check_hazard_event (store, author, ev, body, error);
   if (g_str_equal (ev->type, "signature.added"))

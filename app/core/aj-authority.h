@@ -25,6 +25,7 @@ typedef enum
   AJ_REFUSAL_FINISHED,            /* "inspection_finished": a finished inspection stays finished */
   AJ_REFUSAL_UNFINISHED,          /* "inspection_unfinished": a step before its inspection ended */
   AJ_REFUSAL_ASSIGNMENT,          /* "assignment_mismatch": not what the server assigned (institution, mode, team) */
+  AJ_REFUSAL_NUMBER,              /* "number_not_granted": a document number outside the device's blocks, or taken */
 } AjRefusal;
 
 GQuark      aj_refusal_quark       (void);

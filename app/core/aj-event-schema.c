@@ -117,6 +117,15 @@ static const Schema schemas[] = {
       { "post", ID, R, NULL }, { "frequency", ENUM, R, "daily night weekly monthly" }, { "from", DATE, R, NULL },
       { "start", TIME, O, NULL }, { "end", TIME, O, NULL }, { "fix_on_spot", IDS, O, NULL },
       { "active", FLAG, O, NULL }, { "at", TIMESTAMP, R, NULL } } },
+  /* A document's number (文号), given once: the subject is the inspection,
+   * or the hazard of a referral letter; a verification opinion is one per
+   * re-inspection visit. seq is the place in a block the server granted;
+   * without it the number carries the device's tag. */
+  { "document.numbered", {
+      { "kind", ENUM, R, "inspection notice verification referral" }, { "number", LINE, R, NULL },
+      { "department", ID, R, NULL }, { "year", COUNT, R, NULL }, { "seq", COUNT, O, NULL },
+      { "visit", DATE, O, NULL }, { "inspectors", IDS, O, NULL }, { "issued_on", DATE, R, NULL },
+      { "at", TIMESTAMP, R, NULL } } },
 };
 
 static const Schema *

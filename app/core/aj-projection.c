@@ -28,6 +28,7 @@ const char * const aj_projection_tables[] = {
   "signatures",
   "inspection_team",
   "schedules",
+  "documents",
   NULL
 };
 
@@ -197,6 +198,16 @@ static const Rule rules[] = {
   { "photo.withdrawn", { "photo", "reason" }, NULL, FALSE,
     "UPDATE photos SET withdrawn_reason = json_extract(:body, '$.reason') "
     "WHERE event_id = json_extract(:body, '$.photo')" },
+
+  /* A document's number: the first event of a document stands (a second
+   * device that numbered it offline too is ignored), and a number names
+   * one document only. */
+  { "document.numbered", { "kind", "number", "department", "issued_on" }, NULL, FALSE,
+    "INSERT OR IGNORE INTO documents (kind, subject, visit, number, department, year, seq, device_id, "
+    "inspectors, issued_on, event_id) VALUES (json_extract(:body, '$.kind'), :subject, " TEXT ("visit") ", "
+    "json_extract(:body, '$.number'), json_extract(:body, '$.department'), "
+    "coalesce(json_extract(:body, '$.year'), 0), json_extract(:body, '$.seq'), :device, "
+    "coalesce(json_extract(:body, '$.inspectors'), '[]'), json_extract(:body, '$.issued_on'), :id)" },
 };
 
 static gboolean
@@ -372,6 +383,7 @@ aj_projection_forget_subject (sqlite3     *db,
     "DELETE FROM signatures WHERE subject = ?",
     "DELETE FROM inspection_team WHERE inspection_id = ?",
     "DELETE FROM schedules WHERE id = ?",
+    "DELETE FROM documents WHERE subject = ?",
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (deletes); i++)

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <glib/gi18n-lib.h>
 
+#include "aj-doc-number.h"
 #include "aj-draw.h"
 #include "aj-error.h"
 #include "aj-register-row.h"
@@ -13,7 +14,7 @@
 
 const char * const aj_register_institution_fields[] = {
   "code", "name", "type", "county", "township", "address", "beds", "head", "safety_officer", "phone",
-  "credit", "ownership", "fire_key_unit", "last_spot_check", NULL
+  "credit", "ownership", "fire_key_unit", "last_spot_check", "department", "credit_code", NULL
 };
 
 const char * const aj_register_inspector_fields[] = {
@@ -228,6 +229,13 @@ aj_register_row_institution (JsonObject  *row,
           field_error (error, field, message);
           return NULL;
         }
+      if (g_str_equal (field, "credit_code") && *text != '\0' && !aj_credit_code_is_valid (text))
+        {
+          g_autofree char *message = g_strdup_printf (_("“%s” is not a unified social credit code: 18 characters "
+                                                        "whose last is the check character of GB 32100-2015"), text);
+          field_error (error, field, message);
+          return NULL;
+        }
       if (g_str_equal (field, "last_spot_check") && *text != '\0' && !aj_is_iso_date (text))
         {
           g_autofree char *message = g_strdup_printf (_("“%s” is not a date such as 2027-03-01"), text);
@@ -236,6 +244,48 @@ aj_register_row_institution (JsonObject  *row,
         }
       json_object_set_string_member (out, field, text);
     }
+  return g_steal_pointer (&out);
+}
+
+/* Checks a department row (the inspecting department that issues the
+ * documents): id, name, seal text and number prefix required; the days
+ * overdue after which a hazard is escalated a whole number (15 when left out). */
+JsonObject *
+aj_register_row_department (JsonObject  *row,
+                            GError     **error)
+{
+  g_autoptr(JsonObject) out = json_object_new ();
+  static const char * const texts[] = { "id", "name", "seal_text", "number_prefix", "county", NULL };
+  g_autofree char *days = NULL;
+  guint64 overdue = 15;
+
+  for (guint i = 0; texts[i] != NULL; i++)
+    {
+      g_autofree char *text = NULL;
+
+      if (!get_text (row, texts[i], &text, error))
+        return NULL;
+      if (*text == '\0' && !g_str_equal (texts[i], "county"))
+        {
+          field_error (error, texts[i], _("is required"));
+          return NULL;
+        }
+      json_object_set_string_member (out, texts[i], text);
+    }
+  if (strstr (json_object_get_string_member (out, "number_prefix"), "〔") != NULL ||
+      strstr (json_object_get_string_member (out, "number_prefix"), "〕") != NULL)
+    {
+      field_error (error, "number_prefix", _("is the text before the year, without brackets (东民安检)"));
+      return NULL;
+    }
+  if (!get_text (row, "escalation_overdue_days", &days, error))
+    return NULL;
+  if (*days != '\0' && !g_ascii_string_to_unsigned (days, 10, 1, 365, &overdue, NULL))
+    {
+      field_error (error, "escalation_overdue_days", _("must be a whole number of days from 1 to 365"));
+      return NULL;
+    }
+  json_object_set_int_member (out, "escalation_overdue_days", (gint64) overdue);
   return g_steal_pointer (&out);
 }
 

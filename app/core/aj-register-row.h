@@ -16,6 +16,8 @@ gboolean    aj_register_field_is_known        (const char * const *fields,
                                                const char         *name);
 JsonObject *aj_register_row_institution       (JsonObject         *row,
                                                GError            **error);
+JsonObject *aj_register_row_department       (JsonObject         *row,
+                                               GError            **error);
 JsonObject *aj_register_row_inspector         (JsonObject         *row,
                                                GError            **error);
 char      **aj_register_split_list            (const char         *text);

@@ -8,6 +8,7 @@
 #include <sodium.h>
 
 #include "aj-db.h"
+#include "aj-department.h"
 #include "aj-store-private.h"
 #include "aj-error.h"
 #include "aj-register-row.h"
@@ -19,7 +20,7 @@ struct _AjInstitution
 {
   GObject  parent_instance;
   char    *code, *name, *type, *county, *township, *address, *head, *safety_officer, *phone, *credit;
-  char    *ownership, *last_spot_check;
+  char    *ownership, *last_spot_check, *department, *credit_code;
   int      beds;
   gboolean fire_key_unit;
 };
@@ -40,6 +41,8 @@ static const AjFieldProperty aj_institution_fields[] = {
   { "credit", G_STRUCT_OFFSET (AjInstitution, credit) },
   { "ownership", G_STRUCT_OFFSET (AjInstitution, ownership) },
   { "last-spot-check", G_STRUCT_OFFSET (AjInstitution, last_spot_check) },
+  { "department", G_STRUCT_OFFSET (AjInstitution, department) },
+  { "credit-code", G_STRUCT_OFFSET (AjInstitution, credit_code) },
 };
 
 static void
@@ -75,6 +78,8 @@ aj_institution_finalize (GObject *object)
   g_free (self->credit);
   g_free (self->ownership);
   g_free (self->last_spot_check);
+  g_free (self->department);
+  g_free (self->credit_code);
   G_OBJECT_CLASS (aj_institution_parent_class)->finalize (object);
 }
 
@@ -165,6 +170,8 @@ const char *aj_institution_get_phone (AjInstitution *self) { return self->phone;
 const char *aj_institution_get_ownership (AjInstitution *self) { return self->ownership; }
 gboolean    aj_institution_is_fire_key_unit (AjInstitution *self) { return self->fire_key_unit; }
 const char *aj_institution_get_last_spot_check (AjInstitution *self) { return self->last_spot_check; }
+const char *aj_institution_get_department (AjInstitution *self) { return self->department; }
+const char *aj_institution_get_credit_code (AjInstitution *self) { return self->credit_code; }
 
 AjCreditGrade
 aj_institution_get_credit (AjInstitution *self)
@@ -202,6 +209,8 @@ aj_institution_to_json (AjInstitution *self)
   json_object_set_string_member (o, "ownership", self->ownership);
   json_object_set_boolean_member (o, "fire_key_unit", self->fire_key_unit);
   json_object_set_string_member (o, "last_spot_check", self->last_spot_check);
+  json_object_set_string_member (o, "department", self->department);
+  json_object_set_string_member (o, "credit_code", self->credit_code);
   return o;
 }
 
@@ -302,7 +311,7 @@ aj_registry_insert_institution (AjStore     *store,
   g_autoptr(sqlite3_stmt) ins = NULL;
   static const char * const texts[] = {
     "code", "name", "type", "county", "township", "address", "head", "safety_officer", "phone", "credit",
-    "ownership", "last_spot_check"
+    "ownership", "last_spot_check", "department", "credit_code"
   };
 
   if (o == NULL)
@@ -316,13 +325,14 @@ aj_registry_insert_institution (AjStore     *store,
     }
   ins = aj_db_prepare (db,
       "INSERT INTO institutions (code, name, type, county, township, address, head, safety_officer, phone, credit, "
-      "  ownership, last_spot_check, beds, fire_key_unit) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
+      "  ownership, last_spot_check, department, credit_code, beds, fire_key_unit) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
   if (ins == NULL)
     return FALSE;
   for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
     aj_db_bind_text (ins, i + 1, json_object_get_string_member (o, texts[i]));
-  sqlite3_bind_int64 (ins, 13, json_object_get_int_member (o, "beds"));
-  sqlite3_bind_int (ins, 14, json_object_get_boolean_member (o, "fire_key_unit"));
+  sqlite3_bind_int64 (ins, G_N_ELEMENTS (texts) + 1, json_object_get_int_member (o, "beds"));
+  sqlite3_bind_int (ins, G_N_ELEMENTS (texts) + 2, json_object_get_boolean_member (o, "fire_key_unit"));
   return aj_db_step_done (db, ins, error);
 }
 
@@ -340,7 +350,7 @@ aj_registry_import_data (AjStore     *store,
   g_autoptr(sqlite3_stmt) usr = NULL;
   JsonNode *root;
   JsonObject *object;
-  JsonArray *institutions, *users, *inspectors = NULL;
+  JsonArray *institutions, *users, *inspectors = NULL, *departments = NULL;
   g_autoptr(GHashTable) lines = NULL;
 
   if (!aj_json_check_depth (text, length, AJ_JSON_MAX_DEPTH, error) ||
@@ -376,6 +386,15 @@ aj_registry_import_data (AjStore     *store,
         }
       inspectors = json_object_get_array_member (object, "inspectors");
     }
+  if (json_object_has_member (object, "departments"))
+    {
+      if (!JSON_NODE_HOLDS_ARRAY (json_object_get_member (object, "departments")))
+        {
+          g_set_error (error, AJ_ERROR, AJ_ERROR_INVALID, _("Registry: “departments” must be a list"));
+          return FALSE;
+        }
+      departments = json_object_get_array_member (object, "departments");
+    }
 
   if (!aj_store_begin (store, error))
     return FALSE;
@@ -388,6 +407,19 @@ aj_registry_import_data (AjStore     *store,
     goto fail;
 
   lines = aj_register_json_element_lines (text, length);
+  /* A registry of an earlier version names no departments and keeps none. */
+  if (!aj_db_exec (db, "DELETE FROM departments", error))
+    goto fail;
+  for (guint i = 0; departments != NULL && i < json_array_get_length (departments); i++)
+    {
+      JsonNode *element = json_array_get_element (departments, i);
+
+      if (!JSON_NODE_HOLDS_OBJECT (element) || !aj_department_insert (store, json_node_get_object (element), error))
+        {
+          prefix_element_error (error, lines, "departments", i, _("department"));
+          goto fail;
+        }
+    }
   for (guint i = 0; i < json_array_get_length (institutions); i++)
     {
       JsonNode *element = json_array_get_element (institutions, i);
@@ -396,6 +428,23 @@ aj_registry_import_data (AjStore     *store,
           !aj_registry_insert_institution (store, json_node_get_object (element), error))
         {
           prefix_element_error (error, lines, "institutions", i, _("institution"));
+          goto fail;
+        }
+    }
+
+  /* With departments listed, every institution names one of them. */
+  if (departments != NULL)
+    {
+      g_autoptr(sqlite3_stmt) orphan = aj_db_prepare (db,
+          "SELECT code, department FROM institutions "
+          "WHERE department NOT IN (SELECT id FROM departments) ORDER BY code LIMIT 1", error);
+      if (orphan == NULL)
+        goto fail;
+      if (sqlite3_step (orphan) == SQLITE_ROW)
+        {
+          g_set_error (error, AJ_ERROR, AJ_ERROR_INVALID,
+                       _("Registry: institution “%s” names the department “%s”, which is not in “departments”"),
+                       aj_db_col_text (orphan, 0), aj_db_col_text (orphan, 1));
           goto fail;
         }
     }
@@ -508,11 +557,13 @@ institution_from_row (sqlite3_stmt *stmt)
   self->ownership = aj_db_col_dup (stmt, 11);
   self->fire_key_unit = sqlite3_column_int (stmt, 12) != 0;
   self->last_spot_check = aj_db_col_dup (stmt, 13);
+  self->department = aj_db_col_dup (stmt, 14);
+  self->credit_code = aj_db_col_dup (stmt, 15);
   return self;
 }
 
 #define INSTITUTION_COLUMNS "code, name, type, county, township, address, beds, head, safety_officer, phone, credit, " \
-                            "ownership, fire_key_unit, last_spot_check"
+                            "ownership, fire_key_unit, last_spot_check, department, credit_code"
 
 static GListModel *
 list_institutions (AjStore     *store,
@@ -570,6 +621,14 @@ aj_registry_get_institution (AjStore    *store,
   if (sqlite3_step (stmt) == SQLITE_ROW)
     return institution_from_row (stmt);
   return NULL;
+}
+
+/* The contract's name for it: the department of a registry. */
+AjDepartment *
+aj_registry_get_department (AjStore    *store,
+                            const char *id)
+{
+  return aj_department_load (store, id);
 }
 
 static AjUser *

@@ -5,6 +5,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "aj-department.h"
 #include "aj-draw.h"
 #include "aj-store.h"
 
@@ -31,6 +32,8 @@ AjCreditGrade  aj_institution_get_credit          (AjInstitution *self);
 const char    *aj_institution_get_ownership       (AjInstitution *self);
 gboolean       aj_institution_is_fire_key_unit    (AjInstitution *self);
 const char    *aj_institution_get_last_spot_check (AjInstitution *self);
+const char    *aj_institution_get_department      (AjInstitution *self);
+const char    *aj_institution_get_credit_code     (AjInstitution *self);
 JsonObject    *aj_institution_to_json             (AjInstitution *self);
 gboolean       aj_institution_matches             (AjInstitution *self,
                                                    const char    *query);
@@ -66,6 +69,8 @@ GListModel    *aj_registry_list_institutions_with_hazards (AjStore  *store,
                                                           GError  **error);
 AjInstitution *aj_registry_get_institution        (AjStore       *store,
                                                    const char    *code);
+AjDepartment  *aj_registry_get_department         (AjStore       *store,
+                                                   const char    *id);
 GListModel    *aj_registry_list_users             (AjStore       *store,
                                                    GError       **error);
 AjUser        *aj_registry_get_user               (AjStore       *store,

@@ -1,45 +1,62 @@
-/* aj-report.c: a small flowing layout on A4 pages: headings, label/value
- * lines, wrapped paragraphs, tables of items, hazards with their photos and
- * QR codes, and signature lines. Fonts come from fontconfig, so Chinese
- * renders with Noto Sans CJK. The same function serves the kiosk, the
+/* aj-report.c: the documents, drawn with aj-report-layout. What a document
+ * says is gathered first (AjReportData: the inspection, the institution, its
+ * department, the team with their certificates, the number), then drawn by
+ * the function of its kind. The same function serves the kiosk, the
  * headless command and (from its own store) the server. */
 #include "config.h"
 
 #include <string.h>
-#include <cairo.h>
-#include <cairo-pdf.h>
-#include <pango/pangocairo.h>
 #include <glib/gi18n-lib.h>
-#include <glib/gstdio.h>
 
 #include "aj-checklist.h"
 #include "aj-db.h"
 #include "aj-store-private.h"
+#include "aj-doc-number.h"
 #include "aj-error.h"
 #include "aj-hazard.h"
 #include "aj-inspection.h"
+#include "aj-numbering.h"
 #include "aj-photo.h"
 #include "aj-qr.h"
 #include "aj-registry.h"
 #include "aj-report.h"
+#include "aj-report-private.h"
+#include "aj-report-layout.h"
+#include "aj-roster.h"
 #include "aj-signature.h"
 #include "aj-util.h"
 
-#define PAGE_W   595.0   /* A4 in points */
-#define PAGE_H   842.0
-#define MARGIN   50.0
-#define BODY_W   (PAGE_W - 2 * MARGIN)
-#define FONT     "Noto Sans CJK SC, Noto Sans, sans-serif"
+#define MARGIN   AJ_DOC_MARGIN
+#define BODY_W   AJ_DOC_BODY_W
+#define PAGE_W   AJ_DOC_PAGE_W
 
-typedef struct
+static const char * const kind_names[] = { "inspection", "notice", "verification", "receipt", "referral" };
+
+static void
+named_free (AjReportNamed *n)
 {
-  cairo_t *cr;
-  double   y;
-  int      page;
-  char    *footer;
-} Doc;
+  g_free (n->id);
+  g_free (n->name);
+  g_free (n->certificate);
+  g_free (n);
+}
 
-static const char * const kind_names[] = { "inspection", "notice", "verification" };
+static void
+report_clear (AjReportData *r)
+{
+  g_clear_object (&r->inspection);
+  g_clear_object (&r->institution);
+  g_clear_object (&r->department);
+  g_clear_object (&r->referred);
+  g_clear_pointer (&r->team, g_ptr_array_unref);
+  g_clear_pointer (&r->hazards, g_ptr_array_unref);
+  g_clear_pointer (&r->verdicts, g_hash_table_unref);
+  g_clear_pointer (&r->number, aj_document_number_free);
+  g_clear_pointer (&r->notice, aj_document_number_free);
+  g_free (r->visit);
+  g_free (r->title);
+  g_free (r->payload);
+}
 
 gboolean
 aj_report_kind_from_name (const char   *name,
@@ -61,582 +78,369 @@ aj_report_kind_name (AjReportKind kind)
 }
 
 /* The document's own QR opens its record: <server>/d/<kind>/<id>, or
- * anjian:d/<kind>/<id> without a server. */
+ * anjian:d/<kind>/<id> without a server; a numbered document adds its
+ * number and the hash of what it was made from (see content_hash). */
 char *
 aj_report_payload (const char   *server_url,
                    AjReportKind  kind,
-                   const char   *inspection_id)
+                   const char   *subject)
 {
-  g_autofree char *id = g_strdup_printf ("%s/%s", kind_names[kind], inspection_id);
+  g_autofree char *id = g_strdup_printf ("%s/%s", kind_names[kind], subject);
 
   if (server_url && *server_url)
     return g_strdup_printf ("%s/d/%s", server_url, id);
   return g_strdup_printf ("anjian:d/%s", id);
 }
 
-static void
-footer (Doc *doc)
-{
-  PangoLayout *layout = pango_cairo_create_layout (doc->cr);
-  PangoFontDescription *font = pango_font_description_from_string (FONT " 8");
-  g_autofree char *text = g_strdup_printf ("%s · %d", doc->footer, doc->page);
-
-  pango_layout_set_font_description (layout, font);
-  pango_layout_set_width (layout, BODY_W * PANGO_SCALE);
-  pango_layout_set_alignment (layout, PANGO_ALIGN_CENTER);
-  pango_layout_set_text (layout, text, -1);
-  cairo_set_source_rgb (doc->cr, 0.45, 0.45, 0.45);
-  cairo_move_to (doc->cr, MARGIN, PAGE_H - MARGIN + 14);
-  pango_cairo_show_layout (doc->cr, layout);
-  pango_font_description_free (font);
-  g_object_unref (layout);
-}
-
-static void
-new_page (Doc *doc)
-{
-  footer (doc);
-  cairo_show_page (doc->cr);
-  doc->page++;
-  doc->y = MARGIN;
-}
-
-static void
-need (Doc    *doc,
-      double  height)
-{
-  if (doc->y + height > PAGE_H - MARGIN)
-    new_page (doc);
-}
-
-static PangoLayout *
-make_layout (Doc        *doc,
-             const char *text,
-             double      size,
-             gboolean    bold,
-             double      width)
-{
-  PangoLayout *layout = pango_cairo_create_layout (doc->cr);
-  g_autofree char *desc = g_strdup_printf ("%s %s %.1f", FONT, bold ? "Bold" : "", size);
-  PangoFontDescription *font = pango_font_description_from_string (desc);
-
-  pango_layout_set_font_description (layout, font);
-  pango_layout_set_width (layout, (int) (width * PANGO_SCALE));
-  pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
-  pango_layout_set_text (layout, text ? text : "", -1);
-  pango_font_description_free (font);
-  return layout;
-}
-
-static double
-layout_height (PangoLayout *layout)
-{
-  int w, h;
-  pango_layout_get_size (layout, &w, &h);
-  return (double) h / PANGO_SCALE;
-}
-
-static double
-text_at (Doc        *doc,
-         double      x,
-         double      width,
-         const char *text,
-         double      size,
-         gboolean    bold,
-         gboolean    draw)
-{
-  PangoLayout *layout = make_layout (doc, text, size, bold, width);
-  double h = layout_height (layout);
-
-  if (draw)
-    {
-      cairo_set_source_rgb (doc->cr, 0.1, 0.1, 0.1);
-      cairo_move_to (doc->cr, x, doc->y);
-      pango_cairo_show_layout (doc->cr, layout);
-    }
-  g_object_unref (layout);
-  return h;
-}
-
-static void
-paragraph (Doc        *doc,
-           const char *text,
-           double      size,
-           gboolean    bold,
-           double      after)
-{
-  double h = text_at (doc, MARGIN, BODY_W, text, size, bold, FALSE);
-
-  need (doc, h);
-  text_at (doc, MARGIN, BODY_W, text, size, bold, TRUE);
-  doc->y += h + after;
-}
-
-static void
-title (Doc        *doc,
-       const char *text)
-{
-  PangoLayout *layout = make_layout (doc, text, 18, TRUE, BODY_W);
-
-  pango_layout_set_alignment (layout, PANGO_ALIGN_CENTER);
-  cairo_set_source_rgb (doc->cr, 0, 0, 0);
-  cairo_move_to (doc->cr, MARGIN, doc->y);
-  pango_cairo_show_layout (doc->cr, layout);
-  doc->y += layout_height (layout) + 14;
-  g_object_unref (layout);
-}
-
-static void
-heading (Doc        *doc,
-         const char *text)
-{
-  need (doc, 40);
-  doc->y += 6;
-  paragraph (doc, text, 12.5, TRUE, 4);
-  cairo_set_source_rgb (doc->cr, 0.6, 0.6, 0.6);
-  cairo_set_line_width (doc->cr, 0.6);
-  cairo_move_to (doc->cr, MARGIN, doc->y);
-  cairo_line_to (doc->cr, PAGE_W - MARGIN, doc->y);
-  cairo_stroke (doc->cr);
-  doc->y += 6;
-}
-
-/* "Label: value" with the value wrapped beside the label. */
-static void
-field (Doc        *doc,
-       const char *label,
-       const char *value)
-{
-  const double label_w = 110;
-  double h1 = text_at (doc, MARGIN, label_w, label, 10, TRUE, FALSE);
-  double h2 = text_at (doc, MARGIN + label_w, BODY_W - label_w, value && *value ? value : "—", 10, FALSE, FALSE);
-  double h = MAX (h1, h2);
-
-  need (doc, h);
-  text_at (doc, MARGIN, label_w, label, 10, TRUE, TRUE);
-  text_at (doc, MARGIN + label_w, BODY_W - label_w, value && *value ? value : "—", 10, FALSE, TRUE);
-  doc->y += h + 3;
-}
-
-static cairo_surface_t *
-surface_from_pixbuf (GdkPixbuf *pixbuf)
-{
-  int w = gdk_pixbuf_get_width (pixbuf), h = gdk_pixbuf_get_height (pixbuf);
-  int n = gdk_pixbuf_get_n_channels (pixbuf), stride = gdk_pixbuf_get_rowstride (pixbuf);
-  const guint8 *src = gdk_pixbuf_read_pixels (pixbuf);
-  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, w, h);
-  guint8 *dst = cairo_image_surface_get_data (surface);
-  int dstride = cairo_image_surface_get_stride (surface);
-
-  cairo_surface_flush (surface);
-  for (int y = 0; y < h; y++)
-    for (int x = 0; x < w; x++)
-      {
-        const guint8 *p = src + y * stride + x * n;
-        guint32 *q = (guint32 *) (dst + y * dstride + x * 4);
-        *q = (0xffu << 24) | ((guint32) p[0] << 16) | ((guint32) p[1] << 8) | p[2];
-      }
-  cairo_surface_mark_dirty (surface);
-  return surface;
-}
-
-static void
-image_at (Doc       *doc,
-          GdkPixbuf *pixbuf,
-          double     x,
-          double     y,
-          double     w,
-          double     h,
-          gboolean   smooth)
-{
-  cairo_surface_t *surface = surface_from_pixbuf (pixbuf);
-  double sx = w / gdk_pixbuf_get_width (pixbuf), sy = h / gdk_pixbuf_get_height (pixbuf);
-
-  cairo_save (doc->cr);
-  cairo_translate (doc->cr, x, y);
-  cairo_scale (doc->cr, sx, sy);
-  cairo_set_source_surface (doc->cr, surface, 0, 0);
-  cairo_pattern_set_filter (cairo_get_source (doc->cr), smooth ? CAIRO_FILTER_GOOD : CAIRO_FILTER_NEAREST);
-  cairo_paint (doc->cr);
-  cairo_restore (doc->cr);
-  cairo_surface_destroy (surface);
-}
-
-static void
-qr_at (Doc        *doc,
-       const char *payload,
-       double      x,
-       double      y,
-       double      size)
-{
-  g_autoptr(GdkPixbuf) qr = aj_qr_render (payload, 4, NULL);
-
-  if (qr != NULL)
-    image_at (doc, qr, x, y, size, size, FALSE);
-}
-
-static void
-signatures (Doc         *doc,
-            const char **who)
-{
-  need (doc, 90);
-  doc->y += 24;
-  for (guint i = 0; who[i]; i++)
-    {
-      double x = MARGIN + (i % 2) * (BODY_W / 2);
-      g_autofree char *line = g_strdup_printf ("%s：", who[i]);
-      PangoLayout *layout = make_layout (doc, line, 10, TRUE, BODY_W / 2 - 90);
-      PangoRectangle ink, logical;
-      double line_start, baseline;
-
-      pango_layout_get_pixel_extents (layout, &ink, &logical);
-      cairo_set_source_rgb (doc->cr, 0.1, 0.1, 0.1);
-      cairo_move_to (doc->cr, x, doc->y);
-      pango_cairo_show_layout (doc->cr, layout);
-      /* The line to sign on starts after the label's last line. */
-      line_start = x + MIN (logical.width, BODY_W / 2 - 90) + 4;
-      baseline = doc->y + logical.height - 2;
-      g_object_unref (layout);
-      cairo_set_source_rgb (doc->cr, 0.2, 0.2, 0.2);
-      cairo_set_line_width (doc->cr, 0.6);
-      cairo_move_to (doc->cr, line_start, baseline);
-      cairo_line_to (doc->cr, x + BODY_W / 2 - 20, baseline);
-      cairo_stroke (doc->cr);
-      if (i % 2 == 1 || who[i + 1] == NULL)
-        doc->y += 34;
-    }
-  text_at (doc, MARGIN, BODY_W, _("Date:"), 10, TRUE, TRUE);
-  doc->y += 20;
-}
-
-/* Who signed, with the image of the signature, or who refused and why. */
-static void
-draw_signatures (Doc        *doc,
-                 AjStore    *store,
-                 const char *subject,
-                 const char *blob_dir)
-{
-  g_autoptr(GPtrArray) signatures = aj_signature_list (store, subject);
-
-  for (guint i = 0; i < signatures->len; i++)
-    {
-      AjSignature *s = g_ptr_array_index (signatures, i);
-      g_autofree char *when = aj_iso8601_to_display (s->at, TRUE);
-      g_autofree char *label = g_strdup_printf ("%s：%s", aj_signature_role_label (s->role), s->signer);
-      g_autofree char *text = s->refused ? g_strdup_printf (_("Refused to sign: %s (%s)"), s->reason, when)
-                                         : g_strdup_printf (_("Signed %s"), when);
-      const double img_w = 150, img_h = 60;
-
-      const double text_w = BODY_W - img_w - 12;
-      double top, h;
-
-      need (doc, img_h + 6);
-      top = doc->y;
-      h = text_at (doc, MARGIN, text_w, label, 10, TRUE, TRUE);
-      doc->y += h + 2;
-      h = text_at (doc, MARGIN, text_w, text, 9, FALSE, TRUE);
-      doc->y += h;
-      if (!s->refused && s->sha256 != NULL)
-        {
-          g_autofree char *path = aj_photo_blob_path (blob_dir, s->sha256);
-          /* Only a JPEG or PNG of sane size reaches the decoder. */
-          g_autoptr(GdkPixbuf) image = aj_photo_check_file (path, NULL) ? gdk_pixbuf_new_from_file (path, NULL) : NULL;
-          if (image != NULL)
-            image_at (doc, image, PAGE_W - MARGIN - img_w, top, img_w, img_h, TRUE);
-          doc->y = MAX (doc->y, top + img_h);
-        }
-      doc->y += 8;
-    }
-}
-
-static const AjChecklistItem *
-find_item (const AjReportOptions  *options,
-           const char             *template_id,
-           int                     version,
-           const char             *code,
-           AjChecklist           **owner)
-{
-  for (guint i = 0; options->checklists && i < options->checklists->len; i++)
-    {
-      AjChecklist *c = g_ptr_array_index (options->checklists, i);
-      if (g_strcmp0 (aj_checklist_get_id (c), template_id) == 0)
-        {
-          /* The version the inspection was made with: its own questions. */
-          *owner = c = aj_checklist_get_edition (c, version);
-          return aj_checklist_find_item (c, code, NULL);
-        }
-    }
-  *owner = NULL;
-  return NULL;
-}
-
+/* SHA-256 of the hashes of the events the document is made from (its
+ * subject's and its hazards', numbering aside), in log order: a copy whose
+ * QR hash differs was made from another history. */
 static char *
-user_name (AjStore    *store,
+content_hash (AjReportData *r)
+{
+  const char *subject = r->referred ? aj_hazard_get_id (r->referred) : aj_inspection_get_id (r->inspection);
+  g_autoptr(sqlite3_stmt) stmt = aj_db_prepare (aj_store_get_db (r->store),
+      "SELECT hash FROM events WHERE type <> 'document.numbered' AND refused_code IS NULL AND "
+      "(subject = ?1 OR subject IN (SELECT id FROM hazards WHERE inspection_id = ?1)) "
+      "ORDER BY hlc, device_id, id", NULL);
+  AjSha256 *sha = aj_sha256_new ();
+  char *hex;
+
+  aj_db_bind_text (stmt, 1, subject);
+  while (stmt && sqlite3_step (stmt) == SQLITE_ROW)
+    aj_sha256_update (sha, aj_db_col_text (stmt, 0), strlen (aj_db_col_text (stmt, 0)));
+  hex = aj_sha256_finish_hex (sha);
+  aj_sha256_free (sha);
+  hex[16] = '\0';
+  return hex;
+}
+
+static void
+add_named (AjReportData     *r,
            const char *id)
 {
-  g_autoptr(AjUser) user = aj_registry_get_user (store, id);
-  return g_strdup (user ? aj_user_get_name (user) : id);
+  g_autoptr(AjInspector) inspector = NULL;
+  g_autoptr(AjUser) user = NULL;
+  AjReportNamed *n;
+
+  if (id == NULL || *id == '\0')
+    return;
+  for (guint i = 0; i < r->team->len; i++)
+    if (g_str_equal (((AjReportNamed *) g_ptr_array_index (r->team, i))->id, id))
+      return;
+  inspector = aj_roster_get_inspector (r->store, id);
+  user = aj_registry_get_user (r->store, id);
+  n = g_new0 (AjReportNamed, 1);
+  n->id = g_strdup (id);
+  n->name = g_strdup (inspector ? aj_inspector_get_name (inspector) : user ? aj_user_get_name (user) : id);
+  n->certificate = g_strdup (inspector ? aj_inspector_get_certificate (inspector) : "");
+  g_ptr_array_add (r->team, n);
 }
 
-static char *
-hazard_field (AjStore    *store,
-              const char *hazard_id,
-              const char *column)
-{
-  g_autofree char *sql = g_strdup_printf ("SELECT %s FROM hazards WHERE id = ?", column);
-  g_autoptr(sqlite3_stmt) stmt = aj_db_prepare (aj_store_get_db (store), sql, NULL);
-
-  aj_db_bind_text (stmt, 1, hazard_id);
-  if (stmt && sqlite3_step (stmt) == SQLITE_ROW)
-    return aj_db_col_dup (stmt, 0);
-  return g_strdup ("");
-}
-
-/* A hazard as a block: QR at the right, text at the left, photos below. */
+/* Who is named: as recorded when the document was numbered; otherwise the
+ * inspector, the team confirmed at the inspection, the verifiers of the
+ * visit, the issuer and whoever else the options name. */
 static void
-hazard_block (Doc                   *doc,
-              AjStore               *store,
-              AjInspection          *inspection,
-              AjHazard              *hazard,
-              AjReportKind           kind,
-              const AjReportOptions *options)
+gather_team (AjReportData *r)
 {
-  const double qr = 74;
-  g_autofree char *payload = aj_qr_hazard_payload (options->server_url, aj_hazard_get_id (hazard));
-  g_autofree char *head = g_strdup_printf ("%s  ·  %s  ·  %s", aj_hazard_get_number (hazard),
-                                           aj_risk_level_label (aj_hazard_get_risk_level (hazard)),
-                                           aj_grade_label (aj_hazard_get_grade (hazard)));
-  g_autoptr(GPtrArray) photos = aj_inspection_get_photos (store, aj_hazard_get_inspection_id (hazard),
-                                                          aj_hazard_get_item_code (hazard));
-  g_autofree char *measures = hazard_field (store, aj_hazard_get_id (hazard), "measures");
-  g_autofree char *funds = hazard_field (store, aj_hazard_get_id (hazard), "funds");
-  g_autofree char *plan = hazard_field (store, aj_hazard_get_id (hazard), "contingency_plan");
-  g_autofree char *verification = hazard_field (store, aj_hazard_get_id (hazard), "verification");
-  g_autofree char *verified_at = hazard_field (store, aj_hazard_get_id (hazard), "verified_at");
-  g_autofree char *rectified = hazard_field (store, aj_hazard_get_id (hazard), "rectified_note");
-  AjChecklist *owner = NULL;
-  const AjChecklistItem *item = find_item (options, aj_inspection_get_template_id (inspection), aj_inspection_get_template_version (inspection),
-                                           aj_hazard_get_item_code (hazard), &owner);
-  double top;
+  g_autoptr(sqlite3_stmt) stmt = NULL;
 
-  need (doc, qr + 20);
-  top = doc->y;
-  qr_at (doc, payload, PAGE_W - MARGIN - qr, top, qr);
-  text_at (doc, MARGIN, BODY_W - qr - 10, head, 10.5, TRUE, TRUE);
-  doc->y += text_at (doc, MARGIN, BODY_W - qr - 10, head, 10.5, TRUE, FALSE) + 4;
-  {
-    double h = text_at (doc, MARGIN, BODY_W - qr - 10, aj_hazard_get_description (hazard), 10, FALSE, FALSE);
-    text_at (doc, MARGIN, BODY_W - qr - 10, aj_hazard_get_description (hazard), 10, FALSE, TRUE);
-    doc->y += h + 4;
-  }
-  doc->y = MAX (doc->y, top + qr + 4);
-
-  if (item != NULL)
-    field (doc, _("Checklist item"), aj_checklist_item_get_question (item));
-  field (doc, _("Location"), aj_hazard_get_location (hazard));
-  if (kind == AJ_REPORT_NOTICE)
+  r->team = g_ptr_array_new_with_free_func ((GDestroyNotify) named_free);
+  if (r->number != NULL && r->kind != AJ_REPORT_RECEIPT && r->number->inspectors[0] != NULL)
     {
-      field (doc, _("Measures"), *measures ? measures : aj_hazard_get_suggestion (hazard));
-      field (doc, _("Deadline"), aj_hazard_get_deadline (hazard));
-      field (doc, _("Responsible person"), aj_hazard_get_responsible (hazard));
-      if (aj_hazard_is_major (hazard))
-        {
-          field (doc, _("Funds"), funds);
-          field (doc, _("Contingency plan"), plan);
-        }
-      if (item != NULL)
-        field (doc, _("Basis"), aj_checklist_item_get_basis (item));
+      for (guint i = 0; r->number->inspectors[i]; i++)
+        add_named (r, r->number->inspectors[i]);
+      return;
     }
-  else if (kind == AJ_REPORT_VERIFICATION)
+  if (r->kind == AJ_REPORT_VERIFICATION)
     {
-      g_autofree char *when = aj_iso8601_to_display (verified_at, FALSE);
-      field (doc, _("Deadline"), aj_hazard_get_deadline (hazard));
-      field (doc, _("What was done"), rectified);
-      field (doc, _("Status"), aj_hazard_status_label (aj_hazard_get_status (hazard)));
-      field (doc, _("Verification"), verification);
-      field (doc, _("Verified on"), when);
+      GHashTableIter iter;
+      gpointer key, value;
+      g_hash_table_iter_init (&iter, r->verdicts);
+      while (g_hash_table_iter_next (&iter, &key, &value))
+        add_named (r, aj_json_get_string (value, "author"));
+    }
+  add_named (r, aj_inspection_get_inspector (r->inspection));
+  stmt = aj_db_prepare (aj_store_get_db (r->store),
+                        "SELECT member FROM inspection_team WHERE inspection_id = ? ORDER BY confirmed_at, member", NULL);
+  aj_db_bind_text (stmt, 1, aj_inspection_get_id (r->inspection));
+  while (stmt && sqlite3_step (stmt) == SQLITE_ROW)
+    add_named (r, aj_db_col_text (stmt, 0));
+  if (r->options->author)
+    {
+      g_autoptr(AjUser) author = aj_registry_get_user (r->store, r->options->author);
+      if (author && g_strcmp0 (aj_user_get_role (author), "inspector") == 0)
+        add_named (r, r->options->author);
+    }
+  for (guint i = 0; r->options->inspectors && r->options->inspectors[i]; i++)
+    add_named (r, r->options->inspectors[i]);
+}
+
+static guint
+count_certified (AjReportData *r)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < r->team->len; i++)
+    n += *((AjReportNamed *) g_ptr_array_index (r->team, i))->certificate != '\0';
+  return n;
+}
+
+static const char *
+kind_title (AjReportKind kind,
+            gboolean     self)
+{
+  switch (kind)
+    {
+    case AJ_REPORT_NOTICE: return _("Rectification notice");
+    case AJ_REPORT_VERIFICATION: return _("Verification opinion");
+    case AJ_REPORT_RECEIPT: return _("Service receipt");
+    case AJ_REPORT_REFERRAL: return _("Referral letter");
+    case AJ_REPORT_INSPECTION:
+    default: return self ? _("Self-inspection record") : _("Inspection record");
+    }
+}
+
+/* The verifications of the inspection's hazards on the visit day (the
+ * latest day with one when none is asked for): the re-inspection's record. */
+static gboolean
+gather_visit (AjReportData  *r,
+              GError **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = aj_db_prepare (aj_store_get_db (r->store),
+      "SELECT e.subject, e.author, e.body FROM events e JOIN hazards h ON h.id = e.subject "
+      "WHERE e.type = 'hazard.verified' AND e.refused_code IS NULL AND h.inspection_id = ? "
+      "ORDER BY e.hlc, e.device_id, e.id", error);
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+
+  if (stmt == NULL)
+    return FALSE;
+  aj_db_bind_text (stmt, 1, aj_inspection_get_id (r->inspection));
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      JsonObject *body = aj_json_parse_object (aj_db_col_text (stmt, 2), NULL);
+      g_autofree char *day = NULL;
+      if (body == NULL)
+        continue;
+      day = aj_report_china_day (aj_json_get_string (body, "at"));
+      json_object_set_string_member (body, "hazard", aj_db_col_text (stmt, 0));
+      json_object_set_string_member (body, "author", aj_db_col_text (stmt, 1));
+      json_object_set_string_member (body, "day", day);
+      if (r->options->visit == NULL && (r->visit == NULL || strcmp (day, r->visit) > 0))
+        {
+          g_free (r->visit);
+          r->visit = g_strdup (day);
+        }
+      g_ptr_array_add (rows, body);
+    }
+  if (r->visit == NULL)
+    r->visit = g_strdup (r->options->visit);
+  r->verdicts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) json_object_unref);
+  r->hazards = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      JsonObject *body = g_ptr_array_index (rows, i);
+      const char *hazard = aj_json_get_string (body, "hazard");
+      if (g_strcmp0 (aj_json_get_string (body, "day"), r->visit) != 0)
+        continue;
+      /* The last verification of a hazard on that day stands. */
+      if (!g_hash_table_contains (r->verdicts, hazard))
+        {
+          AjHazard *h = aj_hazard_load (r->store, hazard);
+          if (h != NULL)
+            g_ptr_array_add (r->hazards, h);
+        }
+      g_hash_table_replace (r->verdicts, g_strdup (hazard), json_object_ref (body));
+    }
+  if (r->hazards->len == 0)
+    {
+      g_set_error (error, AJ_ERROR, AJ_ERROR_NOT_ALLOWED,
+                   _("No hazard of this inspection was verified on that day: a verification opinion records a "
+                     "re-inspection, made after its hazards are verified"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+gather_live_hazards (AjReportData *r)
+{
+  g_autoptr(GListModel) list = aj_hazard_list (r->store, aj_inspection_get_id (r->inspection), NULL);
+
+  r->hazards = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; list && i < g_list_model_get_n_items (list); i++)
+    {
+      AjHazard *h = g_list_model_get_item (list, i);
+      if (g_strcmp0 (aj_hazard_get_status (h), "withdrawn") == 0)
+        g_object_unref (h);
+      else
+        g_ptr_array_add (r->hazards, h);
+    }
+}
+
+/* Whether a referral letter can be made for @hazard_id. */
+gboolean
+aj_report_is_referred (AjStore    *store,
+                       const char *hazard_id)
+{
+  g_autoptr(JsonObject) referral = aj_report_referral_of (store, hazard_id);
+
+  return referral != NULL;
+}
+
+static char **
+team_ids (AjReportData *r)
+{
+  GPtrArray *ids = g_ptr_array_new ();
+
+  for (guint i = 0; i < r->team->len; i++)
+    g_ptr_array_add (ids, g_strdup (((AjReportNamed *) g_ptr_array_index (r->team, i))->id));
+  g_ptr_array_add (ids, NULL);
+  return (char **) g_ptr_array_free (ids, FALSE);
+}
+
+/* Everything the document says, checked: a department's document names
+ * at least two inspectors with certificates and gets its number here. */
+static gboolean
+gather (AjReportData  *r,
+        GError **error)
+{
+  const char *subject = aj_inspection_get_id (r->inspection);
+  const char *number_kind = r->kind == AJ_REPORT_RECEIPT ? "notice" : kind_names[r->kind];
+  const char *number_subject = r->referred ? aj_hazard_get_id (r->referred) : subject;
+
+  r->self = g_strcmp0 (aj_inspection_get_mode (r->inspection), "self") == 0;
+  r->institution = aj_registry_get_institution (r->store, aj_inspection_get_institution (r->inspection));
+  r->department = r->institution ? aj_registry_get_department (r->store, aj_institution_get_department (r->institution))
+                                 : NULL;
+  for (guint i = 0; r->options->checklists && i < r->options->checklists->len; i++)
+    if (g_strcmp0 (aj_checklist_get_id (g_ptr_array_index (r->options->checklists, i)),
+                   aj_inspection_get_template_id (r->inspection)) == 0)
+      /* The version the inspection was made with: its own questions. */
+      r->checklist = aj_checklist_get_edition (g_ptr_array_index (r->options->checklists, i),
+                                               aj_inspection_get_template_version (r->inspection));
+  r->title = g_strdup (kind_title (r->kind, r->self));
+
+  if (r->self && r->kind != AJ_REPORT_INSPECTION && r->kind != AJ_REPORT_REFERRAL)
+    {
+      g_set_error (error, AJ_ERROR, AJ_ERROR_NOT_ALLOWED,
+                   _("A self-inspection is the institution's own record: notices and opinions are the "
+                     "department's, made from its own inspections"));
+      return FALSE;
+    }
+  if (r->kind == AJ_REPORT_VERIFICATION)
+    {
+      if (!gather_visit (r, error))
+        return FALSE;
+      r->notice = aj_numbering_lookup (r->store, "notice", subject, NULL);
+      if (r->notice == NULL)
+        {
+          g_set_error (error, AJ_ERROR, AJ_ERROR_NOT_ALLOWED,
+                       _("The rectification notice of this inspection has not been issued: issue it first, "
+                         "so that the verification opinion can cite its number"));
+          return FALSE;
+        }
     }
   else
+    gather_live_hazards (r);
+
+  if (r->self && r->kind == AJ_REPORT_INSPECTION)
     {
-      field (doc, _("Suggested rectification"), aj_hazard_get_suggestion (hazard));
-      field (doc, _("Deadline"), aj_hazard_get_deadline (hazard));
-      field (doc, _("Responsible person"), aj_hazard_get_responsible (hazard));
+      /* Staff, not inspectors: no number, no seal, no certificates. */
+      r->team = g_ptr_array_new_with_free_func ((GDestroyNotify) named_free);
+      add_named (r, aj_inspection_get_inspector (r->inspection));
+      r->payload = aj_report_payload (r->options->server_url, r->kind, subject);
+      return TRUE;
     }
 
-  if (kind == AJ_REPORT_VERIFICATION)
-    draw_signatures (doc, store, aj_hazard_get_id (hazard), options->blob_dir);
-
-  /* Photo thumbnails, four to a row. */
-  if (photos->len > 0 && kind != AJ_REPORT_NOTICE)
+  r->number = aj_numbering_lookup (r->store, number_kind, number_subject, r->visit);
+  gather_team (r);
+  if (r->number == NULL)
     {
-      const double w = (BODY_W - 3 * 8) / 4, h = w * 0.75;
-      for (guint i = 0; i < photos->len; i++)
+      g_auto(GStrv) ids = NULL;
+      if (count_certified (r) < 2)
         {
-          AjPhotoRef *ref = g_ptr_array_index (photos, i);
-          g_autofree char *thumb = aj_photo_thumb_path (options->blob_dir, ref->sha256);
-          g_autoptr(GdkPixbuf) pixbuf = aj_photo_check_file (thumb, NULL) ? gdk_pixbuf_new_from_file (thumb, NULL) : NULL;
-          if (i % 4 == 0)
-            need (doc, h + 6);
-          if (pixbuf != NULL)
-            image_at (doc, pixbuf, MARGIN + (i % 4) * (w + 8), doc->y, w, h, TRUE);
-          if (i % 4 == 3 || i + 1 == photos->len)
-            doc->y += h + 6;
+          g_set_error (error, AJ_ERROR, AJ_ERROR_NOT_ALLOWED,
+                       _("%s names at least two inspectors with enforcement certificates; this one has %u. "
+                         "Confirm a second inspector of the team before issuing it"),
+                       r->title, count_certified (r));
+          return FALSE;
+        }
+      if (r->institution == NULL || r->department == NULL)
+        {
+          g_set_error (error, AJ_ERROR, AJ_ERROR_INVALID,
+                       _("The institution belongs to no inspecting department in the registry, so the document "
+                         "cannot be numbered; the office adds the department to the registry"));
+          return FALSE;
+        }
+      if (r->options->author != NULL)
+        {
+          ids = team_ids (r);
+          r->number = aj_numbering_issue (r->store, r->options->author, number_kind, number_subject, r->visit,
+                                          aj_department_get_id (r->department), (const char * const *) ids, error);
+          if (r->number == NULL)
+            return FALSE;
         }
     }
-  doc->y += 8;
+  {
+    g_autofree char *base = aj_report_payload (r->options->server_url, r->kind, number_subject);
+    g_autofree char *hash = content_hash (r);
+    g_autofree char *escaped = r->number ? g_uri_escape_string (r->number->number, NULL, FALSE) : NULL;
+
+    r->payload = escaped ? g_strdup_printf ("%s?n=%s&h=%s", base, escaped, hash)
+                         : g_strdup_printf ("%s?h=%s", base, hash);
+  }
+  return TRUE;
 }
 
 gboolean
 aj_report_write_pdf (AjStore                *store,
                      AjReportKind            kind,
-                     const char             *inspection_id,
+                     const char             *subject,
                      const AjReportOptions  *options,
                      const char             *path,
                      GError                **error)
 {
-  g_autoptr(AjInspection) inspection = aj_inspection_load (store, inspection_id);
-  g_autoptr(AjInstitution) institution = NULL;
-  g_autoptr(GListModel) hazards = NULL;
-  g_autoptr(GHashTable) results = NULL;
-  g_autofree char *tmp = NULL;
-  g_autofree char *inspector = NULL;
-  g_autofree char *started = NULL;
-  g_autofree char *payload = NULL;
-  g_autofree char *doc_title = NULL;
-  cairo_surface_t *surface;
-  cairo_status_t status;
-  AjChecklist *checklist = NULL;
-  guint live = 0;
-  Doc doc = { 0 };
+  AjReportData r = { .store = store, .kind = kind, .options = options };
+  g_autofree char *footer = NULL;
+  gboolean ok;
 
-  if (inspection == NULL)
+  if (kind == AJ_REPORT_REFERRAL)
     {
-      g_set_error (error, AJ_ERROR, AJ_ERROR_NOT_FOUND, _("No inspection %s on this device"), inspection_id);
+      g_autoptr(JsonObject) referral = NULL;
+      r.referred = aj_hazard_load (store, subject);
+      if (r.referred == NULL)
+        {
+          g_set_error (error, AJ_ERROR, AJ_ERROR_NOT_FOUND, _("No hazard %s on this device"), subject);
+          return FALSE;
+        }
+      referral = aj_report_referral_of (store, subject);
+      if (referral == NULL)
+        {
+          g_set_error (error, AJ_ERROR, AJ_ERROR_NOT_ALLOWED,
+                       _("Hazard %s has not been referred to another department: record the referral first"),
+                       aj_hazard_get_number (r.referred));
+          report_clear (&r);
+          return FALSE;
+        }
+      subject = aj_hazard_get_inspection_id (r.referred);
+    }
+  r.inspection = aj_inspection_load (store, subject);
+  if (r.inspection == NULL)
+    {
+      g_set_error (error, AJ_ERROR, AJ_ERROR_NOT_FOUND, _("No inspection %s on this device"), subject);
+      report_clear (&r);
       return FALSE;
     }
-  institution = aj_registry_get_institution (store, aj_inspection_get_institution (inspection));
-  hazards = aj_hazard_list (store, inspection_id, NULL);
-  results = aj_inspection_get_results (store, inspection_id);
-  inspector = user_name (store, aj_inspection_get_inspector (inspection));
-  started = aj_iso8601_to_display (aj_inspection_get_started_at (inspection), TRUE);
-  payload = aj_report_payload (options->server_url, kind, inspection_id);
-  for (guint i = 0; options->checklists && i < options->checklists->len; i++)
-    if (g_strcmp0 (aj_checklist_get_id (g_ptr_array_index (options->checklists, i)),
-                   aj_inspection_get_template_id (inspection)) == 0)
-      checklist = aj_checklist_get_edition (g_ptr_array_index (options->checklists, i),
-                                            aj_inspection_get_template_version (inspection));
-
-  switch (kind)
+  if (!gather (&r, error))
     {
-    case AJ_REPORT_NOTICE: doc_title = g_strdup (_("Rectification notice")); break;
-    case AJ_REPORT_VERIFICATION: doc_title = g_strdup (_("Verification opinion")); break;
-    default: doc_title = g_strdup (_("Inspection record")); break;
-    }
-
-  tmp = g_strdup_printf ("%s.tmp", path);
-  surface = cairo_pdf_surface_create (tmp, PAGE_W, PAGE_H);
-  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE, doc_title);
-  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATOR, "Anjian " PACKAGE_VERSION);
-  doc.cr = cairo_create (surface);
-  doc.y = MARGIN;
-  doc.page = 1;
-  doc.footer = g_strdup_printf ("%s · %s", doc_title, aj_inspection_get_institution_name (inspection));
-
-  /* The document's own QR in the top right corner. */
-  qr_at (&doc, payload, PAGE_W - MARGIN - 64, MARGIN - 20, 64);
-  title (&doc, doc_title);
-  doc.y = MAX (doc.y, MARGIN + 50);
-
-  field (&doc, _("Institution"), aj_inspection_get_institution_name (inspection));
-  if (institution != NULL)
-    {
-      g_autofree char *where = g_strdup_printf ("%s %s %s", aj_institution_get_county (institution),
-                                                aj_institution_get_township (institution),
-                                                aj_institution_get_address (institution));
-      field (&doc, _("Institution code"), aj_institution_get_code (institution));
-      field (&doc, _("Address"), where);
-      field (&doc, _("Person in charge"), aj_institution_get_head (institution));
-    }
-  field (&doc, _("Date"), started);
-  field (&doc, _("Mode"), aj_inspection_mode_label (aj_inspection_get_mode (inspection)));
-  field (&doc, _("Inspectors"), inspector);
-  if (checklist != NULL)
-    field (&doc, _("Checklist"), aj_checklist_get_title (checklist));
-
-  if (kind == AJ_REPORT_INSPECTION && checklist != NULL)
-    {
-      heading (&doc, _("Items and results"));
-      for (guint i = 0; i < aj_checklist_get_n_items (checklist); i++)
-        {
-          const AjChecklistItem *item = aj_checklist_get_item (checklist, i);
-          AjItemResult *r = g_hash_table_lookup (results, item->code);
-          g_autofree char *line = g_strdup_printf ("%s  %s", item->code, aj_checklist_item_get_question (item));
-          const char *result = aj_item_result_label (r ? r->result : NULL);
-          double h = text_at (&doc, MARGIN, BODY_W - 90, line, 9, FALSE, FALSE);
-
-          need (&doc, h);
-          text_at (&doc, MARGIN, BODY_W - 90, line, 9, FALSE, TRUE);
-          text_at (&doc, PAGE_W - MARGIN - 80, 80, result, 9, r && g_str_equal (r->result, "hazard"), TRUE);
-          doc.y += h + 2;
-          if (r && r->note && *r->note)
-            {
-              g_autofree char *note = g_strdup_printf ("    %s", r->note);
-              paragraph (&doc, note, 8.5, FALSE, 2);
-            }
-        }
-    }
-
-  if (kind == AJ_REPORT_NOTICE)
-    {
-      g_autofree char *intro = g_strdup_printf (
-        _("%s: the inspection on %s found the hazards below. Rectify each by its deadline, with the measures and the responsible person named, and report the rectification for verification. A major hazard is rectified with measures, responsibility, funds, deadline and contingency plan in place."),
-        aj_inspection_get_institution_name (inspection), started);
-      paragraph (&doc, intro, 10, FALSE, 8);
-    }
-
-  heading (&doc, _("Hazards"));
-  for (guint i = 0; hazards && i < g_list_model_get_n_items (hazards); i++)
-    {
-      g_autoptr(AjHazard) h = g_list_model_get_item (hazards, i);
-      if (g_strcmp0 (aj_hazard_get_status (h), "withdrawn") == 0)
-        continue;
-      hazard_block (&doc, store, inspection, h, kind, options);
-      live++;
-    }
-  if (live == 0)
-    paragraph (&doc, _("No hazard was found."), 10, FALSE, 6);
-
-  if (kind != AJ_REPORT_VERIFICATION)
-    {
-      g_autoptr(GPtrArray) signed_list = aj_signature_list (store, inspection_id);
-      if (signed_list->len > 0)
-        {
-          heading (&doc, _("Signatures"));
-          draw_signatures (&doc, store, inspection_id, options->blob_dir);
-        }
-    }
-
-  {
-    const char *inspection_signers[] = { _("Inspector"), _("Inspector"), _("Person in charge of the institution"), NULL };
-    const char *notice_signers[] = { _("Issued by (inspector)"), _("Received by (institution)"), NULL };
-    const char *verification_signers[] = { _("Verified by (inspector)"), _("Institution representative"), NULL };
-    signatures (&doc, kind == AJ_REPORT_NOTICE ? notice_signers :
-                      kind == AJ_REPORT_VERIFICATION ? verification_signers : inspection_signers);
-  }
-
-  footer (&doc);
-  cairo_show_page (doc.cr);
-  cairo_destroy (doc.cr);
-  cairo_surface_finish (surface);
-  status = cairo_surface_status (surface);
-  cairo_surface_destroy (surface);
-  g_free (doc.footer);
-  if (status != CAIRO_STATUS_SUCCESS || g_rename (tmp, path) != 0)
-    {
-      g_set_error (error, AJ_ERROR, AJ_ERROR_FAILED, _("Cannot write %s"), path);
+      report_clear (&r);
       return FALSE;
     }
-  return TRUE;
+  footer = g_strdup_printf ("%s · %s", r.title, aj_inspection_get_institution_name (r.inspection));
+  ok = aj_doc_write_pdf (path, r.title, r.number ? r.number->number : NULL, footer, aj_report_drawer (kind), &r, error);
+  report_clear (&r);
+  return ok;
 }
 
 /* What the document thread needs, copied from the caller. */
@@ -644,9 +448,12 @@ typedef struct
 {
   char         *db_path;
   AjReportKind  kind;
-  char         *inspection_id;
+  char         *subject;
   char         *blob_dir;
   char         *server_url;
+  char         *author;
+  char         *visit;
+  char        **inspectors;
   GPtrArray    *checklists;
   char         *path;
 } ReportJob;
@@ -655,9 +462,12 @@ static void
 report_job_free (ReportJob *job)
 {
   g_free (job->db_path);
-  g_free (job->inspection_id);
+  g_free (job->subject);
   g_free (job->blob_dir);
   g_free (job->server_url);
+  g_free (job->author);
+  g_free (job->visit);
+  g_strfreev (job->inspectors);
   g_clear_pointer (&job->checklists, g_ptr_array_unref);
   g_free (job->path);
   g_free (job);
@@ -670,12 +480,14 @@ report_thread (GTask        *task,
                GCancellable *cancellable)
 {
   ReportJob *job = task_data;
-  AjReportOptions options = { .blob_dir = job->blob_dir, .server_url = job->server_url, .checklists = job->checklists };
+  AjReportOptions options = { .blob_dir = job->blob_dir, .server_url = job->server_url, .checklists = job->checklists,
+                              .author = job->author, .visit = job->visit,
+                              .inspectors = (const char * const *) job->inspectors };
   g_autoptr(GError) error = NULL;
   /* A connection of its own: the main thread goes on using the store's. */
   g_autoptr(AjStore) store = aj_store_open (job->db_path, &error);
 
-  if (store == NULL || !aj_report_write_pdf (store, job->kind, job->inspection_id, &options, job->path, &error))
+  if (store == NULL || !aj_report_write_pdf (store, job->kind, job->subject, &options, job->path, &error))
     g_task_return_error (task, g_steal_pointer (&error));
   else
     g_task_return_boolean (task, TRUE);
@@ -686,7 +498,7 @@ report_thread (GTask        *task,
 void
 aj_report_write_pdf_async (AjStore               *store,
                            AjReportKind           kind,
-                           const char            *inspection_id,
+                           const char            *subject,
                            const AjReportOptions *options,
                            const char            *path,
                            GCancellable          *cancellable,
@@ -699,9 +511,12 @@ aj_report_write_pdf_async (AjStore               *store,
   g_task_set_source_tag (task, aj_report_write_pdf_async);
   job->db_path = g_strdup (aj_store_get_path (store));
   job->kind = kind;
-  job->inspection_id = g_strdup (inspection_id);
+  job->subject = g_strdup (subject);
   job->blob_dir = g_strdup (options->blob_dir);
   job->server_url = g_strdup (options->server_url);
+  job->author = g_strdup (options->author);
+  job->visit = g_strdup (options->visit);
+  job->inspectors = g_strdupv ((char **) options->inspectors);
   job->checklists = options->checklists ? g_ptr_array_ref (options->checklists) : NULL;
   job->path = g_strdup (path);
   g_task_set_task_data (task, job, (GDestroyNotify) report_job_free);

@@ -16,6 +16,9 @@
 
 #include "aj-codec.h"
 #include "aj-db.h"
+#include "aj-department.h"
+#include "aj-doc-number.h"
+#include "aj-numbering.h"
 #include "aj-store-private.h"
 #include "aj-error.h"
 #include "aj-photo.h"
@@ -228,6 +231,9 @@ set_http_error (Response    *r,
     g_set_error (error, AJ_SYNC_ERROR, domain_code, _("The server refused the request (HTTP %ld)"), r->status);
 }
 
+/* For @accept: any 4xx answer is the caller's to read. */
+#define ACCEPT_CLIENT_ERRORS 499
+
 /* One HTTP exchange. A 2xx answer is success; anything else is an error
  * in AJ_SYNC_ERROR with the server's message, unless @accept allows it. */
 static gboolean
@@ -321,7 +327,8 @@ request (Client      *c,
       return FALSE;
     }
   curl_easy_getinfo (c->curl, CURLINFO_RESPONSE_CODE, &r->status);
-  if ((r->status >= 200 && r->status < 300) || r->status == accept)
+  if ((r->status >= 200 && r->status < 300) || r->status == accept ||
+      (accept == ACCEPT_CLIENT_ERRORS && r->status >= 400 && r->status < 500))
     return TRUE;
   set_http_error (r, error);
   return FALSE;
@@ -954,6 +961,72 @@ pull_reference (Client        *c,
   return aj_store_set_meta (store, "sync.reference_version", version, error);
 }
 
+/* ---- document numbers ---- */
+
+static gboolean
+reserve_block (Client      *c,
+               AjStore     *store,
+               const char  *department,
+               int          year,
+               GError     **error)
+{
+  g_autoptr(JsonObject) ask = json_object_new ();
+  g_autoptr(JsonObject) reply = NULL;
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+  g_autofree char *text = NULL;
+  g_auto(Response) r = { 0 };
+
+  json_object_set_string_member (ask, "department", department);
+  json_object_set_int_member (ask, "year", year);
+  json_object_set_int_member (ask, "count", AJ_DOC_NUMBER_BLOCK);
+  json_node_set_object (node, ask);
+  text = aj_json_to_string (node);
+  /* A server of an earlier version grants none (404), nor one for a
+   * department outside the device's scope (403, a registry imported by
+   * hand): the device numbers with its tag, as offline. */
+  if (!request (c, "POST", "/api/v1/numbers", "application/json", text, strlen (text), NULL, ACCEPT_CLIENT_ERRORS,
+                &r, error))
+    return FALSE;
+  if (r.status >= 400)
+    return TRUE;
+  if ((reply = response_json (&r, error)) == NULL)
+    return FALSE;
+  if (g_strcmp0 (aj_json_get_string (reply, "department"), department) != 0 ||
+      aj_json_get_int (reply, "year", 0) != year)
+    {
+      g_set_error (error, AJ_SYNC_ERROR, AJ_SYNC_ERROR_PROTOCOL, _("The server granted numbers of another department"));
+      return FALSE;
+    }
+  return aj_numbering_add_block (store, department, year, aj_json_get_int (reply, "first", 0),
+                                 aj_json_get_int (reply, "last", 0), error);
+}
+
+/* Keeps a few document numbers in hand for each department the device
+ * works for (this year's, and next year's in December), so that documents
+ * made offline get the department's own numbers. */
+static gboolean
+reserve_numbers (Client        *c,
+                 AjStore       *store,
+                 GError       **error)
+{
+  g_autoptr(GListModel) departments = aj_department_list (store);
+  g_autofree char *today = aj_doc_number_china_today ();
+  int year = aj_doc_number_year_of (today);
+  gboolean december = g_str_has_prefix (today + 4, "-12");
+
+  for (guint i = 0; i < g_list_model_get_n_items (departments); i++)
+    {
+      g_autoptr(AjDepartment) department = g_list_model_get_item (departments, i);
+      const char *id = aj_department_get_id (department);
+
+      for (int y = year; y <= year + (december ? 1 : 0); y++)
+        if (aj_numbering_remaining (store, id, y) < AJ_DOC_NUMBER_LOW_WATER &&
+            !reserve_block (c, store, id, y, error))
+          return FALSE;
+    }
+  return TRUE;
+}
+
 gboolean
 aj_sync_run (AjStore              *store,
              const AjSyncOptions  *options,
@@ -983,7 +1056,8 @@ aj_sync_run (AjStore              *store,
         local = g_steal_pointer (&bound);
     }
   else
-    ok = ok && pull (&c, store, report, &local) && pull_reference (&c, store, report, &local);
+    ok = ok && pull (&c, store, report, &local) && pull_reference (&c, store, report, &local) &&
+         reserve_numbers (&c, store, &local);
   client_clear (&c);
 
   if (ok)

@@ -49,6 +49,10 @@ struct _AjHazardPage
   GtkFlowBox     *photo_box;
   GtkListBox     *timeline_list;
   AdwPreferencesGroup *steps_group;
+  AdwPreferencesGroup *documents_group;
+  AdwActionRow   *opinion_row;
+  AdwActionRow   *letter_row;
+  char           *inspection_id;
   GtkFlowBox     *steps_box;
   AdwActionRow   *conflict_row;
   GtkWidget      *conflict_group;
@@ -241,6 +245,19 @@ save_tag_action (GtkWidget  *widget,
     }
   name = g_strdup_printf ("%s.pdf", labels->len ? ((AjLabel *) g_ptr_array_index (labels, 0))->title : "label");
   aj_label_output_save (aj_page_get_window (widget), labels, name);
+}
+
+static void
+document_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  AjHazardPage *self = AJ_HAZARD_PAGE (widget);
+  AjReportKind kind;
+
+  if (!aj_report_kind_from_name (g_variant_get_string (parameter, NULL), &kind) || self->hazard_id == NULL)
+    return;
+  aj_page_save_document (widget, kind, kind == AJ_REPORT_REFERRAL ? self->hazard_id : self->inspection_id);
 }
 
 static void
@@ -456,6 +473,20 @@ aj_hazard_page_load (AjHazardPage *self,
                                *aj_hazard_get_responsible (hazard) ? aj_hazard_get_responsible (hazard) : "—");
 
   fill_steps (self, store, aj_session_get_user (session));
+  /* The department's documents about this hazard: the opinion of its
+   * re-inspection once verified, the letter once referred. */
+  g_free (self->inspection_id);
+  self->inspection_id = g_strdup (aj_hazard_get_inspection_id (hazard));
+  {
+    const char *verified = aj_hazard_get_verified_at (hazard);
+    gboolean self_check = inspection != NULL && g_strcmp0 (aj_inspection_get_mode (inspection), "self") == 0;
+    gboolean opinion = !self_check && verified != NULL && *verified != '\0';
+    gboolean letter = aj_report_is_referred (store, hazard_id);
+
+    gtk_widget_set_visible (GTK_WIDGET (self->opinion_row), opinion);
+    gtk_widget_set_visible (GTK_WIDGET (self->letter_row), letter);
+    gtk_widget_set_visible (GTK_WIDGET (self->documents_group), opinion || letter);
+  }
   {
     guint signed_count = aj_signature_rows_fill (self->signature_list, store, hazard_id, aj_session_get_blob_dir (session));
     const char *status = aj_hazard_get_status (hazard);
@@ -580,6 +611,7 @@ aj_hazard_page_dispose (GObject *object)
   g_clear_object (&self->store_signals);
   g_clear_pointer (&self->payload, g_free);
   g_clear_pointer (&self->hazard_id, g_free);
+  g_clear_pointer (&self->inspection_id, g_free);
   g_clear_pointer (&self->before, g_free);
   g_clear_pointer (&self->after, g_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), AJ_TYPE_HAZARD_PAGE);
@@ -619,6 +651,9 @@ aj_hazard_page_class_init (AjHazardPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AjHazardPage, photo_box);
   gtk_widget_class_bind_template_child (widget_class, AjHazardPage, timeline_list);
   gtk_widget_class_bind_template_child (widget_class, AjHazardPage, steps_group);
+  gtk_widget_class_bind_template_child (widget_class, AjHazardPage, documents_group);
+  gtk_widget_class_bind_template_child (widget_class, AjHazardPage, opinion_row);
+  gtk_widget_class_bind_template_child (widget_class, AjHazardPage, letter_row);
   gtk_widget_class_bind_template_child (widget_class, AjHazardPage, steps_box);
   gtk_widget_class_bind_template_child (widget_class, AjHazardPage, conflict_row);
   gtk_widget_class_bind_template_child (widget_class, AjHazardPage, conflict_group);
@@ -630,6 +665,7 @@ aj_hazard_page_class_init (AjHazardPageClass *klass)
   gtk_widget_class_install_action (widget_class, "hazard.before-after", NULL, pair_action);
   gtk_widget_class_bind_template_child (widget_class, AjHazardPage, pair_button);
   gtk_widget_class_install_action (widget_class, "hazard.save-tag", "s", save_tag_action);
+  gtk_widget_class_install_action (widget_class, "hazard.document", "s", document_action);
   gtk_widget_class_bind_template_child (widget_class, AjHazardPage, measures_row);
   gtk_widget_class_bind_template_child (widget_class, AjHazardPage, five_row);
   gtk_widget_class_bind_template_child (widget_class, AjHazardPage, rectified_row);

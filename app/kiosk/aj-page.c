@@ -104,3 +104,95 @@ aj_page_watch_store (GtkWidget *page,
   g_signal_connect_object (page, "unmap", G_CALLBACK (page_unmapped), group, 0);
   return group;
 }
+
+static void
+document_written (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GtkWidget) page = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!aj_report_write_pdf_finish (AJ_STORE (source), result, &error))
+    {
+      if (gtk_widget_get_root (page) != NULL)
+        aj_page_report_error (page, _("The document was not written"), error);
+      return;
+    }
+  if (gtk_widget_get_root (page) != NULL)
+    aj_page_toast (page, _("Document saved"));
+}
+
+/* Writes @subject's document of @kind to @path in a thread (photos scaled,
+ * pages laid out); a toast says when. A department document without a
+ * number gets one in the signed-in person's name. */
+void
+aj_page_write_document (GtkWidget    *page,
+                        AjReportKind  kind,
+                        const char   *subject,
+                        const char   *path)
+{
+  AjSession *session = aj_page_get_session (page);
+  GListModel *all = aj_session_get_checklists (session);
+  g_autoptr(GPtrArray) checklists = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autofree char *server = aj_session_dup_server_url (session);
+  AjReportOptions options = { .blob_dir = aj_session_get_blob_dir (session), .server_url = server,
+                              .author = aj_session_get_user_id (session) };
+
+  for (guint i = 0; i < g_list_model_get_n_items (all); i++)
+    g_ptr_array_add (checklists, g_list_model_get_item (all, i));
+  options.checklists = checklists;
+  aj_report_write_pdf_async (aj_session_get_store (session), kind, subject, &options, path, NULL,
+                             document_written, g_object_ref (page));
+}
+
+typedef struct
+{
+  GtkWidget    *page;
+  AjReportKind  kind;
+  char         *subject;
+} SaveDocument;
+
+static void
+save_document_free (SaveDocument *save)
+{
+  g_object_unref (save->page);
+  g_free (save->subject);
+  g_free (save);
+}
+
+static void
+save_document_response (GtkNativeDialog *dialog,
+                        int              response,
+                        SaveDocument    *save)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autofree char *path = file ? g_file_get_path (file) : NULL;
+      if (path != NULL)
+        aj_page_write_document (save->page, save->kind, save->subject, path);
+    }
+  save_document_free (save);
+  g_object_unref (dialog);
+}
+
+/* Asks where to save @subject's document of @kind, then writes it. */
+void
+aj_page_save_document (GtkWidget    *page,
+                       AjReportKind  kind,
+                       const char   *subject)
+{
+  g_autofree char *name = g_strdup_printf ("%s-%s.pdf", aj_report_kind_name (kind), subject);
+  GtkFileChooserNative *chooser = gtk_file_chooser_native_new (_("Save the document"), aj_page_get_window (page),
+                                                               GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"),
+                                                               _("_Cancel"));
+  SaveDocument *save = g_new0 (SaveDocument, 1);
+
+  save->page = g_object_ref (page);
+  save->kind = kind;
+  save->subject = g_strdup (subject);
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
+  g_signal_connect (chooser, "response", G_CALLBACK (save_document_response), save);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}

@@ -4,6 +4,7 @@
 
 #include <gtk/gtk.h>
 
+#include "aj-report.h"
 #include "aj-session.h"
 
 G_BEGIN_DECLS
@@ -17,6 +18,13 @@ void          aj_page_report_error    (GtkWidget    *page,
                                        const GError *error);
 GSignalGroup *aj_page_watch_store     (GtkWidget    *page,
                                        GCallback     refresh);
+void          aj_page_write_document  (GtkWidget    *page,
+                                       AjReportKind  kind,
+                                       const char   *subject,
+                                       const char   *path);
+void          aj_page_save_document   (GtkWidget    *page,
+                                       AjReportKind  kind,
+                                       const char   *subject);
 void          aj_page_wrap_buttons    (GtkWidget    *first,
                                        ...) G_GNUC_NULL_TERMINATED;
 

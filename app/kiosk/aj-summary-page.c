@@ -24,7 +24,6 @@ struct _AjSummaryPage
   char           *first_unanswered;
   guint           n_unanswered;
   GListModel     *hazards;
-  AjReportKind    report_kind;   /* of the save dialog open now */
 
   AdwWindowTitle *title;
   AdwActionRow   *answered_row;
@@ -230,56 +229,13 @@ on_finish_clicked (AjSummaryPage *self)
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
-static void
-report_written (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  g_autoptr(AjSummaryPage) self = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!aj_report_write_pdf_finish (AJ_STORE (source), result, &error))
-    {
-      if (gtk_widget_get_root (GTK_WIDGET (self)) != NULL)
-        aj_page_report_error (GTK_WIDGET (self), _("The document was not written"), error);
-      return;
-    }
-  if (gtk_widget_get_root (GTK_WIDGET (self)) != NULL)
-    aj_page_toast (GTK_WIDGET (self), _("Document saved"));
-}
-
 /* Written in a thread (photos scaled, pages laid out); a toast says when. */
 void
 aj_summary_page_write_report (AjSummaryPage *self,
                               AjReportKind   kind,
                               const char    *path)
 {
-  AjSession *session = aj_page_get_session (GTK_WIDGET (self));
-  GListModel *all = aj_session_get_checklists (session);
-  g_autoptr(GPtrArray) checklists = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autofree char *server = aj_session_dup_server_url (session);
-  AjReportOptions options = { .blob_dir = aj_session_get_blob_dir (session), .server_url = server };
-
-  for (guint i = 0; i < g_list_model_get_n_items (all); i++)
-    g_ptr_array_add (checklists, g_list_model_get_item (all, i));
-  options.checklists = checklists;
-  aj_report_write_pdf_async (aj_session_get_store (session), kind, self->inspection_id, &options, path, NULL,
-                             report_written, g_object_ref (self));
-}
-
-static void
-on_report_response (GtkNativeDialog *dialog,
-                    int              response,
-                    AjSummaryPage   *self)
-{
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      g_autofree char *path = file ? g_file_get_path (file) : NULL;
-      if (path != NULL)
-        aj_summary_page_write_report (self, self->report_kind, path);
-    }
-  g_object_unref (dialog);
+  aj_page_write_document (GTK_WIDGET (self), kind, self->inspection_id, path);
 }
 
 static void
@@ -287,20 +243,10 @@ report_action (GtkWidget  *widget,
                const char *action_name,
                GVariant   *parameter)
 {
-  AjSummaryPage *self = AJ_SUMMARY_PAGE (widget);
   AjReportKind kind = AJ_REPORT_INSPECTION;
-  g_autofree char *name = NULL;
-  GtkFileChooserNative *chooser;
 
   aj_report_kind_from_name (g_variant_get_string (parameter, NULL), &kind);
-  name = g_strdup_printf ("%s-%s.pdf", aj_report_kind_name (kind), self->inspection_id);
-  chooser = gtk_file_chooser_native_new (_("Save the document"), aj_page_get_window (widget),
-                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
-  /* The dialog is modal: one document is chosen at a time. */
-  self->report_kind = kind;
-  g_signal_connect (chooser, "response", G_CALLBACK (on_report_response), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+  aj_page_save_document (widget, kind, AJ_SUMMARY_PAGE (widget)->inspection_id);
 }
 
 static void

@@ -25,6 +25,9 @@ guint    aj_server_blobs_expire_partials (AjServerContext *context);
 /* aj-server-reference.c: the reference data a device keeps offline */
 void     aj_server_reference_get        (AjRequest *req);
 
+/* aj-server-numbers.c: blocks of document numbers granted to a device */
+void     aj_server_numbers_grant        (AjRequest *req);
+
 /* aj-server-completion.c: each home's self-inspection completion */
 void     aj_server_completion_get       (AjRequest *req);
 

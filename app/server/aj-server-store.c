@@ -12,6 +12,7 @@
 #include "aj-error.h"
 #include "aj-authority.h"
 #include "aj-registry.h"
+#include "aj-roster.h"
 #include "aj-server-store.h"
 #include "aj-store-private.h"
 #include "aj-util.h"
@@ -715,7 +716,14 @@ aj_server_store_registry_for_scope (AjStore       *store,
   JsonObject *registry = json_object_new ();
   JsonArray *institutions = json_array_new ();
   JsonArray *users = json_array_new ();
+  JsonArray *departments = json_array_new ();
+  JsonArray *roster = json_array_new ();
+  g_autoptr(GHashTable) sent = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GHashTable) scope_counties = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GListModel) inspectors = aj_roster_list_inspectors (store, NULL);
+  g_autoptr(GHashTable) named = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GListModel) all = aj_registry_list_institutions_by_code (store, NULL);
+  g_autoptr(GListModel) all_departments = aj_department_list (store);
   g_autoptr(sqlite3_stmt) stmt = NULL;
 
   /* Every field of the register, as its JSON export writes it. */
@@ -724,7 +732,19 @@ aj_server_store_registry_for_scope (AjStore       *store,
       g_autoptr(AjInstitution) institution = g_list_model_get_item (all, i);
 
       if (aj_server_store_scope_allows (store, scope, aj_institution_get_code (institution)))
-        json_array_add_object_element (institutions, aj_institution_to_json (institution));
+        {
+          json_array_add_object_element (institutions, aj_institution_to_json (institution));
+          g_hash_table_add (named, (gpointer) aj_institution_get_department (institution));
+          g_hash_table_add (scope_counties, g_strdup (aj_institution_get_county (institution)));
+        }
+    }
+  /* The departments of those institutions, which issue their documents. */
+  for (guint i = 0; i < g_list_model_get_n_items (all_departments); i++)
+    {
+      g_autoptr(AjDepartment) department = g_list_model_get_item (all_departments, i);
+
+      if (g_hash_table_contains (named, aj_department_get_id (department)))
+        json_array_add_object_element (departments, aj_department_to_json (department));
     }
 
   /* And the members of the open assignments in the scope, wherever they
@@ -749,11 +769,102 @@ aj_server_store_registry_for_scope (AjStore       *store,
       if (*aj_db_col_text (stmt, 6))
         json_object_set_string_member (o, "post", aj_db_col_text (stmt, 6));
       json_array_add_object_element (users, o);
+      g_hash_table_add (sent, g_strdup (aj_db_col_text (stmt, 0)));
+    }
+  /* Documents name each inspector with his or her enforcement certificate:
+   * the roster rows of the people sent and of every inspector who may
+   * inspect a county of the scope (a team's second member need not use
+   * this device). */
+  for (guint i = 0; inspectors != NULL && i < g_list_model_get_n_items (inspectors); i++)
+    {
+      g_autoptr(AjInspector) inspector = g_list_model_get_item (inspectors, i);
+      const char * const *counties = aj_inspector_get_counties (inspector);
+      gboolean wanted = g_hash_table_contains (sent, aj_inspector_get_id (inspector));
+
+      for (guint j = 0; !wanted && counties && counties[j]; j++)
+        wanted = g_str_equal (counties[j], "*") || g_hash_table_contains (scope_counties, counties[j]);
+      if (wanted && aj_inspector_get_active (inspector))
+        {
+          /* Who must stay away from whom (回避) is the draw's business, on
+           * the server: a device gets no one's ties. */
+          JsonObject *row = aj_inspector_to_json (inspector);
+          json_object_set_array_member (row, "member_of", json_array_new ());
+          json_object_set_array_member (row, "related_to", json_array_new ());
+          json_array_add_object_element (roster, row);
+        }
     }
   json_object_set_int_member (registry, "version", 1);
+  json_object_set_array_member (registry, "departments", departments);
   json_object_set_array_member (registry, "institutions", institutions);
   json_object_set_array_member (registry, "users", users);
+  json_object_set_array_member (registry, "inspectors", roster);
   return registry;
+}
+
+/* Grants @device_id the next @count numbers of @department's sequence of
+ * @year: above every number granted before, to any device, so that no two
+ * devices ever hold the same one; recorded for good (the check of each
+ * pushed number reads it). A device may ask only for a department of an
+ * institution in its scope. */
+gboolean
+aj_server_store_grant_numbers (AjStore        *store,
+                               const char     *device_id,
+                               const AjScope  *scope,
+                               const char     *department,
+                               int             year,
+                               gint64          count,
+                               gint64         *first,
+                               gint64         *last,
+                               GError        **error)
+{
+  g_autofree char *sql = NULL;
+  g_autoptr(sqlite3_stmt) allowed = NULL;
+  g_autoptr(sqlite3_stmt) insert = NULL;
+  g_autofree char *now = aj_now_iso8601 ();
+
+  /* The scope's condition names a column "institution": alias the code. */
+  sql = g_strdup_printf ("SELECT count(*) FROM (SELECT code AS institution, department FROM institutions) "
+                         "WHERE department = :department %s", scope_condition (scope));
+  allowed = prepare (store, sql, error);
+  if (allowed == NULL)
+    return FALSE;
+  aj_db_bind_text (allowed, sqlite3_bind_parameter_index (allowed, ":department"), department);
+  bind_scope (allowed, scope);
+  if (sqlite3_step (allowed) != SQLITE_ROW || sqlite3_column_int (allowed, 0) == 0)
+    {
+      g_set_error (error, AJ_SERVER_STORE_ERROR, AJ_SERVER_STORE_ERROR_OUTSIDE_SCOPE,
+                   "Department %s has no institution in this device's scope", department);
+      return FALSE;
+    }
+  if (!aj_store_begin (store, error))
+    return FALSE;
+  {
+    g_autoptr(sqlite3_stmt) top = prepare (store,
+        "SELECT coalesce(max(last), 0) + 1 FROM number_blocks WHERE department = ? AND year = ?", error);
+    if (top == NULL)
+      goto fail;
+    aj_db_bind_text (top, 1, department);
+    sqlite3_bind_int (top, 2, year);
+    *first = sqlite3_step (top) == SQLITE_ROW ? sqlite3_column_int64 (top, 0) : 1;
+  }
+  *last = *first + count - 1;
+  insert = prepare (store, "INSERT INTO number_blocks (department, year, device_id, first, last, granted_at) "
+                           "VALUES (?, ?, ?, ?, ?, ?)", error);
+  if (insert == NULL)
+    goto fail;
+  aj_db_bind_text (insert, 1, department);
+  sqlite3_bind_int (insert, 2, year);
+  aj_db_bind_text (insert, 3, device_id);
+  sqlite3_bind_int64 (insert, 4, *first);
+  sqlite3_bind_int64 (insert, 5, *last);
+  aj_db_bind_text (insert, 6, now);
+  if (!aj_db_step_done (aj_store_get_db (store), insert, error))
+    goto fail;
+  return aj_store_commit (store, error);
+
+fail:
+  aj_store_rollback (store);
+  return FALSE;
 }
 
 /* The newest version of each published checklist, as its JSON. */

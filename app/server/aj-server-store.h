@@ -187,6 +187,17 @@ JsonObject  *aj_server_store_registry_for_scope     (AjStore            *store,
                                                      const AjScope      *scope);
 JsonArray   *aj_server_store_published_checklists   (AjStore            *store);
 
+/* Document numbers: blocks of a department's yearly sequence */
+gboolean     aj_server_store_grant_numbers          (AjStore            *store,
+                                                     const char         *device_id,
+                                                     const AjScope      *scope,
+                                                     const char         *department,
+                                                     int                 year,
+                                                     gint64              count,
+                                                     gint64             *first,
+                                                     gint64             *last,
+                                                     GError            **error);
+
 /* Plans, assignments and publication (双随机、一公开) */
 gboolean     aj_server_store_set_plan_task          (AjStore            *store,
                                                      const char         *plan_id,

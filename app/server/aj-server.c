@@ -57,6 +57,8 @@ static const AjRoute routes[] = {
   /* Any method, as devices have always been answered. */
   { "/api/v1/reference", AJ_ROUTE_DEVICE, NULL,
     { { NULL, 0, aj_server_reference_get } } },
+  { "/api/v1/numbers", AJ_ROUTE_DEVICE, NULL,
+    { { "POST", MAX_SMALL_BODY, aj_server_numbers_grant } } },
   { "/api/v1/completion", AJ_ROUTE_DEVICE, NULL,
     { { "GET", 0, aj_server_completion_get } } },
   { "/api", AJ_ROUTE_PUBLIC, unknown_api,

@@ -355,7 +355,8 @@ admin (const char *command,
 
       if (argc != 3 || !aj_report_kind_from_name (argv[1], &kind) || opt_output == NULL)
         {
-          g_printerr ("Usage: anjian-server report (inspection|notice|verification) INSPECTION-ID --data DIR -o FILE.pdf\n");
+          g_printerr ("Usage: anjian-server report (inspection|notice|receipt|verification) INSPECTION-ID --data DIR -o FILE.pdf\n"
+                      "       anjian-server report referral HAZARD-ID --data DIR -o FILE.pdf\n");
           return 2;
         }
       if (!aj_admin_write_report (store, blobs, opt_server, kind, argv[2], opt_output, &error))

@@ -8,6 +8,9 @@
 #include "aj-codec.h"
 #include "aj-completion.h"
 #include "aj-db.h"
+#include "aj-doc-number.h"
+#include "aj-numbering.h"
+#include "aj-util.h"
 #include "aj-store-private.h"
 #include "aj-error.h"
 #include "aj-hazard.h"
@@ -597,13 +600,22 @@ test_closed_loop (Fixture       *f,
       g_autofree char *server_url = aj_store_get_meta (a->store, "sync.server");
       g_autofree char *out = NULL;
       g_autofree char *left = NULL, *right = NULL;
-      AjReportOptions options = { .blob_dir = a->blob_dir, .server_url = server_url, .checklists = checklists };
+      const char *second[] = { "r-huang-min", NULL };
+      AjReportOptions options = { .blob_dir = a->blob_dir, .server_url = server_url, .checklists = checklists,
+                                  .author = INSPECTOR, .inspectors = second };
+      g_autofree char *notice_pdf = g_build_filename (a->data_dir, "notice.pdf", NULL);
       const char *argv_l[] = { "pdftotext", kiosk_pdf, "-", NULL };
       const char *argv_r[] = { "pdftotext", server_pdf, "-", NULL };
 
       g_assert_no_error (error);
       g_ptr_array_add (checklists, checklist);
+      /* The notice first (the opinion cites its number), then the opinion;
+       * their numbers reach the server, which prints the same. */
+      g_assert_true (aj_report_write_pdf (a->store, AJ_REPORT_NOTICE, inspection, &options, notice_pdf, &error));
+      g_assert_no_error (error);
       g_assert_true (aj_report_write_pdf (a->store, AJ_REPORT_VERIFICATION, inspection, &options, kiosk_pdf, &error));
+      g_assert_no_error (error);
+      g_assert_true (aj_test_kiosk_sync (a, NULL, &error));
       g_assert_no_error (error);
       g_free (aj_test_server_admin (server, "publish-checklist", template, NULL));
       out = aj_test_server_admin (server, "report", "verification", inspection, "--server", server_url,
@@ -611,8 +623,122 @@ test_closed_loop (Fixture       *f,
       g_assert_true (g_spawn_sync (NULL, (char **) argv_l, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &left, NULL, NULL, NULL));
       g_assert_true (g_spawn_sync (NULL, (char **) argv_r, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &right, NULL, NULL, NULL));
       g_assert_nonnull (strstr (left, "整改到位，同意销号"));
+      g_assert_nonnull (strstr (left, "鲁民执-DL-0025"));
+      g_assert_nonnull (strstr (left, "东民安检"));
       g_assert_cmpstr (left, ==, right);
     }
+}
+
+/* Document numbers across two kiosks and the server: blocks granted at
+ * sync never overlap, numbers given offline never collide, a kiosk cannot
+ * claim another's number, and a restarted kiosk goes on where it stopped. */
+static void
+test_document_numbers (Fixture       *f,
+                       gconstpointer  test_data)
+{
+  AjTestKiosk *a = f->a;
+  AjTestKiosk *b = f->b;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autofree char *today = aj_doc_number_china_today ();
+  int year = aj_doc_number_year_of (today);
+  const char *team[] = { INSPECTOR, "r-huang-min", NULL };
+  const char *institutions[] = { "DLX001", "DLX002", "DLX003" };
+  g_autofree char *forged = NULL;
+  g_autofree char *code = NULL;
+  g_autofree char *message = NULL;
+  gint64 seq = 0, a_first = 0, held;
+
+  g_test_summary ("Two kiosks get disjoint blocks of the department's numbers at sync, number documents offline "
+                  "without a collision, the server accepts them all and refuses a number from another kiosk's "
+                  "block; a restarted kiosk never gives a number twice");
+  held = aj_db_query_int (aj_store_get_db (f->central), "SELECT count(*) FROM documents WHERE department = 'dep-dl'",
+                          NULL, -1);
+  aj_test_kiosk_enroll (a, server, "county:东林县");
+  aj_test_kiosk_enroll (b, server, "county:东林县");
+  g_assert_true (aj_test_kiosk_sync (a, NULL, &error));
+  g_assert_true (aj_test_kiosk_sync (b, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (aj_numbering_remaining (a->store, "dep-dl", year), ==, AJ_DOC_NUMBER_BLOCK);
+  g_assert_cmpint (aj_numbering_remaining (b->store, "dep-dl", year), ==, AJ_DOC_NUMBER_BLOCK);
+  /* Only the departments of the scope. */
+  g_assert_cmpint (aj_numbering_remaining (a->store, "dep-xh", year), ==, 0);
+
+  /* Offline, each numbers three documents of its own inspections. */
+  for (guint k = 0; k < 2; k++)
+    for (guint i = 0; i < G_N_ELEMENTS (institutions); i++)
+      {
+        AjTestKiosk *kiosk = k ? b : a;
+        g_autofree char *inspection = aj_test_kiosk_start_inspection (kiosk, INSPECTOR, institutions[i]);
+        g_autoptr(AjDocumentNumber) n = aj_numbering_issue (kiosk->store, INSPECTOR, "inspection", inspection, NULL,
+                                                            "dep-dl", team, &error);
+        g_assert_no_error (error);
+        g_assert_cmpint (n->seq, >, 0);
+        g_assert_false (g_hash_table_contains (seen, n->number));
+        g_hash_table_add (seen, g_strdup (n->number));
+        if (k == 1 && seq == 0)
+          seq = n->seq;   /* the first of B's block */
+        if (k == 0 && a_first == 0)
+          a_first = n->seq;
+      }
+  g_assert_true (aj_test_kiosk_sync (a, NULL, &error));
+  g_assert_true (aj_test_kiosk_sync (b, NULL, &error));
+  g_assert_true (aj_test_kiosk_sync (a, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (aj_store_count_unsynced (a->store), ==, 0);
+  g_assert_cmpint (aj_store_count_unsynced (b->store), ==, 0);
+  /* The server holds all six (and those of earlier tests), A and B the six. */
+  g_assert_cmpint (aj_db_query_int (aj_store_get_db (f->central),
+                                    "SELECT count(*) FROM documents WHERE department = 'dep-dl'", NULL, -1), ==,
+                   held + 6);
+  {
+    GHashTableIter iter;
+    gpointer number;
+    g_hash_table_iter_init (&iter, seen);
+    while (g_hash_table_iter_next (&iter, &number, NULL))
+      for (guint k = 0; k < 3; k++)
+        {
+          AjStore *store = k == 0 ? a->store : k == 1 ? b->store : f->central;
+          g_assert_cmpint (aj_db_query_int (aj_store_get_db (store), "SELECT count(*) FROM documents WHERE number = ?",
+                                            number, -1), ==, 1);
+        }
+  }
+
+  /* A claims a number of B's block: refused, with its code. */
+  {
+    g_autofree char *inspection = aj_test_kiosk_start_inspection (a, INSPECTOR, "DLX004");
+    g_autoptr(JsonObject) body = json_object_new ();
+    g_autofree char *number = aj_doc_number_format ("东民安检", year, seq);
+    g_autofree char *at = aj_now_iso8601 ();
+
+    json_object_set_string_member (body, "kind", "notice");
+    json_object_set_string_member (body, "number", number);
+    json_object_set_string_member (body, "department", "dep-dl");
+    json_object_set_int_member (body, "year", year);
+    json_object_set_int_member (body, "seq", seq);
+    json_object_set_string_member (body, "issued_on", today);
+    json_object_set_string_member (body, "at", at);
+    forged = aj_store_append (a->store, "document.numbered", inspection, INSPECTOR, body, &error);
+    g_assert_no_error (error);
+  }
+  g_assert_true (aj_test_kiosk_sync (a, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (aj_store_lookup_event (f->central, forged, NULL, &code, &message));
+  g_assert_cmpstr (code, ==, "number_not_granted");
+
+  /* Restarted, A goes on after the last number it gave. */
+  {
+    g_autofree char *inspection = aj_test_kiosk_start_inspection (a, INSPECTOR, "DLX005");
+    g_autoptr(AjDocumentNumber) n = NULL;
+
+    g_clear_object (&a->store);
+    a->store = aj_store_open (a->db_path, &error);
+    g_assert_no_error (error);
+    n = aj_numbering_issue (a->store, INSPECTOR, "inspection", inspection, NULL, "dep-dl", team, &error);
+    g_assert_no_error (error);
+    g_assert_false (g_hash_table_contains (seen, n->number));
+    g_assert_cmpint (n->seq, ==, a_first + 3);
+  }
 }
 
 /* Two inspectors verify the same hazard offline: both decisions are kept,
@@ -852,6 +978,7 @@ main (int   argc,
   add_sync_test ("/sync/two-kiosks-converge", test_two_kiosks);
   add_sync_test ("/sync/closed-loop-across-kiosks", test_closed_loop);
   add_sync_test ("/sync/concurrent-verification-conflict", test_concurrent_verification);
+  add_sync_test ("/sync/document-numbers-in-blocks-never-collide", test_document_numbers);
   add_sync_test ("/sync/tls-certificate-checked", test_tls);
   add_sync_test ("/sync/completion-served-in-scope", test_completion);
   result = g_test_run ();

@@ -16,6 +16,8 @@
  *   large-text,  the main screens with the desktop's text scaled by 1.5, or
  *   high-contrast  with its high-contrast setting on: none needs more width
  *                than the window has.
+ *   documents    a hazard referred to another department offers its referral
+ *                letter on the hazard page, in a group that fits the window;
  * Screenshots go to $ANJIAN_SCREENSHOT_DIR/<lang>-<size>/. */
 #include "config.h"
 
@@ -503,6 +505,53 @@ run_modes (const char *mode)
   g_string_free (too_wide, TRUE);
 }
 
+/* ---- the department's documents on the hazard page ---- */
+
+static void
+run_documents (void)
+{
+  AjStore *s = store ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) body = json_object_new ();
+  g_autofree char *inspection = NULL;
+  g_autofree char *hazard = NULL;
+  g_autofree char *event = NULL;
+  g_autofree char *at = aj_now_iso8601 ();
+  GtkWidget *row;
+  AjHazardDraft draft = {
+    .item_code = "EC-FOOD-01", .category = "food", .description = "未取得食品经营许可证开展集中用餐",
+    .risk_level = "orange", .grade = "major", .deadline = "2030-01-01", .responsible = "王建国",
+  };
+
+  aj_ui_sign_in (window, INSPECTOR, PIN);
+  expect_page ("home");
+  inspection = aj_inspection_start (s, INSPECTOR, INSTITUTION, "field",
+                                    aj_application_find_checklist (app, "elder-care"), &error);
+  g_assert_no_error (error);
+  draft.inspection_id = inspection;
+  hazard = aj_hazard_record (s, INSPECTOR, &draft, &error);
+  g_assert_no_error (error);
+  /* Referred as the loop's step records it (hazard.referred). */
+  json_object_set_string_member (body, "to", "东林县市场监督管理局");
+  json_object_set_string_member (body, "kind", "market");
+  json_object_set_string_member (body, "reason", "无证经营食品属市场监管部门职责");
+  json_object_set_string_member (body, "at", at);
+  event = aj_store_append (s, "hazard.referred", hazard, INSPECTOR, body, &error);
+  g_assert_no_error (error);
+
+  gtk_widget_activate_action (window, "win.show-hazard", "s", hazard);
+  expect_page ("hazard");
+  row = aj_ui_in_page (window, AJ_TYPE_HAZARD_PAGE, "letter_row");
+  g_assert_true (gtk_widget_get_visible (row));
+  g_assert_false (gtk_widget_get_visible (aj_ui_in_page (window, AJ_TYPE_HAZARD_PAGE, "opinion_row")));
+  gtk_widget_grab_focus (row);
+  aj_ui_wait (300);
+  fitting_shot ("documents-01-hazard-referral");
+  if (too_wide->len > 0)
+    g_error ("Screens wider than the window:%s", too_wide->str);
+  g_string_free (too_wide, TRUE);
+}
+
 /* Statistics */
 
 /* The first day of the month @back months before this one, "YYYY-MM-01". */
@@ -708,6 +757,8 @@ drive (GtkWidget *kiosk_window)
     run_photo_wait ();
   else if (g_strcmp0 (opt_case, "statistics") == 0)
     run_statistics ();
+  else if (g_strcmp0 (opt_case, "documents") == 0)
+    run_documents ();
   else if (g_strcmp0 (opt_case, "large-text") == 0)
     {
       /* What the desktop's "large text" does: 1.5 × 96 dpi, in 1/1024 dots. */

@@ -556,10 +556,24 @@ aj_hazard_list (AjStore     *store,
   return G_LIST_MODEL (g_steal_pointer (&list));
 }
 
+/* N of the escalation rule for @hazard: its institution's department's
+ * "escalation_overdue_days", or AJ_ESCALATION_DEFAULT_OVERDUE_DAYS when the
+ * registry names none. */
+int
+aj_hazard_escalation_days (AjStore  *store,
+                           AjHazard *hazard)
+{
+  gint64 days = aj_db_query_int (aj_store_get_db (store),
+      "SELECT d.escalation_overdue_days FROM institutions i JOIN departments d ON d.id = i.department "
+      "WHERE i.code = ?", hazard->institution, 0);
+
+  return days > 0 ? (int) days : AJ_ESCALATION_DEFAULT_OVERDUE_DAYS;
+}
+
 /* The office's escalation list (督办): the hazards under supervision and not
  * closed, highest level first, then those the rule
  * (aj_escalation_due ()) says must be raised now, with @threshold_days
- * the department's N (0: the default). @institution: NULL for all. The SQL
+ * the N to judge by (0: each hazard's department's). @institution: NULL for all. The SQL
  * only narrows the candidates; the pure rule decides. */
 GListModel *
 aj_hazard_list_escalation (AjStore     *store,
@@ -571,8 +585,18 @@ aj_hazard_list_escalation (AjStore     *store,
   g_autoptr(GListStore) list = g_list_store_new (AJ_TYPE_HAZARD);
   g_autoptr(GListStore) due = g_list_store_new (AJ_TYPE_HAZARD);
   g_autoptr(sqlite3_stmt) stmt = NULL;
-  int n = threshold_days > 0 ? threshold_days : AJ_ESCALATION_DEFAULT_OVERDUE_DAYS;
-  g_autofree char *modifier = g_strdup_printf ("-%d days", n);
+  /* The SQL only narrows, with the smallest N of any department (or the
+   * default, for homes without one); each hazard is then judged with its
+   * own department's N. */
+  gint64 smallest = aj_db_query_int (aj_store_get_db (store),
+                                     "SELECT coalesce (min (escalation_overdue_days), 0) FROM departments "
+                                     "WHERE escalation_overdue_days > 0", NULL, 0);
+  int n = threshold_days > 0 ? threshold_days
+        : smallest > 0 ? MIN ((int) smallest, AJ_ESCALATION_DEFAULT_OVERDUE_DAYS)
+        : AJ_ESCALATION_DEFAULT_OVERDUE_DAYS;
+  g_autofree char *modifier = NULL;
+
+  modifier = g_strdup_printf ("-%d days", n);
 
   stmt = aj_db_prepare (aj_store_get_db (store), AJ_HAZARD_SELECT
       "WHERE h.status NOT IN ('closed', 'withdrawn') AND (?3 IS NULL OR h.institution = ?3) "
@@ -591,7 +615,9 @@ aj_hazard_list_escalation (AjStore     *store,
 
       if (hazard->escalation_level != NULL)
         g_list_store_append (list, hazard);
-      else if (aj_hazard_escalation_due (hazard, today, threshold_days, NULL) != NULL)
+      else if (aj_hazard_escalation_due (hazard, today,
+                                         threshold_days > 0 ? threshold_days : aj_hazard_escalation_days (store, hazard),
+                                         NULL) != NULL)
         g_list_store_append (due, hazard);
     }
   for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (due)); i++)

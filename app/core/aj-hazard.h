@@ -137,6 +137,8 @@ GListModel *aj_hazard_list_escalation      (AjStore              *store,
                                             const char           *today,
                                             int                   threshold_days,
                                             GError              **error);
+int         aj_hazard_escalation_days      (AjStore              *store,
+                                            AjHazard             *hazard);
 const char *aj_hazard_escalation_due       (AjHazard             *self,
                                             const char           *today,
                                             int                   threshold_days,

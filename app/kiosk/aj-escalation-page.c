@@ -55,7 +55,9 @@ create_row (gpointer item,
   AjHazard *hazard = item;
   const char *level = aj_hazard_get_escalation_level (hazard);
   const char *reason = NULL;
-  const char *due = aj_hazard_escalation_due (hazard, self->today, 0, &reason);
+  AjSession *session = aj_page_get_session (GTK_WIDGET (self));
+  int n = session ? aj_hazard_escalation_days (aj_session_get_store (session), hazard) : 0;
+  const char *due = aj_hazard_escalation_due (hazard, self->today, n, &reason);
   int days = aj_hazard_days_overdue (hazard, self->today);
   GtkWidget *row = gtk_list_box_row_new ();
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);

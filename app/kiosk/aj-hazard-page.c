@@ -315,7 +315,7 @@ fill_loop_rows (AjHazardPage *self,
 {
   const char *level = aj_hazard_get_escalation_level (hazard);
   const char *reason = NULL;
-  const char *due = aj_hazard_escalation_due (hazard, today, 0, &reason);
+  const char *due = aj_hazard_escalation_due (hazard, today, aj_hazard_escalation_days (store, hazard), &reason);
   g_autoptr(GPtrArray) deadlines = aj_hazard_list_deadlines (store, aj_hazard_get_id (hazard));
   g_autoptr(GString) history = g_string_new (NULL);
   g_autofree char *escalation = NULL;

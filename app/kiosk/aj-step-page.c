@@ -139,7 +139,9 @@ load_loop_steps (AjStepPage   *self,
 {
   const char *deadline = aj_hazard_get_deadline (hazard);
   const char *reason = NULL;
-  const char *due = aj_hazard_escalation_due (hazard, today, 0, &reason);
+  AjSession *session = aj_page_get_session (GTK_WIDGET (self));
+  int days = session ? aj_hazard_escalation_days (aj_session_get_store (session), hazard) : 0;
+  const char *due = aj_hazard_escalation_due (hazard, today, days, &reason);
   int next_rank = aj_escalation_level_rank (aj_hazard_get_escalation_level (hazard)) + 1;
   g_autofree char *info = NULL;
   g_autofree char *proposed = NULL;

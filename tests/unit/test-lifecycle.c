@@ -1276,6 +1276,35 @@ ordered_hazard (Device     *d,
 }
 
 static void
+test_escalation_days_of_the_department (Device        *d,
+                                        gconstpointer  test_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *hazard_id = ordered_hazard (d, "general");   /* deadline 2030-01-31 */
+  g_autoptr(AjHazard) hazard = aj_hazard_load (d->store, hazard_id);
+  const char *eleven_days_late = "2030-02-11";
+  g_autoptr(GListModel) before = NULL;
+  g_autoptr(GListModel) after = NULL;
+
+  g_test_summary ("The escalation list judges each hazard with N of its home's department: eleven days overdue "
+                  "is not listed under the sample's 15 days, and is once 东林县民政局 sets 10");
+
+  g_assert_cmpint (aj_hazard_escalation_days (d->store, hazard), ==, 15);
+  before = aj_hazard_list_escalation (d->store, NULL, eleven_days_late, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (before), ==, 0);
+
+  aj_db_exec (aj_store_get_db (d->store), "UPDATE departments SET escalation_overdue_days = 10 WHERE id = 'dep-dl'",
+              &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (aj_hazard_escalation_days (d->store, hazard), ==, 10);
+  after = aj_hazard_list_escalation (d->store, NULL, eleven_days_late, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (after), ==, 1);
+  g_assert_cmpstr (aj_hazard_escalation_due (hazard, eleven_days_late, 10, NULL), ==, "county");
+}
+
+static void
 test_extension_and_new_order (Device        *d,
                               gconstpointer  test_data)
 {
@@ -1541,6 +1570,8 @@ main (int   argc,
   g_test_add_func ("/lifecycle/extension-once-at-a-time", test_extension_ok_table);
   g_test_add_func ("/lifecycle/overdue-means-not-rectified-by-deadline", test_overdue_boundaries);
   g_test_add_func ("/lifecycle/escalation-rule-day-boundaries", test_escalation_boundaries);
+  g_test_add ("/lifecycle/escalation-days-of-the-department", Device, NULL, device_setup,
+              test_escalation_days_of_the_department, aj_test_store_teardown);
   g_test_add ("/lifecycle/extension-and-new-order-after-rejection", Device, NULL, device_setup,
               test_extension_and_new_order, aj_test_store_teardown);
   g_test_add ("/lifecycle/escalate-and-refer", Device, NULL, device_setup, test_escalate_and_refer,

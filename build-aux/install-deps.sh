@@ -16,8 +16,12 @@ PACKAGES="build-essential meson ninja-build pkg-config gettext
   glib-networking openssl ca-certificates
   xvfb xauth dbus zbar-tools python3-openpyxl poppler-utils tidy
   at-spi2-core gir1.2-atspi-2.0 python3-gi
-  chromium nodejs npm
+  chromium nodejs
   clang llvm libclang-rt-dev"
+# Debian's npm only where no npm is installed: a machine whose Node.js comes
+# from NodeSource has npm in its nodejs package, and Debian's npm would
+# conflict with it.
+command -v npm >/dev/null 2>&1 || PACKAGES="$PACKAGES npm"
 
 missing=""
 for p in $PACKAGES; do

@@ -1497,8 +1497,7 @@ aj_server_store_list_office_audit (AjStore *store,
 
 /* The ids of the hazards of @scope that pass @filter's stored conditions
  * (overdue is the core rule's to decide), newest first, at most @limit.
- * 督办 is read from the hazard.escalated events, which exist whether or not
- * the projection has its escalation column yet. */
+ * 督办: the projection's escalation level, set by hazard.escalated. */
 GPtrArray *
 aj_server_store_office_hazards (AjStore                   *store,
                                 const AjScope             *scope,
@@ -1513,7 +1512,7 @@ aj_server_store_office_hazards (AjStore                   *store,
       "AND (:status IS NULL OR (:status = 'open' AND h.status NOT IN ('closed', 'withdrawn')) OR h.status = :status) "
       "AND (:risk IS NULL OR h.risk_level = :risk) "
       "AND (:major = 0 OR h.grade = 'major') "
-      "AND (:escalated = 0 OR EXISTS (SELECT 1 FROM events e WHERE e.subject = h.id AND e.type = 'hazard.escalated')) "
+      "AND (:escalated = 0 OR h.escalation_level IS NOT NULL) "
       "ORDER BY h.found_at DESC, h.id LIMIT :limit",
       /* the scope's condition names the column "institution" */
       aj_scope_get_kind (scope) == AJ_SCOPE_ALL ? "" :

@@ -12,8 +12,10 @@
 
 #include "aj-db.h"
 #include "aj-hazard.h"
+#include "aj-hazard-steps.h"
 #include "aj-inspection.h"
 #include "aj-qr.h"
+#include "aj-registry.h"
 #include "aj-store-private.h"
 #include "aj-test-server.h"
 #include "aj-util.h"
@@ -387,6 +389,34 @@ test_county_scope (Fixture       *f,
   }
 }
 
+/* 督办 in the console: the escalation list holds the hazard an inspector
+ * escalated on a kiosk, and only it. */
+static void
+test_escalation_list (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(Browser) b = browser_new (f->pair.server->url);
+  g_autoptr(AjUser) inspector = aj_registry_get_user (f->pair.kiosk->store, "u-zhang-wei");
+  g_autoptr(GError) error = NULL;
+  AjStepInput escalate = { .level = "city", .escalation_reason = "major", .note = "安全出口上锁，市级挂牌" };
+  AjSyncReport report = { 0 };
+
+  g_test_summary ("A hazard escalated (挂牌督办) on a kiosk and synced is on the console's escalation list with "
+                  "its level; the hazard not escalated is not");
+  g_free (aj_hazard_step (f->pair.kiosk->store, inspector, f->dl_hazard, AJ_STEP_ESCALATE, &escalate, &error));
+  g_assert_no_error (error);
+  g_assert_true (aj_test_kiosk_sync (f->pair.kiosk, &report, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (report.refused, ==, 0);
+
+  g_assert_cmpint (sign_in (b, "admin", PASSWORD), ==, 303);
+  g_assert_cmpint (browse (b, "/office/hazards?escalated=1", NULL), ==, 200);
+  g_assert_nonnull (strstr (b->body->str, f->dl_number));
+  g_assert_null (strstr (b->body->str, f->xh_number));
+  g_assert_cmpint (browse (b, "/office/hazards", NULL), ==, 200);
+  g_assert_nonnull (strstr (b->body->str, f->xh_number));
+}
+
 static void
 test_lock_out (Fixture       *f,
                gconstpointer  data)
@@ -752,6 +782,8 @@ main (int   argc,
               fixture_teardown);
   g_test_add ("/office/county-clerk-never-sees-another-county", Fixture, NULL, fixture_setup, test_county_scope,
               fixture_teardown);
+  g_test_add ("/office/escalation-list-holds-the-escalated-hazard", Fixture, NULL, fixture_setup,
+              test_escalation_list, fixture_teardown);
   g_test_add ("/office/five-wrong-passwords-lock-the-account", Fixture, NULL, fixture_setup, test_lock_out,
               fixture_teardown);
   g_test_add ("/office/import-preview-writes-nothing-until-confirmed", Fixture, NULL, fixture_setup,

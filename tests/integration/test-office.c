@@ -403,6 +403,13 @@ test_escalation_list (Fixture       *f,
 
   g_test_summary ("A hazard escalated (挂牌督办) on a kiosk and synced is on the console's escalation list with "
                   "its level; the hazard not escalated is not");
+  {
+    g_autoptr(AjHazard) hazard = aj_hazard_load (f->pair.kiosk->store, f->dl_hazard);
+
+    g_assert_true (aj_inspection_finish (f->pair.kiosk->store, "u-zhang-wei", aj_hazard_get_inspection_id (hazard),
+                                         &error));
+    g_assert_no_error (error);
+  }
   g_free (aj_hazard_step (f->pair.kiosk->store, inspector, f->dl_hazard, AJ_STEP_ESCALATE, &escalate, &error));
   g_assert_no_error (error);
   g_assert_true (aj_test_kiosk_sync (f->pair.kiosk, &report, &error));

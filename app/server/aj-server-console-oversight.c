@@ -627,21 +627,24 @@ stats_table (AjHtml     *html,
     {
       g_autoptr(AjStatsLine) line = g_list_model_get_item (lines, i);
       g_autofree char *rate = aj_stats_line_format_rate (line);
+      const guint counts[] = { aj_stats_line_get_found (line), aj_stats_line_get_rectified (line),
+                               aj_stats_line_get_overdue (line), aj_stats_line_get_closed (line), 0 /* the rate */ };
 
       aj_html_markup (html, "<tr><th scope=\"row\">");
       aj_html_text (html, labels[i]);
       aj_html_markup (html, "</th>");
-      aj_html_markup (html, "<td>");
-      aj_html_textf (html, "%u", aj_stats_line_get_found (line));
-      aj_html_markup (html, "</td><td>");
-      aj_html_textf (html, "%u", aj_stats_line_get_rectified (line));
-      aj_html_markup (html, "</td><td>");
-      aj_html_textf (html, "%u", aj_stats_line_get_overdue (line));
-      aj_html_markup (html, "</td><td>");
-      aj_html_textf (html, "%u", aj_stats_line_get_closed (line));
-      aj_html_markup (html, "</td><td>");
-      aj_html_text (html, rate);
-      aj_html_markup (html, "</td></tr>");
+      for (guint c = 0; c < G_N_ELEMENTS (counts); c++)
+        {
+          aj_html_markup (html, "<td");
+          aj_html_attr (html, "data-label", heads[c + 1]);   /* named on a phone, where the heads are hidden */
+          aj_html_markup (html, ">");
+          if (c < G_N_ELEMENTS (counts) - 1)
+            aj_html_textf (html, "%u", counts[c]);
+          else
+            aj_html_text (html, rate);
+          aj_html_markup (html, "</td>");
+        }
+      aj_html_markup (html, "</tr>");
     }
   aj_console_table_close (html);
 }

@@ -26,7 +26,7 @@ CORE_LAYERS = [
     ('store', ['aj-store']),
     ('domain', ['aj-registry', 'aj-inspection', 'aj-hazard', 'aj-signature', 'aj-hazard-steps', 'aj-roster',
                 'aj-register-io', 'aj-draw-record', 'aj-assignment', 'aj-rounds', 'aj-department',
-                'aj-numbering']),
+                'aj-numbering', 'aj-team']),
     ('views and exchange', ['aj-authority', 'aj-ledger-model', 'aj-ledger', 'aj-stats', 'aj-report', 'aj-labels', 'aj-sync', 'aj-completion',
                             'aj-report-layout', 'aj-report-documents']),
 ]

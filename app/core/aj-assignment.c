@@ -14,6 +14,7 @@
 #include "aj-event-schema.h"
 #include "aj-inspection.h"
 #include "aj-store-private.h"
+#include "aj-team.h"
 #include "aj-util.h"
 
 struct _AjAssignment
@@ -454,16 +455,8 @@ aj_assignment_start (AjStore             *store,
   if (id == NULL)
     goto fail;
   for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(JsonObject) body = json_object_new ();
-      g_autofree char *at = aj_now_iso8601 ();
-      g_autofree char *event = NULL;
-
-      json_object_set_string_member (body, "at", at);
-      event = aj_store_append (store, "inspection.team_confirmed", id, present[i], body, error);
-      if (event == NULL)
-        goto fail;
-    }
+    if (!aj_team_confirm (store, id, present[i], error))
+      goto fail;
   if (!aj_store_commit (store, error))
     return NULL;
   return g_steal_pointer (&id);

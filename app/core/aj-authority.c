@@ -19,6 +19,7 @@
 #include "aj-numbering.h"
 #include "aj-registry.h"
 #include "aj-rounds.h"
+#include "aj-team.h"
 #include "aj-util.h"
 
 G_DEFINE_QUARK (aj-refusal-quark, aj_refusal)
@@ -108,7 +109,9 @@ check_assignment_started (AjStore        *store,
 }
 
 /* A team member's presence is confirmed by the member (the author), in an
- * open inspection of an assignment of his or her team; an assignment's
+ * open inspection: of an assignment of his or her team, or a field
+ * inspection of the institution's department that he or she may make (the
+ * server's roster, ties included: a device knows none); an assignment's
  * inspection ends with at least two members confirmed. */
 static gboolean
 check_team (AjStore        *store,
@@ -127,7 +130,18 @@ check_team (AjStore        *store,
       return TRUE;
     }
   if (assignment == NULL)
-    REFUSE (AJ_REFUSAL_ASSIGNMENT, "Inspection %s carries out no assignment, so it has no team", ev->subject);
+    {
+      g_autoptr(GError) local_error = NULL;
+
+      if (inspection == NULL)
+        REFUSE (AJ_REFUSAL_UNKNOWN_SUBJECT, "Event %s is about an inspection the server does not hold", ev->id);
+      if (g_strcmp0 (aj_user_get_role (author), "inspector") != 0)
+        REFUSE (AJ_REFUSAL_ROLE, "%s is not an inspector, so not a member of an inspection's team",
+                aj_user_get_id (author));
+      if (!aj_team_may_join (store, inspection, aj_user_get_id (author), &local_error))
+        REFUSE (AJ_REFUSAL_OUT_OF_SCOPE, "Event %s: %s", ev->id, local_error->message);
+      return check_still_open (store, inspection, ev, error);
+    }
   if (!aj_assignment_has_member (assignment, aj_user_get_id (author)) ||
       !aj_lifecycle_is_official (aj_user_get_role (author)))
     REFUSE (AJ_REFUSAL_ASSIGNMENT, "%s is not in the team of assignment %s", aj_user_get_id (author),

@@ -145,12 +145,14 @@ append_chinese_number (GString *s,
 }
 
 /* Clauses of laws and documents are written "ARTICLE" or "ARTICLE.ITEM"
- * (e.g. "4.1" for 第四条第（一）项, Art. 4(1)); a standard's clause is its own. */
+ * (e.g. "4.1" for 第四条第（一）项, Art. 4(1)); a standard's clause is its own.
+ * The first clause follows the title; the others follow it with 、 or a comma. */
 static void
 append_clause (GString    *s,
                const char *clause,
                gboolean    standard,
-               gboolean    chinese)
+               gboolean    chinese,
+               gboolean    first)
 {
   guint64 article = 0, item = 0;
   char *end = NULL;
@@ -161,9 +163,13 @@ append_clause (GString    *s,
       if (*end == '.' && g_ascii_isdigit (end[1]))
         item = g_ascii_strtoull (end + 1, &end, 10);
     }
+  if (!first)
+    g_string_append (s, chinese ? "、" : ", ");
   if (article == 0 || *end != '\0')
     {
-      g_string_append_printf (s, chinese ? " %s" : ", %s", clause);
+      if (first)
+        g_string_append (s, chinese ? " " : ", ");
+      g_string_append (s, clause);
       return;
     }
   if (chinese)
@@ -177,16 +183,22 @@ append_clause (GString    *s,
           append_chinese_number (s, (guint) item);
           g_string_append (s, "）项");
         }
+      return;
     }
-  else if (item > 0)
-    g_string_append_printf (s, ", Art. %u(%u)", (guint) article, (guint) item);
+  if (first)
+    g_string_append (s, ", ");
+  if (item > 0)
+    g_string_append_printf (s, "Art. %u(%u)", (guint) article, (guint) item);
   else
-    g_string_append_printf (s, ", Art. %u", (guint) article);
+    g_string_append_printf (s, "Art. %u", (guint) article);
 }
 
-char *
-aj_citation_format (const AjCitation *citation,
-                    gboolean          chinese)
+/* @citation's document with @clauses (none: the document as a whole). */
+static char *
+format_with_clauses (const AjCitation   *citation,
+                     const char * const *clauses,
+                     guint               n_clauses,
+                     gboolean            chinese)
 {
   const AjReference *r = aj_reference_find (citation->ref);
   GString *s = g_string_new (NULL);
@@ -195,8 +207,8 @@ aj_citation_format (const AjCitation *citation,
   if (r == NULL)
     {
       g_string_append (s, citation->ref);
-      if (citation->clause)
-        g_string_append_printf (s, " %s", citation->clause);
+      for (guint i = 0; i < n_clauses; i++)
+        g_string_append_printf (s, i ? ", %s" : " %s", clauses[i]);
       return g_string_free (s, FALSE);
     }
   standard = g_strcmp0 (r->kind, "standard") == 0;
@@ -211,8 +223,6 @@ aj_citation_format (const AjCitation *citation,
       g_string_append_printf (s, "《%s》", r->title_zh);
       if (!standard && r->number && g_strcmp0 (r->kind, "law") != 0)
         g_string_append_printf (s, "（%s）", r->number);
-      if (citation->clause)
-        append_clause (s, citation->clause, standard, TRUE);
     }
   else
     {
@@ -223,10 +233,19 @@ aj_citation_format (const AjCitation *citation,
       g_string_append (s, r->title_en ? r->title_en : r->title_zh);
       if (!standard && r->number && g_strcmp0 (r->kind, "law") != 0)
         g_string_append_printf (s, " (%s)", r->number);
-      if (citation->clause)
-        append_clause (s, citation->clause, standard, FALSE);
     }
+  for (guint i = 0; i < n_clauses; i++)
+    append_clause (s, clauses[i], standard, chinese, i == 0);
   return g_string_free (s, FALSE);
+}
+
+char *
+aj_citation_format (const AjCitation *citation,
+                    gboolean          chinese)
+{
+  const char *clauses[] = { citation->clause, NULL };
+
+  return format_with_clauses (citation, clauses, citation->clause ? 1 : 0, chinese);
 }
 
 char *
@@ -241,6 +260,65 @@ aj_citations_format (const AjCitation *citations,
       g_autofree char *one = aj_citation_format (&citations[i], chinese);
 
       if (i > 0)
+        g_string_append (s, chinese ? "；" : "; ");
+      g_string_append (s, one);
+    }
+  return g_string_free (s, FALSE);
+}
+
+/* One document cited, directly or by analogy, and its clauses. */
+typedef struct
+{
+  const AjCitation *first;
+  GPtrArray        *clauses;   /* const char *, as cited */
+} CitedDocument;
+
+static void
+cited_document_free (CitedDocument *d)
+{
+  g_ptr_array_unref (d->clauses);
+  g_free (d);
+}
+
+/* The citations of several items as one basis (the rectification notice's):
+ * each document once, in the order first cited, with every clause cited of
+ * it, each clause once; a document cited as a whole and by clause shows its
+ * clauses. */
+char *
+aj_citations_format_merged (const AjCitation * const *citations,
+                            guint                     n_citations,
+                            gboolean                  chinese)
+{
+  g_autoptr(GPtrArray) documents = g_ptr_array_new_with_free_func ((GDestroyNotify) cited_document_free);
+  GString *s = g_string_new (NULL);
+
+  for (guint i = 0; i < n_citations; i++)
+    {
+      const AjCitation *c = citations[i];
+      CitedDocument *d = NULL;
+
+      for (guint k = 0; d == NULL && k < documents->len; k++)
+        {
+          CitedDocument *seen = g_ptr_array_index (documents, k);
+          if (g_str_equal (seen->first->ref, c->ref) && !seen->first->analogy == !c->analogy)
+            d = seen;
+        }
+      if (d == NULL)
+        {
+          d = g_new0 (CitedDocument, 1);
+          d->first = c;
+          d->clauses = g_ptr_array_new ();
+          g_ptr_array_add (documents, d);
+        }
+      if (c->clause != NULL && !g_ptr_array_find_with_equal_func (d->clauses, c->clause, g_str_equal, NULL))
+        g_ptr_array_add (d->clauses, c->clause);
+    }
+  for (guint k = 0; k < documents->len; k++)
+    {
+      CitedDocument *d = g_ptr_array_index (documents, k);
+      g_autofree char *one = format_with_clauses (d->first, (const char * const *) d->clauses->pdata, d->clauses->len,
+                                                  chinese);
+      if (k > 0)
         g_string_append (s, chinese ? "；" : "; ");
       g_string_append (s, one);
     }

@@ -39,5 +39,8 @@ char              *aj_citation_format          (const AjCitation  *citation,
 char              *aj_citations_format         (const AjCitation  *citations,
                                                 guint              n_citations,
                                                 gboolean           chinese);
+char              *aj_citations_format_merged  (const AjCitation * const *citations,
+                                                guint              n_citations,
+                                                gboolean           chinese);
 
 G_END_DECLS

@@ -330,6 +330,36 @@ draw_inspection (AjDoc    *doc,
   return TRUE;
 }
 
+/* The notice's basis for all its hazards: the documents their items cite,
+ * each once with the clauses cited of it (aj_citations_format_merged);
+ * then the basis texts of items without citations (earlier checklists),
+ * each once. */
+static void
+append_combined_basis (GString      *basis,
+                       AjReportData *r)
+{
+  g_autoptr(GPtrArray) citations = g_ptr_array_new ();
+  g_autofree char *zh = NULL;
+  g_autofree char *en = NULL;
+
+  for (guint i = 0; i < r->hazards->len; i++)
+    {
+      const AjChecklistItem *item = find_item (r, g_ptr_array_index (r->hazards, i));
+      for (guint k = 0; item && k < item->n_citations; k++)
+        g_ptr_array_add (citations, &item->citations[k]);
+    }
+  zh = aj_citations_format_merged ((const AjCitation * const *) citations->pdata, citations->len, TRUE);
+  en = aj_citations_format_merged ((const AjCitation * const *) citations->pdata, citations->len, FALSE);
+  g_string_append (basis, aj_pick_text (zh, en));
+  for (guint i = 0; i < r->hazards->len; i++)
+    {
+      const AjChecklistItem *item = find_item (r, g_ptr_array_index (r->hazards, i));
+      const char *b = item && item->n_citations == 0 ? aj_checklist_item_get_basis (item) : NULL;
+      if (b && *b && strstr (basis->str, b) == NULL)
+        g_string_append_printf (basis, "%s%s", basis->len ? "；" : "", b);
+    }
+}
+
 /* 责令限期整改通知书: to the institution, what was found, the basis, each
  * hazard with its deadline and interim measures, what follows if it is not
  * rectified, the remedies, the department's seal and the issue date. */
@@ -353,13 +383,7 @@ draw_notice (AjDoc    *doc,
   aj_doc_paragraph (doc, intro, 10.5, FALSE, 8);
   team_field (doc, r);
 
-  for (guint i = 0; i < r->hazards->len; i++)
-    {
-      const AjChecklistItem *item = find_item (r, g_ptr_array_index (r->hazards, i));
-      const char *b = item ? aj_checklist_item_get_basis (item) : NULL;
-      if (b && *b && strstr (basis->str, b) == NULL)
-        g_string_append_printf (basis, "%s%s", basis->len ? "；" : "", b);
-    }
+  append_combined_basis (basis, r);
   aj_doc_field (doc, _("Basis"), basis->len ? basis->str : _("The basis named with each hazard"));
 
   aj_doc_heading (doc, _("Hazards to rectify"));

@@ -288,6 +288,26 @@ aj_report_is_referred (AjStore    *store,
   return referral != NULL;
 }
 
+/* The number (文号) of @hazard_id's referral letter: as the referral
+ * recorded it (letter_number, when the letter was numbered beforehand or
+ * on paper), or as the letter got it when issued (document.numbered);
+ * NULL while the letter has none. */
+char *
+aj_report_referral_letter_number (AjStore    *store,
+                                  const char *hazard_id)
+{
+  g_autoptr(JsonObject) referral = aj_report_referral_of (store, hazard_id);
+  g_autoptr(AjDocumentNumber) letter = NULL;
+  const char *recorded = referral ? aj_json_get_string (referral, "letter_number") : NULL;
+
+  if (referral == NULL)
+    return NULL;
+  if (recorded != NULL && *recorded != '\0')
+    return g_strdup (recorded);
+  letter = aj_numbering_lookup (store, "referral", hazard_id, NULL);
+  return letter ? g_strdup (letter->number) : NULL;
+}
+
 static char **
 team_ids (AjReportData *r)
 {

@@ -39,6 +39,8 @@ char       *aj_report_payload        (const char             *server_url,
                                       const char             *subject);
 gboolean    aj_report_is_referred    (AjStore                *store,
                                       const char             *hazard_id);
+char       *aj_report_referral_letter_number (AjStore        *store,
+                                              const char     *hazard_id);
 gboolean    aj_report_write_pdf      (AjStore                *store,
                                       AjReportKind            kind,
                                       const char             *subject,

@@ -92,7 +92,6 @@ on_row_activated (GtkListBox       *box,
   AjAssignment *assignment = aj_assignment_row_get_item (AJ_ASSIGNMENT_ROW (row));
   AjSession *session = aj_page_get_session (GTK_WIDGET (self));
   AjTeamSheet *sheet;
-  GtkWindow *parent;
 
   if (aj_assignment_is_started (assignment))
     {
@@ -101,13 +100,7 @@ on_row_activated (GtkListBox       *box,
     }
   sheet = aj_team_sheet_new (session, assignment);
   g_signal_connect_object (sheet, "started", G_CALLBACK (on_started), self, G_CONNECT_SWAPPED);
-  /* A phone-sized kiosk gets a sheet no larger than its window. */
-  parent = aj_page_get_window (GTK_WIDGET (self));
-  if (parent != NULL)
-    gtk_window_set_default_size (GTK_WINDOW (sheet), MIN (480, gtk_widget_get_width (GTK_WIDGET (parent))),
-                                 MIN (620, gtk_widget_get_height (GTK_WIDGET (parent))));
-  gtk_window_set_transient_for (GTK_WINDOW (sheet), parent);
-  gtk_window_present (GTK_WINDOW (sheet));
+  aj_team_sheet_present (sheet, GTK_WIDGET (self));
 }
 
 static void

@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 
+#include "aj-department.h"
 #include "aj-escalation-page.h"
 #include "aj-hazard.h"
 #include "aj-util.h"
@@ -23,6 +24,7 @@ struct _AjEscalationPage
   GtkStack     *stack;
   GtkListBox   *list;
   GtkLabel     *count_label;
+  GtkLabel     *rule_label;
 };
 
 G_DEFINE_FINAL_TYPE (AjEscalationPage, aj_escalation_page, ADW_TYPE_BIN)
@@ -108,6 +110,30 @@ create_row (gpointer item,
   return row;
 }
 
+/* The days overdue that raise a hazard (escalation_overdue_days) of the
+ * departments this device knows: one figure, or the least and the most;
+ * the default while the registry names no department. */
+static void
+overdue_days_range (AjStore *store,
+                    int     *least,
+                    int     *most)
+{
+  g_autoptr(GListModel) departments = aj_department_list (store);
+  guint n = departments ? g_list_model_get_n_items (departments) : 0;
+
+  *least = *most = AJ_ESCALATION_DEFAULT_OVERDUE_DAYS;
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(AjDepartment) department = g_list_model_get_item (departments, i);
+      int days = aj_department_get_escalation_overdue_days (department);
+
+      if (days <= 0)
+        days = AJ_ESCALATION_DEFAULT_OVERDUE_DAYS;
+      *least = i == 0 ? days : MIN (*least, days);
+      *most = i == 0 ? days : MAX (*most, days);
+    }
+}
+
 void
 aj_escalation_page_refresh (AjEscalationPage *self)
 {
@@ -115,7 +141,9 @@ aj_escalation_page_refresh (AjEscalationPage *self)
   g_autoptr(GListModel) hazards = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *count = NULL;
+  g_autofree char *rule = NULL;
   guint n, listed = 0;
+  int least, most;
 
   if (session == NULL)
     return;
@@ -141,9 +169,25 @@ aj_escalation_page_refresh (AjEscalationPage *self)
     g_list_store_splice (self->hazards, 0, g_list_model_get_n_items (G_LIST_MODEL (self->hazards)),
                          items->pdata, items->len);
   }
-  count = g_strdup_printf (_("%u under supervision, %u to be listed under the rule (a major hazard, or %d days overdue)"),
-                           listed, n - listed, AJ_ESCALATION_DEFAULT_OVERDUE_DAYS);
+  overdue_days_range (aj_session_get_store (session), &least, &most);
+  if (least == most)
+    {
+      count = g_strdup_printf (_("%u under supervision, %u to be listed under the rule (a major hazard, or %d days overdue)"),
+                               listed, n - listed, least);
+      rule = g_strdup_printf (_("A major hazard is listed at the county level at once. Being overdue by %d days (the "
+                                "department's figure) raises a hazard one level, twice that two levels. Open a hazard "
+                                "to record its listing."), least);
+    }
+  else
+    {
+      count = g_strdup_printf (_("%u under supervision, %u to be listed under the rule (a major hazard, or overdue by "
+                                 "its department's %d to %d days)"), listed, n - listed, least, most);
+      rule = g_strdup_printf (_("A major hazard is listed at the county level at once. Being overdue by its "
+                                "department's number of days (%d to %d here) raises a hazard one level, twice that two "
+                                "levels. Open a hazard to record its listing."), least, most);
+    }
   gtk_label_set_text (self->count_label, count);
+  gtk_label_set_text (self->rule_label, rule);
   gtk_stack_set_visible_child_name (self->stack, n > 0 ? "list" : "empty");
 }
 
@@ -177,6 +221,7 @@ aj_escalation_page_class_init (AjEscalationPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AjEscalationPage, stack);
   gtk_widget_class_bind_template_child (widget_class, AjEscalationPage, list);
   gtk_widget_class_bind_template_child (widget_class, AjEscalationPage, count_label);
+  gtk_widget_class_bind_template_child (widget_class, AjEscalationPage, rule_label);
 }
 
 static void

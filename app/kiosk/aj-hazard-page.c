@@ -80,7 +80,8 @@ aj_hazard_page_get_qr_payload (AjHazardPage *self)
 }
 
 static char *
-describe_event (AjEvent *ev)
+describe_event (AjStore *store,
+                AjEvent *ev)
 {
   g_autoptr(JsonObject) body = aj_json_parse_object (ev->body, NULL);
 
@@ -133,9 +134,20 @@ describe_event (AjEvent *ev)
                             aj_escalation_reason_label (aj_json_get_string (body, "reason")),
                             aj_json_get_string (body, "note") ?: "");
   if (g_str_equal (ev->type, "hazard.referred"))
-    return g_strdup_printf (_("Referred to %s (%s): %s"), aj_json_get_string (body, "to") ?: "",
-                            aj_referral_kind_label (aj_json_get_string (body, "kind")),
-                            aj_json_get_string (body, "reason") ?: "");
+    {
+      /* The letter's number, once it has one, wherever it was given. */
+      g_autofree char *letter = aj_report_referral_letter_number (store, ev->subject);
+      g_autofree char *text = g_strdup_printf (_("Referred to %s (%s): %s"), aj_json_get_string (body, "to") ?: "",
+                                               aj_referral_kind_label (aj_json_get_string (body, "kind")),
+                                               aj_json_get_string (body, "reason") ?: "");
+      if (letter == NULL)
+        return g_steal_pointer (&text);
+      return g_strdup_printf (_("%s · letter %s"), text, letter);
+    }
+  if (g_str_equal (ev->type, "document.numbered"))
+    return g_strcmp0 (aj_json_get_string (body, "kind"), "referral") == 0
+           ? g_strdup_printf (_("Referral letter numbered %s"), aj_json_get_string (body, "number") ?: "")
+           : g_strdup_printf (_("Document numbered %s"), aj_json_get_string (body, "number") ?: "");
   return g_strdup (ev->type);
 }
 
@@ -353,8 +365,12 @@ fill_loop_rows (AjHazardPage *self,
   set_row (self->extension_row, extension);
 
   if (aj_hazard_get_referred_to (hazard) != NULL)
-    referral = g_strdup_printf (C_("name (qualifier)", "%s (%s)"), aj_hazard_get_referred_to (hazard),
-                                aj_referral_kind_label (aj_hazard_get_referral_kind (hazard)));
+    {
+      g_autofree char *letter = aj_report_referral_letter_number (store, aj_hazard_get_id (hazard));
+      g_autofree char *to = g_strdup_printf (C_("name (qualifier)", "%s (%s)"), aj_hazard_get_referred_to (hazard),
+                                             aj_referral_kind_label (aj_hazard_get_referral_kind (hazard)));
+      referral = letter ? g_strdup_printf (_("%s · letter %s"), to, letter) : g_steal_pointer (&to);
+    }
   set_row (self->referral_row, referral);
 }
 
@@ -590,7 +606,7 @@ aj_hazard_page_load (AjHazardPage *self,
       AjEvent *ev = g_ptr_array_index (events, i);
       g_autoptr(JsonObject) body = aj_json_parse_object (ev->body, NULL);
       g_autoptr(AjUser) who = aj_registry_get_user (store, ev->author);
-      g_autofree char *what = describe_event (ev);
+      g_autofree char *what = describe_event (store, ev);
       g_autofree char *when = aj_iso8601_to_display (aj_json_get_string (body, "at"), TRUE);
       g_autofree char *subtitle = g_strdup_printf ("%s · %s", when, who ? aj_user_get_name (who) : ev->author);
       GtkWidget *row = adw_action_row_new ();

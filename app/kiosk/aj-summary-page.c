@@ -10,6 +10,9 @@
 #include "aj-inspection.h"
 #include "aj-registry.h"
 #include "aj-report.h"
+#include "aj-roster.h"
+#include "aj-team.h"
+#include "aj-team-sheet.h"
 #include "aj-label-output.h"
 #include "aj-signature-rows.h"
 #include "aj-summary-page.h"
@@ -37,6 +40,9 @@ struct _AjSummaryPage
   AdwActionRow   *finished_row;
   GtkLabel       *missing_photo_label;
   GtkListBox     *signature_list;
+  AdwPreferencesGroup *team_group;
+  GtkListBox     *team_list;
+  GtkWidget      *add_inspector_button;
   GSignalGroup     *store_signals;
 };
 
@@ -60,6 +66,53 @@ set_count (AdwActionRow *row,
 {
   g_autofree char *text = g_strdup_printf ("%u", count);
   adw_action_row_set_subtitle (row, text);
+}
+
+/* The inspectors named on the inspection, each with the certificate the
+ * documents will print; a colleague may join a field inspection still open. */
+static void
+fill_team (AjSummaryPage *self,
+           AjSession     *session,
+           AjInspection  *inspection)
+{
+  AjStore *store = aj_session_get_store (session);
+  g_autoptr(GPtrArray) members = aj_team_list_members (store, self->inspection_id);
+  gboolean self_inspection = g_strcmp0 (aj_inspection_get_mode (inspection), "self") == 0;
+  AjUser *user = aj_session_get_user (session);
+  GtkWidget *child;
+  gboolean may_add;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->team_list))) != NULL)
+    gtk_list_box_remove (self->team_list, child);
+  for (guint i = 0; i < members->len; i++)
+    {
+      const char *id = g_ptr_array_index (members, i);
+      g_autoptr(AjUser) member = aj_registry_get_user (store, id);
+      g_autoptr(AjInspector) inspector = aj_roster_get_inspector (store, id);
+      const char *certificate = inspector ? aj_inspector_get_certificate (inspector) : NULL;
+      g_autofree char *subtitle = certificate && *certificate
+                                  ? g_strdup_printf (_("Enforcement certificate %s"), certificate)
+                                  : g_strdup (_("No enforcement certificate on the roster"));
+      GtkWidget *row = adw_action_row_new ();
+
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), member ? aj_user_get_name (member) : id);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      gtk_list_box_append (self->team_list, row);
+    }
+  may_add = !aj_inspection_is_finished (inspection) && aj_team_is_field (store, inspection) &&
+            user != NULL && g_strcmp0 (aj_user_get_role (user), "inspector") == 0 &&
+            g_ptr_array_find_with_equal_func (members, aj_user_get_id (user), g_str_equal, NULL);
+  /* With two named, offered only while a colleague remains; with fewer, the
+   * sheet says why none can be (synchronise first). */
+  if (may_add && members->len >= 2)
+    {
+      g_autoptr(GListModel) colleagues = aj_team_list_colleagues (store, self->inspection_id, aj_user_get_id (user));
+      may_add = g_list_model_get_n_items (colleagues) > 0;
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->team_group), !self_inspection);
+  gtk_widget_set_visible (self->add_inspector_button, may_add);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "summary.add-inspector", may_add);
 }
 
 void
@@ -138,6 +191,7 @@ aj_summary_page_reload (AjSummaryPage *self)
   gtk_widget_set_visible (GTK_WIDGET (self->missing_photo_label),
                           missing_photos > 0 && !aj_inspection_is_finished (inspection));
 
+  fill_team (self, session, inspection);
   aj_signature_rows_fill (self->signature_list, store, self->inspection_id,
                           aj_session_get_blob_dir (session));
   gtk_widget_set_visible (GTK_WIDGET (self->finish_button), !aj_inspection_is_finished (inspection));
@@ -293,6 +347,17 @@ labels_action (GtkWidget  *widget,
 }
 
 static void
+add_inspector_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  AjTeamSheet *sheet = aj_team_sheet_new_for_inspection (aj_page_get_session (widget),
+                                                         AJ_SUMMARY_PAGE (widget)->inspection_id);
+
+  aj_team_sheet_present (sheet, widget);
+}
+
+static void
 finish_action (GtkWidget  *widget,
                const char *action_name,
                GVariant   *parameter)
@@ -342,6 +407,10 @@ aj_summary_page_class_init (AjSummaryPageClass *klass)
   gtk_widget_class_install_action (widget_class, "summary.report", "s", report_action);
   gtk_widget_class_install_action (widget_class, "summary.sign", "s", sign_action);
   gtk_widget_class_install_action (widget_class, "summary.labels", NULL, labels_action);
+  gtk_widget_class_install_action (widget_class, "summary.add-inspector", NULL, add_inspector_action);
+  gtk_widget_class_bind_template_child (widget_class, AjSummaryPage, team_group);
+  gtk_widget_class_bind_template_child (widget_class, AjSummaryPage, team_list);
+  gtk_widget_class_bind_template_child (widget_class, AjSummaryPage, add_inspector_button);
   gtk_widget_class_bind_template_child (widget_class, AjSummaryPage, signature_list);
 }
 

@@ -411,20 +411,33 @@ aj_admin_import_register (AjStore           *store,
   return TRUE;
 }
 
-/* The checklists the server has published, as AjChecklist. */
+/* The checklists the server has published, as AjChecklist: the newest
+ * version of each, keeping the earlier ones (aj_checklist_get_edition), so
+ * that an inspection made with version 1 is shown with its own questions,
+ * as the kiosk shows it. */
 GPtrArray *
 aj_admin_published_checklists (AjStore *store)
 {
   GPtrArray *checklists = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr(JsonArray) published = aj_server_store_published_checklists (store);
+  g_autoptr(JsonArray) published = aj_server_store_published_checklist_editions (store);
 
   for (guint i = 0; i < json_array_get_length (published); i++)
     {
       g_autoptr(JsonNode) node = json_node_copy (json_array_get_element (published, i));
       g_autofree char *text = aj_json_to_string (node);
       AjChecklist *c = aj_checklist_load_data ("published", text, -1, NULL);
+      AjChecklist *last = checklists->len ? g_ptr_array_index (checklists, checklists->len - 1) : NULL;
 
-      if (c != NULL)
+      if (c == NULL)
+        continue;
+      /* By id then version: a later version of the same id takes the place. */
+      if (last != NULL && g_str_equal (aj_checklist_get_id (last), aj_checklist_get_id (c)))
+        {
+          aj_checklist_supersede (c, last);
+          g_ptr_array_index (checklists, checklists->len - 1) = c;
+          g_object_unref (last);
+        }
+      else
         g_ptr_array_add (checklists, c);
     }
   return checklists;

@@ -16,6 +16,7 @@
 #include "aj-photo.h"
 #include "aj-registry.h"
 #include "aj-server-admin.h"
+#include "aj-report.h"
 #include "aj-server-console.h"
 #include "aj-stats.h"
 #include "aj-util.h"
@@ -305,6 +306,7 @@ step_label (const char *type)
     { "hazard.extension_decided", N_("Extension decided") },
     { "hazard.escalated", N_("Escalated (督办)") },
     { "hazard.referred", N_("Referred") },
+    { "document.numbered", N_("Document numbered") },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
@@ -318,9 +320,10 @@ history (AjConsole  *cx,
          AjHtml     *html,
          const char *id)
 {
-  static const char * const shown[] = { "deadline", "measure", "note", "opinion", "reason", "level", "to", NULL };
+  static const char * const shown[] = { "deadline", "measure", "note", "opinion", "reason", "level", "to",
+                                        "number", NULL };
   static const char * const shown_labels[] = { N_("Deadline"), N_("Measure"), N_("Note"), N_("Opinion"),
-                                               N_("Reason"), N_("Level"), N_("Referred to") };
+                                               N_("Reason"), N_("Level"), N_("Referred to"), N_("Number") };
   g_autoptr(GPtrArray) events = aj_store_list_events (cx->store, id, NULL);
 
   aj_html_markup (html, "<section class=\"card\"><h2>");
@@ -351,6 +354,18 @@ history (AjConsole  *cx,
             aj_html_markup (html, "：</span> ");
             aj_html_text (html, json_object_get_string_member_with_default (body, shown[k], ""));
           }
+      if (g_str_equal (e->type, "hazard.referred"))
+        {
+          /* The letter's number, once it was numbered. */
+          g_autofree char *letter = aj_report_referral_letter_number (cx->store, id);
+          if (letter != NULL)
+            {
+              aj_html_markup (html, "<br><span class=\"hint\">");
+              aj_html_text (html, _("Referral letter"));
+              aj_html_markup (html, "：</span> ");
+              aj_html_text (html, letter);
+            }
+        }
       aj_html_markup (html, "</li>");
     }
   aj_html_markup (html, "</ol></section>");

@@ -885,6 +885,23 @@ aj_server_store_published_checklists (AjStore *store)
   return list;
 }
 
+/* Every published version of every checklist, as its JSON, by id then
+ * version: a document keeps the questions its inspection was made with. */
+JsonArray *
+aj_server_store_published_checklist_editions (AjStore *store)
+{
+  JsonArray *list = json_array_new ();
+  g_autoptr(sqlite3_stmt) stmt = prepare (store, "SELECT body FROM checklists ORDER BY id, version", NULL);
+
+  while (stmt && sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      JsonObject *o = aj_json_parse_object (aj_db_col_text (stmt, 0), NULL);
+      if (o != NULL)
+        json_array_add_object_element (list, o);
+    }
+  return list;
+}
+
 /* ---- the public pages ---- */
 
 /* Counts only: the overview shows no names. */

@@ -186,6 +186,7 @@ gboolean     aj_server_store_publish_checklist      (AjStore            *store,
 JsonObject  *aj_server_store_registry_for_scope     (AjStore            *store,
                                                      const AjScope      *scope);
 JsonArray   *aj_server_store_published_checklists   (AjStore            *store);
+JsonArray   *aj_server_store_published_checklist_editions (AjStore      *store);
 
 /* Document numbers: blocks of a department's yearly sequence */
 gboolean     aj_server_store_grant_numbers          (AjStore            *store,

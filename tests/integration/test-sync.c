@@ -20,10 +20,13 @@
 #include "aj-registry.h"
 #include "aj-report.h"
 #include "aj-checklist.h"
+#include "aj-roster.h"
+#include "aj-team.h"
 #include "aj-test-server.h"
 
 #define INSPECTOR "u-zhang-wei"
 #define OTHER     "u-liu-yang"
+#define COLLEAGUE "r-huang-min"      /* of 东林县's department; works at DLX001 (回避) */
 
 /* One server for the whole program: each test enrolls kiosks of its own. */
 static AjTestServer *server;
@@ -955,6 +958,140 @@ test_completion (Fixture       *f,
   g_assert_true (seen);
 }
 
+/* The text pdftotext reads from @pdf. */
+static char *
+pdf_text (const char *pdf)
+{
+  const char *argv[] = { "pdftotext", "-layout", pdf, "-", NULL };
+  char *out = NULL;
+
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, NULL, NULL, NULL));
+  return out;
+}
+
+static const char *
+refused_code_of (GPtrArray  *refused,
+                 const char *author)
+{
+  for (guint i = 0; i < refused->len; i++)
+    {
+      AjRefusedEvent *r = g_ptr_array_index (refused, i);
+      if (g_str_equal (r->event->type, "inspection.team_confirmed") && g_str_equal (r->event->author, author))
+        return r->code;
+    }
+  return NULL;
+}
+
+/* A field inspection (no assignment) takes a colleague of the department:
+ * the server accepts the colleague's confirmation, refuses one of a
+ * non-inspector (role) and of an inspector outside the department or tied
+ * to the home (scope); the documents, the kiosk's and the server's, name
+ * both inspectors with certificates; the server's record uses the checklist
+ * version the inspection was made with. */
+static void
+test_field_team (Fixture       *f,
+                 gconstpointer  test_data)
+{
+  AjTestKiosk *a = f->a;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *v1_path = aj_test_source_path ("data/checklists/elder-care.v1.json");
+  g_autofree char *v2_path = aj_test_source_path ("data/checklists/elder-care.json");
+  g_autoptr(AjChecklist) v1 = aj_checklist_load_file (v1_path, &error);
+  g_autoptr(AjChecklist) v2 = aj_checklist_load_file (v2_path, &error);
+  g_autoptr(GPtrArray) checklists = g_ptr_array_new ();
+  g_autoptr(GPtrArray) refused = NULL;
+  g_autofree char *pdftotext = g_find_program_in_path ("pdftotext");
+  g_autofree char *field = NULL;
+  g_autofree char *tied = NULL;
+  g_autofree char *hazard = NULL;
+  const char *colleague[] = { COLLEAGUE, NULL };
+  AjHazardDraft draft = { .item_code = "EC-FIRE-01", .category = "fire", .description = "安全出口被杂物堵塞",
+                          .risk_level = "red", .grade = "general", .deadline = "2027-01-10", .responsible = "郑海涛" };
+
+  g_test_summary ("A field inspection takes a colleague confirmed by PIN (inspection.team_confirmed without an "
+                  "assignment); the server refuses a team event of a non-inspector (role_not_allowed) and of an "
+                  "inspector of another department or tied to the home (out_of_scope); the notice names both "
+                  "inspectors with certificates; the server's record keeps the checklist version of the inspection");
+  g_assert_no_error (error);
+  aj_checklist_supersede (v2, v1);
+  g_ptr_array_add (checklists, v2);
+  aj_test_kiosk_enroll (a, server, "county:东林县");
+  g_assert_true (aj_test_kiosk_sync (a, NULL, &error));
+  g_assert_no_error (error);
+
+  /* The kiosk offers the colleague of the department, and no one else. */
+  field = aj_inspection_start (a->store, INSPECTOR, "DLX002", "field", v1, &error);
+  g_assert_no_error (error);
+  {
+    g_autoptr(GListModel) offered = aj_team_list_colleagues (a->store, field, INSPECTOR);
+    g_autoptr(AjInspector) only = g_list_model_get_item (offered, 0);
+    g_assert_cmpuint (g_list_model_get_n_items (offered), ==, 1);
+    g_assert_cmpstr (aj_inspector_get_id (only), ==, COLLEAGUE);
+  }
+  draft.inspection_id = field;
+  g_assert_true (aj_inspection_answer (a->store, INSPECTOR, field, "EC-FIRE-01", "hazard", NULL, &error));
+  hazard = aj_hazard_record (a->store, INSPECTOR, &draft, &error);
+  g_assert_no_error (error);
+  g_assert_true (aj_team_add (a->store, INSPECTOR, field, colleague, &error));
+  g_assert_no_error (error);
+  /* What no honest kiosk sends: a home's staff member and an inspector of
+   * another county confirming themselves on the team. */
+  g_assert_true (aj_team_confirm (a->store, field, "u-li-chunmei", &error));
+  g_assert_true (aj_team_confirm (a->store, field, OTHER, &error));
+  g_assert_no_error (error);
+  g_assert_true (aj_inspection_finish (a->store, INSPECTOR, field, &error));
+  g_assert_no_error (error);
+
+  /* At DLX001, where the colleague works: the device knows no ties, the
+   * server does. */
+  tied = aj_inspection_start (a->store, INSPECTOR, "DLX001", "field", v2, &error);
+  g_assert_no_error (error);
+  g_assert_true (aj_team_add (a->store, INSPECTOR, tied, colleague, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (aj_test_kiosk_sync (a, NULL, &error));
+  g_assert_no_error (error);
+  refused = aj_store_list_refused (a->store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (refused_code_of (refused, "u-li-chunmei"), ==, "role_not_allowed");
+  g_assert_cmpstr (refused_code_of (refused, OTHER), ==, "out_of_scope");
+  g_assert_cmpstr (refused_code_of (refused, COLLEAGUE), ==, "out_of_scope");   /* at DLX001 only */
+  g_assert_cmpint (aj_db_query_int (aj_store_get_db (f->central),
+                                    "SELECT count(*) FROM inspection_team WHERE inspection_id = ? AND member IN "
+                                    "('u-zhang-wei', 'r-huang-min')", field, -1), ==, 2);
+  g_assert_cmpint (aj_db_query_int (aj_store_get_db (f->central),
+                                    "SELECT count(*) FROM inspection_team WHERE inspection_id = ?", field, -1), ==, 2);
+  g_assert_cmpint (aj_db_query_int (aj_store_get_db (f->central),
+                                    "SELECT count(*) FROM inspection_team WHERE inspection_id = ? AND member = "
+                                    "'r-huang-min'", tied, -1), ==, 0);
+
+  if (pdftotext == NULL)
+    return;
+  {
+    g_autofree char *notice = g_build_filename (a->data_dir, "notice.pdf", NULL);
+    g_autofree char *record = g_build_filename (a->data_dir, "record-server.pdf", NULL);
+    g_autofree char *text = NULL;
+    g_autofree char *server_text = NULL;
+    AjReportOptions options = { .blob_dir = a->blob_dir, .checklists = checklists, .author = INSPECTOR };
+
+    /* The notice, with no one named beside the team on record. */
+    g_assert_true (aj_report_write_pdf (a->store, AJ_REPORT_NOTICE, field, &options, notice, &error));
+    g_assert_no_error (error);
+    text = pdf_text (notice);
+    g_assert_nonnull (strstr (text, "鲁民执-DL-0012"));
+    g_assert_nonnull (strstr (text, "鲁民执-DL-0025"));
+
+    /* The server's record of it, with version 2 published over version 1:
+     * the items of version 1, none of those version 2 added. */
+    g_free (aj_test_server_admin (server, "publish-checklist", v1_path, v2_path, NULL));
+    g_free (aj_test_server_admin (server, "report", "inspection", field, "-o", record, NULL));
+    server_text = pdf_text (record);
+    g_assert_nonnull (strstr (server_text, "EC-FIRE-01"));
+    g_assert_null (strstr (server_text, "EC-FIRE-13"));
+    g_assert_nonnull (strstr (server_text, "鲁民执-DL-0025"));
+  }
+}
+
 /* Each test on two new kiosks (see fixture_setup). */
 #define add_sync_test(path, test) \
   g_test_add (path, Fixture, NULL, fixture_setup, test, fixture_teardown)
@@ -981,6 +1118,7 @@ main (int   argc,
   add_sync_test ("/sync/document-numbers-in-blocks-never-collide", test_document_numbers);
   add_sync_test ("/sync/tls-certificate-checked", test_tls);
   add_sync_test ("/sync/completion-served-in-scope", test_completion);
+  add_sync_test ("/sync/field-team-colleague-accepted-non-inspector-refused", test_field_team);
   result = g_test_run ();
   aj_test_server_free (server);
   return result;

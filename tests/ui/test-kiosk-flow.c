@@ -18,6 +18,8 @@
 #include "aj-assignment-row.h"
 #include "aj-team-sheet.h"
 #include "aj-db.h"
+#include "aj-doc-number.h"
+#include "aj-numbering.h"
 #include "aj-store-private.h"
 #include "aj-hazard.h"
 #include "aj-hazard-page.h"
@@ -1201,10 +1203,50 @@ sheet_shown (gpointer data)
   return aj_ui_find_dialog (GTK_WINDOW (window)) != NULL;
 }
 
+/* In the team sheet just opened: the member's PIN field is the only one; a
+ * wrong PIN is refused with a message and counted towards the lock-out of
+ * sign-in, the right one confirms; then the sheet's button, and it closes. */
+static void
+confirm_in_sheet (const char *member,
+                  const char *pin,
+                  const char *wrong_shot,
+                  const char *confirmed_shot)
+{
+  GtkWidget *sheet, *start, *message, *pin_row;
+
+  g_assert_true (aj_ui_wait_for (sheet_shown, NULL, 5000));
+  sheet = GTK_WIDGET (aj_ui_find_dialog (GTK_WINDOW (window)));
+  g_assert_true (AJ_IS_TEAM_SHEET (sheet));
+  start = aj_ui_find_id (sheet, "start_button");
+  message = aj_ui_find_id (sheet, "message");
+  g_assert_false (gtk_widget_get_sensitive (start));
+  pin_row = aj_ui_find_type (sheet, ADW_TYPE_PASSWORD_ENTRY_ROW);
+  g_assert_nonnull (pin_row);
+  g_assert_cmpstr (g_object_get_data (G_OBJECT (pin_row), "member"), ==, member);
+  gtk_editable_set_text (GTK_EDITABLE (pin_row), "999999");
+  g_signal_emit_by_name (pin_row, "apply");
+  aj_ui_wait (300);
+  g_assert_true (gtk_widget_get_visible (message));
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (message)), !=, "");
+  g_assert_false (gtk_widget_get_sensitive (start));
+  g_assert_cmpint (aj_db_query_int (aj_store_get_db (aj_application_get_store (app)),
+                                    "SELECT failures FROM pin_attempts WHERE user_id = ?", member, -1), ==, 1);
+  g_assert_true (aj_ui_screenshot (sheet, wrong_shot));
+  gtk_editable_set_text (GTK_EDITABLE (pin_row), pin);
+  g_signal_emit_by_name (pin_row, "apply");
+  aj_ui_wait (300);
+  g_assert_false (gtk_widget_get_visible (message));
+  g_assert_true (gtk_widget_get_sensitive (start));
+  g_assert_null (aj_ui_find_type (sheet, ADW_TYPE_PASSWORD_ENTRY_ROW));
+  g_assert_true (aj_ui_screenshot (sheet, confirmed_shot));
+  aj_ui_click (start);
+  aj_ui_wait (300);
+}
+
 static void
 run_team (void)
 {
-  GtkWidget *home, *assignments, *list, *first, *second, *sheet, *start, *pin_row, *message;
+  GtkWidget *home, *assignments, *list, *first, *second;
   g_autofree char *wrong_shot = g_build_filename (opt_shots, "12-team-wrong-pin.png", NULL);
   g_autofree char *confirmed_shot = g_build_filename (opt_shots, "13-team-confirmed.png", NULL);
 
@@ -1226,32 +1268,82 @@ run_team (void)
   shot ("11-home-assignments");
 
   g_signal_emit_by_name (list, "row-activated", second);
-  g_assert_true (aj_ui_wait_for (sheet_shown, NULL, 5000));
-  sheet = GTK_WIDGET (aj_ui_find_dialog (GTK_WINDOW (window)));
-  g_assert_true (AJ_IS_TEAM_SHEET (sheet));
-  start = aj_ui_find_id (sheet, "start_button");
-  message = aj_ui_find_id (sheet, "message");
-  g_assert_false (gtk_widget_get_sensitive (start));
-  pin_row = aj_ui_find_type (sheet, ADW_TYPE_PASSWORD_ENTRY_ROW);
-  g_assert_nonnull (pin_row);
-  gtk_editable_set_text (GTK_EDITABLE (pin_row), "999999");
-  g_signal_emit_by_name (pin_row, "apply");
-  aj_ui_wait (200);
-  g_assert_true (gtk_widget_get_visible (message));
-  g_assert_false (gtk_widget_get_sensitive (start));
-  g_assert_true (aj_ui_screenshot (sheet, wrong_shot));
-  gtk_editable_set_text (GTK_EDITABLE (pin_row), "246810");
-  g_signal_emit_by_name (pin_row, "apply");
-  aj_ui_wait (200);
-  g_assert_false (gtk_widget_get_visible (message));
-  g_assert_true (gtk_widget_get_sensitive (start));
-  g_assert_null (aj_ui_find_type (sheet, ADW_TYPE_PASSWORD_ENTRY_ROW));
-  g_assert_true (aj_ui_screenshot (sheet, confirmed_shot));
-  aj_ui_click (start);
+  confirm_in_sheet ("u-liu-yang", "246810", wrong_shot, confirmed_shot);
   expect_page ("inspection");
   aj_ui_wait (300);
   g_assert_null (aj_ui_find_dialog (GTK_WINDOW (window)));
   shot ("14-team-inspection");
+}
+
+/* A field inspection of DLX002 takes a second inspector: from its summary
+ * the colleague of the department (黄敏) is the one offered, a wrong PIN is
+ * refused with a message, the right one names her; the rectification
+ * notice, issued after the finish, names both (see test_field_team). */
+#define COLLEAGUE      "r-huang-min"
+#define COLLEAGUE_PIN  "246810"
+#define FIELD_HOME     "DLX002"
+
+static gboolean
+label_shown (gpointer text)
+{
+  return label_shows (window, text);
+}
+
+static void
+run_field_team (void)
+{
+  GtkWidget *summary, *team_list;
+  g_autofree char *inspection_id = NULL;
+  g_autofree char *notice = g_build_filename (g_get_user_data_dir (), "notice-field.pdf", NULL);
+  g_autofree char *wrong_shot = g_build_filename (opt_shots, "40-field-team-wrong-pin.png", NULL);
+  g_autofree char *confirmed_shot = g_build_filename (opt_shots, "41-field-team-confirmed.png", NULL);
+
+  sign_in (INSPECTOR, PIN);
+  expect_page ("home");
+  aj_ui_click (aj_ui_in_page (window, AJ_TYPE_HOME_PAGE, "start_button"));
+  choose_institution (FIELD_HOME);
+  aj_ui_click (aj_ui_in_page (window, AJ_TYPE_START_PAGE, "start_button"));
+  expect_page ("inspection");
+  {
+    g_autoptr(AjInspection) started = aj_inspection_find_unfinished (aj_application_get_store (app), INSPECTOR);
+    g_assert_nonnull (started);
+    inspection_id = g_strdup (aj_inspection_get_id (started));
+  }
+  record_hazard ("二楼东侧安全出口被杂物堵塞。", "red", FALSE);
+
+  aj_ui_click (aj_ui_in_page (window, AJ_TYPE_INSPECTION_PAGE, "summary_button"));
+  expect_page ("summary");
+  summary = aj_ui_page (window, AJ_TYPE_SUMMARY_PAGE);
+  team_list = aj_ui_find_id (summary, "team_list");
+  g_assert_nonnull (gtk_list_box_get_row_at_index (GTK_LIST_BOX (team_list), 0));
+  g_assert_null (gtk_list_box_get_row_at_index (GTK_LIST_BOX (team_list), 1));
+  g_assert_true (gtk_widget_get_visible (aj_ui_find_id (summary, "add_inspector_button")));
+  aj_ui_click (aj_ui_find_id (summary, "add_inspector_button"));
+  /* The one colleague offered: of the department, not of another county. */
+  g_assert_true (aj_ui_wait_for (sheet_shown, NULL, 5000));
+  aj_ui_wait (300);
+  g_assert_true (label_shows (GTK_WIDGET (aj_ui_find_dialog (GTK_WINDOW (window))), "黄敏"));
+  g_assert_false (label_shows (GTK_WIDGET (aj_ui_find_dialog (GTK_WINDOW (window))), "刘洋"));
+  confirm_in_sheet (COLLEAGUE, COLLEAGUE_PIN, wrong_shot, confirmed_shot);
+  g_assert_null (aj_ui_find_dialog (GTK_WINDOW (window)));
+  expect_page ("summary");
+  aj_ui_wait (300);
+  g_assert_nonnull (gtk_list_box_get_row_at_index (GTK_LIST_BOX (team_list), 1));
+  g_assert_true (label_shows (summary, "鲁民执-DL-0025"));
+  scroll_to (team_list);
+  shot ("42-field-team-summary");
+
+  /* Finished, the notice is issued from the inspection's summary. */
+  aj_ui_click (aj_ui_in_page (window, AJ_TYPE_SUMMARY_PAGE, "finish_button"));
+  g_assert_true (aj_ui_wait_for (dialog_open, NULL, 3000));
+  aj_ui_respond (aj_ui_find_dialog (GTK_WINDOW (window)), "finish");
+  expect_page ("home");
+  dismiss_toasts ();
+  gtk_widget_activate_action (window, "win.show-summary", "s", inspection_id);
+  expect_page ("summary");
+  g_assert_false (gtk_widget_get_visible (aj_ui_find_id (summary, "add_inspector_button")));
+  aj_summary_page_write_report (AJ_SUMMARY_PAGE (summary), AJ_REPORT_NOTICE, notice);
+  g_assert_true (aj_ui_wait_for (label_shown, (gpointer) _("Document saved"), 60000));
 }
 
 /* The ledger of a large store (fixture_setup_large): the first screen
@@ -1303,6 +1395,8 @@ drive (GtkWidget *kiosk_window)
     run_hostile ();
   else if (g_strcmp0 (opt_phase, "team") == 0)
     run_team ();
+  else if (g_strcmp0 (opt_phase, "field-team") == 0)
+    run_field_team ();
   else if (g_strcmp0 (opt_phase, "large-ledger") == 0)
     run_large_ledger ();
 }
@@ -1798,6 +1892,52 @@ test_team_confirmation (Fixture       *f,
                                     NULL, -1), ==, 2);
 }
 
+/* A kiosk with the sample registry (张伟 and 黄敏 of 东林县's department)
+ * and a block of the department's document numbers, as a sync grants. */
+static void
+fixture_setup_numbers (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(AjStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *today = aj_doc_number_china_today ();
+
+  fixture_setup (f, data);
+  store = open_store_with_registry (f);
+  g_assert_true (aj_numbering_add_block (store, "dep-dl", aj_doc_number_year_of (today), 1, 20, &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_field_team (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(AjStore) store = NULL;
+  g_autofree char *notice = g_build_filename (f->dir, "notice-field.pdf", NULL);
+  const char *to_text[] = { "pdftotext", "-layout", notice, "-", NULL };
+  g_autofree char *text = NULL;
+
+  g_test_bug ("14");
+  g_test_summary ("A field inspection started without an assignment takes a second inspector from its summary: "
+                  "the department's colleague confirms with her PIN (a wrong one refused with a message), both are "
+                  "recorded as inspection.team_confirmed, and the rectification notice names both with their "
+                  "enforcement certificate numbers.");
+
+  assert_phase_passed (spawn_phase (f, "field-team", NULL, NULL));
+  store = open_kiosk_store (f);
+  g_assert_cmpint (aj_db_query_int (aj_store_get_db (store),
+                                    "SELECT count(*) FROM inspection_team t JOIN inspections s ON s.id = t.inspection_id "
+                                    "WHERE s.assignment IS NULL AND s.institution = '" FIELD_HOME "' AND t.member IN ('"
+                                    INSPECTOR "', '" COLLEAGUE "')", NULL, -1), ==, 2);
+  g_assert_true (g_spawn_sync (NULL, (char **) to_text, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &text, NULL, NULL,
+                               NULL));
+  g_assert_nonnull (strstr (text, "张伟"));
+  g_assert_nonnull (strstr (text, "鲁民执-DL-0012"));
+  g_assert_nonnull (strstr (text, "黄敏"));
+  g_assert_nonnull (strstr (text, "鲁民执-DL-0025"));
+  g_assert_nonnull (strstr (text, "东民安检"));
+}
+
 /* A kiosk store with LARGE_LEDGER open hazards, recorded through core calls
  * a thousand to a transaction (seconds, not minutes). */
 static void
@@ -1909,12 +2049,18 @@ main (int   argc,
       /* Every screen at every size and language; the flows in the users'
        * language on the phone and in English on the tablet (CI time). */
       ADD (shots, sizes[i], fixture_setup, test_screenshots);
+      /* Under half a minute: the sheet in every language and size. */
+      {
+        g_autofree char *field = g_strdup_printf ("/kiosk/field-team-second-inspector/%s", sizes[i]);
+        ADD (field, sizes[i], fixture_setup_numbers, test_field_team);
+      }
       if (i == 0 || i == 3)
         {
           g_autofree char *team = g_strdup_printf ("/kiosk/team-confirmation/%s", sizes[i]);
           g_autofree char *large = g_strdup_printf ("/kiosk/large-ledger/%s", sizes[i]);
 
           ADD (refused, sizes[i], fixture_setup_server, test_refused);
+
           ADD (team, sizes[i], fixture_setup_assignments, test_team_confirmation);
           ADD (large, sizes[i], fixture_setup_large, test_large_ledger);
         }

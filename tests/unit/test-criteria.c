@@ -330,6 +330,47 @@ test_citation_text (void)
 }
 
 static void
+test_merged_basis (void)
+{
+  /* Four items of one notice: two cite the same article, one another
+   * article of the same criteria, one a standard and one the criteria as a
+   * whole; one applies the standard by analogy. */
+  AjCitation cited[] = {
+    { "mz2023-elder-major", "4.2", FALSE },
+    { "gb38600-2019", "5.2", FALSE },
+    { "mz2023-elder-major", "4.2", FALSE },
+    { "mz2023-elder-major", "6.1", FALSE },
+    { "mz2023-elder-major", NULL, FALSE },
+    { "gb38600-2019", "6.1", FALSE },
+    { "gb38600-2019", NULL, TRUE },
+  };
+  const AjCitation *all[G_N_ELEMENTS (cited)];
+  g_autofree char *zh = NULL;
+  g_autofree char *en = NULL;
+  g_autofree char *one = NULL;
+
+  g_test_summary ("The rectification notice's basis names each document once, with every clause cited of it once, "
+                  "in the order first cited; a document applied by analogy stays apart");
+  for (guint i = 0; i < G_N_ELEMENTS (cited); i++)
+    all[i] = &cited[i];
+  zh = aj_citations_format_merged (all, G_N_ELEMENTS (all), TRUE);
+  en = aj_citations_format_merged (all, G_N_ELEMENTS (all), FALSE);
+  g_assert_cmpstr (zh, ==, "民政部办公厅《养老机构重大事故隐患判定标准》第四条第（二）项、第六条第（一）项；"
+                           "GB 38600-2019《养老机构服务安全基本规范》 5.2、6.1；"
+                           "参照GB 38600-2019《养老机构服务安全基本规范》");
+  g_assert_cmpstr (en, ==, "Criteria for determining major accident hazards in elder-care institutions, Art. 4(2), "
+                           "Art. 6(1); GB 38600-2019 Basic specification of service safety for senior care organizations, "
+                           "5.2, 6.1; By analogy: GB 38600-2019 Basic specification of service safety for senior care "
+                           "organizations");
+  /* One citation reads as aj_citation_format () writes it. */
+  one = aj_citations_format_merged (all, 1, TRUE);
+  g_assert_cmpstr (one, ==, "民政部办公厅《养老机构重大事故隐患判定标准》第四条第（二）项");
+  g_clear_pointer (&one, g_free);
+  one = aj_citations_format_merged (NULL, 0, TRUE);
+  g_assert_cmpstr (one, ==, "");
+}
+
+static void
 test_grade_with_determination (void)
 {
   struct { const char *grade; gboolean needs; const char *body, *document, *expected; gboolean pending; } cases[] = {
@@ -504,6 +545,7 @@ main (int   argc,
   g_test_add ("/references/cited-documents-listed-with-number", Bundle, NULL, bundle_setup,
               test_references_exist_with_number, bundle_teardown);
   g_test_add_func ("/references/citation-reads-as-offices-write-it", test_citation_text);
+  g_test_add_func ("/references/notice-basis-names-each-document-once", test_merged_basis);
   g_test_add_func ("/determination/major-only-with-body-and-document", test_grade_with_determination);
   aj_test_add_with_store ("/determination/hazard-pending-until-determined", "elder-care.json",
                           test_hazard_pending_determination);

@@ -229,6 +229,9 @@ test_documents (AjTestStore   *f,
     g_assert_no_error (error);
   }
 
+  /* Referred, the letter has no number until it is issued. */
+  g_assert_null (aj_report_referral_letter_number (f->store, g_ptr_array_index (f->hazards, 1)));
+
   /* Issued in this order, they take 1 to 4 of 西民安检〔year〕; the receipt
    * serves the notice and carries its number. */
   for (AjReportKind kind = AJ_REPORT_INSPECTION; kind <= AJ_REPORT_REFERRAL; kind++)
@@ -336,6 +339,22 @@ test_documents (AjTestStore   *f,
               }
         }
     }
+
+  /* The letter's number, given when it was issued (document.numbered),
+   * is the referral's letter number: the hazard's history shows it. */
+  {
+    g_autofree char *letter = aj_report_referral_letter_number (f->store, g_ptr_array_index (f->hazards, 1));
+    g_autoptr(GPtrArray) history = aj_store_list_events (f->store, g_ptr_array_index (f->hazards, 1), &error);
+    gboolean numbered = FALSE;
+
+    g_assert_cmpstr (letter, ==, g_hash_table_lookup (numbers, "referral"));
+    for (guint i = 0; i < history->len; i++)
+      {
+        AjEvent *ev = g_ptr_array_index (history, i);
+        numbered |= g_str_equal (ev->type, "document.numbered") && strstr (ev->body, letter) != NULL;
+      }
+    g_assert_true (numbered);
+  }
 
   /* Printed again, the notice keeps its number; nothing new is recorded. */
   {

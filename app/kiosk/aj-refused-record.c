@@ -90,6 +90,8 @@ aj_event_type_label (const char *type,
   static const struct { const char *type; const char *label; } labels[] = {
     { "inspection.started", NC_("event type", "Inspection started") },
     { "inspection.finished", NC_("event type", "Inspection finished") },
+    { "inspection.team_confirmed", NC_("event type", "Inspector named on the inspection") },
+    { "document.numbered", NC_("event type", "Document numbered") },
     { "item.answered", NC_("event type", "Checklist item answered") },
     { "hazard.found", NC_("event type", "Hazard found") },
     { "hazard.updated", NC_("event type", "Hazard changed") },

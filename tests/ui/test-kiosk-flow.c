@@ -1344,6 +1344,23 @@ run_field_team (void)
   g_assert_false (gtk_widget_get_visible (aj_ui_find_id (summary, "add_inspector_button")));
   aj_summary_page_write_report (AJ_SUMMARY_PAGE (summary), AJ_REPORT_NOTICE, notice);
   g_assert_true (aj_ui_wait_for (label_shown, (gpointer) _("Document saved"), 60000));
+
+  /* The escalation page quotes the departments' own figure (10 days in
+   * this registry), not the default 15. */
+  dismiss_toasts ();
+  gtk_widget_activate_action (window, "win.escalation", NULL);
+  expect_page ("escalation");
+  {
+    GtkWidget *page = aj_ui_page (window, AJ_TYPE_ESCALATION_PAGE);
+    const char *count = gtk_label_get_text (GTK_LABEL (aj_ui_find_id (page, "count_label")));
+    const char *rule = gtk_label_get_text (GTK_LABEL (aj_ui_find_id (page, "rule_label")));
+
+    g_assert_nonnull (strstr (count, "10"));
+    g_assert_nonnull (strstr (rule, "10"));
+    g_assert_null (strstr (count, "15"));
+    g_assert_null (strstr (rule, "15"));
+  }
+  shot ("43-escalation-department-days");
 }
 
 /* The ledger of a large store (fixture_setup_large): the first screen
@@ -1892,8 +1909,9 @@ test_team_confirmation (Fixture       *f,
                                     NULL, -1), ==, 2);
 }
 
-/* A kiosk with the sample registry (张伟 and 黄敏 of 东林县's department)
- * and a block of the department's document numbers, as a sync grants. */
+/* A kiosk with the sample registry (张伟 and 黄敏 of 东林县's department),
+ * departments that escalate after 10 days overdue, and a block of the
+ * department's document numbers, as a sync grants. */
 static void
 fixture_setup_numbers (Fixture       *f,
                        gconstpointer  data)
@@ -1905,6 +1923,9 @@ fixture_setup_numbers (Fixture       *f,
   fixture_setup (f, data);
   store = open_store_with_registry (f);
   g_assert_true (aj_numbering_add_block (store, "dep-dl", aj_doc_number_year_of (today), 1, 20, &error));
+  g_assert_no_error (error);
+  /* The departments set their own days for escalation (default 15). */
+  g_assert_true (aj_db_exec (aj_store_get_db (store), "UPDATE departments SET escalation_overdue_days = 10", &error));
   g_assert_no_error (error);
 }
 

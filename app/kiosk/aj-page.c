@@ -119,6 +119,9 @@ document_written (GObject      *source,
         aj_page_report_error (page, _("The document was not written"), error);
       return;
     }
+  /* The thread's connection may have numbered it (document.numbered): the
+   * clock moves past that event, and the pages showing the number refresh. */
+  aj_store_refresh_clock (AJ_STORE (source));
   if (gtk_widget_get_root (page) != NULL)
     aj_page_toast (page, _("Document saved"));
 }

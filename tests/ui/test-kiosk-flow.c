@@ -23,6 +23,7 @@
 #include "aj-store-private.h"
 #include "aj-hazard.h"
 #include "aj-hazard-page.h"
+#include "aj-page.h"
 #include "aj-hazard-sheet.h"
 #include "aj-home-page.h"
 #include "aj-inspection.h"
@@ -1361,6 +1362,38 @@ run_field_team (void)
     g_assert_null (strstr (rule, "15"));
   }
   shot ("43-escalation-department-days");
+
+  /* Referred to the fire brigade, the letter issued: its number shows on
+   * the hazard (row and history). */
+  gtk_widget_activate_action (window, "win.go-back", NULL);
+  open_only_hazard ();
+  take_step (AJ_STEP_REFER);
+  aj_ui_type (aj_ui_in_page (window, AJ_TYPE_STEP_PAGE, "to_row"), "东林县消防救援大队");
+  aj_ui_type (aj_ui_in_page (window, AJ_TYPE_STEP_PAGE, "reason_view"), "安全出口堵塞属消防监督范围，移送处理。");
+  aj_ui_click (aj_ui_in_page (window, AJ_TYPE_STEP_PAGE, "save_button"));
+  expect_page ("hazard");
+  {
+    GtkWidget *page = aj_ui_page (window, AJ_TYPE_HAZARD_PAGE);
+    GtkWidget *referral_row = aj_ui_find_id (page, "referral_row");
+    g_autofree char *letter = g_build_filename (g_get_user_data_dir (), "referral-field.pdf", NULL);
+    g_autoptr(AjHazard) hazard = NULL;
+    g_autoptr(AjDocumentNumber) number = NULL;
+    g_autoptr(GListModel) hazards = aj_hazard_list (aj_application_get_store (app), inspection_id, NULL);
+
+    hazard = g_list_model_get_item (hazards, 0);
+    g_assert_null (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (referral_row)), "东民安检"));
+    dismiss_toasts ();
+    aj_page_write_document (page, AJ_REPORT_REFERRAL, aj_hazard_get_id (hazard), letter);
+    g_assert_true (aj_ui_wait_for (label_shown, (gpointer) _("Document saved"), 60000));
+    aj_ui_wait (300);
+    number = aj_numbering_lookup (aj_application_get_store (app), "referral", aj_hazard_get_id (hazard), NULL);
+    g_assert_nonnull (number);
+    g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (referral_row)), number->number));
+    g_assert_true (label_shows (aj_ui_find_id (page, "timeline_list"), number->number));
+    dismiss_toasts ();
+    scroll_to (referral_row);
+    shot ("44-hazard-referral-letter");
+  }
 }
 
 /* The ledger of a large store (fixture_setup_large): the first screen

@@ -219,11 +219,17 @@ aj_labels_draw_page (cairo_t       *cr,
   cairo_restore (cr);
 }
 
-gboolean
-aj_labels_write_pdf (GPtrArray     *labels,
-                     AjLabelLayout  layout,
-                     const char    *path,
-                     GError       **error)
+/* Draws the sheet to @path through a temporary file renamed at the end, so
+ * that @path holds a whole sheet or nothing. @done counts the pages drawn;
+ * @cancellable is looked at between pages, and a cancelled sheet leaves no
+ * file behind, not even the temporary one. */
+static gboolean
+write_pdf (GPtrArray      *labels,
+           AjLabelLayout   layout,
+           const char     *path,
+           volatile gint  *done,
+           GCancellable   *cancellable,
+           GError        **error)
 {
   const double pt = 72.0 / 25.4;
   g_autofree char *tmp = g_strdup_printf ("%s.tmp", path);
@@ -243,19 +249,115 @@ aj_labels_write_pdf (GPtrArray     *labels,
   surface = cairo_pdf_surface_create (tmp, w * pt, h * pt);
   cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE, _("QR labels"));
   cr = cairo_create (surface);
-  for (guint p = 0; p < pages; p++)
+  for (guint p = 0; p < pages && !g_cancellable_is_cancelled (cancellable); p++)
     {
       aj_labels_draw_page (cr, layout, labels, p, pt);
       cairo_show_page (cr);
+      if (done != NULL)
+        g_atomic_int_inc (done);
     }
   cairo_destroy (cr);
   cairo_surface_finish (surface);
   status = cairo_surface_status (surface);
   cairo_surface_destroy (surface);
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    {
+      g_unlink (tmp);
+      return FALSE;
+    }
   if (status != CAIRO_STATUS_SUCCESS || g_rename (tmp, path) != 0)
     {
+      g_unlink (tmp);
       g_set_error (error, AJ_ERROR, AJ_ERROR_FAILED, _("Cannot write %s"), path);
       return FALSE;
     }
   return TRUE;
+}
+
+gboolean
+aj_labels_write_pdf (GPtrArray     *labels,
+                     AjLabelLayout  layout,
+                     const char    *path,
+                     GError       **error)
+{
+  return write_pdf (labels, layout, path, NULL, NULL, error);
+}
+
+/* What the thread needs; the labels are the caller's, kept unchanged. */
+typedef struct
+{
+  GPtrArray      *labels;
+  AjLabelLayout   layout;
+  char           *path;
+  volatile gint   done;    /* pages drawn */
+  guint           pages;
+} SheetJob;
+
+static void
+sheet_job_free (SheetJob *job)
+{
+  g_ptr_array_unref (job->labels);
+  g_free (job->path);
+  g_free (job);
+}
+
+static void
+sheet_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  SheetJob *job = task_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!write_pdf (job->labels, job->layout, job->path, &job->done, cancellable, &error))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/* Writes the sheet in a thread (a year's hazards make hundreds of pages).
+ * Cancelled, it leaves no file at @path (nor a temporary one). Returns
+ * (transfer full) the result-to-be, for aj_labels_write_pdf_get_progress (). */
+GAsyncResult *
+aj_labels_write_pdf_async (GPtrArray           *labels,
+                           AjLabelLayout        layout,
+                           const char          *path,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  SheetJob *job = g_new0 (SheetJob, 1);
+
+  g_task_set_source_tag (task, aj_labels_write_pdf_async);
+  job->labels = g_ptr_array_ref (labels);
+  job->layout = layout;
+  job->path = g_strdup (path);
+  job->pages = (labels->len + aj_labels_per_page (layout) - 1) / aj_labels_per_page (layout);
+  g_task_set_task_data (task, job, (GDestroyNotify) sheet_job_free);
+  g_task_run_in_thread (task, sheet_thread);
+  return G_ASYNC_RESULT (g_steal_pointer (&task));
+}
+
+/* From 0 to 1: pages drawn. Safe to call from the main thread meanwhile. */
+double
+aj_labels_write_pdf_get_progress (GAsyncResult *result)
+{
+  SheetJob *job;
+
+  g_return_val_if_fail (G_IS_TASK (result), 0);
+  job = g_task_get_task_data (G_TASK (result));
+  if (job == NULL || job->pages == 0)
+    return 0;
+  return MIN (1.0, g_atomic_int_get (&job->done) / (double) job->pages);
+}
+
+gboolean
+aj_labels_write_pdf_finish (GAsyncResult  *result,
+                            GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == aj_labels_write_pdf_async, FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
 }

@@ -2,7 +2,7 @@
 #pragma once
 
 #include <cairo.h>
-#include <glib.h>
+#include <gio/gio.h>
 
 #include "aj-store.h"
 
@@ -42,6 +42,15 @@ void       aj_labels_draw_page         (cairo_t       *cr,
 gboolean   aj_labels_write_pdf         (GPtrArray     *labels,
                                         AjLabelLayout  layout,
                                         const char    *path,
+                                        GError       **error);
+GAsyncResult *aj_labels_write_pdf_async (GPtrArray         *labels,
+                                        AjLabelLayout        layout,
+                                        const char          *path,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data);
+double     aj_labels_write_pdf_get_progress (GAsyncResult  *result);
+gboolean   aj_labels_write_pdf_finish  (GAsyncResult  *result,
                                         GError       **error);
 
 G_END_DECLS

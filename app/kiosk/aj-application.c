@@ -9,6 +9,7 @@
 #include "aj-kiosk-lock.h"
 #include "aj-location.h"
 #include "aj-rounds.h"
+#include "aj-startup-report.h"
 #include "aj-sync-manager.h"
 #include "aj-window.h"
 #include "anjian-resources.h"
@@ -26,6 +27,7 @@ struct _AjApplication
   GSettings      *settings;
   AjSyncManager  *sync;
   AjSession      *session;
+  gboolean        checklists_read;
   gboolean        benchmark;
   gboolean        kiosk_mode;
 };
@@ -149,12 +151,31 @@ aj_application_open_store (AjApplication *self)
     }
 }
 
+/* The checklists are read after the first frame or when first needed
+ * (aj_session_defer_checklists); what could not be loaded is said then. */
+static gboolean
+aj_application_ensure_checklists (gpointer data)
+{
+  AjApplication *self = data;
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (self->checklists_read)
+    return G_SOURCE_REMOVE;
+  self->checklists_read = TRUE;
+  aj_application_load_checklists (self);
+  if (AJ_IS_WINDOW (window))
+    aj_window_report_problems (AJ_WINDOW (window), self->problems);
+  return G_SOURCE_REMOVE;
+}
+
 /* Checklists the server published are read again after a sync brought them. */
 static void
 on_synced (AjApplication *self,
            gboolean       reference_changed)
 {
-  if (reference_changed)
+  if (reference_changed && !self->checklists_read)
+    aj_application_ensure_checklists (self);
+  else if (reference_changed)
     {
       g_ptr_array_set_size (self->problems, 0);
       aj_application_load_checklists (self);
@@ -180,7 +201,6 @@ aj_application_startup (GApplication *app)
   self->settings = aj_settings_new ();
 
   aj_application_open_store (self);
-  aj_application_load_checklists (self);
   aj_location_start ();
   if (self->store != NULL)
     {
@@ -188,33 +208,26 @@ aj_application_startup (GApplication *app)
       g_signal_connect_swapped (self->sync, "synced", G_CALLBACK (on_synced), self);
       self->session = aj_session_new (self->store, self->blob_dir, self->settings,
                                       G_LIST_MODEL (self->checklists), self->sync);
+      aj_session_defer_checklists (self->session, aj_application_ensure_checklists, self);
     }
 }
 
 static gint64 process_start_us;
 
-static gsize
-read_status_kb (const char *field)
-{
-  g_autofree char *status = NULL;
-  const char *line;
-
-  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL))
-    return 0;
-  line = strstr (status, field);
-  return line ? g_ascii_strtoull (line + strlen (field), NULL, 10) : 0;
-}
-
-/* --benchmark-startup: report the time to the first painted frame and the
- * memory then, and quit (used by tests/bench/bench-startup). */
+/* After the first frame: what start-up left for later. With
+ * --benchmark-startup: report the time to it and the memory then, and quit
+ * (used by tests/bench/bench-startup). */
 static void
 on_first_frame (GdkFrameClock *clock,
                 AjApplication *self)
 {
   g_signal_handlers_disconnect_by_func (clock, on_first_frame, self);
-  g_print ("first-frame-ms: %.1f\nrss-kb: %" G_GSIZE_FORMAT "\nhwm-kb: %" G_GSIZE_FORMAT "\n",
-           (g_get_monotonic_time () - process_start_us) / 1000.0,
-           read_status_kb ("VmRSS:"), read_status_kb ("VmHWM:"));
+  if (!self->benchmark)
+    {
+      g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, aj_application_ensure_checklists, g_object_ref (self), g_object_unref);
+      return;
+    }
+  aj_startup_report (process_start_us);
   g_application_quit (G_APPLICATION (self));
 }
 
@@ -248,8 +261,8 @@ aj_application_activate (GApplication *app)
   if (window == NULL)
     {
       window = GTK_WINDOW (aj_window_new (GTK_APPLICATION (self), self->session, self->settings,
-                                          self->problems, self->store_error));
-      if (self->benchmark)
+                                          self->store_error));
+      if (self->session != NULL || self->benchmark)
         g_signal_connect (window, "map", G_CALLBACK (on_window_mapped), self);
       /* A tablet mounted in a home: no way out without an administrator. */
       if (self->session != NULL && aj_application_is_kiosk_mode (self))
@@ -352,7 +365,7 @@ aj_application_init (AjApplication *self)
   };
 
   if (process_start_us == 0)
-    process_start_us = g_get_monotonic_time ();
+    process_start_us = aj_startup_origin_us ();
   g_application_add_main_option_entries (G_APPLICATION (self), options);
   self->checklists = g_list_store_new (AJ_TYPE_CHECKLIST);
   self->problems = g_ptr_array_new_with_free_func (g_free);
@@ -398,6 +411,7 @@ aj_application_get_data_dir (AjApplication *self)
 GListModel *
 aj_application_get_checklists (AjApplication *self)
 {
+  aj_application_ensure_checklists (self);
   return G_LIST_MODEL (self->checklists);
 }
 
@@ -405,7 +419,10 @@ AjChecklist *
 aj_application_find_checklist (AjApplication *self,
                                const char    *id)
 {
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->checklists));
+  guint n;
+
+  aj_application_ensure_checklists (self);
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->checklists));
 
   for (guint i = 0; i < n; i++)
     {

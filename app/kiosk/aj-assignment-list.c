@@ -108,6 +108,11 @@ aj_assignment_list_dispose (GObject *object)
 {
   AjAssignmentList *self = AJ_ASSIGNMENT_LIST (object);
 
+  /* The group is both the bin's child and a template child: taken out of
+   * the bin first, or gtk_widget_dispose_template () unparents it behind
+   * AdwBin's back and AdwBin's dispose unparents it a second time, freed
+   * ("gtk_widget_unparent: assertion 'GTK_IS_WIDGET (widget)' failed"). */
+  adw_bin_set_child (ADW_BIN (self), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), AJ_TYPE_ASSIGNMENT_LIST);
   G_OBJECT_CLASS (aj_assignment_list_parent_class)->dispose (object);
 }

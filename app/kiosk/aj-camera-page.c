@@ -156,6 +156,15 @@ start (AjCameraPage *self,
   g_autofree char *description = NULL;
   g_autoptr(GstBus) bus = NULL;
 
+  static gsize initialized;
+
+  /* GStreamer comes up when a camera is first opened, not at start-up: it
+   * loads its plugin registry. */
+  if (g_once_init_enter (&initialized))
+    {
+      gst_init (NULL, NULL);
+      g_once_init_leave (&initialized, 1);
+    }
   stop (self);
   self->failed = FALSE;
   g_clear_pointer (&self->last, gst_sample_unref);
@@ -454,13 +463,6 @@ aj_camera_page_class_init (AjCameraPageClass *klass)
 static void
 aj_camera_page_init (AjCameraPage *self)
 {
-  static gsize initialized;
-
-  if (g_once_init_enter (&initialized))
-    {
-      gst_init (NULL, NULL);
-      g_once_init_leave (&initialized, 1);
-    }
   self->sources = g_ptr_array_new_with_free_func (g_free);
   gtk_widget_init_template (GTK_WIDGET (self));
 }

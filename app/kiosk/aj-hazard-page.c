@@ -250,9 +250,7 @@ save_tag_action (GtkWidget  *widget,
 
   if (*path != '\0')
     {
-      g_autoptr(GError) error = NULL;
-      if (!aj_labels_write_pdf (labels, AJ_LABELS_A4_3X8, path, &error))
-        aj_page_report_error (widget, _("The labels were not saved"), error);
+      aj_label_output_write (aj_page_get_window (widget), labels, path);
       return;
     }
   name = g_strdup_printf ("%s.pdf", labels->len ? ((AjLabel *) g_ptr_array_index (labels, 0))->title : "label");

@@ -1,5 +1,6 @@
 /* aj-label-output.c: the same drawing as the PDF, page by page, on the
- * printer's cairo context; or the PDF itself, saved where the person says. */
+ * printer's cairo context; or the PDF itself, saved where the person says,
+ * written in a thread with a progress dialog that can cancel it. */
 #include "config.h"
 
 #include <adwaita.h>
@@ -72,6 +73,99 @@ print_labels (GtkWindow  *window,
     }
 }
 
+/* A sheet being written in a thread (aj_labels_write_pdf_async): a dialog
+ * with its progress and a cancel button comes up if it takes more than a
+ * moment, and a toast says how it ended. */
+typedef struct
+{
+  GtkWindow    *window;
+  GtkWidget    *dialog;
+  GtkWidget    *bar;
+  GCancellable *cancellable;
+  GAsyncResult *task;
+  guint         tick;
+  guint         n_labels;
+} SheetWrite;
+
+static void
+on_progress_response (AdwMessageDialog *dialog,
+                      const char       *response,
+                      SheetWrite       *write)
+{
+  g_cancellable_cancel (write->cancellable);
+}
+
+static gboolean
+show_progress (gpointer user_data)
+{
+  SheetWrite *write = user_data;
+
+  if (write->dialog == NULL)
+    {
+      g_autofree char *body = g_strdup_printf (ngettext ("%u label", "%u labels", write->n_labels), write->n_labels);
+
+      write->dialog = adw_message_dialog_new (write->window, _("Writing the labels"), body);
+      write->bar = gtk_progress_bar_new ();
+      adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (write->dialog), write->bar);
+      adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (write->dialog), "cancel", _("_Cancel"));
+      g_signal_connect (write->dialog, "response", G_CALLBACK (on_progress_response), write);
+      gtk_window_present (GTK_WINDOW (write->dialog));
+      write->tick = g_timeout_add (100, show_progress, write);
+      return G_SOURCE_REMOVE;
+    }
+  gtk_progress_bar_set_fraction (GTK_PROGRESS_BAR (write->bar), aj_labels_write_pdf_get_progress (write->task));
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+sheet_written (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  SheetWrite *write = user_data;
+  g_autoptr(GError) error = NULL;
+
+  g_clear_handle_id (&write->tick, g_source_remove);
+  if (write->dialog != NULL)
+    {
+      g_signal_handlers_disconnect_by_func (write->dialog, on_progress_response, write);
+      gtk_window_destroy (GTK_WINDOW (write->dialog));
+    }
+  if (aj_labels_write_pdf_finish (result, &error))
+    gtk_widget_activate_action (GTK_WIDGET (write->window), "win.toast", "s", _("Labels saved"));
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    gtk_widget_activate_action (GTK_WIDGET (write->window), "win.toast", "s",
+                                _("The labels were cancelled; no file was written"));
+  else
+    {
+      GtkWidget *alert = adw_message_dialog_new (write->window, _("The labels were not saved"), error->message);
+      adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (alert), "close", _("_Close"));
+      gtk_window_present (GTK_WINDOW (alert));
+    }
+  g_object_unref (write->window);
+  g_object_unref (write->cancellable);
+  g_object_unref (write->task);
+  g_free (write);
+}
+
+/* Writes the sheet of @labels to @path in a thread; the window shows how
+ * far it has come and offers to cancel (nothing is then left at @path). */
+void
+aj_label_output_write (GtkWindow  *window,
+                       GPtrArray  *labels,
+                       const char *path)
+{
+  SheetWrite *write;
+
+  g_return_if_fail (GTK_IS_WINDOW (window));
+  write = g_new0 (SheetWrite, 1);
+  write->window = g_object_ref (window);
+  write->cancellable = g_cancellable_new ();
+  write->n_labels = labels->len;
+  write->task = aj_labels_write_pdf_async (labels, AJ_LABELS_A4_3X8, path, write->cancellable, sheet_written, write);
+  write->tick = g_timeout_add (300, show_progress, write);
+}
+
 static void
 on_save_response (GtkNativeDialog *dialog,
                   int              response,
@@ -81,15 +175,9 @@ on_save_response (GtkNativeDialog *dialog,
     {
       g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
       g_autofree char *path = file ? g_file_get_path (file) : NULL;
-      g_autoptr(GError) error = NULL;
-      GtkWindow *window = gtk_native_dialog_get_transient_for (dialog);
 
-      if (path != NULL && !aj_labels_write_pdf (labels, AJ_LABELS_A4_3X8, path, &error))
-        {
-          GtkWidget *alert = adw_message_dialog_new (window, _("The labels were not saved"), error->message);
-          adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (alert), "close", _("_Close"));
-          gtk_window_present (GTK_WINDOW (alert));
-        }
+      if (path != NULL)
+        aj_label_output_write (gtk_native_dialog_get_transient_for (dialog), labels, path);
     }
   g_ptr_array_unref (labels);
   g_object_unref (dialog);

@@ -14,6 +14,8 @@ struct _AjSession
   char          *blob_dir;
   GSettings     *settings;
   GListModel    *checklists;
+  GSourceFunc    load_checklists;   /* until they are read */
+  gpointer       load_data;
   AjSyncManager *sync;
   AjUser        *user;
 };
@@ -142,9 +144,26 @@ aj_session_get_settings (AjSession *self)
   return self->settings;
 }
 
+/* Reading the checklists is left until after the first frame (start-up
+ * is faster by that much); @load fills the model, then or at the first
+ * question about a checklist, whichever comes first. */
+void
+aj_session_defer_checklists (AjSession   *self,
+                             GSourceFunc  load,
+                             gpointer     data)
+{
+  self->load_checklists = load;
+  self->load_data = data;
+}
+
 GListModel *
 aj_session_get_checklists (AjSession *self)
 {
+  if (self->load_checklists != NULL)
+    {
+      GSourceFunc load = g_steal_pointer (&self->load_checklists);
+      load (self->load_data);
+    }
   return self->checklists;
 }
 
@@ -153,11 +172,12 @@ AjChecklist *
 aj_session_find_checklist (AjSession  *self,
                            const char *id)
 {
-  guint n = g_list_model_get_n_items (self->checklists);
+  GListModel *checklists = aj_session_get_checklists (self);
+  guint n = g_list_model_get_n_items (checklists);
 
   for (guint i = 0; i < n; i++)
     {
-      g_autoptr(AjChecklist) checklist = g_list_model_get_item (self->checklists, i);
+      g_autoptr(AjChecklist) checklist = g_list_model_get_item (checklists, i);
       if (g_strcmp0 (aj_checklist_get_id (checklist), id) == 0)
         return checklist;
     }

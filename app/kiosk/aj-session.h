@@ -23,6 +23,9 @@ AjSession     *aj_session_new                 (AjStore       *store,
 AjStore       *aj_session_get_store           (AjSession     *self);
 const char    *aj_session_get_blob_dir        (AjSession     *self);
 GSettings     *aj_session_get_settings        (AjSession     *self);
+void           aj_session_defer_checklists    (AjSession     *self,
+                                               GSourceFunc    load,
+                                               gpointer       data);
 GListModel    *aj_session_get_checklists      (AjSession     *self);
 AjChecklist   *aj_session_find_checklist      (AjSession     *self,
                                                const char    *id);

@@ -229,8 +229,10 @@ void
 aj_sign_in_page_set_store (AjSignInPage *self,
                            AjStore      *store)
 {
+  /* The tiles are made by aj_sign_in_page_reset (), which signing out
+   * (the window's first action) calls: making them here too cost start-up
+   * a second set of avatars. */
   g_set_object (&self->store, store);
-  aj_sign_in_page_reset (self);
 }
 
 void

@@ -37,7 +37,7 @@ show_item (AjWindow   *self,
   /* From here "back" leads home, not through the set-up pages again. */
   g_ptr_array_set_size (self->history, 0);
   g_ptr_array_add (self->history, g_strdup ("home"));
-  if (!aj_inspection_page_load (self->inspection_page, inspection_id, item_code))
+  if (!aj_inspection_page_load (AJ_WINDOW_PAGE (self, inspection_page), inspection_id, item_code))
     {
       show_home (self);
       return;
@@ -52,7 +52,7 @@ go_back (AjWindow *self)
 
   /* Leaving the camera lets it go for other programs. */
   if (g_strcmp0 (aj_window_get_page_name (self), "camera") == 0)
-    aj_camera_page_close (self->camera_page);
+    aj_camera_page_close (AJ_WINDOW_PAGE (self, camera_page));
 
   if (self->history->len == 0)
     {
@@ -109,7 +109,7 @@ WINDOW_ACTION (escalation_activated)
 {
   AjWindow *self = AJ_WINDOW (widget);
 
-  aj_escalation_page_refresh (self->escalation_page);
+  aj_escalation_page_refresh (AJ_WINDOW_PAGE (self, escalation_page));
   _aj_window_show_page (self, "escalation", TRUE);
 }
 
@@ -117,7 +117,7 @@ WINDOW_ACTION (stats_activated)
 {
   AjWindow *self = AJ_WINDOW (widget);
 
-  aj_stats_page_refresh (self->stats_page);
+  aj_stats_page_refresh (AJ_WINDOW_PAGE (self, stats_page));
   _aj_window_show_page (self, "stats", TRUE);
 }
 
@@ -125,7 +125,7 @@ WINDOW_ACTION (scan_activated)
 {
   AjWindow *self = AJ_WINDOW (widget);
 
-  aj_scan_page_reset (self->scan_page);
+  aj_scan_page_reset (AJ_WINDOW_PAGE (self, scan_page));
   _aj_window_show_page (self, "scan", TRUE);
 }
 
@@ -134,17 +134,17 @@ WINDOW_ACTION (scan_camera_activated)
   AjWindow *self = AJ_WINDOW (widget);
 
   _aj_window_show_page (self, "camera", TRUE);
-  aj_camera_page_open_scanner (self->camera_page);
+  aj_camera_page_open_scanner (AJ_WINDOW_PAGE (self, camera_page));
 }
 
 WINDOW_ACTION (scan_file_activated)
 {
-  gtk_widget_activate_action (GTK_WIDGET (AJ_WINDOW (widget)->scan_page), "scan.choose", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (AJ_WINDOW_PAGE (AJ_WINDOW (widget), scan_page)), "scan.choose", NULL);
 }
 
 WINDOW_ACTION (import_photo_activated)
 {
-  gtk_widget_activate_action (GTK_WIDGET (AJ_WINDOW (widget)->inspection_page), "inspection.choose-photo", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (AJ_WINDOW_PAGE (AJ_WINDOW (widget), inspection_page)), "inspection.choose-photo", NULL);
 }
 
 WINDOW_ACTION (settings_activated)
@@ -158,7 +158,7 @@ WINDOW_ACTION (settings_activated)
       gtk_widget_activate_action (widget, "win.toast", "s", _("Sign in first to change the server settings"));
       return;
     }
-  aj_settings_page_refresh (self->settings_page);
+  aj_settings_page_refresh (AJ_WINDOW_PAGE (self, settings_page));
   _aj_window_show_page (self, "settings", TRUE);
 }
 
@@ -167,7 +167,7 @@ WINDOW_ACTION (change_pin_activated)
   AjWindow *self = AJ_WINDOW (widget);
 
   _aj_window_show_page (self, "pin", TRUE);
-  aj_pin_page_reset (self->pin_page);
+  aj_pin_page_reset (AJ_WINDOW_PAGE (self, pin_page));
 }
 
 /* The schedules of rounds: for a home's head or an administrator only (the
@@ -177,7 +177,7 @@ WINDOW_ACTION (show_schedules_activated)
   AjWindow *self = AJ_WINDOW (widget);
 
   _aj_window_show_page (self, "schedules", TRUE);
-  aj_schedules_page_reset (self->schedules_page);
+  aj_schedules_page_reset (AJ_WINDOW_PAGE (self, schedules_page));
 }
 
 /* An enrollment QR fills in the server settings for the person to confirm. */
@@ -187,16 +187,16 @@ WINDOW_ACTION (show_enroll_activated)
   const char *server, *code;
 
   g_variant_get (param, "(&s&s)", &server, &code);
-  aj_settings_page_refresh (self->settings_page);
+  aj_settings_page_refresh (AJ_WINDOW_PAGE (self, settings_page));
   _aj_window_show_page (self, "settings", TRUE);
-  aj_settings_page_fill_enroll (self->settings_page, server, code);
+  aj_settings_page_fill_enroll (AJ_WINDOW_PAGE (self, settings_page), server, code);
 }
 
 WINDOW_ACTION (show_institutions_activated)
 {
   AjWindow *self = AJ_WINDOW (widget);
 
-  aj_institution_page_reset (self->institution_page);
+  aj_institution_page_reset (AJ_WINDOW_PAGE (self, institution_page));
   _aj_window_show_page (self, "institutions", TRUE);
 }
 
@@ -208,7 +208,7 @@ WINDOW_ACTION (show_start_activated)
 
   if (institution == NULL)
     return;
-  aj_start_page_set_institution (self->start_page, institution);
+  aj_start_page_set_institution (AJ_WINDOW_PAGE (self, start_page), institution);
   _aj_window_show_page (self, "start", TRUE);
 }
 
@@ -231,7 +231,7 @@ WINDOW_ACTION (show_hazard_sheet_activated)
   const char *inspection_id, *item_code, *hazard_id;
 
   g_variant_get (param, "(&s&s&s)", &inspection_id, &item_code, &hazard_id);
-  aj_hazard_sheet_load (self->hazard_sheet, inspection_id, item_code, *hazard_id ? hazard_id : NULL);
+  aj_hazard_sheet_load (AJ_WINDOW_PAGE (self, hazard_sheet), inspection_id, item_code, *hazard_id ? hazard_id : NULL);
   _aj_window_show_page (self, "hazard-sheet", TRUE);
 }
 
@@ -239,7 +239,7 @@ WINDOW_ACTION (show_summary_activated)
 {
   AjWindow *self = AJ_WINDOW (widget);
 
-  aj_summary_page_load (self->summary_page, g_variant_get_string (param, NULL));
+  aj_summary_page_load (AJ_WINDOW_PAGE (self, summary_page), g_variant_get_string (param, NULL));
   _aj_window_show_page (self, "summary", TRUE);
 }
 
@@ -247,7 +247,7 @@ WINDOW_ACTION (show_hazard_activated)
 {
   AjWindow *self = AJ_WINDOW (widget);
 
-  aj_hazard_page_load (self->hazard_page, g_variant_get_string (param, NULL));
+  aj_hazard_page_load (AJ_WINDOW_PAGE (self, hazard_page), g_variant_get_string (param, NULL));
   _aj_window_show_page (self, "hazard", TRUE);
 }
 
@@ -258,7 +258,7 @@ WINDOW_ACTION (show_step_activated)
   int step;
 
   g_variant_get (param, "(&si)", &hazard_id, &step);
-  aj_step_page_load (self->step_page, hazard_id, (AjHazardStep) step);
+  aj_step_page_load (AJ_WINDOW_PAGE (self, step_page), hazard_id, (AjHazardStep) step);
   _aj_window_show_page (self, "step", TRUE);
 }
 
@@ -283,7 +283,7 @@ WINDOW_ACTION (show_photos_activated)
       g_ptr_array_add (photos, ref);
     }
   _aj_window_show_page (self, "viewer", TRUE);
-  aj_photo_viewer_show_photos (self->photo_viewer, photos, index, can_withdraw);
+  aj_photo_viewer_show_photos (AJ_WINDOW_PAGE (self, photo_viewer), photos, index, can_withdraw);
 }
 
 WINDOW_ACTION (show_before_after_activated)
@@ -293,7 +293,7 @@ WINDOW_ACTION (show_before_after_activated)
 
   g_variant_get (param, "(&s&s)", &before, &after);
   _aj_window_show_page (self, "viewer", TRUE);
-  aj_photo_viewer_show_pair (self->photo_viewer, before, after);
+  aj_photo_viewer_show_pair (AJ_WINDOW_PAGE (self, photo_viewer), before, after);
 }
 
 WINDOW_ACTION (show_camera_activated)
@@ -303,7 +303,7 @@ WINDOW_ACTION (show_camera_activated)
 
   g_variant_get (param, "(&s&s)", &inspection_id, &item_code);
   _aj_window_show_page (self, "camera", TRUE);
-  aj_camera_page_open (self->camera_page, inspection_id, item_code);
+  aj_camera_page_open (AJ_WINDOW_PAGE (self, camera_page), inspection_id, item_code);
 }
 
 WINDOW_ACTION (show_signature_activated)
@@ -312,7 +312,7 @@ WINDOW_ACTION (show_signature_activated)
   const char *subject, *role, *signer, *what;
 
   g_variant_get (param, "(&s&s&s&s)", &subject, &role, &signer, &what);
-  aj_signature_page_load (self->signature_page, subject, role, signer, what);
+  aj_signature_page_load (AJ_WINDOW_PAGE (self, signature_page), subject, role, signer, what);
   _aj_window_show_page (self, "signature", TRUE);
 }
 
@@ -322,7 +322,7 @@ WINDOW_ACTION (open_scanned_activated)
 
   /* Back from the camera to the scan page, then where the tag points. */
   go_back (self);
-  aj_scan_page_open_payload (self->scan_page, g_variant_get_string (param, NULL));
+  aj_scan_page_open_payload (AJ_WINDOW_PAGE (self, scan_page), g_variant_get_string (param, NULL));
 }
 
 /* What needs someone signed in is enabled only then. */

@@ -37,6 +37,7 @@ struct _AjWindow
   GtkStack             *pages;
   AdwStatusPage        *broken_page;
   AjSignInPage         *sign_in_page;
+  /* Built when first needed: NULL until then (AJ_WINDOW_PAGE). */
   AjPinPage            *pin_page;
   AjSchedulesPage      *schedules_page;
   AjHomePage           *home_page;
@@ -63,6 +64,13 @@ struct _AjWindow
   GtkLabel             *refused_label;
 };
 
+/* The page at @field, built the first time it is needed (pages other than
+ * sign-in are not built at start-up). */
+#define AJ_WINDOW_PAGE(self, field) \
+  ((self)->field != NULL ? (self)->field : _aj_window_page ((self), G_STRUCT_OFFSET (AjWindow, field)))
+
+gpointer _aj_window_page           (AjWindow      *self,
+                                    gsize          field);
 void _aj_window_class_actions_init (AjWindowClass *klass);
 void _aj_window_actions_update     (AjWindow      *self);
 void _aj_window_show_page          (AjWindow      *self,

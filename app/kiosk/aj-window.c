@@ -19,6 +19,70 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+/* The pages other than sign-in, built the first time they are needed (shown,
+ * or handed what they will show): building all of them made start-up half
+ * as slow again as a bare window, and the camera's brought up GStreamer. */
+typedef struct
+{
+  const char  *name;
+  GType      (*get_type) (void);
+  gsize        field;    /* where the window keeps it */
+} PageSpec;
+
+#define PAGE_SPEC(name, type, field) { name, type, G_STRUCT_OFFSET (AjWindow, field) }
+
+static const PageSpec page_specs[] = {
+  PAGE_SPEC ("home", aj_home_page_get_type, home_page),
+  PAGE_SPEC ("institutions", aj_institution_page_get_type, institution_page),
+  PAGE_SPEC ("start", aj_start_page_get_type, start_page),
+  PAGE_SPEC ("inspection", aj_inspection_page_get_type, inspection_page),
+  PAGE_SPEC ("hazard-sheet", aj_hazard_sheet_get_type, hazard_sheet),
+  PAGE_SPEC ("summary", aj_summary_page_get_type, summary_page),
+  PAGE_SPEC ("ledger", aj_ledger_page_get_type, ledger_page),
+  PAGE_SPEC ("hazard", aj_hazard_page_get_type, hazard_page),
+  PAGE_SPEC ("viewer", aj_photo_viewer_get_type, photo_viewer),
+  PAGE_SPEC ("camera", aj_camera_page_get_type, camera_page),
+  PAGE_SPEC ("scan", aj_scan_page_get_type, scan_page),
+  PAGE_SPEC ("signature", aj_signature_page_get_type, signature_page),
+  PAGE_SPEC ("stats", aj_stats_page_get_type, stats_page),
+  PAGE_SPEC ("step", aj_step_page_get_type, step_page),
+  PAGE_SPEC ("escalation", aj_escalation_page_get_type, escalation_page),
+  PAGE_SPEC ("refused", aj_refused_page_get_type, refused_page),
+  PAGE_SPEC ("settings", aj_settings_page_get_type, settings_page),
+  PAGE_SPEC ("pin", aj_pin_page_get_type, pin_page),
+  PAGE_SPEC ("schedules", aj_schedules_page_get_type, schedules_page),
+};
+
+static gpointer
+build_page (AjWindow       *self,
+            const PageSpec *spec)
+{
+  GtkWidget **slot = &G_STRUCT_MEMBER (GtkWidget *, self, spec->field);
+
+  if (*slot == NULL)
+    {
+      *slot = g_object_new (spec->get_type (), NULL);
+      gtk_stack_add_named (self->pages, *slot, spec->name);
+      aj_a11y_fix_tree (*slot);
+      /* Hidden from a screen reader until shown, as the others. */
+      gtk_accessible_update_state (GTK_ACCESSIBLE (*slot), GTK_ACCESSIBLE_STATE_HIDDEN,
+                                   *slot != gtk_stack_get_visible_child (self->pages), -1);
+    }
+  return *slot;
+}
+
+/* The page the window keeps at @field (G_STRUCT_OFFSET), built if need be;
+ * use AJ_WINDOW_PAGE (). */
+gpointer
+_aj_window_page (AjWindow *self,
+                 gsize     field)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (page_specs); i++)
+    if (page_specs[i].field == field)
+      return build_page (self, &page_specs[i]);
+  g_return_val_if_reached (NULL);
+}
+
 void
 _aj_window_show_page (AjWindow   *self,
                       const char *name,
@@ -26,6 +90,9 @@ _aj_window_show_page (AjWindow   *self,
 {
   const char *current = gtk_stack_get_visible_child_name (self->pages);
 
+  for (guint i = 0; i < G_N_ELEMENTS (page_specs); i++)
+    if (g_str_equal (page_specs[i].name, name))
+      build_page (self, &page_specs[i]);
   if (remember && current != NULL && g_strcmp0 (current, name) != 0)
     g_ptr_array_add (self->history, g_strdup (current));
   gtk_stack_set_visible_child_name (self->pages, name);
@@ -215,7 +282,8 @@ aj_window_close_request (GtkWindow *window)
   g_settings_set_boolean (settings, "window-maximized", gtk_window_is_maximized (window));
 
   /* Save what is being typed before the window goes. */
-  aj_inspection_page_flush (self->inspection_page);
+  if (self->inspection_page != NULL)
+    aj_inspection_page_flush (self->inspection_page);
   return GTK_WINDOW_CLASS (aj_window_parent_class)->close_request (window);
 }
 
@@ -239,50 +307,12 @@ aj_window_class_init (AjWindowClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (AJ_TYPE_SIGN_IN_PAGE);
-  g_type_ensure (AJ_TYPE_HOME_PAGE);
-  g_type_ensure (AJ_TYPE_INSTITUTION_PAGE);
-  g_type_ensure (AJ_TYPE_START_PAGE);
-  g_type_ensure (AJ_TYPE_INSPECTION_PAGE);
-  g_type_ensure (AJ_TYPE_HAZARD_SHEET);
-  g_type_ensure (AJ_TYPE_SUMMARY_PAGE);
-  g_type_ensure (AJ_TYPE_LEDGER_PAGE);
-  g_type_ensure (AJ_TYPE_HAZARD_PAGE);
-  g_type_ensure (AJ_TYPE_SETTINGS_PAGE);
-  g_type_ensure (AJ_TYPE_STEP_PAGE);
-  g_type_ensure (AJ_TYPE_STATS_PAGE);
-  g_type_ensure (AJ_TYPE_SIGNATURE_PAGE);
-  g_type_ensure (AJ_TYPE_SCAN_PAGE);
-  g_type_ensure (AJ_TYPE_CAMERA_PAGE);
-  g_type_ensure (AJ_TYPE_PHOTO_VIEWER);
-  g_type_ensure (AJ_TYPE_REFUSED_PAGE);
-  g_type_ensure (AJ_TYPE_ESCALATION_PAGE);
-  g_type_ensure (AJ_TYPE_PIN_PAGE);
-  g_type_ensure (AJ_TYPE_SCHEDULES_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/anjian/Kiosk/aj-window.ui");
   gtk_widget_class_bind_template_child (widget_class, AjWindow, toasts);
   gtk_widget_class_bind_template_child (widget_class, AjWindow, pages);
   gtk_widget_class_bind_template_child (widget_class, AjWindow, broken_page);
   gtk_widget_class_bind_template_child (widget_class, AjWindow, sign_in_page);
-  gtk_widget_class_bind_template_child (widget_class, AjWindow, home_page);
-  gtk_widget_class_bind_template_child (widget_class, AjWindow, institution_page);
-  gtk_widget_class_bind_template_child (widget_class, AjWindow, start_page);
-  gtk_widget_class_bind_template_child (widget_class, AjWindow, inspection_page);
-  gtk_widget_class_bind_template_child (widget_class, AjWindow, hazard_sheet);
-  gtk_widget_class_bind_template_child (widget_class, AjWindow, summary_page);
-  gtk_widget_class_bind_template_child (widget_class, AjWindow, ledger_page);
-  gtk_widget_class_bind_template_child (widget_class, AjWindow, hazard_page);
-  gtk_widget_class_bind_template_child (widget_class, AjWindow, settings_page);
-  gtk_widget_class_bind_template_child (widget_class, AjWindow, pin_page);
-  gtk_widget_class_bind_template_child (widget_class, AjWindow, schedules_page);
-  gtk_widget_class_bind_template_child (widget_class, AjWindow, step_page);
-  gtk_widget_class_bind_template_child (widget_class, AjWindow, stats_page);
-  gtk_widget_class_bind_template_child (widget_class, AjWindow, signature_page);
-  gtk_widget_class_bind_template_child (widget_class, AjWindow, scan_page);
-  gtk_widget_class_bind_template_child (widget_class, AjWindow, camera_page);
-  gtk_widget_class_bind_template_child (widget_class, AjWindow, photo_viewer);
-  gtk_widget_class_bind_template_child (widget_class, AjWindow, refused_page);
-  gtk_widget_class_bind_template_child (widget_class, AjWindow, escalation_page);
   gtk_widget_class_bind_template_child (widget_class, AjWindow, refused_button);
   gtk_widget_class_bind_template_child (widget_class, AjWindow, refused_label);
   gtk_widget_class_bind_template_child (widget_class, AjWindow, sync_bar);
@@ -304,12 +334,11 @@ aj_window_init (AjWindow *self)
 }
 
 /* @session is NULL when the store could not be opened (@store_error says
- * why); @problems are the checklists that could not be loaded. */
+ * why). */
 AjWindow *
 aj_window_new (GtkApplication *app,
                AjSession      *session,
                GSettings      *settings,
-               GPtrArray      *problems,
                const GError   *store_error)
 {
   AjWindow *self = g_object_new (AJ_TYPE_WINDOW, "application", app, "session", session, NULL);
@@ -347,7 +376,14 @@ aj_window_new (GtkApplication *app,
                            G_CALLBACK (update_sync_bar), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (session, "notify::user", G_CALLBACK (update_sync_bar), self, G_CONNECT_SWAPPED);
   update_sync_bar (self);
+  return self;
+}
 
+/* Says what could not be loaded (checklists, the sample registry). */
+void
+aj_window_report_problems (AjWindow  *self,
+                           GPtrArray *problems)
+{
   if (problems->len == 1)
     {
       g_autofree char *text = g_strdup_printf (_("A checklist could not be loaded: %s"),
@@ -362,5 +398,4 @@ aj_window_new (GtkApplication *app,
         problems->len, (const char *) g_ptr_array_index (problems, 0));
       gtk_widget_activate_action (GTK_WIDGET (self), "win.toast", "s", text);
     }
-  return self;
 }

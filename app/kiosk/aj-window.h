@@ -15,8 +15,9 @@ G_DECLARE_FINAL_TYPE (AjWindow, aj_window, AJ, WINDOW, AdwApplicationWindow)
 AjWindow      *aj_window_new                (GtkApplication *app,
                                              AjSession      *session,
                                              GSettings      *settings,
-                                             GPtrArray      *problems,
                                              const GError   *store_error);
+void           aj_window_report_problems    (AjWindow       *self,
+                                             GPtrArray      *problems);
 AjSession     *aj_window_get_session        (AjWindow       *self);
 const char    *aj_window_get_page_name      (AjWindow       *self);
 

@@ -62,6 +62,16 @@
  * its tags. Every label must show it as written. */
 #define HOSTILE_MARK "<b>粗体</b>"
 
+/* A label sheet written in a thread is there, and whole: its temporary
+ * file has been renamed over it. */
+static gboolean
+sheet_written (gpointer path)
+{
+  g_autofree char *tmp = g_strdup_printf ("%s.tmp", (const char *) path);
+
+  return g_file_test (path, G_FILE_TEST_EXISTS) && !g_file_test (tmp, G_FILE_TEST_EXISTS);
+}
+
 static char *opt_phase;
 static char *opt_photo;
 static char *opt_shots;
@@ -643,8 +653,9 @@ run_loop (void)
       g_autofree char *stem = g_build_filename (dir, "tag", NULL);
       const char *argv[] = { "pdftoppm", "-r", "200", "-png", "-singlefile", pdf, stem, NULL };
 
+      /* The sheet is written in a thread: the whole file appears at once. */
       gtk_widget_activate_action (aj_ui_page (window, AJ_TYPE_HAZARD_PAGE), "hazard.save-tag", "s", pdf);
-      g_assert_true (g_file_test (pdf, G_FILE_TEST_EXISTS));
+      g_assert_true (aj_ui_wait_for (sheet_written, pdf, 20000));
       /* Printing goes through GtkPrintOperation: its output decodes too. */
       {
         g_autofree char *printed = g_build_filename (dir, "printed.pdf", NULL);

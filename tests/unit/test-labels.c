@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <glib/gstdio.h>
 
 #include "aj-checklist.h"
 #include "aj-hazard.h"
@@ -137,6 +138,103 @@ test_labels (AjTestStore   *f,
   }
 }
 
+static GPtrArray *
+many_labels (guint n)
+{
+  GPtrArray *labels = g_ptr_array_new_with_free_func ((GDestroyNotify) aj_label_free);
+
+  for (guint i = 0; i < n; i++)
+    {
+      AjLabel *label = g_new0 (AjLabel, 1);
+      label->payload = g_strdup_printf ("anjian:h/0190f3a2-0000-7000-8000-%012u", i);
+      label->title = g_strdup_printf ("DLX001-20261202-%04u", i + 1);
+      label->subtitle = g_strdup ("东林县福寿养老院");
+      label->footer = g_strdup ("Deadline 2026-12-31");
+      label->band = g_strdup (i % 2 ? "red" : "yellow");
+      g_ptr_array_add (labels, label);
+    }
+  return labels;
+}
+
+static void
+sheet_done (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+static guint
+count_files (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  guint n = 0;
+
+  while (g_dir_read_name (d) != NULL)
+    n++;
+  return n;
+}
+
+static void
+test_sheet_in_thread (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("anjian-labels-XXXXXX", NULL);
+  g_autofree char *pdf = g_build_filename (dir, "sheet.pdf", NULL);
+  g_autoptr(GPtrArray) labels = many_labels (50);
+  g_autoptr(GAsyncResult) task = NULL;
+  g_autoptr(GAsyncResult) done = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_test_summary ("A label sheet written in a thread is whole when it is done, its progress at 1");
+  task = aj_labels_write_pdf_async (labels, AJ_LABELS_A4_3X8, pdf, NULL, sheet_done, &done);
+  while (done == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (aj_labels_write_pdf_finish (done, &error));
+  g_assert_no_error (error);
+  g_assert_cmpfloat (aj_labels_write_pdf_get_progress (task), ==, 1.0);
+  g_assert_true (g_file_test (pdf, G_FILE_TEST_IS_REGULAR));
+  g_assert_cmpuint (count_files (dir), ==, 1);
+  g_unlink (pdf);
+  g_rmdir (dir);
+}
+
+static void
+test_sheet_cancelled (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("anjian-labels-XXXXXX", NULL);
+  g_autofree char *pdf = g_build_filename (dir, "sheet.pdf", NULL);
+  /* 200 pages: far more than are drawn before the cancel. */
+  g_autoptr(GPtrArray) labels = many_labels (24 * 200);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GAsyncResult) task = NULL;
+  g_autoptr(GAsyncResult) done = NULL;
+  g_autoptr(GError) error = NULL;
+  double at;
+
+  g_test_summary ("A label sheet cancelled midway leaves no file, neither the sheet nor its temporary file, "
+                  "and says it was cancelled");
+  task = aj_labels_write_pdf_async (labels, AJ_LABELS_A4_3X8, pdf, cancellable, sheet_done, &done);
+  /* Midway: once some pages are drawn. */
+  while (aj_labels_write_pdf_get_progress (task) == 0 && done == NULL)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+  at = aj_labels_write_pdf_get_progress (task);
+  g_cancellable_cancel (cancellable);
+  g_assert_cmpfloat (at, >, 0);
+  g_assert_cmpfloat (at, <, 1);
+  while (done == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (aj_labels_write_pdf_finish (done, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_false (g_file_test (pdf, G_FILE_TEST_EXISTS));
+  g_assert_cmpuint (count_files (dir), ==, 0);
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -146,5 +244,7 @@ main (int   argc,
   g_content_type_set_mime_dirs (NULL);
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   aj_test_add_with_store ("/labels/each-label-decodes", "elder-care.json", test_labels);
+  g_test_add_func ("/labels/sheet-written-in-a-thread", test_sheet_in_thread);
+  g_test_add_func ("/labels/cancelled-sheet-leaves-no-file", test_sheet_cancelled);
   return g_test_run ();
 }

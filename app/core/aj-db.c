@@ -229,6 +229,25 @@ aj_db_release (AjDbCached *stmt)
     sqlite3_finalize (stmt);
 }
 
+/* One statement without rows (BEGIN, COMMIT, SAVEPOINT …), compiled once
+ * per connection: sqlite3_exec () compiles it on every transaction. */
+gboolean
+aj_db_exec_cached (sqlite3     *db,
+                   const char  *sql,
+                   GError     **error)
+{
+  g_autoptr(AjDbCached) stmt = aj_db_cached (db, sql, error);
+
+  if (stmt == NULL)
+    return FALSE;
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    {
+      aj_db_set_error (db, error, "Cannot write to the database");
+      return FALSE;
+    }
+  return TRUE;
+}
+
 void
 aj_db_cache_clear (sqlite3 *db)
 {

@@ -52,6 +52,9 @@ AjDbCached   *aj_db_cached      (sqlite3      *db,
                                  const char   *sql,
                                  GError      **error);
 void          aj_db_release     (AjDbCached   *stmt);
+gboolean      aj_db_exec_cached (sqlite3      *db,
+                                 const char   *sql,
+                                 GError      **error);
 void          aj_db_cache_clear (sqlite3      *db);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AjDbCached, aj_db_release)

@@ -7,6 +7,7 @@
 #endif
 
 #include <sqlite3.h>
+#include <json-glib/json-glib.h>
 
 #include "aj-event.h"
 
@@ -17,12 +18,21 @@ extern const char * const aj_projection_tables[];
 gboolean  aj_projection_apply               (sqlite3        *db,
                                              const AjEvent  *event,
                                              GError        **error);
+gboolean  aj_projection_apply_parsed        (sqlite3        *db,
+                                             const AjEvent  *event,
+                                             JsonObject     *body,
+                                             GError        **error);
 gboolean  aj_projection_reapply             (sqlite3        *db,
                                              const AjEvent  *event,
                                              GError        **error);
-gboolean  aj_projection_pause_indexes       (sqlite3        *db,
+gboolean  aj_projection_reapply_answers     (sqlite3        *db,
                                              GError        **error);
-gboolean  aj_projection_rebuild_indexes     (sqlite3        *db,
+gboolean  aj_projection_reapply_found       (sqlite3        *db,
+                                             GError        **error);
+GPtrArray *aj_projection_drop_indexes      (sqlite3        *db,
+                                             GError        **error);
+gboolean  aj_projection_restore_indexes     (sqlite3        *db,
+                                             GPtrArray      *saved,
                                              GError        **error);
 gboolean  aj_projection_forget_subject      (sqlite3        *db,
                                              const char     *subject,

@@ -258,7 +258,7 @@ aj_store_begin (AjStore  *self,
     sql = g_strdup ("BEGIN IMMEDIATE");
   else
     sql = g_strdup_printf ("SAVEPOINT aj%u", self->depth);
-  if (!aj_db_exec (self->db, sql, error))
+  if (!aj_db_exec_cached (self->db, sql, error))
     return FALSE;
   if (self->depth == 0)
     self->dirty = FALSE;
@@ -279,7 +279,7 @@ aj_store_commit (AjStore  *self,
     sql = g_strdup ("COMMIT");
   else
     sql = g_strdup_printf ("RELEASE aj%u", self->depth - 1);
-  if (!aj_db_exec (self->db, sql, error))
+  if (!aj_db_exec_cached (self->db, sql, error))
     {
       aj_store_rollback (self);
       return FALSE;
@@ -315,11 +315,12 @@ aj_store_rollback (AjStore *self)
 
 /* The institution an event concerns: named in its body, or that of the
  * inspection or hazard it is about. Sync sends a device only its scope. */
-char *
-aj_store_event_institution (AjStore       *self,
-                            const AjEvent *ev)
+static char *
+event_institution (AjStore       *self,
+                   const AjEvent *ev,
+                   JsonObject    *parsed)
 {
-  g_autoptr(JsonObject) body = aj_json_parse_object (ev->body, NULL);
+  g_autoptr(JsonObject) body = parsed ? json_object_ref (parsed) : aj_json_parse_object (ev->body, NULL);
   g_autoptr(AjDbCached) stmt = NULL;
   const char *named = aj_json_get_string (body, "institution");
   char *held;
@@ -339,6 +340,13 @@ aj_store_event_institution (AjStore       *self,
   if (sqlite3_step (stmt) == SQLITE_ROW)
     return aj_db_col_dup (stmt, 0);
   return NULL;
+}
+
+char *
+aj_store_event_institution (AjStore       *self,
+                            const AjEvent *ev)
+{
+  return event_institution (self, ev, NULL);
 }
 
 /* The institution of an inspection or hazard as this store's projection
@@ -366,15 +374,17 @@ aj_store_first_event_hlc (AjStore    *self,
   return sqlite3_step (stmt) == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : 0;
 }
 
+/* @body: the event's body already parsed, or NULL. */
 static gboolean
 insert_event (AjStore        *self,
               const AjEvent  *ev,
+              JsonObject     *body,
               GError        **error)
 {
   g_autoptr(AjDbCached) stmt = aj_db_cached (self->db,
       "INSERT INTO events (id, device_id, device_seq, author, hlc, type, subject, body, prev_hash, hash, server_seq, "
       "institution) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
-  g_autofree char *institution = aj_store_event_institution (self, ev);
+  g_autofree char *institution = event_institution (self, ev, body);
 
   if (stmt == NULL)
     return FALSE;
@@ -453,8 +463,10 @@ aj_store_append (AjStore     *self,
   ev->body = aj_json_to_string (node);
   ev->hash = aj_event_compute_hash (ev);
 
-  if (!insert_event (self, ev, error) ||
-      !aj_projection_apply (self->db, ev, error))
+  /* The body is parsed nowhere: the object it was written from serves the
+   * institution's lookup and the projection. */
+  if (!insert_event (self, ev, json_node_get_object (node), error) ||
+      !aj_projection_apply_parsed (self->db, ev, json_node_get_object (node), error))
     goto fail;
 
   self->dirty = TRUE;
@@ -606,15 +618,51 @@ aj_store_verify_chain (AjStore     *self,
   return TRUE;
 }
 
+/* The event in the current row of @stmt (EVENT_COLUMNS), its strings
+ * borrowed from the row: valid until the next step, never freed. */
+static void
+event_in_row (sqlite3_stmt *stmt,
+              AjEvent      *ev)
+{
+  memset (ev, 0, sizeof *ev);
+  ev->id = (char *) sqlite3_column_text (stmt, 0);
+  ev->device_id = (char *) sqlite3_column_text (stmt, 1);
+  ev->device_seq = sqlite3_column_int64 (stmt, 2);
+  ev->author = (char *) sqlite3_column_text (stmt, 3);
+  ev->hlc = sqlite3_column_int64 (stmt, 4);
+  ev->type = (char *) sqlite3_column_text (stmt, 5);
+  ev->subject = (char *) sqlite3_column_text (stmt, 6);
+  ev->body = (char *) sqlite3_column_text (stmt, 7);
+  ev->prev_hash = (char *) sqlite3_column_text (stmt, 8);
+  ev->hash = (char *) sqlite3_column_text (stmt, 9);
+  ev->server_seq = sqlite3_column_int64 (stmt, 10);
+}
+
+/* Replays the whole log into emptied projections, in one transaction. The
+ * events are read as they are applied (a year's log does not fit in memory
+ * twice over), the tables' secondary indexes and triggers are made once at
+ * the end, and the page cache is large enough meanwhile that SQLite need not
+ * spill half-built tables into the WAL and read them back. */
+#define REBUILD_CACHE_KIB 131072
+
 gboolean
 aj_store_rebuild_projections (AjStore  *self,
                               GError  **error)
 {
-  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(GPtrArray) dropped = NULL;
+  g_autoptr(GHashTable) found = NULL;
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autofree char *cache = NULL;
+  gint64 cache_size;
+  int rc;
 
   if (!aj_store_begin (self, error))
     return FALSE;
-  if (!aj_projection_pause_indexes (self->db, error))
+  cache_size = aj_db_query_int (self->db, "PRAGMA cache_size", NULL, -2000);
+  if (!aj_db_exec (self->db, "PRAGMA cache_size = -" G_STRINGIFY (REBUILD_CACHE_KIB), error))
+    goto fail;
+  dropped = aj_projection_drop_indexes (self->db, error);
+  if (dropped == NULL)
     goto fail;
   for (guint i = 0; aj_projection_tables[i] != NULL; i++)
     {
@@ -622,19 +670,52 @@ aj_store_rebuild_projections (AjStore  *self,
       if (!aj_db_exec (self->db, sql, error))
         goto fail;
     }
-  events = aj_store_list_events (self, NULL, error);
-  if (events == NULL)
+  /* The answers and the hazards as found go in by a statement each; the
+   * rest one by one, in order. */
+  if (!aj_projection_reapply_answers (self->db, error) ||
+      !aj_projection_reapply_found (self->db, error))
     goto fail;
+  stmt = aj_db_prepare (self->db, "SELECT " EVENT_COLUMNS " FROM events WHERE refused_code IS NULL "
+                        "AND type <> 'item.answered' ORDER BY hlc, device_id, id", error);
+  if (stmt == NULL)
+    goto fail;
+  found = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   /* Every event here was checked when it entered the log. */
-  for (guint i = 0; i < events->len; i++)
-    if (!aj_projection_reapply (self->db, g_ptr_array_index (events, i), error))
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      const char *type = (const char *) sqlite3_column_text (stmt, 5);
+      const char *subject = (const char *) sqlite3_column_text (stmt, 6);
+      AjEvent ev;
+
+      if (g_strcmp0 (type, "hazard.found") == 0)
+        {
+          g_hash_table_add (found, g_strdup (subject));
+          continue;
+        }
+      /* Before its hazard was found: one by one it found no hazard. */
+      if (g_str_has_prefix (type, "hazard.") && !g_hash_table_contains (found, subject))
+        continue;
+      event_in_row (stmt, &ev);
+      if (!aj_projection_reapply (self->db, &ev, error))
+        goto fail;
+    }
+  if (rc != SQLITE_DONE)
+    {
+      aj_db_set_error (self->db, error, "Cannot read the event log");
       goto fail;
-  if (!aj_projection_rebuild_indexes (self->db, error))
+    }
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  if (!aj_projection_restore_indexes (self->db, dropped, error))
     goto fail;
+  cache = g_strdup_printf ("PRAGMA cache_size = %" G_GINT64_FORMAT, cache_size);
+  aj_db_exec (self->db, cache, NULL);
   self->dirty = TRUE;
   return aj_store_commit (self, error);
 
 fail:
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  cache = g_strdup_printf ("PRAGMA cache_size = %" G_GINT64_FORMAT, cache_size);
+  aj_db_exec (self->db, cache, NULL);
   aj_store_rollback (self);
   return FALSE;
 }
@@ -987,7 +1068,7 @@ aj_store_insert_remote (AjStore        *self,
   latest = sqlite3_step (stmt) == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : 0;
   g_clear_pointer (&stmt, aj_db_release);
 
-  if (!insert_event (self, ev, error))
+  if (!insert_event (self, ev, NULL, error))
     goto fail;
   /* A kiosk wants every photo a pulled event names, until it is on disk. */
   if (!number_it && !want_blobs (self, ev, error))
@@ -1105,7 +1186,7 @@ aj_store_insert_refused (AjStore        *self,
     return TRUE;
   if (!aj_store_begin (self, error))
     return FALSE;
-  if (!check_remote (self, ev, TRUE, error) || !insert_event (self, ev, error))
+  if (!check_remote (self, ev, TRUE, error) || !insert_event (self, ev, NULL, error))
     goto fail;
   stmt = aj_db_prepare (self->db, "UPDATE events SET refused_code = ?, refused_message = ?, server_seq = NULL "
                                   "WHERE id = ?", error);

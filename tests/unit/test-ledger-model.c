@@ -176,10 +176,26 @@ test_same_as_plain_query (AjTestStore   *f,
     }
   g_clear_object (&every_hazard);
 
-  /* A projection rebuild pauses the search index and the tally and makes
-   * them whole at the end: the same again (the hazards now as their events
-   * say, without the statuses and deletions set above). */
-  g_assert_true (aj_store_rebuild_projections (f->store, NULL));
+  /* A projection rebuild drops the tables' indexes and the ledger's
+   * triggers (search index, tally) and makes them whole at the end: the
+   * same again (the hazards now as their events say, without the statuses
+   * and deletions set above), every index and trigger back as it was. */
+  {
+    const char *schema = "SELECT group_concat(type || ' ' || name || ' ' || coalesce(sql, ''), char(10)) "
+                         "FROM (SELECT * FROM sqlite_schema ORDER BY type, name)";
+    g_autoptr(sqlite3_stmt) before = aj_db_prepare (aj_store_get_db (f->store), schema, NULL);
+    g_autofree char *was = NULL;
+    g_autoptr(sqlite3_stmt) after = NULL;
+
+    g_assert_cmpint (sqlite3_step (before), ==, SQLITE_ROW);
+    was = aj_db_col_dup (before, 0);
+    g_clear_pointer (&before, sqlite3_finalize);
+    g_assert_true (aj_store_rebuild_projections (f->store, NULL));
+    after = aj_db_prepare (aj_store_get_db (f->store), schema, NULL);
+    g_assert_cmpint (sqlite3_step (after), ==, SQLITE_ROW);
+    g_assert_cmpstr (aj_db_col_text (after, 0), ==, was);
+    g_assert_nonnull (strstr (was, "trigger hazards_fts_insert"));
+  }
   g_assert_cmpint (aj_db_query_int (aj_store_get_db (f->store), "SELECT count(*) FROM ledger_index_paused", NULL, -1),
                    ==, 0);
   every_hazard = aj_hazard_list (f->store, NULL, NULL);

@@ -104,6 +104,13 @@ aj_server_store_open (const char  *data_dir,
   return g_steal_pointer (&store);
 }
 
+AjStore *
+aj_server_store_open_connection (AjStore  *store,
+                                 GError  **error)
+{
+  return aj_store_open (aj_store_get_path (store), error);
+}
+
 static sqlite3_stmt *
 prepare (AjStore     *store,
          const char  *sql,
@@ -836,6 +843,10 @@ aj_server_store_grant_numbers (AjStore        *store,
                    "Department %s has no institution in this device's scope", department);
       return FALSE;
     }
+  /* Done with before the write begins: a statement still open would hold a
+   * read of an older snapshot, which another connection's write makes
+   * impossible to upgrade ("database is locked", no waiting). */
+  g_clear_pointer (&allowed, sqlite3_finalize);
   if (!aj_store_begin (store, error))
     return FALSE;
   {

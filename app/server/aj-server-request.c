@@ -113,7 +113,8 @@ aj_request_device_of_message (SoupServerMessage *msg)
 {
   AjRequest *req = g_object_get_data (G_OBJECT (msg), "aj-request");
 
-  return req ? req->device_id : NULL;
+  /* Not while a worker may still be setting it (a request aborted meanwhile). */
+  return req && !req->in_worker ? req->device_id : NULL;
 }
 
 /* ---- replies ----

@@ -51,7 +51,7 @@ enroll (const char *url,
                           code, device_id, index);
   aj_test_http ("POST", enroll_url, NULL, NULL, body, strlen (body), &reply);
   if (reply.status != 200)
-    g_error ("enroll %u: %ld %s", index, reply.status, reply.body->str);
+    g_error ("enroll %u: %ld %.300s", index, reply.status, reply.body->str);
   reply_object = aj_json_parse_object (reply.body->str, &error);
   g_assert_no_error (error);
   return g_strdup (aj_json_get_string (reply_object, "token"));
@@ -77,7 +77,7 @@ push (const char *url,
       body = aj_events_to_batch (batch, FALSE);
       aj_test_http ("POST", events_url, token, NULL, body, strlen (body), &reply);
       if (reply.status != 200 || strstr (reply.body->str, "\"refused\":0") == NULL)
-        g_error ("preload push: %ld %s", reply.status, reply.body->str);
+        g_error ("preload push: %ld %.300s", reply.status, reply.body->str);
     }
 }
 

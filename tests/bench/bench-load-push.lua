@@ -2,11 +2,15 @@
 -- own chains. A device has one batch in flight at a time (its next batch
 -- links to this one), so each thread keeps its devices free or busy; the
 -- answer names the batch's first event, which says whose it was. A batch
--- is never sent twice: the events the server accepted are counted exactly.
+-- is never sent twice during the run; those without an answer when wrk
+-- stops (still in flight, or refused with an error) are written to
+-- BENCH_INFLIGHT, for bench-load.sh to send once more afterwards, so that
+-- the server's final count can be checked exactly.
 dofile(os.getenv("BENCH_SCRIPTS") .. "/bench-load-common.lua")
 
 local devices, free, by_first
 local batch_events
+inflight = {}    -- first event id -> "token<TAB>body", until its answer
 accepted = 0     -- events acknowledged (read by done through thread:get)
 refused = 0      -- batches with a refused event
 lost = 0         -- answers that were not a push's 200: their device is retired
@@ -41,7 +45,10 @@ function request()
     free[#free] = nil
     if device.next <= #device.batches then
       local body = device.batches[device.next]
-      by_first[body:match('"id":"([^"]+)"')] = d
+      local first = body:match('"id":"([^"]+)"')
+      by_first[first] = d
+      inflight[first] = device.token .. "\t" .. body
+      device.next = device.next + 1
       local headers = bearer(device.token)
       headers["Content-Type"] = "application/json"
       return wrk.format("POST", "/api/v1/events", headers, body)
@@ -52,15 +59,15 @@ function request()
 end
 
 function response(status, headers, body)
+  if status == 200 and body:find('"events"', 1, true) then return end   -- a starved request's pull
   local first = status == 200 and body:match('"id":"([^"]+)"')
   local d = first and by_first[first]
   if d == nil then
-    if status ~= 200 or not body:find('"acks"', 1, true) then lost = lost + 1 end
+    lost = lost + 1
     return
   end
   by_first[first] = nil
-  local device = devices[d]
-  device.next = device.next + 1
+  inflight[first] = nil
   local n_refused = tonumber(body:match('"refused":(%d+)'))
   accepted = accepted + batch_events - n_refused
   if n_refused > 0 then refused = refused + 1 end
@@ -72,6 +79,15 @@ function done(summary, latency, requests)
   for _, thread in ipairs(threads) do
     for key, _ in pairs(total) do total[key] = total[key] + thread:get(key) end
   end
-  report(summary, latency, string.format("accepted=%d refused=%d lost=%d starved=%d",
-                                         total.accepted, total.refused, total.lost, total.starved))
+  local file = io.open(os.getenv("BENCH_INFLIGHT"), "w")
+  local unanswered = 0
+  for _, thread in ipairs(threads) do
+    for _, line in pairs(thread:get("inflight")) do
+      file:write(line, "\n")
+      unanswered = unanswered + 1
+    end
+  end
+  file:close()
+  report(summary, latency, string.format("accepted=%d refused=%d lost=%d starved=%d unanswered=%d",
+                                         total.accepted, total.refused, total.lost, total.starved, unanswered))
 end

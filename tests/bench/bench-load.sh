@@ -91,6 +91,8 @@ event_count() {
 
 prepare_data() {
   local data=$1 out=$2
+  root=${ANJIAN_SOURCE_ROOT:-$(cd "$here/../.." && pwd)}
+  "$server" import-registry --data "$data" ${database:+--database "$database"} "$root/data/registry.json" >/dev/null
   start "$work/prepare-server.log" "$server" $(serve_args "$data")
   "$prepare" "$url" "$data" "$out" "$devices" "$preload" "$batches" "$batch_events" "$blobs" "$blob_bytes" >&2
   stop "$pid"
@@ -99,7 +101,7 @@ prepare_data() {
 run_wrk() {
   local name=$1 script=$2 url=$3
   BENCH_DATA=$prepared BENCH_SCRIPTS=$here BENCH_NAME=$name BENCH_THREADS=$threads \
-  BENCH_BATCH_EVENTS=$batch_events \
+  BENCH_BATCH_EVENTS=$batch_events BENCH_INFLIGHT=$work/inflight-$name.txt \
     wrk -t "$threads" -c "$connections" -d "${duration}s" --timeout 30s --latency -s "$here/$script" "$url" \
     > "$work/wrk-$name.log" 2>&1 || true
   grep '^RESULT' "$work/wrk-$name.log" || echo "RESULT $name 0 0 0 -1 0 wrk-failed"
@@ -132,17 +134,27 @@ for round in $(seq "$rounds"); do
   start "$work/server.log" "$server" $(serve_args "$data")
   server_pid=$pid server_url=$url
   before_events=$(event_count "$server_url")
-  rss_before=$(rss_kib "$server_pid")
+  rss_start=$(rss_kib "$server_pid")
   for kind in pull push page photo; do
     run_wrk "$kind" "bench-load-$kind.lua" "$server_url" | sed "s/^/$round /" >> "$results"
+    [ "$kind" = pull ] && rss_before=$(rss_kib "$server_pid")
   done
   # Pulls again, after the rest: memory that grows with requests shows here.
   run_wrk pull-again bench-load-pull.lua "$server_url" | sed "s/^/$round /" >> "$results"
   rss_after=$(rss_kib "$server_pid")
-  after_events=$(event_count "$server_url")
+  # The batches wrk sent but had no answer to when it stopped: sent again
+  # now, each either stored already or stored now, never twice.
   accepted=$(grep "^$round RESULT push " "$results" | sed -n 's/.*accepted=\([0-9]*\).*/\1/p')
-  echo "$round EVENTS $before_events ${accepted:-0} $after_events" >> "$results"
-  echo "$round RSS $rss_before $rss_after" >> "$results"
+  accepted=${accepted:-0}
+  while IFS=$'\t' read -r token body; do
+    answer=$(curl -s -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+                  --data-binary "$body" "$server_url/api/v1/events")
+    if [[ "$answer" == *'"refused":0'* ]]; then accepted=$((accepted + batch_events)); else
+      echo "bench-load.sh: a batch sent again was refused: ${answer:0:200}" >&2; fi
+  done < "$work/inflight-push.txt"
+  after_events=$(event_count "$server_url")
+  echo "$round EVENTS $before_events $accepted $after_events" >> "$results"
+  echo "$round RSS $rss_start $rss_before $rss_after" >> "$results"
   stop "$server_pid"
 done
 
@@ -156,16 +168,18 @@ echo "$devices devices; medians of $rounds rounds; database: ${database:-sqlite 
 echo "workers: ${workers:-default (processors, at least 2)}; $(nproc) processors shared with wrk (and other users)"
 printf '%-11s %10s %9s %9s %8s\n' kind 'req/s' 'p50 ms' 'p99 ms' errors
 for kind in anchor pull push page photo pull-again; do
-  printf '%-11s %10s %9s %9s %8s\n' "$kind" "$(field "$kind" 3)" "$(field "$kind" 4)" "$(field "$kind" 5)" "$(field "$kind" 6)"
+  printf '%-11s %10s %9s %9s %8s\n' "$kind" "$(field "$kind" 4)" "$(field "$kind" 5)" "$(field "$kind" 6)" "$(field "$kind" 7)"
 done
-anchor_rps=$(field anchor 3) pull_rps=$(field pull 3)
-echo "pull / anchor: $(awk -v p="$pull_rps" -v a="$anchor_rps" 'BEGIN { printf "%.2f", a > 0 ? p / a : 0 }') (goal ≥ 0.5)"
+anchor_rps=$(field anchor 4) pull_rps=$(field pull 4)
+echo "pull / anchor: $(awk -v p="$pull_rps" -v a="$anchor_rps" 'BEGIN { printf "%.2f", (a > 0 ? p / a : 0) }') (goal ≥ 0.5)"
 grep ' RESULT push ' "$results" | sed 's/.*RESULT push [^ ]* [^ ]* [^ ]* [^ ]* [^ ]* /push detail: /'
 while read -r round _ before accepted after; do
   expected=$((before + accepted))
   verdict=$([ "$after" = "$expected" ] && echo "exact" || echo "MISMATCH")
-  echo "round $round events: $before before + $accepted acknowledged = $expected; server holds $after: $verdict"
+  echo "round $round events: $before before + $accepted acknowledged (pushes and the unanswered ones sent again)" \
+       "= $expected; the server holds $after: $verdict"
 done < <(grep ' EVENTS ' "$results")
-while read -r round _ before after; do
-  echo "round $round server RSS: $((before / 1024)) MiB before, $((after / 1024)) MiB after"
+while read -r round _ start before after; do
+  echo "round $round server RSS: $((start / 1024)) MiB idle, $((before / 1024)) MiB after the first pulls," \
+       "$((after / 1024)) MiB after pushes, pages, photos and pulls again"
 done < <(grep ' RSS ' "$results")

@@ -66,10 +66,15 @@ struct _AjRequest
   GBytes            *reply_body;
 };
 
-/* The handlers' threads of one server, and the main loop that owns its messages. */
+/* The handlers' threads of one server, and the main loop that owns its
+ * messages. SQLite takes one writer at a time: requests that may write
+ * (any method but GET and HEAD) go to one thread of their own and wait
+ * their turn in order there, instead of racing for the lock and leaving the
+ * readers' threads waiting with them; reads go to the other threads. */
 typedef struct
 {
-  GThreadPool     *pool;
+  GThreadPool     *readers;
+  GThreadPool     *writer;
   GMainContext    *main_context;
 } Workers;
 
@@ -729,7 +734,8 @@ static void
 workers_free (Workers *workers)
 {
   /* Lets the running handlers finish; their threads close their stores. */
-  g_thread_pool_free (workers->pool, FALSE, TRUE);
+  g_thread_pool_free (workers->readers, FALSE, TRUE);
+  g_thread_pool_free (workers->writer, FALSE, TRUE);
   g_main_context_unref (workers->main_context);
   g_free (workers);
 }
@@ -744,8 +750,10 @@ aj_request_start_workers (SoupServer      *soup,
   context->workers = MAX (context->workers, 1);
   workers->main_context = g_main_context_ref_thread_default ();
   /* Exclusive: the threads are this server's, and so are their stores. */
-  workers->pool = g_thread_pool_new (run_handler, workers, (int) context->workers, TRUE, &error);
-  if (workers->pool == NULL)
+  workers->readers = g_thread_pool_new (run_handler, workers, (int) context->workers, TRUE, &error);
+  if (workers->readers != NULL)
+    workers->writer = g_thread_pool_new (run_handler, workers, 1, TRUE, &error);
+  if (workers->writer == NULL)
     g_error ("Cannot start the server's workers: %s", error->message);
   g_object_set_data_full (G_OBJECT (soup), "aj-workers", workers, (GDestroyNotify) workers_free);
 }
@@ -784,7 +792,9 @@ dispatch (SoupServer        *server,
     soup_message_headers_append (req->headers, name, value);
   req->in_worker = TRUE;
   soup_server_message_pause (msg);
-  g_thread_pool_push (workers->pool, g_object_ref (msg), NULL);
+  g_thread_pool_push (req->method == g_intern_static_string ("GET") || req->method == g_intern_static_string ("HEAD")
+                      ? workers->readers : workers->writer,
+                      g_object_ref (msg), NULL);
 }
 
 void

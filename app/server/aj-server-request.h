@@ -87,8 +87,10 @@ void                aj_request_add_route         (SoupServer         *soup,
  * never accumulated, and a slow client is cut off (see the timeouts). */
 void                aj_request_guard             (SoupServerMessage  *msg,
                                                   AjServerContext    *context);
-/* Handlers run in a pool of context->workers threads (at least 2), each
- * with its own connection to the store; the main loop only does I/O. A
+/* Handlers run in worker threads, each with its own connection to the
+ * store: GET and HEAD in a pool of context->workers threads, any other
+ * method (which may write) in one thread, in order; the main loop only
+ * does I/O. A
  * handler then never touches the SoupServerMessage: it reads the request
  * and builds its answer through the functions below, and the answer is
  * applied to the message on the main loop. Call once, after the routes. */

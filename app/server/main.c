@@ -55,7 +55,8 @@ static const GOptionEntry serve_options[] = {
     "Remove a photo upload left unfinished this long (default 24h; s, m, h or d; 0: keep)", "TIME" },
   /* the worker pool */
   { "workers", 0, 0, G_OPTION_ARG_INT, &opt_workers,
-    "Threads that answer requests, each with its own database connection (default: one per processor, at least 2)", "N" },
+    "Threads that answer reads, each with its own database connection (default: one per processor, at least 2; "
+    "writes have one more thread of their own)", "N" },
   { NULL }
 };
 
@@ -212,14 +213,15 @@ serve (void)
       g_printerr ("anjian-server: cannot listen: %s\n", error->message);
       return 1;
     }
+  /* Before the first line: a SIGTERM right after it stops the server cleanly. */
+  loop = g_main_loop_new (NULL, FALSE);
+  g_unix_signal_add (SIGTERM, on_terminate, NULL);
+  g_unix_signal_add (SIGINT, on_terminate, NULL);
   url = aj_server_get_url (server);
   /* The first line says where it listens, for scripts and tests. */
   g_print ("listening on %s\n", url);
   fflush (stdout);
 
-  loop = g_main_loop_new (NULL, FALSE);
-  g_unix_signal_add (SIGTERM, on_terminate, NULL);
-  g_unix_signal_add (SIGINT, on_terminate, NULL);
   g_main_loop_run (loop);
   /* Every acknowledged write was committed before its answer went out. */
   aj_server_shutdown (server);

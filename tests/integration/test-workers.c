@@ -11,6 +11,8 @@
 
 #include "aj-codec.h"
 #include "aj-db.h"
+#include "aj-hazard.h"
+#include "aj-inspection.h"
 #include "aj-store-private.h"
 #include "aj-test-server.h"
 #include "aj-util.h"
@@ -116,6 +118,45 @@ test_pull_while_push_waits (AjTestPair    *pair,
   aj_test_reply_clear (&push.reply);
   g_free (push.url);
   g_free (push.body);
+  aj_test_kiosk_free (reader);
+}
+
+/* ---- the pull's answer, written without json-glib ---- */
+
+static void
+test_pull_text_exact (AjTestPair    *pair,
+                      gconstpointer  data)
+{
+  AjTestKiosk *reader = aj_test_kiosk_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *inspection = aj_test_kiosk_start_inspection (pair->kiosk, INSPECTOR, "DLX001");
+  g_autofree char *hazard = NULL;
+  AjHazardDraft draft = {
+    .item_code = "EC-FIRE-01", .category = "fire", .risk_level = "red", .grade = "major",
+    .deadline = "2030-12-31", .responsible = "王建国",
+    .description = "安全出口上锁 \"引号\" 反斜杠\\ 换行\n制表\t铃\a /斜杠/ \u2028 😀",
+    .inspection_id = inspection,
+  };
+
+  g_test_summary ("A pull's answer (written directly, not by json-glib) carries every field exactly: a "
+                  "description with quotes, a backslash, control characters, CJK and an emoji arrives at "
+                  "another device with its hash intact and the same events as the author's");
+
+  g_assert_true (aj_inspection_answer (pair->kiosk->store, INSPECTOR, inspection, "EC-FIRE-01", "hazard", NULL, &error));
+  hazard = aj_hazard_record (pair->kiosk->store, INSPECTOR, &draft, &error);
+  g_assert_no_error (error);
+  g_assert_true (aj_test_kiosk_sync (pair->kiosk, NULL, &error));
+  g_assert_no_error (error);
+  aj_test_kiosk_enroll (reader, pair->server, "all");
+  g_assert_true (aj_test_kiosk_sync (reader, NULL, &error));
+  g_assert_no_error (error);
+  aj_test_assert_same_events (pair->kiosk->store, reader->store, aj_store_get_device_id (pair->kiosk->store));
+  {
+    g_autoptr(AjHazard) copy = aj_hazard_load (reader->store, hazard);
+
+    g_assert_nonnull (copy);
+    g_assert_cmpstr (aj_hazard_get_description (copy), ==, draft.description);
+  }
   aj_test_kiosk_free (reader);
 }
 
@@ -266,6 +307,8 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add ("/workers/pull-answers-while-a-push-waits-for-the-write-lock", AjTestPair, "all",
               aj_test_pair_setup, test_pull_while_push_waits, aj_test_pair_teardown);
+  g_test_add ("/workers/pull-answer-carries-every-character-exactly", AjTestPair, "all",
+              aj_test_pair_setup, test_pull_text_exact, aj_test_pair_teardown);
   g_test_add ("/workers/concurrent-pushes-lose-and-double-nothing", AjTestPair, NULL,
               aj_test_pair_setup_server, test_concurrent_pushes, aj_test_pair_teardown);
   g_test_add ("/workers/console-pages-in-two-languages-at-once", AjTestPair, NULL,

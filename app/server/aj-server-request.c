@@ -70,11 +70,17 @@ struct _AjRequest
  * messages. SQLite takes one writer at a time: requests that may write
  * (any method but GET and HEAD) go to one thread of their own and wait
  * their turn in order there, instead of racing for the lock and leaving the
- * readers' threads waiting with them; reads go to the other threads. */
+ * readers' threads waiting with them; reads go to the other threads. The
+ * writer runs the requests waiting for it together (up to WRITE_GROUP) in
+ * one transaction, each in a savepoint of its own, so that one fsync
+ * commits them all; none is answered before that commit. */
+#define WRITE_GROUP 64
+
 typedef struct
 {
   GThreadPool     *readers;
-  GThreadPool     *writer;
+  GAsyncQueue     *writes;
+  GThread         *writer;
   GMainContext    *main_context;
 } Workers;
 
@@ -704,15 +710,12 @@ answer_on_main (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* The gate's rest, the body and the handler, in a worker. */
 static void
-run_handler (gpointer data,
-             gpointer pool_data)
+handle (SoupServerMessage *msg)
 {
-  SoupServerMessage *msg = data;
-  Workers *workers = pool_data;
   AjRequest *req = request_of (msg);
   g_autoptr(GError) error = NULL;
-  g_autoptr(GSource) source = NULL;
 
   req->store = open_worker_store (req->context, &error);
   if (req->store == NULL)
@@ -724,18 +727,91 @@ run_handler (gpointer data,
   else if (!req->parse || parse_body (req))
     req->handler (req);
   req->store = NULL;
-  source = g_idle_source_new ();
+}
+
+/* Hands the answer to the main loop, with the worker's reference to @msg. */
+static void
+post_answer (Workers           *workers,
+             SoupServerMessage *msg)
+{
+  g_autoptr(GSource) source = g_idle_source_new ();
+
   g_source_set_priority (source, G_PRIORITY_DEFAULT);
   g_source_set_callback (source, answer_on_main, msg, g_object_unref);
   g_source_attach (source, workers->main_context);
 }
 
 static void
+run_reader (gpointer data,
+            gpointer pool_data)
+{
+  handle (data);
+  post_answer (pool_data, data);
+}
+
+/* A group of writes in one transaction; answered after its commit, or
+ * every one refused if the commit fails (nothing of them is kept). */
+static void
+run_writes (Workers   *workers,
+            GPtrArray *group)
+{
+  AjRequest *first = request_of (g_ptr_array_index (group, 0));
+  g_autoptr(GError) error = NULL;
+  AjStore *store = open_worker_store (first->context, NULL);
+  gboolean grouped = store != NULL && group->len > 1 && aj_store_begin (store, NULL);
+
+  for (guint i = 0; i < group->len; i++)
+    handle (g_ptr_array_index (group, i));
+  if (grouped && !aj_store_commit (store, &error))
+    for (guint i = 0; i < group->len; i++)
+      {
+        AjRequest *req = request_of (g_ptr_array_index (group, i));
+
+        g_clear_pointer (&req->reply_headers, soup_message_headers_unref);
+        aj_request_reply_error (req, 500, "storage", error->message);
+      }
+  for (guint i = 0; i < group->len; i++)
+    post_answer (workers, g_ptr_array_index (group, i));
+}
+
+/* What the writer's queue holds to say: stop. */
+static const char stop_writer = 0;
+
+static gpointer
+writer_main (gpointer data)
+{
+  Workers *workers = data;
+  gboolean stop = FALSE;
+
+  while (!stop)
+    {
+      g_autoptr(GPtrArray) group = g_ptr_array_new ();
+      gpointer next = g_async_queue_pop (workers->writes);
+
+      while (next != NULL)
+        {
+          if (next == &stop_writer)
+            {
+              stop = TRUE;
+              break;
+            }
+          g_ptr_array_add (group, next);
+          next = group->len < WRITE_GROUP ? g_async_queue_try_pop (workers->writes) : NULL;
+        }
+      if (group->len > 0)
+        run_writes (workers, group);
+    }
+  return NULL;
+}
+
+static void
 workers_free (Workers *workers)
 {
   /* Lets the running handlers finish; their threads close their stores. */
+  g_async_queue_push (workers->writes, (gpointer) &stop_writer);
+  g_thread_join (workers->writer);
+  g_async_queue_unref (workers->writes);
   g_thread_pool_free (workers->readers, FALSE, TRUE);
-  g_thread_pool_free (workers->writer, FALSE, TRUE);
   g_main_context_unref (workers->main_context);
   g_free (workers);
 }
@@ -750,11 +826,11 @@ aj_request_start_workers (SoupServer      *soup,
   context->workers = MAX (context->workers, 1);
   workers->main_context = g_main_context_ref_thread_default ();
   /* Exclusive: the threads are this server's, and so are their stores. */
-  workers->readers = g_thread_pool_new (run_handler, workers, (int) context->workers, TRUE, &error);
-  if (workers->readers != NULL)
-    workers->writer = g_thread_pool_new (run_handler, workers, 1, TRUE, &error);
-  if (workers->writer == NULL)
+  workers->readers = g_thread_pool_new (run_reader, workers, (int) context->workers, TRUE, &error);
+  if (workers->readers == NULL)
     g_error ("Cannot start the server's workers: %s", error->message);
+  workers->writes = g_async_queue_new ();
+  workers->writer = g_thread_new ("aj-writer", writer_main, workers);
   g_object_set_data_full (G_OBJECT (soup), "aj-workers", workers, (GDestroyNotify) workers_free);
 }
 
@@ -792,9 +868,10 @@ dispatch (SoupServer        *server,
     soup_message_headers_append (req->headers, name, value);
   req->in_worker = TRUE;
   soup_server_message_pause (msg);
-  g_thread_pool_push (req->method == g_intern_static_string ("GET") || req->method == g_intern_static_string ("HEAD")
-                      ? workers->readers : workers->writer,
-                      g_object_ref (msg), NULL);
+  if (req->method == g_intern_static_string ("GET") || req->method == g_intern_static_string ("HEAD"))
+    g_thread_pool_push (workers->readers, g_object_ref (msg), NULL);
+  else
+    g_async_queue_push (workers->writes, g_object_ref (msg));
 }
 
 void

@@ -107,6 +107,20 @@ run_wrk() {
   grep '^RESULT' "$work/wrk-$name.log" || echo "RESULT $name 0 0 0 -1 0 wrk-failed"
 }
 
+# The batches wrk sent but had no answer to when it stopped: sent again
+# (once the writes queued before them are done, so the next kind starts on
+# a quiet server), each either stored already or stored now, never twice.
+resend_unanswered() {
+  accepted=$(grep "^$round RESULT push " "$results" | sed -n 's/.*accepted=\([0-9]*\).*/\1/p')
+  accepted=${accepted:-0}
+  while IFS=$'\t' read -r token body; do
+    answer=$(curl -s -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+                  --data-binary "$body" "$server_url/api/v1/events")
+    if [[ "$answer" == *'"refused":0'* ]]; then accepted=$((accepted + batch_events)); else
+      echo "bench-load.sh: a batch sent again was refused: ${answer:0:200}" >&2; fi
+  done < "$work/inflight-push.txt"
+}
+
 prepared=$work/prepared
 if [ ! -f "$prepared/push.txt" ]; then
   echo "preparing $devices devices ($preload events each already pushed, $batches batches of $batch_events to push)…" >&2
@@ -138,20 +152,11 @@ for round in $(seq "$rounds"); do
   for kind in pull push page photo; do
     run_wrk "$kind" "bench-load-$kind.lua" "$server_url" | sed "s/^/$round /" >> "$results"
     [ "$kind" = pull ] && rss_before=$(rss_kib "$server_pid")
+    [ "$kind" = push ] && resend_unanswered
   done
   # Pulls again, after the rest: memory that grows with requests shows here.
   run_wrk pull-again bench-load-pull.lua "$server_url" | sed "s/^/$round /" >> "$results"
   rss_after=$(rss_kib "$server_pid")
-  # The batches wrk sent but had no answer to when it stopped: sent again
-  # now, each either stored already or stored now, never twice.
-  accepted=$(grep "^$round RESULT push " "$results" | sed -n 's/.*accepted=\([0-9]*\).*/\1/p')
-  accepted=${accepted:-0}
-  while IFS=$'\t' read -r token body; do
-    answer=$(curl -s -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
-                  --data-binary "$body" "$server_url/api/v1/events")
-    if [[ "$answer" == *'"refused":0'* ]]; then accepted=$((accepted + batch_events)); else
-      echo "bench-load.sh: a batch sent again was refused: ${answer:0:200}" >&2; fi
-  done < "$work/inflight-push.txt"
   after_events=$(event_count "$server_url")
   echo "$round EVENTS $before_events $accepted $after_events" >> "$results"
   echo "$round RSS $rss_start $rss_before $rss_after" >> "$results"

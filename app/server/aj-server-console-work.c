@@ -522,7 +522,7 @@ aj_console_import (AjConsole *cx)
 static char *
 server_url (AjConsole *cx)
 {
-  GUri *uri = soup_server_message_get_uri (aj_request_get_message (cx->req));
+  GUri *uri = aj_request_get_uri (cx->req);
   g_autoptr(GUri) base = g_uri_build (G_URI_FLAGS_NONE, g_uri_get_scheme (uri), NULL, g_uri_get_host (uri),
                                       g_uri_get_port (uri), "", NULL, NULL);
 

@@ -104,6 +104,13 @@ aj_server_store_open (const char  *data_dir,
   return g_steal_pointer (&store);
 }
 
+AjStore *
+aj_server_store_open_connection (AjStore  *store,
+                                 GError  **error)
+{
+  return aj_store_open (aj_store_get_path (store), error);
+}
+
 static sqlite3_stmt *
 prepare (AjStore     *store,
          const char  *sql,
@@ -419,13 +426,25 @@ aj_server_store_find_device_by_token (AjStore     *store,
                                       GError     **error)
 {
   g_autofree char *hash = aj_sha256_hex (token, strlen (token));
-  g_autoptr(sqlite3_stmt) stmt = find_by_secret (store,
-      "SELECT id, scope, revoked_at FROM devices WHERE token_hash = ?", hash,
-      AJ_SERVER_STORE_ERROR_TOKEN_UNKNOWN, "This device is not enrolled with this server",
-      AJ_SERVER_STORE_ERROR_TOKEN_REVOKED, "This device has been revoked by the administrator", error);
+  /* Cached: every device request asks it. */
+  g_autoptr(AjDbCached) stmt = aj_db_cached (aj_store_get_db (store),
+      "SELECT id, scope, revoked_at FROM devices WHERE token_hash = ?", error);
 
   if (stmt == NULL)
     return FALSE;
+  aj_db_bind_text (stmt, 1, hash);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      g_set_error_literal (error, AJ_SERVER_STORE_ERROR, AJ_SERVER_STORE_ERROR_TOKEN_UNKNOWN,
+                           "This device is not enrolled with this server");
+      return FALSE;
+    }
+  if (sqlite3_column_type (stmt, 2) != SQLITE_NULL)
+    {
+      g_set_error_literal (error, AJ_SERVER_STORE_ERROR, AJ_SERVER_STORE_ERROR_TOKEN_REVOKED,
+                           "This device has been revoked by the administrator");
+      return FALSE;
+    }
   *device_id = aj_db_col_dup (stmt, 0);
   *scope = aj_scope_new_from_json (aj_db_col_text (stmt, 1));
   return TRUE;
@@ -836,6 +855,10 @@ aj_server_store_grant_numbers (AjStore        *store,
                    "Department %s has no institution in this device's scope", department);
       return FALSE;
     }
+  /* Done with before the write begins: a statement still open would hold a
+   * read of an older snapshot, which another connection's write makes
+   * impossible to upgrade ("database is locked", no waiting). */
+  g_clear_pointer (&allowed, sqlite3_finalize);
   if (!aj_store_begin (store, error))
     return FALSE;
   {

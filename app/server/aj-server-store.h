@@ -99,6 +99,10 @@ void         aj_server_device_free                  (AjServerDevice     *device)
 char        *aj_server_store_path                   (const char         *data_dir);
 AjStore     *aj_server_store_open                   (const char         *data_dir,
                                                      GError            **error);
+/* Another connection to the same database as @store (a worker thread's own;
+ * the schema is already there). */
+AjStore     *aj_server_store_open_connection        (AjStore            *store,
+                                                     GError            **error);
 
 /* Devices and enrollment codes. A code is compared as its letters and
  * digits in upper case (dashes and spaces as typed do not count); times are

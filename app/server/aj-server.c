@@ -25,6 +25,7 @@ struct _AjServer
   AjServerContext  context;
   SoupServer      *soup;
   guint            expiry_timer;
+  gboolean         workers_started;
 };
 
 G_DEFINE_FINAL_TYPE (AjServer, aj_server, G_TYPE_OBJECT)
@@ -170,6 +171,7 @@ aj_server_new (const char  *data_dir,
   self->context.holidays_path = g_build_filename (data_dir, "holidays.txt", NULL);
   self->context.uploading = g_hash_table_new (g_str_hash, g_str_equal);
   self->context.limits = (AjServerLimits) AJ_SERVER_LIMITS_INIT;
+  self->context.workers = MAX (g_get_num_processors (), 2);
   self->context.store = aj_server_store_open (data_dir, error);
   if (self->context.store == NULL)
     return NULL;
@@ -189,6 +191,14 @@ aj_server_set_limits (AjServer             *self,
                       const AjServerLimits *limits)
 {
   self->context.limits = *limits;
+}
+
+void
+aj_server_set_workers (AjServer *self,
+                       guint     workers)
+{
+  g_return_if_fail (!self->workers_started);
+  self->context.workers = MAX (workers, 1);
 }
 
 static gboolean
@@ -265,6 +275,11 @@ aj_server_listen (AjServer    *self,
         !soup_server_listen_socket (self->soup, socket, options, error))
       return FALSE;
   }
+  if (!self->workers_started)
+    {
+      aj_request_start_workers (self->soup, &self->context);
+      self->workers_started = TRUE;
+    }
   if (self->expiry_timer == 0 && self->context.limits.partial_max_age_seconds > 0)
     self->expiry_timer = g_idle_add (on_first_expiry, self);
   return TRUE;

@@ -19,6 +19,10 @@ AjServer   *aj_server_new          (const char  *data_dir,
                                     GError     **error);
 void        aj_server_set_limits   (AjServer             *self,
                                     const AjServerLimits *limits);
+/* Before aj_server_listen: the threads that run handlers (default: one
+ * per processor, at least 2). */
+void        aj_server_set_workers  (AjServer             *self,
+                                    guint                 workers);
 gboolean    aj_server_listen       (AjServer    *self,
                                     const char  *address,
                                     const char  *tls_cert,

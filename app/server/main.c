@@ -34,6 +34,9 @@ static char *opt_role;
 static char *opt_county;
 static char *opt_display_name;
 
+/* serve --workers (the worker pool) */
+static int   opt_workers;
+
 static const GOptionEntry common[] = {
   { "data", 0, 0, G_OPTION_ARG_FILENAME, &opt_data, "The server's data folder", "DIR" },
   { NULL }
@@ -50,6 +53,10 @@ static const GOptionEntry serve_options[] = {
     "New events each device may push per period (default 20000/1h; period in s, m or h; 0: no limit)", "N/PERIOD" },
   { "partial-expiry", 0, 0, G_OPTION_ARG_STRING, &opt_partial_expiry,
     "Remove a photo upload left unfinished this long (default 24h; s, m, h or d; 0: keep)", "TIME" },
+  /* the worker pool */
+  { "workers", 0, 0, G_OPTION_ARG_INT, &opt_workers,
+    "Threads that answer reads, each with its own database connection (default: one per processor, at least 2; "
+    "writes have one more thread of their own)", "N" },
   { NULL }
 };
 
@@ -185,6 +192,11 @@ serve (void)
   g_setenv ("LANGUAGE", "zh_CN", TRUE);
   if (!parse_limits (&limits))
     return 2;
+  if (opt_workers < 0 || opt_workers > 1024)
+    {
+      g_printerr ("anjian-server serve: --workers takes a number from 1 to 1024, not %d\n", opt_workers);
+      return 2;
+    }
   server = aj_server_new (opt_data, &error);
   if (server == NULL)
     {
@@ -194,19 +206,22 @@ serve (void)
   if (opt_holidays != NULL)
     aj_server_set_holidays_path (server, opt_holidays);
   aj_server_set_limits (server, &limits);
+  if (opt_workers > 0)
+    aj_server_set_workers (server, (guint) opt_workers);
   if (!aj_server_listen (server, opt_listen ? opt_listen : "127.0.0.1:8080", opt_cert, opt_key, &error))
     {
       g_printerr ("anjian-server: cannot listen: %s\n", error->message);
       return 1;
     }
+  /* Before the first line: a SIGTERM right after it stops the server cleanly. */
+  loop = g_main_loop_new (NULL, FALSE);
+  g_unix_signal_add (SIGTERM, on_terminate, NULL);
+  g_unix_signal_add (SIGINT, on_terminate, NULL);
   url = aj_server_get_url (server);
   /* The first line says where it listens, for scripts and tests. */
   g_print ("listening on %s\n", url);
   fflush (stdout);
 
-  loop = g_main_loop_new (NULL, FALSE);
-  g_unix_signal_add (SIGTERM, on_terminate, NULL);
-  g_unix_signal_add (SIGINT, on_terminate, NULL);
   g_main_loop_run (loop);
   /* Every acknowledged write was committed before its answer went out. */
   aj_server_shutdown (server);

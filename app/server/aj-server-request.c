@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "aj-error.h"
+#include "aj-server-db.h"
 #include "aj-server-request.h"
 #include "aj-server-store.h"
 #include "aj-util.h"
@@ -180,7 +181,8 @@ authenticate (AjRequest *req)
       aj_request_reply_error (req, 401, "token_missing", "This request needs the device's token");
       return FALSE;
     }
-  if (!aj_server_store_find_device_by_token (req->context->store, auth + 7, &req->device_id, &req->scope, &error))
+  if (!aj_server_db_find_device_by_token (req->context->db, aj_request_get_store (req), auth + 7,
+                                          &req->device_id, &req->scope, &error))
     {
       aj_request_reply_gerror (req, error);
       return FALSE;
@@ -562,6 +564,18 @@ dispatch (SoupServer        *server,
   req->query = query ? g_hash_table_ref (query) : NULL;
   if (method->max_body > 0 && method->begin == NULL && binding->route->access != AJ_ROUTE_OFFICE && !parse_body (req))
     return;
+  /* With a shared database, the local store is a cache of its log: brought
+   * up to date before any handler reads it (see aj-server-db.h). */
+  if (req->context->db != NULL)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!aj_server_db_catch_up (req->context->db, aj_request_get_store (req), &error))
+        {
+          aj_request_reply_error (req, 503, "unavailable", error->message);
+          return;
+        }
+    }
   method->handler (req);
 }
 

@@ -264,9 +264,9 @@ find_by_secret (AjStore             *store,
 /* Whether the time @a is before @b, both ISO 8601 with a zone (UTC "Z"
  * or an offset): compared as times, never as text. An unreadable time is
  * never before anything, so an unreadable expiry has passed. */
-static gboolean
-is_before (const char *a,
-           const char *b)
+gboolean
+aj_server_store_is_before (const char *a,
+                           const char *b)
 {
   g_autoptr(GDateTime) ta = a ? g_date_time_new_from_iso8601 (a, NULL) : NULL;
   g_autoptr(GDateTime) tb = b ? g_date_time_new_from_iso8601 (b, NULL) : NULL;
@@ -290,7 +290,7 @@ take_code (AjStore     *store,
 
   if (stmt == NULL)
     return NULL;
-  if (!is_before (now, aj_db_col_text (stmt, 1)))
+  if (!aj_server_store_is_before (now, aj_db_col_text (stmt, 1)))
     {
       g_set_error (error, AJ_SERVER_STORE_ERROR, AJ_SERVER_STORE_ERROR_CODE_EXPIRED,
                    "This enrollment code has expired");
@@ -589,6 +589,15 @@ gint64
 aj_server_store_last_server_seq (AjStore *store)
 {
   return query_int (store, "SELECT max(server_seq) FROM events WHERE server_seq IS NOT NULL", NULL);
+}
+
+/* A server's cache applies pulled events as a kiosk does (see
+ * aj-server-db-pg.c), which marks the photos they name as wanted. */
+gboolean
+aj_server_store_forget_wanted_blobs (AjStore  *store,
+                                     GError  **error)
+{
+  return aj_db_exec (aj_store_get_db (store), "DELETE FROM blobs_wanted", error);
 }
 
 /* ---- blobs ---- */

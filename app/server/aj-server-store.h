@@ -104,6 +104,8 @@ AjStore     *aj_server_store_open                   (const char         *data_di
  * digits in upper case (dashes and spaces as typed do not count); times are
  * ISO 8601 and compared as times, expiry in UTC. */
 char        *aj_server_store_normalize_code         (const char         *code);
+gboolean     aj_server_store_is_before              (const char         *a,
+                                                     const char         *b);
 gboolean     aj_server_store_add_code               (AjStore            *store,
                                                      const char         *code,
                                                      const AjScope      *scope,
@@ -158,6 +160,8 @@ GArray      *aj_server_store_add_events             (AjStore            *store,
                                                      GPtrArray          *events,
                                                      GError            **error);
 gint64       aj_server_store_last_server_seq        (AjStore            *store);
+gboolean     aj_server_store_forget_wanted_blobs    (AjStore            *store,
+                                                     GError            **error);
 
 /* Blobs */
 gboolean     aj_server_store_blob_is_complete       (AjStore            *store,

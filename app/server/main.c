@@ -13,6 +13,7 @@
 #include "aj-server.h"
 #include "aj-util.h"
 #include "aj-server-admin.h"
+#include "aj-server-db.h"
 #include "aj-server-draw-cli.h"
 #include "aj-server-store.h"
 #include "aj-checklist.h"
@@ -61,6 +62,20 @@ static const GOptionEntry code_options[] = {
   { "role", 0, 0, G_OPTION_ARG_STRING, &opt_role, "office-user add: clerk, chief or admin", "ROLE" },
   { "county", 0, 0, G_OPTION_ARG_STRING, &opt_county, "office-user add: the county in scope (none: the whole city)", "NAME" },
   { "display-name", 0, 0, G_OPTION_ARG_STRING, &opt_display_name, "office-user add: the name shown", "TEXT" },
+  { NULL }
+};
+
+/* Where the shared state lives (aj-server-db.h), for serve and the
+ * administrator's commands alike. */
+static char *opt_database;
+static char *opt_blob_dir;
+
+static const GOptionEntry database_options[] = {
+  { "database", 0, 0, G_OPTION_ARG_STRING, &opt_database,
+    "sqlite:DIR (the default, on --data) or postgresql://… shared by several servers (--data then holds "
+    "this server's cache)", "URL" },
+  { "blob-dir", 0, 0, G_OPTION_ARG_FILENAME, &opt_blob_dir,
+    "Where photos are kept (default DIR/blobs); with several servers, a directory they share", "DIR" },
   { NULL }
 };
 
@@ -161,6 +176,23 @@ parse_limits (AjServerLimits  *limits)
   return TRUE;
 }
 
+/* The shared database of --database, the store in the data folder brought
+ * up to its log; NULL without error for SQLite. */
+static AjServerDb *
+open_database (AjStore  *store,
+               GError  **error)
+{
+  g_autofree char *sqlite_dir = NULL;
+  AjServerDb *db;
+
+  if (opt_database == NULL)
+    return NULL;
+  db = aj_server_db_open (opt_database, &sqlite_dir, error);
+  if (db != NULL && !aj_server_db_catch_up (db, store, error))
+    g_clear_pointer (&db, aj_server_db_free);
+  return db;
+}
+
 static gboolean
 on_terminate (gpointer data)
 {
@@ -191,6 +223,19 @@ serve (void)
       g_printerr ("anjian-server: %s\n", error->message);
       return 1;
     }
+  if (opt_database != NULL)
+    {
+      AjServerDb *db = open_database (aj_server_get_store (server), &error);
+
+      if (db == NULL && error != NULL)
+        {
+          g_printerr ("anjian-server: %s\n", error->message);
+          return 1;
+        }
+      aj_server_set_database (server, db);
+    }
+  if (opt_blob_dir != NULL)
+    aj_server_set_blob_dir (server, opt_blob_dir);
   if (opt_holidays != NULL)
     aj_server_set_holidays_path (server, opt_holidays);
   aj_server_set_limits (server, &limits);
@@ -303,6 +348,32 @@ office_user_command (AjStore  *store,
   return 0;
 }
 
+/* A registry or checklist: into the store; with a shared database, checked
+ * on the store, then added to the database for every server to load. */
+static gboolean
+import_reference (AjServerDb  *db,
+                  AjStore     *store,
+                  const char  *command,
+                  const char  *path,
+                  GError     **error)
+{
+  gboolean registry = g_str_equal (command, "import-registry");
+  g_autofree char *body = NULL;
+  gboolean ok;
+
+  if (db == NULL)
+    return registry ? aj_admin_import_registry (store, path, error) : aj_admin_publish_checklist (store, path, error);
+  if (!g_file_get_contents (path, &body, NULL, error) || !aj_store_begin (store, error))
+    return FALSE;
+  ok = registry ? aj_admin_import_registry (store, path, error) : aj_admin_publish_checklist (store, path, error);
+  aj_store_rollback (store);
+  return ok &&
+         aj_server_db_add_reference (db, !registry ? "checklist" :
+                                         g_str_has_suffix (path, ".csv") || g_str_has_suffix (path, ".CSV")
+                                         ? "registry-csv" : "registry", body, error) &&
+         aj_server_db_catch_up (db, store, error);
+}
+
 static int
 admin (const char *command,
        int         argc,
@@ -310,16 +381,20 @@ admin (const char *command,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(AjStore) store = aj_server_store_open (opt_data, &error);
+  g_autoptr(AjServerDb) db = NULL;
 
   if (store == NULL)
     {
       g_printerr ("anjian-server: %s\n", error->message);
       return 1;
     }
+  db = open_database (store, &error);
+  if (db == NULL && error != NULL)
+    goto failed;
 
   if (g_str_equal (command, "enroll-code"))
     {
-      g_autofree char *code = aj_admin_new_enroll_code (store, opt_scope, opt_days, &error);
+      g_autofree char *code = aj_admin_new_enroll_code (db, store, opt_scope, opt_days, &error);
       g_autofree char *payload = NULL;
       if (code == NULL)
         goto failed;
@@ -338,10 +413,7 @@ admin (const char *command,
         }
       for (int i = 1; i < argc; i++)
         {
-          gboolean ok = g_str_equal (command, "import-registry")
-                        ? aj_admin_import_registry (store, argv[i], &error)
-                        : aj_admin_publish_checklist (store, argv[i], &error);
-          if (!ok)
+          if (!import_reference (db, store, command, argv[i], &error))
             goto failed;
           g_print ("%s: done\n", argv[i]);
         }
@@ -368,7 +440,7 @@ admin (const char *command,
     return office_user_command (store, argc, argv);
   if (g_str_equal (command, "list-devices"))
     {
-      g_autoptr(GPtrArray) lines = aj_admin_list_devices (store);
+      g_autoptr(GPtrArray) lines = aj_admin_list_devices (db, store);
       for (guint i = 0; i < lines->len; i++)
         g_print ("%s\n", (char *) g_ptr_array_index (lines, i));
       return 0;
@@ -380,7 +452,7 @@ admin (const char *command,
           g_printerr ("anjian-server revoke-device: name one device id\n");
           return 2;
         }
-      if (!aj_admin_revoke_device (store, argv[1], &error))
+      if (!aj_admin_revoke_device (db, store, argv[1], &error))
         goto failed;
       g_print ("%s: revoked\n", argv[1]);
       return 0;
@@ -425,6 +497,7 @@ main (int   argc,
   context = g_option_context_new (command);
   g_option_context_add_main_entries (context, common, NULL);
   g_option_context_add_main_entries (context, g_str_equal (command, "serve") ? serve_options : code_options, NULL);
+  g_option_context_add_main_entries (context, database_options, NULL);
   argv[1] = argv[0];
   argc--;
   argv++;
@@ -432,6 +505,17 @@ main (int   argc,
     {
       g_printerr ("anjian-server %s: %s\n", command, error->message);
       return 2;
+    }
+  /* --database sqlite:DIR names the data folder. */
+  if (opt_database != NULL && g_str_has_prefix (opt_database, "sqlite:"))
+    {
+      if (opt_data != NULL && !g_str_equal (opt_data, opt_database + strlen ("sqlite:")))
+        {
+          g_printerr ("anjian-server %s: --data and --database sqlite:DIR name different folders\n", command);
+          return 2;
+        }
+      if (opt_data == NULL)
+        opt_data = g_strdup (opt_database + strlen ("sqlite:"));
     }
   if (opt_data == NULL)
     {

@@ -16,6 +16,7 @@
 #include "aj-inspection.h"
 #include "aj-photo.h"
 #include "aj-registry.h"
+#include "aj-test-pg.h"
 #include "aj-test-server.h"
 
 char *
@@ -77,6 +78,16 @@ aj_test_server_admin (AjTestServer *server,
   g_ptr_array_add (argv, (gpointer) command);
   g_ptr_array_add (argv, (gpointer) "--data");
   g_ptr_array_add (argv, server->data_dir);
+  if (server->database != NULL)
+    {
+      g_ptr_array_add (argv, (gpointer) "--database");
+      g_ptr_array_add (argv, server->database);
+    }
+  if (server->blob_dir != NULL)
+    {
+      g_ptr_array_add (argv, (gpointer) "--blob-dir");
+      g_ptr_array_add (argv, server->blob_dir);
+    }
   va_start (args, command);
   while ((arg = va_arg (args, const char *)) != NULL)
     g_ptr_array_add (argv, (gpointer) arg);
@@ -90,9 +101,17 @@ aj_test_server_admin (AjTestServer *server,
   return out;
 }
 
+/* Whether the integration suites run on PostgreSQL. */
+static gboolean
+use_postgresql (void)
+{
+  return g_strcmp0 (g_getenv ("ANJIAN_TEST_DATABASE"), "postgresql") == 0;
+}
+
 /* A data folder with the sample registry; started with @serve_args. */
 static AjTestServer *
-server_new (const char * const *serve_args)
+server_new (const char * const *serve_args,
+            gboolean            postgresql)
 {
   AjTestServer *server = g_new0 (AjTestServer, 1);
   g_autofree char *registry = aj_test_source_path ("data/registry.json");
@@ -100,6 +119,8 @@ server_new (const char * const *serve_args)
 
   server->data_dir = g_dir_make_tmp ("anjian-server-XXXXXX", NULL);
   server->serve_args = g_strdupv ((char **) serve_args);
+  if (postgresql)
+    server->database = aj_test_pg_new_database ();
   out = aj_test_server_admin (server, "import-registry", registry, NULL);
   aj_test_server_start (server);
   return server;
@@ -108,7 +129,26 @@ server_new (const char * const *serve_args)
 AjTestServer *
 aj_test_server_new (void)
 {
-  return server_new (NULL);
+  return server_new (NULL, use_postgresql ());
+}
+
+AjTestServer *
+aj_test_server_new_pg (void)
+{
+  return server_new (NULL, TRUE);
+}
+
+AjTestServer *
+aj_test_server_new_beside (AjTestServer *first)
+{
+  AjTestServer *server = g_new0 (AjTestServer, 1);
+
+  g_assert_nonnull (first->database);
+  server->data_dir = g_dir_make_tmp ("anjian-server-XXXXXX", NULL);
+  server->database = g_strdup (first->database);
+  server->blob_dir = first->blob_dir ? g_strdup (first->blob_dir) : g_build_filename (first->data_dir, "blobs", NULL);
+  aj_test_server_start (server);
+  return server;
 }
 
 /* Serving HTTPS with this certificate: its URL starts with https://. */
@@ -118,7 +158,7 @@ aj_test_server_new_tls (const char *cert_file,
 {
   const char *args[] = { "--tls-cert", cert_file, "--tls-key", key_file, NULL };
 
-  return server_new (args);
+  return server_new (args, use_postgresql ());
 }
 
 /* Starts (or restarts, on the same port) the server, its log in a file,
@@ -139,6 +179,10 @@ aj_test_server_start (AjTestServer *server)
       gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
 
       g_strv_builder_add_many (argv, server_binary (), "serve", "--data", server->data_dir, "--listen", listen, NULL);
+      if (server->database != NULL)
+        g_strv_builder_add_many (argv, "--database", server->database, NULL);
+      if (server->blob_dir != NULL)
+        g_strv_builder_add_many (argv, "--blob-dir", server->blob_dir, NULL);
       if (server->serve_args != NULL)
         g_strv_builder_addv (argv, (const char **) server->serve_args);
       args = g_strv_builder_end (argv);
@@ -220,6 +264,8 @@ aj_test_server_free (AjTestServer *server)
   g_free (server->data_dir);
   g_free (server->log_path);
   g_free (server->url);
+  g_free (server->database);
+  g_free (server->blob_dir);
   g_free (server);
 }
 

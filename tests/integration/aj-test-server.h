@@ -19,11 +19,21 @@ typedef struct
   GSubprocess *process;
   int          port;
   char       **serve_args;   /* more arguments to `serve`, e.g. TLS */
+  /* The shared database (--database), or NULL for SQLite in data_dir; set
+   * by ANJIAN_TEST_DATABASE=postgresql (see aj-test-pg.h). */
+  char        *database;
+  char        *blob_dir;     /* --blob-dir, or NULL: data_dir/blobs */
 } AjTestServer;
 
 AjTestServer *aj_test_server_new        (void);
 AjTestServer *aj_test_server_new_tls    (const char   *cert_file,
                                          const char   *key_file);
+/* A server on a new PostgreSQL database (aj-test-pg.h), whatever
+ * ANJIAN_TEST_DATABASE says. */
+AjTestServer *aj_test_server_new_pg     (void);
+/* Another server on @first's database and photo folder, with its own data
+ * folder (its cache): servers behind one load balancer. */
+AjTestServer *aj_test_server_new_beside (AjTestServer *first);
 void          aj_test_server_start      (AjTestServer *server);
 void          aj_test_server_kill       (AjTestServer *server,
                                          int           signal);

@@ -631,7 +631,7 @@ codes_page (AjConsole  *cx,
 {
   g_autoptr(AjHtml) content = aj_html_new ();
   g_autofree char *now = aj_now_iso8601 ();
-  g_autoptr(GPtrArray) codes = aj_server_store_list_open_codes (cx->store, now);
+  g_autoptr(GPtrArray) codes = aj_server_db_list_open_codes (aj_request_get_context (cx->req)->db, cx->store, now);
 
   aj_console_heading (content, _("Devices and enrollment codes"));
   if (error != NULL)
@@ -750,7 +750,7 @@ aj_console_code_revoke (AjConsole *cx)
 
   if (!aj_console_require_role (cx, AJ_OFFICE_CHIEF))
     return;
-  if (hash == NULL || !aj_is_sha256_hex (hash) || !aj_server_store_revoke_code (cx->store, hash, now, &error))
+  if (hash == NULL || !aj_is_sha256_hex (hash) || !aj_server_db_revoke_code (aj_request_get_context (cx->req)->db, cx->store, hash, now, &error))
     {
       codes_page (cx, 404, NULL, error ? error->message : _("There is no such unused code."));
       return;

@@ -415,6 +415,56 @@ pg_list_devices (AjServerDb *db)
   return devices;
 }
 
+static GPtrArray *
+pg_list_open_codes (AjServerDb *db,
+                    const char *now)
+{
+  GPtrArray *codes = g_ptr_array_new_with_free_func ((GDestroyNotify) aj_office_code_free);
+  PGconn *conn = get_conn ((AjServerDbPg *) db, NULL);
+  const char *params[] = { now };
+  g_autoptr(PGresult) res = NULL;
+
+  if (conn != NULL)
+    res = run (conn, "SELECT code_hash, scope, created_at, expires_at, used_by FROM enroll_codes "
+                     "WHERE used_by IS NULL AND expires_at::timestamptz > $1::timestamptz ORDER BY created_at DESC",
+               1, params, NULL);
+  for (int i = 0; res != NULL && i < PQntuples (res); i++)
+    {
+      AjOfficeCode *code = g_new0 (AjOfficeCode, 1);
+
+      code->code_hash = text_of (res, i, 0);
+      code->scope = text_of (res, i, 1);
+      code->created_at = text_of (res, i, 2);
+      code->expires_at = text_of (res, i, 3);
+      code->used_by = text_of (res, i, 4);
+      g_ptr_array_add (codes, code);
+    }
+  return codes;
+}
+
+static gboolean
+pg_revoke_code (AjServerDb  *db,
+                const char  *code_hash,
+                const char  *now,
+                GError     **error)
+{
+  PGconn *conn = get_conn ((AjServerDbPg *) db, error);
+  const char *params[] = { now, code_hash };
+  g_autoptr(PGresult) res = NULL;
+
+  if (conn == NULL)
+    return FALSE;
+  res = run (conn, "UPDATE enroll_codes SET expires_at = $1 WHERE code_hash = $2 AND used_by IS NULL", 2, params, error);
+  if (res == NULL)
+    return FALSE;
+  if (g_strcmp0 (PQcmdTuples (res), "0") == 0)
+    {
+      g_set_error (error, AJ_SERVER_STORE_ERROR, AJ_SERVER_STORE_ERROR_CODE_UNKNOWN, "There is no such unused code");
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 pg_revoke_device (AjServerDb  *db,
                   const char  *device_id,
@@ -598,6 +648,9 @@ apply_reference (AjStore     *store,
                  const char  *body,
                  GError     **error)
 {
+  if (g_str_equal (kind, "office-user"))
+    return aj_server_db_apply_office_user (store, body, error);
+  {
   const char *suffix = g_str_equal (kind, "registry-csv") ? ".csv" : ".json";
   g_autofree char *template = g_strconcat ("anjian-reference-XXXXXX", suffix, NULL);
   g_autofree char *path = NULL;
@@ -616,6 +669,7 @@ apply_reference (AjStore     *store,
                                        : aj_admin_import_registry (store, path, error);
   g_unlink (path);
   return ok;
+  }
 }
 
 static gboolean
@@ -647,6 +701,38 @@ apply_references (PGconn   *conn,
 }
 
 static gboolean
+apply_number_blocks (PGconn   *conn,
+                     AjStore  *store,
+                     GError  **error)
+{
+  gint64 last = meta_int (store, "pg_blocks_seq");
+  g_autofree char *after = g_strdup_printf ("%" G_GINT64_FORMAT, last);
+  const char *params[] = { after };
+  g_autoptr(PGresult) res = run (conn, "SELECT seq, department, year, device_id, first, last, granted_at "
+                                       "FROM number_blocks WHERE seq > $1::bigint ORDER BY seq", 1, params, error);
+  int n;
+
+  if (res == NULL)
+    return FALSE;
+  n = PQntuples (res);
+  if (n == 0)
+    return TRUE;
+  if (!aj_store_begin (store, error))
+    return FALSE;
+  for (int i = 0; i < n; i++)
+    if (!aj_server_store_add_number_block (store, PQgetvalue (res, i, 1), (int) int_of (res, i, 2),
+                                           PQgetvalue (res, i, 3), int_of (res, i, 4), int_of (res, i, 5),
+                                           PQgetvalue (res, i, 6), error))
+      {
+        aj_store_rollback (store);
+        return FALSE;
+      }
+  if (!set_meta_int (store, "pg_blocks_seq", int_of (res, n - 1, 0), error) || !aj_store_commit (store, error))
+    return FALSE;
+  return TRUE;
+}
+
+static gboolean
 catch_up_on (AjServerDbPg  *self,
              PGconn        *conn,
              AjStore       *store,
@@ -655,7 +741,7 @@ catch_up_on (AjServerDbPg  *self,
   g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->catch_up_lock);
   int n;
 
-  if (!apply_references (conn, store, error))
+  if (!apply_references (conn, store, error) || !apply_number_blocks (conn, store, error))
     return FALSE;
   while ((n = apply_log_page (conn, store, error)) > 0)
     ;
@@ -915,6 +1001,101 @@ pg_add_reference (AjServerDb  *db,
   return TRUE;
 }
 
+/* ---- document numbers ---- */
+
+/* Above every block of the department's year, whichever server granted
+ * it: grants wait for each other on the table's lock (reads do not). */
+static gboolean
+pg_grant_numbers (AjServerDb  *db,
+                  const char  *device_id,
+                  const char  *department,
+                  int          year,
+                  gint64       count,
+                  gint64      *first,
+                  gint64      *last,
+                  GError     **error)
+{
+  PGconn *conn = get_conn ((AjServerDbPg *) db, error);
+  g_autofree char *year_text = g_strdup_printf ("%d", year);
+  g_autofree char *count_text = g_strdup_printf ("%" G_GINT64_FORMAT, count);
+  g_autofree char *now = aj_now_iso8601 ();
+  const char *params[] = { department, year_text, device_id, count_text, now };
+  g_autoptr(PGresult) res = NULL;
+
+  if (conn == NULL || !exec (conn, "BEGIN", 0, NULL, error))
+    return FALSE;
+  if (!exec (conn, "LOCK TABLE number_blocks IN EXCLUSIVE MODE", 0, NULL, error) ||
+      (res = run (conn, "INSERT INTO number_blocks (seq, department, year, device_id, first, last, granted_at) "
+                        "SELECT (SELECT coalesce (max (seq), 0) + 1 FROM number_blocks), $1, $2::integer, $3, "
+                        "top + 1, top + $4::bigint, $5 FROM (SELECT coalesce (max (last), 0) AS top FROM number_blocks "
+                        "WHERE department = $1 AND year = $2::integer) AS t RETURNING first, last",
+                  5, params, error)) == NULL ||
+      !exec (conn, "COMMIT", 0, NULL, error))
+    {
+      rollback (conn);
+      return FALSE;
+    }
+  *first = int_of (res, 0, 0);
+  *last = int_of (res, 0, 1);
+  return TRUE;
+}
+
+/* ---- the office console's sessions ---- */
+
+static gboolean
+pg_add_office_session (AjServerDb  *db,
+                       const char  *token_hash,
+                       const char  *user_name,
+                       const char  *csrf,
+                       gint64       now,
+                       gint64       expires_at,
+                       const char  *client,
+                       GError     **error)
+{
+  PGconn *conn = get_conn ((AjServerDbPg *) db, error);
+  g_autofree char *now_text = g_strdup_printf ("%" G_GINT64_FORMAT, now);
+  g_autofree char *expires_text = g_strdup_printf ("%" G_GINT64_FORMAT, expires_at);
+  const char *params[] = { token_hash, user_name, csrf, now_text, expires_text, client };
+
+  /* Sessions long over are forgotten as new ones begin. */
+  return conn != NULL &&
+         exec (conn, "DELETE FROM office_sessions WHERE expires_at < $1::bigint", 1, params + 3, error) &&
+         exec (conn, "INSERT INTO office_sessions (token_hash, user_name, csrf, created_at, expires_at, client) "
+                     "VALUES ($1, $2, $3, $4::bigint, $5::bigint, $6)", 6, params, error);
+}
+
+static char *
+pg_find_office_session (AjServerDb  *db,
+                        const char  *token_hash,
+                        gint64       now,
+                        char       **csrf)
+{
+  PGconn *conn = get_conn ((AjServerDbPg *) db, NULL);
+  g_autofree char *now_text = g_strdup_printf ("%" G_GINT64_FORMAT, now);
+  const char *params[] = { token_hash, now_text };
+  g_autoptr(PGresult) res = NULL;
+
+  if (conn == NULL)
+    return NULL;
+  res = run (conn, "SELECT user_name, csrf FROM office_sessions WHERE token_hash = $1 AND expires_at > $2::bigint",
+             2, params, NULL);
+  if (res == NULL || PQntuples (res) == 0)
+    return NULL;
+  *csrf = text_of (res, 0, 1);
+  return text_of (res, 0, 0);
+}
+
+static gboolean
+pg_end_office_session (AjServerDb  *db,
+                       const char  *token_hash,
+                       GError     **error)
+{
+  PGconn *conn = get_conn ((AjServerDbPg *) db, error);
+  const char *params[] = { token_hash };
+
+  return conn != NULL && exec (conn, "DELETE FROM office_sessions WHERE token_hash = $1", 1, params, error);
+}
+
 /* ---- the object ---- */
 
 static void
@@ -946,6 +1127,12 @@ static const AjServerDbOps pg_ops = {
   .catch_up = pg_catch_up,
   .push = pg_push,
   .add_reference = pg_add_reference,
+  .grant_numbers = pg_grant_numbers,
+  .add_office_session = pg_add_office_session,
+  .find_office_session = pg_find_office_session,
+  .end_office_session = pg_end_office_session,
+  .list_open_codes = pg_list_open_codes,
+  .revoke_code = pg_revoke_code,
 };
 
 AjServerDb *

@@ -6,6 +6,7 @@
 
 #include <string.h>
 
+#include "aj-codec.h"
 #include "aj-error.h"
 #include "aj-server-db.h"
 #include "aj-util.h"
@@ -244,4 +245,137 @@ aj_server_db_add_reference (AjServerDb  *db,
                             GError     **error)
 {
   return db == NULL || db->ops->add_reference (db, kind, body, error);
+}
+
+gboolean
+aj_server_db_grant_numbers (AjServerDb     *db,
+                            AjStore        *store,
+                            const char     *device_id,
+                            const AjScope  *scope,
+                            const char     *department,
+                            int             year,
+                            gint64          count,
+                            gint64         *first,
+                            gint64         *last,
+                            GError        **error)
+{
+  if (db == NULL)
+    return aj_server_store_grant_numbers (store, device_id, scope, department, year, count, first, last, error);
+  /* The block is granted on the shared database; the cache gets it from
+   * there with the next catch-up, before any push that uses it. */
+  return aj_server_store_department_in_scope (store, scope, department, error) &&
+         db->ops->grant_numbers (db, device_id, department, year, count, first, last, error) &&
+         aj_server_db_catch_up (db, store, error);
+}
+
+gboolean
+aj_server_db_add_office_session (AjServerDb  *db,
+                                 AjStore     *store,
+                                 const char  *token_hash,
+                                 const char  *user_name,
+                                 const char  *csrf,
+                                 gint64       now,
+                                 gint64       expires_at,
+                                 const char  *client,
+                                 GError     **error)
+{
+  if (db == NULL)
+    return aj_server_store_add_office_session (store, token_hash, user_name, csrf, now, expires_at, client, error);
+  return db->ops->add_office_session (db, token_hash, user_name, csrf, now, expires_at, client, error);
+}
+
+AjOfficeUser *
+aj_server_db_find_office_session (AjServerDb  *db,
+                                  AjStore     *store,
+                                  const char  *token_hash,
+                                  gint64       now,
+                                  char       **csrf)
+{
+  g_autofree char *name = NULL;
+  g_autofree char *token = NULL;
+  g_autoptr(AjOfficeUser) user = NULL;
+
+  if (db == NULL)
+    return aj_server_store_find_office_session (store, token_hash, now, csrf);
+  name = db->ops->find_office_session (db, token_hash, now, &token);
+  user = name ? aj_server_store_get_office_user (store, name) : NULL;
+  if (user == NULL || !user->active)
+    return NULL;
+  *csrf = g_steal_pointer (&token);
+  return g_steal_pointer (&user);
+}
+
+gboolean
+aj_server_db_end_office_session (AjServerDb  *db,
+                                 AjStore     *store,
+                                 const char  *token_hash,
+                                 GError     **error)
+{
+  if (db == NULL)
+    return aj_server_store_end_office_session (store, token_hash, error);
+  return db->ops->end_office_session (db, token_hash, error);
+}
+
+char *
+aj_server_db_office_user_to_json (const AjOfficeUser *user)
+{
+  g_autoptr(JsonObject) o = json_object_new ();
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+
+  json_object_set_string_member (o, "name", user->name);
+  json_object_set_string_member (o, "display_name", user->display_name);
+  json_object_set_string_member (o, "role", user->role);
+  if (user->county != NULL)
+    json_object_set_string_member (o, "county", user->county);
+  json_object_set_string_member (o, "password_hash", user->password_hash);
+  json_node_set_object (node, o);
+  return aj_json_to_string (node);
+}
+
+gboolean
+aj_server_db_apply_office_user (AjStore     *store,
+                                const char  *json,
+                                GError     **error)
+{
+  g_autoptr(JsonObject) o = aj_json_parse_object (json, error);
+  g_autoptr(AjOfficeUser) held = NULL;
+  g_autofree char *now = aj_now_iso8601 ();
+  AjOfficeUser user = { 0 };
+
+  if (o == NULL)
+    return FALSE;
+  user.name = (char *) aj_json_get_string (o, "name");
+  user.display_name = (char *) aj_json_get_string (o, "display_name");
+  user.role = (char *) aj_json_get_string (o, "role");
+  user.county = (char *) aj_json_get_string (o, "county");
+  user.password_hash = (char *) aj_json_get_string (o, "password_hash");
+  if (user.name == NULL || user.display_name == NULL || user.role == NULL || user.password_hash == NULL)
+    {
+      g_set_error (error, AJ_ERROR, AJ_ERROR_INVALID, "An office user's document lacks a field");
+      return FALSE;
+    }
+  held = aj_server_store_get_office_user (store, user.name);
+  return held != NULL || aj_server_store_add_office_user (store, &user, now, error);
+}
+
+GPtrArray *
+aj_server_db_list_open_codes (AjServerDb *db,
+                              AjStore    *store,
+                              const char *now)
+{
+  if (db == NULL)
+    return aj_server_store_list_open_codes (store, now);
+  return db->ops->list_open_codes (db, now);
+}
+
+gboolean
+aj_server_db_revoke_code (AjServerDb  *db,
+                          AjStore     *store,
+                          const char  *code_hash,
+                          const char  *now,
+                          GError     **error)
+{
+  if (db == NULL)
+    return aj_server_store_revoke_code (store, code_hash, now, error);
+  return db->ops->revoke_code (db, code_hash, now, error);
 }

@@ -70,6 +70,15 @@ typedef struct
                                         const AjScope *scope, GPtrArray *events, const AjEventRate *rate,
                                         gint64 *wait, GError **error);
   gboolean    (*add_reference)         (AjServerDb *db, const char *kind, const char *body, GError **error);
+  gboolean    (*grant_numbers)         (AjServerDb *db, const char *device_id, const char *department, int year,
+                                        gint64 count, gint64 *first, gint64 *last, GError **error);
+  gboolean    (*add_office_session)    (AjServerDb *db, const char *token_hash, const char *user_name,
+                                        const char *csrf, gint64 now, gint64 expires_at, const char *client,
+                                        GError **error);
+  char       *(*find_office_session)   (AjServerDb *db, const char *token_hash, gint64 now, char **csrf);
+  gboolean    (*end_office_session)    (AjServerDb *db, const char *token_hash, GError **error);
+  GPtrArray  *(*list_open_codes)       (AjServerDb *db, const char *now);
+  gboolean    (*revoke_code)           (AjServerDb *db, const char *code_hash, const char *now, GError **error);
 } AjServerDbOps;
 
 struct _AjServerDb
@@ -161,6 +170,60 @@ GArray      *aj_server_db_push                  (AjServerDb           *db,
 gboolean     aj_server_db_add_reference         (AjServerDb           *db,
                                                  const char           *kind,
                                                  const char           *body,
+                                                 GError              **error);
+
+/* The office console's sessions, so that any server answers any page;
+ * the user is read from @store (office users come as reference documents,
+ * kind "office-user"). */
+gboolean     aj_server_db_add_office_session    (AjServerDb           *db,
+                                                 AjStore              *store,
+                                                 const char           *token_hash,
+                                                 const char           *user_name,
+                                                 const char           *csrf,
+                                                 gint64                now,
+                                                 gint64                expires_at,
+                                                 const char           *client,
+                                                 GError              **error);
+AjOfficeUser *aj_server_db_find_office_session  (AjServerDb           *db,
+                                                 AjStore              *store,
+                                                 const char           *token_hash,
+                                                 gint64                now,
+                                                 char                **csrf);
+gboolean     aj_server_db_end_office_session    (AjServerDb           *db,
+                                                 AjStore              *store,
+                                                 const char           *token_hash,
+                                                 GError              **error);
+
+/* Enrollment codes not used and not expired (AjOfficeCode), newest first;
+ * and one of them made to expire now. */
+GPtrArray   *aj_server_db_list_open_codes       (AjServerDb           *db,
+                                                 AjStore              *store,
+                                                 const char           *now);
+gboolean     aj_server_db_revoke_code           (AjServerDb           *db,
+                                                 AjStore              *store,
+                                                 const char           *code_hash,
+                                                 const char           *now,
+                                                 GError              **error);
+
+/* An office user as the reference document that carries it to every
+ * server (with the password's hash), and that document applied to @store
+ * (a user held already is kept as it is). */
+char        *aj_server_db_office_user_to_json   (const AjOfficeUser   *user);
+gboolean     aj_server_db_apply_office_user     (AjStore              *store,
+                                                 const char           *json,
+                                                 GError              **error);
+
+/* The next @count document numbers of @department's @year for a device
+ * whose scope holds one of its institutions (aj_server_store_grant_numbers). */
+gboolean     aj_server_db_grant_numbers         (AjServerDb           *db,
+                                                 AjStore              *store,
+                                                 const char           *device_id,
+                                                 const AjScope        *scope,
+                                                 const char           *department,
+                                                 int                   year,
+                                                 gint64                count,
+                                                 gint64               *first,
+                                                 gint64               *last,
                                                  GError              **error);
 
 G_END_DECLS

@@ -816,20 +816,13 @@ aj_server_store_registry_for_scope (AjStore       *store,
  * pushed number reads it). A device may ask only for a department of an
  * institution in its scope. */
 gboolean
-aj_server_store_grant_numbers (AjStore        *store,
-                               const char     *device_id,
-                               const AjScope  *scope,
-                               const char     *department,
-                               int             year,
-                               gint64          count,
-                               gint64         *first,
-                               gint64         *last,
-                               GError        **error)
+aj_server_store_department_in_scope (AjStore        *store,
+                                     const AjScope  *scope,
+                                     const char     *department,
+                                     GError        **error)
 {
   g_autofree char *sql = NULL;
   g_autoptr(sqlite3_stmt) allowed = NULL;
-  g_autoptr(sqlite3_stmt) insert = NULL;
-  g_autofree char *now = aj_now_iso8601 ();
 
   /* The scope's condition names a column "institution": alias the code. */
   sql = g_strdup_printf ("SELECT count(*) FROM (SELECT code AS institution, department FROM institutions) "
@@ -845,7 +838,50 @@ aj_server_store_grant_numbers (AjStore        *store,
                    "Department %s has no institution in this device's scope", department);
       return FALSE;
     }
-  if (!aj_store_begin (store, error))
+  return TRUE;
+}
+
+/* A block granted elsewhere (by another server, on the shared database),
+ * recorded here for the checks of pushed numbers. */
+gboolean
+aj_server_store_add_number_block (AjStore     *store,
+                                  const char  *department,
+                                  int          year,
+                                  const char  *device_id,
+                                  gint64       first,
+                                  gint64       last,
+                                  const char  *granted_at,
+                                  GError     **error)
+{
+  g_autoptr(sqlite3_stmt) insert = prepare (store,
+      "INSERT INTO number_blocks (department, year, device_id, first, last, granted_at) VALUES (?, ?, ?, ?, ?, ?)",
+      error);
+
+  if (insert == NULL)
+    return FALSE;
+  aj_db_bind_text (insert, 1, department);
+  sqlite3_bind_int (insert, 2, year);
+  aj_db_bind_text (insert, 3, device_id);
+  sqlite3_bind_int64 (insert, 4, first);
+  sqlite3_bind_int64 (insert, 5, last);
+  aj_db_bind_text (insert, 6, granted_at);
+  return aj_db_step_done (aj_store_get_db (store), insert, error);
+}
+
+gboolean
+aj_server_store_grant_numbers (AjStore        *store,
+                               const char     *device_id,
+                               const AjScope  *scope,
+                               const char     *department,
+                               int             year,
+                               gint64          count,
+                               gint64         *first,
+                               gint64         *last,
+                               GError        **error)
+{
+  g_autofree char *now = aj_now_iso8601 ();
+
+  if (!aj_server_store_department_in_scope (store, scope, department, error) || !aj_store_begin (store, error))
     return FALSE;
   {
     g_autoptr(sqlite3_stmt) top = prepare (store,
@@ -857,17 +893,7 @@ aj_server_store_grant_numbers (AjStore        *store,
     *first = sqlite3_step (top) == SQLITE_ROW ? sqlite3_column_int64 (top, 0) : 1;
   }
   *last = *first + count - 1;
-  insert = prepare (store, "INSERT INTO number_blocks (department, year, device_id, first, last, granted_at) "
-                           "VALUES (?, ?, ?, ?, ?, ?)", error);
-  if (insert == NULL)
-    goto fail;
-  aj_db_bind_text (insert, 1, department);
-  sqlite3_bind_int (insert, 2, year);
-  aj_db_bind_text (insert, 3, device_id);
-  sqlite3_bind_int64 (insert, 4, *first);
-  sqlite3_bind_int64 (insert, 5, *last);
-  aj_db_bind_text (insert, 6, now);
-  if (!aj_db_step_done (aj_store_get_db (store), insert, error))
+  if (!aj_server_store_add_number_block (store, department, year, device_id, *first, *last, now, error))
     goto fail;
   return aj_store_commit (store, error);
 

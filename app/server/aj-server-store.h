@@ -192,6 +192,18 @@ JsonObject  *aj_server_store_registry_for_scope     (AjStore            *store,
 JsonArray   *aj_server_store_published_checklists   (AjStore            *store);
 
 /* Document numbers: blocks of a department's yearly sequence */
+gboolean     aj_server_store_department_in_scope    (AjStore            *store,
+                                                     const AjScope      *scope,
+                                                     const char         *department,
+                                                     GError            **error);
+gboolean     aj_server_store_add_number_block       (AjStore            *store,
+                                                     const char         *department,
+                                                     int                 year,
+                                                     const char         *device_id,
+                                                     gint64              first,
+                                                     gint64              last,
+                                                     const char         *granted_at,
+                                                     GError            **error);
 gboolean     aj_server_store_grant_numbers          (AjStore            *store,
                                                      const char         *device_id,
                                                      const AjScope      *scope,

@@ -312,12 +312,31 @@ read_secret (const char *prompt)
   return g_strdup (line);
 }
 
+/* With a shared database, the user just added goes there too, for every
+ * server's console. */
+static gboolean
+share_office_user (AjServerDb  *db,
+                   AjStore     *store,
+                   const char  *name,
+                   GError     **error)
+{
+  g_autoptr(AjOfficeUser) user = NULL;
+  g_autofree char *json = NULL;
+
+  if (db == NULL)
+    return TRUE;
+  user = aj_server_store_get_office_user (store, name);
+  json = aj_server_db_office_user_to_json (user);
+  return aj_server_db_add_reference (db, "office-user", json, error);
+}
+
 /* office-user add NAME --role ROLE [--county NAME]: the password from
  * standard input (asked twice at a terminal), never from the command line. */
 static int
-office_user_command (AjStore  *store,
-                     int       argc,
-                     char    **argv)
+office_user_command (AjServerDb  *db,
+                     AjStore     *store,
+                     int          argc,
+                     char       **argv)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *password = NULL;
@@ -339,7 +358,8 @@ office_user_command (AjStore  *store,
           return 1;
         }
     }
-  if (!aj_admin_add_office_user (store, argv[2], opt_display_name, opt_role, opt_county, password, &error))
+  if (!aj_admin_add_office_user (store, argv[2], opt_display_name, opt_role, opt_county, password, &error) ||
+      !share_office_user (db, store, argv[2], &error))
     {
       g_printerr ("anjian-server office-user: %s\n", error->message);
       return 1;
@@ -437,7 +457,7 @@ admin (const char *command,
       return 0;
     }
   if (g_str_equal (command, "office-user"))
-    return office_user_command (store, argc, argv);
+    return office_user_command (db, store, argc, argv);
   if (g_str_equal (command, "list-devices"))
     {
       g_autoptr(GPtrArray) lines = aj_admin_list_devices (db, store);

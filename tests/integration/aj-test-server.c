@@ -120,7 +120,10 @@ server_new (const char * const *serve_args,
   server->data_dir = g_dir_make_tmp ("anjian-server-XXXXXX", NULL);
   server->serve_args = g_strdupv ((char **) serve_args);
   if (postgresql)
-    server->database = aj_test_pg_new_database ();
+    {
+      server->database = aj_test_pg_new_database ();
+      g_test_message ("anjian-server on PostgreSQL: %s", server->database);
+    }
   out = aj_test_server_admin (server, "import-registry", registry, NULL);
   aj_test_server_start (server);
   return server;

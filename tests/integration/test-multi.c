@@ -7,6 +7,7 @@
 
 #include <signal.h>
 #include <string.h>
+#include <curl/curl.h>
 
 #include "aj-db.h"
 #include "aj-hazard.h"
@@ -16,6 +17,7 @@
 #include "aj-store-private.h"
 #include "aj-test-pg.h"
 #include "aj-test-server.h"
+#include "aj-util.h"
 
 #define INSPECTOR "u-zhang-wei"
 
@@ -369,6 +371,171 @@ test_conflicting_steps_one_wins (void)
   aj_test_server_free (a);
 }
 
+/* Grants a block through @server; returns its first number, *@last its last. */
+static gint64
+grant (AjTestServer *server,
+       AjTestKiosk  *kiosk,
+       gint64       *last)
+{
+  g_autofree char *url = g_strconcat (server->url, "/api/v1/numbers", NULL);
+  g_autofree char *token = aj_store_get_meta (kiosk->store, "sync.token");
+  g_autoptr(GTimeZone) china = g_time_zone_new_identifier ("Asia/Shanghai");
+  g_autoptr(GDateTime) now = g_date_time_new_now (china);
+  g_autofree char *body = g_strdup_printf ("{\"department\": \"dep-dl\", \"year\": %d, \"count\": 10}",
+                                           g_date_time_get_year (now));
+  g_autoptr(JsonObject) reply = NULL;
+  g_auto(AjTestReply) answer = { 0 };
+
+  aj_test_http ("POST", url, token, "Content-Type: application/json", body, strlen (body), &answer);
+  g_assert_cmpint (answer.status, ==, 200);
+  reply = aj_json_parse_object (answer.body->str, NULL);
+  g_assert_nonnull (reply);
+  *last = aj_json_get_int (reply, "last", 0);
+  return aj_json_get_int (reply, "first", 0);
+}
+
+static void
+test_number_blocks_never_overlap (void)
+{
+  AjTestServer *a = aj_test_server_new_pg ();
+  AjTestServer *b = aj_test_server_new_beside (a);
+  AjTestKiosk *one = aj_test_kiosk_new ();
+  AjTestKiosk *two = aj_test_kiosk_new ();
+  gint64 first[4], last[4];
+
+  g_test_summary ("Document numbers granted through two servers: each block above every block before, "
+                  "whichever server granted it, and every server's cache knows them all");
+
+  aj_test_kiosk_enroll (one, a, "all");
+  aj_test_kiosk_enroll (two, b, "all");
+  first[0] = grant (a, one, &last[0]);
+  first[1] = grant (b, two, &last[1]);
+  first[2] = grant (a, two, &last[2]);
+  first[3] = grant (b, one, &last[3]);
+  for (guint i = 1; i < 4; i++)
+    g_assert_cmpint (first[i], ==, last[i - 1] + 1);
+  g_assert_cmpint (last[3], ==, first[0] + 39);
+  {
+    /* A request to each catches its cache up. */
+    g_auto(AjTestReply) answer = { 0 };
+    g_autofree char *url = g_strconcat (a->url, "/", NULL);
+    g_autoptr(AjStore) cache_a = NULL;
+    g_autoptr(AjStore) cache_b = NULL;
+
+    aj_test_http ("GET", url, NULL, NULL, NULL, 0, &answer);
+    cache_a = aj_test_server_open_store (a);
+    cache_b = aj_test_server_open_store (b);
+    g_assert_cmpint (aj_db_query_int (aj_store_get_db (cache_a), "SELECT count(*) FROM number_blocks", NULL, -1), ==, 4);
+    g_assert_cmpint (aj_db_query_int (aj_store_get_db (cache_b), "SELECT count(*) FROM number_blocks", NULL, -1), >=, 3);
+  }
+
+  aj_test_kiosk_free (one);
+  aj_test_kiosk_free (two);
+  aj_test_server_stop (b);
+  aj_test_server_stop (a);
+  aj_test_server_free (b);
+  aj_test_server_free (a);
+}
+
+typedef struct
+{
+  CURL    *curl;
+  GString *body;
+} Browser;
+
+static size_t
+on_body (char   *data,
+         size_t  size,
+         size_t  n,
+         void   *user_data)
+{
+  g_string_append_len (user_data, data, size * n);
+  return size * n;
+}
+
+/* GET (@form NULL) or POST @form to @base @path, with the cookies so far. */
+static long
+browse (Browser    *b,
+        const char *base,
+        const char *path,
+        const char *form)
+{
+  g_autofree char *url = g_strconcat (base, path, NULL);
+  long status = 0;
+
+  g_string_truncate (b->body, 0);
+  curl_easy_setopt (b->curl, CURLOPT_URL, url);
+  if (form != NULL)
+    curl_easy_setopt (b->curl, CURLOPT_COPYPOSTFIELDS, form);
+  else
+    curl_easy_setopt (b->curl, CURLOPT_HTTPGET, 1L);
+  g_assert_cmpint (curl_easy_perform (b->curl), ==, CURLE_OK);
+  curl_easy_getinfo (b->curl, CURLINFO_RESPONSE_CODE, &status);
+  return status;
+}
+
+static char *
+csrf_of (Browser *b)
+{
+  const char *mark = "name=\"csrf\" value=\"";
+  const char *p = strstr (b->body->str, mark);
+
+  g_assert_nonnull (p);
+  p += strlen (mark);
+  return g_strndup (p, strcspn (p, "\""));
+}
+
+static void
+test_office_session_any_server (void)
+{
+  AjTestServer *a = aj_test_server_new_pg ();
+  AjTestServer *b = aj_test_server_new_beside (a);
+  const char *password = "correct horse battery";
+  g_autofree char *input = g_strconcat (password, "\n", NULL);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *csrf = NULL;
+  g_autofree char *form = NULL;
+  Browser b_ = { curl_easy_init (), g_string_new (NULL) }, *br = &b_;
+
+  g_test_summary ("An office user added once signs in on one server; the session cookie opens the console "
+                  "on another, and signing out there ends it on both");
+
+  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error,
+                              g_getenv ("ANJIAN_SERVER"), "office-user", "add", "chief.wang", "--role", "chief",
+                              "--data", a->data_dir, "--database", a->database, NULL);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_communicate_utf8 (process, input, NULL, NULL, NULL, &error));
+  g_assert_true (g_subprocess_get_successful (process));
+
+  curl_easy_setopt (br->curl, CURLOPT_COOKIEFILE, "");
+  curl_easy_setopt (br->curl, CURLOPT_WRITEFUNCTION, on_body);
+  curl_easy_setopt (br->curl, CURLOPT_WRITEDATA, br->body);
+  curl_easy_setopt (br->curl, CURLOPT_NOSIGNAL, 1L);
+  /* Not signed in: B sends the browser to its sign-in page. */
+  g_assert_cmpint (browse (br, b->url, "/office/", NULL), ==, 303);
+  g_assert_cmpint (browse (br, a->url, "/office/sign-in", NULL), ==, 200);
+  csrf = csrf_of (br);
+  form = g_strdup_printf ("csrf=%s&name=chief.wang&password=correct%%20horse%%20battery", csrf);
+  g_assert_cmpint (browse (br, a->url, "/office/sign-in", form), ==, 303);
+  g_assert_cmpint (browse (br, a->url, "/office/", NULL), ==, 200);
+  /* The same cookie on B (cookies go by host, not port). */
+  g_assert_cmpint (browse (br, b->url, "/office/", NULL), ==, 200);
+  g_clear_pointer (&csrf, g_free);
+  csrf = csrf_of (br);
+  g_clear_pointer (&form, g_free);
+  form = g_strdup_printf ("csrf=%s", csrf);
+  g_assert_cmpint (browse (br, b->url, "/office/sign-out", form), ==, 303);
+  g_assert_cmpint (browse (br, a->url, "/office/", NULL), ==, 303);
+
+  curl_easy_cleanup (br->curl);
+  g_string_free (br->body, TRUE);
+  aj_test_server_stop (b);
+  aj_test_server_stop (a);
+  aj_test_server_free (b);
+  aj_test_server_free (a);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -382,5 +549,7 @@ main (int   argc,
   g_test_add_func ("/multi/three-servers-one-kill-converge", test_three_servers_one_kill);
   g_test_add_func ("/multi/sequence-no-visible-gap", test_sequence_no_visible_gap);
   g_test_add_func ("/multi/conflicting-steps-one-wins", test_conflicting_steps_one_wins);
+  g_test_add_func ("/multi/number-blocks-never-overlap", test_number_blocks_never_overlap);
+  g_test_add_func ("/multi/office-session-any-server", test_office_session_any_server);
   return g_test_run ();
 }

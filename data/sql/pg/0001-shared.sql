@@ -79,13 +79,28 @@ CREATE TABLE office_sessions (
   client       TEXT NOT NULL
 );
 
--- What the administrator imported (registry) or published (checklist), in
+-- What the administrator imported (registry), published (checklist) or
+-- added (an office user of the console, with its password's hash), in
 -- order: each server applies every row above the last it applied. seq is
 -- max + 1 under a table lock (not a SEQUENCE, whose numbers may commit out
 -- of order), so a server never skips a document committed later.
 CREATE TABLE reference_docs (
   seq          BIGINT PRIMARY KEY,
-  kind         TEXT NOT NULL CHECK (kind IN ('registry', 'registry-csv', 'checklist')),
+  kind         TEXT NOT NULL CHECK (kind IN ('registry', 'registry-csv', 'checklist', 'office-user')),
   body         TEXT NOT NULL,
   added_at     TEXT NOT NULL
 );
+
+-- Blocks of document numbers granted to devices (SQLite 0017): above every
+-- block granted before, whichever server granted it; seq as for
+-- reference_docs, so that every server's cache gets each block.
+CREATE TABLE number_blocks (
+  seq          BIGINT PRIMARY KEY,
+  department   TEXT NOT NULL,
+  year         INTEGER NOT NULL,
+  device_id    TEXT NOT NULL,
+  first        BIGINT NOT NULL,
+  last         BIGINT NOT NULL,
+  granted_at   TEXT NOT NULL
+);
+CREATE INDEX number_blocks_department ON number_blocks (department, year);

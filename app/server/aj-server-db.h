@@ -9,7 +9,8 @@
  *    connection per thread): the event log with its numbering, devices and
  *    their token hashes, enrollment codes and failed attempts, per-device
  *    event windows, photo metadata (files on a blob directory the servers
- *    share), and the registry and checklists as imported documents.
+ *    share), document number blocks, the office console's sessions, and the
+ *    registry, checklists and office users as imported documents.
  *
  * How this departs from DESIGN.md's "storage interface": there, every table
  * sits behind the interface. Here only the state that must be shared for
@@ -24,10 +25,13 @@
  *
  * What stays per process for now (written by the admin command or the
  * console on one server, seen only there): plans, draws, assignments and
- * their publication, hazard number blocks, office users, sessions and audit,
- * registers edited in the console. Run those from one "office" server until
- * they move here; devices, sync, photos, registry and checklists work
- * through any server. */
+ * their publication (the public pages), the office audit log, an office
+ * user's failed sign-ins and lock, registers imported with `register` or in
+ * the console, and the reference version devices compare (each server
+ * counts its own: a device that changes server fetches the reference data
+ * again, which is harmless). Run the office's work on one server until these
+ * move here; devices, sync, photos, numbers, registry, checklists and
+ * console sign-in work through any server. */
 #pragma once
 
 #include "aj-scope.h"

@@ -172,10 +172,11 @@ aj_server_db_add_blob (AjServerDb  *db,
                        const char  *received_at,
                        GError     **error)
 {
-  if (db == NULL)
-    return aj_server_store_add_blob (store, sha256, size, received_at, error) &&
-           aj_server_store_set_blob_device (store, sha256, device_id, error);
-  return db->ops->add_blob (db, sha256, size, device_id, received_at, error);
+  /* With a shared database, written through to this server's cache as
+   * well (others learn of it when a push names it). */
+  return (db == NULL || db->ops->add_blob (db, sha256, size, device_id, received_at, error)) &&
+         aj_server_store_add_blob (store, sha256, size, received_at, error) &&
+         aj_server_store_set_blob_device (store, sha256, device_id, error);
 }
 
 gboolean

@@ -128,19 +128,27 @@ aj_test_pg_stop (void)
 }
 
 static PGresult *
-query (const char *url,
-       const char *sql)
+query_arg (const char *url,
+           const char *sql,
+           const char *arg)
 {
   PGconn *conn = PQconnectdb (url);
   PGresult *res;
 
   if (PQstatus (conn) != CONNECTION_OK)
     g_error ("Cannot connect to %s: %s", url, PQerrorMessage (conn));
-  res = PQexec (conn, sql);
+  res = arg ? PQexecParams (conn, sql, 1, NULL, &arg, NULL, NULL, 0) : PQexec (conn, sql);
   if (PQresultStatus (res) != PGRES_TUPLES_OK && PQresultStatus (res) != PGRES_COMMAND_OK)
     g_error ("%s: %s", sql, PQresultErrorMessage (res));
   PQfinish (conn);
   return res;
+}
+
+static PGresult *
+query (const char *url,
+       const char *sql)
+{
+  return query_arg (url, sql, NULL);
 }
 
 char *
@@ -165,7 +173,15 @@ char *
 aj_test_pg_query (const char *url,
                   const char *sql)
 {
-  PGresult *res = query (url, sql);
+  return aj_test_pg_query_arg (url, sql, NULL);
+}
+
+char *
+aj_test_pg_query_arg (const char *url,
+                      const char *sql,
+                      const char *arg)
+{
+  PGresult *res = query_arg (url, sql, arg);
   char *value = PQntuples (res) > 0 && !PQgetisnull (res, 0, 0) ? g_strdup (PQgetvalue (res, 0, 0)) : NULL;
 
   PQclear (res);

@@ -15,6 +15,10 @@ char     *aj_test_pg_new_database   (void);
 /* The first column of the first row of @sql on the database of @url. */
 char     *aj_test_pg_query          (const char *url,
                                      const char *sql);
+/* The same with one text parameter $1 (NULL: none). */
+char     *aj_test_pg_query_arg      (const char *url,
+                                     const char *sql,
+                                     const char *arg);
 gint64    aj_test_pg_query_int      (const char *url,
                                      const char *sql);
 void      aj_test_pg_stop           (void);

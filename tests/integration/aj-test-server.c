@@ -294,6 +294,40 @@ aj_test_server_open_store (AjTestServer *server)
   return store;
 }
 
+char *
+aj_test_server_shared_text (AjTestServer *server,
+                            const char   *sql,
+                            const char   *arg)
+{
+  g_autoptr(AjStore) store = NULL;
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  if (server->database != NULL)
+    {
+      g_auto(GStrv) parts = g_strsplit (sql, "?", -1);
+      g_autofree char *pg = g_strjoinv ("$1", parts);
+
+      return aj_test_pg_query_arg (server->database, pg, arg);
+    }
+  store = aj_test_server_open_store (server);
+  stmt = aj_db_prepare (aj_store_get_db (store), sql, NULL);
+  g_assert_nonnull (stmt);
+  if (arg != NULL)
+    aj_db_bind_text (stmt, 1, arg);
+  return sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_type (stmt, 0) != SQLITE_NULL ? aj_db_col_dup (stmt, 0)
+                                                                                           : NULL;
+}
+
+gint64
+aj_test_server_shared_int (AjTestServer *server,
+                           const char   *sql,
+                           const char   *arg)
+{
+  g_autofree char *text = aj_test_server_shared_text (server, sql, arg);
+
+  return text ? g_ascii_strtoll (text, NULL, 10) : 0;
+}
+
 AjTestKiosk *
 aj_test_kiosk_new (void)
 {

@@ -45,6 +45,15 @@ char         *aj_test_server_admin      (AjTestServer *server,
 char         *aj_test_server_code       (AjTestServer *server,
                                          const char   *scope);
 AjStore      *aj_test_server_open_store (AjTestServer *server);
+/* A query of what servers share (devices, codes, …): on the shared
+ * database when the server runs on PostgreSQL, else on its SQLite file;
+ * "?" stands for @arg (NULL: none). The first column of the first row. */
+char         *aj_test_server_shared_text (AjTestServer *server,
+                                          const char   *sql,
+                                          const char   *arg);
+gint64        aj_test_server_shared_int  (AjTestServer *server,
+                                          const char   *sql,
+                                          const char   *arg);
 
 /* A kiosk: its own data folder with a store, enrolled or not. */
 typedef struct

@@ -254,10 +254,14 @@ test_sequence_no_visible_gap (void)
   for (guint i = 0; i < 3; i++)
     {
       g_thread_join (threads[i]);
+      if (push_jobs[i].failure != NULL)
+        g_test_message ("push through server %u: %s", i, push_jobs[i].failure);
       g_assert_null (push_jobs[i].failure);
       g_assert_cmpint (aj_store_count_unsynced (pushers[i]->store), ==, 0);
     }
   g_thread_join (pull_thread);
+  if (pull_job.failure != NULL)
+    g_test_message ("pull: %s", pull_job.failure);
   g_assert_null (pull_job.failure);
   g_test_message ("%u pulls during the pushes", pull_job.pulls);
   g_assert_cmpuint (pull_job.pulls, >, 1);

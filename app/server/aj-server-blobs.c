@@ -15,6 +15,7 @@
 #include "aj-codec.h"
 #include "aj-error.h"
 #include "aj-photo.h"
+#include "aj-server-db.h"
 #include "aj-server-handlers.h"
 #include "aj-server-store.h"
 #include "aj-util.h"
@@ -109,9 +110,10 @@ bytes_held (AjServerContext *context,
 {
   g_autofree char *partial = partial_path (context, sha256);
   GStatBuf st;
+  gint64 whole = aj_server_db_blob_size (context->db, store, sha256);
 
-  if (aj_server_store_blob_is_complete (store, sha256))
-    return aj_server_store_blob_size (store, sha256);
+  if (whole >= 0)
+    return whole;
   if (g_stat (partial, &st) == 0)
     return st.st_size;
   return 0;
@@ -235,7 +237,7 @@ aj_server_blobs_begin_upload (AjRequest *req)
     }
   supersede_upload (context, sha);
   held = bytes_held (context, store, sha);
-  if (aj_server_store_blob_is_complete (store, sha))
+  if (aj_server_db_blob_size (context->db, store, sha) >= 0)
     {
       aj_request_reply_error (req, 409, "blob_complete", "The server already holds this whole blob");
       return;
@@ -243,7 +245,7 @@ aj_server_blobs_begin_upload (AjRequest *req)
   /* Refused before a byte is kept: nothing of it is stored. */
   if (context->limits.blob_quota_bytes > 0)
     {
-      gint64 used = aj_server_store_device_blob_bytes (store, aj_request_get_device_id (req));
+      gint64 used = aj_server_db_device_blob_bytes (context->db, store, aj_request_get_device_id (req));
 
       if (used + total > context->limits.blob_quota_bytes)
         {
@@ -382,8 +384,7 @@ finish_blob (AjServerContext  *context,
   /* Whole, and counted against the quota of the device that sent it. */
   if (!aj_store_begin (store, error))
     return FALSE;
-  if (!aj_server_store_add_blob (store, upload->sha256, upload->total, now, error) ||
-      !aj_server_store_set_blob_device (store, upload->sha256, device_id, error))
+  if (!aj_server_db_add_blob (context->db, store, upload->sha256, upload->total, device_id, now, error))
     {
       aj_store_rollback (store);
       return FALSE;
@@ -429,7 +430,7 @@ aj_server_blobs_head (AjRequest *req)
   g_autofree char *held = g_strdup_printf ("%" G_GINT64_FORMAT, bytes_held (context, store, sha));
 
   aj_request_set_header (req, "Anjian-Blob-Held", held);
-  aj_request_set_header (req, "Anjian-Blob-Complete", aj_server_store_blob_is_complete (store, sha) ? "yes" : "no");
+  aj_request_set_header (req, "Anjian-Blob-Complete", aj_server_db_blob_size (context->db, store, sha) >= 0 ? "yes" : "no");
   aj_request_set_status (req, 200);
 }
 
@@ -445,7 +446,8 @@ aj_server_blobs_get (AjRequest *req)
   gsize length;
 
   /* In a worker: the lookup and the read from disk; the main loop sends it. */
-  if (!aj_server_store_blob_is_complete (store, sha) || !aj_server_store_blob_in_scope (store, sha, aj_request_get_scope (req)) ||
+  if (aj_server_db_blob_size (context->db, store, sha) < 0 ||
+      !aj_server_store_blob_in_scope (store, sha, aj_request_get_scope (req)) ||
       !g_file_get_contents (file, &data, &length, NULL))
     {
       aj_request_reply_error (req, 404, "not_found", "No such photo for this device");

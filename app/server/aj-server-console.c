@@ -13,6 +13,7 @@
 
 #include "aj-server-admin.h"
 #include "aj-server-console.h"
+#include "aj-server-db.h"
 #include "aj-server-handlers.h"
 #include "aj-util.h"
 
@@ -527,8 +528,8 @@ sign_in (AjConsole *cx)
     g_autofree char *csrf = random_hex ();
 
     if (!aj_server_store_set_office_failures (cx->store, user->name, 0, 0, &error) ||
-        !aj_server_store_add_office_session (cx->store, token_hash, user->name, csrf, now, now + SESSION_SECONDS,
-                                             aj_request_get_client (cx->req), &error))
+        !aj_server_db_add_office_session (aj_request_get_context (cx->req)->db, cx->store, token_hash, user->name,
+                                          csrf, now, now + SESSION_SECONDS, aj_request_get_client (cx->req), &error))
       {
         aj_console_send_message (cx, 500, _("Not done"), error->message);
         return;
@@ -549,7 +550,7 @@ sign_out (AjConsole *cx)
 
   if (!aj_console_audit (cx, "sign-out", "", ""))
     return;
-  aj_server_store_end_office_session (cx->store, token_hash, NULL);
+  aj_server_db_end_office_session (aj_request_get_context (cx->req)->db, cx->store, token_hash, NULL);
   set_cookie (cx, SESSION_COOKIE, "", 0);
   aj_console_redirect (cx, "/office/sign-in");
 }
@@ -675,7 +676,8 @@ find_session (AjConsole  *cx,
   if (token == NULL || strlen (token) != SECRET_BYTES * 2)
     return NULL;
   token_hash = hash_token (token);
-  return aj_server_store_find_office_session (cx->store, token_hash, g_get_real_time () / G_USEC_PER_SEC, csrf);
+  return aj_server_db_find_office_session (aj_request_get_context (cx->req)->db, cx->store, token_hash,
+                                           g_get_real_time () / G_USEC_PER_SEC, csrf);
 }
 
 static gboolean

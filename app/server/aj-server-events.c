@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "aj-codec.h"
+#include "aj-server-db.h"
 #include "aj-server-handlers.h"
 #include "aj-server-store.h"
 #include "aj-util.h"
@@ -11,34 +12,20 @@
 /* A device may add only so many events per window (a runaway device must
  * not fill the server): a batch that would pass the bound is refused whole,
  * with the seconds to wait in Retry-After. Events the server holds already
- * (a batch sent again) cost nothing. Returns FALSE when it answered the
- * request, or with @error. */
-static gboolean
-within_event_rate (AjRequest  *req,
-                   GPtrArray  *events,
-                   GError    **error)
+ * (a batch sent again) cost nothing; the pace is counted in the transaction
+ * that stores the batch (aj_server_db_push). */
+static void
+reply_rate_limited (AjRequest *req,
+                    gint64     wait)
 {
   const AjServerLimits *limits = &aj_request_get_context (req)->limits;
-  AjStore *store = aj_request_get_store (req);
-  g_autofree char *message = NULL;
-  g_autofree char *seconds = NULL;
-  gint64 wait;
+  g_autofree char *seconds = g_strdup_printf ("%" G_GINT64_FORMAT, wait);
+  g_autofree char *message = g_strdup_printf ("This device may send %" G_GINT64_FORMAT " new events per %" G_GINT64_FORMAT
+                                              " seconds; send the rest in %" G_GINT64_FORMAT " seconds",
+                                              limits->event_rate, limits->event_window_seconds, wait);
 
-  if (limits->event_rate <= 0 || limits->event_window_seconds <= 0)
-    return TRUE;
-  wait = aj_server_store_charge_events (store, aj_request_get_device_id (req),
-                                        aj_server_store_count_new_events (store, events),
-                                        limits->event_rate, limits->event_window_seconds,
-                                        g_get_real_time () / G_USEC_PER_SEC, error);
-  if (wait <= 0)
-    return wait == 0;
-  seconds = g_strdup_printf ("%" G_GINT64_FORMAT, wait);
-  message = g_strdup_printf ("This device may send %" G_GINT64_FORMAT " new events per %" G_GINT64_FORMAT
-                             " seconds; send the rest in %" G_GINT64_FORMAT " seconds",
-                             limits->event_rate, limits->event_window_seconds, wait);
   aj_request_set_header (req, "Retry-After", seconds);
   aj_request_reply_error (req, 429, "rate_limited", message);
-  return FALSE;
 }
 
 void
@@ -51,7 +38,10 @@ aj_server_events_push (AjRequest *req)
   g_autoptr(GError) error = NULL;
   JsonObject *reply;
   JsonArray *acks;
+  const AjServerLimits *limits = &aj_request_get_context (req)->limits;
+  AjEventRate rate = { limits->event_rate, limits->event_window_seconds };
   guint refused = 0;
+  gint64 wait = 0;
 
   if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
     {
@@ -69,30 +59,14 @@ aj_server_events_push (AjRequest *req)
       aj_request_reply_error (req, 422, "invalid_event", error->message);
       return;
     }
-  /* The pace is counted in the transaction that stores the batch. */
-  if (!aj_store_begin (store, &error))
-    {
-      aj_request_reply_gerror (req, error);
-      return;
-    }
-  if (!within_event_rate (req, events, &error))
-    {
-      aj_store_rollback (store);
-      if (error != NULL)
-        aj_request_reply_gerror (req, error);
-      return;
-    }
-  outcomes = aj_server_store_add_events (store, aj_request_get_device_id (req), aj_request_get_scope (req),
-                                         events, &error);
+  outcomes = aj_server_db_push (aj_request_get_context (req)->db, store, aj_request_get_device_id (req),
+                                aj_request_get_scope (req), events, &rate, &wait, &error);
   if (outcomes == NULL)
     {
-      aj_store_rollback (store);
-      aj_request_reply_gerror (req, error);
-      return;
-    }
-  if (!aj_store_commit (store, &error))
-    {
-      aj_request_reply_gerror (req, error);
+      if (wait > 0)
+        reply_rate_limited (req, wait);
+      else
+        aj_request_reply_gerror (req, error);
       return;
     }
 

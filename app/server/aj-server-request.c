@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "aj-error.h"
+#include "aj-server-db.h"
 #include "aj-server-request.h"
 #include "aj-server-store.h"
 #include "aj-util.h"
@@ -305,7 +306,8 @@ authenticate (AjRequest *req)
       aj_request_reply_error (req, 401, "token_missing", "This request needs the device's token");
       return FALSE;
     }
-  if (!aj_server_store_find_device_by_token (aj_request_get_store (req), auth + 7, &req->device_id, &req->scope, &error))
+  if (!aj_server_db_find_device_by_token (req->context->db, aj_request_get_store (req), auth + 7,
+                                          &req->device_id, &req->scope, &error))
     {
       aj_request_reply_gerror (req, error);
       return FALSE;
@@ -710,6 +712,22 @@ answer_on_main (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* With a shared database, the worker's store is a cache of its log,
+ * brought up to date before the handler reads it (see aj-server-db.h).
+ * Its catch-up writes the cache in a transaction of its own, never inside
+ * the writer's group (PostgreSQL-backed writes are not grouped): see
+ * run_writes. */
+static gboolean
+catch_up (AjRequest *req)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (req->context->db == NULL || aj_server_db_catch_up (req->context->db, req->store, &error))
+    return TRUE;
+  aj_request_reply_error (req, 503, "unavailable", error->message);
+  return FALSE;
+}
+
 /* The gate's rest, the body and the handler, in a worker. */
 static void
 handle (SoupServerMessage *msg)
@@ -724,7 +742,11 @@ handle (SoupServerMessage *msg)
     ;
   else if (req->gate_later && req->route->check_path != NULL && !req->route->check_path (req))
     ;
-  else if (!req->parse || parse_body (req))
+  else if (req->parse && !parse_body (req))
+    ;
+  else if (!catch_up (req))
+    ;
+  else
     req->handler (req);
   req->store = NULL;
 }
@@ -750,7 +772,13 @@ run_reader (gpointer data,
 }
 
 /* A group of writes in one transaction; answered after its commit, or
- * every one refused if the commit fails (nothing of them is kept). */
+ * every one refused if the commit fails (nothing of them is kept). With a
+ * shared database they are not grouped: a push, an enrollment or a number
+ * grant commits on PostgreSQL before the local commit, which then could
+ * not take them back; and the cache's catch-up (which a reader's request
+ * runs too, under the database's catch-up lock) must never wait for a
+ * local write lock that a group holds while its push waits for that
+ * catch-up lock. Each request then commits on its own. */
 static void
 run_writes (Workers   *workers,
             GPtrArray *group)
@@ -758,7 +786,7 @@ run_writes (Workers   *workers,
   AjRequest *first = request_of (g_ptr_array_index (group, 0));
   g_autoptr(GError) error = NULL;
   AjStore *store = open_worker_store (first->context, NULL);
-  gboolean grouped = store != NULL && group->len > 1 && aj_store_begin (store, NULL);
+  gboolean grouped = first->context->db == NULL && store != NULL && group->len > 1 && aj_store_begin (store, NULL);
 
   for (guint i = 0; i < group->len; i++)
     handle (g_ptr_array_index (group, i));

@@ -11,6 +11,8 @@
 G_BEGIN_DECLS
 
 typedef struct _AjRequest AjRequest;
+/* The storage interface: see aj-server-db.h. */
+typedef struct _AjServerDb AjServerDb;
 
 typedef void     (*AjRequestFunc)  (AjRequest *req);
 /* Answers the request itself and returns FALSE when the path names nothing. */
@@ -68,6 +70,8 @@ typedef struct
 typedef struct
 {
   AjStore        *store;
+  /* The shared database (aj-server-db.h); NULL: the SQLite store alone. */
+  AjServerDb     *db;
   char           *blob_dir;
   char           *partial_dir;
   char           *holidays_path;   /* the holiday calendar the office keeps */

@@ -10,6 +10,7 @@
 #include "aj-codec.h"
 #include "aj-error.h"
 #include "aj-server.h"
+#include "aj-server-db.h"
 #include "aj-server-handlers.h"
 #include "aj-server-request.h"
 #include "aj-server-store.h"
@@ -133,6 +134,7 @@ aj_server_finalize (GObject *object)
     soup_server_disconnect (self->soup);
   g_clear_object (&self->soup);
   g_clear_object (&self->context.store);
+  g_clear_pointer (&self->context.db, aj_server_db_free);
   g_free (self->data_dir);
   g_free (self->context.blob_dir);
   g_free (self->context.partial_dir);
@@ -317,6 +319,35 @@ aj_server_set_holidays_path (AjServer   *self,
 {
   g_free (self->context.holidays_path);
   self->context.holidays_path = g_strdup (path);
+}
+
+/* Before aj_server_listen: the shared database (taken), whose log the
+ * store in the data folder then caches. See aj-server-db.h. */
+void
+aj_server_set_database (AjServer   *self,
+                        AjServerDb *db)
+{
+  g_clear_pointer (&self->context.db, aj_server_db_free);
+  self->context.db = db;
+}
+
+/* Before aj_server_listen: where photos are kept, when not DATA/blobs: a
+ * directory several servers share (NFS, or a volume mounted on each). Each
+ * server keeps its partial uploads in its own folder there, named by its
+ * host and data folder, so that the rename that completes a photo stays on
+ * one file system and two servers never write one partial file. */
+void
+aj_server_set_blob_dir (AjServer   *self,
+                        const char *blob_dir)
+{
+  g_autofree char *where = g_strdup_printf ("%s:%s", g_get_host_name (), self->data_dir);
+  g_autofree char *instance = g_compute_checksum_for_string (G_CHECKSUM_SHA256, where, -1);
+
+  g_free (self->context.blob_dir);
+  g_free (self->context.partial_dir);
+  self->context.blob_dir = g_strdup (blob_dir);
+  instance[16] = '\0';
+  self->context.partial_dir = g_build_filename (blob_dir, "partial", instance, NULL);
 }
 
 AjStore *

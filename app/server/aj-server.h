@@ -33,5 +33,9 @@ void        aj_server_shutdown     (AjServer    *self);
 AjStore    *aj_server_get_store    (AjServer    *self);
 void        aj_server_set_holidays_path (AjServer *self,
                                          const char *path);
+void        aj_server_set_database (AjServer             *self,
+                                    AjServerDb           *db);
+void        aj_server_set_blob_dir (AjServer             *self,
+                                    const char           *blob_dir);
 
 G_END_DECLS

@@ -247,7 +247,9 @@ aj_server_blobs_begin_upload (AjRequest *req)
     {
       gint64 used = aj_server_db_device_blob_bytes (context->db, store, aj_request_get_device_id (req));
 
-      if (used + total > context->limits.blob_quota_bytes)
+      /* Compared without a sum that could overflow (a store in doubt
+       * answers G_MAXINT64: refused). */
+      if (used < 0 || used > context->limits.blob_quota_bytes - total)
         {
           g_autofree char *message = g_strdup_printf ("This device has stored %" G_GINT64_FORMAT " bytes of photos; "
                                                       "with this one it would pass its quota of %" G_GINT64_FORMAT,

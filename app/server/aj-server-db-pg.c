@@ -37,6 +37,7 @@
 #include "anjian-server-pg-resources.h"
 #include "aj-codec.h"
 #include "aj-error.h"
+#include "aj-hazard.h"
 #include "aj-server-admin.h"
 #include "aj-server-db.h"
 #include "aj-server-store.h"
@@ -95,7 +96,13 @@ get_conn (AjServerDbPg  *self,
     g_clear_pointer (&tc->conn, PQfinish);
   if (tc->conn == NULL)
     {
-      tc->conn = PQconnectdb (self->url);
+      /* Bounds, so that a database gone away or a lock never released
+       * fails a request instead of holding a worker for ever; the URL's
+       * own values, last, win. */
+      const char *keys[] = { "connect_timeout", "keepalives", "keepalives_idle", "dbname", NULL };
+      const char *values[] = { "5", "1", "30", self->url, NULL };
+
+      tc->conn = PQconnectdbParams (keys, values, 1);
       tc->generation = self->generation;
       if (PQstatus (tc->conn) != CONNECTION_OK)
         {
@@ -103,12 +110,18 @@ get_conn (AjServerDbPg  *self,
           g_clear_pointer (&tc->conn, PQfinish);
           return NULL;
         }
-      PQclear (PQexec (tc->conn, "SET client_min_messages = warning"));
+      PQclear (PQexec (tc->conn, "SET client_min_messages = warning; SET lock_timeout = '10s'; "
+                                 "SET idle_in_transaction_session_timeout = '60s'"));
     }
   return tc->conn;
 }
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PGresult, PQclear)
+
+/* Pinned, whatever the cluster's default_transaction_isolation says: the
+ * commit-order numbering (top of the file) and the locks are reasoned for
+ * READ COMMITTED, where each statement sees what committed before it. */
+#define BEGIN "BEGIN ISOLATION LEVEL READ COMMITTED"
 
 /* Runs @sql with text parameters; NULL with @error unless it succeeded. */
 static PGresult *
@@ -206,7 +219,7 @@ migrate (PGconn  *conn,
         goto fail;
       sql = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
       /* Several statements: PQexec runs them in one transaction. */
-      if (!exec (conn, "BEGIN", 0, NULL, error))
+      if (!exec (conn, BEGIN, 0, NULL, error))
         goto fail;
       {
         g_autoptr(PGresult) applied = PQexec (conn, sql);
@@ -270,7 +283,7 @@ pg_redeem_code (AjServerDb  *db,
   g_autoptr(PGresult) device = NULL;
   g_autofree char *scope = NULL;
 
-  if (conn == NULL || !exec (conn, "BEGIN", 0, NULL, error))
+  if (conn == NULL || !exec (conn, BEGIN, 0, NULL, error))
     return NULL;
   code = run (conn, "SELECT scope, expires_at, used_by FROM enroll_codes WHERE code_hash = $1 FOR UPDATE",
               1, by_code, error);
@@ -602,6 +615,13 @@ apply_log_page (PGconn   *conn,
     return 0;
   if (!aj_store_begin (store, error))
     return -1;
+  /* The cursor read again in the write transaction: if it moved since (a
+   * cache written by another connection), the page is asked for again. */
+  if (meta_int (store, "pg_log_seq") != last)
+    {
+      aj_store_rollback (store);
+      return 1;
+    }
   for (int i = 0; i < n; i++)
     {
       g_autoptr(AjEvent) ev = event_of (res, i);
@@ -732,6 +752,23 @@ apply_number_blocks (PGconn   *conn,
   return TRUE;
 }
 
+/* Whether the cache holds everything committed on the database: one round
+ * trip, without the catch-up lock (every request asks). The counter row
+ * as committed is the last log number committed (see the top). */
+static gboolean
+is_caught_up (PGconn   *conn,
+              AjStore  *store,
+              GError  **error)
+{
+  g_autoptr(PGresult) res = run (conn, "SELECT (SELECT log_seq FROM log_counter WHERE id = 1), "
+                                       "(SELECT coalesce (max (seq), 0) FROM reference_docs), "
+                                       "(SELECT coalesce (max (seq), 0) FROM number_blocks)", 0, NULL, error);
+
+  return res != NULL && int_of (res, 0, 0) == meta_int (store, "pg_log_seq") &&
+         int_of (res, 0, 1) == meta_int (store, "pg_reference_seq") &&
+         int_of (res, 0, 2) == meta_int (store, "pg_blocks_seq");
+}
+
 static gboolean
 catch_up_on (AjServerDbPg  *self,
              PGconn        *conn,
@@ -754,43 +791,134 @@ pg_catch_up (AjServerDb  *db,
              GError     **error)
 {
   AjServerDbPg *self = (AjServerDbPg *) db;
+  g_autoptr(GError) local_error = NULL;
   PGconn *conn = get_conn (self, error);
 
-  return conn != NULL && catch_up_on (self, conn, store, error);
+  if (conn == NULL)
+    return FALSE;
+  if (is_caught_up (conn, store, &local_error))
+    return TRUE;
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  return catch_up_on (self, conn, store, error);
 }
 
-/* The device, then each subject in hash order: see the top of the file. */
-static gboolean
-lock_batch (PGconn      *conn,
-            const char  *device_id,
-            GPtrArray   *events,
-            GError     **error)
+/* What a batch's judgement reads beside its device: each subject, and the
+ * inspection whose end a hazard's events are checked against
+ * (check_still_open): named in a hazard.found, or the hazard's in the
+ * cache (or in the batch). Adds to @keys. */
+static void
+collect_lock_keys (AjStore     *store,
+                   GPtrArray   *events,
+                   GHashTable  *keys)
 {
-  g_autoptr(GString) subjects = g_string_new ("{");
-  const char *device[] = { device_id };
-  const char *params[1];
+  g_autoptr(GHashTable) found_in = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
 
   for (guint i = 0; i < events->len; i++)
     {
-      const char *subject = ((AjEvent *) g_ptr_array_index (events, i))->subject;
+      AjEvent *ev = g_ptr_array_index (events, i);
 
-      if (i > 0)
-        g_string_append_c (subjects, ',');
-      g_string_append_c (subjects, '"');
-      for (const char *p = subject; *p; p++)
+      g_hash_table_add (keys, g_strdup (ev->subject));
+      if (g_str_equal (ev->type, "hazard.found"))
+        {
+          g_autoptr(JsonObject) body = aj_json_parse_object (ev->body, NULL);
+          const char *inspection = body ? aj_json_get_string (body, "inspection") : NULL;
+
+          if (inspection != NULL)
+            {
+              g_hash_table_add (keys, g_strdup (inspection));
+              g_hash_table_insert (found_in, ev->subject, g_strdup (inspection));
+            }
+        }
+      else if (g_str_has_prefix (ev->type, "hazard."))
+        {
+          const char *inspection = g_hash_table_lookup (found_in, ev->subject);
+          g_autoptr(AjHazard) hazard = inspection ? NULL : aj_hazard_load (store, ev->subject);
+
+          if (hazard != NULL)
+            inspection = aj_hazard_get_inspection_id (hazard);
+          if (inspection != NULL)
+            g_hash_table_add (keys, g_strdup (inspection));
+        }
+    }
+}
+
+/* Transaction-level advisory locks on the keys, folded into 64 buckets
+ * (class 2) so that a batch of 500 subjects takes at most 64 of
+ * PostgreSQL's lock slots; in bucket order, so two pushes never wait for
+ * each other in a cycle. */
+static gboolean
+lock_keys (PGconn      *conn,
+           GHashTable  *keys,
+           GError     **error)
+{
+  g_autoptr(GString) array = g_string_new ("{");
+  GHashTableIter iter;
+  const char *key;
+  const char *params[1];
+  gboolean first = TRUE;
+
+  g_hash_table_iter_init (&iter, keys);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &key, NULL))
+    {
+      if (!first)
+        g_string_append_c (array, ',');
+      first = FALSE;
+      g_string_append_c (array, '"');
+      for (const char *p = key; *p; p++)
         {
           if (*p == '"' || *p == '\\')
-            g_string_append_c (subjects, '\\');
-          g_string_append_c (subjects, *p);
+            g_string_append_c (array, '\\');
+          g_string_append_c (array, *p);
         }
-      g_string_append_c (subjects, '"');
+      g_string_append_c (array, '"');
     }
-  g_string_append_c (subjects, '}');
-  params[0] = subjects->str;
-  return exec (conn, "SELECT pg_advisory_xact_lock (1, hashtext ($1))", 1, device, error) &&
-         exec (conn, "SELECT count (pg_advisory_xact_lock (2, h)) FROM "
-                     "(SELECT DISTINCT hashtext (s) AS h FROM unnest ($1::text[]) s ORDER BY h) AS hashes",
+  g_string_append_c (array, '}');
+  params[0] = array->str;
+  return exec (conn, "SELECT count (pg_advisory_xact_lock (2, b)) FROM "
+                     "(SELECT DISTINCT hashtext (s) & 63 AS b FROM unnest ($1::text[]) s ORDER BY b) AS buckets",
                1, params, error);
+}
+
+/* The device, then the batch's keys: see the top of the file. The keys
+ * are found in the cache before it is caught up; once it is, a hazard it
+ * did not know yet may name another inspection: that one is locked too
+ * (out of order: PostgreSQL's deadlock check breaks a cycle, the push
+ * fails and is sent again) and the cache caught up again. */
+static gboolean
+lock_batch (AjServerDbPg  *self,
+            PGconn        *conn,
+            AjStore       *store,
+            const char    *device_id,
+            GPtrArray     *events,
+            GError       **error)
+{
+  g_autoptr(GHashTable) keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  const char *device[] = { device_id };
+
+  collect_lock_keys (store, events, keys);
+  if (!exec (conn, "SELECT pg_advisory_xact_lock (1, hashtext ($1))", 1, device, error) ||
+      !lock_keys (conn, keys, error) ||
+      !catch_up_on (self, conn, store, error))
+    return FALSE;
+  {
+    g_autoptr(GHashTable) more = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+    g_autoptr(GHashTable) all = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+    GHashTableIter iter;
+    gpointer key;
+
+    collect_lock_keys (store, events, all);
+    g_hash_table_iter_init (&iter, all);
+    while (g_hash_table_iter_next (&iter, &key, NULL))
+      if (!g_hash_table_contains (keys, key))
+        g_hash_table_add (more, g_strdup (key));
+    if (g_hash_table_size (more) == 0)
+      return TRUE;
+    return lock_keys (conn, more, error) && catch_up_on (self, conn, store, error);
+  }
 }
 
 /* The device's fixed window, as aj_server_store_charge_events counts it,
@@ -936,17 +1064,34 @@ pg_push (AjServerDb            *db,
   PGconn *conn = get_conn (self, error);
   g_autoptr(GArray) outcomes = NULL;
   g_autofree gboolean *fresh = g_new0 (gboolean, MAX (events->len, 1));
+  g_autofree guint *first_of = g_new0 (guint, MAX (events->len, 1));
+  g_autoptr(GHashTable) ids = g_hash_table_new (g_str_hash, g_str_equal);
   gint64 n_new = 0;
 
-  if (conn == NULL || !exec (conn, "BEGIN", 0, NULL, error))
+  if (conn == NULL || !exec (conn, BEGIN, 0, NULL, error))
     return NULL;
-  if (!lock_batch (conn, device_id, events, error) ||
-      !catch_up_on (self, conn, store, error) ||
+  if (!lock_batch (self, conn, store, device_id, events, error) ||
       !fill_blobs (conn, store, events, error))
     goto fail;
   for (guint i = 0; i < events->len; i++)
-    if ((fresh[i] = !aj_store_lookup_event (store, ((AjEvent *) g_ptr_array_index (events, i))->id, NULL, NULL, NULL)))
-      n_new++;
+    {
+      const char *id = ((AjEvent *) g_ptr_array_index (events, i))->id;
+
+      /* An id sent twice in one batch is new once: its second copy is
+       * answered as the first (inserting both would break the log's
+       * unique id, and every retry of the batch with it). */
+      gpointer seen;
+
+      if (g_hash_table_lookup_extended (ids, id, NULL, &seen))
+        first_of[i] = GPOINTER_TO_UINT (seen);
+      else
+        {
+          first_of[i] = i;
+          g_hash_table_insert (ids, (gpointer) id, GUINT_TO_POINTER (i));
+        }
+      if ((fresh[i] = first_of[i] == i && !aj_store_lookup_event (store, id, NULL, NULL, NULL)))
+        n_new++;
+    }
   if (rate->events > 0 && rate->window_seconds > 0)
     {
       *wait = charge_events (conn, device_id, n_new, rate, error);
@@ -966,6 +1111,17 @@ pg_push (AjServerDb            *db,
   if (outcomes == NULL || !insert_judged (conn, events, outcomes, fresh, error) ||
       !exec (conn, "COMMIT", 0, NULL, error))
     goto fail;
+  for (guint i = 0; i < events->len; i++)
+    if (first_of[i] != i)
+      {
+        AjPushOutcome *copy = &g_array_index (outcomes, AjPushOutcome, i);
+        const AjPushOutcome *first = &g_array_index (outcomes, AjPushOutcome, first_of[i]);
+
+        aj_push_outcome_clear (copy);
+        copy->server_seq = first->server_seq;
+        copy->code = g_strdup (first->code);
+        copy->message = g_strdup (first->message);
+      }
   if (!catch_up_on (self, conn, store, error))
     return NULL;
   return g_steal_pointer (&outcomes);
@@ -987,7 +1143,7 @@ pg_add_reference (AjServerDb  *db,
   g_autofree char *now = aj_now_iso8601 ();
   const char *params[] = { kind, body, now };
 
-  if (conn == NULL || !exec (conn, "BEGIN", 0, NULL, error))
+  if (conn == NULL || !exec (conn, BEGIN, 0, NULL, error))
     return FALSE;
   /* max + 1 under the lock: numbers in commit order, as for events. */
   if (!exec (conn, "LOCK TABLE reference_docs IN EXCLUSIVE MODE", 0, NULL, error) ||
@@ -1022,7 +1178,7 @@ pg_grant_numbers (AjServerDb  *db,
   const char *params[] = { department, year_text, device_id, count_text, now };
   g_autoptr(PGresult) res = NULL;
 
-  if (conn == NULL || !exec (conn, "BEGIN", 0, NULL, error))
+  if (conn == NULL || !exec (conn, BEGIN, 0, NULL, error))
     return FALSE;
   if (!exec (conn, "LOCK TABLE number_blocks IN EXCLUSIVE MODE", 0, NULL, error) ||
       (res = run (conn, "INSERT INTO number_blocks (seq, department, year, device_id, first, last, granted_at) "

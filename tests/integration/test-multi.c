@@ -9,6 +9,7 @@
 #include <string.h>
 #include <curl/curl.h>
 
+#include "aj-codec.h"
 #include "aj-db.h"
 #include "aj-hazard.h"
 #include "aj-hazard-steps.h"
@@ -441,6 +442,60 @@ test_number_blocks_never_overlap (void)
   aj_test_server_free (a);
 }
 
+/* A batch that names one event twice: the second copy is answered as the
+ * first, and the log holds it once, on the first push and on a retry. */
+static void
+test_duplicate_in_batch (void)
+{
+  AjTestServer *a = aj_test_server_new_pg ();
+  AjTestKiosk *kiosk = aj_test_kiosk_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) outbox = NULL;
+  g_autoptr(GPtrArray) batch = g_ptr_array_new ();
+  g_autofree char *token = NULL;
+  g_autofree char *url = g_strconcat (a->url, "/api/v1/events", NULL);
+  g_autofree char *json = NULL;
+
+  g_test_summary ("One event twice in one batch on PostgreSQL: 200 with the same number for both copies, "
+                  "held once, and the same answer when the batch is sent again");
+
+  aj_test_kiosk_enroll (kiosk, a, "all");
+  token = aj_store_get_meta (kiosk->store, "sync.token");
+  aj_test_store_add_events (kiosk->store, INSPECTOR, "DLX001", 3);
+  outbox = aj_store_list_outbox (kiosk->store, 10, G_MAXSIZE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (outbox->len, ==, 3);
+  g_ptr_array_add (batch, g_ptr_array_index (outbox, 0));
+  g_ptr_array_add (batch, g_ptr_array_index (outbox, 0));
+  g_ptr_array_add (batch, g_ptr_array_index (outbox, 1));
+  g_ptr_array_add (batch, g_ptr_array_index (outbox, 2));
+  json = aj_events_to_batch (batch, FALSE);
+  for (guint round = 0; round < 2; round++)
+    {
+      g_auto(AjTestReply) reply = { 0 };
+      g_autoptr(JsonObject) answer = NULL;
+      JsonArray *acks;
+
+      aj_test_http ("POST", url, token, "Content-Type: application/json", json, strlen (json), &reply);
+      g_test_message ("round %u: HTTP %ld %s", round, reply.status, reply.body->str);
+      g_assert_cmpint (reply.status, ==, 200);
+      answer = aj_json_parse_object (reply.body->str, &error);
+      g_assert_no_error (error);
+      acks = json_object_get_array_member (answer, "acks");
+      g_assert_cmpuint (json_array_get_length (acks), ==, 4);
+      for (guint i = 0; i < 4; i++)
+        g_assert_null (json_object_get_member (json_array_get_object_element (acks, i), "error"));
+      g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (acks, 0), "server_seq"), ==,
+                       json_object_get_int_member (json_array_get_object_element (acks, 1), "server_seq"));
+      g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (acks, 0), "server_seq"), >, 0);
+      assert_log_exact (a->database, 3);
+    }
+
+  aj_test_kiosk_free (kiosk);
+  aj_test_server_stop (a);
+  aj_test_server_free (a);
+}
+
 typedef struct
 {
   CURL    *curl;
@@ -554,6 +609,7 @@ main (int   argc,
   g_test_add_func ("/multi/sequence-no-visible-gap", test_sequence_no_visible_gap);
   g_test_add_func ("/multi/conflicting-steps-one-wins", test_conflicting_steps_one_wins);
   g_test_add_func ("/multi/number-blocks-never-overlap", test_number_blocks_never_overlap);
+  g_test_add_func ("/multi/duplicate-in-one-batch-held-once", test_duplicate_in_batch);
   g_test_add_func ("/multi/office-session-any-server", test_office_session_any_server);
   return g_test_run ();
 }

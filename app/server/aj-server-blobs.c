@@ -37,6 +37,9 @@ typedef struct
    * cannot outlive a request, so a resumed upload hashes the bytes held
    * before it once, when it begins, and the rest as they come. */
   AjSha256 *hash;
+  /* Every byte was held before this request (see begin_upload): its
+   * handler checks them, in the writer, and the body is dropped. */
+  gboolean  recover;
 } Upload;
 
 /* A blob is received by one request at a time: a new one (a device that
@@ -172,7 +175,7 @@ on_upload_chunk (SoupServerMessage *msg,
   gsize length;
   const guint8 *data = g_bytes_get_data (chunk, &length);
 
-  if (upload->failed)
+  if (upload->failed || upload->recover)
     return;
   if (upload->written + (gint64) length > upload->end - upload->start + 1)
     {
@@ -259,27 +262,21 @@ aj_server_blobs_begin_upload (AjRequest *req)
         }
     }
   /* Every byte came before, but the server stopped before it checked them
-   * (killed between the last chunk and the rename): check them now, and
-   * either finish the blob or start it again. (Found by the soak test.) */
+   * (killed between the last chunk and the rename): they are checked, and
+   * the blob either finished or started again, by this request's handler
+   * in the writer (hashing 32 MiB and the fsyncs stay off the main loop,
+   * and the writer finishes one upload at a time). (Found by the soak test.) */
   if (held >= total && start != held)
     {
-      g_autoptr(GError) error = NULL;
-      g_autoptr(AjSha256) hash = aj_sha256_new ();
-      Upload pending = { .fd = -1, .sha256 = (char *) sha, .start = 0, .end = held - 1, .total = held, .hash = hash };
-      g_autofree char *partial_file = partial_path (context, sha);
-
-      pending.fd = open (partial_file, O_RDONLY | O_CLOEXEC);
-      if (pending.fd >= 0 && held == total && hash_held (hash, pending.fd, held) &&
-          finish_blob (context, store, &pending, aj_request_get_device_id (req), &error))
-        {
-          close (pending.fd);
-          aj_request_reply_error (req, 409, "blob_complete", "The server already holds this whole blob");
-          return;
-        }
-      if (pending.fd >= 0)
-        close (pending.fd);
-      g_unlink (partial_file);
-      held = 0;
+      upload = g_new0 (Upload, 1);
+      upload->fd = -1;
+      upload->sha256 = g_strdup (sha);
+      upload->total = total;
+      upload->recover = TRUE;
+      aj_request_set_begin_data (req, upload, (GDestroyNotify) upload_free);
+      aj_request_set_streaming (req);
+      g_signal_connect (msg, "got-chunk", G_CALLBACK (on_upload_chunk), upload);
+      return;
     }
   if (start != held)
     {
@@ -394,6 +391,43 @@ finish_blob (AjServerContext  *context,
   return aj_store_commit (store, error);
 }
 
+/* In the writer: a partial file found whole when a request began (see
+ * begin_upload) is finished if its bytes are right, else removed, so the
+ * device starts again from byte 0. */
+static void
+recover_upload (AjRequest *req,
+                Upload    *upload)
+{
+  AjServerContext *context = aj_request_get_context (req);
+  AjStore *store = aj_request_get_store (req);
+  g_autofree char *partial_file = partial_path (context, upload->sha256);
+  g_autoptr(AjSha256) hash = aj_sha256_new ();
+  Upload pending = { .fd = -1, .sha256 = upload->sha256, .start = 0, .end = upload->total - 1,
+                     .total = upload->total, .hash = hash };
+  GStatBuf st;
+  gboolean whole;
+
+  if (aj_server_db_blob_size (context->db, store, upload->sha256) >= 0)
+    {
+      aj_request_reply_error (req, 409, "blob_complete", "The server already holds this whole blob");
+      return;
+    }
+  whole = g_stat (partial_file, &st) == 0 && st.st_size == upload->total;
+  pending.fd = whole ? open (partial_file, O_RDONLY | O_CLOEXEC) : -1;
+  if (pending.fd >= 0 && hash_held (hash, pending.fd, upload->total) &&
+      finish_blob (context, store, &pending, aj_request_get_device_id (req), NULL))
+    {
+      close (pending.fd);
+      aj_request_reply_error (req, 409, "blob_complete", "The server already holds this whole blob");
+      return;
+    }
+  if (pending.fd >= 0)
+    close (pending.fd);
+  g_unlink (partial_file);
+  aj_request_set_header (req, "Anjian-Blob-Held", "0");
+  aj_request_reply_error (req, 409, "range_mismatch", "The server holds 0 bytes of this blob; continue from there");
+}
+
 /* The body has arrived (into the partial file, by aj_server_blobs_begin_upload);
  * in a worker: the fsyncs and the row. */
 void
@@ -405,6 +439,11 @@ aj_server_blobs_finish_upload (AjRequest *req)
 
   if (upload == NULL)
     return;   /* the early handler answered already */
+  if (upload->recover)
+    {
+      recover_upload (req, upload);
+      return;
+    }
   if (upload->failed || upload->written != upload->end - upload->start + 1)
     {
       aj_request_reply_error (req, 400, "bad_range", "The body does not match Content-Range");

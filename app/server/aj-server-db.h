@@ -31,7 +31,17 @@
  * counts its own: a device that changes server fetches the reference data
  * again, which is harmless). Run the office's work on one server until these
  * move here; devices, sync, photos, numbers, registry, checklists and
- * console sign-in work through any server. */
+ * console sign-in work through any server.
+ *
+ * Assignments are also read when a push is judged (aj-authority.c:
+ * check_assignment_started, check_team): an inspection that carries out a
+ * spot-check assignment, and its team's confirmations, are accepted only
+ * by the server whose draw made the assignment; pushed through another,
+ * they are refused (assignment_mismatch), and the refusal is in the shared
+ * log for good. Until assignments are shared (as reference documents, say),
+ * a province that draws spot checks sends every device request to that one
+ * server too, or runs one server; field and self inspections, which name
+ * no assignment, are judged the same on every server. */
 #pragma once
 
 #include "aj-scope.h"

@@ -83,7 +83,19 @@ typedef struct
   GAsyncQueue     *writes;
   GThread         *writer;
   GMainContext    *main_context;
+  /* Answers posted to the main loop and not yet applied (GSource *), so
+   * that those left when the server is freed are freed too. */
+  GMutex           pending_lock;
+  GHashTable      *pending;
 } Workers;
+
+/* One answer on its way from a worker to the main loop. */
+typedef struct
+{
+  Workers           *workers;
+  SoupServerMessage *msg;       /* the worker's reference */
+  GSource           *source;
+} Answer;
 
 typedef struct
 {
@@ -704,12 +716,24 @@ open_worker_store (AjServerContext  *context,
 static gboolean
 answer_on_main (gpointer data)
 {
-  SoupServerMessage *msg = data;
-  AjRequest *req = request_of (msg);
+  Answer *answer = data;
+  AjRequest *req = request_of (answer->msg);
 
   apply_reply (req);
-  soup_server_message_unpause (msg);
+  soup_server_message_unpause (answer->msg);
   return G_SOURCE_REMOVE;
+}
+
+static void
+answer_free (gpointer data)
+{
+  Answer *answer = data;
+
+  g_mutex_lock (&answer->workers->pending_lock);
+  g_hash_table_remove (answer->workers->pending, answer->source);
+  g_mutex_unlock (&answer->workers->pending_lock);
+  g_object_unref (answer->msg);
+  g_free (answer);
 }
 
 /* With a shared database, the worker's store is a cache of its log,
@@ -757,9 +781,16 @@ post_answer (Workers           *workers,
              SoupServerMessage *msg)
 {
   g_autoptr(GSource) source = g_idle_source_new ();
+  Answer *answer = g_new0 (Answer, 1);
 
+  answer->workers = workers;
+  answer->msg = msg;
+  answer->source = source;
+  g_mutex_lock (&workers->pending_lock);
+  g_hash_table_add (workers->pending, source);
+  g_mutex_unlock (&workers->pending_lock);
   g_source_set_priority (source, G_PRIORITY_DEFAULT);
-  g_source_set_callback (source, answer_on_main, msg, g_object_unref);
+  g_source_set_callback (source, answer_on_main, answer, answer_free);
   g_source_attach (source, workers->main_context);
 }
 
@@ -840,6 +871,23 @@ workers_free (Workers *workers)
   g_thread_join (workers->writer);
   g_async_queue_unref (workers->writes);
   g_thread_pool_free (workers->readers, FALSE, TRUE);
+  /* The answers the main loop will not apply now (it has stopped): their
+   * messages and requests freed with them. */
+  {
+    g_autoptr(GPtrArray) left = g_ptr_array_new_with_free_func ((GDestroyNotify) g_source_unref);
+    GHashTableIter iter;
+    gpointer source;
+
+    g_mutex_lock (&workers->pending_lock);
+    g_hash_table_iter_init (&iter, workers->pending);
+    while (g_hash_table_iter_next (&iter, &source, NULL))
+      g_ptr_array_add (left, g_source_ref (source));
+    g_mutex_unlock (&workers->pending_lock);
+    for (guint i = 0; i < left->len; i++)
+      g_source_destroy (g_ptr_array_index (left, i));
+  }
+  g_hash_table_unref (workers->pending);
+  g_mutex_clear (&workers->pending_lock);
   g_main_context_unref (workers->main_context);
   g_free (workers);
 }
@@ -853,6 +901,8 @@ aj_request_start_workers (SoupServer      *soup,
 
   context->workers = MAX (context->workers, 1);
   workers->main_context = g_main_context_ref_thread_default ();
+  g_mutex_init (&workers->pending_lock);
+  workers->pending = g_hash_table_new (NULL, NULL);
   /* Exclusive: the threads are this server's, and so are their stores. */
   workers->readers = g_thread_pool_new (run_reader, workers, (int) context->workers, TRUE, &error);
   if (workers->readers == NULL)

@@ -496,6 +496,47 @@ test_duplicate_in_batch (void)
   aj_test_server_free (a);
 }
 
+/* Puts @data whole as one blob; the HTTP status. */
+static long
+put_blob (AjTestServer *server,
+          const char   *token,
+          const char   *data)
+{
+  gsize length = strlen (data);
+  g_autofree char *sha = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) data, length);
+  g_autofree char *url = g_strdup_printf ("%s/api/v1/blobs/%s", server->url, sha);
+  g_autofree char *range = g_strdup_printf ("Content-Range: bytes 0-%" G_GSIZE_FORMAT "/%" G_GSIZE_FORMAT,
+                                            length - 1, length);
+  g_auto(AjTestReply) reply = { 0 };
+
+  aj_test_http ("PUT", url, token, range, data, length, &reply);
+  g_test_message ("PUT: HTTP %ld %s", reply.status, reply.body->str);
+  return reply.status;
+}
+
+static void
+test_quota_store_in_doubt (void)
+{
+  AjTestServer *a = aj_test_server_new_pg ();
+  AjTestKiosk *kiosk = aj_test_kiosk_new ();
+  g_autofree char *token = NULL;
+
+  g_test_summary ("When PostgreSQL cannot say how many bytes of photos a device holds, an upload is refused "
+                  "(403), never let through by an overflowing sum; accepted once it can");
+
+  aj_test_kiosk_enroll (kiosk, a, "all");
+  token = aj_store_get_meta (kiosk->store, "sync.token");
+  g_free (aj_test_pg_query (a->database, "ALTER TABLE blobs RENAME TO blobs_away"));
+  g_assert_cmpint (put_blob (a, token, "not a photo, but bytes"), ==, 403);
+  g_free (aj_test_pg_query (a->database, "ALTER TABLE blobs_away RENAME TO blobs"));
+  g_assert_cmpint (put_blob (a, token, "not a photo, but bytes"), ==, 201);
+  g_assert_cmpint (aj_test_pg_query_int (a->database, "SELECT count(*) FROM blobs"), ==, 1);
+
+  aj_test_kiosk_free (kiosk);
+  aj_test_server_stop (a);
+  aj_test_server_free (a);
+}
+
 typedef struct
 {
   CURL    *curl;
@@ -610,6 +651,7 @@ main (int   argc,
   g_test_add_func ("/multi/conflicting-steps-one-wins", test_conflicting_steps_one_wins);
   g_test_add_func ("/multi/number-blocks-never-overlap", test_number_blocks_never_overlap);
   g_test_add_func ("/multi/duplicate-in-one-batch-held-once", test_duplicate_in_batch);
+  g_test_add_func ("/multi/quota-refuses-when-store-in-doubt", test_quota_store_in_doubt);
   g_test_add_func ("/multi/office-session-any-server", test_office_session_any_server);
   return g_test_run ();
 }

@@ -455,27 +455,41 @@ pg_list_open_codes (AjServerDb *db,
   return codes;
 }
 
+/* An UPDATE of two parameters: FALSE with @error when it failed or, set
+ * from @code and @message, when it changed no row. */
+static gboolean
+update_one (AjServerDb   *db,
+            const char   *sql,
+            const char   *a,
+            const char   *b,
+            GQuark        domain,
+            int           code,
+            const char   *message,
+            GError      **error)
+{
+  PGconn *conn = get_conn ((AjServerDbPg *) db, error);
+  const char *params[] = { a, b };
+  g_autoptr(PGresult) res = NULL;
+
+  if (conn == NULL || (res = run (conn, sql, 2, params, error)) == NULL)
+    return FALSE;
+  if (g_strcmp0 (PQcmdTuples (res), "0") == 0)
+    {
+      g_set_error_literal (error, domain, code, message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 pg_revoke_code (AjServerDb  *db,
                 const char  *code_hash,
                 const char  *now,
                 GError     **error)
 {
-  PGconn *conn = get_conn ((AjServerDbPg *) db, error);
-  const char *params[] = { now, code_hash };
-  g_autoptr(PGresult) res = NULL;
-
-  if (conn == NULL)
-    return FALSE;
-  res = run (conn, "UPDATE enroll_codes SET expires_at = $1 WHERE code_hash = $2 AND used_by IS NULL", 2, params, error);
-  if (res == NULL)
-    return FALSE;
-  if (g_strcmp0 (PQcmdTuples (res), "0") == 0)
-    {
-      g_set_error (error, AJ_SERVER_STORE_ERROR, AJ_SERVER_STORE_ERROR_CODE_UNKNOWN, "There is no such unused code");
-      return FALSE;
-    }
-  return TRUE;
+  return update_one (db, "UPDATE enroll_codes SET expires_at = $1 WHERE code_hash = $2 AND used_by IS NULL", now,
+                     code_hash, AJ_SERVER_STORE_ERROR, AJ_SERVER_STORE_ERROR_CODE_UNKNOWN, "There is no such unused code",
+                     error);
 }
 
 static gboolean
@@ -484,21 +498,10 @@ pg_revoke_device (AjServerDb  *db,
                   const char  *now,
                   GError     **error)
 {
-  PGconn *conn = get_conn ((AjServerDbPg *) db, error);
-  const char *params[] = { now, device_id };
-  g_autoptr(PGresult) res = NULL;
+  g_autofree char *message = g_strdup_printf ("No enrolled device %s (or it is revoked already)", device_id);
 
-  if (conn == NULL)
-    return FALSE;
-  res = run (conn, "UPDATE devices SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL", 2, params, error);
-  if (res == NULL)
-    return FALSE;
-  if (g_strcmp0 (PQcmdTuples (res), "0") == 0)
-    {
-      g_set_error (error, AJ_ERROR, AJ_ERROR_NOT_FOUND, "No enrolled device %s (or it is revoked already)", device_id);
-      return FALSE;
-    }
-  return TRUE;
+  return update_one (db, "UPDATE devices SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL", now, device_id,
+                     AJ_ERROR, AJ_ERROR_NOT_FOUND, message, error);
 }
 
 /* ---- photos ---- */

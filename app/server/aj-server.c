@@ -333,8 +333,8 @@ aj_server_set_database (AjServer   *self,
 
 /* Before aj_server_listen: where photos are kept, when not DATA/blobs: a
  * directory several servers share (NFS, or a volume mounted on each). Each
- * server keeps its partial uploads in its own folder there, named by its
- * host and data folder, so that the rename that completes a photo stays on
+ * server keeps its partial uploads in its own folder there ("partial-"
+ * and a digest of its host and data folder), so that the rename that completes a photo stays on
  * one file system and two servers never write one partial file. */
 void
 aj_server_set_blob_dir (AjServer   *self,
@@ -342,12 +342,14 @@ aj_server_set_blob_dir (AjServer   *self,
 {
   g_autofree char *where = g_strdup_printf ("%s:%s", g_get_host_name (), self->data_dir);
   g_autofree char *instance = g_compute_checksum_for_string (G_CHECKSUM_SHA256, where, -1);
+  g_autofree char *partial = NULL;
 
   g_free (self->context.blob_dir);
   g_free (self->context.partial_dir);
   self->context.blob_dir = g_strdup (blob_dir);
   instance[16] = '\0';
-  self->context.partial_dir = g_build_filename (blob_dir, "partial", instance, NULL);
+  partial = g_strconcat ("partial-", instance, NULL);
+  self->context.partial_dir = g_build_filename (blob_dir, partial, NULL);
 }
 
 AjStore *

@@ -14,6 +14,7 @@
 #include "aj-hazard.h"
 #include "aj-hazard-steps.h"
 #include "aj-inspection.h"
+#include "aj-photo.h"
 #include "aj-registry.h"
 #include "aj-store-private.h"
 #include "aj-test-pg.h"
@@ -636,6 +637,85 @@ test_office_session_any_server (void)
   aj_test_server_free (a);
 }
 
+static void
+test_photo_on_shared_directory (void)
+{
+  AjTestServer *a = aj_test_server_new_pg ();
+  AjTestServer *b = aj_test_server_new_beside (a);
+  AjTestServer *c = aj_test_server_new_beside (a);
+  AjTestKiosk *one = aj_test_kiosk_new ();
+  AjTestKiosk *two = aj_test_kiosk_new ();
+  g_autofree char *inspection = NULL;
+  g_autofree char *photo = NULL;
+  g_autoptr(GPtrArray) photos = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *bytes = NULL;
+  g_autofree char *fetched = NULL;
+  g_autofree char *copy = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *range = NULL;
+  g_autoptr(GError) error = NULL;
+  AjSyncReport report = { 0 };
+  gboolean complete = FALSE;
+  gsize length, fetched_length;
+  const char *sha;
+
+  g_test_summary ("A photo uploaded whole through one server is held for all three (one shared folder, its "
+                  "metadata on PostgreSQL): the event naming it is accepted through a second, and a third "
+                  "serves it to another kiosk byte for byte");
+
+  aj_test_kiosk_enroll (one, a, "all");
+  aj_test_kiosk_enroll (two, c, "all");
+  inspection = aj_test_kiosk_start_inspection (one, INSPECTOR, "DLX001");
+  photo = aj_test_kiosk_add_photo (one, INSPECTOR, inspection, "EC-FIRE-01", 320, 240, 3);
+  g_assert_nonnull (photo);
+  photos = aj_test_store_list_photos (one->store);
+  g_assert_cmpuint (photos->len, ==, 1);
+  sha = g_ptr_array_index (photos, 0);
+  path = aj_photo_blob_path (one->blob_dir, sha);
+  g_assert_true (g_file_get_contents (path, &bytes, &length, &error));
+
+  /* Uploaded whole through A. */
+  token = aj_store_get_meta (one->store, "sync.token");
+  url = g_strdup_printf ("%s/api/v1/blobs/%s", a->url, sha);
+  range = g_strdup_printf ("Content-Range: bytes 0-%" G_GSIZE_FORMAT "/%" G_GSIZE_FORMAT, length - 1, length);
+  {
+    g_auto(AjTestReply) reply = { 0 };
+
+    aj_test_http ("PUT", url, token, range, bytes, length, &reply);
+    g_assert_cmpint (reply.status, ==, 201);
+  }
+  g_assert_cmpint (aj_test_blob_held (b, token, sha, &complete), ==, (gint64) length);
+  g_assert_true (complete);
+
+  /* The events through B: the photo is not sent again, and is accepted. */
+  g_assert_true (aj_test_kiosk_sync_via (one, b->url, 0, &report, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (report.blobs_sent, ==, 0);
+  g_assert_cmpint (aj_store_count_unsynced (one->store), ==, 0);
+  g_assert_cmpint (aj_test_server_shared_int (a, "SELECT count(*) FROM events WHERE refused_code IS NOT NULL", NULL),
+                   ==, 0);
+
+  /* Another kiosk gets it through C. */
+  memset (&report, 0, sizeof report);
+  g_assert_true (aj_test_kiosk_sync_via (two, c->url, 0, &report, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (report.blobs_fetched, ==, 1);
+  copy = aj_photo_blob_path (two->blob_dir, sha);
+  g_assert_true (g_file_get_contents (copy, &fetched, &fetched_length, &error));
+  g_assert_cmpmem (fetched, fetched_length, bytes, length);
+
+  aj_test_kiosk_free (one);
+  aj_test_kiosk_free (two);
+  aj_test_server_stop (c);
+  aj_test_server_stop (b);
+  aj_test_server_stop (a);
+  aj_test_server_free (c);
+  aj_test_server_free (b);
+  aj_test_server_free (a);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -653,5 +733,6 @@ main (int   argc,
   g_test_add_func ("/multi/duplicate-in-one-batch-held-once", test_duplicate_in_batch);
   g_test_add_func ("/multi/quota-refuses-when-store-in-doubt", test_quota_store_in_doubt);
   g_test_add_func ("/multi/office-session-any-server", test_office_session_any_server);
+  g_test_add_func ("/multi/photo-on-shared-directory", test_photo_on_shared_directory);
   return g_test_run ();
 }

@@ -939,6 +939,7 @@ pg_push (AjServerDb            *db,
   PGconn *conn = get_conn (self, error);
   g_autoptr(GArray) outcomes = NULL;
   g_autofree gboolean *fresh = g_new0 (gboolean, MAX (events->len, 1));
+  g_autoptr(GHashTable) first_copy = g_hash_table_new (g_str_hash, g_str_equal);
   gint64 n_new = 0;
 
   if (conn == NULL || !exec (conn, "BEGIN", 0, NULL, error))
@@ -947,9 +948,18 @@ pg_push (AjServerDb            *db,
       !catch_up_on (self, conn, store, error) ||
       !fill_blobs (conn, store, events, error))
     goto fail;
+  /* New to the log: not held, and not an earlier copy in this batch
+   * (which answers for it). */
   for (guint i = 0; i < events->len; i++)
-    if ((fresh[i] = !aj_store_lookup_event (store, ((AjEvent *) g_ptr_array_index (events, i))->id, NULL, NULL, NULL)))
-      n_new++;
+    {
+      const char *id = ((AjEvent *) g_ptr_array_index (events, i))->id;
+
+      fresh[i] = !g_hash_table_contains (first_copy, id) && !aj_store_lookup_event (store, id, NULL, NULL, NULL);
+      if (!g_hash_table_contains (first_copy, id))
+        g_hash_table_insert (first_copy, (gpointer) id, GUINT_TO_POINTER (i));
+      if (fresh[i])
+        n_new++;
+    }
   if (rate->events > 0 && rate->window_seconds > 0)
     {
       *wait = charge_events (conn, device_id, n_new, rate, error);
@@ -969,6 +979,13 @@ pg_push (AjServerDb            *db,
   if (outcomes == NULL || !insert_judged (conn, events, outcomes, fresh, error) ||
       !exec (conn, "COMMIT", 0, NULL, error))
     goto fail;
+  for (guint i = 0; i < events->len; i++)
+    {
+      guint first = GPOINTER_TO_UINT (g_hash_table_lookup (first_copy, ((AjEvent *) g_ptr_array_index (events, i))->id));
+
+      if (first != i && fresh[first])
+        g_array_index (outcomes, AjPushOutcome, i).server_seq = g_array_index (outcomes, AjPushOutcome, first).server_seq;
+    }
   if (!catch_up_on (self, conn, store, error))
     return NULL;
   return g_steal_pointer (&outcomes);

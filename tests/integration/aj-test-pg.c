@@ -64,6 +64,39 @@ socket_url (const char *database)
   return g_strdup_printf ("postgresql:///%s?host=%s&user=" PG_USER, database, host);
 }
 
+/* Folders of clusters whose test died before it could remove them (an
+ * assertion aborts without exit handlers; postgres died with it): those
+ * whose postmaster is gone. Another program's live cluster is left alone. */
+static void
+remove_stale_clusters (void)
+{
+  const char *tmp = g_get_tmp_dir ();
+  g_autoptr(GDir) dir = g_dir_open (tmp, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *folder = NULL;
+      g_autofree char *pid_file = NULL;
+      g_autofree char *text = NULL;
+      g_autofree char *rm = NULL;
+      long pid;
+
+      if (!g_str_has_prefix (name, "anjian-pg-"))
+        continue;
+      folder = g_build_filename (tmp, name, NULL);
+      pid_file = g_build_filename (folder, "data", "postmaster.pid", NULL);
+      if (!g_file_get_contents (pid_file, &text, NULL, NULL))
+        continue;   /* starting now, or not a cluster of ours */
+      pid = strtol (text, NULL, 10);
+      if (pid <= 0 || kill ((pid_t) pid, 0) == 0)
+        continue;
+      rm = g_strdup_printf ("rm -rf '%s'", folder);
+      if (system (rm) != 0)
+        g_printerr ("Cannot remove %s\n", folder);
+    }
+}
+
 static void
 start_cluster (void)
 {
@@ -75,6 +108,7 @@ start_cluster (void)
   g_autofree char *err = NULL;
   int status;
 
+  remove_stale_clusters ();
   cluster_dir = g_dir_make_tmp ("anjian-pg-XXXXXX", &error);
   g_assert_no_error (error);
   chown_tree (cluster_dir);

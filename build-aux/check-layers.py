@@ -8,7 +8,8 @@ fails when:
   - core includes GTK, libadwaita or libsoup;
   - a kiosk page, sheet or row includes the window's or the application's header;
   - the kiosk uses SQLite, or a kiosk or server unit other than the server's
-    storage unit includes a store-private header.
+    storage unit includes a store-private header;
+  - any file but app/server/aj-server-db-pg.c includes libpq (PostgreSQL).
 Prints every violation and exits 1 if there is any."""
 import os
 import re
@@ -32,6 +33,8 @@ CORE_LAYERS = [
 ]
 PRIVATE_HEADERS = {'aj-db.h', 'aj-store-private.h', 'aj-projection.h', 'aj-hazard-private.h'}
 SERVER_STORAGE = re.compile(r'aj-server-store')
+# The server's PostgreSQL statements: all in one file (app/server/aj-server-db.h).
+SERVER_PG = re.compile(r'aj-server-db-pg\.c$')
 PAGE = re.compile(r'aj-.*-(page|sheet|row|rows|strip|viewer)\.[ch]$')
 INCLUDE = re.compile(r'^\s*#\s*include\s*[<"]([^">]+)[">]', re.M)
 
@@ -70,6 +73,8 @@ def main():
             if part == 'server' and not SERVER_STORAGE.search(name) and \
                     (inc == 'sqlite3.h' or os.path.basename(inc) in PRIVATE_HEADERS):
                 problems.append(f'app/server/{name}: includes {inc}; SQL belongs in aj-server-store')
+            if inc == 'libpq-fe.h' and not (part == 'server' and SERVER_PG.search(name)):
+                problems.append(f'app/{part}/{name}: includes {inc}; PostgreSQL belongs in aj-server-db-pg.c')
             if part == 'kiosk' and PAGE.search(name) and os.path.basename(inc) in ('aj-window.h', 'aj-application.h'):
                 problems.append(f'app/kiosk/{name}: a page includes {inc}; use actions and the session')
 

@@ -4,7 +4,9 @@
 # the public pages in tests/integration/test-draw-public; at-spi2-core and
 # gir1.2-atspi-2.0 for the screen-reader tests: tests/ui/test-a11y.py; chromium,
 # nodejs and npm for the office console's browser walk with axe-core:
-# tests/integration/test-office.c).
+# tests/integration/test-office.c; wrk for the server's load benchmark:
+# tests/bench/bench-load.sh; libpq-dev for the server's PostgreSQL store and
+# postgresql for the throwaway clusters of tests/integration/test-multi.c).
 # Asks apt only for what is missing, so a second run is quick and offline.
 set -eu
 
@@ -17,7 +19,9 @@ PACKAGES="build-essential meson ninja-build pkg-config gettext
   xvfb xauth dbus zbar-tools python3-openpyxl poppler-utils tidy
   at-spi2-core gir1.2-atspi-2.0 python3-gi
   chromium nodejs
-  clang llvm libclang-rt-dev"
+  clang llvm libclang-rt-dev
+  wrk
+  libpq-dev postgresql"
 # Debian's npm only where no npm is installed: a machine whose Node.js comes
 # from NodeSource has npm in its nodejs package, and Debian's npm would
 # conflict with it.

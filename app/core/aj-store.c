@@ -1349,7 +1349,8 @@ aj_store_list_page (AjStore        *self,
       "FROM events e WHERE e.server_seq > :after %s %s ORDER BY e.server_seq LIMIT :limit", on_p, on_e,
       except_device ? "AND e.device_id <> :me" : "");
   g_autofree char *codes = kind == AJ_SCOPE_INSTITUTIONS ? aj_scope_institutions_json (scope) : NULL;
-  g_autoptr(sqlite3_stmt) stmt = aj_db_prepare (self->db, sql, error);
+  /* Cached: a server answers this for every pull (one text per scope kind). */
+  g_autoptr(AjDbCached) stmt = aj_db_cached (self->db, sql, error);
 
   if (stmt == NULL)
     return NULL;

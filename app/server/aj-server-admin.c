@@ -14,6 +14,7 @@
 #include "aj-registry.h"
 #include "aj-scope.h"
 #include "aj-server-admin.h"
+#include "aj-server-db.h"
 #include "aj-server-store.h"
 #include "aj-util.h"
 
@@ -246,7 +247,8 @@ aj_admin_publish_checklist (AjStore     *store,
 #define CODE_GROUP_LENGTH 5
 
 char *
-aj_admin_new_enroll_code (AjStore     *store,
+aj_admin_new_enroll_code (AjServerDb  *db,
+                          AjStore     *store,
                           const char  *scope_spec,
                           int          valid_days,
                           GError     **error)
@@ -272,27 +274,29 @@ aj_admin_new_enroll_code (AjStore     *store,
       for (int i = 0; i < CODE_GROUP_LENGTH; i++)
         g_string_append_c (code, alphabet[randombytes_uniform (sizeof alphabet - 1)]);
     }
-  if (!aj_server_store_add_code (store, code->str, scope, now_text, expires_text, error))
+  if (!aj_server_db_add_code (db, store, code->str, scope, now_text, expires_text, error))
     return NULL;
   return g_strdup (code->str);
 }
 
 gboolean
-aj_admin_revoke_device (AjStore     *store,
+aj_admin_revoke_device (AjServerDb  *db,
+                        AjStore     *store,
                         const char  *device_id,
                         GError     **error)
 {
   g_autofree char *now = aj_now_iso8601 ();
 
-  return aj_server_store_revoke_device (store, device_id, now, error);
+  return aj_server_db_revoke_device (db, store, device_id, now, error);
 }
 
 /* Lines: id, name, scope, enrolled, events, active or revoked. */
 GPtrArray *
-aj_admin_list_devices (AjStore *store)
+aj_admin_list_devices (AjServerDb *db,
+                       AjStore    *store)
 {
   GPtrArray *lines = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GPtrArray) devices = aj_server_store_list_devices (store);
+  g_autoptr(GPtrArray) devices = aj_server_db_list_devices (db, store);
 
   for (guint i = 0; i < devices->len; i++)
     {

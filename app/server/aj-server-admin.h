@@ -8,20 +8,26 @@
 
 G_BEGIN_DECLS
 
+typedef struct _AjServerDb AjServerDb;
+
 gboolean    aj_admin_import_registry        (AjStore     *store,
                                              const char  *path,
                                              GError     **error);
 gboolean    aj_admin_publish_checklist      (AjStore     *store,
                                              const char  *path,
                                              GError     **error);
-char       *aj_admin_new_enroll_code        (AjStore     *store,
+/* @db: the shared database (aj-server-db.h), or NULL for @store alone. */
+char       *aj_admin_new_enroll_code        (AjServerDb  *db,
+                                             AjStore     *store,
                                              const char  *scope_spec,
                                              int          valid_days,
                                              GError     **error);
-gboolean    aj_admin_revoke_device          (AjStore     *store,
+gboolean    aj_admin_revoke_device          (AjServerDb  *db,
+                                             AjStore     *store,
                                              const char  *device_id,
                                              GError     **error);
-GPtrArray  *aj_admin_list_devices           (AjStore     *store);
+GPtrArray  *aj_admin_list_devices           (AjServerDb  *db,
+                                             AjStore     *store);
 char       *aj_admin_enroll_payload         (const char  *server_url,
                                              const char  *code);
 

@@ -15,6 +15,7 @@
 #include "aj-codec.h"
 #include "aj-error.h"
 #include "aj-photo.h"
+#include "aj-server-db.h"
 #include "aj-server-handlers.h"
 #include "aj-server-store.h"
 #include "aj-util.h"
@@ -29,10 +30,16 @@ typedef struct
   gint64    total;
   gint64    written;
   gboolean  failed;
+  /* The whole body came: its handler may be finishing it in a worker,
+   * which a newer request must leave alone (it writes nothing more). */
+  gboolean  received;
   /* Of every byte from 0, when this request ends the blob: the hash state
    * cannot outlive a request, so a resumed upload hashes the bytes held
    * before it once, when it begins, and the rest as they come. */
   AjSha256 *hash;
+  /* Every byte was held before this request (see begin_upload): its
+   * handler checks them, in the writer, and the body is dropped. */
+  gboolean  recover;
 } Upload;
 
 /* A blob is received by one request at a time: a new one (a device that
@@ -47,10 +54,13 @@ supersede_upload (AjServerContext *context,
 
   if (older == NULL)
     return;
-  older->failed = TRUE;
-  if (older->fd >= 0)
-    close (older->fd);
-  older->fd = -1;
+  if (!older->received)
+    {
+      older->failed = TRUE;
+      if (older->fd >= 0)
+        close (older->fd);
+      older->fd = -1;
+    }
   g_hash_table_remove (context->uploading, sha256);
   older->context = NULL;
 }
@@ -98,13 +108,15 @@ partial_path (AjServerContext *context,
 
 static gint64
 bytes_held (AjServerContext *context,
+            AjStore         *store,
             const char      *sha256)
 {
   g_autofree char *partial = partial_path (context, sha256);
   GStatBuf st;
+  gint64 whole = aj_server_db_blob_size (context->db, store, sha256);
 
-  if (aj_server_store_blob_is_complete (context->store, sha256))
-    return aj_server_store_blob_size (context->store, sha256);
+  if (whole >= 0)
+    return whole;
   if (g_stat (partial, &st) == 0)
     return st.st_size;
   return 0;
@@ -152,7 +164,8 @@ parse_content_range (const char *value,
   return *rest == '\0' && *start >= 0 && *end >= *start && *total > *end;
 }
 
-static gboolean finish_blob (AjServerContext *context, Upload *upload, const char *device_id, GError **error);
+static gboolean finish_blob (AjServerContext *context, AjStore *store, Upload *upload, const char *device_id,
+                             GError **error);
 
 static void
 on_upload_chunk (SoupServerMessage *msg,
@@ -162,7 +175,7 @@ on_upload_chunk (SoupServerMessage *msg,
   gsize length;
   const guint8 *data = g_bytes_get_data (chunk, &length);
 
-  if (upload->failed)
+  if (upload->failed || upload->recover)
     return;
   if (upload->written + (gint64) length > upload->end - upload->start + 1)
     {
@@ -187,12 +200,22 @@ on_upload_chunk (SoupServerMessage *msg,
     }
 }
 
-/* Runs when the headers are in, before the body: the body is written to
- * the partial file as it arrives, so a cut connection keeps what came. */
+static void
+on_upload_body (SoupServerMessage *msg,
+                Upload            *upload)
+{
+  upload->received = TRUE;
+}
+
+/* Runs when the headers are in, before the body, on the main loop: the body
+ * is written to the partial file as it arrives, so a cut connection keeps
+ * what came. Its database reads are indexed lookups on the main loop's
+ * connection; the finishing write is in a worker (finish_upload). */
 void
 aj_server_blobs_begin_upload (AjRequest *req)
 {
   AjServerContext *context = aj_request_get_context (req);
+  AjStore *store = aj_request_get_store (req);
   SoupServerMessage *msg = aj_request_get_message (req);
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   g_autofree char *partial = NULL;
@@ -216,8 +239,8 @@ aj_server_blobs_begin_upload (AjRequest *req)
       return;
     }
   supersede_upload (context, sha);
-  held = bytes_held (context, sha);
-  if (aj_server_store_blob_is_complete (context->store, sha))
+  held = bytes_held (context, store, sha);
+  if (aj_server_db_blob_size (context->db, store, sha) >= 0)
     {
       aj_request_reply_error (req, 409, "blob_complete", "The server already holds this whole blob");
       return;
@@ -225,9 +248,11 @@ aj_server_blobs_begin_upload (AjRequest *req)
   /* Refused before a byte is kept: nothing of it is stored. */
   if (context->limits.blob_quota_bytes > 0)
     {
-      gint64 used = aj_server_store_device_blob_bytes (context->store, aj_request_get_device_id (req));
+      gint64 used = aj_server_db_device_blob_bytes (context->db, store, aj_request_get_device_id (req));
 
-      if (used + total > context->limits.blob_quota_bytes)
+      /* Compared without a sum that could overflow (a store in doubt
+       * answers G_MAXINT64: refused). */
+      if (used < 0 || used > context->limits.blob_quota_bytes - total)
         {
           g_autofree char *message = g_strdup_printf ("This device has stored %" G_GINT64_FORMAT " bytes of photos; "
                                                       "with this one it would pass its quota of %" G_GINT64_FORMAT,
@@ -237,27 +262,21 @@ aj_server_blobs_begin_upload (AjRequest *req)
         }
     }
   /* Every byte came before, but the server stopped before it checked them
-   * (killed between the last chunk and the rename): check them now, and
-   * either finish the blob or start it again. (Found by the soak test.) */
+   * (killed between the last chunk and the rename): they are checked, and
+   * the blob either finished or started again, by this request's handler
+   * in the writer (hashing 32 MiB and the fsyncs stay off the main loop,
+   * and the writer finishes one upload at a time). (Found by the soak test.) */
   if (held >= total && start != held)
     {
-      g_autoptr(GError) error = NULL;
-      g_autoptr(AjSha256) hash = aj_sha256_new ();
-      Upload pending = { .fd = -1, .sha256 = (char *) sha, .start = 0, .end = held - 1, .total = held, .hash = hash };
-      g_autofree char *partial_file = partial_path (context, sha);
-
-      pending.fd = open (partial_file, O_RDONLY | O_CLOEXEC);
-      if (pending.fd >= 0 && held == total && hash_held (hash, pending.fd, held) &&
-          finish_blob (context, &pending, aj_request_get_device_id (req), &error))
-        {
-          close (pending.fd);
-          aj_request_reply_error (req, 409, "blob_complete", "The server already holds this whole blob");
-          return;
-        }
-      if (pending.fd >= 0)
-        close (pending.fd);
-      g_unlink (partial_file);
-      held = 0;
+      upload = g_new0 (Upload, 1);
+      upload->fd = -1;
+      upload->sha256 = g_strdup (sha);
+      upload->total = total;
+      upload->recover = TRUE;
+      aj_request_set_begin_data (req, upload, (GDestroyNotify) upload_free);
+      aj_request_set_streaming (req);
+      g_signal_connect (msg, "got-chunk", G_CALLBACK (on_upload_chunk), upload);
+      return;
     }
   if (start != held)
     {
@@ -297,13 +316,15 @@ aj_server_blobs_begin_upload (AjRequest *req)
   /* Not expired while it is being received. */
   upload->context = context;
   g_hash_table_insert (context->uploading, upload->sha256, upload);
-  g_object_set_data_full (G_OBJECT (msg), "aj-upload", upload, (GDestroyNotify) upload_free);
+  aj_request_set_begin_data (req, upload, (GDestroyNotify) upload_free);
   aj_request_set_streaming (req);
   g_signal_connect (msg, "got-chunk", G_CALLBACK (on_upload_chunk), upload);
+  g_signal_connect (msg, "got-body", G_CALLBACK (on_upload_body), upload);
 }
 
 static gboolean
 finish_blob (AjServerContext  *context,
+             AjStore          *store,
              Upload           *upload,
              const char       *device_id,
              GError          **error)
@@ -334,8 +355,17 @@ finish_blob (AjServerContext  *context,
   g_mkdir_with_parents (dir, 0700);
   if (g_rename (partial, final) != 0)
     {
-      g_set_error (error, AJ_ERROR, AJ_ERROR_FAILED, "Cannot save the blob");
-      return FALSE;
+      int saved = errno;
+      GStatBuf held;
+
+      /* A retry of the same blob (its client saw this request cut) finished
+       * it first, while this one waited for the writer: the same bytes, as
+       * the name is their hash. Found by test-faults. */
+      if (saved != ENOENT || g_stat (final, &held) != 0 || held.st_size != upload->total)
+        {
+          g_set_error (error, AJ_ERROR, AJ_ERROR_FAILED, "Cannot save the blob");
+          return FALSE;
+        }
     }
   /* The rename itself made durable before the row says "complete": after a
    * power loss the server must never claim a photo it cannot give. */
@@ -351,34 +381,76 @@ finish_blob (AjServerContext  *context,
     close (dirfd);
   }
   /* Whole, and counted against the quota of the device that sent it. */
-  if (!aj_store_begin (context->store, error))
+  if (!aj_store_begin (store, error))
     return FALSE;
-  if (!aj_server_store_add_blob (context->store, upload->sha256, upload->total, now, error) ||
-      !aj_server_store_set_blob_device (context->store, upload->sha256, device_id, error))
+  if (!aj_server_db_add_blob (context->db, store, upload->sha256, upload->total, device_id, now, error))
     {
-      aj_store_rollback (context->store);
+      aj_store_rollback (store);
       return FALSE;
     }
-  return aj_store_commit (context->store, error);
+  return aj_store_commit (store, error);
 }
 
-/* The body has arrived (into the partial file, by aj_server_blobs_begin_upload). */
+/* In the writer: a partial file found whole when a request began (see
+ * begin_upload) is finished if its bytes are right, else removed, so the
+ * device starts again from byte 0. */
+static void
+recover_upload (AjRequest *req,
+                Upload    *upload)
+{
+  AjServerContext *context = aj_request_get_context (req);
+  AjStore *store = aj_request_get_store (req);
+  g_autofree char *partial_file = partial_path (context, upload->sha256);
+  g_autoptr(AjSha256) hash = aj_sha256_new ();
+  Upload pending = { .fd = -1, .sha256 = upload->sha256, .start = 0, .end = upload->total - 1,
+                     .total = upload->total, .hash = hash };
+  GStatBuf st;
+  gboolean whole;
+
+  if (aj_server_db_blob_size (context->db, store, upload->sha256) >= 0)
+    {
+      aj_request_reply_error (req, 409, "blob_complete", "The server already holds this whole blob");
+      return;
+    }
+  whole = g_stat (partial_file, &st) == 0 && st.st_size == upload->total;
+  pending.fd = whole ? open (partial_file, O_RDONLY | O_CLOEXEC) : -1;
+  if (pending.fd >= 0 && hash_held (hash, pending.fd, upload->total) &&
+      finish_blob (context, store, &pending, aj_request_get_device_id (req), NULL))
+    {
+      close (pending.fd);
+      aj_request_reply_error (req, 409, "blob_complete", "The server already holds this whole blob");
+      return;
+    }
+  if (pending.fd >= 0)
+    close (pending.fd);
+  g_unlink (partial_file);
+  aj_request_set_header (req, "Anjian-Blob-Held", "0");
+  aj_request_reply_error (req, 409, "range_mismatch", "The server holds 0 bytes of this blob; continue from there");
+}
+
+/* The body has arrived (into the partial file, by aj_server_blobs_begin_upload);
+ * in a worker: the fsyncs and the row. */
 void
 aj_server_blobs_finish_upload (AjRequest *req)
 {
-  Upload *upload = g_object_get_data (G_OBJECT (aj_request_get_message (req)), "aj-upload");
+  Upload *upload = aj_request_get_begin_data (req);
   g_autoptr(GError) error = NULL;
   JsonObject *reply;
 
   if (upload == NULL)
     return;   /* the early handler answered already */
+  if (upload->recover)
+    {
+      recover_upload (req, upload);
+      return;
+    }
   if (upload->failed || upload->written != upload->end - upload->start + 1)
     {
       aj_request_reply_error (req, 400, "bad_range", "The body does not match Content-Range");
       return;
     }
   if (upload->end + 1 == upload->total &&
-      !finish_blob (aj_request_get_context (req), upload, aj_request_get_device_id (req), &error))
+      !finish_blob (aj_request_get_context (req), aj_request_get_store (req), upload, aj_request_get_device_id (req), &error))
     {
       aj_request_reply_error (req, error->code == AJ_ERROR_CORRUPT ? 422 : 500,
                               error->code == AJ_ERROR_CORRUPT ? "hash_mismatch" : "storage", error->message);
@@ -394,32 +466,36 @@ void
 aj_server_blobs_head (AjRequest *req)
 {
   AjServerContext *context = aj_request_get_context (req);
+  AjStore *store = aj_request_get_store (req);
   const char *sha = blob_name (req);
-  g_autofree char *held = g_strdup_printf ("%" G_GINT64_FORMAT, bytes_held (context, sha));
+  g_autofree char *held = g_strdup_printf ("%" G_GINT64_FORMAT, bytes_held (context, store, sha));
 
   aj_request_set_header (req, "Anjian-Blob-Held", held);
-  aj_request_set_header (req, "Anjian-Blob-Complete", aj_server_store_blob_is_complete (context->store, sha) ? "yes" : "no");
-  soup_server_message_set_status (aj_request_get_message (req), 200, NULL);
+  aj_request_set_header (req, "Anjian-Blob-Complete", aj_server_db_blob_size (context->db, store, sha) >= 0 ? "yes" : "no");
+  aj_request_set_status (req, 200);
 }
 
 void
 aj_server_blobs_get (AjRequest *req)
 {
   AjServerContext *context = aj_request_get_context (req);
-  SoupServerMessage *msg = aj_request_get_message (req);
+  AjStore *store = aj_request_get_store (req);
   const char *sha = blob_name (req);
   g_autofree char *file = aj_photo_blob_path (context->blob_dir, sha);
   g_autofree char *data = NULL;
+  g_autoptr(GBytes) bytes = NULL;
   gsize length;
 
-  if (!aj_server_store_blob_is_complete (context->store, sha) || !aj_server_store_blob_in_scope (context->store, sha, aj_request_get_scope (req)) ||
+  /* In a worker: the lookup and the read from disk; the main loop sends it. */
+  if (aj_server_db_blob_size (context->db, store, sha) < 0 ||
+      !aj_server_store_blob_in_scope (store, sha, aj_request_get_scope (req)) ||
       !g_file_get_contents (file, &data, &length, NULL))
     {
       aj_request_reply_error (req, 404, "not_found", "No such photo for this device");
       return;
     }
-  soup_server_message_set_status (msg, 200, NULL);
-  soup_server_message_set_response (msg, "image/jpeg", SOUP_MEMORY_TAKE, g_steal_pointer (&data), length);
+  bytes = g_bytes_new_take (g_steal_pointer (&data), length);
+  aj_request_reply_bytes (req, 200, "image/jpeg", bytes);
 }
 
 /* Removes every partial upload untouched for the configured time and not

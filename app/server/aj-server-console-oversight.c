@@ -159,7 +159,7 @@ filter_form (AjConsole    *cx,
 static char *
 query_string (AjConsole *cx)
 {
-  GUri *uri = soup_server_message_get_uri (aj_request_get_message (cx->req));
+  GUri *uri = aj_request_get_uri (cx->req);
   const char *query = g_uri_get_query (uri);
 
   return g_strdup (query ? query : "");

@@ -14,6 +14,7 @@
 #include "aj-roster.h"
 #include "aj-server-admin.h"
 #include "aj-server-console.h"
+#include "aj-server-db.h"
 #include "aj-util.h"
 #include "aj-workdays.h"
 
@@ -522,7 +523,7 @@ aj_console_import (AjConsole *cx)
 static char *
 server_url (AjConsole *cx)
 {
-  GUri *uri = soup_server_message_get_uri (aj_request_get_message (cx->req));
+  GUri *uri = aj_request_get_uri (cx->req);
   g_autoptr(GUri) base = g_uri_build (G_URI_FLAGS_NONE, g_uri_get_scheme (uri), NULL, g_uri_get_host (uri),
                                       g_uri_get_port (uri), "", NULL, NULL);
 
@@ -587,7 +588,7 @@ static void
 devices_table (AjConsole *cx,
                AjHtml    *content)
 {
-  g_autoptr(GPtrArray) devices = aj_server_store_list_devices (cx->store);
+  g_autoptr(GPtrArray) devices = aj_server_db_list_devices (aj_request_get_context (cx->req)->db, cx->store);
 
   aj_console_table_open (content, _("Enrolled devices"),
                          (const char * const[]) { _("Device"), _("Scope"), _("Enrolled"), _("State"), NULL });
@@ -630,7 +631,7 @@ codes_page (AjConsole  *cx,
 {
   g_autoptr(AjHtml) content = aj_html_new ();
   g_autofree char *now = aj_now_iso8601 ();
-  g_autoptr(GPtrArray) codes = aj_server_store_list_open_codes (cx->store, now);
+  g_autoptr(GPtrArray) codes = aj_server_db_list_open_codes (aj_request_get_context (cx->req)->db, cx->store, now);
 
   aj_console_heading (content, _("Devices and enrollment codes"));
   if (error != NULL)
@@ -724,7 +725,7 @@ aj_console_codes (AjConsole *cx)
       codes_page (cx, 422, NULL, _("A code stays valid 1 to 90 days."));
       return;
     }
-  code = aj_admin_new_enroll_code (cx->store, spec, days, &error);
+  code = aj_admin_new_enroll_code (aj_request_get_context (cx->req)->db, cx->store, spec, days, &error);
   if (code == NULL)
     {
       codes_page (cx, 422, NULL, error->message);
@@ -749,7 +750,7 @@ aj_console_code_revoke (AjConsole *cx)
 
   if (!aj_console_require_role (cx, AJ_OFFICE_CHIEF))
     return;
-  if (hash == NULL || !aj_is_sha256_hex (hash) || !aj_server_store_revoke_code (cx->store, hash, now, &error))
+  if (hash == NULL || !aj_is_sha256_hex (hash) || !aj_server_db_revoke_code (aj_request_get_context (cx->req)->db, cx->store, hash, now, &error))
     {
       codes_page (cx, 404, NULL, error ? error->message : _("There is no such unused code."));
       return;
@@ -762,7 +763,7 @@ void
 aj_console_device_revoke (AjConsole *cx)
 {
   const char *id = aj_console_form (cx, "device");
-  g_autoptr(GPtrArray) devices = aj_server_store_list_devices (cx->store);
+  g_autoptr(GPtrArray) devices = aj_server_db_list_devices (aj_request_get_context (cx->req)->db, cx->store);
   g_autoptr(GError) error = NULL;
   AjServerDevice *device = NULL;
 
@@ -776,7 +777,7 @@ aj_console_device_revoke (AjConsole *cx)
       codes_page (cx, 404, NULL, _("There is no such device in your scope."));
       return;
     }
-  if (!aj_admin_revoke_device (cx->store, id, &error))
+  if (!aj_admin_revoke_device (aj_request_get_context (cx->req)->db, cx->store, id, &error))
     {
       codes_page (cx, 422, NULL, error->message);
       return;

@@ -13,6 +13,7 @@
 
 #include "aj-server-admin.h"
 #include "aj-server-console.h"
+#include "aj-server-db.h"
 #include "aj-server-handlers.h"
 #include "aj-util.h"
 
@@ -24,12 +25,15 @@
 #define LOCK_SECONDS        (15 * 60)
 #define SECRET_BYTES        32
 
-static gboolean console_english;
+/* The language of the page being written by this thread: handlers run in
+ * several threads at once, so it is per thread (the process's LANGUAGE is
+ * zh_CN once and for all; English is the source language). */
+static GPrivate console_english;
 
 const char *
 aj_console_gettext (const char *msgid)
 {
-  return console_english ? msgid : dgettext (GETTEXT_PACKAGE, msgid);
+  return g_private_get (&console_english) ? msgid : dgettext (GETTEXT_PACKAGE, msgid);
 }
 
 /* ---- small helpers ---- */
@@ -63,15 +67,13 @@ same_secret (const char *a,
 static void
 set_headers (AjConsole *cx)
 {
-  SoupMessageHeaders *headers = soup_server_message_get_response_headers (aj_request_get_message (cx->req));
-
-  soup_message_headers_replace (headers, "Content-Security-Policy",
-                                "default-src 'none'; style-src 'self'; img-src 'self' data:; base-uri 'none'; "
-                                "form-action 'self'; frame-ancestors 'none'");
-  soup_message_headers_replace (headers, "X-Content-Type-Options", "nosniff");
-  soup_message_headers_replace (headers, "Referrer-Policy", "no-referrer");
-  soup_message_headers_replace (headers, "X-Frame-Options", "DENY");
-  soup_message_headers_replace (headers, "Cache-Control", "no-store");
+  aj_request_set_header (cx->req, "Content-Security-Policy",
+                         "default-src 'none'; style-src 'self'; img-src 'self' data:; base-uri 'none'; "
+                         "form-action 'self'; frame-ancestors 'none'");
+  aj_request_set_header (cx->req, "X-Content-Type-Options", "nosniff");
+  aj_request_set_header (cx->req, "Referrer-Policy", "no-referrer");
+  aj_request_set_header (cx->req, "X-Frame-Options", "DENY");
+  aj_request_set_header (cx->req, "Cache-Control", "no-store");
 }
 
 static void
@@ -80,12 +82,11 @@ set_cookie (AjConsole  *cx,
             const char *value,
             gint64      max_age)
 {
-  SoupMessageHeaders *headers = soup_server_message_get_response_headers (aj_request_get_message (cx->req));
   g_autofree char *cookie = g_strdup_printf ("%s=%s; Path=/office; Max-Age=%" G_GINT64_FORMAT
                                              "; HttpOnly; SameSite=Strict%s",
                                              name, value, max_age, aj_request_is_tls (cx->req) ? "; Secure" : "");
 
-  soup_message_headers_append (headers, "Set-Cookie", cookie);
+  aj_request_append_header (cx->req, "Set-Cookie", cookie);
 }
 
 const char *
@@ -161,7 +162,6 @@ aj_console_send_page (AjConsole    *cx,
                       const char   *title,
                       const AjHtml *content)
 {
-  SoupServerMessage *msg = aj_request_get_message (cx->req);
   g_autoptr(AjHtml) page = aj_html_new ();
   g_autoptr(AjHtml) user = aj_html_new ();
   g_autoptr(AjHtml) nav = aj_html_new ();
@@ -215,9 +215,7 @@ aj_console_send_page (AjConsole    *cx,
   }
   bytes = aj_html_free_to_bytes (g_steal_pointer (&page));
   set_headers (cx);
-  soup_server_message_set_status (msg, status, NULL);
-  soup_server_message_set_response (msg, "text/html; charset=utf-8", SOUP_MEMORY_COPY,
-                                    g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+  aj_request_reply_bytes (cx->req, status, "text/html; charset=utf-8", bytes);
 }
 
 void
@@ -242,12 +240,11 @@ void
 aj_console_redirect (AjConsole  *cx,
                      const char *location)
 {
-  SoupServerMessage *msg = aj_request_get_message (cx->req);
+  g_autoptr(GBytes) empty = g_bytes_new_static ("", 0);
 
   set_headers (cx);
-  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Location", location);
-  soup_server_message_set_status (msg, 303, NULL);
-  soup_server_message_set_response (msg, "text/plain; charset=utf-8", SOUP_MEMORY_STATIC, "", 0);
+  aj_request_set_header (cx->req, "Location", location);
+  aj_request_reply_bytes (cx->req, 303, "text/plain; charset=utf-8", empty);
 }
 
 void
@@ -256,17 +253,13 @@ aj_console_send_bytes (AjConsole  *cx,
                        const char *filename,
                        GBytes     *bytes)
 {
-  SoupServerMessage *msg = aj_request_get_message (cx->req);
-
   set_headers (cx);
   if (filename != NULL)
     {
       g_autofree char *disposition = g_strdup_printf ("attachment; filename=\"%s\"", filename);
-      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Content-Disposition", disposition);
+      aj_request_set_header (cx->req, "Content-Disposition", disposition);
     }
-  soup_server_message_set_status (msg, 200, NULL);
-  soup_server_message_set_response (msg, content_type, SOUP_MEMORY_COPY, g_bytes_get_data (bytes, NULL),
-                                    g_bytes_get_size (bytes));
+  aj_request_reply_bytes (cx->req, 200, content_type, bytes);
 }
 
 void
@@ -535,8 +528,8 @@ sign_in (AjConsole *cx)
     g_autofree char *csrf = random_hex ();
 
     if (!aj_server_store_set_office_failures (cx->store, user->name, 0, 0, &error) ||
-        !aj_server_store_add_office_session (cx->store, token_hash, user->name, csrf, now, now + SESSION_SECONDS,
-                                             aj_request_get_client (cx->req), &error))
+        !aj_server_db_add_office_session (aj_request_get_context (cx->req)->db, cx->store, token_hash, user->name,
+                                          csrf, now, now + SESSION_SECONDS, aj_request_get_client (cx->req), &error))
       {
         aj_console_send_message (cx, 500, _("Not done"), error->message);
         return;
@@ -557,7 +550,7 @@ sign_out (AjConsole *cx)
 
   if (!aj_console_audit (cx, "sign-out", "", ""))
     return;
-  aj_server_store_end_office_session (cx->store, token_hash, NULL);
+  aj_server_db_end_office_session (aj_request_get_context (cx->req)->db, cx->store, token_hash, NULL);
   set_cookie (cx, SESSION_COOKIE, "", 0);
   aj_console_redirect (cx, "/office/sign-in");
 }
@@ -576,8 +569,7 @@ static gboolean
 wants_english (AjRequest *req)
 {
   const char *chosen = aj_request_get_cookie (req, LANG_COOKIE);
-  const char *accept = soup_message_headers_get_list (soup_server_message_get_request_headers (aj_request_get_message (req)),
-                                                      "Accept-Language");
+  const char *accept = aj_request_get_header (req, "Accept-Language");
 
   if (chosen != NULL)
     return g_str_equal (chosen, "en");
@@ -666,13 +658,10 @@ audit_page (AjConsole *cx)
 static void
 send_css (AjConsole *cx)
 {
-  SoupServerMessage *msg = aj_request_get_message (cx->req);
   g_autoptr(GBytes) css = aj_html_web_resource ("office.css");
 
-  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "X-Content-Type-Options", "nosniff");
-  soup_server_message_set_status (msg, 200, NULL);
-  soup_server_message_set_response (msg, "text/css; charset=utf-8", SOUP_MEMORY_COPY,
-                                    g_bytes_get_data (css, NULL), g_bytes_get_size (css));
+  aj_request_set_header (cx->req, "X-Content-Type-Options", "nosniff");
+  aj_request_reply_bytes (cx->req, 200, "text/css; charset=utf-8", css);
 }
 
 /* ---- the entry ---- */
@@ -687,7 +676,8 @@ find_session (AjConsole  *cx,
   if (token == NULL || strlen (token) != SECRET_BYTES * 2)
     return NULL;
   token_hash = hash_token (token);
-  return aj_server_store_find_office_session (cx->store, token_hash, g_get_real_time () / G_USEC_PER_SEC, csrf);
+  return aj_server_db_find_office_session (aj_request_get_context (cx->req)->db, cx->store, token_hash,
+                                           g_get_real_time () / G_USEC_PER_SEC, csrf);
 }
 
 static gboolean
@@ -755,7 +745,8 @@ aj_server_console (AjRequest *req)
   cx.req = req;
   cx.store = aj_request_get_store (req);
   cx.path = aj_request_get_path (req) + strlen ("/office");
-  cx.english = console_english = wants_english (req);
+  cx.english = wants_english (req);
+  g_private_set (&console_english, GINT_TO_POINTER (cx.english));
 
   if (is (cx.path, "/static/office.css"))
     send_css (&cx);
@@ -792,5 +783,5 @@ aj_server_console (AjRequest *req)
   g_clear_pointer (&cx.user, aj_office_user_free);
   g_clear_pointer (&cx.scope, aj_scope_free);
   g_free (cx.csrf);
-  console_english = FALSE;
+  g_private_set (&console_english, NULL);
 }

@@ -15,6 +15,7 @@
 #include "aj-register-io.h"
 #include "aj-registry.h"
 #include "aj-server-admin.h"
+#include "aj-server-db.h"
 #include "aj-server-draw-cli.h"
 #include "aj-server-store.h"
 #include "aj-util.h"
@@ -25,6 +26,8 @@ static const char * const commands[] = {
 };
 
 static char  *opt_data;
+static char  *opt_database;
+static char  *opt_blob_dir;
 static char  *opt_title;
 static char **opt_counties;
 static char **opt_types;
@@ -50,6 +53,10 @@ static char  *opt_format;
 
 static const GOptionEntry entries[] = {
   { "data", 0, 0, G_OPTION_ARG_FILENAME, &opt_data, "The server's data folder", "DIR" },
+  /* Plans, draws and registers stay in the data folder for now (see
+   * aj-server-db.h); with a shared database it is caught up first. */
+  { "database", 0, 0, G_OPTION_ARG_STRING, &opt_database, "sqlite:DIR or postgresql://…", "URL" },
+  { "blob-dir", 0, 0, G_OPTION_ARG_FILENAME, &opt_blob_dir, "Where photos are kept (not used here)", "DIR" },
   { "title", 0, 0, G_OPTION_ARG_STRING, &opt_title, "plan create: the plan's title", "TEXT" },
   { "county", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_counties, "plan create: a county in scope (repeat; none: all)", "NAME" },
   { "type", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_types, "plan create: an institution type in scope (repeat; none: all)", "TYPE" },
@@ -469,6 +476,14 @@ aj_draw_cli_main (const char  *command,
   store = aj_server_store_open (opt_data, &error);
   if (store == NULL)
     return failed (command, error);
+  if (opt_database != NULL)
+    {
+      g_autofree char *sqlite_dir = NULL;
+      g_autoptr(AjServerDb) db = aj_server_db_open (opt_database, &sqlite_dir, &error);
+
+      if (error != NULL || !aj_server_db_catch_up (db, store, &error))
+        return failed (command, error);
+    }
   if (g_str_equal (command, "plan"))
     return plan_command (store, argc, argv);
   if (g_str_equal (command, "draw") || g_str_equal (command, "redraw"))

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sodium.h>
 
+#include "aj-server-db.h"
 #include "aj-server-handlers.h"
 #include "aj-server-store.h"
 #include "aj-util.h"
@@ -41,6 +42,7 @@ void
 aj_server_enroll (AjRequest *req)
 {
   AjStore *store = aj_request_get_store (req);
+  AjServerDb *db = aj_request_get_context (req)->db;
   JsonObject *request = aj_request_get_body (req);
   const char *client = aj_request_get_client (req);
   const char *code = aj_json_get_string (request, "code");
@@ -55,7 +57,7 @@ aj_server_enroll (AjRequest *req)
   g_autoptr(GError) error = NULL;
   JsonObject *reply;
 
-  if (aj_server_store_count_enroll_failures (store, client, now_unix - ENROLL_WINDOW_S) >= ENROLL_MAX_FAILURES)
+  if (aj_server_db_count_enroll_failures (db, store, client, now_unix - ENROLL_WINDOW_S) >= ENROLL_MAX_FAILURES)
     {
       g_autofree char *retry = g_strdup_printf ("%d", ENROLL_WINDOW_S);
 
@@ -67,16 +69,16 @@ aj_server_enroll (AjRequest *req)
   if (code == NULL || !aj_uuid_is_valid (device_id) || name == NULL || strlen (name) > 200 ||
       !g_utf8_validate (name, -1, NULL))
     {
-      aj_server_store_add_enroll_failure (store, client, now_unix, NULL);
+      aj_server_db_add_enroll_failure (db, store, client, now_unix, NULL);
       aj_request_reply_error (req, 400, "bad_request", "Enrollment needs a code, the device's id (a UUID) and a device name");
       return;
     }
   token = new_token ();
-  scope = aj_server_store_redeem_code (store, code, device_id, name, token, now, &error);
+  scope = aj_server_db_redeem_code (db, store, code, device_id, name, token, now, &error);
   if (scope == NULL)
     {
       if (counts_as_failure (error))
-        aj_server_store_add_enroll_failure (store, client, now_unix, NULL);
+        aj_server_db_add_enroll_failure (db, store, client, now_unix, NULL);
       aj_request_reply_gerror (req, error);
       return;
     }

@@ -32,7 +32,7 @@ void     aj_server_numbers_grant        (AjRequest *req);
 void     aj_server_completion_get       (AjRequest *req);
 
 /* aj-server-pages.c: public HTML pages, with no personal data */
-void     aj_server_pages_set_headers    (SoupServerMessage *msg);
+void     aj_server_pages_set_headers    (AjRequest         *req);
 void     aj_server_pages_send           (AjRequest         *req,
                                          guint              status,
                                          const char        *title,

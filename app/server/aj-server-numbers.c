@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include "aj-doc-number.h"
+#include "aj-server-db.h"
 #include "aj-server-handlers.h"
 #include "aj-server-store.h"
 #include "aj-util.h"
@@ -43,9 +44,9 @@ aj_server_numbers_grant (AjRequest *req)
       aj_request_reply_error (req, 422, "bad_count", "Ask for 1 to 50 numbers at a time");
       return;
     }
-  if (!aj_server_store_grant_numbers (aj_request_get_store (req), aj_request_get_device_id (req),
-                                      aj_request_get_scope (req), department, (int) year, count, &first, &last,
-                                      &error))
+  if (!aj_server_db_grant_numbers (aj_request_get_context (req)->db, aj_request_get_store (req),
+                                   aj_request_get_device_id (req), aj_request_get_scope (req), department, (int) year,
+                                   count, &first, &last, &error))
     {
       aj_request_reply_gerror (req, error);
       return;

@@ -15,16 +15,14 @@
 /* The pages load nothing but their own style sheet: no script, no frame,
  * no form, nothing from elsewhere, and no referrer to leak a hazard's URL. */
 void
-aj_server_pages_set_headers (SoupServerMessage *msg)
+aj_server_pages_set_headers (AjRequest *req)
 {
-  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
-
-  soup_message_headers_replace (headers, "Content-Security-Policy",
-                                "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; "
-                                "form-action 'none'; frame-ancestors 'none'");
-  soup_message_headers_replace (headers, "X-Content-Type-Options", "nosniff");
-  soup_message_headers_replace (headers, "Referrer-Policy", "no-referrer");
-  soup_message_headers_replace (headers, "X-Frame-Options", "DENY");
+  aj_request_set_header (req, "Content-Security-Policy",
+                         "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; "
+                         "form-action 'none'; frame-ancestors 'none'");
+  aj_request_set_header (req, "X-Content-Type-Options", "nosniff");
+  aj_request_set_header (req, "Referrer-Policy", "no-referrer");
+  aj_request_set_header (req, "X-Frame-Options", "DENY");
 }
 
 /* The page frame (page.html) around @content, with @title as text. */
@@ -34,7 +32,6 @@ aj_server_pages_send (AjRequest    *req,
            const char   *title,
            const AjHtml *content)
 {
-  SoupServerMessage *msg = aj_request_get_message (req);
   g_autoptr(AjHtml) page = aj_html_new ();
   const AjHtmlSlot slots[] = {
     { "title", title, NULL },
@@ -45,10 +42,8 @@ aj_server_pages_send (AjRequest    *req,
 
   aj_html_template (page, "page.html", slots);
   bytes = aj_html_free_to_bytes (g_steal_pointer (&page));
-  aj_server_pages_set_headers (msg);
-  soup_server_message_set_status (msg, status, NULL);
-  soup_server_message_set_response (msg, "text/html; charset=utf-8", SOUP_MEMORY_COPY,
-                                    g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+  aj_server_pages_set_headers (req);
+  aj_request_reply_bytes (req, status, "text/html; charset=utf-8", bytes);
 }
 
 static void
@@ -167,13 +162,10 @@ aj_server_pages_check_path (AjRequest *req)
 void
 aj_server_pages_static (AjRequest *req)
 {
-  SoupServerMessage *msg = aj_request_get_message (req);
   g_autoptr(GBytes) css = aj_html_web_resource ("style.css");
 
-  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "X-Content-Type-Options", "nosniff");
-  soup_server_message_set_status (msg, 200, NULL);
-  soup_server_message_set_response (msg, "text/css; charset=utf-8", SOUP_MEMORY_COPY,
-                                    g_bytes_get_data (css, NULL), g_bytes_get_size (css));
+  aj_request_set_header (req, "X-Content-Type-Options", "nosniff");
+  aj_request_reply_bytes (req, 200, "text/css; charset=utf-8", css);
 }
 
 /* The administrator's overview: counts only. */

@@ -57,11 +57,10 @@ send_bytes (AjRequest  *req,
             const char *content_type,
             char       *text)
 {
-  SoupServerMessage *msg = aj_request_get_message (req);
+  g_autoptr(GBytes) bytes = g_bytes_new_take (text, strlen (text));
 
-  aj_server_pages_set_headers (msg);
-  soup_server_message_set_status (msg, 200, NULL);
-  soup_server_message_set_response (msg, content_type, SOUP_MEMORY_TAKE, text, strlen (text));
+  aj_server_pages_set_headers (req);
+  aj_request_reply_bytes (req, 200, content_type, bytes);
 }
 
 static void

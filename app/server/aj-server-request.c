@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "aj-error.h"
+#include "aj-server-db.h"
 #include "aj-server-request.h"
 #include "aj-server-store.h"
 #include "aj-util.h"
@@ -45,7 +46,57 @@ struct _AjRequest
   gboolean           streaming;   /* the route's begin function takes the body */
   gboolean           closing;
   guint              deadline;    /* the header or body timeout */
+
+  /* Handed to a worker: what it may read, copied on the main loop … */
+  AjRequestFunc      handler;
+  gboolean           parse;       /* a JSON body to parse first */
+  gboolean           gate_later;  /* the token is checked in the worker (no body comes) */
+  gboolean           token_later; /* the token's lookup is in the worker (shared database) */
+  const AjRoute     *route;
+  const char        *method;      /* interned */
+  SoupMessageHeaders *headers;
+  GUri              *uri;
+  char              *client;
+  AjStore           *store;       /* the worker's connection while the handler runs */
+  gpointer           begin_data;
+  GDestroyNotify     begin_destroy;
+  /* … and the answer it builds, applied to the message on the main loop. */
+  gboolean           in_worker;
+  guint              reply_status;
+  SoupMessageHeaders *reply_headers;
+  char              *reply_type;
+  GBytes            *reply_body;
 };
+
+/* The handlers' threads of one server, and the main loop that owns its
+ * messages. SQLite takes one writer at a time: requests that may write
+ * (any method but GET and HEAD) go to one thread of their own and wait
+ * their turn in order there, instead of racing for the lock and leaving the
+ * readers' threads waiting with them; reads go to the other threads. The
+ * writer runs the requests waiting for it together (up to WRITE_GROUP) in
+ * one transaction, each in a savepoint of its own, so that one fsync
+ * commits them all; none is answered before that commit. */
+#define WRITE_GROUP 64
+
+typedef struct
+{
+  GThreadPool     *readers;
+  GAsyncQueue     *writes;
+  GThread         *writer;
+  GMainContext    *main_context;
+  /* Answers posted to the main loop and not yet applied (GSource *), so
+   * that those left when the server is freed are freed too. */
+  GMutex           pending_lock;
+  GHashTable      *pending;
+} Workers;
+
+/* One answer on its way from a worker to the main loop. */
+typedef struct
+{
+  Workers           *workers;
+  SoupServerMessage *msg;       /* the worker's reference */
+  GSource           *source;
+} Answer;
 
 typedef struct
 {
@@ -65,6 +116,14 @@ request_free (AjRequest *req)
   g_clear_object (&req->socket);
   g_free (req->device_id);
   g_clear_pointer (&req->scope, aj_scope_free);
+  if (req->begin_destroy != NULL)
+    req->begin_destroy (req->begin_data);
+  g_clear_pointer (&req->headers, soup_message_headers_unref);
+  g_clear_pointer (&req->uri, g_uri_unref);
+  g_free (req->client);
+  g_clear_pointer (&req->reply_headers, soup_message_headers_unref);
+  g_free (req->reply_type);
+  g_clear_pointer (&req->reply_body, g_bytes_unref);
   g_free (req);
 }
 
@@ -79,17 +138,100 @@ aj_request_device_of_message (SoupServerMessage *msg)
 {
   AjRequest *req = g_object_get_data (G_OBJECT (msg), "aj-request");
 
-  return req ? req->device_id : NULL;
+  /* Not while a worker may still be setting it (a request aborted meanwhile). */
+  return req && !req->in_worker ? req->device_id : NULL;
 }
 
-/* ---- replies ---- */
+/* ---- replies ----
+ * In the gate (main loop) they go to the message; in a worker they are kept
+ * in the request and applied on the main loop (libsoup is not thread-safe). */
+
+static SoupMessageHeaders *
+reply_headers (AjRequest *req)
+{
+  if (!req->in_worker)
+    return soup_server_message_get_response_headers (req->msg);
+  if (req->reply_headers == NULL)
+    req->reply_headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_RESPONSE);
+  return req->reply_headers;
+}
 
 void
 aj_request_set_header (AjRequest  *req,
                        const char *name,
                        const char *value)
 {
-  soup_message_headers_replace (soup_server_message_get_response_headers (req->msg), name, value);
+  soup_message_headers_replace (reply_headers (req), name, value);
+}
+
+void
+aj_request_append_header (AjRequest  *req,
+                          const char *name,
+                          const char *value)
+{
+  soup_message_headers_append (reply_headers (req), name, value);
+}
+
+void
+aj_request_set_status (AjRequest *req,
+                       guint      status)
+{
+  if (req->in_worker)
+    req->reply_status = status;
+  else
+    soup_server_message_set_status (req->msg, status, NULL);
+}
+
+void
+aj_request_reply_bytes (AjRequest  *req,
+                        guint       status,
+                        const char *content_type,
+                        GBytes     *body)
+{
+  if (!req->in_worker)
+    {
+      SoupMessageBody *out = soup_server_message_get_response_body (req->msg);
+
+      soup_server_message_set_status (req->msg, status, NULL);
+      soup_message_headers_replace (soup_server_message_get_response_headers (req->msg), "Content-Type", content_type);
+      soup_message_body_truncate (out);
+      soup_message_body_append_bytes (out, body);
+      return;
+    }
+  req->reply_status = status;
+  g_free (req->reply_type);
+  req->reply_type = g_strdup (content_type);
+  g_clear_pointer (&req->reply_body, g_bytes_unref);
+  req->reply_body = g_bytes_ref (body);
+}
+
+/* On the main loop, when the worker is done. */
+static void
+apply_reply (AjRequest *req)
+{
+  SoupMessageHeaders *out = soup_server_message_get_response_headers (req->msg);
+
+  req->in_worker = FALSE;
+  if (req->reply_headers != NULL)
+    {
+      SoupMessageHeadersIter iter;
+      const char *name, *value;
+
+      soup_message_headers_iter_init (&iter, req->reply_headers);
+      while (soup_message_headers_iter_next (&iter, &name, &value))
+        soup_message_headers_append (out, name, value);
+    }
+  if (req->reply_body != NULL)
+    aj_request_reply_bytes (req, req->reply_status, req->reply_type, req->reply_body);
+  else if (req->reply_status != 0)
+    soup_server_message_set_status (req->msg, req->reply_status, NULL);
+  else
+    {
+      /* A handler that answered nothing: a bug, not a hang. */
+      g_warning ("%s %s: the handler gave no answer", req->method, req->path);
+      aj_request_reply_error (req, 500, "internal", "The server gave no answer");
+    }
+  g_clear_pointer (&req->reply_body, g_bytes_unref);
 }
 
 void
@@ -98,15 +240,13 @@ aj_request_reply (AjRequest  *req,
                   JsonObject *reply)
 {
   g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
-  g_autofree char *text = NULL;
-  gsize len;
+  g_autoptr(GBytes) bytes = NULL;
+  char *text;
 
   json_node_take_object (node, reply);
   text = aj_json_to_string (node);
-  len = strlen (text);
-  soup_server_message_set_status (req->msg, status, NULL);
-  soup_server_message_set_response (req->msg, "application/json; charset=utf-8", SOUP_MEMORY_TAKE,
-                                    g_steal_pointer (&text), len);
+  bytes = g_bytes_new_take (text, strlen (text));
+  aj_request_reply_bytes (req, status, "application/json; charset=utf-8", bytes);
 }
 
 /* Errors are JSON with a stable code for programs and a message for people;
@@ -166,21 +306,32 @@ aj_request_reply_gerror (AjRequest    *req,
 
 /* ---- the gate ---- */
 
+/* Whether the request carries a token at all (no lookup); answers if not. */
 static gboolean
-authenticate (AjRequest *req)
+has_token (AjRequest *req)
 {
-  SoupMessageHeaders *headers = soup_server_message_get_request_headers (req->msg);
-  const char *auth = soup_message_headers_get_one (headers, "Authorization");
-  g_autoptr(GError) error = NULL;
+  const char *auth = aj_request_get_header (req, "Authorization");
 
-  if (req->device_id != NULL)
-    return TRUE;   /* by the early handler */
   if (auth == NULL || !g_str_has_prefix (auth, "Bearer ") || strlen (auth + 7) < 16)
     {
       aj_request_reply_error (req, 401, "token_missing", "This request needs the device's token");
       return FALSE;
     }
-  if (!aj_server_store_find_device_by_token (req->context->store, auth + 7, &req->device_id, &req->scope, &error))
+  return TRUE;
+}
+
+static gboolean
+authenticate (AjRequest *req)
+{
+  const char *auth = aj_request_get_header (req, "Authorization");
+  g_autoptr(GError) error = NULL;
+
+  if (req->device_id != NULL)
+    return TRUE;   /* by the early handler */
+  if (!has_token (req))
+    return FALSE;
+  if (!aj_server_db_find_device_by_token (req->context->db, aj_request_get_store (req), auth + 7,
+                                          &req->device_id, &req->scope, &error))
     {
       aj_request_reply_gerror (req, error);
       return FALSE;
@@ -503,6 +654,12 @@ aj_request_guard (SoupServerMessage *msg,
 
 /* ---- the gate, when the headers are in ---- */
 
+static gboolean
+no_body_comes (SoupServerMessage *msg)
+{
+  return !body_is_chunked (msg) && declared_length (msg) == 0;
+}
+
 static void
 dispatch_early (SoupServer        *server,
                 SoupServerMessage *msg,
@@ -523,7 +680,24 @@ dispatch_early (SoupServer        *server,
     }
   req->path = path;
   req->limit = method ? method->max_body : 0;
-  if (route->access == AJ_ROUTE_DEVICE && !authenticate (req))
+  /* Where no body comes there is nothing to spare reading: the token (a
+   * database read) is checked in the worker, before the handler. */
+  if (route->access == AJ_ROUTE_DEVICE && method != NULL && method->begin == NULL && no_body_comes (msg))
+    {
+      req->gate_later = TRUE;
+      return;
+    }
+  /* With a shared database the lookup is a round trip to it, which the
+   * main loop does not wait for: a body that has a token at all is read
+   * (within its limit) and the token looked up in the worker. Only an
+   * upload, whose body goes to disk as it comes, is let in here. */
+  if (route->access == AJ_ROUTE_DEVICE && req->context->db != NULL && method != NULL && method->begin == NULL)
+    {
+      if (!has_token (req))
+        return;
+      req->token_later = TRUE;
+    }
+  else if (route->access == AJ_ROUTE_DEVICE && !authenticate (req))
     return;
   if (route->check_path != NULL && !route->check_path (req))
     return;
@@ -541,7 +715,224 @@ dispatch_early (SoupServer        *server,
     method->begin (req);
 }
 
-/* ---- the handler, when the whole request is in ---- */
+/* ---- the handler, in a worker, when the whole request is in ---- */
+
+static GPrivate worker_store = G_PRIVATE_INIT (g_object_unref);
+
+/* The worker thread's own connection (the pool's threads are its alone). */
+static AjStore *
+open_worker_store (AjServerContext  *context,
+                   GError          **error)
+{
+  AjStore *store = g_private_get (&worker_store);
+
+  if (store == NULL)
+    {
+      store = aj_server_store_open_connection (context->store, error);
+      if (store != NULL)
+        g_private_set (&worker_store, store);
+    }
+  return store;
+}
+
+static gboolean
+answer_on_main (gpointer data)
+{
+  Answer *answer = data;
+  AjRequest *req = request_of (answer->msg);
+
+  apply_reply (req);
+  soup_server_message_unpause (answer->msg);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+answer_free (gpointer data)
+{
+  Answer *answer = data;
+
+  g_mutex_lock (&answer->workers->pending_lock);
+  g_hash_table_remove (answer->workers->pending, answer->source);
+  g_mutex_unlock (&answer->workers->pending_lock);
+  g_object_unref (answer->msg);
+  g_free (answer);
+}
+
+/* With a shared database, the worker's store is a cache of its log,
+ * brought up to date before the handler reads it (see aj-server-db.h).
+ * Its catch-up writes the cache in a transaction of its own, never inside
+ * the writer's group (PostgreSQL-backed writes are not grouped): see
+ * run_writes. */
+static gboolean
+catch_up (AjRequest *req)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (req->context->db == NULL || aj_server_db_catch_up (req->context->db, req->store, &error))
+    return TRUE;
+  aj_request_reply_error (req, 503, "unavailable", error->message);
+  return FALSE;
+}
+
+/* The gate's rest, the body and the handler, in a worker. */
+static void
+handle (SoupServerMessage *msg)
+{
+  AjRequest *req = request_of (msg);
+  g_autoptr(GError) error = NULL;
+
+  req->store = open_worker_store (req->context, &error);
+  if (req->store == NULL)
+    aj_request_reply_error (req, 503, "unavailable", error->message);
+  else if ((req->gate_later || req->token_later) && !authenticate (req))
+    ;
+  else if (req->gate_later && req->route->check_path != NULL && !req->route->check_path (req))
+    ;
+  else if (req->parse && !parse_body (req))
+    ;
+  else if (!catch_up (req))
+    ;
+  else
+    req->handler (req);
+  req->store = NULL;
+}
+
+/* Hands the answer to the main loop, with the worker's reference to @msg. */
+static void
+post_answer (Workers           *workers,
+             SoupServerMessage *msg)
+{
+  g_autoptr(GSource) source = g_idle_source_new ();
+  Answer *answer = g_new0 (Answer, 1);
+
+  answer->workers = workers;
+  answer->msg = msg;
+  answer->source = source;
+  g_mutex_lock (&workers->pending_lock);
+  g_hash_table_add (workers->pending, source);
+  g_mutex_unlock (&workers->pending_lock);
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, answer_on_main, answer, answer_free);
+  g_source_attach (source, workers->main_context);
+}
+
+static void
+run_reader (gpointer data,
+            gpointer pool_data)
+{
+  handle (data);
+  post_answer (pool_data, data);
+}
+
+/* A group of writes in one transaction; answered after its commit, or
+ * every one refused if the commit fails (nothing of them is kept). With a
+ * shared database they are not grouped: a push, an enrollment or a number
+ * grant commits on PostgreSQL before the local commit, which then could
+ * not take them back; and the cache's catch-up (which a reader's request
+ * runs too, under the database's catch-up lock) must never wait for a
+ * local write lock that a group holds while its push waits for that
+ * catch-up lock. Each request then commits on its own. */
+static void
+run_writes (Workers   *workers,
+            GPtrArray *group)
+{
+  AjRequest *first = request_of (g_ptr_array_index (group, 0));
+  g_autoptr(GError) error = NULL;
+  AjStore *store = open_worker_store (first->context, NULL);
+  gboolean grouped = first->context->db == NULL && store != NULL && group->len > 1 && aj_store_begin (store, NULL);
+
+  for (guint i = 0; i < group->len; i++)
+    handle (g_ptr_array_index (group, i));
+  if (grouped && !aj_store_commit (store, &error))
+    for (guint i = 0; i < group->len; i++)
+      {
+        AjRequest *req = request_of (g_ptr_array_index (group, i));
+
+        g_clear_pointer (&req->reply_headers, soup_message_headers_unref);
+        aj_request_reply_error (req, 500, "storage", error->message);
+      }
+  for (guint i = 0; i < group->len; i++)
+    post_answer (workers, g_ptr_array_index (group, i));
+}
+
+/* What the writer's queue holds to say: stop. */
+static const char stop_writer = 0;
+
+static gpointer
+writer_main (gpointer data)
+{
+  Workers *workers = data;
+  gboolean stop = FALSE;
+
+  while (!stop)
+    {
+      g_autoptr(GPtrArray) group = g_ptr_array_new ();
+      gpointer next = g_async_queue_pop (workers->writes);
+
+      while (next != NULL)
+        {
+          if (next == &stop_writer)
+            {
+              stop = TRUE;
+              break;
+            }
+          g_ptr_array_add (group, next);
+          next = group->len < WRITE_GROUP ? g_async_queue_try_pop (workers->writes) : NULL;
+        }
+      if (group->len > 0)
+        run_writes (workers, group);
+    }
+  return NULL;
+}
+
+static void
+workers_free (Workers *workers)
+{
+  /* Lets the running handlers finish; their threads close their stores. */
+  g_async_queue_push (workers->writes, (gpointer) &stop_writer);
+  g_thread_join (workers->writer);
+  g_async_queue_unref (workers->writes);
+  g_thread_pool_free (workers->readers, FALSE, TRUE);
+  /* The answers the main loop will not apply now (it has stopped): their
+   * messages and requests freed with them. */
+  {
+    g_autoptr(GPtrArray) left = g_ptr_array_new_with_free_func ((GDestroyNotify) g_source_unref);
+    GHashTableIter iter;
+    gpointer source;
+
+    g_mutex_lock (&workers->pending_lock);
+    g_hash_table_iter_init (&iter, workers->pending);
+    while (g_hash_table_iter_next (&iter, &source, NULL))
+      g_ptr_array_add (left, g_source_ref (source));
+    g_mutex_unlock (&workers->pending_lock);
+    for (guint i = 0; i < left->len; i++)
+      g_source_destroy (g_ptr_array_index (left, i));
+  }
+  g_hash_table_unref (workers->pending);
+  g_mutex_clear (&workers->pending_lock);
+  g_main_context_unref (workers->main_context);
+  g_free (workers);
+}
+
+void
+aj_request_start_workers (SoupServer      *soup,
+                          AjServerContext *context)
+{
+  Workers *workers = g_new0 (Workers, 1);
+  g_autoptr(GError) error = NULL;
+
+  context->workers = MAX (context->workers, 1);
+  workers->main_context = g_main_context_ref_thread_default ();
+  g_mutex_init (&workers->pending_lock);
+  workers->pending = g_hash_table_new (NULL, NULL);
+  /* Exclusive: the threads are this server's, and so are their stores. */
+  workers->readers = g_thread_pool_new (run_reader, workers, (int) context->workers, TRUE, &error);
+  if (workers->readers == NULL)
+    g_error ("Cannot start the server's workers: %s", error->message);
+  workers->writes = g_async_queue_new ();
+  workers->writer = g_thread_new ("aj-writer", writer_main, workers);
+  g_object_set_data_full (G_OBJECT (soup), "aj-workers", workers, (GDestroyNotify) workers_free);
+}
 
 static void
 dispatch (SoupServer        *server,
@@ -553,6 +944,10 @@ dispatch (SoupServer        *server,
   RouteBinding *binding = user_data;
   const AjRouteMethod *method = find_method (binding->route, soup_server_message_get_method (msg));
   AjRequest *req = request_of (msg);
+  Workers *workers = g_object_get_data (G_OBJECT (server), "aj-workers");
+  SoupMessageHeadersIter iter;
+  const char *name, *value;
+  const char *client = soup_server_message_get_remote_host (msg);
 
   /* The gate passed (libsoup calls no handler of an answered message). */
   if (req == NULL || req->closing || method == NULL)
@@ -560,9 +955,23 @@ dispatch (SoupServer        *server,
   req->path = path;
   g_clear_pointer (&req->query, g_hash_table_unref);
   req->query = query ? g_hash_table_ref (query) : NULL;
-  if (method->max_body > 0 && method->begin == NULL && binding->route->access != AJ_ROUTE_OFFICE && !parse_body (req))
-    return;
-  method->handler (req);
+  req->handler = method->handler;
+  req->route = binding->route;
+  req->parse = method->max_body > 0 && method->begin == NULL && binding->route->access != AJ_ROUTE_OFFICE;
+  /* What the handler may read, copied while the main loop owns the message. */
+  req->method = g_intern_string (soup_server_message_get_method (msg));
+  req->uri = g_uri_ref (soup_server_message_get_uri (msg));
+  req->client = g_strdup (client ? client : "-");
+  req->headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_REQUEST);
+  soup_message_headers_iter_init (&iter, soup_server_message_get_request_headers (msg));
+  while (soup_message_headers_iter_next (&iter, &name, &value))
+    soup_message_headers_append (req->headers, name, value);
+  req->in_worker = TRUE;
+  soup_server_message_pause (msg);
+  if (req->method == g_intern_static_string ("GET") || req->method == g_intern_static_string ("HEAD"))
+    g_thread_pool_push (workers->readers, g_object_ref (msg), NULL);
+  else
+    g_async_queue_push (workers->writes, g_object_ref (msg));
 }
 
 void
@@ -589,7 +998,38 @@ aj_request_get_message (AjRequest *req)
 const char *
 aj_request_get_method (AjRequest *req)
 {
-  return soup_server_message_get_method (req->msg);
+  return req->method ? req->method : soup_server_message_get_method (req->msg);
+}
+
+void
+aj_request_set_begin_data (AjRequest      *req,
+                           gpointer        data,
+                           GDestroyNotify  destroy)
+{
+  if (req->begin_destroy != NULL)
+    req->begin_destroy (req->begin_data);
+  req->begin_data = data;
+  req->begin_destroy = destroy;
+}
+
+gpointer
+aj_request_get_begin_data (AjRequest *req)
+{
+  return req->begin_data;
+}
+
+const char *
+aj_request_get_header (AjRequest  *req,
+                       const char *name)
+{
+  return soup_message_headers_get_list (req->headers ? req->headers : soup_server_message_get_request_headers (req->msg),
+                                        name);
+}
+
+GUri *
+aj_request_get_uri (AjRequest *req)
+{
+  return req->uri ? req->uri : soup_server_message_get_uri (req->msg);
 }
 
 const char *
@@ -624,7 +1064,7 @@ aj_request_get_context (AjRequest *req)
 AjStore *
 aj_request_get_store (AjRequest *req)
 {
-  return req->context->store;
+  return req->store ? req->store : req->context->store;
 }
 
 const char *
@@ -656,7 +1096,7 @@ aj_request_set_streaming (AjRequest *req)
 const char *
 aj_request_get_client (AjRequest *req)
 {
-  const char *host = soup_server_message_get_remote_host (req->msg);
+  const char *host = req->client ? req->client : soup_server_message_get_remote_host (req->msg);
 
   return host ? host : "-";
 }
@@ -669,7 +1109,7 @@ parse_multipart (AjRequest *req,
 {
   GHashTable *fields = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_autoptr(SoupMultipart) multipart =
-    soup_multipart_new_from_message (soup_server_message_get_request_headers (req->msg), body);
+    soup_multipart_new_from_message (req->headers ? req->headers : soup_server_message_get_request_headers (req->msg), body);
 
   for (int i = 0; multipart && i < soup_multipart_get_length (multipart); i++)
     {
@@ -695,7 +1135,7 @@ aj_request_get_form (AjRequest  *req,
 {
   if (req->form == NULL)
     {
-      SoupMessageHeaders *headers = soup_server_message_get_request_headers (req->msg);
+      SoupMessageHeaders *headers = req->headers ? req->headers : soup_server_message_get_request_headers (req->msg);
       const char *type = soup_message_headers_get_content_type (headers, NULL);
       gsize length = req->bytes ? req->bytes->len : 0;
       g_autoptr(GBytes) body = g_bytes_new (req->bytes ? req->bytes->data : NULL, length);
@@ -719,7 +1159,7 @@ aj_request_get_cookie (AjRequest  *req,
 {
   if (req->cookies == NULL)
     {
-      const char *header = soup_message_headers_get_list (soup_server_message_get_request_headers (req->msg), "Cookie");
+      const char *header = aj_request_get_header (req, "Cookie");
       g_auto(GStrv) pairs = header ? g_strsplit (header, ";", -1) : NULL;
 
       req->cookies = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);

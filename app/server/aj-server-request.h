@@ -11,6 +11,8 @@
 G_BEGIN_DECLS
 
 typedef struct _AjRequest AjRequest;
+/* The storage interface: see aj-server-db.h. */
+typedef struct _AjServerDb AjServerDb;
 
 typedef void     (*AjRequestFunc)  (AjRequest *req);
 /* Answers the request itself and returns FALSE when the path names nothing. */
@@ -68,15 +70,18 @@ typedef struct
 typedef struct
 {
   AjStore        *store;
+  /* The shared database (aj-server-db.h); NULL: the SQLite store alone. */
+  AjServerDb     *db;
   char           *blob_dir;
   char           *partial_dir;
   char           *holidays_path;   /* the holiday calendar the office keeps */
   AjServerLimits  limits;
   gboolean        tls;         /* served over TLS: the console's cookies are Secure */
-  GHashTable     *uploading;   /* sha256 of each blob being received now -> its upload */
+  GHashTable     *uploading;   /* sha256 of each blob being received now -> its upload (main loop only) */
   /* Logs a request whose connection was closed after its answer (libsoup
    * emits no request-finished for those). */
   void   (*log_closed) (SoupServerMessage *msg);
+  guint           workers;     /* handler threads, each with its own store connection */
 } AjServerContext;
 
 void                aj_request_add_route         (SoupServer         *soup,
@@ -86,9 +91,28 @@ void                aj_request_add_route         (SoupServer         *soup,
  * never accumulated, and a slow client is cut off (see the timeouts). */
 void                aj_request_guard             (SoupServerMessage  *msg,
                                                   AjServerContext    *context);
+/* Handlers run in worker threads, each with its own connection to the
+ * store: GET and HEAD in a pool of context->workers threads, any other
+ * method (which may write) in one thread, in order; the main loop only
+ * does I/O. A
+ * handler then never touches the SoupServerMessage: it reads the request
+ * and builds its answer through the functions below, and the answer is
+ * applied to the message on the main loop. Call once, after the routes. */
+void                aj_request_start_workers     (SoupServer         *soup,
+                                                  AjServerContext    *context);
 const char         *aj_request_device_of_message (SoupServerMessage  *msg);
 
+/* Only on the main loop: a begin function (the body as it streams). */
 SoupServerMessage  *aj_request_get_message       (AjRequest          *req);
+/* What a begin function hands to its handler (freed with the request). */
+void                aj_request_set_begin_data    (AjRequest          *req,
+                                                  gpointer            data,
+                                                  GDestroyNotify      destroy);
+gpointer            aj_request_get_begin_data    (AjRequest          *req);
+/* A request header (several joined by ", "), or NULL. */
+const char         *aj_request_get_header        (AjRequest          *req,
+                                                  const char         *name);
+GUri               *aj_request_get_uri           (AjRequest          *req);
 const char         *aj_request_get_method        (AjRequest          *req);
 const char         *aj_request_get_path          (AjRequest          *req);
 const char         *aj_request_get_query         (AjRequest          *req,
@@ -97,6 +121,8 @@ gint64              aj_request_get_query_int     (AjRequest          *req,
                                                   const char         *name,
                                                   gint64              fallback);
 AjServerContext    *aj_request_get_context       (AjRequest          *req);
+/* The store this request may use: in a handler, the worker thread's own
+ * connection (opened on its first request); in the gate, the main loop's. */
 AjStore            *aj_request_get_store         (AjRequest          *req);
 const char         *aj_request_get_device_id     (AjRequest          *req);
 const char         *aj_request_get_client        (AjRequest          *req);
@@ -114,6 +140,16 @@ void                aj_request_set_streaming     (AjRequest          *req);
 void                aj_request_set_header        (AjRequest          *req,
                                                   const char         *name,
                                                   const char         *value);
+void                aj_request_append_header     (AjRequest          *req,
+                                                  const char         *name,
+                                                  const char         *value);
+/* An answer without a body (HEAD). */
+void                aj_request_set_status        (AjRequest          *req,
+                                                  guint               status);
+void                aj_request_reply_bytes       (AjRequest          *req,
+                                                  guint               status,
+                                                  const char         *content_type,
+                                                  GBytes             *body);
 void                aj_request_reply             (AjRequest          *req,
                                                   guint               status,
                                                   JsonObject         *reply);

@@ -104,6 +104,13 @@ aj_server_store_open (const char  *data_dir,
   return g_steal_pointer (&store);
 }
 
+AjStore *
+aj_server_store_open_connection (AjStore  *store,
+                                 GError  **error)
+{
+  return aj_store_open (aj_store_get_path (store), error);
+}
+
 static sqlite3_stmt *
 prepare (AjStore     *store,
          const char  *sql,
@@ -264,9 +271,9 @@ find_by_secret (AjStore             *store,
 /* Whether the time @a is before @b, both ISO 8601 with a zone (UTC "Z"
  * or an offset): compared as times, never as text. An unreadable time is
  * never before anything, so an unreadable expiry has passed. */
-static gboolean
-is_before (const char *a,
-           const char *b)
+gboolean
+aj_server_store_is_before (const char *a,
+                           const char *b)
 {
   g_autoptr(GDateTime) ta = a ? g_date_time_new_from_iso8601 (a, NULL) : NULL;
   g_autoptr(GDateTime) tb = b ? g_date_time_new_from_iso8601 (b, NULL) : NULL;
@@ -290,7 +297,7 @@ take_code (AjStore     *store,
 
   if (stmt == NULL)
     return NULL;
-  if (!is_before (now, aj_db_col_text (stmt, 1)))
+  if (!aj_server_store_is_before (now, aj_db_col_text (stmt, 1)))
     {
       g_set_error (error, AJ_SERVER_STORE_ERROR, AJ_SERVER_STORE_ERROR_CODE_EXPIRED,
                    "This enrollment code has expired");
@@ -419,13 +426,25 @@ aj_server_store_find_device_by_token (AjStore     *store,
                                       GError     **error)
 {
   g_autofree char *hash = aj_sha256_hex (token, strlen (token));
-  g_autoptr(sqlite3_stmt) stmt = find_by_secret (store,
-      "SELECT id, scope, revoked_at FROM devices WHERE token_hash = ?", hash,
-      AJ_SERVER_STORE_ERROR_TOKEN_UNKNOWN, "This device is not enrolled with this server",
-      AJ_SERVER_STORE_ERROR_TOKEN_REVOKED, "This device has been revoked by the administrator", error);
+  /* Cached: every device request asks it. */
+  g_autoptr(AjDbCached) stmt = aj_db_cached (aj_store_get_db (store),
+      "SELECT id, scope, revoked_at FROM devices WHERE token_hash = ?", error);
 
   if (stmt == NULL)
     return FALSE;
+  aj_db_bind_text (stmt, 1, hash);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      g_set_error_literal (error, AJ_SERVER_STORE_ERROR, AJ_SERVER_STORE_ERROR_TOKEN_UNKNOWN,
+                           "This device is not enrolled with this server");
+      return FALSE;
+    }
+  if (sqlite3_column_type (stmt, 2) != SQLITE_NULL)
+    {
+      g_set_error_literal (error, AJ_SERVER_STORE_ERROR, AJ_SERVER_STORE_ERROR_TOKEN_REVOKED,
+                           "This device has been revoked by the administrator");
+      return FALSE;
+    }
   *device_id = aj_db_col_dup (stmt, 0);
   *scope = aj_scope_new_from_json (aj_db_col_text (stmt, 1));
   return TRUE;
@@ -589,6 +608,15 @@ gint64
 aj_server_store_last_server_seq (AjStore *store)
 {
   return query_int (store, "SELECT max(server_seq) FROM events WHERE server_seq IS NOT NULL", NULL);
+}
+
+/* A server's cache applies pulled events as a kiosk does (see
+ * aj-server-db-pg.c), which marks the photos they name as wanted. */
+gboolean
+aj_server_store_forget_wanted_blobs (AjStore  *store,
+                                     GError  **error)
+{
+  return aj_db_exec (aj_store_get_db (store), "DELETE FROM blobs_wanted", error);
 }
 
 /* ---- blobs ---- */
@@ -807,20 +835,13 @@ aj_server_store_registry_for_scope (AjStore       *store,
  * pushed number reads it). A device may ask only for a department of an
  * institution in its scope. */
 gboolean
-aj_server_store_grant_numbers (AjStore        *store,
-                               const char     *device_id,
-                               const AjScope  *scope,
-                               const char     *department,
-                               int             year,
-                               gint64          count,
-                               gint64         *first,
-                               gint64         *last,
-                               GError        **error)
+aj_server_store_department_in_scope (AjStore        *store,
+                                     const AjScope  *scope,
+                                     const char     *department,
+                                     GError        **error)
 {
   g_autofree char *sql = NULL;
   g_autoptr(sqlite3_stmt) allowed = NULL;
-  g_autoptr(sqlite3_stmt) insert = NULL;
-  g_autofree char *now = aj_now_iso8601 ();
 
   /* The scope's condition names a column "institution": alias the code. */
   sql = g_strdup_printf ("SELECT count(*) FROM (SELECT code AS institution, department FROM institutions) "
@@ -836,7 +857,50 @@ aj_server_store_grant_numbers (AjStore        *store,
                    "Department %s has no institution in this device's scope", department);
       return FALSE;
     }
-  if (!aj_store_begin (store, error))
+  return TRUE;
+}
+
+/* A block granted elsewhere (by another server, on the shared database),
+ * recorded here for the checks of pushed numbers. */
+gboolean
+aj_server_store_add_number_block (AjStore     *store,
+                                  const char  *department,
+                                  int          year,
+                                  const char  *device_id,
+                                  gint64       first,
+                                  gint64       last,
+                                  const char  *granted_at,
+                                  GError     **error)
+{
+  g_autoptr(sqlite3_stmt) insert = prepare (store,
+      "INSERT INTO number_blocks (department, year, device_id, first, last, granted_at) VALUES (?, ?, ?, ?, ?, ?)",
+      error);
+
+  if (insert == NULL)
+    return FALSE;
+  aj_db_bind_text (insert, 1, department);
+  sqlite3_bind_int (insert, 2, year);
+  aj_db_bind_text (insert, 3, device_id);
+  sqlite3_bind_int64 (insert, 4, first);
+  sqlite3_bind_int64 (insert, 5, last);
+  aj_db_bind_text (insert, 6, granted_at);
+  return aj_db_step_done (aj_store_get_db (store), insert, error);
+}
+
+gboolean
+aj_server_store_grant_numbers (AjStore        *store,
+                               const char     *device_id,
+                               const AjScope  *scope,
+                               const char     *department,
+                               int             year,
+                               gint64          count,
+                               gint64         *first,
+                               gint64         *last,
+                               GError        **error)
+{
+  g_autofree char *now = aj_now_iso8601 ();
+
+  if (!aj_server_store_department_in_scope (store, scope, department, error) || !aj_store_begin (store, error))
     return FALSE;
   {
     g_autoptr(sqlite3_stmt) top = prepare (store,
@@ -848,17 +912,7 @@ aj_server_store_grant_numbers (AjStore        *store,
     *first = sqlite3_step (top) == SQLITE_ROW ? sqlite3_column_int64 (top, 0) : 1;
   }
   *last = *first + count - 1;
-  insert = prepare (store, "INSERT INTO number_blocks (department, year, device_id, first, last, granted_at) "
-                           "VALUES (?, ?, ?, ?, ?, ?)", error);
-  if (insert == NULL)
-    goto fail;
-  aj_db_bind_text (insert, 1, department);
-  sqlite3_bind_int (insert, 2, year);
-  aj_db_bind_text (insert, 3, device_id);
-  sqlite3_bind_int64 (insert, 4, *first);
-  sqlite3_bind_int64 (insert, 5, *last);
-  aj_db_bind_text (insert, 6, now);
-  if (!aj_db_step_done (aj_store_get_db (store), insert, error))
+  if (!aj_server_store_add_number_block (store, department, year, device_id, *first, *last, now, error))
     goto fail;
   return aj_store_commit (store, error);
 

@@ -99,11 +99,17 @@ void         aj_server_device_free                  (AjServerDevice     *device)
 char        *aj_server_store_path                   (const char         *data_dir);
 AjStore     *aj_server_store_open                   (const char         *data_dir,
                                                      GError            **error);
+/* Another connection to the same database as @store (a worker thread's own;
+ * the schema is already there). */
+AjStore     *aj_server_store_open_connection        (AjStore            *store,
+                                                     GError            **error);
 
 /* Devices and enrollment codes. A code is compared as its letters and
  * digits in upper case (dashes and spaces as typed do not count); times are
  * ISO 8601 and compared as times, expiry in UTC. */
 char        *aj_server_store_normalize_code         (const char         *code);
+gboolean     aj_server_store_is_before              (const char         *a,
+                                                     const char         *b);
 gboolean     aj_server_store_add_code               (AjStore            *store,
                                                      const char         *code,
                                                      const AjScope      *scope,
@@ -158,6 +164,8 @@ GArray      *aj_server_store_add_events             (AjStore            *store,
                                                      GPtrArray          *events,
                                                      GError            **error);
 gint64       aj_server_store_last_server_seq        (AjStore            *store);
+gboolean     aj_server_store_forget_wanted_blobs    (AjStore            *store,
+                                                     GError            **error);
 
 /* Blobs */
 gboolean     aj_server_store_blob_is_complete       (AjStore            *store,
@@ -189,6 +197,18 @@ JsonArray   *aj_server_store_published_checklists   (AjStore            *store);
 JsonArray   *aj_server_store_published_checklist_editions (AjStore      *store);
 
 /* Document numbers: blocks of a department's yearly sequence */
+gboolean     aj_server_store_department_in_scope    (AjStore            *store,
+                                                     const AjScope      *scope,
+                                                     const char         *department,
+                                                     GError            **error);
+gboolean     aj_server_store_add_number_block       (AjStore            *store,
+                                                     const char         *department,
+                                                     int                 year,
+                                                     const char         *device_id,
+                                                     gint64              first,
+                                                     gint64              last,
+                                                     const char         *granted_at,
+                                                     GError            **error);
 gboolean     aj_server_store_grant_numbers          (AjStore            *store,
                                                      const char         *device_id,
                                                      const AjScope      *scope,

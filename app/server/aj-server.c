@@ -10,6 +10,7 @@
 #include "aj-codec.h"
 #include "aj-error.h"
 #include "aj-server.h"
+#include "aj-server-db.h"
 #include "aj-server-handlers.h"
 #include "aj-server-request.h"
 #include "aj-server-store.h"
@@ -25,6 +26,7 @@ struct _AjServer
   AjServerContext  context;
   SoupServer      *soup;
   guint            expiry_timer;
+  gboolean         workers_started;
 };
 
 G_DEFINE_FINAL_TYPE (AjServer, aj_server, G_TYPE_OBJECT)
@@ -132,6 +134,7 @@ aj_server_finalize (GObject *object)
     soup_server_disconnect (self->soup);
   g_clear_object (&self->soup);
   g_clear_object (&self->context.store);
+  g_clear_pointer (&self->context.db, aj_server_db_free);
   g_free (self->data_dir);
   g_free (self->context.blob_dir);
   g_free (self->context.partial_dir);
@@ -170,6 +173,7 @@ aj_server_new (const char  *data_dir,
   self->context.holidays_path = g_build_filename (data_dir, "holidays.txt", NULL);
   self->context.uploading = g_hash_table_new (g_str_hash, g_str_equal);
   self->context.limits = (AjServerLimits) AJ_SERVER_LIMITS_INIT;
+  self->context.workers = MAX (g_get_num_processors (), 2);
   self->context.store = aj_server_store_open (data_dir, error);
   if (self->context.store == NULL)
     return NULL;
@@ -189,6 +193,14 @@ aj_server_set_limits (AjServer             *self,
                       const AjServerLimits *limits)
 {
   self->context.limits = *limits;
+}
+
+void
+aj_server_set_workers (AjServer *self,
+                       guint     workers)
+{
+  g_return_if_fail (!self->workers_started);
+  self->context.workers = MAX (workers, 1);
 }
 
 static gboolean
@@ -265,6 +277,11 @@ aj_server_listen (AjServer    *self,
         !soup_server_listen_socket (self->soup, socket, options, error))
       return FALSE;
   }
+  if (!self->workers_started)
+    {
+      aj_request_start_workers (self->soup, &self->context);
+      self->workers_started = TRUE;
+    }
   if (self->expiry_timer == 0 && self->context.limits.partial_max_age_seconds > 0)
     self->expiry_timer = g_idle_add (on_first_expiry, self);
   return TRUE;
@@ -302,6 +319,37 @@ aj_server_set_holidays_path (AjServer   *self,
 {
   g_free (self->context.holidays_path);
   self->context.holidays_path = g_strdup (path);
+}
+
+/* Before aj_server_listen: the shared database (taken), whose log the
+ * store in the data folder then caches. See aj-server-db.h. */
+void
+aj_server_set_database (AjServer   *self,
+                        AjServerDb *db)
+{
+  g_clear_pointer (&self->context.db, aj_server_db_free);
+  self->context.db = db;
+}
+
+/* Before aj_server_listen: where photos are kept, when not DATA/blobs: a
+ * directory several servers share (NFS, or a volume mounted on each). Each
+ * server keeps its partial uploads in its own folder there ("partial-"
+ * and a digest of its host and data folder), so that the rename that completes a photo stays on
+ * one file system and two servers never write one partial file. */
+void
+aj_server_set_blob_dir (AjServer   *self,
+                        const char *blob_dir)
+{
+  g_autofree char *where = g_strdup_printf ("%s:%s", g_get_host_name (), self->data_dir);
+  g_autofree char *instance = g_compute_checksum_for_string (G_CHECKSUM_SHA256, where, -1);
+  g_autofree char *partial = NULL;
+
+  g_free (self->context.blob_dir);
+  g_free (self->context.partial_dir);
+  self->context.blob_dir = g_strdup (blob_dir);
+  instance[16] = '\0';
+  partial = g_strconcat ("partial-", instance, NULL);
+  self->context.partial_dir = g_build_filename (blob_dir, partial, NULL);
 }
 
 AjStore *

@@ -19,6 +19,10 @@ AjServer   *aj_server_new          (const char  *data_dir,
                                     GError     **error);
 void        aj_server_set_limits   (AjServer             *self,
                                     const AjServerLimits *limits);
+/* Before aj_server_listen: the threads that run handlers (default: one
+ * per processor, at least 2). */
+void        aj_server_set_workers  (AjServer             *self,
+                                    guint                 workers);
 gboolean    aj_server_listen       (AjServer    *self,
                                     const char  *address,
                                     const char  *tls_cert,
@@ -29,5 +33,9 @@ void        aj_server_shutdown     (AjServer    *self);
 AjStore    *aj_server_get_store    (AjServer    *self);
 void        aj_server_set_holidays_path (AjServer *self,
                                          const char *path);
+void        aj_server_set_database (AjServer             *self,
+                                    AjServerDb           *db);
+void        aj_server_set_blob_dir (AjServer             *self,
+                                    const char           *blob_dir);
 
 G_END_DECLS

@@ -13,6 +13,7 @@
 #include "aj-server.h"
 #include "aj-util.h"
 #include "aj-server-admin.h"
+#include "aj-server-db.h"
 #include "aj-server-draw-cli.h"
 #include "aj-server-store.h"
 #include "aj-checklist.h"
@@ -34,6 +35,9 @@ static char *opt_role;
 static char *opt_county;
 static char *opt_display_name;
 
+/* serve --workers (the worker pool) */
+static int   opt_workers;
+
 static const GOptionEntry common[] = {
   { "data", 0, 0, G_OPTION_ARG_FILENAME, &opt_data, "The server's data folder", "DIR" },
   { NULL }
@@ -50,6 +54,10 @@ static const GOptionEntry serve_options[] = {
     "New events each device may push per period (default 20000/1h; period in s, m or h; 0: no limit)", "N/PERIOD" },
   { "partial-expiry", 0, 0, G_OPTION_ARG_STRING, &opt_partial_expiry,
     "Remove a photo upload left unfinished this long (default 24h; s, m, h or d; 0: keep)", "TIME" },
+  /* the worker pool */
+  { "workers", 0, 0, G_OPTION_ARG_INT, &opt_workers,
+    "Threads that answer reads, each with its own database connection (default: one per processor, at least 2; "
+    "writes have one more thread of their own)", "N" },
   { NULL }
 };
 
@@ -61,6 +69,20 @@ static const GOptionEntry code_options[] = {
   { "role", 0, 0, G_OPTION_ARG_STRING, &opt_role, "office-user add: clerk, chief or admin", "ROLE" },
   { "county", 0, 0, G_OPTION_ARG_STRING, &opt_county, "office-user add: the county in scope (none: the whole city)", "NAME" },
   { "display-name", 0, 0, G_OPTION_ARG_STRING, &opt_display_name, "office-user add: the name shown", "TEXT" },
+  { NULL }
+};
+
+/* Where the shared state lives (aj-server-db.h), for serve and the
+ * administrator's commands alike. */
+static char *opt_database;
+static char *opt_blob_dir;
+
+static const GOptionEntry database_options[] = {
+  { "database", 0, 0, G_OPTION_ARG_STRING, &opt_database,
+    "sqlite:DIR (the default, on --data) or postgresql://… shared by several servers (--data then holds "
+    "this server's cache)", "URL" },
+  { "blob-dir", 0, 0, G_OPTION_ARG_FILENAME, &opt_blob_dir,
+    "Where photos are kept (default DIR/blobs); with several servers, a directory they share", "DIR" },
   { NULL }
 };
 
@@ -161,6 +183,23 @@ parse_limits (AjServerLimits  *limits)
   return TRUE;
 }
 
+/* The shared database of --database, the store in the data folder brought
+ * up to its log; NULL without error for SQLite. */
+static AjServerDb *
+open_database (AjStore  *store,
+               GError  **error)
+{
+  g_autofree char *sqlite_dir = NULL;
+  AjServerDb *db;
+
+  if (opt_database == NULL)
+    return NULL;
+  db = aj_server_db_open (opt_database, &sqlite_dir, error);
+  if (db != NULL && !aj_server_db_catch_up (db, store, error))
+    g_clear_pointer (&db, aj_server_db_free);
+  return db;
+}
+
 static gboolean
 on_terminate (gpointer data)
 {
@@ -185,28 +224,49 @@ serve (void)
   g_setenv ("LANGUAGE", "zh_CN", TRUE);
   if (!parse_limits (&limits))
     return 2;
+  if (opt_workers < 0 || opt_workers > 1024)
+    {
+      g_printerr ("anjian-server serve: --workers takes a number from 1 to 1024, not %d\n", opt_workers);
+      return 2;
+    }
   server = aj_server_new (opt_data, &error);
   if (server == NULL)
     {
       g_printerr ("anjian-server: %s\n", error->message);
       return 1;
     }
+  if (opt_database != NULL)
+    {
+      AjServerDb *db = open_database (aj_server_get_store (server), &error);
+
+      if (db == NULL && error != NULL)
+        {
+          g_printerr ("anjian-server: %s\n", error->message);
+          return 1;
+        }
+      aj_server_set_database (server, db);
+    }
+  if (opt_blob_dir != NULL)
+    aj_server_set_blob_dir (server, opt_blob_dir);
   if (opt_holidays != NULL)
     aj_server_set_holidays_path (server, opt_holidays);
   aj_server_set_limits (server, &limits);
+  if (opt_workers > 0)
+    aj_server_set_workers (server, (guint) opt_workers);
   if (!aj_server_listen (server, opt_listen ? opt_listen : "127.0.0.1:8080", opt_cert, opt_key, &error))
     {
       g_printerr ("anjian-server: cannot listen: %s\n", error->message);
       return 1;
     }
+  /* Before the first line: a SIGTERM right after it stops the server cleanly. */
+  loop = g_main_loop_new (NULL, FALSE);
+  g_unix_signal_add (SIGTERM, on_terminate, NULL);
+  g_unix_signal_add (SIGINT, on_terminate, NULL);
   url = aj_server_get_url (server);
   /* The first line says where it listens, for scripts and tests. */
   g_print ("listening on %s\n", url);
   fflush (stdout);
 
-  loop = g_main_loop_new (NULL, FALSE);
-  g_unix_signal_add (SIGTERM, on_terminate, NULL);
-  g_unix_signal_add (SIGINT, on_terminate, NULL);
   g_main_loop_run (loop);
   /* Every acknowledged write was committed before its answer went out. */
   aj_server_shutdown (server);
@@ -267,12 +327,31 @@ read_secret (const char *prompt)
   return g_strdup (line);
 }
 
+/* With a shared database, the user just added goes there too, for every
+ * server's console. */
+static gboolean
+share_office_user (AjServerDb  *db,
+                   AjStore     *store,
+                   const char  *name,
+                   GError     **error)
+{
+  g_autoptr(AjOfficeUser) user = NULL;
+  g_autofree char *json = NULL;
+
+  if (db == NULL)
+    return TRUE;
+  user = aj_server_store_get_office_user (store, name);
+  json = aj_server_db_office_user_to_json (user);
+  return aj_server_db_add_reference (db, "office-user", json, error);
+}
+
 /* office-user add NAME --role ROLE [--county NAME]: the password from
  * standard input (asked twice at a terminal), never from the command line. */
 static int
-office_user_command (AjStore  *store,
-                     int       argc,
-                     char    **argv)
+office_user_command (AjServerDb  *db,
+                     AjStore     *store,
+                     int          argc,
+                     char       **argv)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *password = NULL;
@@ -294,13 +373,40 @@ office_user_command (AjStore  *store,
           return 1;
         }
     }
-  if (!aj_admin_add_office_user (store, argv[2], opt_display_name, opt_role, opt_county, password, &error))
+  if (!aj_admin_add_office_user (store, argv[2], opt_display_name, opt_role, opt_county, password, &error) ||
+      !share_office_user (db, store, argv[2], &error))
     {
       g_printerr ("anjian-server office-user: %s\n", error->message);
       return 1;
     }
   g_print ("%s: office user added (%s, %s)\n", argv[2], opt_role, opt_county ? opt_county : "whole city");
   return 0;
+}
+
+/* A registry or checklist: into the store; with a shared database, checked
+ * on the store, then added to the database for every server to load. */
+static gboolean
+import_reference (AjServerDb  *db,
+                  AjStore     *store,
+                  const char  *command,
+                  const char  *path,
+                  GError     **error)
+{
+  gboolean registry = g_str_equal (command, "import-registry");
+  g_autofree char *body = NULL;
+  gboolean ok;
+
+  if (db == NULL)
+    return registry ? aj_admin_import_registry (store, path, error) : aj_admin_publish_checklist (store, path, error);
+  if (!g_file_get_contents (path, &body, NULL, error) || !aj_store_begin (store, error))
+    return FALSE;
+  ok = registry ? aj_admin_import_registry (store, path, error) : aj_admin_publish_checklist (store, path, error);
+  aj_store_rollback (store);
+  return ok &&
+         aj_server_db_add_reference (db, !registry ? "checklist" :
+                                         g_str_has_suffix (path, ".csv") || g_str_has_suffix (path, ".CSV")
+                                         ? "registry-csv" : "registry", body, error) &&
+         aj_server_db_catch_up (db, store, error);
 }
 
 static int
@@ -310,16 +416,20 @@ admin (const char *command,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(AjStore) store = aj_server_store_open (opt_data, &error);
+  g_autoptr(AjServerDb) db = NULL;
 
   if (store == NULL)
     {
       g_printerr ("anjian-server: %s\n", error->message);
       return 1;
     }
+  db = open_database (store, &error);
+  if (db == NULL && error != NULL)
+    goto failed;
 
   if (g_str_equal (command, "enroll-code"))
     {
-      g_autofree char *code = aj_admin_new_enroll_code (store, opt_scope, opt_days, &error);
+      g_autofree char *code = aj_admin_new_enroll_code (db, store, opt_scope, opt_days, &error);
       g_autofree char *payload = NULL;
       if (code == NULL)
         goto failed;
@@ -338,10 +448,7 @@ admin (const char *command,
         }
       for (int i = 1; i < argc; i++)
         {
-          gboolean ok = g_str_equal (command, "import-registry")
-                        ? aj_admin_import_registry (store, argv[i], &error)
-                        : aj_admin_publish_checklist (store, argv[i], &error);
-          if (!ok)
+          if (!import_reference (db, store, command, argv[i], &error))
             goto failed;
           g_print ("%s: done\n", argv[i]);
         }
@@ -365,10 +472,10 @@ admin (const char *command,
       return 0;
     }
   if (g_str_equal (command, "office-user"))
-    return office_user_command (store, argc, argv);
+    return office_user_command (db, store, argc, argv);
   if (g_str_equal (command, "list-devices"))
     {
-      g_autoptr(GPtrArray) lines = aj_admin_list_devices (store);
+      g_autoptr(GPtrArray) lines = aj_admin_list_devices (db, store);
       for (guint i = 0; i < lines->len; i++)
         g_print ("%s\n", (char *) g_ptr_array_index (lines, i));
       return 0;
@@ -380,7 +487,7 @@ admin (const char *command,
           g_printerr ("anjian-server revoke-device: name one device id\n");
           return 2;
         }
-      if (!aj_admin_revoke_device (store, argv[1], &error))
+      if (!aj_admin_revoke_device (db, store, argv[1], &error))
         goto failed;
       g_print ("%s: revoked\n", argv[1]);
       return 0;
@@ -425,6 +532,7 @@ main (int   argc,
   context = g_option_context_new (command);
   g_option_context_add_main_entries (context, common, NULL);
   g_option_context_add_main_entries (context, g_str_equal (command, "serve") ? serve_options : code_options, NULL);
+  g_option_context_add_main_entries (context, database_options, NULL);
   argv[1] = argv[0];
   argc--;
   argv++;
@@ -432,6 +540,17 @@ main (int   argc,
     {
       g_printerr ("anjian-server %s: %s\n", command, error->message);
       return 2;
+    }
+  /* --database sqlite:DIR names the data folder. */
+  if (opt_database != NULL && g_str_has_prefix (opt_database, "sqlite:"))
+    {
+      if (opt_data != NULL && !g_str_equal (opt_data, opt_database + strlen ("sqlite:")))
+        {
+          g_printerr ("anjian-server %s: --data and --database sqlite:DIR name different folders\n", command);
+          return 2;
+        }
+      if (opt_data == NULL)
+        opt_data = g_strdup (opt_database + strlen ("sqlite:"));
     }
   if (opt_data == NULL)
     {

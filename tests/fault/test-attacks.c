@@ -164,22 +164,6 @@ open_server_db (Fixture *f)
   return db;
 }
 
-static char *
-query_text (sqlite3    *db,
-            const char *sql,
-            const char *arg)
-{
-  sqlite3_stmt *stmt = NULL;
-  char *text = NULL;
-
-  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
-  sqlite3_bind_text (stmt, 1, arg, -1, SQLITE_TRANSIENT);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    text = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-  sqlite3_finalize (stmt);
-  return text;
-}
-
 /* The server answers pages and the API, and an honest kiosk still syncs. */
 static void
 assert_still_serving (Fixture *f)
@@ -544,22 +528,21 @@ test_second_enrollment_existing_id (Fixture       *f,
   g_autofree char *after_state = NULL, *after_page = NULL;
   const char *device = aj_store_get_device_id (f->inspector->store);
   g_auto(AjTestReply) reply = { 0 };
-  sqlite3 *db = open_server_db (f);
 
   g_test_summary ("A second enrollment naming an enrolled device's id, with a valid code of scope all, is "
                   "refused as device_exists: the device keeps its token and scope, the code stays unused, "
                   "the hazard is unchanged on the server and on /h/<id>, and the device still syncs");
 
-  token_hash = query_text (db, "SELECT token_hash || scope FROM devices WHERE id = ?", device);
+  token_hash = aj_test_server_shared_text (f->server, "SELECT token_hash || scope FROM devices WHERE id = ?", device);
   body = g_strdup_printf ("{\"code\": \"%s\", \"device_id\": \"%s\", \"device_name\": \"takeover\"}", code, device);
   aj_test_http ("POST", url, NULL, NULL, body, strlen (body), &reply);
   assert_error_reply (reply.body->str, reply.status, 409, "device_exists");
 
-  after_hash = query_text (db, "SELECT token_hash || scope FROM devices WHERE id = ?", device);
+  after_hash = aj_test_server_shared_text (f->server, "SELECT token_hash || scope FROM devices WHERE id = ?", device);
   g_assert_cmpstr (after_hash, ==, token_hash);
-  g_assert_cmpint (aj_db_query_int (db, "SELECT count(*) FROM devices", NULL, -1), ==, 1);
-  g_assert_cmpint (aj_db_query_int (db, "SELECT count(*) FROM enroll_codes WHERE used_by IS NOT NULL", NULL, -1), ==, 1);
-  sqlite3_close (db);
+  g_assert_cmpint (aj_test_server_shared_int (f->server, "SELECT count(*) FROM devices", NULL), ==, 1);
+  g_assert_cmpint (aj_test_server_shared_int (f->server, "SELECT count(*) FROM enroll_codes WHERE used_by IS NOT NULL",
+                                              NULL), ==, 1);
   after_state = server_state (f);
   after_page = hazard_page (f);
   g_assert_cmpstr (after_state, ==, state);
@@ -881,7 +864,6 @@ test_too_many_enrollment_attempts (Fixture       *f,
   g_autofree char *code = aj_test_server_code (f->server, "all");
   g_autofree char *device = aj_uuid7_new ();
   g_autoptr(GString) answer = g_string_new (NULL);
-  sqlite3 *db;
   long status;
 
   g_test_summary ("Guessing enrollment codes: after 10 failures from one address in 15 minutes, every "
@@ -905,10 +887,9 @@ test_too_many_enrollment_attempts (Fixture       *f,
   status = enroll_with (f, code, device, answer);
   assert_error_reply (answer->str, status, 429, "too_many_attempts");
 
-  db = open_server_db (f);
-  g_assert_cmpint (aj_db_query_int (db, "SELECT count(*) FROM devices", NULL, -1), ==, 0);
-  g_assert_cmpint (aj_db_query_int (db, "SELECT count(*) FROM enroll_codes WHERE used_by IS NULL", NULL, -1), ==, 1);
-  sqlite3_close (db);
+  g_assert_cmpint (aj_test_server_shared_int (f->server, "SELECT count(*) FROM devices", NULL), ==, 0);
+  g_assert_cmpint (aj_test_server_shared_int (f->server, "SELECT count(*) FROM enroll_codes WHERE used_by IS NULL", NULL),
+                   ==, 1);
   assert_still_serving (f);
 }
 
@@ -916,9 +897,16 @@ static void
 set_expiry (Fixture    *f,
             const char *expires_at)
 {
-  sqlite3 *db = open_server_db (f);
+  sqlite3 *db;
   sqlite3_stmt *stmt = NULL;
 
+  if (f->server->database != NULL)
+    {
+      g_free (aj_test_server_shared_text (f->server, "UPDATE enroll_codes SET expires_at = ? WHERE used_by IS NULL",
+                                          expires_at));
+      return;
+    }
+  db = open_server_db (f);
   g_assert_cmpint (sqlite3_prepare_v2 (db, "UPDATE enroll_codes SET expires_at = ? WHERE used_by IS NULL", -1, &stmt, NULL),
                    ==, SQLITE_OK);
   sqlite3_bind_text (stmt, 1, expires_at, -1, SQLITE_TRANSIENT);
@@ -943,7 +931,6 @@ test_expired_code (Fixture       *f,
   g_autofree char *ago_utc = g_date_time_format (minute_ago, "%Y-%m-%dT%H:%M:%SZ");
   g_autofree char *ago_east_text = g_date_time_format (ago_east, "%Y-%m-%dT%H:%M:%S%:z");
   g_autofree char *hour_west_text = g_date_time_format (hour_west, "%Y-%m-%dT%H:%M:%S%:z");
-  sqlite3 *db;
   long status;
 
   g_test_summary ("An enrollment code past its expiry (stored in UTC with Z, as the administrator's command "
@@ -953,10 +940,8 @@ test_expired_code (Fixture       *f,
 
   {
     g_autofree char *code = aj_test_server_code (f->server, "all");
-    db = open_server_db (f);
-    g_assert_cmpint (aj_db_query_int (db, "SELECT count(*) FROM enroll_codes WHERE expires_at LIKE '%Z' "
-                                          "AND created_at LIKE '%Z'", NULL, -1), ==, 1);
-    sqlite3_close (db);
+    g_assert_cmpint (aj_test_server_shared_int (f->server, "SELECT count(*) FROM enroll_codes WHERE expires_at LIKE '%Z' "
+                                                "AND created_at LIKE '%Z'", NULL), ==, 1);
     set_expiry (f, ago_utc);
     status = enroll_with (f, code, device, answer);
     assert_error_reply (answer->str, status, 403, "code_expired");
@@ -968,9 +953,7 @@ test_expired_code (Fixture       *f,
     status = enroll_with (f, code, device, answer);
     assert_error_reply (answer->str, status, 403, "code_expired");
   }
-  db = open_server_db (f);
-  g_assert_cmpint (aj_db_query_int (db, "SELECT count(*) FROM devices", NULL, -1), ==, 0);
-  sqlite3_close (db);
+  g_assert_cmpint (aj_test_server_shared_int (f->server, "SELECT count(*) FROM devices", NULL), ==, 0);
   {
     g_autofree char *code = aj_test_server_code (f->server, "all");
     set_expiry (f, hour_west_text);

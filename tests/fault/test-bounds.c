@@ -191,6 +191,19 @@ put_range (AjTestServer *server,
   aj_test_http ("PUT", url, token, range, bytes + start, end - start + 1, reply);
 }
 
+/* @len random bytes, and their SHA-256 in *@sha. */
+static char *
+random_blob (gsize   len,
+             char  **sha)
+{
+  char *bytes = g_malloc (len);
+
+  for (gsize i = 0; i < len; i++)
+    bytes[i] = (char) g_random_int ();
+  *sha = aj_sha256_hex (bytes, len);
+  return bytes;
+}
+
 static void
 test_partial_expires (AjTestPair    *pair,
                       gconstpointer  data)
@@ -198,8 +211,8 @@ test_partial_expires (AjTestPair    *pair,
   AjTestServer *server = pair->server;
   g_autofree char *token = aj_store_get_meta (pair->kiosk->store, "sync.token");
   gsize len = 300 * 1024;
-  g_autofree char *bytes = g_malloc (len);
   g_autofree char *sha = NULL;
+  g_autofree char *bytes = random_blob (len, &sha);
   g_autofree char *partial = NULL;
   gint64 deadline;
   gboolean complete;
@@ -207,9 +220,6 @@ test_partial_expires (AjTestPair    *pair,
   g_test_summary ("A partial upload untouched for the configured time is removed by the server (HEAD "
                   "then says 0 held), a PUT continuing it is told to start over, and one from byte 0 "
                   "completes; an upload in two ranges is hashed whole.");
-  for (gsize i = 0; i < len; i++)
-    bytes[i] = (char) g_random_int ();
-  sha = aj_sha256_hex (bytes, len);
   partial = g_build_filename (server->data_dir, "blobs", "partial", sha, NULL);
   restart_with (server, (const char *[]) { "--partial-expiry", "2s", NULL });
 
@@ -259,6 +269,60 @@ test_partial_expires (AjTestPair    *pair,
   g_assert_true (complete);
 }
 
+/* A partial file holding every byte (the server was killed between the
+ * last chunk and its rename): the next PUT of that blob has it checked
+ * (in the writer) and finished when its bytes are right, removed when not. */
+static void
+test_whole_partial_recovered (AjTestPair    *pair,
+                              gconstpointer  data)
+{
+  AjTestServer *server = pair->server;
+  g_autofree char *token = aj_store_get_meta (pair->kiosk->store, "sync.token");
+  g_autofree char *partial_dir = g_build_filename (server->data_dir, "blobs", "partial", NULL);
+  gsize len = 200 * 1024;
+  g_autofree char *good_sha = NULL;
+  g_autofree char *bad_sha = NULL;
+  g_autofree char *good = random_blob (len, &good_sha);
+  g_autofree char *bad = random_blob (len, &bad_sha);
+  gboolean complete;
+
+  g_test_summary ("A partial upload found whole when a PUT of it begins is finished if its bytes have the "
+                  "blob's hash (409 blob_complete, HEAD says complete) and removed if not (409 "
+                  "range_mismatch, 0 held), after which an upload from byte 0 completes");
+  g_mkdir_with_parents (partial_dir, 0700);
+  {
+    g_autofree char *good_partial = g_build_filename (partial_dir, good_sha, NULL);
+    g_autofree char *bad_partial = g_build_filename (partial_dir, bad_sha, NULL);
+
+    g_assert_true (g_file_set_contents (good_partial, good, len, NULL));
+    /* Bytes of another blob under this one's name. */
+    g_assert_true (g_file_set_contents (bad_partial, good, len, NULL));
+  }
+  {
+    g_auto(AjTestReply) r = { 0 };
+    put_range (server, token, good_sha, good, 0, len / 2 - 1, len, &r);
+    g_assert_cmpint (r.status, ==, 409);
+    g_assert_cmpstr (g_hash_table_lookup (r.headers, "anjian-error"), ==, "blob_complete");
+  }
+  g_assert_cmpint (aj_test_blob_held (server, token, good_sha, &complete), ==, len);
+  g_assert_true (complete);
+  {
+    g_auto(AjTestReply) r = { 0 };
+    put_range (server, token, bad_sha, bad, 0, len / 2 - 1, len, &r);
+    g_assert_cmpint (r.status, ==, 409);
+    g_assert_cmpstr (g_hash_table_lookup (r.headers, "anjian-error"), ==, "range_mismatch");
+    g_assert_cmpstr (g_hash_table_lookup (r.headers, "anjian-blob-held"), ==, "0");
+  }
+  g_assert_cmpint (aj_test_blob_held (server, token, bad_sha, &complete), ==, 0);
+  {
+    g_auto(AjTestReply) r = { 0 };
+    put_range (server, token, bad_sha, bad, 0, len - 1, len, &r);
+    g_assert_cmpint (r.status, ==, 201);
+  }
+  g_assert_cmpint (aj_test_blob_held (server, token, bad_sha, &complete), ==, len);
+  g_assert_true (complete);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -272,6 +336,8 @@ main (int   argc,
               aj_test_pair_setup, test_event_rate, aj_test_pair_teardown);
   g_test_add ("/bounds/partial-upload-expires-and-starts-over", AjTestPair, NULL,
               aj_test_pair_setup, test_partial_expires, aj_test_pair_teardown);
+  g_test_add ("/bounds/whole-partial-finished-or-started-over", AjTestPair, NULL,
+              aj_test_pair_setup, test_whole_partial_recovered, aj_test_pair_teardown);
 
   return g_test_run ();
 }

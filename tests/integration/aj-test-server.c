@@ -16,6 +16,7 @@
 #include "aj-inspection.h"
 #include "aj-photo.h"
 #include "aj-registry.h"
+#include "aj-test-pg.h"
 #include "aj-test-server.h"
 
 char *
@@ -77,6 +78,16 @@ aj_test_server_admin (AjTestServer *server,
   g_ptr_array_add (argv, (gpointer) command);
   g_ptr_array_add (argv, (gpointer) "--data");
   g_ptr_array_add (argv, server->data_dir);
+  if (server->database != NULL)
+    {
+      g_ptr_array_add (argv, (gpointer) "--database");
+      g_ptr_array_add (argv, server->database);
+    }
+  if (server->blob_dir != NULL)
+    {
+      g_ptr_array_add (argv, (gpointer) "--blob-dir");
+      g_ptr_array_add (argv, server->blob_dir);
+    }
   va_start (args, command);
   while ((arg = va_arg (args, const char *)) != NULL)
     g_ptr_array_add (argv, (gpointer) arg);
@@ -90,9 +101,17 @@ aj_test_server_admin (AjTestServer *server,
   return out;
 }
 
+/* Whether the integration suites run on PostgreSQL. */
+static gboolean
+use_postgresql (void)
+{
+  return g_strcmp0 (g_getenv ("ANJIAN_TEST_DATABASE"), "postgresql") == 0;
+}
+
 /* A data folder with the sample registry; started with @serve_args. */
 static AjTestServer *
-server_new (const char * const *serve_args)
+server_new (const char * const *serve_args,
+            gboolean            postgresql)
 {
   AjTestServer *server = g_new0 (AjTestServer, 1);
   g_autofree char *registry = aj_test_source_path ("data/registry.json");
@@ -100,6 +119,11 @@ server_new (const char * const *serve_args)
 
   server->data_dir = g_dir_make_tmp ("anjian-server-XXXXXX", NULL);
   server->serve_args = g_strdupv ((char **) serve_args);
+  if (postgresql)
+    {
+      server->database = aj_test_pg_new_database ();
+      g_test_message ("anjian-server on PostgreSQL: %s", server->database);
+    }
   out = aj_test_server_admin (server, "import-registry", registry, NULL);
   aj_test_server_start (server);
   return server;
@@ -108,7 +132,26 @@ server_new (const char * const *serve_args)
 AjTestServer *
 aj_test_server_new (void)
 {
-  return server_new (NULL);
+  return server_new (NULL, use_postgresql ());
+}
+
+AjTestServer *
+aj_test_server_new_pg (void)
+{
+  return server_new (NULL, TRUE);
+}
+
+AjTestServer *
+aj_test_server_new_beside (AjTestServer *first)
+{
+  AjTestServer *server = g_new0 (AjTestServer, 1);
+
+  g_assert_nonnull (first->database);
+  server->data_dir = g_dir_make_tmp ("anjian-server-XXXXXX", NULL);
+  server->database = g_strdup (first->database);
+  server->blob_dir = first->blob_dir ? g_strdup (first->blob_dir) : g_build_filename (first->data_dir, "blobs", NULL);
+  aj_test_server_start (server);
+  return server;
 }
 
 /* Serving HTTPS with this certificate: its URL starts with https://. */
@@ -118,7 +161,7 @@ aj_test_server_new_tls (const char *cert_file,
 {
   const char *args[] = { "--tls-cert", cert_file, "--tls-key", key_file, NULL };
 
-  return server_new (args);
+  return server_new (args, use_postgresql ());
 }
 
 /* Starts (or restarts, on the same port) the server, its log in a file,
@@ -139,6 +182,10 @@ aj_test_server_start (AjTestServer *server)
       gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
 
       g_strv_builder_add_many (argv, server_binary (), "serve", "--data", server->data_dir, "--listen", listen, NULL);
+      if (server->database != NULL)
+        g_strv_builder_add_many (argv, "--database", server->database, NULL);
+      if (server->blob_dir != NULL)
+        g_strv_builder_add_many (argv, "--blob-dir", server->blob_dir, NULL);
       if (server->serve_args != NULL)
         g_strv_builder_addv (argv, (const char **) server->serve_args);
       args = g_strv_builder_end (argv);
@@ -220,6 +267,8 @@ aj_test_server_free (AjTestServer *server)
   g_free (server->data_dir);
   g_free (server->log_path);
   g_free (server->url);
+  g_free (server->database);
+  g_free (server->blob_dir);
   g_free (server);
 }
 
@@ -243,6 +292,40 @@ aj_test_server_open_store (AjTestServer *server)
 
   g_assert_no_error (error);
   return store;
+}
+
+char *
+aj_test_server_shared_text (AjTestServer *server,
+                            const char   *sql,
+                            const char   *arg)
+{
+  g_autoptr(AjStore) store = NULL;
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  if (server->database != NULL)
+    {
+      g_auto(GStrv) parts = g_strsplit (sql, "?", -1);
+      g_autofree char *pg = g_strjoinv ("$1", parts);
+
+      return aj_test_pg_query_arg (server->database, pg, arg);
+    }
+  store = aj_test_server_open_store (server);
+  stmt = aj_db_prepare (aj_store_get_db (store), sql, NULL);
+  g_assert_nonnull (stmt);
+  if (arg != NULL)
+    aj_db_bind_text (stmt, 1, arg);
+  return sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_type (stmt, 0) != SQLITE_NULL ? aj_db_col_dup (stmt, 0)
+                                                                                           : NULL;
+}
+
+gint64
+aj_test_server_shared_int (AjTestServer *server,
+                           const char   *sql,
+                           const char   *arg)
+{
+  g_autofree char *text = aj_test_server_shared_text (server, sql, arg);
+
+  return text ? g_ascii_strtoll (text, NULL, 10) : 0;
 }
 
 AjTestKiosk *

@@ -19,11 +19,21 @@ typedef struct
   GSubprocess *process;
   int          port;
   char       **serve_args;   /* more arguments to `serve`, e.g. TLS */
+  /* The shared database (--database), or NULL for SQLite in data_dir; set
+   * by ANJIAN_TEST_DATABASE=postgresql (see aj-test-pg.h). */
+  char        *database;
+  char        *blob_dir;     /* --blob-dir, or NULL: data_dir/blobs */
 } AjTestServer;
 
 AjTestServer *aj_test_server_new        (void);
 AjTestServer *aj_test_server_new_tls    (const char   *cert_file,
                                          const char   *key_file);
+/* A server on a new PostgreSQL database (aj-test-pg.h), whatever
+ * ANJIAN_TEST_DATABASE says. */
+AjTestServer *aj_test_server_new_pg     (void);
+/* Another server on @first's database and photo folder, with its own data
+ * folder (its cache): servers behind one load balancer. */
+AjTestServer *aj_test_server_new_beside (AjTestServer *first);
 void          aj_test_server_start      (AjTestServer *server);
 void          aj_test_server_kill       (AjTestServer *server,
                                          int           signal);
@@ -35,6 +45,15 @@ char         *aj_test_server_admin      (AjTestServer *server,
 char         *aj_test_server_code       (AjTestServer *server,
                                          const char   *scope);
 AjStore      *aj_test_server_open_store (AjTestServer *server);
+/* A query of what servers share (devices, codes, …): on the shared
+ * database when the server runs on PostgreSQL, else on its SQLite file;
+ * "?" stands for @arg (NULL: none). The first column of the first row. */
+char         *aj_test_server_shared_text (AjTestServer *server,
+                                          const char   *sql,
+                                          const char   *arg);
+gint64        aj_test_server_shared_int  (AjTestServer *server,
+                                          const char   *sql,
+                                          const char   *arg);
 
 /* A kiosk: its own data folder with a store, enrolled or not. */
 typedef struct

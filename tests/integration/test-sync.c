@@ -390,6 +390,32 @@ test_duplicate_batch (Fixture       *f,
   g_assert_cmpint (aj_store_count_events (f->central), ==, count);
   g_assert_cmpint (aj_store_count_unsynced (kiosk->store), ==, 0);
   aj_test_assert_same_events (kiosk->store, f->central, aj_store_get_device_id (kiosk->store));
+
+  /* One event twice in one batch: stored once, both acks with its number. */
+  {
+    g_autoptr(GPtrArray) fresh = NULL;
+    g_autoptr(GPtrArray) twice = g_ptr_array_new ();
+    g_autofree char *doubled = NULL;
+    g_auto(AjTestReply) third = { 0 };
+    g_autoptr(JsonObject) reply = NULL;
+    JsonArray *acks;
+
+    g_assert_true (aj_inspection_answer (kiosk->store, INSPECTOR, inspection, "EC-FIRE-02", "pass", NULL, &error));
+    fresh = aj_store_list_outbox (kiosk->store, 100, 1 << 20, &error);
+    g_assert_cmpuint (fresh->len, ==, 1);
+    g_ptr_array_add (twice, g_ptr_array_index (fresh, 0));
+    g_ptr_array_add (twice, g_ptr_array_index (fresh, 0));
+    doubled = aj_events_to_batch (twice, FALSE);
+    g_assert_cmpint (post_batch (kiosk, doubled, &third), ==, 200);
+    reply = aj_json_parse_object (third.body->str, NULL);
+    acks = json_object_get_array_member (reply, "acks");
+    g_assert_cmpuint (json_array_get_length (acks), ==, 2);
+    g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (acks, 0), "server_seq"), >, 0);
+    g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (acks, 0), "server_seq"), ==,
+                     json_object_get_int_member (json_array_get_object_element (acks, 1), "server_seq"));
+    g_assert_cmpint (aj_test_kiosk_sync (kiosk, NULL, &error), ==, TRUE);
+    g_assert_cmpint (aj_store_count_events (f->central), ==, count + 1);
+  }
 }
 
 /* A hazard found on A and edited on B ends the same on A, B and the server,

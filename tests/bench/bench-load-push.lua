@@ -1,0 +1,93 @@
+-- bench-load-push.lua: enrolled devices pushing batches that continue their
+-- own chains. A device has one batch in flight at a time (its next batch
+-- links to this one), so each thread keeps its devices free or busy; the
+-- answer names the batch's first event, which says whose it was. A batch
+-- is never sent twice during the run; those without an answer when wrk
+-- stops (still in flight, or refused with an error) are written to
+-- BENCH_INFLIGHT, for bench-load.sh to send once more afterwards, so that
+-- the server's final count can be checked exactly.
+dofile(os.getenv("BENCH_SCRIPTS") .. "/bench-load-common.lua")
+
+local devices, free, by_first
+local batch_events
+inflight = {}    -- first event id -> "token<TAB>body", until its answer
+accepted = 0     -- events acknowledged (read by done through thread:get)
+refused = 0      -- batches with a refused event
+lost = 0         -- answers that were not a push's 200: their device is retired
+starved = 0      -- requests made when no device was free (sent as a pull)
+
+function init(args)
+  local n_threads = tonumber(os.getenv("BENCH_THREADS"))
+  batch_events = tonumber(os.getenv("BENCH_BATCH_EVENTS"))
+  devices, free, by_first = {}, {}, {}
+  for line in io.lines(data_dir .. "/push.txt") do
+    local d, token, body = line:match("^(%d+)\t(%x+)\t(.*)$")
+    d = tonumber(d)
+    if d and d % n_threads == id then
+      local device = devices[d]
+      if device == nil then
+        device = { token = token, batches = {}, next = 1 }
+        devices[d] = device
+        free[#free + 1] = d
+      end
+      device.batches[#device.batches + 1] = body
+    end
+  end
+  math.randomseed(os.time() * 100 + id)
+end
+
+function request()
+  while #free > 0 do
+    local i = math.random(#free)
+    local d = free[i]
+    local device = devices[d]
+    free[i] = free[#free]
+    free[#free] = nil
+    if device.next <= #device.batches then
+      local body = device.batches[device.next]
+      local first = body:match('"id":"([^"]+)"')
+      by_first[first] = d
+      inflight[first] = device.token .. "\t" .. body
+      device.next = device.next + 1
+      local headers = bearer(device.token)
+      headers["Content-Type"] = "application/json"
+      return wrk.format("POST", "/api/v1/events", headers, body)
+    end
+  end
+  starved = starved + 1
+  return wrk.format("GET", "/api/v1/events?after=0&limit=1", bearer(devices[next(devices)].token))
+end
+
+function response(status, headers, body)
+  if status == 200 and body:find('"events"', 1, true) then return end   -- a starved request's pull
+  local first = status == 200 and body:match('"id":"([^"]+)"')
+  local d = first and by_first[first]
+  if d == nil then
+    lost = lost + 1
+    return
+  end
+  by_first[first] = nil
+  inflight[first] = nil
+  local n_refused = tonumber(body:match('"refused":(%d+)'))
+  accepted = accepted + batch_events - n_refused
+  if n_refused > 0 then refused = refused + 1 end
+  free[#free + 1] = d
+end
+
+function done(summary, latency, requests)
+  local total = { accepted = 0, refused = 0, lost = 0, starved = 0 }
+  for _, thread in ipairs(threads) do
+    for key, _ in pairs(total) do total[key] = total[key] + thread:get(key) end
+  end
+  local file = io.open(os.getenv("BENCH_INFLIGHT"), "w")
+  local unanswered = 0
+  for _, thread in ipairs(threads) do
+    for _, line in pairs(thread:get("inflight")) do
+      file:write(line, "\n")
+      unanswered = unanswered + 1
+    end
+  end
+  file:close()
+  report(summary, latency, string.format("accepted=%d refused=%d lost=%d starved=%d unanswered=%d",
+                                         total.accepted, total.refused, total.lost, total.starved, unanswered))
+end

@@ -313,9 +313,65 @@ aj_admin_list_devices (AjServerDb *db,
 
 /* ---- what the command line and the office's console both do ---- */
 
+/* Each change below is made through aj_server_db_share_change: on the
+ * store alone with SQLite; with a shared database, as a reference document
+ * that every server applies (aj_admin_apply_office_document). */
+
+typedef struct
+{
+  const char        *title;
+  const AjDrawPlan  *plan;
+  const char        *checklist;
+  const char        *due;
+  const char        *by;
+  char              *id;        /* out */
+} PlanChange;
+
+static JsonObject *
+rows_document (AjStore     *store,
+               const char  *table,
+               const char  *column,
+               const char  *value)
+{
+  JsonObject *document = json_object_new ();
+
+  json_object_set_array_member (document, table, aj_server_store_rows_to_json (store, table, column, value));
+  return document;
+}
+
 /* A plan with its checklist and due date, in one transaction. */
+static gboolean
+create_plan_change (AjStore     *store,
+                    gpointer     data,
+                    JsonObject **document,
+                    char       **once_key,
+                    GError     **error)
+{
+  PlanChange *c = data;
+
+  if (c->checklist == NULL || *c->checklist == '\0' || !aj_is_iso_date (c->due))
+    {
+      g_set_error (error, AJ_ERROR, AJ_ERROR_INVALID, "A plan needs a checklist and a due date (YYYY-MM-DD)");
+      return FALSE;
+    }
+  if (!aj_store_begin (store, error))
+    return FALSE;
+  g_clear_pointer (&c->id, g_free);
+  if ((c->id = aj_draw_record_save_plan (store, c->title, (AjDrawPlan *) c->plan, c->by, error)) == NULL ||
+      !aj_server_store_set_plan_task (store, c->id, c->checklist, c->due, error) ||
+      !aj_store_commit (store, error))
+    {
+      aj_store_rollback (store);
+      return FALSE;
+    }
+  if (document != NULL)
+    *document = rows_document (store, "draw_plans", "id", c->id);
+  return TRUE;
+}
+
 char *
-aj_admin_create_plan (AjStore           *store,
+aj_admin_create_plan (AjServerDb        *db,
+                      AjStore           *store,
                       const char        *title,
                       const AjDrawPlan  *plan,
                       const char        *checklist,
@@ -323,30 +379,95 @@ aj_admin_create_plan (AjStore           *store,
                       const char        *by,
                       GError           **error)
 {
-  g_autofree char *id = NULL;
+  PlanChange c = { title, plan, checklist, due, by, NULL };
 
-  if (checklist == NULL || *checklist == '\0' || !aj_is_iso_date (due))
+  if (!aj_server_db_share_change (db, store, "plan", create_plan_change, &c, error))
     {
-      g_set_error (error, AJ_ERROR, AJ_ERROR_INVALID, "A plan needs a checklist and a due date (YYYY-MM-DD)");
+      g_free (c.id);
       return NULL;
     }
-  if (!aj_store_begin (store, error))
-    return NULL;
-  if ((id = aj_draw_record_save_plan (store, title, (AjDrawPlan *) plan, by, error)) == NULL ||
-      !aj_server_store_set_plan_task (store, id, checklist, due, error) ||
-      !aj_store_commit (store, error))
-    {
-      aj_store_rollback (store);
-      return NULL;
-    }
-  return g_steal_pointer (&id);
+  return c.id;
 }
 
+typedef struct
+{
+  const char    *id;
+  const char    *seed_source;
+  const char    *reason;
+  const char    *by;
+  AjDrawRecord  *draw;          /* out */
+  char          *due;           /* out */
+} DrawChange;
+
 /* A new draw of @plan_id (or, with @reason, a redraw replacing the draw
- * @plan_id names), made into assignments in the same transaction; the
- * devices see them at their next sync. */
+ * @plan_id names), made into assignments in the same transaction. */
+static gboolean
+make_draw_change (AjStore     *store,
+                  gpointer     data,
+                  JsonObject **document,
+                  char       **once_key,
+                  GError     **error)
+{
+  DrawChange *c = data;
+  g_autoptr(AjServerPlan) plan = NULL;
+  g_autofree char *stripped = g_strstrip (g_strdup (c->seed_source ? c->seed_source : ""));
+  const char *id;
+
+  if (*stripped == '\0')
+    {
+      g_set_error (error, AJ_ERROR, AJ_ERROR_INVALID, "A draw needs the public value announced before it (seed source)");
+      return FALSE;
+    }
+  if (!aj_store_begin (store, error))
+    return FALSE;
+  g_clear_object (&c->draw);
+  g_clear_pointer (&c->due, g_free);
+  c->draw = c->reason ? aj_draw_record_redraw (store, c->id, c->seed_source, c->reason, c->by, error)
+                      : aj_draw_record_make (store, c->id, c->seed_source, c->by, error);
+  if (c->draw == NULL)
+    goto fail;
+  plan = aj_server_store_get_plan (store, aj_draw_record_get_plan_id (c->draw));
+  if (plan == NULL || *plan->checklist == '\0')
+    {
+      g_set_error (error, AJ_ERROR, AJ_ERROR_INVALID, "Plan %s names no checklist for its teams",
+                   aj_draw_record_get_plan_id (c->draw));
+      goto fail;
+    }
+  if (!aj_assignment_make_for_draw (store, c->draw, plan->checklist, plan->due, error) ||
+      !aj_server_store_bump_reference_version (store, error) ||
+      !aj_store_commit (store, error))
+    goto fail;
+  c->due = g_strdup (plan->due);
+  if (document != NULL)
+    {
+      id = aj_draw_record_get_id (c->draw);
+      *document = rows_document (store, "draws", "id", id);
+      json_object_set_array_member (*document, "assignments",
+                                    aj_server_store_rows_to_json (store, "assignments", "draw_id", id));
+      /* What the redraw cancelled, by id: a cache that applies this before
+       * the events that closed some of the replaced draw's assignments
+       * (one rebuilt from nothing) then closes those as here. */
+      if (aj_draw_record_get_replaces (c->draw) != NULL)
+        json_object_set_array_member (*document, "replaced_assignments",
+                                      aj_server_store_rows_to_json (store, "assignments", "draw_id",
+                                                                    aj_draw_record_get_replaces (c->draw)));
+      /* A plan is drawn once, a draw replaced once. */
+      *once_key = aj_draw_record_get_replaces (c->draw)
+                  ? g_strconcat ("redraw:", aj_draw_record_get_replaces (c->draw), NULL)
+                  : g_strconcat ("draw:", aj_draw_record_get_plan_id (c->draw), NULL);
+    }
+  return TRUE;
+
+fail:
+  g_clear_object (&c->draw);
+  aj_store_rollback (store);
+  return FALSE;
+}
+
+/* The devices see the assignments at their next sync (through any server). */
 AjDrawRecord *
-aj_admin_make_draw (AjStore     *store,
+aj_admin_make_draw (AjServerDb  *db,
+                    AjStore     *store,
                     const char  *id,
                     const char  *seed_source,
                     const char  *reason,
@@ -354,53 +475,70 @@ aj_admin_make_draw (AjStore     *store,
                     char       **due,
                     GError     **error)
 {
-  g_autoptr(AjDrawRecord) draw = NULL;
-  g_autoptr(AjServerPlan) plan = NULL;
-  g_autofree char *stripped = g_strstrip (g_strdup (seed_source ? seed_source : ""));
+  DrawChange c = { id, seed_source, reason, by, NULL, NULL };
 
-  if (*stripped == '\0')
+  if (!aj_server_db_share_change (db, store, "draw", make_draw_change, &c, error))
     {
-      g_set_error (error, AJ_ERROR, AJ_ERROR_INVALID, "A draw needs the public value announced before it (seed source)");
+      g_clear_object (&c.draw);
+      g_free (c.due);
       return NULL;
     }
-  if (!aj_store_begin (store, error))
-    return NULL;
-  draw = reason ? aj_draw_record_redraw (store, id, seed_source, reason, by, error)
-                : aj_draw_record_make (store, id, seed_source, by, error);
-  if (draw == NULL)
-    goto fail;
-  plan = aj_server_store_get_plan (store, aj_draw_record_get_plan_id (draw));
-  if (plan == NULL || *plan->checklist == '\0')
-    {
-      g_set_error (error, AJ_ERROR, AJ_ERROR_INVALID, "Plan %s names no checklist for its teams",
-                   aj_draw_record_get_plan_id (draw));
-      goto fail;
-    }
-  if (!aj_assignment_make_for_draw (store, draw, plan->checklist, plan->due, error) ||
-      !aj_server_store_bump_reference_version (store, error) ||
-      !aj_store_commit (store, error))
-    goto fail;
   if (due != NULL)
-    *due = g_strdup (plan->due);
-  return g_steal_pointer (&draw);
-
-fail:
-  aj_store_rollback (store);
-  return NULL;
+    *due = g_steal_pointer (&c.due);
+  g_free (c.due);
+  return c.draw;
 }
 
-/* A register from text: with @commit FALSE, a preview that writes nothing
- * (the import runs in a transaction that is rolled back) and says what the
- * import would do or where the text is wrong. */
+typedef struct
+{
+  const char *draw_id;
+  const char *date;
+  const char *by;
+} PublishChange;
+
+static gboolean
+publish_draw_change (AjStore     *store,
+                     gpointer     data,
+                     JsonObject **document,
+                     char       **once_key,
+                     GError     **error)
+{
+  PublishChange *c = data;
+  g_autofree char *now = aj_now_iso8601 ();
+
+  if (!aj_server_store_publish_draw (store, c->draw_id, c->date, c->by, now, error))
+    return FALSE;
+  if (document != NULL)
+    {
+      *document = rows_document (store, "draw_publications", "draw_id", c->draw_id);
+      *once_key = g_strconcat ("publication:", c->draw_id, NULL);
+    }
+  return TRUE;
+}
+
+/* A draw's results made public on @date (YYYY-MM-DD), once. */
 gboolean
-aj_admin_import_register (AjStore           *store,
-                          AjRegister         which,
-                          AjRegisterFormat   format,
-                          const char        *text,
-                          gsize              length,
-                          gboolean           commit,
-                          guint             *n_rows,
-                          GError           **error)
+aj_admin_publish_draw (AjServerDb  *db,
+                       AjStore     *store,
+                       const char  *draw_id,
+                       const char  *date,
+                       const char  *by,
+                       GError     **error)
+{
+  PublishChange c = { draw_id, date, by };
+
+  return aj_server_db_share_change (db, store, "publication", publish_draw_change, &c, error);
+}
+
+static gboolean
+import_register (AjStore           *store,
+                 AjRegister         which,
+                 AjRegisterFormat   format,
+                 const char        *text,
+                 gsize              length,
+                 gboolean           commit,
+                 guint             *n_rows,
+                 GError           **error)
 {
   if (!aj_store_begin (store, error))
     return FALSE;
@@ -413,6 +551,150 @@ aj_admin_import_register (AjStore           *store,
   if (!commit)
     aj_store_rollback (store);
   return TRUE;
+}
+
+typedef struct
+{
+  AjRegister        which;
+  AjRegisterFormat  format;
+  const char       *text;
+  gsize             length;
+  guint            *n_rows;
+} RegisterChange;
+
+static gboolean
+import_register_change (AjStore     *store,
+                        gpointer     data,
+                        JsonObject **document,
+                        char       **once_key,
+                        GError     **error)
+{
+  RegisterChange *c = data;
+
+  if (!import_register (store, c->which, c->format, c->text, c->length, TRUE, c->n_rows, error))
+    return FALSE;
+  if (document != NULL)
+    {
+      *document = json_object_new ();
+      json_object_set_string_member (*document, "register",
+                                     c->which == AJ_REGISTER_INSPECTORS ? "inspectors" : "institutions");
+      json_object_set_string_member (*document, "format", c->format == AJ_REGISTER_JSON ? "json" : "csv");
+      json_object_set_string_member (*document, "text", c->text);
+    }
+  return TRUE;
+}
+
+/* A register from text: with @commit FALSE, a preview that writes nothing
+ * (the import runs in a transaction that is rolled back) and says what the
+ * import would do or where the text is wrong. */
+gboolean
+aj_admin_import_register (AjServerDb        *db,
+                          AjStore           *store,
+                          AjRegister         which,
+                          AjRegisterFormat   format,
+                          const char        *text,
+                          gsize              length,
+                          gboolean           commit,
+                          guint             *n_rows,
+                          GError           **error)
+{
+  g_autofree char *copy = g_strndup (text, length);
+  RegisterChange c = { which, format, copy, length, n_rows };
+
+  if (!commit)
+    return import_register (store, which, format, text, length, FALSE, n_rows, error);
+  return aj_server_db_share_change (db, store, "register", import_register_change, &c, error);
+}
+
+gboolean
+aj_admin_is_office_document (const char *kind)
+{
+  static const char * const kinds[] = { "plan", "draw", "publication", "register", NULL };
+
+  return g_strv_contains (kinds, kind);
+}
+
+/* A redraw's document: the assignments of the draw it replaces that it
+ * cancelled. */
+static gboolean
+cancel_replaced (AjStore   *store,
+                 JsonNode  *rows,
+                 GError   **error)
+{
+  if (rows == NULL)
+    return TRUE;
+  if (!JSON_NODE_HOLDS_ARRAY (rows))
+    {
+      g_set_error (error, AJ_ERROR, AJ_ERROR_CORRUPT, "replaced_assignments in an office document is not a list");
+      return FALSE;
+    }
+  for (guint i = 0; i < json_array_get_length (json_node_get_array (rows)); i++)
+    {
+      JsonObject *row = json_array_get_object_element (json_node_get_array (rows), i);
+      const char *id = row ? aj_json_get_string (row, "id") : NULL;
+
+      if (id != NULL && g_strcmp0 (aj_json_get_string (row, "status"), "cancelled") == 0 &&
+          !aj_server_store_cancel_assignment (store, id, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* A document of the changes above, applied to a server's cache as the
+ * change was made where it began (in its own transaction). */
+gboolean
+aj_admin_apply_office_document (AjStore     *store,
+                                const char  *kind,
+                                const char  *body,
+                                GError     **error)
+{
+  static const char * const tables[] = { "draw_plans", "draws", "assignments", "draw_publications", NULL };
+  g_autoptr(JsonObject) o = aj_json_parse_object (body, error);
+
+  if (o == NULL)
+    return FALSE;
+  if (g_str_equal (kind, "register"))
+    {
+      const char *text = aj_json_get_string (o, "text");
+      guint rows = 0;
+
+      if (text == NULL)
+        {
+          g_set_error (error, AJ_ERROR, AJ_ERROR_CORRUPT, "A register's document holds no text");
+          return FALSE;
+        }
+      return import_register (store,
+                              g_strcmp0 (aj_json_get_string (o, "register"), "inspectors") == 0
+                              ? AJ_REGISTER_INSPECTORS : AJ_REGISTER_INSTITUTIONS,
+                              g_strcmp0 (aj_json_get_string (o, "format"), "json") == 0 ? AJ_REGISTER_JSON
+                                                                                        : AJ_REGISTER_CSV,
+                              text, strlen (text), TRUE, &rows, error);
+    }
+  if (!aj_store_begin (store, error))
+    return FALSE;
+  for (guint t = 0; tables[t] != NULL; t++)
+    {
+      JsonNode *rows = json_object_get_member (o, tables[t]);
+
+      if (rows == NULL)
+        continue;
+      if (!JSON_NODE_HOLDS_ARRAY (rows))
+        {
+          g_set_error (error, AJ_ERROR, AJ_ERROR_CORRUPT, "%s in an office document is not a list", tables[t]);
+          goto fail;
+        }
+      if (!aj_server_store_insert_rows (store, tables[t], json_node_get_array (rows), error))
+        goto fail;
+    }
+  if (!cancel_replaced (store, json_object_get_member (o, "replaced_assignments"), error) ||
+      (g_str_equal (kind, "draw") && !aj_server_store_bump_reference_version (store, error)) ||
+      !aj_store_commit (store, error))
+    goto fail;
+  return TRUE;
+
+fail:
+  aj_store_rollback (store);
+  return FALSE;
 }
 
 /* The checklists the server has published, as AjChecklist: the newest

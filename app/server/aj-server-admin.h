@@ -31,28 +31,45 @@ GPtrArray  *aj_admin_list_devices           (AjServerDb  *db,
 char       *aj_admin_enroll_payload         (const char  *server_url,
                                              const char  *code);
 
-/* What the command line and the office's console both call. */
-char         *aj_admin_create_plan          (AjStore           *store,
+/* What the command line and the office's console both call; with a shared
+ * database @db, each change is shared with every server (aj-server-db.h). */
+char         *aj_admin_create_plan          (AjServerDb        *db,
+                                             AjStore           *store,
                                              const char        *title,
                                              const AjDrawPlan  *plan,
                                              const char        *checklist,
                                              const char        *due,
                                              const char        *by,
                                              GError           **error);
-AjDrawRecord *aj_admin_make_draw            (AjStore           *store,
+AjDrawRecord *aj_admin_make_draw            (AjServerDb        *db,
+                                             AjStore           *store,
                                              const char        *id,
                                              const char        *seed_source,
                                              const char        *reason,
                                              const char        *by,
                                              char             **due,
                                              GError           **error);
-gboolean      aj_admin_import_register      (AjStore           *store,
+gboolean      aj_admin_publish_draw         (AjServerDb        *db,
+                                             AjStore           *store,
+                                             const char        *draw_id,
+                                             const char        *date,
+                                             const char        *by,
+                                             GError           **error);
+gboolean      aj_admin_import_register      (AjServerDb        *db,
+                                             AjStore           *store,
                                              AjRegister         which,
                                              AjRegisterFormat   format,
                                              const char        *text,
                                              gsize              length,
                                              gboolean           commit,
                                              guint             *n_rows,
+                                             GError           **error);
+/* The documents of those changes (kinds plan, draw, publication and
+ * register), applied to a server's store as each server catches up. */
+gboolean      aj_admin_is_office_document   (const char        *kind);
+gboolean      aj_admin_apply_office_document (AjStore          *store,
+                                             const char        *kind,
+                                             const char        *body,
                                              GError           **error);
 GPtrArray    *aj_admin_published_checklists (AjStore          *store);
 gboolean      aj_admin_write_report         (AjStore           *store,

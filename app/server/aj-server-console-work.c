@@ -225,8 +225,8 @@ aj_console_plan_create (AjConsole *cx)
       plans_page (cx, 422, _("Dates are written YYYY-MM-DD."));
       return;
     }
-  id = aj_admin_create_plan (cx->store, aj_console_form (cx, "title"), plan, aj_console_form (cx, "checklist"), due,
-                             cx->user->name, &error);
+  id = aj_admin_create_plan (aj_request_get_context (cx->req)->db, cx->store, aj_console_form (cx, "title"), plan,
+                             aj_console_form (cx, "checklist"), due, cx->user->name, &error);
   if (id == NULL)
     {
       plans_page (cx, 422, error->message);
@@ -261,7 +261,8 @@ aj_console_draw_create (AjConsole *cx)
       plans_page (cx, 422, _("A redraw needs a reason."));
       return;
     }
-  draw = aj_admin_make_draw (cx->store, id, seed_source, old ? reason : NULL, cx->user->name, NULL, &error);
+  draw = aj_admin_make_draw (aj_request_get_context (cx->req)->db, cx->store, id, seed_source, old ? reason : NULL,
+                             cx->user->name, NULL, &error);
   if (draw == NULL)
     {
       plans_page (cx, 422, error->message);
@@ -390,7 +391,6 @@ aj_console_publish (AjConsole *cx)
   const char *date = aj_console_form (cx, "date");
   g_autoptr(AjDrawRecord) draw = id && aj_uuid_is_valid (id) ? aj_draw_record_get (cx->store, id) : NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *now = aj_now_iso8601 ();
   g_autofree char *location = NULL;
 
   if (!aj_console_require_role (cx, AJ_OFFICE_CHIEF))
@@ -405,7 +405,7 @@ aj_console_publish (AjConsole *cx)
       aj_console_send_message (cx, 422, _("Not done"), _("Dates are written YYYY-MM-DD."));
       return;
     }
-  if (!aj_server_store_publish_draw (cx->store, id, date, cx->user->name, now, &error))
+  if (!aj_admin_publish_draw (aj_request_get_context (cx->req)->db, cx->store, id, date, cx->user->name, &error))
     {
       aj_console_send_message (cx, 422, _("Not done"), error->message);
       return;
@@ -463,7 +463,8 @@ aj_console_import (AjConsole *cx)
       aj_html_markup (content, "<section class=\"card\"><h2>");
       aj_html_text (content, confirm ? _("Import") : _("Preview"));
       aj_html_markup (content, "</h2>");
-      if (length == 0 || !aj_admin_import_register (cx->store, reg, fmt, text, length, confirm, &rows, &error))
+      if (length == 0 || !aj_admin_import_register (aj_request_get_context (cx->req)->db, cx->store, reg, fmt, text,
+                                                    length, confirm, &rows, &error))
         {
           status = 422;
           error_note (content, error ? error->message : _("Choose a file or paste the register's text."));

@@ -315,6 +315,24 @@ aj_console_select (AjHtml             *html,
   aj_html_markup (html, "</select></p>");
 }
 
+/* An entry of the audit log, as @user_name; on the shared database when
+ * there is one, so that every server's console shows it. */
+static gboolean
+audit_as (AjConsole   *cx,
+          const char  *user_name,
+          const char  *action,
+          const char  *subject,
+          const char  *detail,
+          GError     **error)
+{
+  g_autofree char *now = aj_now_iso8601 ();
+  AjOfficeAuditEntry entry = { .at = now, .user = (char *) user_name, .action = (char *) action,
+                               .subject = (char *) subject, .detail = (char *) detail,
+                               .client = (char *) aj_request_get_client (cx->req) };
+
+  return aj_server_db_add_office_audit (aj_request_get_context (cx->req)->db, cx->store, &entry, error);
+}
+
 gboolean
 aj_console_audit (AjConsole  *cx,
                   const char *action,
@@ -322,10 +340,8 @@ aj_console_audit (AjConsole  *cx,
                   const char *detail)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *now = aj_now_iso8601 ();
 
-  if (!aj_server_store_add_office_audit (cx->store, now, cx->user ? cx->user->name : "-", action, subject, detail,
-                                         aj_request_get_client (cx->req), &error))
+  if (!audit_as (cx, cx->user ? cx->user->name : "-", action, subject, detail, &error))
     {
       g_printerr ("anjian-server: cannot write the audit log: %s\n", error->message);
       aj_console_send_message (cx, 500, _("Not done"), _("The audit log could not be written."));
@@ -466,6 +482,8 @@ sign_in (AjConsole *cx)
   const char *name = aj_console_form (cx, "name");
   const char *password = aj_console_form (cx, "password");
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  gint64 locked_until = 0;
+  AjServerDb *db = aj_request_get_context (cx->req)->db;
   g_autoptr(AjOfficeUser) user = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -476,15 +494,20 @@ sign_in (AjConsole *cx)
       return;
     }
   user = name ? aj_server_store_get_office_user (cx->store, name) : NULL;
-  if (user != NULL && user->locked_until > now)
+  /* The lock and the failures are counted on the shared database when
+   * there is one: a lock set through one server holds on every other. */
+  if (user != NULL && !aj_server_db_office_locked_until (db, user, &locked_until, &error))
+    {
+      aj_console_send_message (cx, 500, _("Not done"), error->message);
+      return;
+    }
+  if (user != NULL && locked_until > now)
     {
       g_autofree char *message = g_strdup_printf (_("Too many wrong passwords: this account is locked for "
                                                     "%d more minutes."),
-                                                  (int) ((user->locked_until - now + 59) / 60));
-      g_autofree char *at = aj_now_iso8601 ();
+                                                  (int) ((locked_until - now + 59) / 60));
 
-      aj_server_store_add_office_audit (cx->store, at, user->name, "sign-in.locked", "", "",
-                                        aj_request_get_client (cx->req), NULL);
+      audit_as (cx, user->name, "sign-in.locked", "", "", NULL);
       sign_in_page (cx, 403, message, name);
       return;
     }
@@ -499,25 +522,20 @@ sign_in (AjConsole *cx)
     }
   if (user == NULL || !user->active || !aj_admin_password_matches (user->password_hash, password))
     {
-      g_autofree char *at = aj_now_iso8601 ();
-
       if (user != NULL)
         {
-          gint64 failures = user->failures + 1;
-          gboolean lock = failures >= MAX_FAILURES;
+          gboolean lock = FALSE;
 
-          aj_server_store_set_office_failures (cx->store, user->name, lock ? 0 : failures,
-                                               lock ? now + LOCK_SECONDS : 0, NULL);
-          aj_server_store_add_office_audit (cx->store, at, user->name, lock ? "sign-in.lock" : "sign-in.failed",
-                                            "", "", aj_request_get_client (cx->req), NULL);
+          aj_server_db_office_failed (db, cx->store, user, MAX_FAILURES, now + LOCK_SECONDS, &lock, NULL);
+          audit_as (cx, user->name, lock ? "sign-in.lock" : "sign-in.failed", "", "", NULL);
         }
       else
         {
           /* The name as typed, short: sometimes a password typed in the wrong field. */
           g_autofree char *valid = g_utf8_make_valid (name ? name : "", -1);
           g_autofree char *typed = g_utf8_substring (valid, 0, MIN (g_utf8_strlen (valid, -1), 32));
-          aj_server_store_add_office_audit (cx->store, at, "-", "sign-in.failed", typed, "",
-                                            aj_request_get_client (cx->req), NULL);
+
+          audit_as (cx, "-", "sign-in.failed", typed, "", NULL);
         }
       sign_in_page (cx, 401, _("Wrong name or password."), name);
       return;
@@ -527,9 +545,9 @@ sign_in (AjConsole *cx)
     g_autofree char *token_hash = hash_token (token);
     g_autofree char *csrf = random_hex ();
 
-    if (!aj_server_store_set_office_failures (cx->store, user->name, 0, 0, &error) ||
-        !aj_server_db_add_office_session (aj_request_get_context (cx->req)->db, cx->store, token_hash, user->name,
-                                          csrf, now, now + SESSION_SECONDS, aj_request_get_client (cx->req), &error))
+    if (!aj_server_db_office_signed_in (db, cx->store, user->name, &error) ||
+        !aj_server_db_add_office_session (db, cx->store, token_hash, user->name, csrf, now, now + SESSION_SECONDS,
+                                          aj_request_get_client (cx->req), &error))
       {
         aj_console_send_message (cx, 500, _("Not done"), error->message);
         return;
@@ -626,7 +644,7 @@ audit_page (AjConsole *cx)
 
   if (!aj_console_require_role (cx, AJ_OFFICE_CHIEF))
     return;
-  entries = aj_server_store_list_office_audit (cx->store, 500);
+  entries = aj_server_db_list_office_audit (aj_request_get_context (cx->req)->db, cx->store, 500);
   aj_console_heading (content, _("Audit log"));
   aj_console_table_open (content, _("The latest 500 changes, newest first"),
                          (const char * const[]) { _("When"), _("Who"), _("What"), _("Subject"), _("From"), NULL });

@@ -182,6 +182,14 @@ text_of (PGresult *res,
 
 /* ---- the schema ---- */
 
+/* qsort's elements are pointers to the names. */
+static int
+compare_names (const void *a,
+               const void *b)
+{
+  return g_strcmp0 (*(char * const *) a, *(char * const *) b);
+}
+
 /* Applies each file of data/sql/pg numbered above the database's version,
  * under a lock, so that servers starting together migrate once. */
 static gboolean
@@ -202,7 +210,7 @@ migrate (PGconn  *conn,
   if (res == NULL)
     goto fail;
   version = int_of (res, 0, 0);
-  qsort (names, g_strv_length (names), sizeof (char *), (GCompareFunc) (void (*) (void)) g_strcmp0);
+  qsort (names, g_strv_length (names), sizeof (char *), compare_names);
   for (guint i = 0; names[i] != NULL; i++)
     {
       gint64 number = g_ascii_strtoll (names[i], NULL, 10);
@@ -673,6 +681,8 @@ apply_reference (AjStore     *store,
 {
   if (g_str_equal (kind, "office-user"))
     return aj_server_db_apply_office_user (store, body, error);
+  if (aj_admin_is_office_document (kind))
+    return aj_admin_apply_office_document (store, kind, body, error);
   {
   const char *suffix = g_str_equal (kind, "registry-csv") ? ".csv" : ".json";
   g_autofree char *template = g_strconcat ("anjian-reference-XXXXXX", suffix, NULL);
@@ -1255,6 +1265,176 @@ pg_end_office_session (AjServerDb  *db,
   return conn != NULL && exec (conn, "DELETE FROM office_sessions WHERE token_hash = $1", 1, params, error);
 }
 
+/* ---- the office's work: its documents, audit log and lock-outs ---- */
+
+/* Under the lock pg_add_reference takes: documents are numbered, and
+ * office changes judged, one at a time (aj_server_db_share_change). */
+static gboolean
+pg_share_change (AjServerDb      *db,
+                 AjStore         *store,
+                 const char      *kind,
+                 AjOfficeChange   change,
+                 gpointer         data,
+                 GError         **error)
+{
+  AjServerDbPg *self = (AjServerDbPg *) db;
+  PGconn *conn = get_conn (self, error);
+  g_autoptr(JsonObject) document = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *once_key = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *now = aj_now_iso8601 ();
+  gboolean made;
+
+  /* Most of what is new applied before the lock, so it is held briefly. */
+  if (conn == NULL || !catch_up_on (self, conn, store, error) || !exec (conn, BEGIN, 0, NULL, error))
+    return FALSE;
+  if (!exec (conn, "LOCK TABLE reference_docs IN EXCLUSIVE MODE", 0, NULL, error) ||
+      !catch_up_on (self, conn, store, error))
+    goto fail;
+  {
+    G_GNUC_UNUSED g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->catch_up_lock);
+
+    if (!aj_store_begin (store, error))
+      goto fail;
+    made = change (store, data, &document, &once_key, error);
+    aj_store_rollback (store);
+  }
+  if (!made)
+    goto fail;
+  if (once_key != NULL)
+    {
+      const char *params[] = { once_key };
+      g_autoptr(PGresult) held = run (conn, "SELECT seq FROM reference_docs WHERE once_key = $1", 1, params, error);
+
+      if (held == NULL)
+        goto fail;
+      if (PQntuples (held) > 0)
+        {
+          g_set_error (error, AJ_ERROR, AJ_ERROR_CONFLICT, "This was done already (document %s, %s)",
+                       PQgetvalue (held, 0, 0), once_key);
+          goto fail;
+        }
+    }
+  node = json_node_init_object (json_node_alloc (), document);
+  body = aj_json_to_string (node);
+  {
+    const char *params[] = { kind, body, now, once_key };
+
+    if (!exec (conn, "INSERT INTO reference_docs (seq, kind, body, added_at, once_key) "
+                     "SELECT coalesce (max (seq), 0) + 1, $1, $2, $3, $4 FROM reference_docs", 4, params, error) ||
+        !exec (conn, "COMMIT", 0, NULL, error))
+      goto fail;
+  }
+  /* Applied here as on every server. */
+  return catch_up_on (self, conn, store, error);
+
+fail:
+  rollback (conn);
+  return FALSE;
+}
+
+static gboolean
+pg_add_office_audit (AjServerDb                *db,
+                     const AjOfficeAuditEntry  *entry,
+                     GError                   **error)
+{
+  PGconn *conn = get_conn ((AjServerDbPg *) db, error);
+  const char *params[] = { entry->at, entry->user, entry->action, entry->subject ? entry->subject : "",
+                           entry->detail ? entry->detail : "", entry->client };
+
+  return conn != NULL &&
+         exec (conn, "INSERT INTO office_audit (at, user_name, action, subject, detail, client) "
+                     "VALUES ($1, $2, $3, $4, $5, $6)", 6, params, error);
+}
+
+static GPtrArray *
+pg_list_office_audit (AjServerDb  *db,
+                      guint        limit,
+                      GError     **error)
+{
+  PGconn *conn = get_conn ((AjServerDbPg *) db, error);
+  g_autofree char *limit_text = g_strdup_printf ("%u", limit);
+  const char *params[] = { limit_text };
+  g_autoptr(PGresult) res = NULL;
+  GPtrArray *entries;
+
+  if (conn == NULL ||
+      (res = run (conn, "SELECT at, user_name, action, subject, detail, client FROM office_audit "
+                        "ORDER BY id DESC LIMIT $1::bigint", 1, params, error)) == NULL)
+    return NULL;
+  entries = g_ptr_array_new_with_free_func ((GDestroyNotify) aj_office_audit_entry_free);
+  for (int i = 0; i < PQntuples (res); i++)
+    {
+      AjOfficeAuditEntry *entry = g_new0 (AjOfficeAuditEntry, 1);
+
+      entry->at = text_of (res, i, 0);
+      entry->user = text_of (res, i, 1);
+      entry->action = text_of (res, i, 2);
+      entry->subject = text_of (res, i, 3);
+      entry->detail = text_of (res, i, 4);
+      entry->client = text_of (res, i, 5);
+      g_ptr_array_add (entries, entry);
+    }
+  return entries;
+}
+
+static gboolean
+pg_office_locked_until (AjServerDb  *db,
+                        const char  *user_name,
+                        gint64      *locked_until,
+                        GError     **error)
+{
+  PGconn *conn = get_conn ((AjServerDbPg *) db, error);
+  const char *params[] = { user_name };
+  g_autoptr(PGresult) res = NULL;
+
+  if (conn == NULL ||
+      (res = run (conn, "SELECT locked_until FROM office_lockouts WHERE user_name = $1", 1, params, error)) == NULL)
+    return FALSE;
+  *locked_until = PQntuples (res) > 0 ? int_of (res, 0, 0) : 0;
+  return TRUE;
+}
+
+/* One statement, on the user's row: failures through any server count
+ * against one total, and the one that reaches the limit locks. */
+static gboolean
+pg_office_failed (AjServerDb  *db,
+                  const char  *user_name,
+                  gint64       max_failures,
+                  gint64       locked_until,
+                  gboolean    *locked,
+                  GError     **error)
+{
+  PGconn *conn = get_conn ((AjServerDbPg *) db, error);
+  g_autofree char *max_text = g_strdup_printf ("%" G_GINT64_FORMAT, max_failures);
+  g_autofree char *until_text = g_strdup_printf ("%" G_GINT64_FORMAT, locked_until);
+  const char *params[] = { user_name, max_text, until_text };
+  g_autoptr(PGresult) res = NULL;
+
+  if (conn == NULL ||
+      (res = run (conn, "INSERT INTO office_lockouts AS o (user_name, failures, locked_until) "
+                        "VALUES ($1, 1, 0) "
+                        "ON CONFLICT (user_name) DO UPDATE SET "
+                        "  failures = CASE WHEN o.failures + 1 >= $2::bigint THEN 0 ELSE o.failures + 1 END, "
+                        "  locked_until = CASE WHEN o.failures + 1 >= $2::bigint THEN $3::bigint ELSE o.locked_until END "
+                        "RETURNING locked_until = $3::bigint", 3, params, error)) == NULL)
+    return FALSE;
+  *locked = PQntuples (res) > 0 && g_str_equal (PQgetvalue (res, 0, 0), "t");
+  return TRUE;
+}
+
+static gboolean
+pg_office_signed_in (AjServerDb  *db,
+                     const char  *user_name,
+                     GError     **error)
+{
+  PGconn *conn = get_conn ((AjServerDbPg *) db, error);
+  const char *params[] = { user_name };
+
+  return conn != NULL && exec (conn, "DELETE FROM office_lockouts WHERE user_name = $1", 1, params, error);
+}
+
 /* ---- the object ---- */
 
 static void
@@ -1292,6 +1472,12 @@ static const AjServerDbOps pg_ops = {
   .end_office_session = pg_end_office_session,
   .list_open_codes = pg_list_open_codes,
   .revoke_code = pg_revoke_code,
+  .share_change = pg_share_change,
+  .add_office_audit = pg_add_office_audit,
+  .list_office_audit = pg_list_office_audit,
+  .office_locked_until = pg_office_locked_until,
+  .office_failed = pg_office_failed,
+  .office_signed_in = pg_office_signed_in,
 };
 
 AjServerDb *

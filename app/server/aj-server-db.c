@@ -380,3 +380,92 @@ aj_server_db_revoke_code (AjServerDb  *db,
     return aj_server_store_revoke_code (store, code_hash, now, error);
   return db->ops->revoke_code (db, code_hash, now, error);
 }
+
+/* ---- the office's work ---- */
+
+gboolean
+aj_server_db_share_change (AjServerDb      *db,
+                           AjStore         *store,
+                           const char      *kind,
+                           AjOfficeChange   change,
+                           gpointer         data,
+                           GError         **error)
+{
+  if (db == NULL)
+    return change (store, data, NULL, NULL, error);
+  return db->ops->share_change (db, store, kind, change, data, error);
+}
+
+gboolean
+aj_server_db_add_office_audit (AjServerDb                *db,
+                               AjStore                   *store,
+                               const AjOfficeAuditEntry  *entry,
+                               GError                   **error)
+{
+  if (db == NULL)
+    return aj_server_store_add_office_audit (store, entry->at, entry->user, entry->action, entry->subject,
+                                             entry->detail, entry->client, error);
+  return db->ops->add_office_audit (db, entry, error);
+}
+
+GPtrArray *
+aj_server_db_list_office_audit (AjServerDb *db,
+                                AjStore    *store,
+                                guint       limit)
+{
+  g_autoptr(GError) error = NULL;
+  GPtrArray *entries;
+
+  if (db == NULL)
+    return aj_server_store_list_office_audit (store, limit);
+  entries = db->ops->list_office_audit (db, limit, &error);
+  if (entries == NULL)
+    {
+      g_printerr ("anjian-server: cannot read the audit log: %s\n", error->message);
+      entries = g_ptr_array_new_with_free_func ((GDestroyNotify) aj_office_audit_entry_free);
+    }
+  return entries;
+}
+
+gboolean
+aj_server_db_office_locked_until (AjServerDb          *db,
+                                  const AjOfficeUser  *user,
+                                  gint64              *locked_until,
+                                  GError             **error)
+{
+  if (db == NULL)
+    {
+      *locked_until = user->locked_until;
+      return TRUE;
+    }
+  return db->ops->office_locked_until (db, user->name, locked_until, error);
+}
+
+gboolean
+aj_server_db_office_failed (AjServerDb          *db,
+                            AjStore             *store,
+                            const AjOfficeUser  *user,
+                            gint64               max_failures,
+                            gint64               locked_until,
+                            gboolean            *locked,
+                            GError             **error)
+{
+  gint64 failures = user->failures + 1;
+
+  if (db != NULL)
+    return db->ops->office_failed (db, user->name, max_failures, locked_until, locked, error);
+  *locked = failures >= max_failures;
+  return aj_server_store_set_office_failures (store, user->name, *locked ? 0 : failures, *locked ? locked_until : 0,
+                                              error);
+}
+
+gboolean
+aj_server_db_office_signed_in (AjServerDb  *db,
+                               AjStore     *store,
+                               const char  *user_name,
+                               GError     **error)
+{
+  if (db == NULL)
+    return aj_server_store_set_office_failures (store, user_name, 0, 0, error);
+  return db->ops->office_signed_in (db, user_name, error);
+}

@@ -9,39 +9,48 @@
  *    connection per thread): the event log with its numbering, devices and
  *    their token hashes, enrollment codes and failed attempts, per-device
  *    event windows, photo metadata (files on a blob directory the servers
- *    share), document number blocks, the office console's sessions, and the
- *    registry, checklists and office users as imported documents.
+ *    share), document number blocks, the office console's sessions, its
+ *    audit log and each office user's failed sign-ins and lock; and, as
+ *    reference documents, the registry, checklists and office users
+ *    imported, and the office's work: registers imported (`register` or the
+ *    console), plans, draws with their assignments, and publications.
  *
  * How this departs from DESIGN.md's "storage interface": there, every table
  * sits behind the interface. Here only the state that must be shared for
  * servers to be interchangeable is: with PostgreSQL, each server keeps its
  * local SQLite store (projections, rules, console and page queries, all of
- * aj-server-store.c unchanged) as a *cache* rebuilt from the shared log
- * (aj_server_db_catch_up, before a request is answered), and a push is
- * validated against that cache under PostgreSQL advisory locks on the device
- * and on each subject it touches, then written to PostgreSQL only. Porting
- * the ~38 tables' queries twice would have doubled the SQL to keep right;
- * this keeps one copy of the rules and the projection.
+ * aj-server-store.c unchanged) as a *cache* rebuilt from the shared log and
+ * documents (aj_server_db_catch_up, before a request is answered), and a
+ * push is validated against that cache under PostgreSQL advisory locks on
+ * the device and on each subject it touches, then written to PostgreSQL
+ * only. Porting the ~38 tables' queries twice would have doubled the SQL to
+ * keep right; this keeps one copy of the rules and the projection.
  *
- * What stays per process for now (written by the admin command or the
- * console on one server, seen only there): plans, draws, assignments and
- * their publication (the public pages), the office audit log, an office
- * user's failed sign-ins and lock, registers imported with `register` or in
- * the console, and the reference version devices compare (each server
- * counts its own: a device that changes server fetches the reference data
- * again, which is harmless). Run the office's work on one server until these
- * move here; devices, sync, photos, numbers, registry, checklists and
- * console sign-in work through any server.
+ * The office's work goes the same way (aj_server_db_share_change): the
+ * change is made on a cache caught up under the lock that orders reference
+ * documents, in a local transaction that is undone; what it wrote (the
+ * plan's row, the draw's row and its assignments, the publication's row)
+ * or, for a register, its text becomes a document, and every server,
+ * this one included, applies the documents in order as it catches up. A
+ * plan's first draw, a draw's redraw and a draw's publication carry a key
+ * PostgreSQL keeps unique, so each happens once whichever servers are asked
+ * at once. Hence every server pulls the same assignments to devices, judges
+ * a spot-check inspection and its team's confirmations against the same
+ * assignment (aj-authority.c: check_assignment_started, check_team), and
+ * shows the same public pages; the console's audit page reads PostgreSQL,
+ * and five wrong passwords through any servers lock the account on all.
  *
- * Assignments are also read when a push is judged (aj-authority.c:
- * check_assignment_started, check_team): an inspection that carries out a
- * spot-check assignment, and its team's confirmations, are accepted only
- * by the server whose draw made the assignment; pushed through another,
- * they are refused (assignment_mismatch), and the refusal is in the shared
- * log for good. Until assignments are shared (as reference documents, say),
- * a province that draws spot checks sends every device request to that one
- * server too, or runs one server; field and self inspections, which name
- * no assignment, are judged the same on every server. */
+ * What a server still keeps to itself, none of it an answer that differs:
+ * the reference version devices compare is counted in each cache, bumped
+ * only as documents and events are applied, so caches that applied the
+ * same are at the same version (a device that changes server to one not
+ * yet caught up fetches the reference data again, which is harmless); and
+ * when a cache closes an assignment, closed_at is that server's clock
+ * (shown nowhere). Documents are applied before the log, so a cache
+ * rebuilt from nothing applies a redraw before the events that closed some
+ * of the replaced draw's assignments: the redraw's document names the
+ * assignments it cancelled, and only those are, so the others are closed
+ * by their events as where the redraw was made. */
 #pragma once
 
 #include "aj-scope.h"
@@ -58,6 +67,20 @@ typedef struct
   gint64 events;
   gint64 window_seconds;
 } AjEventRate;
+
+/* One change of the office's work (a plan, a draw, a publication, a
+ * register) made on @store. With @document non-NULL (a shared database),
+ * also sets *@document to what makes the same change on another server's
+ * store (a reference document of the change's kind, applied by
+ * aj_admin_apply_office_document) and *@once_key to NULL or to a key no
+ * other document may carry (a plan's first draw, a draw's redraw, its
+ * publication): the database refuses the second, whichever server makes
+ * it. */
+typedef gboolean (*AjOfficeChange) (AjStore     *store,
+                                    gpointer     data,
+                                    JsonObject **document,
+                                    char       **once_key,
+                                    GError     **error);
 
 /* One implementation's functions; see the aj_server_db_* wrappers. */
 typedef struct
@@ -93,6 +116,15 @@ typedef struct
   gboolean    (*end_office_session)    (AjServerDb *db, const char *token_hash, GError **error);
   GPtrArray  *(*list_open_codes)       (AjServerDb *db, const char *now);
   gboolean    (*revoke_code)           (AjServerDb *db, const char *code_hash, const char *now, GError **error);
+  /* The office's work (see aj_server_db_share_change and below). */
+  gboolean    (*share_change)          (AjServerDb *db, AjStore *cache, const char *kind, AjOfficeChange change,
+                                        gpointer data, GError **error);
+  gboolean    (*add_office_audit)      (AjServerDb *db, const AjOfficeAuditEntry *entry, GError **error);
+  GPtrArray  *(*list_office_audit)     (AjServerDb *db, guint limit, GError **error);
+  gboolean    (*office_locked_until)   (AjServerDb *db, const char *user_name, gint64 *locked_until, GError **error);
+  gboolean    (*office_failed)         (AjServerDb *db, const char *user_name, gint64 max_failures,
+                                        gint64 locked_until, gboolean *locked, GError **error);
+  gboolean    (*office_signed_in)      (AjServerDb *db, const char *user_name, GError **error);
 } AjServerDbOps;
 
 struct _AjServerDb
@@ -225,6 +257,53 @@ gboolean     aj_server_db_revoke_code           (AjServerDb           *db,
 char        *aj_server_db_office_user_to_json   (const AjOfficeUser   *user);
 gboolean     aj_server_db_apply_office_user     (AjStore              *store,
                                                  const char           *json,
+                                                 GError              **error);
+
+/* The office's work shared by every server. On SQLite, @change is made on
+ * @store. With a shared database, under the lock that orders reference
+ * documents: the cache is brought up to every document and event committed,
+ * @change is made on it in a transaction that is undone, its document is
+ * added (refused with AJ_ERROR_CONFLICT when its once-key is taken), and
+ * the cache caught up again, which applies it, as every other server does
+ * at its next request. So a plan is drawn once even when two servers are
+ * asked at once: the second waits for the lock, then finds the draw. */
+gboolean     aj_server_db_share_change          (AjServerDb           *db,
+                                                 AjStore              *store,
+                                                 const char           *kind,
+                                                 AjOfficeChange        change,
+                                                 gpointer              data,
+                                                 GError              **error);
+
+/* The office's audit log: on the shared database when there is one, so
+ * that the console shows the same log on every server; the latest @limit
+ * entries (AjOfficeAuditEntry), newest first. */
+gboolean     aj_server_db_add_office_audit      (AjServerDb           *db,
+                                                 AjStore              *store,
+                                                 const AjOfficeAuditEntry *entry,
+                                                 GError              **error);
+GPtrArray   *aj_server_db_list_office_audit     (AjServerDb           *db,
+                                                 AjStore              *store,
+                                                 guint                 limit);
+
+/* An office user's failed sign-ins and lock, counted across servers on a
+ * shared database: until when @user is locked (Unix seconds, 0: not);
+ * one more failure at @now, which locks the account until @locked_until
+ * when it is the @max_failures-th in a row (*@locked says so); and a
+ * success, which starts the count again. */
+gboolean     aj_server_db_office_locked_until   (AjServerDb           *db,
+                                                 const AjOfficeUser   *user,
+                                                 gint64               *locked_until,
+                                                 GError              **error);
+gboolean     aj_server_db_office_failed         (AjServerDb           *db,
+                                                 AjStore              *store,
+                                                 const AjOfficeUser   *user,
+                                                 gint64                max_failures,
+                                                 gint64                locked_until,
+                                                 gboolean             *locked,
+                                                 GError              **error);
+gboolean     aj_server_db_office_signed_in      (AjServerDb           *db,
+                                                 AjStore              *store,
+                                                 const char           *user_name,
                                                  GError              **error);
 
 /* The next @count document numbers of @department's @year for a device

@@ -53,8 +53,8 @@ static char  *opt_format;
 
 static const GOptionEntry entries[] = {
   { "data", 0, 0, G_OPTION_ARG_FILENAME, &opt_data, "The server's data folder", "DIR" },
-  /* Plans, draws and registers stay in the data folder for now (see
-   * aj-server-db.h); with a shared database it is caught up first. */
+  /* With a shared database, the data folder's store is caught up first,
+   * and plans, draws, publications and registers go to every server. */
   { "database", 0, 0, G_OPTION_ARG_STRING, &opt_database, "sqlite:DIR or postgresql://…", "URL" },
   { "blob-dir", 0, 0, G_OPTION_ARG_FILENAME, &opt_blob_dir, "Where photos are kept (not used here)", "DIR" },
   { "title", 0, 0, G_OPTION_ARG_STRING, &opt_title, "plan create: the plan's title", "TEXT" },
@@ -147,9 +147,10 @@ print_draw (AjStore      *store,
 /* ---- plans ---- */
 
 static int
-plan_command (AjStore  *store,
-              int       argc,
-              char    **argv)
+plan_command (AjServerDb  *db,
+              AjStore     *store,
+              int          argc,
+              char       **argv)
 {
   g_autoptr(GError) error = NULL;
 
@@ -190,7 +191,7 @@ plan_command (AjStore  *store,
       if (opt_checklist == NULL || !aj_is_iso_date (due))
         return usage ("plan create", "--title TEXT --from DATE --to DATE (--count N | --share-permille N) "
                                      "--checklist ID [--due DATE] [--county NAME]... [--type TYPE]... [--team-size N]");
-      if ((id = aj_admin_create_plan (store, opt_title, plan, opt_checklist, due, author (), &error)) == NULL)
+      if ((id = aj_admin_create_plan (db, store, opt_title, plan, opt_checklist, due, author (), &error)) == NULL)
         return failed ("plan create", error);
       g_print ("%s\n", id);
       return 0;
@@ -203,10 +204,11 @@ plan_command (AjStore  *store,
 /* A new draw (or redraw) becomes assignments in the same transaction, and
  * the devices see them at their next sync. */
 static int
-draw_command (AjStore    *store,
-              const char *command,
-              int         argc,
-              char      **argv)
+draw_command (AjServerDb  *db,
+              AjStore     *store,
+              const char  *command,
+              int          argc,
+              char       **argv)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(AjDrawRecord) draw = NULL;
@@ -216,7 +218,7 @@ draw_command (AjStore    *store,
   if (argc != 2 || opt_seed_source == NULL || (redraw && opt_reason == NULL))
     return usage (command, redraw ? "DRAW-ID --seed-source \"PUBLIC VALUE\" --reason TEXT"
                                   : "PLAN-ID --seed-source \"PUBLIC VALUE\"");
-  draw = aj_admin_make_draw (store, argv[1], opt_seed_source, redraw ? opt_reason : NULL, author (), &due, &error);
+  draw = aj_admin_make_draw (db, store, argv[1], opt_seed_source, redraw ? opt_reason : NULL, author (), &due, &error);
   if (draw == NULL)
     return failed (command, error);
   print_draw (store, draw);
@@ -342,16 +344,16 @@ assignments_command (AjStore *store)
 }
 
 static int
-publish_command (AjStore  *store,
-                 int       argc,
-                 char    **argv)
+publish_command (AjServerDb  *db,
+                 AjStore     *store,
+                 int          argc,
+                 char       **argv)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *now = aj_now_iso8601 ();
 
   if (argc != 2 || !aj_is_iso_date (opt_date))
     return usage ("publish", "DRAW-ID --date YYYY-MM-DD");
-  if (!aj_server_store_publish_draw (store, argv[1], opt_date, author (), now, &error))
+  if (!aj_admin_publish_draw (db, store, argv[1], opt_date, author (), &error))
     return failed ("publish", error);
   g_print ("%s: published on %s at /public/%s\n", argv[1], opt_date, argv[1]);
   {
@@ -401,9 +403,10 @@ deadlines_command (AjStore *store)
 /* ---- registers ---- */
 
 static int
-register_command (AjStore  *store,
-                  int       argc,
-                  char    **argv)
+register_command (AjServerDb  *db,
+                  AjStore     *store,
+                  int          argc,
+                  char       **argv)
 {
   g_autoptr(GError) error = NULL;
   AjRegister which;
@@ -425,7 +428,7 @@ register_command (AjStore  *store,
           return 1;
         }
       if (!g_file_get_contents (argv[3], &text, &length, &error) ||
-          !aj_admin_import_register (store, which, format, text, length, TRUE, &rows, &error))
+          !aj_admin_import_register (db, store, which, format, text, length, TRUE, &rows, &error))
         return failed ("register import", error);
       g_print ("%s: %u %s imported\n", argv[3], rows, argv[2]);
       return 0;
@@ -461,6 +464,7 @@ aj_draw_cli_main (const char  *command,
   g_autoptr(GOptionContext) context = g_option_context_new (command);
   g_autoptr(GError) error = NULL;
   g_autoptr(AjStore) store = NULL;
+  g_autoptr(AjServerDb) db = NULL;
 
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
@@ -479,15 +483,15 @@ aj_draw_cli_main (const char  *command,
   if (opt_database != NULL)
     {
       g_autofree char *sqlite_dir = NULL;
-      g_autoptr(AjServerDb) db = aj_server_db_open (opt_database, &sqlite_dir, &error);
 
+      db = aj_server_db_open (opt_database, &sqlite_dir, &error);
       if (error != NULL || !aj_server_db_catch_up (db, store, &error))
         return failed (command, error);
     }
   if (g_str_equal (command, "plan"))
-    return plan_command (store, argc, argv);
+    return plan_command (db, store, argc, argv);
   if (g_str_equal (command, "draw") || g_str_equal (command, "redraw"))
-    return draw_command (store, command, argc, argv);
+    return draw_command (db, store, command, argc, argv);
   if (g_str_equal (command, "draws"))
     return draws_command (store, argc, argv);
   if (g_str_equal (command, "rerun"))
@@ -495,8 +499,8 @@ aj_draw_cli_main (const char  *command,
   if (g_str_equal (command, "assignments"))
     return assignments_command (store);
   if (g_str_equal (command, "publish"))
-    return publish_command (store, argc, argv);
+    return publish_command (db, store, argc, argv);
   if (g_str_equal (command, "deadlines"))
     return deadlines_command (store);
-  return register_command (store, argc, argv);
+  return register_command (db, store, argc, argv);
 }

@@ -1720,3 +1720,165 @@ aj_server_store_hazard_photos (AjStore    *store,
     g_ptr_array_add (photos, aj_db_col_dup (stmt, 0));
   return photos;
 }
+
+/* ---- the office's work as documents (a shared database) ---- */
+
+static const char * const shared_tables[] = { "draw_plans", "draws", "assignments", "draw_publications", NULL };
+
+static gboolean
+is_shared_table (const char  *table,
+                 GError     **error)
+{
+  if (table != NULL && g_strv_contains (shared_tables, table))
+    return TRUE;
+  g_set_error (error, AJ_ERROR, AJ_ERROR_CORRUPT, "“%s” is not a table an office document may write",
+               table ? table : "");
+  return FALSE;
+}
+
+JsonArray *
+aj_server_store_rows_to_json (AjStore    *store,
+                              const char *table,
+                              const char *column,
+                              const char *value)
+{
+  JsonArray *rows = json_array_new ();
+  g_autofree char *sql = NULL;
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  /* Both names come from the server's code, never from a request. */
+  if (!is_shared_table (table, NULL) || !g_regex_match_simple ("^[a-z_]+$", column, 0, 0))
+    g_return_val_if_reached (rows);
+  sql = g_strdup_printf ("SELECT * FROM %s WHERE %s = ? ORDER BY rowid", table, column);
+  stmt = prepare (store, sql, NULL);
+  if (stmt == NULL)
+    return rows;
+  aj_db_bind_text (stmt, 1, value);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      JsonObject *row = json_object_new ();
+
+      for (int i = 0; i < sqlite3_column_count (stmt); i++)
+        {
+          const char *name = sqlite3_column_name (stmt, i);
+
+          switch (sqlite3_column_type (stmt, i))
+            {
+            case SQLITE_NULL:
+              json_object_set_null_member (row, name);
+              break;
+            case SQLITE_INTEGER:
+              json_object_set_int_member (row, name, sqlite3_column_int64 (stmt, i));
+              break;
+            case SQLITE_FLOAT:
+              json_object_set_double_member (row, name, sqlite3_column_double (stmt, i));
+              break;
+            default:
+              json_object_set_string_member (row, name, aj_db_col_text (stmt, i));
+              break;
+            }
+        }
+      json_array_add_object_element (rows, row);
+    }
+  return rows;
+}
+
+/* The columns @table has. */
+static GHashTable *
+table_columns (AjStore    *store,
+               const char *table)
+{
+  GHashTable *columns = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autofree char *sql = g_strdup_printf ("SELECT name FROM pragma_table_info ('%s')", table);
+  g_autoptr(sqlite3_stmt) stmt = prepare (store, sql, NULL);
+
+  while (stmt && sqlite3_step (stmt) == SQLITE_ROW)
+    g_hash_table_add (columns, aj_db_col_dup (stmt, 0));
+  return columns;
+}
+
+gboolean
+aj_server_store_insert_rows (AjStore     *store,
+                             const char  *table,
+                             JsonArray   *rows,
+                             GError     **error)
+{
+  g_autoptr(GHashTable) columns = NULL;
+
+  if (!is_shared_table (table, error))
+    return FALSE;
+  columns = table_columns (store, table);
+  for (guint i = 0; i < json_array_get_length (rows); i++)
+    {
+      JsonNode *node = json_array_get_element (rows, i);
+      g_autoptr(GString) sql = g_string_new ("INSERT OR IGNORE INTO ");
+      g_autoptr(GString) marks = g_string_new (NULL);
+      g_autoptr(GList) names = NULL;
+      g_autoptr(sqlite3_stmt) stmt = NULL;
+      JsonObject *row;
+      int n = 0;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        {
+          g_set_error (error, AJ_ERROR, AJ_ERROR_CORRUPT, "A row of %s in an office document is not an object", table);
+          return FALSE;
+        }
+      row = json_node_get_object (node);
+      names = json_object_get_members (row);
+      g_string_append_printf (sql, "%s (", table);
+      for (GList *l = names; l != NULL; l = l->next)
+        {
+          if (!g_hash_table_contains (columns, l->data))
+            {
+              g_set_error (error, AJ_ERROR, AJ_ERROR_CORRUPT, "%s has no column “%s”", table, (const char *) l->data);
+              return FALSE;
+            }
+          g_string_append_printf (sql, "%s%s", n > 0 ? ", " : "", (const char *) l->data);
+          g_string_append (marks, n > 0 ? ", ?" : "?");
+          n++;
+        }
+      g_string_append_printf (sql, ") VALUES (%s)", marks->str);
+      if ((stmt = prepare (store, sql->str, error)) == NULL)
+        return FALSE;
+      n = 0;
+      for (GList *l = names; l != NULL; l = l->next)
+        {
+          JsonNode *value = json_object_get_member (row, l->data);
+
+          n++;
+          if (JSON_NODE_HOLDS_NULL (value))
+            sqlite3_bind_null (stmt, n);
+          else if (!JSON_NODE_HOLDS_VALUE (value))
+            {
+              g_set_error (error, AJ_ERROR, AJ_ERROR_CORRUPT, "%s.%s in an office document is not a value", table,
+                           (const char *) l->data);
+              return FALSE;
+            }
+          else if (json_node_get_value_type (value) == G_TYPE_INT64)
+            sqlite3_bind_int64 (stmt, n, json_node_get_int (value));
+          else if (json_node_get_value_type (value) == G_TYPE_DOUBLE)
+            sqlite3_bind_double (stmt, n, json_node_get_double (value));
+          else if (json_node_get_value_type (value) == G_TYPE_BOOLEAN)
+            sqlite3_bind_int (stmt, n, json_node_get_boolean (value));
+          else
+            aj_db_bind_text (stmt, n, json_node_get_string (value));
+        }
+      if (!aj_db_step_done (aj_store_get_db (store), stmt, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+aj_server_store_cancel_assignment (AjStore     *store,
+                                   const char  *id,
+                                   GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = prepare (store,
+      "UPDATE assignments SET status = 'cancelled' WHERE id = ? AND status = 'open'", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  aj_db_bind_text (stmt, 1, id);
+  return aj_db_step_done (aj_store_get_db (store), stmt, error);
+}

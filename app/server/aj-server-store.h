@@ -370,6 +370,23 @@ GPtrArray   *aj_server_store_hazard_photos          (AjStore            *store,
 char        *aj_server_store_inspection_institution (AjStore            *store,
                                                      const char         *inspection_id);
 
+/* The office's work carried to every server as documents (aj-server-db.h):
+ * the rows of a table among draw_plans, draws, assignments and
+ * draw_publications whose @column is @value, each an object of its
+ * columns; such rows put back as they were (a row held already is kept);
+ * and an assignment cancelled (by a redraw) unless it is done already. */
+JsonArray   *aj_server_store_rows_to_json           (AjStore            *store,
+                                                     const char         *table,
+                                                     const char         *column,
+                                                     const char         *value);
+gboolean     aj_server_store_insert_rows            (AjStore            *store,
+                                                     const char         *table,
+                                                     JsonArray          *rows,
+                                                     GError            **error);
+gboolean     aj_server_store_cancel_assignment      (AjStore            *store,
+                                                     const char         *id,
+                                                     GError            **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AjOfficeUser, aj_office_user_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AjServerDevice, aj_server_device_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AjServerCheck, aj_server_check_free)

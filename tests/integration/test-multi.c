@@ -2,13 +2,17 @@
  * throwaway cluster made by the test, aj-test-pg.h), as behind a load
  * balancer: kiosks syncing through different servers converge, nothing is
  * lost or duplicated when a server is killed mid-push, a puller never skips
- * a number, and two servers judge one hazard's steps in one order. */
+ * a number, two servers judge one hazard's steps in one order, and the
+ * office's work (plans, draws, publications, registers, the console's audit
+ * log and lock-outs) is the same through every server. */
 #include "config.h"
 
 #include <signal.h>
 #include <string.h>
 #include <curl/curl.h>
 
+#include "aj-assignment.h"
+#include "aj-checklist.h"
 #include "aj-codec.h"
 #include "aj-db.h"
 #include "aj-hazard.h"
@@ -575,6 +579,26 @@ browse (Browser    *b,
   return status;
 }
 
+/* Cookies kept in memory, by host: one browser for every server. */
+static void
+browser_init (Browser *br)
+{
+  br->curl = curl_easy_init ();
+  br->body = g_string_new (NULL);
+  curl_easy_setopt (br->curl, CURLOPT_COOKIEFILE, "");
+  curl_easy_setopt (br->curl, CURLOPT_WRITEFUNCTION, on_body);
+  curl_easy_setopt (br->curl, CURLOPT_WRITEDATA, br->body);
+  curl_easy_setopt (br->curl, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt (br->curl, CURLOPT_TIMEOUT, 60L);
+}
+
+static void
+browser_clear (Browser *br)
+{
+  curl_easy_cleanup (br->curl);
+  g_string_free (br->body, TRUE);
+}
+
 static char *
 csrf_of (Browser *b)
 {
@@ -586,33 +610,42 @@ csrf_of (Browser *b)
   return g_strndup (p, strcspn (p, "\""));
 }
 
+/* An office user for every server (added through @server's data folder,
+ * shared on the database). */
+static void
+add_office_user (AjTestServer *server,
+                 const char   *name,
+                 const char   *role,
+                 const char   *password)
+{
+  g_autofree char *input = g_strconcat (password, "\n", NULL);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+
+  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error,
+                              g_getenv ("ANJIAN_SERVER"), "office-user", "add", name, "--role", role,
+                              "--data", server->data_dir, "--database", server->database, NULL);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_communicate_utf8 (process, input, NULL, NULL, NULL, &error));
+  g_assert_true (g_subprocess_get_successful (process));
+}
+
 static void
 test_office_session_any_server (void)
 {
   AjTestServer *a = aj_test_server_new_pg ();
   AjTestServer *b = aj_test_server_new_beside (a);
   const char *password = "correct horse battery";
-  g_autofree char *input = g_strconcat (password, "\n", NULL);
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
   g_autofree char *csrf = NULL;
   g_autofree char *form = NULL;
-  Browser b_ = { curl_easy_init (), g_string_new (NULL) }, *br = &b_;
+  Browser b_, *br = &b_;
 
   g_test_summary ("An office user added once signs in on one server; the session cookie opens the console "
                   "on another, and signing out there ends it on both");
 
-  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error,
-                              g_getenv ("ANJIAN_SERVER"), "office-user", "add", "chief.wang", "--role", "chief",
-                              "--data", a->data_dir, "--database", a->database, NULL);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_communicate_utf8 (process, input, NULL, NULL, NULL, &error));
-  g_assert_true (g_subprocess_get_successful (process));
+  add_office_user (a, "chief.wang", "chief", password);
 
-  curl_easy_setopt (br->curl, CURLOPT_COOKIEFILE, "");
-  curl_easy_setopt (br->curl, CURLOPT_WRITEFUNCTION, on_body);
-  curl_easy_setopt (br->curl, CURLOPT_WRITEDATA, br->body);
-  curl_easy_setopt (br->curl, CURLOPT_NOSIGNAL, 1L);
+  browser_init (br);
   /* Not signed in: B sends the browser to its sign-in page. */
   g_assert_cmpint (browse (br, b->url, "/office/", NULL), ==, 303);
   g_assert_cmpint (browse (br, a->url, "/office/sign-in", NULL), ==, 200);
@@ -629,8 +662,7 @@ test_office_session_any_server (void)
   g_assert_cmpint (browse (br, b->url, "/office/sign-out", form), ==, 303);
   g_assert_cmpint (browse (br, a->url, "/office/", NULL), ==, 303);
 
-  curl_easy_cleanup (br->curl);
-  g_string_free (br->body, TRUE);
+  browser_clear (br);
   aj_test_server_stop (b);
   aj_test_server_stop (a);
   aj_test_server_free (b);
@@ -716,6 +748,434 @@ test_photo_on_shared_directory (void)
   aj_test_server_free (a);
 }
 
+/* ---- the office's work through any server ---- */
+
+#define PARTNER "u-liu-yang"     /* of 西河县, in 东林县's roster too */
+
+/* The two who sign in on the test kiosks are the only inspectors of 东林县,
+ * so that a draw's team is known (which institution it picks is not). */
+static const char roster[] =
+  "id,name,department,certificate,counties,member_of,related_to,active\n"
+  "u-zhang-wei,张伟,东林县民政局,鲁民执-DL-0012,东林县,,,true\n"
+  "u-liu-yang,刘洋,西河县民政局,鲁民执-XH-0031,东林县;西河县,,,true\n";
+
+static void
+import_roster (AjTestServer *server)
+{
+  g_autofree char *path = g_build_filename (server->data_dir, "roster.csv", NULL);
+
+  g_assert_true (g_file_set_contents (path, roster, -1, NULL));
+  g_free (aj_test_server_admin (server, "register", "import", "inspectors", path, NULL));
+}
+
+/* A plan of one institution of 东林县 for a team of two, made with the
+ * command line through @server; its id. */
+static char *
+create_plan (AjTestServer *server)
+{
+  g_autofree char *today = aj_today_iso ();
+  g_autofree char *due = aj_date_add_days (today, 14);
+  char *out = aj_test_server_admin (server, "plan", "create", "--title", "东林县双随机抽查", "--county", "东林县",
+                                    "--count", "1", "--team-size", "2", "--from", "2026-10-01", "--to", "2026-12-31",
+                                    "--include-checked", "--checklist", "elder-care", "--due", due, NULL);
+
+  g_strstrip (out);
+  g_assert_true (aj_uuid_is_valid (out));
+  return out;
+}
+
+/* The id of the @n-th row of @table in an office document of @kind. */
+static char *
+document_row_id (AjTestServer *server,
+                 const char   *kind,
+                 const char   *table,
+                 const char   *column)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT body::json->'%s'->0->>'%s' FROM reference_docs WHERE kind = '%s' "
+                                          "ORDER BY seq DESC LIMIT 1", table, column, kind);
+  char *id = aj_test_pg_query (server->database, sql);
+
+  g_assert_true (aj_uuid_is_valid (id));
+  return id;
+}
+
+/* GET @path from @server: 200, the body. */
+static char *
+get_page (AjTestServer *server,
+          const char   *path)
+{
+  g_autofree char *url = g_strconcat (server->url, path, NULL);
+  g_auto(AjTestReply) reply = { 0 };
+
+  aj_test_http ("GET", url, NULL, NULL, NULL, 0, &reply);
+  g_assert_cmpint (reply.status, ==, 200);
+  return g_strdup (reply.body->str);
+}
+
+static void
+test_draw_spot_check_any_server (void)
+{
+  AjTestServer *a = aj_test_server_new_pg ();
+  AjTestServer *b = aj_test_server_new_beside (a);
+  AjTestServer *c = aj_test_server_new_beside (a);
+  AjTestServer *servers[] = { a, b, c };
+  AjTestKiosk *kiosk = aj_test_kiosk_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *checklist_path = aj_test_source_path ("data/checklists/elder-care.json");
+  g_autoptr(AjChecklist) checklist = aj_checklist_load_file (checklist_path, &error);
+  g_autofree char *today = aj_today_iso ();
+  g_autofree char *plan = NULL;
+  g_autofree char *draw = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *inspection = NULL;
+  g_autofree char *assignment_id = NULL;
+  g_autoptr(GListModel) assignments = NULL;
+  g_autoptr(AjAssignment) assignment = NULL;
+  const char *present[] = { INSPECTOR, PARTNER, NULL };
+  const char *pages[] = { "/public", "/public.json", NULL, NULL, NULL };
+  g_autofree char *page_path = NULL;
+  g_autofree char *json_path = NULL;
+
+  g_test_summary ("A roster imported through A, a plan made through B and drawn through A: the kiosk pulls the "
+                  "assignment through B and pushes the team's spot check through C, which accepts it; every "
+                  "server's cache closes the assignment, and the publication made through C shows the same "
+                  "public pages on A, B and C");
+  g_assert_no_error (error);
+
+  import_roster (a);
+  plan = create_plan (b);
+  out = aj_test_server_admin (a, "draw", plan, "--seed-source", "2026-12-01 上证综指收盘 3412.56", NULL);
+  g_assert_nonnull (strstr (out, "1 assignments"));
+  g_clear_pointer (&out, g_free);
+  draw = document_row_id (a, "draw", "draws", "id");
+  out = aj_test_server_admin (c, "draws", NULL);
+  g_assert_nonnull (strstr (out, draw));
+  g_clear_pointer (&out, g_free);
+
+  /* The assignment through B. */
+  aj_test_kiosk_enroll (kiosk, b, "county:东林县");
+  sync_until_quiet (kiosk, b->url, 3);
+  assignments = aj_assignment_list_for_member (kiosk->store, INSPECTOR, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (assignments), ==, 1);
+  assignment = g_list_model_get_item (assignments, 0);
+  g_assert_cmpstr (aj_assignment_get_draw_id (assignment), ==, draw);
+  assignment_id = g_strdup (aj_assignment_get_id (assignment));
+
+  /* The team's inspection through C: judged against the same assignment. */
+  inspection = aj_assignment_start (kiosk->store, assignment, checklist, INSPECTOR, present, &error);
+  g_assert_no_error (error);
+  g_assert_true (aj_inspection_answer (kiosk->store, INSPECTOR, inspection, "EC-FIRE-02", "pass", NULL, &error));
+  g_assert_true (aj_inspection_answer (kiosk->store, PARTNER, inspection, "EC-FIRE-01", "pass", NULL, &error));
+  g_assert_true (aj_inspection_finish (kiosk->store, INSPECTOR, inspection, &error));
+  g_assert_no_error (error);
+  sync_until_quiet (kiosk, c->url, 3);
+  {
+    g_autoptr(GPtrArray) refused = aj_store_list_refused (kiosk->store, &error);
+
+    g_assert_no_error (error);
+    for (guint i = 0; i < refused->len; i++)
+      g_test_message ("refused: %s", ((AjRefusedEvent *) g_ptr_array_index (refused, i))->code);
+    g_assert_cmpuint (refused->len, ==, 0);
+  }
+  g_assert_cmpint (aj_test_pg_query_int (a->database, "SELECT count(*) FROM events WHERE refused_code IS NOT NULL"),
+                   ==, 0);
+
+  /* Published through C; the same pages from each server. */
+  out = aj_test_server_admin (c, "publish", draw, "--date", today, NULL);
+  g_clear_pointer (&out, g_free);
+  page_path = g_strconcat ("/public/", draw, NULL);
+  json_path = g_strconcat (page_path, ".json", NULL);
+  pages[2] = page_path;
+  pages[3] = json_path;
+  for (guint p = 0; pages[p] != NULL; p++)
+    {
+      g_autofree char *on_a = get_page (a, pages[p]);
+
+      g_assert_nonnull (strstr (on_a, draw));
+      for (guint i = 1; i < G_N_ELEMENTS (servers); i++)
+        {
+          g_autofree char *other = get_page (servers[i], pages[p]);
+
+          g_assert_cmpstr (other, ==, on_a);
+        }
+    }
+  {
+    g_autofree char *json = get_page (b, json_path);
+
+    g_assert_nonnull (strstr (json, today));
+    g_assert_nonnull (strstr (json, "\"checked_on\""));
+  }
+  /* Each cache (caught up by those requests) closed the assignment. */
+  for (guint i = 0; i < G_N_ELEMENTS (servers); i++)
+    {
+      g_autoptr(AjStore) cache = aj_test_server_open_store (servers[i]);
+      g_autoptr(AjAssignment) held = aj_assignment_load (cache, assignment_id);
+
+      g_assert_nonnull (held);
+      g_assert_cmpstr (aj_assignment_get_status (held), ==, "done");
+      g_assert_cmpint (aj_db_query_int (aj_store_get_db (cache), "SELECT count(*) FROM draw_publications", NULL, -1),
+                       ==, 1);
+    }
+  /* And the kiosk, through A, has nothing left to do. */
+  sync_until_quiet (kiosk, a->url, 3);
+  {
+    g_autoptr(GListModel) left = aj_assignment_list_for_member (kiosk->store, INSPECTOR, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (g_list_model_get_n_items (left), ==, 0);
+  }
+
+  aj_test_kiosk_free (kiosk);
+  for (guint i = G_N_ELEMENTS (servers); i-- > 0;)
+    {
+      aj_test_server_stop (servers[i]);
+      aj_test_server_free (servers[i]);
+    }
+}
+
+static void
+test_concurrent_draws_once (void)
+{
+  AjTestServer *a = aj_test_server_new_pg ();
+  AjTestServer *b = aj_test_server_new_beside (a);
+  AjTestServer *c = aj_test_server_new_beside (a);
+  AjTestServer *servers[] = { a, b, c };
+  GSubprocess *draws[G_N_ELEMENTS (servers)];
+  g_autofree char *plan = NULL;
+  g_autofree char *drawn = NULL;
+  guint n_drawn = 0;
+
+  g_test_summary ("One plan drawn through three servers at once (three command lines, three seeds): one draw "
+                  "is made, the two others are refused, and every server holds that one draw and its "
+                  "assignment");
+
+  import_roster (a);
+  plan = create_plan (a);
+  for (guint i = 0; i < G_N_ELEMENTS (servers); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *seed = g_strdup_printf ("announced value %u", i);
+
+      draws[i] = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error,
+                                   g_getenv ("ANJIAN_SERVER"), "draw", plan, "--seed-source", seed,
+                                   "--data", servers[i]->data_dir, "--database", a->database, NULL);
+      g_assert_no_error (error);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (servers); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *out = NULL;
+      g_autofree char *err = NULL;
+
+      g_assert_true (g_subprocess_communicate_utf8 (draws[i], NULL, NULL, &out, &err, &error));
+      g_assert_no_error (error);
+      g_test_message ("draw through server %u: %s%s", i, out, err);
+      if (g_subprocess_get_successful (draws[i]))
+        n_drawn++;
+      else
+        g_assert_true (strstr (err, "drawn already") != NULL || strstr (err, "done already") != NULL);
+      g_object_unref (draws[i]);
+    }
+  g_assert_cmpuint (n_drawn, ==, 1);
+  g_assert_cmpint (aj_test_pg_query_int (a->database, "SELECT count(*) FROM reference_docs WHERE kind = 'draw'"), ==, 1);
+  drawn = document_row_id (a, "draw", "draws", "id");
+  for (guint i = 0; i < G_N_ELEMENTS (servers); i++)
+    {
+      g_autofree char *home = get_page (servers[i], "/public");
+      g_autoptr(AjStore) cache = aj_test_server_open_store (servers[i]);
+      g_autofree char *held = query_text (cache, "SELECT id FROM draws");
+
+      g_assert_cmpint (aj_db_query_int (aj_store_get_db (cache), "SELECT count(*) FROM draws", NULL, -1), ==, 1);
+      g_assert_cmpstr (held, ==, drawn);
+      g_assert_cmpint (aj_db_query_int (aj_store_get_db (cache), "SELECT count(*) FROM assignments", NULL, -1), ==, 1);
+    }
+
+  for (guint i = G_N_ELEMENTS (servers); i-- > 0;)
+    {
+      aj_test_server_stop (servers[i]);
+      aj_test_server_free (servers[i]);
+    }
+}
+
+static char *
+form_escape (Browser    *br,
+             const char *text)
+{
+  char *e = curl_easy_escape (br->curl, text, 0);
+  char *copy = g_strdup (e);
+
+  curl_free (e);
+  return copy;
+}
+
+static long
+sign_in_via (Browser      *br,
+             AjTestServer *server,
+             const char   *name,
+             const char   *password)
+{
+  g_autofree char *csrf = NULL;
+  g_autofree char *e_password = form_escape (br, password);
+  g_autofree char *form = NULL;
+
+  g_assert_cmpint (browse (br, server->url, "/office/sign-in", NULL), ==, 200);
+  csrf = csrf_of (br);
+  form = g_strdup_printf ("csrf=%s&name=%s&password=%s", csrf, name, e_password);
+  return browse (br, server->url, "/office/sign-in", form);
+}
+
+/* POST @form with the CSRF token of the page at @from, both on @server. */
+static long
+post_via (Browser      *br,
+          AjTestServer *server,
+          const char   *from,
+          const char   *action,
+          const char   *form)
+{
+  g_autofree char *csrf = NULL;
+  g_autofree char *full = NULL;
+
+  g_assert_cmpint (browse (br, server->url, from, NULL), ==, 200);
+  csrf = csrf_of (br);
+  full = g_strdup_printf ("csrf=%s&%s", csrf, form);
+  return browse (br, server->url, action, full);
+}
+
+static void
+test_lockout_across_servers (void)
+{
+  AjTestServer *a = aj_test_server_new_pg ();
+  AjTestServer *b = aj_test_server_new_beside (a);
+  AjTestServer *c = aj_test_server_new_beside (a);
+  AjTestServer *servers[] = { a, b, c };
+  AjTestServer *wrong_via[] = { a, b, c, a, b };
+  const char *password = "correct horse battery";
+  Browser b_, *br = &b_;
+
+  g_test_summary ("Five wrong passwords for one office user, spread over three servers, lock the account on "
+                  "all three: the right password is then refused by each, and the lock is in the audit log once");
+
+  add_office_user (a, "chief.li", "chief", password);
+  browser_init (br);
+  for (guint i = 0; i < G_N_ELEMENTS (wrong_via); i++)
+    {
+      g_assert_cmpint (sign_in_via (br, wrong_via[i], "chief.li", "wrong password 123"), ==, 401);
+      if (i == 3)
+        g_assert_cmpint (aj_test_pg_query_int (a->database, "SELECT failures FROM office_lockouts "
+                                                            "WHERE user_name = 'chief.li'"), ==, 4);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (servers); i++)
+    {
+      g_assert_cmpint (sign_in_via (br, servers[i], "chief.li", password), ==, 403);
+      g_assert_nonnull (strstr (br->body->str, "已锁定"));   /* the lock's message, in the console's Chinese */
+    }
+  g_assert_cmpint (aj_test_pg_query_int (a->database, "SELECT count(*) FROM office_audit WHERE user_name = 'chief.li' "
+                                                      "AND action = 'sign-in.lock'"), ==, 1);
+  g_assert_cmpint (aj_test_pg_query_int (a->database, "SELECT count(*) FROM office_audit WHERE user_name = 'chief.li' "
+                                                      "AND action = 'sign-in.failed'"), ==, 4);
+  g_assert_cmpint (aj_test_pg_query_int (a->database, "SELECT count(*) FROM office_audit WHERE user_name = 'chief.li' "
+                                                      "AND action = 'sign-in.locked'"), ==, 3);
+
+  browser_clear (br);
+  for (guint i = G_N_ELEMENTS (servers); i-- > 0;)
+    {
+      aj_test_server_stop (servers[i]);
+      aj_test_server_free (servers[i]);
+    }
+}
+
+/* The first table of @page. */
+static char *
+table_of (const char *page)
+{
+  const char *start = strstr (page, "<table");
+  const char *end = start ? strstr (start, "</table>") : NULL;
+
+  g_assert_nonnull (end);
+  return g_strndup (start, end - start);
+}
+
+static void
+test_audit_log_same_everywhere (void)
+{
+  AjTestServer *a = aj_test_server_new_pg ();
+  AjTestServer *b = aj_test_server_new_beside (a);
+  AjTestServer *c = aj_test_server_new_beside (a);
+  AjTestServer *servers[] = { a, b, c };
+  const char *password = "correct horse battery";
+  g_autofree char *today = aj_today_iso ();
+  g_autofree char *due = aj_date_add_days (today, 14);
+  g_autofree char *plan = NULL;
+  g_autofree char *draw = NULL;
+  g_autofree char *form = NULL;
+  g_autofree char *draw_page = NULL;
+  g_autofree char *audit_on_a = NULL;
+  Browser b_, *br = &b_;
+
+  g_test_summary ("Console work spread over three servers (sign-in on A, a register imported on B, a plan made "
+                  "on C, drawn on A, published on B): each server's console shows the same audit log and the "
+                  "same published draw");
+
+  add_office_user (a, "chief.wang", "admin", password);
+  browser_init (br);
+  g_assert_cmpint (sign_in_via (br, a, "chief.wang", password), ==, 303);
+  {
+    g_autofree char *e_roster = form_escape (br, roster);
+
+    form = g_strdup_printf ("step=confirm&register=inspectors&format=csv&text=%s", e_roster);
+    g_assert_cmpint (post_via (br, b, "/office/import", "/office/import", form), ==, 200);
+    g_assert_nonnull (strstr (br->body->str, "class=\"ok\""));
+  }
+  g_clear_pointer (&form, g_free);
+  {
+    g_autofree char *e_title = form_escape (br, "东林县第四季度双随机抽查");
+    g_autofree char *e_county = form_escape (br, "东林县");
+
+    form = g_strdup_printf ("title=%s&counties=%s&count=1&team_size=2&from=2026-10-01&to=2026-12-31&due=%s"
+                            "&checklist=elder-care", e_title, e_county, due);
+    g_assert_cmpint (post_via (br, c, "/office/plans", "/office/plans", form), ==, 303);
+  }
+  g_clear_pointer (&form, g_free);
+  plan = document_row_id (a, "plan", "draw_plans", "id");
+  form = g_strdup_printf ("id=%s&seed_source=2026-12-01", plan);
+  g_assert_cmpint (post_via (br, a, "/office/plans", "/office/draws", form), ==, 303);
+  g_clear_pointer (&form, g_free);
+  draw = document_row_id (a, "draw", "draws", "id");
+  draw_page = g_strconcat ("/office/draws/", draw, NULL);
+  form = g_strdup_printf ("draw=%s&date=%s", draw, today);
+  g_assert_cmpint (post_via (br, b, draw_page, "/office/publish", form), ==, 303);
+
+  g_assert_cmpint (aj_test_pg_query_int (a->database, "SELECT count(*) FROM office_audit WHERE user_name = 'chief.wang' "
+                                                      "AND action IN ('sign-in', 'register.import', 'plan.create', "
+                                                      "'draw', 'publish')"), ==, 5);
+  for (guint i = 0; i < G_N_ELEMENTS (servers); i++)
+    {
+      g_autofree char *audit = NULL;
+
+      g_assert_cmpint (browse (br, servers[i]->url, "/office/audit", NULL), ==, 200);
+      audit = table_of (br->body->str);
+      for (guint w = 0; w < 5; w++)
+        g_assert_nonnull (strstr (audit, (const char *[]) { "register.import", "plan.create", ">draw<", "publish",
+                                                            "sign-in" }[w]));
+      if (audit_on_a == NULL)
+        audit_on_a = g_steal_pointer (&audit);
+      else
+        g_assert_cmpstr (audit, ==, audit_on_a);
+      /* The draw page shows the publication, with no form to publish again. */
+      g_assert_cmpint (browse (br, servers[i]->url, draw_page, NULL), ==, 200);
+      g_assert_nonnull (strstr (br->body->str, today));
+      g_assert_null (strstr (br->body->str, "name=\"date\""));
+    }
+
+  browser_clear (br);
+  for (guint i = G_N_ELEMENTS (servers); i-- > 0;)
+    {
+      aj_test_server_stop (servers[i]);
+      aj_test_server_free (servers[i]);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -734,5 +1194,9 @@ main (int   argc,
   g_test_add_func ("/multi/quota-refuses-when-store-in-doubt", test_quota_store_in_doubt);
   g_test_add_func ("/multi/office-session-any-server", test_office_session_any_server);
   g_test_add_func ("/multi/photo-on-shared-directory", test_photo_on_shared_directory);
+  g_test_add_func ("/multi/draw-on-one-server-spot-check-through-another", test_draw_spot_check_any_server);
+  g_test_add_func ("/multi/concurrent-draws-one-plan-drawn-once", test_concurrent_draws_once);
+  g_test_add_func ("/multi/console-lockout-counts-across-servers", test_lockout_across_servers);
+  g_test_add_func ("/multi/audit-log-same-on-every-server", test_audit_log_same_everywhere);
   return g_test_run ();
 }

@@ -722,6 +722,14 @@ apply_references (PGconn   *conn,
     {
       if (!aj_store_begin (store, error))
         return FALSE;
+      /* The cursor read again in the write transaction, as for the log: a
+       * cache written by another process too (the command line with the
+       * server's --data) applies each document once. */
+      if (meta_int (store, "pg_reference_seq") != (i == 0 ? last : int_of (res, i - 1, 0)))
+        {
+          aj_store_rollback (store);
+          return apply_references (conn, store, error);
+        }
       if (!apply_reference (store, PQgetvalue (res, i, 1), PQgetvalue (res, i, 2), error) ||
           !set_meta_int (store, "pg_reference_seq", int_of (res, i, 0), error) ||
           !aj_store_commit (store, error))

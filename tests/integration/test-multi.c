@@ -768,23 +768,26 @@ import_roster (AjTestServer *server)
   g_free (aj_test_server_admin (server, "register", "import", "inspectors", path, NULL));
 }
 
-/* A plan of one institution of 东林县 for a team of two, made with the
+/* A plan of @count institutions of 东林县 for a team of two, made with the
  * command line through @server; its id. */
 static char *
-create_plan (AjTestServer *server)
+create_plan (AjTestServer *server,
+             guint         count)
 {
   g_autofree char *today = aj_today_iso ();
   g_autofree char *due = aj_date_add_days (today, 14);
+  g_autofree char *count_text = g_strdup_printf ("%u", count);
   char *out = aj_test_server_admin (server, "plan", "create", "--title", "东林县双随机抽查", "--county", "东林县",
-                                    "--count", "1", "--team-size", "2", "--from", "2026-10-01", "--to", "2026-12-31",
-                                    "--include-checked", "--checklist", "elder-care", "--due", due, NULL);
+                                    "--count", count_text, "--team-size", "2", "--from", "2026-10-01",
+                                    "--to", "2026-12-31", "--include-checked", "--checklist", "elder-care",
+                                    "--due", due, NULL);
 
   g_strstrip (out);
   g_assert_true (aj_uuid_is_valid (out));
   return out;
 }
 
-/* The id of the @n-th row of @table in an office document of @kind. */
+/* @column of the first row of @table in the latest office document of @kind. */
 static char *
 document_row_id (AjTestServer *server,
                  const char   *kind,
@@ -797,6 +800,54 @@ document_row_id (AjTestServer *server,
 
   g_assert_true (aj_uuid_is_valid (id));
   return id;
+}
+
+/* The team's spot check of @assignment on @kiosk (its two members
+ * present), finished and pushed through @server: accepted. */
+static void
+carry_out (AjTestKiosk  *kiosk,
+           AjAssignment *assignment,
+           AjTestServer *server)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *checklist_path = aj_test_source_path ("data/checklists/elder-care.json");
+  g_autoptr(AjChecklist) checklist = aj_checklist_load_file (checklist_path, &error);
+  const char *present[] = { INSPECTOR, PARTNER, NULL };
+  g_autofree char *inspection = NULL;
+  g_autoptr(GPtrArray) refused = NULL;
+
+  g_assert_no_error (error);
+  inspection = aj_assignment_start (kiosk->store, assignment, checklist, INSPECTOR, present, &error);
+  g_assert_no_error (error);
+  g_assert_true (aj_inspection_answer (kiosk->store, INSPECTOR, inspection, "EC-FIRE-02", "pass", NULL, &error));
+  g_assert_true (aj_inspection_answer (kiosk->store, PARTNER, inspection, "EC-FIRE-01", "pass", NULL, &error));
+  g_assert_true (aj_inspection_finish (kiosk->store, INSPECTOR, inspection, &error));
+  g_assert_no_error (error);
+  sync_until_quiet (kiosk, server->url, 3);
+  refused = aj_store_list_refused (kiosk->store, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < refused->len; i++)
+    g_test_message ("refused: %s", ((AjRefusedEvent *) g_ptr_array_index (refused, i))->code);
+  g_assert_cmpuint (refused->len, ==, 0);
+  g_assert_cmpint (aj_test_pg_query_int (server->database, "SELECT count(*) FROM events "
+                                                           "WHERE refused_code IS NOT NULL"), ==, 0);
+}
+
+/* The reference version @kiosk's device is told by @server. */
+static gint64
+reference_version (AjTestServer *server,
+                   AjTestKiosk  *kiosk)
+{
+  g_autofree char *url = g_strconcat (server->url, "/api/v1/reference?since=0", NULL);
+  g_autofree char *token = aj_store_get_meta (kiosk->store, "sync.token");
+  g_auto(AjTestReply) reply = { 0 };
+  g_autoptr(JsonObject) answer = NULL;
+
+  aj_test_http ("GET", url, token, NULL, NULL, 0, &reply);
+  g_assert_cmpint (reply.status, ==, 200);
+  answer = aj_json_parse_object (reply.body->str, NULL);
+  g_assert_nonnull (answer);
+  return aj_json_get_int (answer, "version", -1);
 }
 
 /* GET @path from @server: 200, the body. */
@@ -821,17 +872,13 @@ test_draw_spot_check_any_server (void)
   AjTestServer *servers[] = { a, b, c };
   AjTestKiosk *kiosk = aj_test_kiosk_new ();
   g_autoptr(GError) error = NULL;
-  g_autofree char *checklist_path = aj_test_source_path ("data/checklists/elder-care.json");
-  g_autoptr(AjChecklist) checklist = aj_checklist_load_file (checklist_path, &error);
   g_autofree char *today = aj_today_iso ();
   g_autofree char *plan = NULL;
   g_autofree char *draw = NULL;
   g_autofree char *out = NULL;
-  g_autofree char *inspection = NULL;
   g_autofree char *assignment_id = NULL;
   g_autoptr(GListModel) assignments = NULL;
   g_autoptr(AjAssignment) assignment = NULL;
-  const char *present[] = { INSPECTOR, PARTNER, NULL };
   const char *pages[] = { "/public", "/public.json", NULL, NULL, NULL };
   g_autofree char *page_path = NULL;
   g_autofree char *json_path = NULL;
@@ -840,10 +887,9 @@ test_draw_spot_check_any_server (void)
                   "assignment through B and pushes the team's spot check through C, which accepts it; every "
                   "server's cache closes the assignment, and the publication made through C shows the same "
                   "public pages on A, B and C");
-  g_assert_no_error (error);
 
   import_roster (a);
-  plan = create_plan (b);
+  plan = create_plan (b, 1);
   out = aj_test_server_admin (a, "draw", plan, "--seed-source", "2026-12-01 上证综指收盘 3412.56", NULL);
   g_assert_nonnull (strstr (out, "1 assignments"));
   g_clear_pointer (&out, g_free);
@@ -863,23 +909,7 @@ test_draw_spot_check_any_server (void)
   assignment_id = g_strdup (aj_assignment_get_id (assignment));
 
   /* The team's inspection through C: judged against the same assignment. */
-  inspection = aj_assignment_start (kiosk->store, assignment, checklist, INSPECTOR, present, &error);
-  g_assert_no_error (error);
-  g_assert_true (aj_inspection_answer (kiosk->store, INSPECTOR, inspection, "EC-FIRE-02", "pass", NULL, &error));
-  g_assert_true (aj_inspection_answer (kiosk->store, PARTNER, inspection, "EC-FIRE-01", "pass", NULL, &error));
-  g_assert_true (aj_inspection_finish (kiosk->store, INSPECTOR, inspection, &error));
-  g_assert_no_error (error);
-  sync_until_quiet (kiosk, c->url, 3);
-  {
-    g_autoptr(GPtrArray) refused = aj_store_list_refused (kiosk->store, &error);
-
-    g_assert_no_error (error);
-    for (guint i = 0; i < refused->len; i++)
-      g_test_message ("refused: %s", ((AjRefusedEvent *) g_ptr_array_index (refused, i))->code);
-    g_assert_cmpuint (refused->len, ==, 0);
-  }
-  g_assert_cmpint (aj_test_pg_query_int (a->database, "SELECT count(*) FROM events WHERE refused_code IS NOT NULL"),
-                   ==, 0);
+  carry_out (kiosk, assignment, c);
 
   /* Published through C; the same pages from each server. */
   out = aj_test_server_admin (c, "publish", draw, "--date", today, NULL);
@@ -917,6 +947,10 @@ test_draw_spot_check_any_server (void)
       g_assert_cmpint (aj_db_query_int (aj_store_get_db (cache), "SELECT count(*) FROM draw_publications", NULL, -1),
                        ==, 1);
     }
+  /* The devices are told one reference version, whichever server they ask. */
+  g_assert_cmpint (reference_version (b, kiosk), >, 0);
+  g_assert_cmpint (reference_version (a, kiosk), ==, reference_version (b, kiosk));
+  g_assert_cmpint (reference_version (c, kiosk), ==, reference_version (b, kiosk));
   /* And the kiosk, through A, has nothing left to do. */
   sync_until_quiet (kiosk, a->url, 3);
   {
@@ -951,7 +985,7 @@ test_concurrent_draws_once (void)
                   "assignment");
 
   import_roster (a);
-  plan = create_plan (a);
+  plan = create_plan (a, 1);
   for (guint i = 0; i < G_N_ELEMENTS (servers); i++)
     {
       g_autoptr(GError) error = NULL;
@@ -996,6 +1030,86 @@ test_concurrent_draws_once (void)
       aj_test_server_stop (servers[i]);
       aj_test_server_free (servers[i]);
     }
+}
+
+/* What a cache holds of the office's work, but the clock of each server
+ * (an assignment's closed_at). */
+static char *
+office_state (AjTestServer *server)
+{
+  g_autoptr(AjStore) cache = aj_test_server_open_store (server);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *plans = aj_db_dump_table (aj_store_get_db (cache), "draw_plans", &error);
+  g_autofree char *draws = aj_db_dump_table (aj_store_get_db (cache), "draws", &error);
+  g_autofree char *assignments = query_text (cache, "SELECT group_concat (id || ' ' || draw_id || ' ' || status || "
+                                                    "' ' || coalesce (inspection_id, '-'), '\n') "
+                                                    "FROM (SELECT * FROM assignments ORDER BY id)");
+
+  g_assert_no_error (error);
+  return g_strconcat (plans, draws, assignments, NULL);
+}
+
+static void
+test_new_server_same_office_work (void)
+{
+  AjTestServer *a = aj_test_server_new_pg ();
+  AjTestServer *b = aj_test_server_new_beside (a);
+  AjTestServer *c = NULL;
+  AjTestKiosk *kiosk = aj_test_kiosk_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GListModel) assignments = NULL;
+  g_autoptr(AjAssignment) done = NULL;
+  g_autofree char *plan = NULL;
+  g_autofree char *draw = NULL;
+  g_autofree char *redraw = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *state_a = NULL;
+  g_autofree char *state_b = NULL;
+  g_autofree char *state_c = NULL;
+
+  g_test_summary ("A draw of two made through B, one of its assignments carried out through A, then redrawn "
+                  "through A: a third server started afterwards with an empty cache holds the same plans, draws "
+                  "and assignments (the done one done, the open one cancelled) as the two others");
+
+  import_roster (a);
+  plan = create_plan (a, 2);
+  out = aj_test_server_admin (b, "draw", plan, "--seed-source", "first value", NULL);
+  g_assert_nonnull (strstr (out, "2 assignments"));
+  g_clear_pointer (&out, g_free);
+  draw = document_row_id (a, "draw", "draws", "id");
+
+  aj_test_kiosk_enroll (kiosk, a, "county:东林县");
+  sync_until_quiet (kiosk, a->url, 3);
+  assignments = aj_assignment_list_for_member (kiosk->store, INSPECTOR, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (assignments), ==, 2);
+  done = g_list_model_get_item (assignments, 0);
+  carry_out (kiosk, done, a);
+
+  out = aj_test_server_admin (a, "redraw", draw, "--seed-source", "second value", "--reason", "测试", NULL);
+  g_clear_pointer (&out, g_free);
+  redraw = document_row_id (a, "draw", "draws", "id");
+  g_assert_cmpstr (redraw, !=, draw);
+
+  c = aj_test_server_new_beside (a);
+  g_free (get_page (a, "/public"));
+  g_free (get_page (b, "/public"));
+  state_a = office_state (a);
+  state_b = office_state (b);
+  state_c = office_state (c);
+  g_test_message ("%s", state_a);
+  g_assert_nonnull (strstr (state_a, " done "));
+  g_assert_nonnull (strstr (state_a, " cancelled "));
+  g_assert_cmpstr (state_b, ==, state_a);
+  g_assert_cmpstr (state_c, ==, state_a);
+
+  aj_test_kiosk_free (kiosk);
+  aj_test_server_stop (c);
+  aj_test_server_stop (b);
+  aj_test_server_stop (a);
+  aj_test_server_free (c);
+  aj_test_server_free (b);
+  aj_test_server_free (a);
 }
 
 static char *
@@ -1196,6 +1310,7 @@ main (int   argc,
   g_test_add_func ("/multi/photo-on-shared-directory", test_photo_on_shared_directory);
   g_test_add_func ("/multi/draw-on-one-server-spot-check-through-another", test_draw_spot_check_any_server);
   g_test_add_func ("/multi/concurrent-draws-one-plan-drawn-once", test_concurrent_draws_once);
+  g_test_add_func ("/multi/new-server-same-office-work", test_new_server_same_office_work);
   g_test_add_func ("/multi/console-lockout-counts-across-servers", test_lockout_across_servers);
   g_test_add_func ("/multi/audit-log-same-on-every-server", test_audit_log_same_everywhere);
   return g_test_run ();

@@ -446,7 +446,7 @@ make_draw_change (AjStore     *store,
                                     aj_server_store_rows_to_json (store, "assignments", "draw_id", id));
       /* What the redraw cancelled, by id: a cache that applies this before
        * the events that closed some of the replaced draw's assignments
-       * (one rebuilt from nothing) then closes those as here. */
+       * (one behind, or rebuilt from nothing) then closes those as here. */
       if (aj_draw_record_get_replaces (c->draw) != NULL)
         json_object_set_array_member (*document, "replaced_assignments",
                                       aj_server_store_rows_to_json (store, "assignments", "draw_id",

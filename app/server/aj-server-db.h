@@ -46,11 +46,11 @@
  * same are at the same version (a device that changes server to one not
  * yet caught up fetches the reference data again, which is harmless); and
  * when a cache closes an assignment, closed_at is that server's clock
- * (shown nowhere). Documents are applied before the log, so a cache
- * rebuilt from nothing applies a redraw before the events that closed some
- * of the replaced draw's assignments: the redraw's document names the
- * assignments it cancelled, and only those are, so the others are closed
- * by their events as where the redraw was made. */
+ * (shown nowhere). Documents are applied before the log, so a cache may
+ * apply a redraw before the events that closed some of the replaced
+ * draw's assignments (a cache behind, or rebuilt from nothing): the
+ * redraw's document names the assignments it cancelled, and only those
+ * are, so the others are closed by their events as where it was made. */
 #pragma once
 
 #include "aj-scope.h"

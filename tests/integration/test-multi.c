@@ -1032,21 +1032,19 @@ test_concurrent_draws_once (void)
     }
 }
 
-/* What a cache holds of the office's work, but the clock of each server
- * (an assignment's closed_at). */
+/* What a cache holds of the office's work (not an assignment's closed_at,
+ * each server's clock). */
 static char *
 office_state (AjTestServer *server)
 {
   g_autoptr(AjStore) cache = aj_test_server_open_store (server);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *plans = aj_db_dump_table (aj_store_get_db (cache), "draw_plans", &error);
-  g_autofree char *draws = aj_db_dump_table (aj_store_get_db (cache), "draws", &error);
-  g_autofree char *assignments = query_text (cache, "SELECT group_concat (id || ' ' || draw_id || ' ' || status || "
-                                                    "' ' || coalesce (inspection_id, '-'), '\n') "
-                                                    "FROM (SELECT * FROM assignments ORDER BY id)");
 
-  g_assert_no_error (error);
-  return g_strconcat (plans, draws, assignments, NULL);
+  return query_text (cache, "SELECT (SELECT group_concat (id || ' ' || checklist || ' ' || due, '\n') "
+                            "        FROM (SELECT * FROM draw_plans ORDER BY id)) || '\n' || "
+                            "       (SELECT group_concat (id || ' ' || plan_id || ' ' || digest || ' ' || "
+                            "          coalesce (replaces, '-'), '\n') FROM (SELECT * FROM draws ORDER BY id)) || '\n' || "
+                            "       (SELECT group_concat (id || ' ' || draw_id || ' ' || status || ' ' || "
+                            "          coalesce (inspection_id, '-'), '\n') FROM (SELECT * FROM assignments ORDER BY id))");
 }
 
 static void
@@ -1068,8 +1066,9 @@ test_new_server_same_office_work (void)
   g_autofree char *state_c = NULL;
 
   g_test_summary ("A draw of two made through B, one of its assignments carried out through A, then redrawn "
-                  "through A: a third server started afterwards with an empty cache holds the same plans, draws "
-                  "and assignments (the done one done, the open one cancelled) as the two others");
+                  "through A: B, which learns of the redraw before the inspection that closed the assignment, "
+                  "and a third server started afterwards with an empty cache hold the same plans, draws and "
+                  "assignments (the done one done, the open one cancelled) as A");
 
   import_roster (a);
   plan = create_plan (a, 2);

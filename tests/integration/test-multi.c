@@ -863,13 +863,30 @@ get_page (AjTestServer *server,
   return g_strdup (reply.body->str);
 }
 
+/* Three servers on one new database, as behind a load balancer. */
+static void
+servers_start (AjTestServer **servers)
+{
+  servers[0] = aj_test_server_new_pg ();
+  servers[1] = aj_test_server_new_beside (servers[0]);
+  servers[2] = aj_test_server_new_beside (servers[0]);
+}
+
+static void
+servers_stop (AjTestServer **servers)
+{
+  for (guint i = 3; i-- > 0;)
+    {
+      aj_test_server_stop (servers[i]);
+      aj_test_server_free (servers[i]);
+    }
+}
+
 static void
 test_draw_spot_check_any_server (void)
 {
-  AjTestServer *a = aj_test_server_new_pg ();
-  AjTestServer *b = aj_test_server_new_beside (a);
-  AjTestServer *c = aj_test_server_new_beside (a);
-  AjTestServer *servers[] = { a, b, c };
+  AjTestServer *servers[3];
+  AjTestServer *a, *b, *c;
   AjTestKiosk *kiosk = aj_test_kiosk_new ();
   g_autoptr(GError) error = NULL;
   g_autofree char *today = aj_today_iso ();
@@ -887,6 +904,11 @@ test_draw_spot_check_any_server (void)
                   "assignment through B and pushes the team's spot check through C, which accepts it; every "
                   "server's cache closes the assignment, and the publication made through C shows the same "
                   "public pages on A, B and C");
+
+  servers_start (servers);
+  a = servers[0];
+  b = servers[1];
+  c = servers[2];
 
   import_roster (a);
   plan = create_plan (b, 1);
@@ -961,20 +983,14 @@ test_draw_spot_check_any_server (void)
   }
 
   aj_test_kiosk_free (kiosk);
-  for (guint i = G_N_ELEMENTS (servers); i-- > 0;)
-    {
-      aj_test_server_stop (servers[i]);
-      aj_test_server_free (servers[i]);
-    }
+  servers_stop (servers);
 }
 
 static void
 test_concurrent_draws_once (void)
 {
-  AjTestServer *a = aj_test_server_new_pg ();
-  AjTestServer *b = aj_test_server_new_beside (a);
-  AjTestServer *c = aj_test_server_new_beside (a);
-  AjTestServer *servers[] = { a, b, c };
+  AjTestServer *servers[3];
+  AjTestServer *a;
   GSubprocess *draws[G_N_ELEMENTS (servers)];
   g_autofree char *plan = NULL;
   g_autofree char *drawn = NULL;
@@ -984,6 +1000,8 @@ test_concurrent_draws_once (void)
                   "is made, the two others are refused, and every server holds that one draw and its "
                   "assignment");
 
+  servers_start (servers);
+  a = servers[0];
   import_roster (a);
   plan = create_plan (a, 1);
   for (guint i = 0; i < G_N_ELEMENTS (servers); i++)
@@ -1025,11 +1043,7 @@ test_concurrent_draws_once (void)
       g_assert_cmpint (aj_db_query_int (aj_store_get_db (cache), "SELECT count(*) FROM assignments", NULL, -1), ==, 1);
     }
 
-  for (guint i = G_N_ELEMENTS (servers); i-- > 0;)
-    {
-      aj_test_server_stop (servers[i]);
-      aj_test_server_free (servers[i]);
-    }
+  servers_stop (servers);
 }
 
 /* What a cache holds of the office's work (not an assignment's closed_at,
@@ -1158,22 +1172,22 @@ post_via (Browser      *br,
 static void
 test_lockout_across_servers (void)
 {
-  AjTestServer *a = aj_test_server_new_pg ();
-  AjTestServer *b = aj_test_server_new_beside (a);
-  AjTestServer *c = aj_test_server_new_beside (a);
-  AjTestServer *servers[] = { a, b, c };
-  AjTestServer *wrong_via[] = { a, b, c, a, b };
+  AjTestServer *servers[3];
+  AjTestServer *a;
   const char *password = "correct horse battery";
   Browser b_, *br = &b_;
 
   g_test_summary ("Five wrong passwords for one office user, spread over three servers, lock the account on "
                   "all three: the right password is then refused by each, and the lock is in the audit log once");
 
+  servers_start (servers);
+  a = servers[0];
   add_office_user (a, "chief.li", "chief", password);
   browser_init (br);
-  for (guint i = 0; i < G_N_ELEMENTS (wrong_via); i++)
+  /* Through A, B, C, A, B. */
+  for (guint i = 0; i < 5; i++)
     {
-      g_assert_cmpint (sign_in_via (br, wrong_via[i], "chief.li", "wrong password 123"), ==, 401);
+      g_assert_cmpint (sign_in_via (br, servers[i % 3], "chief.li", "wrong password 123"), ==, 401);
       if (i == 3)
         g_assert_cmpint (aj_test_pg_query_int (a->database, "SELECT failures FROM office_lockouts "
                                                             "WHERE user_name = 'chief.li'"), ==, 4);
@@ -1191,11 +1205,7 @@ test_lockout_across_servers (void)
                                                       "AND action = 'sign-in.locked'"), ==, 3);
 
   browser_clear (br);
-  for (guint i = G_N_ELEMENTS (servers); i-- > 0;)
-    {
-      aj_test_server_stop (servers[i]);
-      aj_test_server_free (servers[i]);
-    }
+  servers_stop (servers);
 }
 
 /* The first table of @page. */
@@ -1212,10 +1222,8 @@ table_of (const char *page)
 static void
 test_audit_log_same_everywhere (void)
 {
-  AjTestServer *a = aj_test_server_new_pg ();
-  AjTestServer *b = aj_test_server_new_beside (a);
-  AjTestServer *c = aj_test_server_new_beside (a);
-  AjTestServer *servers[] = { a, b, c };
+  AjTestServer *servers[3];
+  AjTestServer *a, *b, *c;
   const char *password = "correct horse battery";
   g_autofree char *today = aj_today_iso ();
   g_autofree char *due = aj_date_add_days (today, 14);
@@ -1229,6 +1237,11 @@ test_audit_log_same_everywhere (void)
   g_test_summary ("Console work spread over three servers (sign-in on A, a register imported on B, a plan made "
                   "on C, drawn on A, published on B): each server's console shows the same audit log and the "
                   "same published draw");
+
+  servers_start (servers);
+  a = servers[0];
+  b = servers[1];
+  c = servers[2];
 
   add_office_user (a, "chief.wang", "admin", password);
   browser_init (br);
@@ -1282,11 +1295,7 @@ test_audit_log_same_everywhere (void)
     }
 
   browser_clear (br);
-  for (guint i = G_N_ELEMENTS (servers); i-- > 0;)
-    {
-      aj_test_server_stop (servers[i]);
-      aj_test_server_free (servers[i]);
-    }
+  servers_stop (servers);
 }
 
 int

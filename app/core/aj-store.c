@@ -338,7 +338,7 @@ event_institution (AjStore       *self,
                    const AjEvent *ev,
                    JsonObject    *parsed)
 {
-  g_autoptr(JsonObject) body = parsed ? json_object_ref (parsed) : aj_json_parse_object (ev->body, NULL);
+  g_autoptr(JsonObject) body = parsed ? json_object_ref (parsed) : aj_event_parse_body (ev, NULL);
   g_autoptr(AjDbCached) stmt = NULL;
   const char *named = aj_json_get_string (body, "institution");
   char *held;

@@ -11,6 +11,7 @@
 
 #include "aj-assignment.h"
 #include "aj-authority.h"
+#include "aj-codec.h"
 #include "aj-event-schema.h"
 #include "aj-hazard.h"
 #include "aj-hazard-rules.h"
@@ -327,7 +328,7 @@ aj_authority_check (AjStore        *store,
     REFUSE (AJ_REFUSAL_NOT_YOUR_CHAIN, "Event %s was made by another device; a device pushes only its own", ev->id);
   if (!aj_event_schema_is_known (ev->type))
     REFUSE (AJ_REFUSAL_UNKNOWN_TYPE, "Event %s has a type this server does not know: %s", ev->id, ev->type);
-  body = aj_json_parse_object (ev->body, &local_error);
+  body = aj_event_parse_body (ev, &local_error);
   if (body == NULL || !aj_event_schema_check (ev->type, body, &local_error))
     REFUSE (AJ_REFUSAL_INVALID_BODY, "Event %s: %s", ev->id, local_error->message);
   if (ev->hlc <= 0 || AJ_HLC_WALL_MS (ev->hlc) > now_ms + MAX_CLOCK_AHEAD_MS)

@@ -166,12 +166,61 @@ aj_events_from_array (JsonArray  *array,
   return g_steal_pointer (&events);
 }
 
+/* The last body parsed on this thread, and its text. */
+typedef struct
+{
+  char       *text;
+  JsonObject *object;
+} ParsedBody;
+
+static void
+parsed_body_free (gpointer data)
+{
+  ParsedBody *parsed = data;
+
+  g_free (parsed->text);
+  g_clear_pointer (&parsed->object, json_object_unref);
+  g_free (parsed);
+}
+
+static GPrivate last_body = G_PRIVATE_INIT (parsed_body_free);
+
+/* An event's body as a JSON object (a reference: unref it). Storing one
+ * event asks for its body several times (judged, its institution, its
+ * photos, its projection): the last one parsed on this thread is kept and
+ * given again while the text is the same. It is sealed, so that no caller
+ * can change what the next one reads. */
+JsonObject *
+aj_event_parse_body (const AjEvent  *event,
+                     GError        **error)
+{
+  ParsedBody *parsed = g_private_get (&last_body);
+  JsonObject *object;
+
+  if (parsed != NULL && parsed->object != NULL && g_strcmp0 (parsed->text, event->body) == 0)
+    return json_object_ref (parsed->object);
+  object = aj_json_parse_object (event->body, error);
+  if (object == NULL)
+    return NULL;
+  json_object_seal (object);
+  if (parsed == NULL)
+    {
+      parsed = g_new0 (ParsedBody, 1);
+      g_private_set (&last_body, parsed);
+    }
+  g_free (parsed->text);
+  g_clear_pointer (&parsed->object, json_object_unref);
+  parsed->text = g_strdup (event->body);
+  parsed->object = json_object_ref (object);
+  return object;
+}
+
 /* The photos (blobs) an event names: a photo.added's sha256, the evidence
  * photos of a rectification. Sync moves these before the event. */
 GPtrArray *
 aj_event_blob_refs (const AjEvent *event)
 {
-  g_autoptr(JsonObject) body = aj_json_parse_object (event->body, NULL);
+  g_autoptr(JsonObject) body = aj_event_parse_body (event, NULL);
   GPtrArray *refs = g_ptr_array_new_with_free_func (g_free);
   const char *sha = aj_json_get_string (body, "sha256");
 

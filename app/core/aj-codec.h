@@ -18,6 +18,8 @@ AjEvent    *aj_event_from_json      (JsonObject     *object,
 char       *aj_events_to_batch      (GPtrArray      *events,
                                      gboolean        with_server_seq);
 GPtrArray  *aj_event_blob_refs      (const AjEvent  *event);
+JsonObject *aj_event_parse_body     (const AjEvent  *event,
+                                     GError        **error);
 GPtrArray  *aj_events_from_array    (JsonArray      *array,
                                      GError        **error);
 

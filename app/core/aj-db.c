@@ -118,6 +118,27 @@ aj_db_query_int (sqlite3    *db,
   return value;
 }
 
+/* aj_db_query_int for a constant text asked often: compiled once per
+ * connection (never for text built at run time, which would fill the
+ * cache). */
+gint64
+aj_db_query_int_cached (sqlite3    *db,
+                        const char *sql,
+                        const char *arg,
+                        gint64      fallback)
+{
+  g_autoptr(AjDbCached) stmt = aj_db_cached (db, sql, NULL);
+  gint64 value = fallback;
+
+  if (stmt == NULL)
+    return fallback;
+  if (arg != NULL)
+    aj_db_bind_text (stmt, 1, arg);
+  if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_type (stmt, 0) != SQLITE_NULL)
+    value = sqlite3_column_int64 (stmt, 0);
+  return value;
+}
+
 /* A canonical text form of a whole table, in primary-key order, used to prove
  * that rebuilding projections from events gives identical rows. */
 char *

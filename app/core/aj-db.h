@@ -35,6 +35,10 @@ gint64        aj_db_query_int   (sqlite3      *db,
                                  const char   *sql,
                                  const char   *arg,
                                  gint64        fallback);
+gint64        aj_db_query_int_cached (sqlite3 *db,
+                                      const char *sql,
+                                      const char *arg,
+                                      gint64      fallback);
 char         *aj_db_dump_table  (sqlite3      *db,
                                  const char   *table,
                                  GError      **error);

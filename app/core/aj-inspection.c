@@ -453,7 +453,8 @@ AjInspection *
 aj_inspection_load (AjStore    *store,
                     const char *id)
 {
-  g_autoptr(sqlite3_stmt) stmt = aj_db_prepare (aj_store_get_db (store), INSPECTION_SELECT "WHERE s.id = ?", NULL);
+  /* Cached: every event a device pushes about an inspection loads it. */
+  g_autoptr(AjDbCached) stmt = aj_db_cached (aj_store_get_db (store), INSPECTION_SELECT "WHERE s.id = ?", NULL);
 
   if (stmt == NULL)
     return NULL;

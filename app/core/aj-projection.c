@@ -13,6 +13,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "aj-codec.h"
 #include "aj-db.h"
 #include "aj-error.h"
 #include "aj-hazard-rules.h"
@@ -334,7 +335,7 @@ apply (sqlite3        *db,
       if (trusted && !rule->step)
         return run (db, rule->sql, event, NULL, error);
       if (body == NULL)
-        body = aj_json_parse_object (event->body, &local_error);
+        body = aj_event_parse_body (event, &local_error);
       if (body == NULL)
         {
           g_set_error (error, AJ_ERROR, AJ_ERROR_CORRUPT,

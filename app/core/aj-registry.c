@@ -668,7 +668,8 @@ AjUser *
 aj_registry_get_user (AjStore    *store,
                       const char *id)
 {
-  g_autoptr(sqlite3_stmt) stmt = aj_db_prepare (aj_store_get_db (store),
+  /* Cached: every pushed event's author is looked up. */
+  g_autoptr(AjDbCached) stmt = aj_db_cached (aj_store_get_db (store),
       "SELECT id, name, role, institution, post FROM users WHERE id = ?", NULL);
 
   if (stmt == NULL)

@@ -13,9 +13,11 @@ G_BEGIN_DECLS
 #define AJ_TYPE_STORE (aj_store_get_type ())
 G_DECLARE_FINAL_TYPE (AjStore, aj_store, AJ, STORE, GObject)
 
-#define AJ_STORE_SCHEMA_VERSION 22
+#define AJ_STORE_SCHEMA_VERSION 25
 
 AjStore     *aj_store_open                 (const char  *path,
+                                            GError     **error);
+AjStore     *aj_store_open_for_thread      (const char  *path,
                                             GError     **error);
 const char  *aj_store_get_path             (AjStore     *self);
 const char  *aj_store_get_device_id        (AjStore     *self);
@@ -118,6 +120,21 @@ GPtrArray   *aj_store_list_events_in_scope (AjStore        *self,
                                             gint64          after,
                                             guint           limit,
                                             const AjScope  *scope,
+                                            GError        **error);
+/* One event of a page, borrowed: its strings are the store's, valid only
+ * during the call. */
+typedef void (*AjEventVisit)                 (const AjEvent  *event,
+                                              gpointer        data);
+/* aj_store_list_page without copies: @visit sees each event in turn. */
+gboolean     aj_store_visit_page           (AjStore        *self,
+                                            gint64          after,
+                                            guint           limit,
+                                            gsize           max_bytes,
+                                            const AjScope  *scope,
+                                            const char     *except_device,
+                                            AjEventVisit    visit,
+                                            gpointer        data,
+                                            gboolean       *more,
                                             GError        **error);
 GPtrArray   *aj_store_list_page            (AjStore        *self,
                                             gint64          after,

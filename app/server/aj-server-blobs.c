@@ -106,14 +106,15 @@ partial_path (AjServerContext *context,
   return g_build_filename (context->partial_dir, sha256, NULL);
 }
 
+/* What of the blob is here: @whole, its size held whole (or -1), else
+ * its partial file's. */
 static gint64
 bytes_held (AjServerContext *context,
-            AjStore         *store,
-            const char      *sha256)
+            const char      *sha256,
+            gint64           whole)
 {
   g_autofree char *partial = partial_path (context, sha256);
   GStatBuf st;
-  gint64 whole = aj_server_db_blob_size (context->db, store, sha256);
 
   if (whole >= 0)
     return whole;
@@ -220,7 +221,7 @@ aj_server_blobs_begin_upload (AjRequest *req)
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   g_autofree char *partial = NULL;
   const char *sha = blob_name (req);
-  gint64 start, end, total, held;
+  gint64 start, end, total, held, whole, used;
   Upload *upload;
 
   if (!parse_content_range (soup_message_headers_get_one (headers, "Content-Range"), &start, &end, &total))
@@ -239,8 +240,11 @@ aj_server_blobs_begin_upload (AjRequest *req)
       return;
     }
   supersede_upload (context, sha);
-  held = bytes_held (context, store, sha);
-  if (aj_server_db_blob_size (context->db, store, sha) >= 0)
+  /* One question to the database (a round trip, on the main loop, with
+   * PostgreSQL): whether the blob is whole, and what the device holds. */
+  aj_server_db_blob_sizes (context->db, store, sha, aj_request_get_device_id (req), &whole, &used);
+  held = bytes_held (context, sha, whole);
+  if (whole >= 0)
     {
       aj_request_reply_error (req, 409, "blob_complete", "The server already holds this whole blob");
       return;
@@ -248,8 +252,6 @@ aj_server_blobs_begin_upload (AjRequest *req)
   /* Refused before a byte is kept: nothing of it is stored. */
   if (context->limits.blob_quota_bytes > 0)
     {
-      gint64 used = aj_server_db_device_blob_bytes (context->db, store, aj_request_get_device_id (req));
-
       /* Compared without a sum that could overflow (a store in doubt
        * answers G_MAXINT64: refused). */
       if (used < 0 || used > context->limits.blob_quota_bytes - total)
@@ -468,10 +470,11 @@ aj_server_blobs_head (AjRequest *req)
   AjServerContext *context = aj_request_get_context (req);
   AjStore *store = aj_request_get_store (req);
   const char *sha = blob_name (req);
-  g_autofree char *held = g_strdup_printf ("%" G_GINT64_FORMAT, bytes_held (context, store, sha));
+  gint64 whole = aj_server_db_blob_size (context->db, store, sha);
+  g_autofree char *held = g_strdup_printf ("%" G_GINT64_FORMAT, bytes_held (context, sha, whole));
 
   aj_request_set_header (req, "Anjian-Blob-Held", held);
-  aj_request_set_header (req, "Anjian-Blob-Complete", aj_server_db_blob_size (context->db, store, sha) >= 0 ? "yes" : "no");
+  aj_request_set_header (req, "Anjian-Blob-Complete", whole >= 0 ? "yes" : "no");
   aj_request_set_status (req, 200);
 }
 

@@ -542,6 +542,32 @@ pg_device_blob_bytes (AjServerDb *db,
   return res != NULL ? int_of (res, 0, 0) : G_MAXINT64;
 }
 
+/* pg_blob_size and pg_device_blob_bytes in one round trip (an upload's
+ * gate, on the main loop). */
+static void
+pg_blob_sizes (AjServerDb *db,
+               const char *sha256,
+               const char *device_id,
+               gint64     *size,
+               gint64     *device_bytes)
+{
+  PGconn *conn = get_conn ((AjServerDbPg *) db, NULL);
+  const char *params[] = { sha256, device_id };
+  g_autoptr(PGresult) res = NULL;
+
+  *size = -1;
+  *device_bytes = G_MAXINT64;
+  if (conn == NULL)
+    return;
+  res = run (conn, "SELECT (SELECT size FROM blobs WHERE sha256 = $1), "
+                   "(SELECT coalesce (sum (size), 0) FROM blobs WHERE device_id = $2)", 2, params, NULL);
+  if (res == NULL)
+    return;
+  if (!PQgetisnull (res, 0, 0))
+    *size = int_of (res, 0, 0);
+  *device_bytes = int_of (res, 0, 1);
+}
+
 /* A photo held whole counts against the device that completed it first. */
 static gboolean
 pg_add_blob (AjServerDb  *db,
@@ -1486,6 +1512,7 @@ static const AjServerDbOps pg_ops = {
   .office_locked_until = pg_office_locked_until,
   .office_failed = pg_office_failed,
   .office_signed_in = pg_office_signed_in,
+  .blob_sizes = pg_blob_sizes,
 };
 
 AjServerDb *

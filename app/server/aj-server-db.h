@@ -100,6 +100,8 @@ typedef struct
   gboolean    (*revoke_device)         (AjServerDb *db, const char *device_id, const char *now, GError **error);
   gint64      (*blob_size)             (AjServerDb *db, const char *sha256);
   gint64      (*device_blob_bytes)     (AjServerDb *db, const char *device_id);
+  void        (*blob_sizes)            (AjServerDb *db, const char *sha256, const char *device_id,
+                                        gint64 *size, gint64 *device_bytes);
   gboolean    (*add_blob)              (AjServerDb *db, const char *sha256, gint64 size, const char *device_id,
                                         const char *received_at, GError **error);
   gboolean    (*catch_up)              (AjServerDb *db, AjStore *cache, GError **error);
@@ -130,6 +132,9 @@ typedef struct
 struct _AjServerDb
 {
   const AjServerDbOps *ops;
+  /* When (monotonic µs) the last check that found the cache up to the log
+   * began (aj_server_db_catch_up_since; under a lock of aj-server-db.c). */
+  gint64               caught_up_at;
 };
 
 /* "sqlite:DIR" sets *@sqlite_dir and returns NULL without error; a
@@ -188,6 +193,13 @@ gint64       aj_server_db_blob_size             (AjServerDb           *db,
 gint64       aj_server_db_device_blob_bytes     (AjServerDb           *db,
                                                  AjStore              *store,
                                                  const char           *device_id);
+/* Both, asked together (one round trip): the upload's gate. */
+void         aj_server_db_blob_sizes            (AjServerDb           *db,
+                                                 AjStore              *store,
+                                                 const char           *sha256,
+                                                 const char           *device_id,
+                                                 gint64               *size,
+                                                 gint64               *device_bytes);
 gboolean     aj_server_db_add_blob              (AjServerDb           *db,
                                                  AjStore              *store,
                                                  const char           *sha256,
@@ -198,6 +210,12 @@ gboolean     aj_server_db_add_blob              (AjServerDb           *db,
 /* Brings the local store up to the shared log (nothing to do on SQLite). */
 gboolean     aj_server_db_catch_up              (AjServerDb           *db,
                                                  AjStore              *store,
+                                                 GError              **error);
+/* The same for a request that began at @since (monotonic µs): nothing to
+ * do when a check that began after it found the cache up to the log. */
+gboolean     aj_server_db_catch_up_since        (AjServerDb           *db,
+                                                 AjStore              *store,
+                                                 gint64                since,
                                                  GError              **error);
 /* A device's batch, each event numbered or refused (AjPushOutcome), or NULL:
  * with *@wait > 0 when the device's event rate is used up (seconds to

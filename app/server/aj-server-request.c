@@ -45,7 +45,8 @@ struct _AjRequest
   guint64            received;
   gboolean           streaming;   /* the route's begin function takes the body */
   gboolean           closing;
-  guint              deadline;    /* the header or body timeout */
+  gint64             started;     /* monotonic µs, for the log */
+  gint64             deadline;    /* monotonic µs: the header or body timeout; 0: none */
 
   /* Handed to a worker: what it may read, copied on the main loop … */
   AjRequestFunc      handler;
@@ -83,20 +84,14 @@ typedef struct
   GThreadPool     *readers;
   GAsyncQueue     *writes;
   GThread         *writer;
+  /* Answers from the workers (their messages, with the worker's
+   * reference), applied on the main loop by one source that the workers
+   * wake: one wake-up for all the answers that wait, not a source each. */
+  GAsyncQueue     *answers;
+  GSource         *answer_source;
   GMainContext    *main_context;
-  /* Answers posted to the main loop and not yet applied (GSource *), so
-   * that those left when the server is freed are freed too. */
-  GMutex           pending_lock;
-  GHashTable      *pending;
+  gint             answers_waiting;   /* atomic: the main loop has been woken for them */
 } Workers;
-
-/* One answer on its way from a worker to the main loop. */
-typedef struct
-{
-  Workers           *workers;
-  SoupServerMessage *msg;       /* the worker's reference */
-  GSource           *source;
-} Answer;
 
 typedef struct
 {
@@ -104,10 +99,71 @@ typedef struct
   AjServerContext *context;
 } RouteBinding;
 
+/* ---- timeouts ----
+ * A thousand kept connections each waiting for its next request would be a
+ * thousand timer sources, which the main loop walks at every turn: the
+ * requests with a timeout running are kept in one table instead, swept once
+ * a second by one timer (main loop only). */
+
+#define SWEEP_INTERVAL_S 1
+
+static void on_too_slow (AjRequest *req);
+
+static gboolean
+sweep_deadlines (gpointer data)
+{
+  AjServerContext *context = data;
+  g_autoptr(GPtrArray) late = g_ptr_array_new ();
+  gint64 now = g_get_monotonic_time ();
+  GHashTableIter iter;
+  gpointer key;
+
+  g_hash_table_iter_init (&iter, context->timed);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    if (((AjRequest *) key)->deadline <= now)
+      {
+        g_ptr_array_add (late, key);
+        g_hash_table_iter_remove (&iter);
+      }
+  for (guint i = 0; i < late->len; i++)
+    on_too_slow (g_ptr_array_index (late, i));
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+clear_deadline (AjRequest *req)
+{
+  if (req->deadline != 0 && req->context->timed != NULL)
+    g_hash_table_remove (req->context->timed, req);
+  req->deadline = 0;
+}
+
+static void
+set_deadline (AjRequest *req,
+              guint      seconds)
+{
+  AjServerContext *context = req->context;
+
+  if (context->timed == NULL)
+    {
+      context->timed = g_hash_table_new (NULL, NULL);
+      context->sweep_timer = g_timeout_add_seconds (SWEEP_INTERVAL_S, sweep_deadlines, context);
+    }
+  req->deadline = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
+  g_hash_table_add (context->timed, req);
+}
+
+void
+aj_request_stop_timeouts (AjServerContext *context)
+{
+  g_clear_handle_id (&context->sweep_timer, g_source_remove);
+  g_clear_pointer (&context->timed, g_hash_table_unref);
+}
+
 static void
 request_free (AjRequest *req)
 {
-  g_clear_handle_id (&req->deadline, g_source_remove);
+  clear_deadline (req);
   g_clear_pointer (&req->query, g_hash_table_unref);
   g_clear_pointer (&req->body, json_object_unref);
   g_clear_pointer (&req->bytes, g_byte_array_unref);
@@ -550,7 +606,7 @@ close_after_answer (AjRequest *req)
   if (req->closing)
     return;
   req->closing = TRUE;
-  g_clear_handle_id (&req->deadline, g_source_remove);
+  clear_deadline (req);
   soup_server_message_pause (req->msg);
   g_idle_add_full (G_PRIORITY_DEFAULT, answer_and_close, g_object_ref (req->msg), g_object_unref);
 }
@@ -566,15 +622,18 @@ refuse_body (AjRequest *req)
   close_after_answer (req);
 }
 
-static gboolean
-on_too_slow (gpointer data)
+static void
+on_too_slow (AjRequest *req)
 {
-  AjRequest *req = data;
-
   req->deadline = 0;
   if (req->socket != NULL)
     g_socket_shutdown (req->socket, TRUE, TRUE, NULL);
-  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+no_body_comes (SoupServerMessage *msg)
+{
+  return !body_is_chunked (msg) && declared_length (msg) == 0;
 }
 
 /* After libsoup's own handler, and so after the gate (dispatch_early). */
@@ -582,7 +641,7 @@ static void
 on_got_headers (SoupServerMessage *msg,
                 AjRequest         *req)
 {
-  g_clear_handle_id (&req->deadline, g_source_remove);
+  clear_deadline (req);
   if (req->closing)
     return;
   /* Also where the gate never ran (a path libsoup refused itself). */
@@ -594,8 +653,8 @@ on_got_headers (SoupServerMessage *msg,
         refuse_body (req);
       return;
     }
-  if (!req->streaming)
-    req->deadline = g_timeout_add_seconds (BODY_TIMEOUT_S, on_too_slow, req);
+  if (!req->streaming && !no_body_comes (msg))
+    set_deadline (req, BODY_TIMEOUT_S);
 }
 
 static void
@@ -627,7 +686,7 @@ static void
 on_got_body (SoupServerMessage *msg,
              AjRequest         *req)
 {
-  g_clear_handle_id (&req->deadline, g_source_remove);
+  clear_deadline (req);
 }
 
 void
@@ -649,16 +708,19 @@ aj_request_guard (SoupServerMessage *msg,
       req->socket = g_object_ref (socket);
       g_socket_set_timeout (socket, IDLE_TIMEOUT_S);
     }
-  req->deadline = g_timeout_add_seconds (HEADER_TIMEOUT_S, on_too_slow, req);
+  req->started = g_get_monotonic_time ();
+  set_deadline (req, HEADER_TIMEOUT_S);
+}
+
+gint64
+aj_request_started_of_message (SoupServerMessage *msg)
+{
+  AjRequest *req = request_of (msg);
+
+  return req ? req->started : 0;
 }
 
 /* ---- the gate, when the headers are in ---- */
-
-static gboolean
-no_body_comes (SoupServerMessage *msg)
-{
-  return !body_is_chunked (msg) && declared_length (msg) == 0;
-}
 
 static void
 dispatch_early (SoupServer        *server,
@@ -735,27 +797,53 @@ open_worker_store (AjServerContext  *context,
   return store;
 }
 
-static gboolean
-answer_on_main (gpointer data)
+/* A source that runs when post_answer has flagged answers. */
+typedef struct
 {
-  Answer *answer = data;
-  AjRequest *req = request_of (answer->msg);
+  GSource  source;
+  Workers *workers;
+} AnswerSource;
 
-  apply_reply (req);
-  soup_server_message_unpause (answer->msg);
-  return G_SOURCE_REMOVE;
+static gboolean
+answers_ready (GSource *source,
+               gint    *timeout)
+{
+  *timeout = -1;
+  return g_atomic_int_get (&((AnswerSource *) source)->workers->answers_waiting) != 0;
 }
 
-static void
-answer_free (gpointer data)
+static gboolean
+answers_ready_now (GSource *source)
 {
-  Answer *answer = data;
+  return g_atomic_int_get (&((AnswerSource *) source)->workers->answers_waiting) != 0;
+}
 
-  g_mutex_lock (&answer->workers->pending_lock);
-  g_hash_table_remove (answer->workers->pending, answer->source);
-  g_mutex_unlock (&answer->workers->pending_lock);
-  g_object_unref (answer->msg);
-  g_free (answer);
+static gboolean
+dispatch_answer_source (GSource     *source,
+                        GSourceFunc  callback,
+                        gpointer     data)
+{
+  return callback (data);
+}
+
+static GSourceFuncs answer_source_funcs = { answers_ready, answers_ready_now, dispatch_answer_source, NULL, NULL, NULL };
+
+/* On the main loop: every answer the workers have posted. */
+static gboolean
+apply_answers (gpointer data)
+{
+  Workers *workers = data;
+  SoupServerMessage *msg;
+
+  /* Before taking them: an answer posted from now on wakes the loop again. */
+  g_atomic_int_set (&workers->answers_waiting, 0);
+  while ((msg = g_async_queue_try_pop (workers->answers)) != NULL)
+    {
+      apply_reply (request_of (msg));
+      soup_server_message_unpause (msg);
+      g_object_unref (msg);
+    }
+  return G_SOURCE_CONTINUE;
 }
 
 /* With a shared database, the worker's store is a cache of its log,
@@ -768,7 +856,7 @@ catch_up (AjRequest *req)
 {
   g_autoptr(GError) error = NULL;
 
-  if (req->context->db == NULL || aj_server_db_catch_up (req->context->db, req->store, &error))
+  if (req->context->db == NULL || aj_server_db_catch_up_since (req->context->db, req->store, req->started, &error))
     return TRUE;
   aj_request_reply_error (req, 503, "unavailable", error->message);
   return FALSE;
@@ -802,18 +890,9 @@ static void
 post_answer (Workers           *workers,
              SoupServerMessage *msg)
 {
-  g_autoptr(GSource) source = g_idle_source_new ();
-  Answer *answer = g_new0 (Answer, 1);
-
-  answer->workers = workers;
-  answer->msg = msg;
-  answer->source = source;
-  g_mutex_lock (&workers->pending_lock);
-  g_hash_table_add (workers->pending, source);
-  g_mutex_unlock (&workers->pending_lock);
-  g_source_set_priority (source, G_PRIORITY_DEFAULT);
-  g_source_set_callback (source, answer_on_main, answer, answer_free);
-  g_source_attach (source, workers->main_context);
+  g_async_queue_push (workers->answers, msg);
+  if (g_atomic_int_compare_and_exchange (&workers->answers_waiting, 0, 1))
+    g_main_context_wakeup (workers->main_context);
 }
 
 static void
@@ -895,21 +974,9 @@ workers_free (Workers *workers)
   g_thread_pool_free (workers->readers, FALSE, TRUE);
   /* The answers the main loop will not apply now (it has stopped): their
    * messages and requests freed with them. */
-  {
-    g_autoptr(GPtrArray) left = g_ptr_array_new_with_free_func ((GDestroyNotify) g_source_unref);
-    GHashTableIter iter;
-    gpointer source;
-
-    g_mutex_lock (&workers->pending_lock);
-    g_hash_table_iter_init (&iter, workers->pending);
-    while (g_hash_table_iter_next (&iter, &source, NULL))
-      g_ptr_array_add (left, g_source_ref (source));
-    g_mutex_unlock (&workers->pending_lock);
-    for (guint i = 0; i < left->len; i++)
-      g_source_destroy (g_ptr_array_index (left, i));
-  }
-  g_hash_table_unref (workers->pending);
-  g_mutex_clear (&workers->pending_lock);
+  g_source_destroy (workers->answer_source);
+  g_source_unref (workers->answer_source);
+  g_async_queue_unref (workers->answers);
   g_main_context_unref (workers->main_context);
   g_free (workers);
 }
@@ -922,9 +989,12 @@ aj_request_start_workers (SoupServer      *soup,
   g_autoptr(GError) error = NULL;
 
   context->workers = MAX (context->workers, 1);
+  workers->answers = g_async_queue_new_full (g_object_unref);
   workers->main_context = g_main_context_ref_thread_default ();
-  g_mutex_init (&workers->pending_lock);
-  workers->pending = g_hash_table_new (NULL, NULL);
+  workers->answer_source = g_source_new (&answer_source_funcs, sizeof (AnswerSource));
+  ((AnswerSource *) workers->answer_source)->workers = workers;
+  g_source_set_callback (workers->answer_source, apply_answers, workers, NULL);
+  g_source_attach (workers->answer_source, workers->main_context);
   /* Exclusive: the threads are this server's, and so are their stores. */
   workers->readers = g_thread_pool_new (run_reader, workers, (int) context->workers, TRUE, &error);
   if (workers->readers == NULL)

@@ -82,6 +82,9 @@ typedef struct
    * emits no request-finished for those). */
   void   (*log_closed) (SoupServerMessage *msg);
   guint           workers;     /* handler threads, each with its own store connection */
+  /* Requests whose timeout runs (main loop only), swept by one timer. */
+  GHashTable     *timed;
+  guint           sweep_timer;
 } AjServerContext;
 
 void                aj_request_add_route         (SoupServer         *soup,
@@ -101,6 +104,10 @@ void                aj_request_guard             (SoupServerMessage  *msg,
 void                aj_request_start_workers     (SoupServer         *soup,
                                                   AjServerContext    *context);
 const char         *aj_request_device_of_message (SoupServerMessage  *msg);
+/* When the request started (monotonic µs), or 0. */
+gint64              aj_request_started_of_message (SoupServerMessage *msg);
+/* When the server is freed, after its SoupServer. */
+void                aj_request_stop_timeouts     (AjServerContext    *context);
 
 /* Only on the main loop: a begin function (the body as it streams). */
 SoupServerMessage  *aj_request_get_message       (AjRequest          *req);

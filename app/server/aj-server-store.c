@@ -108,7 +108,7 @@ AjStore *
 aj_server_store_open_connection (AjStore  *store,
                                  GError  **error)
 {
-  return aj_store_open (aj_store_get_path (store), error);
+  return aj_store_open_for_thread (aj_store_get_path (store), error);
 }
 
 static sqlite3_stmt *
@@ -607,7 +607,8 @@ fail:
 gint64
 aj_server_store_last_server_seq (AjStore *store)
 {
-  return query_int (store, "SELECT max(server_seq) FROM events WHERE server_seq IS NOT NULL", NULL);
+  return aj_db_query_int_cached (aj_store_get_db (store), "SELECT max(server_seq) FROM events WHERE server_seq IS NOT NULL",
+                                 NULL, 0);
 }
 
 /* A server's cache applies pulled events as a kiosk does (see

@@ -99,7 +99,8 @@ void         aj_server_device_free                  (AjServerDevice     *device)
 char        *aj_server_store_path                   (const char         *data_dir);
 AjStore     *aj_server_store_open                   (const char         *data_dir,
                                                      GError            **error);
-/* Another connection to the same database as @store (a worker thread's own;
+/* Another connection to the same database as @store: a worker thread's own,
+ * which that thread alone uses (no SQLite locking around each call;
  * the schema is already there). */
 AjStore     *aj_server_store_open_connection        (AjStore            *store,
                                                      GError            **error);

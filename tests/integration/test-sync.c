@@ -420,6 +420,24 @@ test_duplicate_batch (Fixture       *f,
 
 /* A hazard found on A and edited on B ends the same on A, B and the server,
  * with the whole history on each. */
+/* Both kiosks enrolled for 东林县, a visit recorded on A (with a hazard)
+ * and synced to B through the server: the inspection's id. */
+static char *
+visit_on_a_synced_to_b (Fixture  *f,
+                        char    **hazard)
+{
+  g_autoptr(GError) error = NULL;
+  char *inspection;
+
+  aj_test_kiosk_enroll (f->a, server, "county:东林县");
+  aj_test_kiosk_enroll (f->b, server, "county:东林县");
+  inspection = record_visit (f->a, "DLX005", hazard);
+  g_assert_true (aj_test_kiosk_sync (f->a, NULL, &error));
+  g_assert_true (aj_test_kiosk_sync (f->b, NULL, &error));
+  g_assert_no_error (error);
+  return inspection;
+}
+
 static void
 test_two_kiosks (Fixture       *f,
                  gconstpointer  test_data)
@@ -438,12 +456,7 @@ test_two_kiosks (Fixture       *f,
   g_test_summary ("A hazard found on one kiosk and edited on another ends the same on both and the server, "
                   "with the later answer winning and the whole history everywhere");
 
-  aj_test_kiosk_enroll (a, server, "county:东林县");
-  aj_test_kiosk_enroll (b, server, "county:东林县");
-  inspection = record_visit (a, "DLX005", &hazard);
-  g_assert_true (aj_test_kiosk_sync (a, NULL, &error));
-  g_assert_true (aj_test_kiosk_sync (b, NULL, &error));
-  g_assert_no_error (error);
+  inspection = visit_on_a_synced_to_b (f, &hazard);
 
   /* B edits the hazard and answers an item; A, meanwhile, answers the same item. */
   g_assert_true (aj_hazard_update (b->store, OTHER, hazard, &edit, &error));
@@ -487,6 +500,37 @@ test_two_kiosks (Fixture       *f,
     AjItemResult *y = g_hash_table_lookup (rs, "EC-FIRE-03");
     g_assert_cmpstr (x->result, ==, "pass");
     g_assert_cmpstr (y->result, ==, x->result);
+  }
+}
+
+/* The pull's JSON is written by hand (aj-server-events.c): text that needs
+ * escaping there comes out as it went in, and its hash still holds. */
+static void
+test_pulled_text_escaped (Fixture       *f,
+                          gconstpointer  test_data)
+{
+  g_autofree char *hazard = NULL;
+  g_autofree char *inspection = NULL;
+  g_autoptr(GError) error = NULL;
+  /* Quotes, backslashes and control characters (escaped in the body's
+   * JSON, so more backslashes there), runs of eight plain bytes before and
+   * after them, and text that is not ASCII. */
+  static const char note[] = "门\"锁\"了 C:\\path\\ \t tab \n line end \\\"\\\" 12345678\"12345678";
+
+  g_test_summary ("A note with quotes, backslashes and control characters, pushed from one kiosk, is pulled "
+                  "by another byte for byte, its hash verified");
+
+  inspection = visit_on_a_synced_to_b (f, &hazard);
+  g_assert_true (aj_inspection_answer (f->a->store, INSPECTOR, inspection, "EC-FIRE-03", "pass", note, &error));
+  /* B takes it only if its hash holds over the body as pulled. */
+  g_assert_true (aj_test_kiosk_sync (f->a, NULL, &error) && aj_test_kiosk_sync (f->b, NULL, &error));
+  g_assert_no_error (error);
+  {
+    g_autoptr(GHashTable) results = aj_inspection_get_results (f->b->store, inspection);
+    AjItemResult *answer = g_hash_table_lookup (results, "EC-FIRE-03");
+
+    g_assert_nonnull (answer);
+    g_assert_cmpstr (answer->note, ==, note);
   }
 }
 
@@ -1139,6 +1183,7 @@ main (int   argc,
   add_sync_test ("/sync/scope-hides-and-refuses", test_scope);
   add_sync_test ("/sync/duplicate-batch-stored-once", test_duplicate_batch);
   add_sync_test ("/sync/two-kiosks-converge", test_two_kiosks);
+  add_sync_test ("/sync/pulled-text-escaped-byte-for-byte", test_pulled_text_escaped);
   add_sync_test ("/sync/closed-loop-across-kiosks", test_closed_loop);
   add_sync_test ("/sync/concurrent-verification-conflict", test_concurrent_verification);
   add_sync_test ("/sync/document-numbers-in-blocks-never-collide", test_document_numbers);

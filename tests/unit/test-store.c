@@ -2,7 +2,9 @@
  * chain, projections as a pure function of the log, and transactions. */
 #include "config.h"
 
+#include <signal.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <glib/gstdio.h>
 
 #include "aj-checklist.h"
@@ -1102,6 +1104,221 @@ test_wal_stays_bounded (Fixture       *f,
   g_assert_cmpint (file_size (wal), ==, 0);
 }
 
+/* A year's shape in small: @n hazards, each after its item's answer, 20 to
+ * an inspection, one in ten withdrawn (an event replayed one by one), in
+ * outer transactions of 100 hazards. */
+static void
+fill_hazards (Fixture *f,
+              guint    n)
+{
+  g_autoptr(GError) error = NULL;
+  guint n_items = aj_checklist_get_n_items (f->checklist);
+
+  for (guint i = 0; i < n; i++)
+    {
+      const AjChecklistItem *item = aj_checklist_get_item (f->checklist, i % n_items);
+      g_autofree char *hazard = NULL;
+
+      if (i % 100 == 0)
+        g_assert_true (aj_store_begin (f->store, &error));
+      if (i % 20 == 0)
+        {
+          if (f->inspection != NULL)
+            g_assert_true (aj_inspection_finish (f->store, INSPECTOR, f->inspection, &error));
+          g_free (f->inspection);
+          f->inspection = aj_inspection_start (f->store, INSPECTOR, INSTITUTION, "spot_check", f->checklist, &error);
+          g_assert_no_error (error);
+        }
+      g_assert_true (aj_inspection_answer (f->store, INSPECTOR, f->inspection, item->code, "hazard", "round", &error));
+      hazard = record_hazard (f, item->code, i % 3 ? "yellow" : "red");
+      if (i % 10 == 9)
+        g_assert_true (aj_hazard_withdraw (f->store, INSPECTOR, hazard, "Recorded twice", &error));
+      g_assert_no_error (error);
+      if (i % 100 == 99 || i == n - 1)
+        g_assert_true (aj_store_commit (f->store, &error));
+    }
+}
+
+/* Everything a rebuild makes, for comparing: the projection tables, the
+ * ledger's tally and search index (what a search finds), the schema. */
+static char *
+dump_everything (AjStore *store)
+{
+  sqlite3 *db = aj_store_get_db (store);
+  g_autofree char *projections = dump (store);
+  g_autofree char *tally = aj_db_dump_table (db, "hazard_tally", NULL);
+  g_autoptr(sqlite3_stmt) schema = aj_db_prepare (db,
+      "SELECT group_concat (type || ' ' || name || ' ' || coalesce (sql, ''), char(10)) "
+      "FROM (SELECT * FROM sqlite_schema ORDER BY type, name)", NULL);
+  gint64 found = aj_db_query_int (db, "SELECT count(*) FROM hazards_fts WHERE hazards_fts MATCH '\"chained\"'",
+                                  NULL, -1);
+  gint64 numbered = aj_db_query_int (db, "SELECT count(*) FROM hazards_fts WHERE hazards_fts MATCH '\"DLX004-\"'",
+                                     NULL, -1);
+
+  g_assert_nonnull (schema);
+  g_assert_cmpint (sqlite3_step (schema), ==, SQLITE_ROW);
+  return g_strdup_printf ("%s== hazard_tally\n%s== search: %" G_GINT64_FORMAT " %" G_GINT64_FORMAT "\n== schema\n%s\n",
+                          projections, tally, found, numbered, aj_db_col_text (schema, 0));
+}
+
+typedef struct
+{
+  const char *wal;
+  gint64      largest;
+  guint       steps;
+} WalWatch;
+
+static void
+watch_wal (AjStore  *store,
+           guint     step,
+           gpointer  data)
+{
+  WalWatch *watch = data;
+
+  watch->largest = MAX (watch->largest, file_size (watch->wal));
+  watch->steps = step;
+}
+
+/* A rebuild commits in steps with a checkpoint after each, so the
+ * write-ahead log holds one step (a chunk of the replay, an index) and not
+ * the whole projection, which one transaction would put in it: at 100,000
+ * hazards some 100 MiB. Here 1,500 hazards and steps of 400 events. */
+static void
+test_wal_bounded_during_rebuild (Fixture       *f,
+                                 gconstpointer  data)
+{
+  g_autofree char *wal = g_strconcat (f->db_path, "-wal", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  WalWatch watch = { wal, 0, 0 };
+  gint64 projection;
+
+  fill_hazards (f, 1500);
+  before = dump_everything (f->store);
+  /* What the projections take: what a rebuild in one transaction would write to the log. */
+  projection = aj_db_query_int (aj_store_get_db (f->store),
+      "SELECT sum (pgsize) FROM dbstat WHERE name IN (SELECT name FROM sqlite_schema WHERE tbl_name IN "
+      "('inspections', 'item_results', 'hazards', 'hazards_fts_data', 'hazards_fts_docsize', 'hazard_tally'))",
+      NULL, -1);
+  g_test_message ("projection tables and their indexes: %" G_GINT64_FORMAT " bytes", projection);
+  g_assert_cmpint (projection, >, 1024 * 1024);
+
+  /* From an empty log, so that what is measured is the rebuild's. */
+  g_clear_object (&f->store);
+  g_assert_cmpint (file_size (wal), ==, 0);
+  f->store = aj_store_open (f->db_path, &error);
+  g_assert_no_error (error);
+  aj_store_set_rebuild_hook (f->store, 400, watch_wal, &watch);
+  g_assert_true (aj_store_rebuild_projections (f->store, &error));
+  g_assert_no_error (error);
+  g_test_message ("%u steps; largest WAL during the rebuild: %" G_GINT64_FORMAT " bytes", watch.steps, watch.largest);
+  g_assert_cmpuint (watch.steps, >, 10);
+  g_assert_cmpint (watch.largest, >, 0);
+  g_assert_cmpint (watch.largest, <, projection / 3);
+  after = dump_everything (f->store);
+  g_assert_cmpstr (after, ==, before);
+
+  g_clear_object (&f->store);
+  g_assert_cmpint (file_size (wal), ==, 0);
+}
+
+/* The child of test_rebuild_killed_midway: rebuilds @path and is killed
+ * (SIGKILL, by itself) as step @kill_at is committed. */
+static void
+kill_at_step (AjStore  *store,
+              guint     step,
+              gpointer  data)
+{
+  if (step == GPOINTER_TO_UINT (data))
+    raise (SIGKILL);
+}
+
+static int
+rebuild_and_die (const char *path,
+                 guint       kill_at)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AjStore) store = aj_store_open (path, &error);
+
+  g_assert_no_error (error);
+  aj_store_set_rebuild_hook (store, 400, kill_at_step, GUINT_TO_POINTER (kill_at));
+  aj_store_rebuild_projections (store, &error);
+  return 3;   /* not killed */
+}
+
+static void
+count_steps (AjStore  *store,
+             guint     step,
+             gpointer  data)
+{
+  *(guint *) data = step;
+}
+
+static const char *test_program;
+
+/* A rebuild killed midway (after its first step, in the replay, while the
+ * indexes are made, before its last step) leaves the store as the notes it
+ * keeps in meta say: the next open does it again, whole, and nothing is
+ * lost: the same rows, the same search index and tally, the same schema. */
+static void
+test_rebuild_killed_midway (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *before = NULL;
+  guint steps = 0;
+  guint kill_at[5];
+
+  fill_hazards (f, 600);
+  before = dump_everything (f->store);
+  aj_store_set_rebuild_hook (f->store, 400, count_steps, &steps);
+  g_assert_true (aj_store_rebuild_projections (f->store, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (steps, >, 6);
+  kill_at[0] = 1;
+  kill_at[1] = 3;
+  kill_at[2] = steps - 4;
+  kill_at[3] = steps - 2;
+  kill_at[4] = steps - 1;
+  g_clear_object (&f->store);
+
+  for (guint i = 0; i < G_N_ELEMENTS (kill_at); i++)
+    {
+      g_autofree char *step = g_strdup_printf ("%u", kill_at[i]);
+      const char *argv[] = { test_program, "--rebuild-killed-at", f->db_path, step, NULL };
+      g_autofree char *after = NULL;
+      g_autofree char *pending = NULL;
+      int status = 0;
+
+      g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, NULL,
+                                   &status, &error));
+      g_assert_no_error (error);
+      g_assert_true (WIFSIGNALED (status));
+      g_assert_cmpint (WTERMSIG (status), ==, SIGKILL);
+
+      /* Left half done, as the notes say. */
+      {
+        sqlite3 *raw = NULL;
+
+        g_assert_cmpint (sqlite3_open_v2 (f->db_path, &raw, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+        g_assert_cmpint (aj_db_query_int (raw, "SELECT count(*) FROM meta WHERE key = 'projection.rebuild'", NULL, -1),
+                         ==, 1);
+        sqlite3_close (raw);
+      }
+
+      f->store = aj_store_open (f->db_path, &error);
+      g_assert_no_error (error);
+      pending = aj_store_get_meta (f->store, "projection.rebuild");
+      g_assert_null (pending);
+      after = dump_everything (f->store);
+      g_assert_cmpstr (after, ==, before);
+      g_assert_true (aj_store_verify_chain (f->store, aj_store_get_device_id (f->store), &error));
+      g_assert_no_error (error);
+      g_clear_object (&f->store);
+    }
+}
+
 static void
 on_changed (AjStore *store,
             guint   *count)
@@ -1176,6 +1393,9 @@ int
 main (int   argc,
       char *argv[])
 {
+  if (argc == 4 && g_str_equal (argv[1], "--rebuild-killed-at"))
+    return rebuild_and_die (argv[2], (guint) atoi (argv[3]));
+  test_program = argv[0];
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
   add_store_test ("/store/new-schema", test_store_new_schema);
@@ -1199,6 +1419,8 @@ main (int   argc,
   add_store_test ("/hazard/numbers-per-institution-and-day", test_hazard_numbers);
   add_store_test ("/hazard/numbers-from-a-counter-per-institution-and-day", test_hazard_numbers_from_a_counter);
   add_store_test ("/store/wal-stays-bounded-under-sustained-writes", test_wal_stays_bounded);
+  add_store_test ("/store/wal-stays-bounded-during-a-rebuild", test_wal_bounded_during_rebuild);
+  add_store_test ("/projection/rebuild-killed-midway-is-done-again-at-open", test_rebuild_killed_midway);
   add_store_test ("/store/changed-signal-once-per-commit", test_changed_signal);
 
   return g_test_run ();

@@ -1050,6 +1050,175 @@ test_hazard_numbers_from_a_counter (Fixture       *f,
   g_assert_nonnull (strstr (steps->str, "SEARCH hazard_numbers USING PRIMARY KEY (institution=? AND day=?)"));
 }
 
+/* The YYYYMMDD of now in the zone @tz, as a hazard recorded now there is numbered. */
+static char *
+compact_today_in (const char *tz)
+{
+  g_autoptr(GTimeZone) zone = g_time_zone_new_identifier (tz);
+  g_autoptr(GDateTime) now = g_date_time_new_now (zone);
+
+  return g_date_time_format (now, "%Y%m%d");
+}
+
+static char *
+number_of (Fixture    *f,
+           const char *hazard_id)
+{
+  g_autoptr(AjHazard) hazard = aj_hazard_load (f->store, hazard_id);
+
+  g_assert_nonnull (hazard);
+  return g_strdup (aj_hazard_get_number (hazard));
+}
+
+/* Numbers count per institution and local day: the first hazard of a new
+ * day is 01 again, and going back to a day (the clock's zone moved back,
+ * a tablet's date set right) goes on from that day's counter. The zones are
+ * 26 hours apart, so their dates differ whatever the hour. */
+static void
+test_hazard_numbers_at_day_boundaries (Fixture       *f,
+                                       gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  const char *item = aj_checklist_get_item (f->checklist, 1)->code;
+  const char *east = "+14:00", *west = "-12:00";
+  g_autofree char *east_day = compact_today_in (east);
+  g_autofree char *west_day = compact_today_in (west);
+  g_autofree char *saved_tz = g_strdup (g_getenv ("TZ"));
+  const struct { const char *tz; const char *posix; const char *day; int seq; } steps[] = {
+    { east, "<+14>-14", east_day, 1 },
+    { east, "<+14>-14", east_day, 2 },
+    { west, "<-12>+12", west_day, 1 },
+    { west, "<-12>+12", west_day, 2 },
+    { east, "<+14>-14", east_day, 3 },
+    { west, "<-12>+12", west_day, 3 },
+  };
+
+  g_assert_cmpstr (east_day, !=, west_day);
+  f->inspection = aj_inspection_start (f->store, INSPECTOR, INSTITUTION, "field", f->checklist, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
+    {
+      g_autofree char *hazard = NULL;
+      g_autofree char *number = NULL;
+      g_autofree char *expected = NULL;
+
+      g_setenv ("TZ", steps[i].posix, TRUE);
+      hazard = record_hazard (f, item, "yellow");
+      number = number_of (f, hazard);
+      expected = g_strdup_printf ("%s-%s-%02d", INSTITUTION, steps[i].day, steps[i].seq);
+      g_assert_cmpstr (number, ==, expected);
+    }
+  if (saved_tz != NULL)
+    g_setenv ("TZ", saved_tz, TRUE);
+  else
+    g_unsetenv ("TZ");
+
+  /* Rebuilt, the hazards keep their numbers and the counters go on. */
+  g_assert_true (aj_store_rebuild_projections (f->store, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (aj_db_query_int (aj_store_get_db (f->store),
+                                    "SELECT count(DISTINCT number) FROM hazards", NULL, -1), ==, 6);
+  g_setenv ("TZ", "<+14>-14", TRUE);
+  {
+    g_autofree char *hazard = record_hazard (f, item, "yellow");
+    g_autofree char *number = number_of (f, hazard);
+    g_autofree char *expected = g_strdup_printf ("%s-%s-04", INSTITUTION, east_day);
+
+    g_assert_cmpstr (number, ==, expected);
+  }
+  if (saved_tz != NULL)
+    g_setenv ("TZ", saved_tz, TRUE);
+  else
+    g_unsetenv ("TZ");
+}
+
+typedef struct
+{
+  const char *path;
+  const char *inspection;
+  const char *item;
+  guint       n;
+  GPtrArray  *numbers;
+} Recorder;
+
+/* A second writer on the same file, as the kiosk and its sync process are:
+ * @n hazards through a store of its own. */
+static gpointer
+record_in_thread (gpointer data)
+{
+  Recorder *r = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AjStore) store = aj_store_open (r->path, &error);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < r->n; i++)
+    {
+      AjHazardDraft draft = {
+        .inspection_id = r->inspection, .item_code = r->item, .category = "fire",
+        .description = "Extinguisher missing", .risk_level = "blue", .grade = "general",
+      };
+      g_autofree char *id = aj_hazard_record (store, INSPECTOR, &draft, &error);
+      g_autoptr(AjHazard) hazard = NULL;
+
+      g_assert_no_error (error);
+      hazard = aj_hazard_load (store, id);
+      g_ptr_array_add (r->numbers, g_strdup (aj_hazard_get_number (hazard)));
+    }
+  return NULL;
+}
+
+/* Two stores on one file record hazards at once, for the same institution
+ * on the same day: the counter is read and bumped inside each write
+ * transaction, so no number is handed out twice and none is skipped. */
+static void
+test_hazard_numbers_under_concurrency (Fixture       *f,
+                                       gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autofree char *day = NULL;
+  Recorder r[3];
+  GThread *threads[3];
+  guint total = 0;
+
+  f->inspection = aj_inspection_start (f->store, INSPECTOR, INSTITUTION, "field", f->checklist, &error);
+  g_assert_no_error (error);
+  day = aj_today_iso ();
+  for (guint t = 0; t < G_N_ELEMENTS (r); t++)
+    {
+      r[t] = (Recorder) { f->db_path, f->inspection, aj_checklist_get_item (f->checklist, t)->code, 25,
+                          g_ptr_array_new_with_free_func (g_free) };
+      threads[t] = g_thread_new ("recorder", record_in_thread, &r[t]);
+    }
+  for (guint t = 0; t < G_N_ELEMENTS (r); t++)
+    g_thread_join (threads[t]);
+
+  for (guint t = 0; t < G_N_ELEMENTS (r); t++)
+    {
+      g_assert_cmpuint (r[t].numbers->len, ==, 25);
+      for (guint i = 0; i < r[t].numbers->len; i++)
+        {
+          const char *number = g_ptr_array_index (r[t].numbers, i);
+
+          g_assert_true (g_str_has_prefix (number, INSTITUTION "-"));
+          g_assert_false (g_hash_table_contains (seen, number));
+          g_hash_table_add (seen, (gpointer) number);
+          total++;
+        }
+    }
+  g_assert_cmpuint (total, ==, 75);
+  /* 01 to 75 of one day (or, across a midnight, of two days that together
+   * hold 75 numbers, none above its day's count). */
+  g_assert_cmpint (aj_db_query_int (aj_store_get_db (f->store), "SELECT sum (last) FROM hazard_numbers", NULL, -1),
+                   ==, 75);
+  g_assert_cmpint (aj_db_query_int (aj_store_get_db (f->store), "SELECT count(DISTINCT number) FROM hazards", NULL, -1),
+                   ==, 75);
+  g_assert_true (aj_store_verify_chain (f->store, aj_store_get_device_id (f->store), &error));
+  g_assert_no_error (error);
+  for (guint t = 0; t < G_N_ELEMENTS (r); t++)
+    g_ptr_array_unref (r[t].numbers);
+}
+
 static gint64
 file_size (const char *path)
 {
@@ -1418,6 +1587,8 @@ main (int   argc,
   add_store_test ("/store/failed-projection-leaves-nothing", test_failed_projection_leaves_nothing);
   add_store_test ("/hazard/numbers-per-institution-and-day", test_hazard_numbers);
   add_store_test ("/hazard/numbers-from-a-counter-per-institution-and-day", test_hazard_numbers_from_a_counter);
+  add_store_test ("/hazard/numbers-at-day-boundaries", test_hazard_numbers_at_day_boundaries);
+  add_store_test ("/hazard/numbers-unique-under-concurrency", test_hazard_numbers_under_concurrency);
   add_store_test ("/store/wal-stays-bounded-under-sustained-writes", test_wal_stays_bounded);
   add_store_test ("/store/wal-stays-bounded-during-a-rebuild", test_wal_bounded_during_rebuild);
   add_store_test ("/projection/rebuild-killed-midway-is-done-again-at-open", test_rebuild_killed_midway);

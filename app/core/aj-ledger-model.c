@@ -31,6 +31,7 @@ struct _AjLedgerModel
   GPtrArray  *tally_args;
   guint       n_items;
   GArray     *rowids;     /* gint64, in a search: the hazards shown, in order */
+  char       *query;      /* the search, or NULL */
   GHashTable *pages;      /* page number -> GPtrArray of AjHazard (or NULL: gone since) */
 };
 
@@ -78,6 +79,7 @@ add_arg (GPtrArray *args,
 static void
 build_where (const AjLedgerFilter *filter,
              const char           *today,
+             gboolean              with_query,
              GString              *where,
              GPtrArray            *args)
 {
@@ -104,7 +106,7 @@ build_where (const AjLedgerFilter *filter,
     g_string_append_printf (where, " AND (h.status IN ('closed', 'withdrawn')) < 1 AND h.deadline <> '' "
                             "AND h.deadline < ?%u AND " AJ_HAZARD_NOT_RECTIFIED ("h.status"),
                             add_arg (args, g_strdup (today)));
-  if (filter->query != NULL && *filter->query != '\0')
+  if (with_query && filter->query != NULL && *filter->query != '\0')
     {
       guint like = add_arg (args, like_pattern (filter->query));
 
@@ -203,7 +205,7 @@ aj_ledger_model_count (AjStore              *store,
   g_autoptr(GString) where = g_string_new (NULL);
   g_autoptr(GPtrArray) args = g_ptr_array_new_with_free_func (g_free);
 
-  build_where (filter, today, where, args);
+  build_where (filter, today, TRUE, where, args);
   return count_where (store, where, args, error);
 }
 
@@ -309,6 +311,7 @@ aj_ledger_model_finalize (GObject *object)
   g_string_free (self->where, TRUE);
   g_ptr_array_unref (self->args);
   g_array_unref (self->rowids);
+  g_free (self->query);
   g_string_free (self->tally, TRUE);
   g_ptr_array_unref (self->tally_args);
   g_hash_table_unref (self->pages);
@@ -354,28 +357,114 @@ aj_ledger_model_set_filter (AjLedgerModel        *self,
 {
   g_return_if_fail (AJ_IS_LEDGER_MODEL (self));
 
-  build_where (filter, today, self->where, self->args);
-  build_tally (filter, today, self->tally, self->tally_args);
   self->search = filter != NULL && filter->query != NULL && *filter->query != '\0';
+  /* A search's matches are read apart (read_rowids). */
+  build_where (filter, today, !self->search, self->where, self->args);
+  build_tally (filter, today, self->tally, self->tally_args);
+  g_clear_pointer (&self->query, g_free);
+  if (self->search)
+    self->query = g_strdup (filter->query);
   aj_ledger_model_reload (self);
 }
 
-/* A search's matches, in the ledger's order: the walk of the order index
- * tests each rowid against the set of matches (no sort, however many match). */
+static int
+compare_rowids (gconstpointer a,
+                gconstpointer b)
+{
+  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+/* Appends the rowids that @sql (over the one parameter @arg) selects. */
+static gboolean
+collect_rowids (sqlite3     *db,
+                const char  *sql,
+                const char  *arg,
+                GArray      *into,
+                GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = aj_db_prepare (db, sql, error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  aj_db_bind_text (stmt, 1, arg);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 rowid = sqlite3_column_int64 (stmt, 0);
+      g_array_append_val (into, rowid);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      aj_db_set_error (db, error, "search the ledger");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The hazards a search finds, sorted by rowid: through the trigram index
+ * (or, for one or two characters, which trigrams cannot find, the
+ * columns), and those of the institutions whose name has the text. */
+static GArray *
+search_matches (AjLedgerModel  *self,
+                GError        **error)
+{
+  sqlite3 *db = aj_store_get_db (self->store);
+  g_autoptr(GArray) matches = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autofree char *like = like_pattern (self->query);
+  g_autofree char *phrase = fts_phrase (self->query);
+  gboolean ok;
+
+  if (g_utf8_strlen (self->query, -1) >= 3)
+    ok = collect_rowids (db, "SELECT rowid FROM hazards_fts WHERE hazards_fts MATCH ?1", phrase, matches, error);
+  else
+    ok = collect_rowids (db, "SELECT rowid FROM hazards WHERE number LIKE ?1 ESCAPE '\\' "
+                         "OR description LIKE ?1 ESCAPE '\\' OR location LIKE ?1 ESCAPE '\\' "
+                         "OR responsible LIKE ?1 ESCAPE '\\'", like, matches, error);
+  if (!ok || !collect_rowids (db, "SELECT rowid FROM hazards WHERE institution IN "
+                              "(SELECT code FROM institutions WHERE name LIKE ?1 ESCAPE '\\')", like, matches, error))
+    return NULL;
+  g_array_sort (matches, compare_rowids);
+  return g_steal_pointer (&matches);
+}
+
+/* A search's matches, in the ledger's order: the set of matches read once
+ * (the search index gives them in no useful order), then a walk of the
+ * order index under the other filters keeps the rowids in the set, tested
+ * by bisection: no sort, however many match, and no temporary table. */
 static gboolean
 read_rowids (AjLedgerModel  *self,
              GError        **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = prepare (self->store, "SELECT h.rowid FROM hazards h INDEXED BY hazards_ledger_order",
-                                          self->where, self->args, AJ_HAZARD_LEDGER_ORDER, error);
+  g_autoptr(GArray) matches = search_matches (self, error);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
   int rc;
 
+  if (matches == NULL)
+    return FALSE;
+  if (matches->len == 0)
+    return TRUE;
+  stmt = prepare (self->store, "SELECT h.rowid FROM hazards h INDEXED BY hazards_ledger_order",
+                  self->where, self->args, AJ_HAZARD_LEDGER_ORDER, error);
   if (stmt == NULL)
     return FALSE;
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       gint64 rowid = sqlite3_column_int64 (stmt, 0);
-      g_array_append_val (self->rowids, rowid);
+      guint lo = 0, hi = matches->len;
+
+      while (lo < hi)
+        {
+          guint mid = lo + (hi - lo) / 2;
+
+          if (g_array_index (matches, gint64, mid) < rowid)
+            lo = mid + 1;
+          else
+            hi = mid;
+        }
+      if (lo < matches->len && g_array_index (matches, gint64, lo) == rowid)
+        g_array_append_val (self->rowids, rowid);
     }
   if (rc != SQLITE_DONE)
     {

@@ -52,7 +52,7 @@ G_DEFINE_FINAL_TYPE (AjLedgerPage, aj_ledger_page, ADW_TYPE_BIN)
  * 4.8's list view makes and measures a row widget for up to 200 rows of its
  * model whatever is on screen, which was most of what a page of 100,000
  * hazards, or a keystroke in its search, cost. The count shows them all. */
-#define SHOWN_STEP 40
+#define SHOWN_STEP 25
 
 /* Drop-down positions. */
 static const char * const statuses[] = { NULL, "open", "found", "closed", "withdrawn" };

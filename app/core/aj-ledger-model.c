@@ -32,10 +32,15 @@ struct _AjLedgerModel
   guint       n_items;
   GArray     *rowids;     /* gint64, in a search: the hazards shown, in order */
   char       *query;      /* the search, or NULL */
+  GArray     *order;      /* gint64: every hazard under the filter but the search, in order, or NULL */
+  char       *order_key;  /* the filter it was read under: where and arguments */
+  gint64      order_version;  /* the database's data_version then */
+  gulong      changed_id;
   GHashTable *pages;      /* page number -> GPtrArray of AjHazard (or NULL: gone since) */
 };
 
 static void list_model_iface_init (GListModelInterface *iface);
+static void reload (AjLedgerModel *self);
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (AjLedgerModel, aj_ledger_model, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, list_model_iface_init))
@@ -307,7 +312,11 @@ aj_ledger_model_finalize (GObject *object)
 {
   AjLedgerModel *self = AJ_LEDGER_MODEL (object);
 
+  if (self->changed_id != 0)
+    g_signal_handler_disconnect (self->store, self->changed_id);
   g_clear_object (&self->store);
+  g_clear_pointer (&self->order, g_array_unref);
+  g_free (self->order_key);
   g_string_free (self->where, TRUE);
   g_ptr_array_unref (self->args);
   g_array_unref (self->rowids);
@@ -335,6 +344,23 @@ aj_ledger_model_init (AjLedgerModel *self)
   self->pages = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_ptr_array_unref);
 }
 
+/* The order kept for searches is stale once anything is recorded. */
+static void
+forget_order (AjLedgerModel *self)
+{
+  g_clear_pointer (&self->order, g_array_unref);
+  g_clear_pointer (&self->order_key, g_free);
+}
+
+/* The store changed: nothing read ahead is used again (the next
+ * aj_ledger_model_set_filter reads what it needs). */
+void
+aj_ledger_model_forget (AjLedgerModel *self)
+{
+  g_return_if_fail (AJ_IS_LEDGER_MODEL (self));
+  forget_order (self);
+}
+
 /* The hazards @filter lets through (NULL: every one); @today decides what
  * is overdue. */
 AjLedgerModel *
@@ -345,6 +371,7 @@ aj_ledger_model_new (AjStore              *store,
   AjLedgerModel *self = g_object_new (AJ_TYPE_LEDGER_MODEL, NULL);
 
   self->store = g_object_ref (store);
+  self->changed_id = g_signal_connect_swapped (store, "changed", G_CALLBACK (forget_order), self);
   aj_ledger_model_set_filter (self, filter, today);
   return self;
 }
@@ -364,7 +391,7 @@ aj_ledger_model_set_filter (AjLedgerModel        *self,
   g_clear_pointer (&self->query, g_free);
   if (self->search)
     self->query = g_strdup (filter->query);
-  aj_ledger_model_reload (self);
+  reload (self);
 }
 
 static int
@@ -429,29 +456,89 @@ search_matches (AjLedgerModel  *self,
   return g_steal_pointer (&matches);
 }
 
+static char *
+order_key (AjLedgerModel *self)
+{
+  GString *key = g_string_new (self->where->str);
+
+  for (guint i = 0; i < self->args->len; i++)
+    g_string_append_printf (key, "\x1f%s", (char *) g_ptr_array_index (self->args, i));
+  return g_string_free (key, FALSE);
+}
+
+/* Every hazard under the filter but the search, in the ledger's order: one
+ * walk of the order index, kept for the next keystrokes until the filter
+ * changes or anything is written (here: the store's changed signal; by
+ * another connection, a sync: SQLite's data_version). */
+static GArray *
+read_order (AjLedgerModel  *self,
+            GError        **error)
+{
+  sqlite3 *db = aj_store_get_db (self->store);
+  g_autofree char *key = order_key (self);
+  gint64 version = aj_db_query_int (db, "PRAGMA data_version", NULL, -1);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GArray) order = NULL;
+  int rc;
+
+  if (self->order != NULL && g_strcmp0 (key, self->order_key) == 0 && version == self->order_version)
+    return self->order;
+  forget_order (self);
+  stmt = prepare (self->store, "SELECT h.rowid FROM hazards h INDEXED BY hazards_ledger_order",
+                  self->where, self->args, AJ_HAZARD_LEDGER_ORDER, error);
+  if (stmt == NULL)
+    return NULL;
+  order = g_array_new (FALSE, FALSE, sizeof (gint64));
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 rowid = sqlite3_column_int64 (stmt, 0);
+      g_array_append_val (order, rowid);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      aj_db_set_error (db, error, "read the ledger");
+      return NULL;
+    }
+  self->order = g_steal_pointer (&order);
+  self->order_key = g_steal_pointer (&key);
+  self->order_version = version;
+  return self->order;
+}
+
+/* Reads ahead, when the page has nothing else to do, the order a search
+ * under the present filter will keep its matches in: the first keystroke
+ * then costs what the later ones do. */
+void
+aj_ledger_model_prepare_search (AjLedgerModel *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_return_if_fail (AJ_IS_LEDGER_MODEL (self));
+  if (!self->search && read_order (self, &error) == NULL)
+    g_warning ("The ledger cannot be read: %s", error->message);
+}
+
 /* A search's matches, in the ledger's order: the set of matches read once
- * (the search index gives them in no useful order), then a walk of the
- * order index under the other filters keeps the rowids in the set, tested
- * by bisection: no sort, however many match, and no temporary table. */
+ * (the search index gives them in no useful order), then the hazards under
+ * the other filters in order (read_order) are kept if they are in the set,
+ * tested by bisection: no sort, however many match, and no temporary table. */
 static gboolean
 read_rowids (AjLedgerModel  *self,
              GError        **error)
 {
   g_autoptr(GArray) matches = search_matches (self, error);
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  int rc;
+  GArray *order;
 
   if (matches == NULL)
     return FALSE;
   if (matches->len == 0)
     return TRUE;
-  stmt = prepare (self->store, "SELECT h.rowid FROM hazards h INDEXED BY hazards_ledger_order",
-                  self->where, self->args, AJ_HAZARD_LEDGER_ORDER, error);
-  if (stmt == NULL)
+  order = read_order (self, error);
+  if (order == NULL)
     return FALSE;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  for (guint i = 0; i < order->len; i++)
     {
-      gint64 rowid = sqlite3_column_int64 (stmt, 0);
+      gint64 rowid = g_array_index (order, gint64, i);
       guint lo = 0, hi = matches->len;
 
       while (lo < hi)
@@ -465,11 +552,6 @@ read_rowids (AjLedgerModel  *self,
         }
       if (lo < matches->len && g_array_index (matches, gint64, lo) == rowid)
         g_array_append_val (self->rowids, rowid);
-    }
-  if (rc != SQLITE_DONE)
-    {
-      aj_db_set_error (aj_store_get_db (self->store), error, "read the ledger");
-      return FALSE;
     }
   return TRUE;
 }
@@ -492,10 +574,17 @@ count (AjLedgerModel  *self,
 void
 aj_ledger_model_reload (AjLedgerModel *self)
 {
+  g_return_if_fail (AJ_IS_LEDGER_MODEL (self));
+
+  forget_order (self);
+  reload (self);
+}
+
+static void
+reload (AjLedgerModel *self)
+{
   guint before;
   g_autoptr(GError) error = NULL;
-
-  g_return_if_fail (AJ_IS_LEDGER_MODEL (self));
 
   before = self->n_items;
   g_hash_table_remove_all (self->pages);

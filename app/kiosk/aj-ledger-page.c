@@ -30,6 +30,7 @@ struct _AjLedgerPage
   GPtrArray          *institution_codes;   /* parallel to the institution drop-down, 0 = all */
   char               *today;
   char               *applied;             /* the filter the model has, as filter_key () */
+  guint               prepare_id;          /* the idle that reads ahead for a search */
   AjLedgerFormat      export_format;       /* of the save dialog open now */
 
   GtkSearchEntry     *search_entry;
@@ -228,6 +229,19 @@ update_count (AjLedgerPage *self)
   gtk_stack_set_visible_child_name (self->stack, n > 0 ? "list" : "empty");
 }
 
+/* Once the page is shown: what a first keystroke in the search would read
+ * anyway (aj_ledger_model_prepare_search). */
+static gboolean
+prepare_search (gpointer data)
+{
+  AjLedgerPage *self = data;
+
+  self->prepare_id = 0;
+  if (self->model != NULL)
+    aj_ledger_model_prepare_search (self->model);
+  return G_SOURCE_REMOVE;
+}
+
 static char *
 filter_key (const AjLedgerFilter *filter)
 {
@@ -262,6 +276,11 @@ on_filter_changed (AjLedgerPage *self)
   gtk_slice_list_model_set_size (self->shown, SHOWN_STEP);
   gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
   update_count (self);
+  if (filter.query == NULL || *filter.query == '\0')
+    {
+      g_clear_handle_id (&self->prepare_id, g_source_remove);
+      self->prepare_id = g_idle_add_full (G_PRIORITY_LOW, prepare_search, self, NULL);
+    }
 }
 
 /* Scrolled to within a screen of the last row given to the list: more. */
@@ -362,6 +381,8 @@ aj_ledger_page_refresh (AjLedgerPage *self)
 
   /* Counted again; the rows on screen are read again as they are rebound. */
   g_clear_pointer (&self->applied, g_free);
+  if (self->model != NULL)
+    aj_ledger_model_forget (self->model);
   on_filter_changed (self);
 }
 
@@ -374,6 +395,7 @@ aj_ledger_page_dispose (GObject *object)
   if (self->export_cancellable != NULL)
     g_cancellable_cancel (self->export_cancellable);
   g_clear_handle_id (&self->export_timeout, g_source_remove);
+  g_clear_handle_id (&self->prepare_id, g_source_remove);
   g_clear_object (&self->export_task);
   gtk_widget_dispose_template (GTK_WIDGET (self), AJ_TYPE_LEDGER_PAGE);
   g_clear_object (&self->selection);

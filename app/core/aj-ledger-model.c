@@ -403,6 +403,28 @@ compare_rowids (gconstpointer a,
   return x < y ? -1 : x > y;
 }
 
+/* Appends the rowids that @stmt selects. */
+static gboolean
+step_rowids (sqlite3       *db,
+             sqlite3_stmt  *stmt,
+             GArray        *into,
+             GError       **error)
+{
+  int rc;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 rowid = sqlite3_column_int64 (stmt, 0);
+      g_array_append_val (into, rowid);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      aj_db_set_error (db, error, "read the ledger");
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* Appends the rowids that @sql (over the one parameter @arg) selects. */
 static gboolean
 collect_rowids (sqlite3     *db,
@@ -412,22 +434,11 @@ collect_rowids (sqlite3     *db,
                 GError     **error)
 {
   g_autoptr(sqlite3_stmt) stmt = aj_db_prepare (db, sql, error);
-  int rc;
 
   if (stmt == NULL)
     return FALSE;
   aj_db_bind_text (stmt, 1, arg);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      gint64 rowid = sqlite3_column_int64 (stmt, 0);
-      g_array_append_val (into, rowid);
-    }
-  if (rc != SQLITE_DONE)
-    {
-      aj_db_set_error (db, error, "search the ledger");
-      return FALSE;
-    }
-  return TRUE;
+  return step_rowids (db, stmt, into, error);
 }
 
 /* The hazards a search finds, sorted by rowid: through the trigram index
@@ -479,7 +490,6 @@ read_order (AjLedgerModel  *self,
   gint64 version = aj_db_query_int (db, "PRAGMA data_version", NULL, -1);
   g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autoptr(GArray) order = NULL;
-  int rc;
 
   if (self->order != NULL && g_strcmp0 (key, self->order_key) == 0 && version == self->order_version)
     return self->order;
@@ -489,16 +499,8 @@ read_order (AjLedgerModel  *self,
   if (stmt == NULL)
     return NULL;
   order = g_array_new (FALSE, FALSE, sizeof (gint64));
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      gint64 rowid = sqlite3_column_int64 (stmt, 0);
-      g_array_append_val (order, rowid);
-    }
-  if (rc != SQLITE_DONE)
-    {
-      aj_db_set_error (db, error, "read the ledger");
-      return NULL;
-    }
+  if (!step_rowids (db, stmt, order, error))
+    return NULL;
   self->order = g_steal_pointer (&order);
   self->order_key = g_steal_pointer (&key);
   self->order_version = version;

@@ -283,7 +283,7 @@ on_filter_changed (AjLedgerPage *self)
     }
 }
 
-/* Scrolled to within a screen of the last row given to the list: more. */
+/* Scrolled to within two screens of the last row given to the list: more. */
 static void
 show_more (AjLedgerPage *self)
 {

@@ -13,7 +13,7 @@ G_BEGIN_DECLS
 #define AJ_TYPE_STORE (aj_store_get_type ())
 G_DECLARE_FINAL_TYPE (AjStore, aj_store, AJ, STORE, GObject)
 
-#define AJ_STORE_SCHEMA_VERSION 22
+#define AJ_STORE_SCHEMA_VERSION 23
 
 AjStore     *aj_store_open                 (const char  *path,
                                             GError     **error);

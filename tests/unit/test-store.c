@@ -985,6 +985,22 @@ test_hazard_numbers (Fixture       *f,
   g_assert_cmpstr (next, ==, INSTITUTION "-20010101-01");
 }
 
+/* What EXPLAIN QUERY PLAN says of @sql, a step a line. */
+static char *
+query_plan (sqlite3    *db,
+            const char *sql)
+{
+  g_autofree char *explain = g_strconcat ("EXPLAIN QUERY PLAN ", sql, NULL);
+  g_autoptr(sqlite3_stmt) plan = aj_db_prepare (db, explain, NULL);
+  GString *steps = g_string_new (NULL);
+
+  g_assert_nonnull (plan);
+  while (sqlite3_step (plan) == SQLITE_ROW)
+    g_string_append_printf (steps, "%s\n", aj_db_col_text (plan, 3));
+  g_test_message ("plan: %s", steps->str);
+  return g_string_free (steps, FALSE);
+}
+
 /* Numbering reads one counter per institution and day, kept by a trigger as
  * hazards enter the projection, so the 100,000th hazard costs what the
  * 1,000th does: the hundredth of a day is -100; a neighbour whose id extends
@@ -997,9 +1013,8 @@ test_hazard_numbers_from_a_counter (Fixture       *f,
 {
   sqlite3 *db = aj_store_get_db (f->store);
   g_autoptr(sqlite3_stmt) insert = NULL;
-  g_autoptr(sqlite3_stmt) plan = NULL;
   g_autofree char *next = NULL;
-  g_autoptr(GString) steps = g_string_new (NULL);
+  g_autofree char *steps = NULL;
 
   insert = aj_db_prepare (db,
                           "INSERT INTO hazards (id, number, inspection_id, institution, item_code, category,"
@@ -1040,14 +1055,8 @@ test_hazard_numbers_from_a_counter (Fixture       *f,
   next = aj_hazard_next_number (f->store, "DLX001", "2026-11-27");
   g_assert_cmpstr (next, ==, "DLX001-20261127-100");
 
-  plan = aj_db_prepare (db,
-                        "EXPLAIN QUERY PLAN SELECT last FROM hazard_numbers WHERE institution = ?1 AND day = ?2",
-                        NULL);
-  g_assert_nonnull (plan);
-  while (sqlite3_step (plan) == SQLITE_ROW)
-    g_string_append_printf (steps, "%s\n", aj_db_col_text (plan, 3));
-  g_test_message ("plan: %s", steps->str);
-  g_assert_nonnull (strstr (steps->str, "SEARCH hazard_numbers USING PRIMARY KEY (institution=? AND day=?)"));
+  steps = query_plan (db, "SELECT last FROM hazard_numbers WHERE institution = ?1 AND day = ?2");
+  g_assert_nonnull (strstr (steps, "SEARCH hazard_numbers USING PRIMARY KEY (institution=? AND day=?)"));
 }
 
 /* The YYYYMMDD of now in the zone @tz, as a hazard recorded now there is numbered. */
@@ -1498,8 +1507,7 @@ test_outbox_read_by_its_index (Fixture       *f,
 {
   sqlite3 *db = aj_store_get_db (f->store);
   g_autoptr(GError) error = NULL;
-  g_autoptr(sqlite3_stmt) plan = NULL;
-  g_autoptr(GString) steps = g_string_new (NULL);
+  g_autofree char *steps = NULL;
   g_autoptr(GPtrArray) batch = NULL;
   gint64 n;
 
@@ -1514,15 +1522,10 @@ test_outbox_read_by_its_index (Fixture       *f,
     g_assert_cmpint (((AjEvent *) g_ptr_array_index (batch, i))->device_seq, ==, 151 + i);
   g_assert_cmpint (aj_store_count_unsynced (f->store), ==, n - 150);
 
-  plan = aj_db_prepare (db, "EXPLAIN QUERY PLAN SELECT id FROM events WHERE server_seq IS NULL AND refused_code IS NULL "
-                        "AND device_id = (SELECT value FROM meta WHERE key = 'device_id') ORDER BY device_seq LIMIT 200",
-                        NULL);
-  g_assert_nonnull (plan);
-  while (sqlite3_step (plan) == SQLITE_ROW)
-    g_string_append_printf (steps, "%s\n", aj_db_col_text (plan, 3));
-  g_test_message ("plan: %s", steps->str);
-  g_assert_nonnull (strstr (steps->str, "SEARCH events USING INDEX events_outbox (device_id=?)"));
-  g_assert_null (strstr (steps->str, "TEMP B-TREE"));
+  steps = query_plan (db, "SELECT id FROM events WHERE server_seq IS NULL AND refused_code IS NULL "
+                      "AND device_id = (SELECT value FROM meta WHERE key = 'device_id') ORDER BY device_seq LIMIT 200");
+  g_assert_nonnull (strstr (steps, "SEARCH events USING INDEX events_outbox (device_id=?)"));
+  g_assert_null (strstr (steps, "TEMP B-TREE"));
 }
 
 static void

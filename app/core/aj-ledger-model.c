@@ -31,10 +31,16 @@ struct _AjLedgerModel
   GPtrArray  *tally_args;
   guint       n_items;
   GArray     *rowids;     /* gint64, in a search: the hazards shown, in order */
+  char       *query;      /* the search, or NULL */
+  GArray     *order;      /* gint64: every hazard under the filter but the search, in order, or NULL */
+  char       *order_key;  /* the filter it was read under: where and arguments */
+  gint64      order_version;  /* the database's data_version then */
+  gulong      changed_id;
   GHashTable *pages;      /* page number -> GPtrArray of AjHazard (or NULL: gone since) */
 };
 
 static void list_model_iface_init (GListModelInterface *iface);
+static void reload (AjLedgerModel *self);
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (AjLedgerModel, aj_ledger_model, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, list_model_iface_init))
@@ -78,6 +84,7 @@ add_arg (GPtrArray *args,
 static void
 build_where (const AjLedgerFilter *filter,
              const char           *today,
+             gboolean              with_query,
              GString              *where,
              GPtrArray            *args)
 {
@@ -104,7 +111,7 @@ build_where (const AjLedgerFilter *filter,
     g_string_append_printf (where, " AND (h.status IN ('closed', 'withdrawn')) < 1 AND h.deadline <> '' "
                             "AND h.deadline < ?%u AND " AJ_HAZARD_NOT_RECTIFIED ("h.status"),
                             add_arg (args, g_strdup (today)));
-  if (filter->query != NULL && *filter->query != '\0')
+  if (with_query && filter->query != NULL && *filter->query != '\0')
     {
       guint like = add_arg (args, like_pattern (filter->query));
 
@@ -203,7 +210,7 @@ aj_ledger_model_count (AjStore              *store,
   g_autoptr(GString) where = g_string_new (NULL);
   g_autoptr(GPtrArray) args = g_ptr_array_new_with_free_func (g_free);
 
-  build_where (filter, today, where, args);
+  build_where (filter, today, TRUE, where, args);
   return count_where (store, where, args, error);
 }
 
@@ -305,10 +312,15 @@ aj_ledger_model_finalize (GObject *object)
 {
   AjLedgerModel *self = AJ_LEDGER_MODEL (object);
 
+  if (self->changed_id != 0)
+    g_signal_handler_disconnect (self->store, self->changed_id);
   g_clear_object (&self->store);
+  g_clear_pointer (&self->order, g_array_unref);
+  g_free (self->order_key);
   g_string_free (self->where, TRUE);
   g_ptr_array_unref (self->args);
   g_array_unref (self->rowids);
+  g_free (self->query);
   g_string_free (self->tally, TRUE);
   g_ptr_array_unref (self->tally_args);
   g_hash_table_unref (self->pages);
@@ -332,6 +344,23 @@ aj_ledger_model_init (AjLedgerModel *self)
   self->pages = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_ptr_array_unref);
 }
 
+/* The order kept for searches is stale once anything is recorded. */
+static void
+forget_order (AjLedgerModel *self)
+{
+  g_clear_pointer (&self->order, g_array_unref);
+  g_clear_pointer (&self->order_key, g_free);
+}
+
+/* The store changed: nothing read ahead is used again (the next
+ * aj_ledger_model_set_filter reads what it needs). */
+void
+aj_ledger_model_forget (AjLedgerModel *self)
+{
+  g_return_if_fail (AJ_IS_LEDGER_MODEL (self));
+  forget_order (self);
+}
+
 /* The hazards @filter lets through (NULL: every one); @today decides what
  * is overdue. */
 AjLedgerModel *
@@ -342,6 +371,7 @@ aj_ledger_model_new (AjStore              *store,
   AjLedgerModel *self = g_object_new (AJ_TYPE_LEDGER_MODEL, NULL);
 
   self->store = g_object_ref (store);
+  self->changed_id = g_signal_connect_swapped (store, "changed", G_CALLBACK (forget_order), self);
   aj_ledger_model_set_filter (self, filter, today);
   return self;
 }
@@ -354,33 +384,176 @@ aj_ledger_model_set_filter (AjLedgerModel        *self,
 {
   g_return_if_fail (AJ_IS_LEDGER_MODEL (self));
 
-  build_where (filter, today, self->where, self->args);
-  build_tally (filter, today, self->tally, self->tally_args);
   self->search = filter != NULL && filter->query != NULL && *filter->query != '\0';
-  aj_ledger_model_reload (self);
+  /* A search's matches are read apart (read_rowids). */
+  build_where (filter, today, !self->search, self->where, self->args);
+  build_tally (filter, today, self->tally, self->tally_args);
+  g_clear_pointer (&self->query, g_free);
+  if (self->search)
+    self->query = g_strdup (filter->query);
+  reload (self);
 }
 
-/* A search's matches, in the ledger's order: the walk of the order index
- * tests each rowid against the set of matches (no sort, however many match). */
+static int
+compare_rowids (gconstpointer a,
+                gconstpointer b)
+{
+  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+/* Appends the rowids that @stmt selects. */
+static gboolean
+step_rowids (sqlite3       *db,
+             sqlite3_stmt  *stmt,
+             GArray        *into,
+             GError       **error)
+{
+  int rc;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 rowid = sqlite3_column_int64 (stmt, 0);
+      g_array_append_val (into, rowid);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      aj_db_set_error (db, error, "read the ledger");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Appends the rowids that @sql (over the one parameter @arg) selects. */
+static gboolean
+collect_rowids (sqlite3     *db,
+                const char  *sql,
+                const char  *arg,
+                GArray      *into,
+                GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = aj_db_prepare (db, sql, error);
+
+  if (stmt == NULL)
+    return FALSE;
+  aj_db_bind_text (stmt, 1, arg);
+  return step_rowids (db, stmt, into, error);
+}
+
+/* The hazards a search finds, sorted by rowid: through the trigram index
+ * (or, for one or two characters, which trigrams cannot find, the
+ * columns), and those of the institutions whose name has the text. */
+static GArray *
+search_matches (AjLedgerModel  *self,
+                GError        **error)
+{
+  sqlite3 *db = aj_store_get_db (self->store);
+  g_autoptr(GArray) matches = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autofree char *like = like_pattern (self->query);
+  g_autofree char *phrase = fts_phrase (self->query);
+  gboolean ok;
+
+  if (g_utf8_strlen (self->query, -1) >= 3)
+    ok = collect_rowids (db, "SELECT rowid FROM hazards_fts WHERE hazards_fts MATCH ?1", phrase, matches, error);
+  else
+    ok = collect_rowids (db, "SELECT rowid FROM hazards WHERE number LIKE ?1 ESCAPE '\\' "
+                         "OR description LIKE ?1 ESCAPE '\\' OR location LIKE ?1 ESCAPE '\\' "
+                         "OR responsible LIKE ?1 ESCAPE '\\'", like, matches, error);
+  if (!ok || !collect_rowids (db, "SELECT rowid FROM hazards WHERE institution IN "
+                              "(SELECT code FROM institutions WHERE name LIKE ?1 ESCAPE '\\')", like, matches, error))
+    return NULL;
+  g_array_sort (matches, compare_rowids);
+  return g_steal_pointer (&matches);
+}
+
+static char *
+order_key (AjLedgerModel *self)
+{
+  GString *key = g_string_new (self->where->str);
+
+  for (guint i = 0; i < self->args->len; i++)
+    g_string_append_printf (key, "\x1f%s", (char *) g_ptr_array_index (self->args, i));
+  return g_string_free (key, FALSE);
+}
+
+/* Every hazard under the filter but the search, in the ledger's order: one
+ * walk of the order index, kept for the next keystrokes until the filter
+ * changes or anything is written (here: the store's changed signal; by
+ * another connection, a sync: SQLite's data_version). */
+static GArray *
+read_order (AjLedgerModel  *self,
+            GError        **error)
+{
+  sqlite3 *db = aj_store_get_db (self->store);
+  g_autofree char *key = order_key (self);
+  gint64 version = aj_db_query_int (db, "PRAGMA data_version", NULL, -1);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GArray) order = NULL;
+
+  if (self->order != NULL && g_strcmp0 (key, self->order_key) == 0 && version == self->order_version)
+    return self->order;
+  forget_order (self);
+  stmt = prepare (self->store, "SELECT h.rowid FROM hazards h INDEXED BY hazards_ledger_order",
+                  self->where, self->args, AJ_HAZARD_LEDGER_ORDER, error);
+  if (stmt == NULL)
+    return NULL;
+  order = g_array_new (FALSE, FALSE, sizeof (gint64));
+  if (!step_rowids (db, stmt, order, error))
+    return NULL;
+  self->order = g_steal_pointer (&order);
+  self->order_key = g_steal_pointer (&key);
+  self->order_version = version;
+  return self->order;
+}
+
+/* Reads ahead, when the page has nothing else to do, the order a search
+ * under the present filter will keep its matches in: the first keystroke
+ * then costs what the later ones do. */
+void
+aj_ledger_model_prepare_search (AjLedgerModel *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_return_if_fail (AJ_IS_LEDGER_MODEL (self));
+  if (!self->search && read_order (self, &error) == NULL)
+    g_warning ("The ledger cannot be read: %s", error->message);
+}
+
+/* A search's matches, in the ledger's order: the set of matches read once
+ * (the search index gives them in no useful order), then the hazards under
+ * the other filters in order (read_order) are kept if they are in the set,
+ * tested by bisection: no sort, however many match, and no temporary table. */
 static gboolean
 read_rowids (AjLedgerModel  *self,
              GError        **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = prepare (self->store, "SELECT h.rowid FROM hazards h INDEXED BY hazards_ledger_order",
-                                          self->where, self->args, AJ_HAZARD_LEDGER_ORDER, error);
-  int rc;
+  g_autoptr(GArray) matches = search_matches (self, error);
+  GArray *order;
 
-  if (stmt == NULL)
+  if (matches == NULL)
     return FALSE;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  if (matches->len == 0)
+    return TRUE;
+  order = read_order (self, error);
+  if (order == NULL)
+    return FALSE;
+  for (guint i = 0; i < order->len; i++)
     {
-      gint64 rowid = sqlite3_column_int64 (stmt, 0);
-      g_array_append_val (self->rowids, rowid);
-    }
-  if (rc != SQLITE_DONE)
-    {
-      aj_db_set_error (aj_store_get_db (self->store), error, "read the ledger");
-      return FALSE;
+      gint64 rowid = g_array_index (order, gint64, i);
+      guint lo = 0, hi = matches->len;
+
+      while (lo < hi)
+        {
+          guint mid = lo + (hi - lo) / 2;
+
+          if (g_array_index (matches, gint64, mid) < rowid)
+            lo = mid + 1;
+          else
+            hi = mid;
+        }
+      if (lo < matches->len && g_array_index (matches, gint64, lo) == rowid)
+        g_array_append_val (self->rowids, rowid);
     }
   return TRUE;
 }
@@ -403,10 +576,17 @@ count (AjLedgerModel  *self,
 void
 aj_ledger_model_reload (AjLedgerModel *self)
 {
+  g_return_if_fail (AJ_IS_LEDGER_MODEL (self));
+
+  forget_order (self);
+  reload (self);
+}
+
+static void
+reload (AjLedgerModel *self)
+{
   guint before;
   g_autoptr(GError) error = NULL;
-
-  g_return_if_fail (AJ_IS_LEDGER_MODEL (self));
 
   before = self->n_items;
   g_hash_table_remove_all (self->pages);

@@ -30,6 +30,8 @@ void           aj_ledger_model_set_filter (AjLedgerModel        *self,
                                            const AjLedgerFilter *filter,
                                            const char           *today);
 void           aj_ledger_model_reload     (AjLedgerModel        *self);
+void           aj_ledger_model_prepare_search (AjLedgerModel    *self);
+void           aj_ledger_model_forget     (AjLedgerModel        *self);
 guint          aj_ledger_model_count      (AjStore              *store,
                                            const AjLedgerFilter *filter,
                                            const char           *today,

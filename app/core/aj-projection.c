@@ -443,33 +443,57 @@ aj_projection_subject_institution (sqlite3    *db,
   return NULL;
 }
 
-/* In a rebuild, the answers (half of a year's events) go in by one
- * statement, not one by one: the same rows, as only item.answered writes
- * item_results and the later (hlc, device, id) wins in whatever order they
- * come. aj_store_rebuild_projections () replays the other events. */
-gboolean
-aj_projection_reapply_answers (sqlite3  *db,
-                               GError  **error)
+/* Runs @sql over the events whose hlc is in (@lo, @hi]: one chunk of a
+ * rebuild, which commits chunk by chunk (aj_store_rebuild_projections). */
+static gboolean
+exec_range (sqlite3  *db,
+            const char *sql,
+            gint64    lo,
+            gint64    hi,
+            GError  **error)
 {
-  return aj_db_exec (db,
-      ANSWER_INSERT "SELECT " ANSWER_ROW ("subject", "body", "author", "hlc", "device_id", "id") " "
-      "FROM events WHERE type = 'item.answered' AND refused_code IS NULL ORDER BY hlc, device_id, id "
-      ANSWER_UPSERT, error);
+  g_autoptr(AjDbCached) stmt = aj_db_cached (db, sql, error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, lo);
+  sqlite3_bind_int64 (stmt, 2, hi);
+  return aj_db_step_done (db, stmt, error);
 }
 
-/* The hazards as found (the other half), by one statement too: the first
- * hazard.found of a subject stands, as one by one. Only hazard.found makes
- * a hazard's row, and no rule but those of hazard.* events reads it; the
- * replay that follows skips a hazard.* event that comes before its
- * subject's hazard.found, which one by one found no row and changed
- * nothing. */
+/* In a rebuild, the answers (half of a year's events) go in by one
+ * statement per chunk, not one by one: the same rows, as only item.answered
+ * writes item_results and the later (hlc, device, id) wins in whatever order
+ * they come. aj_store_rebuild_projections () replays the other events. */
+gboolean
+aj_projection_reapply_answers (sqlite3  *db,
+                               gint64    lo,
+                               gint64    hi,
+                               GError  **error)
+{
+  return exec_range (db,
+      ANSWER_INSERT "SELECT " ANSWER_ROW ("subject", "body", "author", "hlc", "device_id", "id") " "
+      "FROM events WHERE hlc > ?1 AND hlc <= ?2 AND type = 'item.answered' AND refused_code IS NULL "
+      "ORDER BY hlc, device_id, id "
+      ANSWER_UPSERT, lo, hi, error);
+}
+
+/* The hazards as found (the other half), by one statement per chunk too:
+ * the first hazard.found of a subject stands, as one by one (the chunks come
+ * in the log's order). Only hazard.found makes a hazard's row, and no rule
+ * but those of hazard.* events reads it; the replay that follows skips a
+ * hazard.* event that comes before its subject's hazard.found, which one by
+ * one found no row and changed nothing. */
 gboolean
 aj_projection_reapply_found (sqlite3  *db,
+                             gint64    lo,
+                             gint64    hi,
                              GError  **error)
 {
-  return aj_db_exec (db,
+  return exec_range (db,
       HAZARD_INSERT "SELECT " HAZARD_ROW ("subject", "body", "author", "hlc") " "
-      "FROM events WHERE type = 'hazard.found' AND refused_code IS NULL ORDER BY hlc, device_id, id", error);
+      "FROM events WHERE hlc > ?1 AND hlc <= ?2 AND type = 'hazard.found' AND refused_code IS NULL "
+      "ORDER BY hlc, device_id, id", lo, hi, error);
 }
 
 /* A rebuild replays every event into empty tables. Index by index and
@@ -477,15 +501,16 @@ aj_projection_reapply_found (sqlite3  *db,
  * end (a rebuild of 100,000 hazards took 11 times a raw replay), so the
  * projection tables' secondary indexes and the ledger's triggers (search
  * index and tally, data/sql/0014-ledger-search.sql) are dropped first, their
- * SQL kept, and made again once the rows are in: aj_projection_restore_indexes
- * (), in the same transaction. Unique indexes stay: INSERT OR IGNORE and
- * ON CONFLICT rely on them during the replay. Returns the SQL to restore. */
+ * SQL kept (in the store, until the rebuild is over: a rebuild cut short is
+ * done again from it), and made again once the rows are in. Unique indexes
+ * stay: INSERT OR IGNORE and ON CONFLICT rely on them during the replay.
+ * Returns pairs of statements, a DROP … IF EXISTS and its CREATE: indexes
+ * first, then triggers, so that the triggers come back last. */
 GPtrArray *
-aj_projection_drop_indexes (sqlite3  *db,
+aj_projection_list_indexes (sqlite3  *db,
                             GError  **error)
 {
-  g_autoptr(GPtrArray) saved = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) pairs = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GString) tables = g_string_new (NULL);
   g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autofree char *sql = NULL;
@@ -493,8 +518,8 @@ aj_projection_drop_indexes (sqlite3  *db,
 
   for (guint i = 0; aj_projection_tables[i] != NULL; i++)
     g_string_append_printf (tables, "%s'%s'", i ? ", " : "", aj_projection_tables[i]);
-  /* Indexes before triggers, so that the triggers come back last. */
-  sql = g_strdup_printf ("SELECT type, name, sql FROM sqlite_schema WHERE tbl_name IN (%s) AND sql IS NOT NULL "
+  sql = g_strdup_printf ("SELECT upper (type), name, sql FROM sqlite_schema WHERE tbl_name IN (%s) "
+                         "AND sql IS NOT NULL "
                          "AND ((type = 'index' AND sql NOT LIKE 'CREATE UNIQUE%%') OR type = 'trigger') "
                          "ORDER BY type = 'trigger', name", tables->str);
   stmt = aj_db_prepare (db, sql, error);
@@ -502,36 +527,38 @@ aj_projection_drop_indexes (sqlite3  *db,
     return NULL;
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      g_ptr_array_add (names, g_strdup_printf ("DROP %s \"%s\"", aj_db_col_text (stmt, 0), aj_db_col_text (stmt, 1)));
-      g_ptr_array_add (saved, aj_db_col_dup (stmt, 2));
+      g_ptr_array_add (pairs, g_strdup_printf ("DROP %s IF EXISTS \"%s\"", aj_db_col_text (stmt, 0),
+                                               aj_db_col_text (stmt, 1)));
+      g_ptr_array_add (pairs, aj_db_col_dup (stmt, 2));
     }
   if (rc != SQLITE_DONE)
     {
       aj_db_set_error (db, error, "Cannot read the schema");
       return NULL;
     }
-  g_clear_pointer (&stmt, sqlite3_finalize);
-  for (guint i = 0; i < names->len; i++)
-    if (!aj_db_exec (db, g_ptr_array_index (names, i), error))
-      return NULL;
-  return g_steal_pointer (&saved);
+  return g_steal_pointer (&pairs);
 }
 
+/* The ledger's search index and tally, made whole from the hazards while
+ * their triggers are away. The search index is made in memory in one pass
+ * (64 MiB of terms before a segment is written, not FTS5's 1 MiB): 2.6 times
+ * faster at 100,000 hazards. The usual size is put back for the kiosk's own
+ * writes. */
 gboolean
-aj_projection_restore_indexes (sqlite3    *db,
-                               GPtrArray  *saved,
-                               GError    **error)
+aj_projection_rebuild_search (sqlite3  *db,
+                              GError  **error)
 {
-  for (guint i = 0; i < saved->len; i++)
-    if (!aj_db_exec (db, g_ptr_array_index (saved, i), error))
-      return FALSE;
-  /* The search index is made in memory in one pass (64 MiB of terms before
-   * a segment is written, not FTS5's 1 MiB): 2.6 times faster at 100,000
-   * hazards. The usual size is put back for the kiosk's own writes. */
   return aj_db_exec (db,
       "INSERT INTO hazards_fts (hazards_fts, rank) VALUES ('hashsize', 67108864);"
       "INSERT INTO hazards_fts (hazards_fts) VALUES ('rebuild');"
-      "INSERT INTO hazards_fts (hazards_fts, rank) VALUES ('hashsize', 1048576);"
+      "INSERT INTO hazards_fts (hazards_fts, rank) VALUES ('hashsize', 1048576);", error);
+}
+
+gboolean
+aj_projection_rebuild_tally (sqlite3  *db,
+                             GError  **error)
+{
+  return aj_db_exec (db,
       "DELETE FROM hazard_tally;"
       "INSERT INTO hazard_tally (institution, status, grade, deadline, n) "
       "SELECT institution, status, grade, deadline, count(*) FROM hazards "

@@ -26,13 +26,18 @@ gboolean  aj_projection_reapply             (sqlite3        *db,
                                              const AjEvent  *event,
                                              GError        **error);
 gboolean  aj_projection_reapply_answers     (sqlite3        *db,
+                                             gint64          lo,
+                                             gint64          hi,
                                              GError        **error);
 gboolean  aj_projection_reapply_found       (sqlite3        *db,
+                                             gint64          lo,
+                                             gint64          hi,
                                              GError        **error);
-GPtrArray *aj_projection_drop_indexes      (sqlite3        *db,
+GPtrArray *aj_projection_list_indexes      (sqlite3        *db,
                                              GError        **error);
-gboolean  aj_projection_restore_indexes     (sqlite3        *db,
-                                             GPtrArray      *saved,
+gboolean  aj_projection_rebuild_search      (sqlite3        *db,
+                                             GError        **error);
+gboolean  aj_projection_rebuild_tally       (sqlite3        *db,
                                              GError        **error);
 gboolean  aj_projection_forget_subject      (sqlite3        *db,
                                              const char     *subject,

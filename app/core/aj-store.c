@@ -5,6 +5,7 @@
 #include <glib/gi18n-lib.h>
 
 #include <string.h>
+#include <time.h>
 #include <gio/gio.h>
 
 #include "aj-codec.h"
@@ -28,6 +29,10 @@ struct _AjStore
   guint     depth;       /* nesting of begin/commit */
   gboolean  dirty;       /* an event was appended in the open transaction */
   gboolean  checkpoint_due;   /* the last checkpoint could not copy the whole WAL */
+  guint     rebuild_chunk;    /* events to a step of a rebuild; 0: REBUILD_CHUNK_EVENTS */
+  guint     rebuild_step;     /* steps of the rebuild under way committed so far */
+  AjStoreRebuildHook rebuild_hook;
+  gpointer  rebuild_hook_data;
 };
 
 /* The checkpoint policy, in place of SQLite's automatic one: after a commit
@@ -39,6 +44,10 @@ struct _AjStore
  * transaction made it grow to. */
 #define WAL_CHECKPOINT_PAGES  1000
 #define WAL_SIZE_LIMIT        16777216   /* 16 MiB */
+
+/* The meta key a projection rebuild keeps its notes under until it is
+ * over (aj_store_rebuild_projections). */
+#define REBUILD_PENDING "projection.rebuild"
 
 G_DEFINE_FINAL_TYPE (AjStore, aj_store, G_TYPE_OBJECT)
 
@@ -214,6 +223,17 @@ open_with_flags (const char  *path,
     }
 
   self->hlc.last = aj_db_query_int (self->db, "SELECT max(hlc) FROM events", NULL, 0);
+
+  /* A projection rebuild cut short is done again, whole. */
+  {
+    g_autofree char *pending = aj_store_get_meta (self, REBUILD_PENDING);
+
+    if (pending != NULL && !aj_store_rebuild_projections (self, error))
+      {
+        g_prefix_error (error, _("Cannot finish rebuilding the database %s: "), path);
+        return NULL;
+      }
+  }
 
   return g_steal_pointer (&self);
 }
@@ -656,48 +676,195 @@ event_in_row (sqlite3_stmt *stmt,
   ev->server_seq = sqlite3_column_int64 (stmt, 10);
 }
 
-/* Replays the whole log into emptied projections, in one transaction. The
- * events are read as they are applied (a year's log does not fit in memory
- * twice over), the tables' secondary indexes and triggers are made once at
- * the end, and the page cache is large enough meanwhile that SQLite need not
- * spill half-built tables into the WAL and read them back. */
-#define REBUILD_CACHE_KIB 131072
+/* Replays the whole log into emptied projections. The events are read as
+ * they are applied (a year's log does not fit in memory twice over), the
+ * tables' secondary indexes and triggers are made once at the end, and the
+ * page cache is large enough meanwhile that SQLite need not spill
+ * half-built tables into the WAL and read them back.
+ *
+ * The write-ahead log holds a whole transaction until it commits, and a
+ * year's projections are some 100 MiB: the rebuild commits in steps, a
+ * chunk of REBUILD_CHUNK_EVENTS events (in the log's order) at a time, then
+ * each index, the search index, and last the tally and the triggers, with a
+ * checkpoint after each step (on_wal_commit) so that the log starts over
+ * from its first page and stays below a few tens of MiB. Between the first
+ * step and the last, meta REBUILD_PENDING holds the dropped indexes and
+ * triggers: a rebuild cut short (the power, a kill) is done again from the
+ * start when the store is next opened, and nothing is lost, since the
+ * projections are a function of the events, which the rebuild never
+ * writes. The steps in between commit without an fsync of the log
+ * (synchronous = NORMAL): the log keeps their order, so the power can only
+ * take the last of them, which are done again. The rebuild assumes nothing
+ * else writes to the store meanwhile. */
+#define REBUILD_CACHE_KIB    131072
+#define REBUILD_CHUNK_EVENTS 20000
+#define REBUILD_MMAP_BYTES   1073741824
 
-gboolean
-aj_store_rebuild_projections (AjStore  *self,
-                              GError  **error)
+static char *
+strings_to_json (GPtrArray *strings)
 {
-  g_autoptr(GPtrArray) dropped = NULL;
-  g_autoptr(GHashTable) found = NULL;
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  g_autofree char *cache = NULL;
-  gint64 cache_size;
-  int rc;
+  g_autoptr(JsonArray) array = json_array_new ();
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_ARRAY);
 
+  for (guint i = 0; i < strings->len; i++)
+    json_array_add_string_element (array, g_ptr_array_index (strings, i));
+  json_node_set_array (node, array);
+  return aj_json_to_string (node);
+}
+
+static GPtrArray *
+strings_from_json (const char  *text,
+                   GError     **error)
+{
+  g_autoptr(JsonNode) node = json_from_string (text, error);
+  GPtrArray *strings;
+  JsonArray *array;
+
+  if (node == NULL)
+    return NULL;
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    {
+      g_set_error (error, AJ_ERROR, AJ_ERROR_CORRUPT, _("The interrupted rebuild left damaged notes"));
+      return NULL;
+    }
+  array = json_node_get_array (node);
+  strings = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    g_ptr_array_add (strings, g_strdup (json_array_get_string_element (array, i)));
+  return strings;
+}
+
+/* A step of the rebuild has been committed. A step that left the log at
+ * WAL_CHECKPOINT_PAGES or more was checkpointed as it committed
+ * (on_wal_commit), so that the next one writes the log from its first page
+ * again; small steps (most indexes) share a checkpoint, each of which costs
+ * two fsyncs. Tests with small stores ask for one after every step
+ * (aj_store_set_rebuild_hook). */
+static gboolean
+rebuild_stepped (AjStore *self)
+{
+  if (self->rebuild_chunk != 0)
+    checkpoint (self);
+  self->rebuild_step++;
+  if (self->rebuild_hook != NULL)
+    self->rebuild_hook (self, self->rebuild_step, self->rebuild_hook_data);
+  return TRUE;
+}
+
+void
+aj_store_set_rebuild_hook (AjStore            *self,
+                           guint               chunk_events,
+                           AjStoreRebuildHook  hook,
+                           gpointer            data)
+{
+  g_return_if_fail (AJ_IS_STORE (self));
+  self->rebuild_chunk = chunk_events;
+  self->rebuild_hook = hook;
+  self->rebuild_hook_data = data;
+}
+
+/* One step of a rebuild: @sql in a transaction of its own. */
+static gboolean
+rebuild_step (AjStore     *self,
+              const char  *sql,
+              GError     **error)
+{
   if (!aj_store_begin (self, error))
     return FALSE;
-  cache_size = aj_db_query_int (self->db, "PRAGMA cache_size", NULL, -2000);
-  if (!aj_db_exec (self->db, "PRAGMA cache_size = -" G_STRINGIFY (REBUILD_CACHE_KIB), error))
+  if (!aj_db_exec (self->db, sql, error))
+    {
+      aj_store_rollback (self);
+      return FALSE;
+    }
+  return aj_store_commit (self, error) && rebuild_stepped (self);
+}
+
+/* The first step: the indexes and triggers dropped (their SQL kept in
+ * meta), the projection tables emptied. Returns the pairs of statements
+ * (aj_projection_list_indexes), or NULL. */
+static GPtrArray *
+rebuild_start (AjStore  *self,
+               GError  **error)
+{
+  g_autoptr(GPtrArray) pairs = NULL;
+  g_autofree char *pending = NULL;
+
+  if (!aj_store_begin (self, error))
+    return NULL;
+  /* A rebuild cut short: its notes, as it left them. */
+  pending = aj_store_get_meta (self, REBUILD_PENDING);
+  if (pending != NULL)
+    pairs = strings_from_json (pending, error);
+  else
+    {
+      g_autofree char *notes = NULL;
+
+      pairs = aj_projection_list_indexes (self->db, error);
+      if (pairs != NULL)
+        notes = strings_to_json (pairs);
+      if (notes != NULL && !aj_store_set_meta (self, REBUILD_PENDING, notes, error))
+        g_clear_pointer (&pairs, g_ptr_array_unref);
+    }
+  if (pairs == NULL)
     goto fail;
-  dropped = aj_projection_drop_indexes (self->db, error);
-  if (dropped == NULL)
-    goto fail;
+  for (guint i = 0; i + 1 < pairs->len; i += 2)
+    if (!aj_db_exec (self->db, g_ptr_array_index (pairs, i), error))
+      goto fail;
   for (guint i = 0; aj_projection_tables[i] != NULL; i++)
     {
       g_autofree char *sql = g_strdup_printf ("DELETE FROM %s", aj_projection_tables[i]);
       if (!aj_db_exec (self->db, sql, error))
         goto fail;
     }
-  /* The answers and the hazards as found go in by a statement each; the
-   * rest one by one, in order. */
-  if (!aj_projection_reapply_answers (self->db, error) ||
-      !aj_projection_reapply_found (self->db, error))
+  if (!aj_store_commit (self, error) || !rebuild_stepped (self))
+    return NULL;
+  return g_steal_pointer (&pairs);
+
+fail:
+  aj_store_rollback (self);
+  return NULL;
+}
+
+/* The hlc up to which the chunk after @lo goes: REBUILD_CHUNK_EVENTS events
+ * or so (every event of the last hlc in it), or G_MAXINT64 for the rest. */
+static gint64
+rebuild_chunk_end (AjStore *self,
+                   gint64   lo)
+{
+  g_autoptr(AjDbCached) stmt = aj_db_cached (self->db,
+      "SELECT hlc FROM events WHERE hlc > ? ORDER BY hlc LIMIT 1 OFFSET ?", NULL);
+
+  if (stmt == NULL)
+    return G_MAXINT64;
+  sqlite3_bind_int64 (stmt, 1, lo);
+  sqlite3_bind_int64 (stmt, 2, self->rebuild_chunk ? self->rebuild_chunk : REBUILD_CHUNK_EVENTS);
+  return sqlite3_step (stmt) == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : G_MAXINT64;
+}
+
+/* One chunk of the replay: the events whose hlc is in (@lo, @hi]. The
+ * answers and the hazards as found go in by a statement each; the rest one
+ * by one, in order. @found: the subjects of the hazard.found events so far. */
+static gboolean
+rebuild_chunk (AjStore     *self,
+               gint64       lo,
+               gint64       hi,
+               GHashTable  *found,
+               GError     **error)
+{
+  g_autoptr(AjDbCached) stmt = NULL;
+  int rc;
+
+  if (!aj_store_begin (self, error))
+    return FALSE;
+  if (!aj_projection_reapply_answers (self->db, lo, hi, error) ||
+      !aj_projection_reapply_found (self->db, lo, hi, error))
     goto fail;
-  stmt = aj_db_prepare (self->db, "SELECT " EVENT_COLUMNS " FROM events WHERE refused_code IS NULL "
-                        "AND type <> 'item.answered' ORDER BY hlc, device_id, id", error);
+  stmt = aj_db_cached (self->db, "SELECT " EVENT_COLUMNS " FROM events WHERE hlc > ?1 AND hlc <= ?2 "
+                       "AND refused_code IS NULL AND type <> 'item.answered' ORDER BY hlc, device_id, id", error);
   if (stmt == NULL)
     goto fail;
-  found = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  sqlite3_bind_int64 (stmt, 1, lo);
+  sqlite3_bind_int64 (stmt, 2, hi);
   /* Every event here was checked when it entered the log. */
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
@@ -722,20 +889,122 @@ aj_store_rebuild_projections (AjStore  *self,
       aj_db_set_error (self->db, error, "Cannot read the event log");
       goto fail;
     }
-  g_clear_pointer (&stmt, sqlite3_finalize);
-  if (!aj_projection_restore_indexes (self->db, dropped, error))
-    goto fail;
-  cache = g_strdup_printf ("PRAGMA cache_size = %" G_GINT64_FORMAT, cache_size);
-  aj_db_exec (self->db, cache, NULL);
-  self->dirty = TRUE;
-  return aj_store_commit (self, error);
+  g_clear_pointer (&stmt, aj_db_release);
+  return aj_store_commit (self, error) && rebuild_stepped (self);
 
 fail:
-  g_clear_pointer (&stmt, sqlite3_finalize);
-  cache = g_strdup_printf ("PRAGMA cache_size = %" G_GINT64_FORMAT, cache_size);
-  aj_db_exec (self->db, cache, NULL);
+  g_clear_pointer (&stmt, aj_db_release);
   aj_store_rollback (self);
   return FALSE;
+}
+
+/* The last step, durable: the tally, the triggers, the notes struck off. */
+static gboolean
+rebuild_finish (AjStore    *self,
+                GPtrArray  *pairs,
+                GError    **error)
+{
+  if (!aj_db_exec (self->db, "PRAGMA synchronous = FULL", error) ||
+      !aj_store_begin (self, error))
+    return FALSE;
+  if (!aj_projection_rebuild_tally (self->db, error))
+    goto fail;
+  for (guint i = 0; i + 1 < pairs->len; i += 2)
+    if (g_str_has_prefix (g_ptr_array_index (pairs, i), "DROP TRIGGER") &&
+        !aj_db_exec (self->db, g_ptr_array_index (pairs, i + 1), error))
+      goto fail;
+  if (!aj_store_set_meta (self, REBUILD_PENDING, NULL, error))
+    goto fail;
+  self->dirty = TRUE;
+  return aj_store_commit (self, error) && rebuild_stepped (self);
+
+fail:
+  aj_store_rollback (self);
+  return FALSE;
+}
+
+/* Processor seconds of this process, for the rebuild's debug messages. */
+static double
+cpu_s (void)
+{
+  struct timespec ts;
+  clock_gettime (CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static gboolean
+rebuild (AjStore  *self,
+         GError  **error)
+{
+  g_autoptr(GPtrArray) pairs = NULL;
+  g_autoptr(GHashTable) found = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  gint64 t = g_get_monotonic_time ();
+  gint64 lo = G_MININT64, hi;
+
+  g_debug ("rebuild: starts, cpu %.3f", cpu_s ());
+  pairs = rebuild_start (self, error);
+  if (pairs == NULL)
+    return FALSE;
+  g_debug ("rebuild: started in %.3f s cpu %.3f", (g_get_monotonic_time () - t) / 1e6, cpu_s ());
+  do
+    {
+      hi = rebuild_chunk_end (self, lo);
+      if (!rebuild_chunk (self, lo, hi, found, error))
+        return FALSE;
+      lo = hi;
+    }
+  while (hi != G_MAXINT64);
+  g_debug ("rebuild: replayed at %.3f s cpu %.3f", (g_get_monotonic_time () - t) / 1e6, cpu_s ());
+  for (guint i = 0; i + 1 < pairs->len; i += 2)
+    if (g_str_has_prefix (g_ptr_array_index (pairs, i), "DROP INDEX"))
+      {
+        if (!rebuild_step (self, g_ptr_array_index (pairs, i + 1), error))
+          return FALSE;
+        g_debug ("rebuild: %s at %.3f s cpu %.3f", (char *) g_ptr_array_index (pairs, i),
+                 (g_get_monotonic_time () - t) / 1e6, cpu_s ());
+      }
+  if (!aj_store_begin (self, error))
+    return FALSE;
+  if (!aj_projection_rebuild_search (self->db, error))
+    {
+      aj_store_rollback (self);
+      return FALSE;
+    }
+  if (!aj_store_commit (self, error) || !rebuild_stepped (self))
+    return FALSE;
+  g_debug ("rebuild: search index at %.3f s cpu %.3f", (g_get_monotonic_time () - t) / 1e6, cpu_s ());
+  if (!rebuild_finish (self, pairs, error))
+    return FALSE;
+  g_debug ("rebuild: done at %.3f s cpu %.3f", (g_get_monotonic_time () - t) / 1e6, cpu_s ());
+  return TRUE;
+}
+
+gboolean
+aj_store_rebuild_projections (AjStore  *self,
+                              GError  **error)
+{
+  g_autofree char *cache = NULL;
+  gint64 cache_size, secure_delete;
+  gboolean ok;
+
+  g_return_val_if_fail (AJ_IS_STORE (self), FALSE);
+  g_return_val_if_fail (self->depth == 0, FALSE);
+
+  self->rebuild_step = 0;
+  cache_size = aj_db_query_int (self->db, "PRAGMA cache_size", NULL, -2000);
+  secure_delete = aj_db_query_int (self->db, "PRAGMA secure_delete", NULL, 1);
+  if (!aj_db_exec (self->db, "PRAGMA cache_size = -" G_STRINGIFY (REBUILD_CACHE_KIB), error) ||
+      !aj_db_exec (self->db, "PRAGMA synchronous = NORMAL", error) ||
+      !aj_db_exec (self->db, "PRAGMA secure_delete = OFF", error) ||
+      !aj_db_exec (self->db, "PRAGMA mmap_size = " G_STRINGIFY (REBUILD_MMAP_BYTES), error))
+    return FALSE;
+  ok = rebuild (self, error);
+  aj_db_exec (self->db, "PRAGMA synchronous = FULL", NULL);
+  aj_db_exec (self->db, secure_delete ? "PRAGMA secure_delete = ON" : "PRAGMA secure_delete = OFF", NULL);
+  aj_db_exec (self->db, "PRAGMA mmap_size = 0", NULL);
+  cache = g_strdup_printf ("PRAGMA cache_size = %" G_GINT64_FORMAT, cache_size);
+  aj_db_exec (self->db, cache, NULL);
+  return ok;
 }
 
 char *

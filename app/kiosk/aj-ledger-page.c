@@ -21,6 +21,7 @@ struct _AjLedgerPage
   AdwBin              parent_instance;
 
   AjLedgerModel      *model;
+  GtkSliceListModel  *shown;               /* the first rows of the model, more as the list scrolls */
   GtkNoSelection     *selection;
   gboolean            refreshing;          /* the drop-downs are being rebuilt */
   GCancellable       *export_cancellable;  /* of the export running now */
@@ -28,6 +29,8 @@ struct _AjLedgerPage
   guint               export_timeout;
   GPtrArray          *institution_codes;   /* parallel to the institution drop-down, 0 = all */
   char               *today;
+  char               *applied;             /* the filter the model has, as filter_key () */
+  guint               prepare_id;          /* the idle that reads ahead for a search */
   AjLedgerFormat      export_format;       /* of the save dialog open now */
 
   GtkSearchEntry     *search_entry;
@@ -44,6 +47,13 @@ struct _AjLedgerPage
 };
 
 G_DEFINE_FINAL_TYPE (AjLedgerPage, aj_ledger_page, ADW_TYPE_BIN)
+
+/* The list view is given the first SHOWN_STEP rows of the ledger, and
+ * SHOWN_STEP more each time it is scrolled near the end of what it has: GTK
+ * 4.8's list view makes and measures a row widget for up to 200 rows of its
+ * model whatever is on screen, which was most of what a page of 100,000
+ * hazards, or a keystroke in its search, cost. The count shows them all. */
+#define SHOWN_STEP 25
 
 /* Drop-down positions. */
 static const char * const statuses[] = { NULL, "open", "found", "closed", "withdrawn" };
@@ -219,23 +229,72 @@ update_count (AjLedgerPage *self)
   gtk_stack_set_visible_child_name (self->stack, n > 0 ? "list" : "empty");
 }
 
-/* One count(*) and, as rows come into view, a page of them. */
+/* Once the page is shown: what a first keystroke in the search would read
+ * anyway (aj_ledger_model_prepare_search). */
+static gboolean
+prepare_search (gpointer data)
+{
+  AjLedgerPage *self = data;
+
+  self->prepare_id = 0;
+  if (self->model != NULL)
+    aj_ledger_model_prepare_search (self->model);
+  return G_SOURCE_REMOVE;
+}
+
+static char *
+filter_key (const AjLedgerFilter *filter)
+{
+  return g_strdup_printf ("%s\x1f%s\x1f%s\x1f%d\x1f%s", filter->status ? filter->status : "",
+                          filter->risk_level ? filter->risk_level : "", filter->institution ? filter->institution : "",
+                          filter->overdue_only, filter->query ? filter->query : "");
+}
+
+/* One count(*) and, as rows come into view, a page of them. The search
+ * entry says search-changed again for the same text (after its delay, or
+ * on Enter): the same filter is not read twice. */
 static void
 on_filter_changed (AjLedgerPage *self)
 {
   AjLedgerFilter filter;
+  g_autofree char *key = NULL;
 
   if (self->model == NULL || self->refreshing)
     return;
   current_filter (self, &filter);
+  key = filter_key (&filter);
+  if (g_strcmp0 (key, self->applied) == 0)
+    return;
+  g_free (self->applied);
+  self->applied = g_steal_pointer (&key);
   /* Detached while the model changes: GTK 4.8's list view, told that every
    * row was replaced, asks for every new row to find widgets to reuse
    * (100,000 rows read for one keystroke). Attached again, it asks only
    * for the rows it shows. */
   gtk_list_view_set_model (self->list_view, NULL);
   aj_ledger_model_set_filter (self->model, &filter, self->today);
+  gtk_slice_list_model_set_size (self->shown, SHOWN_STEP);
   gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
   update_count (self);
+  if (filter.query == NULL || *filter.query == '\0')
+    {
+      g_clear_handle_id (&self->prepare_id, g_source_remove);
+      self->prepare_id = g_idle_add_full (G_PRIORITY_LOW, prepare_search, self, NULL);
+    }
+}
+
+/* Scrolled to within two screens of the last row given to the list: more. */
+static void
+show_more (AjLedgerPage *self)
+{
+  GtkAdjustment *adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->list_view));
+  guint size = gtk_slice_list_model_get_size (self->shown);
+
+  if (self->model == NULL || size >= g_list_model_get_n_items (G_LIST_MODEL (self->model)))
+    return;
+  if (gtk_adjustment_get_value (adjustment) + 2 * gtk_adjustment_get_page_size (adjustment) >=
+      gtk_adjustment_get_upper (adjustment))
+    gtk_slice_list_model_set_size (self->shown, size + SHOWN_STEP);
 }
 
 guint
@@ -296,7 +355,7 @@ aj_ledger_page_refresh (AjLedgerPage *self)
 
       current_filter (self, &filter);
       self->model = aj_ledger_model_new (store, &filter, self->today);
-      gtk_no_selection_set_model (self->selection, G_LIST_MODEL (self->model));
+      gtk_slice_list_model_set_model (self->shown, G_LIST_MODEL (self->model));
     }
   if (inst > 0 && inst < self->institution_codes->len)
     selected = g_strdup (g_ptr_array_index (self->institution_codes, inst));
@@ -321,6 +380,9 @@ aj_ledger_page_refresh (AjLedgerPage *self)
   self->refreshing = FALSE;
 
   /* Counted again; the rows on screen are read again as they are rebound. */
+  g_clear_pointer (&self->applied, g_free);
+  if (self->model != NULL)
+    aj_ledger_model_forget (self->model);
   on_filter_changed (self);
 }
 
@@ -333,12 +395,15 @@ aj_ledger_page_dispose (GObject *object)
   if (self->export_cancellable != NULL)
     g_cancellable_cancel (self->export_cancellable);
   g_clear_handle_id (&self->export_timeout, g_source_remove);
+  g_clear_handle_id (&self->prepare_id, g_source_remove);
   g_clear_object (&self->export_task);
   gtk_widget_dispose_template (GTK_WIDGET (self), AJ_TYPE_LEDGER_PAGE);
   g_clear_object (&self->selection);
+  g_clear_object (&self->shown);
   g_clear_object (&self->model);
   g_clear_pointer (&self->institution_codes, g_ptr_array_unref);
   g_clear_pointer (&self->today, g_free);
+  g_clear_pointer (&self->applied, g_free);
   G_OBJECT_CLASS (aj_ledger_page_parent_class)->dispose (object);
 }
 
@@ -389,7 +454,10 @@ aj_ledger_page_init (AjLedgerPage *self)
   gtk_drop_down_set_model (self->level_dropdown, G_LIST_MODEL (level_model));
 
   /* The model comes with the store, in refresh (). */
-  self->selection = gtk_no_selection_new (NULL);
+  self->shown = gtk_slice_list_model_new (NULL, 0, SHOWN_STEP);
+  self->selection = gtk_no_selection_new (G_LIST_MODEL (g_object_ref (self->shown)));
+  g_signal_connect_swapped (gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->list_view)), "value-changed",
+                            G_CALLBACK (show_more), self);
   g_signal_connect (factory, "setup", G_CALLBACK (setup_row), NULL);
   g_signal_connect (factory, "bind", G_CALLBACK (bind_row), self);
   gtk_list_view_set_factory (self->list_view, factory);

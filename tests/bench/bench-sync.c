@@ -8,7 +8,10 @@
  *      sending the same bytes to the same endpoint (PUT with Content-Range
  *      and the device's token) of another fresh server; MB/s and ratio.
  *
- * Usage: bench-sync [N_EVENTS [N_PHOTOS [ROUNDS]]]
+ *   c. the first sync of a backlog of B unsynced events (default 240,000):
+ *      the time per batch of 200 at the end of the backlog against its start.
+ *
+ * Usage: bench-sync [N_EVENTS [N_PHOTOS [ROUNDS [B]]]] (B 0: no backlog)
  * Needs ANJIAN_SERVER and ANJIAN_SOURCE_ROOT (as the integration tests);
  * the curl binary from ANJIAN_CURL or PATH. */
 #include "config.h"
@@ -439,6 +442,87 @@ bench_photos (guint n_photos,
   aj_test_kiosk_free (kiosk);
 }
 
+/* The first sync of a large backlog (issue 11: 240,000 unsynced events):
+ * the outbox is read a batch at a time by index, so each batch of 200
+ * should take as long at the end of the backlog as at its start. Times
+ * each batch (from one "Sending records" to the next) and compares the
+ * median of the last tenth of the batches with that of the first tenth. */
+typedef struct
+{
+  GArray *at;   /* gint64: when each batch was about to be sent */
+} BatchClock;
+
+static void
+on_batch (const char *message,
+          gpointer    data)
+{
+  BatchClock *clock = data;
+  gint64 now = g_get_monotonic_time ();
+
+  if (g_str_equal (message, g_dgettext (GETTEXT_PACKAGE, "Sending records")))
+    g_array_append_val (clock->at, now);
+}
+
+static double
+median_of (double *values,
+           guint   n)
+{
+  g_autoptr(GArray) array = g_array_new (FALSE, FALSE, sizeof (double));
+
+  g_array_append_vals (array, values, n);
+  return median (array);
+}
+
+static void
+bench_backlog (guint n_events)
+{
+  AjTestPair pair = { 0 };
+  g_autoptr(GError) error = NULL;
+  BatchClock clock = { g_array_new (FALSE, FALSE, sizeof (gint64)) };
+  AjSyncOptions options;
+  AjSyncReport report = { 0 };
+  g_autofree double *ms = NULL;
+  guint n, tenth;
+  gint64 made, start;
+  double first, last;
+
+  aj_test_pair_setup (&pair, "all");
+  /* The server bounds what one device may push in an hour (20,000 events
+   * by default): without a bound here, to time the batches alone. */
+  aj_test_server_stop (pair.server);
+  g_strfreev (pair.server->serve_args);
+  pair.server->serve_args = g_strdupv ((char *[]) { "--event-rate", "0", NULL });
+  aj_test_server_start (pair.server);
+  options = aj_test_kiosk_options (pair.kiosk);
+  options.batch_events = 200;
+  options.progress = on_batch;
+  options.progress_data = &clock;
+  made = g_get_monotonic_time ();
+  aj_test_store_add_events (pair.kiosk->store, INSPECTOR, INSTITUTION, n_events);
+  made = g_get_monotonic_time () - made;
+  printf ("backlog: %u unsynced events made on the kiosk in %.1f s\n", n_events, seconds (made));
+  fflush (stdout);
+
+  start = g_get_monotonic_time ();
+  if (!aj_sync_run (pair.kiosk->store, &options, &report, &error))
+    g_error ("sync failed: %s", error->message);
+  g_assert_cmpuint (report.pushed, ==, n_events);
+  /* The last batch ends when the next step of the sync begins (its first
+   * message) or the sync ends: only the batches before it are timed. */
+  n = clock.at->len > 1 ? clock.at->len - 1 : 0;
+  ms = g_new0 (double, MAX (n, 1));
+  for (guint i = 0; i < n; i++)
+    ms[i] = (g_array_index (clock.at, gint64, i + 1) - g_array_index (clock.at, gint64, i)) / 1000.0;
+  tenth = MAX (n / 10, 1);
+  first = median_of (ms, MIN (tenth, n));
+  last = median_of (ms + n - MIN (tenth, n), MIN (tenth, n));
+  printf ("backlog: first sync pushed %u events in %u batches in %.1f s; median batch %.1f ms in the first tenth, "
+          "%.1f ms in the last: ratio %.2f (target: flat, ~1)\n",
+          report.pushed, clock.at->len, seconds (g_get_monotonic_time () - start), first, last, last / first);
+  g_array_unref (clock.at);
+  aj_test_pair_teardown (&pair, NULL);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -446,6 +530,7 @@ main (int   argc,
   guint n_events = argc > 1 ? (guint) g_ascii_strtoull (argv[1], NULL, 10) : 10000;
   guint n_photos = argc > 2 ? (guint) g_ascii_strtoull (argv[2], NULL, 10) : 20;
   guint rounds = argc > 3 ? (guint) g_ascii_strtoull (argv[3], NULL, 10) : 3;
+  guint backlog = argc > 4 ? (guint) g_ascii_strtoull (argv[4], NULL, 10) : 240000;
 
   if (g_getenv ("ANJIAN_SERVER") == NULL || g_getenv ("ANJIAN_SOURCE_ROOT") == NULL)
     {
@@ -455,5 +540,7 @@ main (int   argc,
   printf ("== bench-sync: the real anjian-server on 127.0.0.1 ==\n");
   bench_events (MAX (n_events, 1), MAX (rounds, 1));
   bench_photos (MAX (n_photos, 1), MAX (rounds, 1));
+  if (backlog > 0)
+    bench_backlog (backlog);
   return 0;
 }

@@ -1425,6 +1425,21 @@ run_large_ledger (void)
   aj_ui_wait (300);
   g_assert_cmpuint (aj_ledger_page_get_n_shown (AJ_LEDGER_PAGE (ledger)), ==, LARGE_LEDGER);
   shot ("15-ledger-large");
+  /* The list is given the first rows, and more when it is scrolled to them. */
+  {
+    GtkWidget *list = aj_ui_find_id (ledger, "list_view");
+    GListModel *given = G_LIST_MODEL (gtk_list_view_get_model (GTK_LIST_VIEW (list)));
+    GtkAdjustment *adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (list));
+    guint before = g_list_model_get_n_items (given);
+
+    g_assert_cmpuint (before, >, 0);
+    g_assert_cmpuint (before, <, LARGE_LEDGER);
+    gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
+    aj_ui_wait (200);
+    g_assert_cmpuint (g_list_model_get_n_items (given), >, before);
+    gtk_adjustment_set_value (adjustment, 0);
+    aj_ui_wait (100);
+  }
   aj_ui_type (aj_ui_find_id (ledger, "search_entry"), LARGE_SEARCH);
   aj_ui_wait (500);
   /* Every tenth hazard is about the distribution box. */

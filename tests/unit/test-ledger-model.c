@@ -250,6 +250,38 @@ test_follows_the_store (AjTestStore   *f,
   every_hazard = aj_hazard_list (f->store, NULL, NULL);
   assert_same_rows (model, f->store, &open, today);
   g_clear_object (&every_hazard);
+
+  /* A search keeps the order it read ahead (aj_ledger_model_prepare_search)
+   * only until something is recorded, here or through another connection
+   * (a sync). */
+  for (guint round = 0; round < 2; round++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(AjStore) other = round == 1 ? aj_store_open (f->db_path, &error) : NULL;
+      AjStore *writer = round == 1 ? other : f->store;
+      const char *text = round == 1 ? "zebra crossing unmarked" : "zebra crossing faded";
+      AjLedgerFilter search = { .status = "open", .query = "zebra crossing" };
+      g_autofree char *inspection = NULL;
+      g_autofree char *hazard = NULL;
+      AjHazardDraft draft = {
+        .item_code = "EC-FIRE-04", .category = "fire", .description = text, .risk_level = "red",
+        .grade = "major", .deadline = "2030-01-31",
+      };
+
+      g_assert_no_error (error);
+      aj_ledger_model_set_filter (model, &open, today);
+      aj_ledger_model_prepare_search (model);
+      aj_ledger_model_set_filter (model, &search, today);
+      g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, round);
+      aj_ledger_model_set_filter (model, &open, today);
+      inspection = aj_inspection_start (writer, INSPECTOR, "DLX001", "field", f->checklist, &error);
+      g_assert_no_error (error);
+      draft.inspection_id = inspection;
+      hazard = aj_hazard_record (writer, INSPECTOR, &draft, &error);
+      g_assert_no_error (error);
+      aj_ledger_model_set_filter (model, &search, today);
+      g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, round + 1);
+    }
 }
 
 static void

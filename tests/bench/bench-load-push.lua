@@ -5,7 +5,11 @@
 -- is never sent twice during the run; those without an answer when wrk
 -- stops (still in flight, or refused with an error) are written to
 -- BENCH_INFLIGHT, for bench-load.sh to send once more afterwards, so that
--- the server's final count can be checked exactly.
+-- the server's final count can be checked exactly. With several wrk
+-- processes (BENCH_PARTS), each has its own devices: a chain is never sent
+-- by two. BENCH_PROGRESS: a file with each device's next batch, read at
+-- the start and written at the end, so that a later run (the paced one)
+-- continues the chains where this one stopped.
 dofile(os.getenv("BENCH_SCRIPTS") .. "/bench-load-common.lua")
 
 local devices, free, by_first
@@ -15,15 +19,18 @@ accepted = 0     -- events acknowledged (read by done through thread:get)
 refused = 0      -- batches with a refused event
 lost = 0         -- answers that were not a push's 200: their device is retired
 starved = 0      -- requests made when no device was free (sent as a pull)
+progress = {}    -- device -> its next batch, once it moved (for BENCH_PROGRESS)
 
 function init(args)
   local n_threads = tonumber(os.getenv("BENCH_THREADS"))
+  local progress_path = os.getenv("BENCH_PROGRESS")
+  local mine = part * n_threads + id
   batch_events = tonumber(os.getenv("BENCH_BATCH_EVENTS"))
   devices, free, by_first = {}, {}, {}
   for line in io.lines(data_dir .. "/push.txt") do
     local d, token, body = line:match("^(%d+)\t(%x+)\t(.*)$")
     d = tonumber(d)
-    if d and d % n_threads == id then
+    if d and d % (n_threads * parts) == mine then
       local device = devices[d]
       if device == nil then
         device = { token = token, batches = {}, next = 1 }
@@ -32,6 +39,18 @@ function init(args)
       end
       device.batches[#device.batches + 1] = body
     end
+  end
+  local file = progress_path and io.open(progress_path, "r")
+  if file then
+    for line in file:lines() do
+      local d, next_batch = line:match("^(%d+)\t(%d+)$")
+      d = tonumber(d)
+      if d and devices[d] then
+        devices[d].next = tonumber(next_batch)
+        progress[d] = devices[d].next
+      end
+    end
+    file:close()
   end
   math.randomseed(os.time() * 100 + id)
 end
@@ -49,6 +68,7 @@ function request()
       by_first[first] = d
       inflight[first] = device.token .. "\t" .. body
       device.next = device.next + 1
+      progress[d] = device.next
       local headers = bearer(device.token)
       headers["Content-Type"] = "application/json"
       return wrk.format("POST", "/api/v1/events", headers, body)
@@ -88,6 +108,14 @@ function done(summary, latency, requests)
     end
   end
   file:close()
+  local progress_path = os.getenv("BENCH_PROGRESS")
+  if progress_path then
+    file = io.open(progress_path, "w")
+    for _, thread in ipairs(threads) do
+      for d, next_batch in pairs(thread:get("progress")) do file:write(d, "\t", next_batch, "\n") end
+    end
+    file:close()
+  end
   report(summary, latency, string.format("accepted=%d refused=%d lost=%d starved=%d unanswered=%d",
                                          total.accepted, total.refused, total.lost, total.starved, unanswered))
 end

@@ -4,8 +4,11 @@
 -- When the connections are split over several wrk processes (one per
 -- server), BENCH_PART (0…) and BENCH_PARTS say which share this one is.
 -- BENCH_EVERY_MS: when set, each connection behaves like one device that
--- waits a random time (exponential, this mean) before each request,
--- including its first: the offered rate is connections / mean wait.
+-- waits a random time (uniform between 0 and twice this mean) before each
+-- request, including its first: the offered rate is connections / mean
+-- wait. The longest wait stays under the server's 15 s limit on an idle
+-- kept connection (HEADER_TIMEOUT_S): wrk keeps its connection open while
+-- it waits, and a cut would count as an error and make wrk wait twice.
 -- BENCH_QUANTILES: a file for the latency quantiles (bench-load.sh merges
 -- those of several wrk processes).
 
@@ -25,7 +28,7 @@ end
 local every_ms = tonumber(os.getenv("BENCH_EVERY_MS") or "")
 if every_ms ~= nil and every_ms > 0 then
   function delay()
-    return math.floor(-math.log(1 - math.random()) * every_ms)
+    return math.floor(math.random() * 2 * every_ms)
   end
 end
 
@@ -58,18 +61,49 @@ local function write_quantiles(path, latency, requests)
   file:close()
 end
 
+-- A clock for what a script times itself (LuaJIT's ffi), in microseconds.
+local ffi = require("ffi")
+ffi.cdef[[
+  typedef struct { long tv_sec; long tv_nsec; } bench_timespec;
+  int clock_gettime (int clock, bench_timespec *ts);
+]]
+local now_ts = ffi.new("bench_timespec")
+function now_us()
+  ffi.C.clock_gettime(1, now_ts)   -- CLOCK_MONOTONIC
+  return tonumber(now_ts.tv_sec) * 1000000 + math.floor(tonumber(now_ts.tv_nsec) / 1000)
+end
+
+-- Latencies a script measured itself (a sorted list, µs) in the shape of
+-- wrk's latency statistics, as far as report() needs them.
+function own_latency(sorted)
+  return {
+    max = sorted[#sorted] or 0,
+    percentile = function(self, p)
+      if #sorted == 0 then return 0 end
+      return sorted[math.max(1, math.min(#sorted, math.ceil(p / 100 * #sorted)))]
+    end,
+  }
+end
+
 -- One machine-readable line for bench-load.sh: name, requests/s, p50 and
 -- p99 in ms, errors (socket errors and answers other than 2xx/3xx),
 -- requests, and whatever the script adds (extra, from the threads).
-function report(summary, latency, extra)
+-- With own (a sorted list of latencies the script measured, µs), the row
+-- is about those requests only: their count, rate and latency.
+function report(summary, latency, extra, own)
   local errors = summary.errors.connect + summary.errors.read + summary.errors.write +
                  summary.errors.status + summary.errors.timeout
   local quantiles = os.getenv("BENCH_QUANTILES")
-  if quantiles ~= nil and quantiles ~= "" then write_quantiles(quantiles, latency, summary.requests) end
+  local count = summary.requests
+  if own ~= nil then
+    latency = own_latency(own)
+    count = #own
+  end
+  if quantiles ~= nil and quantiles ~= "" then write_quantiles(quantiles, latency, count) end
   io.write(string.format("RESULT %s %.1f %.2f %.2f %d %d %s\n", bench_name,
-                         summary.requests / (summary.duration / 1e6),
+                         count / (summary.duration / 1e6),
                          latency:percentile(50) / 1000, latency:percentile(99) / 1000,
-                         errors, summary.requests, extra or ""))
+                         errors, count, extra or ""))
 end
 
 function done(summary, latency, requests)

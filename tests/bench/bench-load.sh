@@ -24,16 +24,24 @@
 #    so a p99 under 200 ms at 1,000 saturating connections cannot be had
 #    even by the anchor.
 #  - paced (rows "…-paced"): the same 1,000 connections each behave like a
-#    device that waits between requests (wrk's delay(): an exponential wait
-#    of mean E seconds before each request, the first included, so that they
-#    do not all start at once). The offered rate is 1,000 ÷ E requests/s
-#    (--pull-every, --push-every, --anchor-every; defaults: a pull every 5 s,
-#    200/s; a push every 20 s, 50/s), below what the server answers
-#    saturated; p50/p99 are then the latency a device sees at that rate.
-#    The "offered" column is that rate; req/s the rate achieved (a little
-#    lower: the wait starts once the answer is in). Not a true open loop: a
-#    connection waits for its answer before it waits again, so a server
-#    that stalls is sent less (the achieved rate shows it).
+#    device that waits between requests (wrk's delay(): a wait drawn
+#    uniformly between 0 and 2E before each request, the first included,
+#    so that they do not all start at once). The offered rate is 1,000 ÷ E
+#    requests/s (--every E, default 5 s: 200/s), below what the server
+#    answers saturated; p50/p99 are then the latency a device sees at that
+#    rate. E is at most 7 s: wrk keeps the connection open while it waits,
+#    and the server cuts a kept connection idle for 15 s (HEADER_TIMEOUT_S
+#    in aj-server-request.c), which wrk would count as an error (and then
+#    wait twice). So a rate of pushes far below 1,000 ÷ 15 s cannot be
+#    offered by pushes alone: "push-paced" is the devices' mixed sync, each
+#    request a push with a probability that makes --push-rate pushes/s
+#    (default 25) and a pull of 100 events otherwise; its row is about the
+#    pushes alone, timed by the Lua script (request to answer). "anchor-
+#    paced" and "pull-paced" are all pulls. The "offered" column is the
+#    rate asked for; req/s the rate achieved (a little lower: the wait
+#    starts once the answer is in). Not a true open loop: a connection
+#    waits for its answer before it waits again, so a server that stalls
+#    is sent less (the achieved rate shows it).
 #
 # Several servers (--servers N, needs a shared database: --postgresql, or
 # --database postgresql://…): N anjian-server processes, each with its own
@@ -66,16 +74,15 @@
 # Options: --database URL (passed to `serve`; default: SQLite in the data
 # folder), --postgresql, --servers N (1), --front split|nginx,
 # --workers N, --connections N (1000), --threads N (2), --duration S (10),
-# --paced-duration S (20), --anchor-every S (5), --pull-every S (5),
-# --push-every S (20), --no-paced, --devices N (1200), --rounds N (3),
-# --keep DIR.
+# --paced-duration S (30), --every S (5), --push-rate N (25), --no-paced,
+# --devices N (1200), --rounds N (3), --keep DIR.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 server= anchor= prepare= database= workers= keep=
 connections=1000 threads=2 duration=10 devices=1200 rounds=3
 servers=1 postgresql=0 front=split
-paced=1 paced_duration=20 anchor_every=5 pull_every=5 push_every=20
+paced=1 paced_duration=30 every=5 push_rate=25
 preload=100 batches=16 batch_events=5 blobs=6000 blob_bytes=32768
 
 while [ $# -gt 0 ]; do
@@ -92,9 +99,8 @@ while [ $# -gt 0 ]; do
     --threads) threads=$2; shift 2 ;;
     --duration) duration=$2; shift 2 ;;
     --paced-duration) paced_duration=$2; shift 2 ;;
-    --anchor-every) anchor_every=$2; shift 2 ;;
-    --pull-every) pull_every=$2; shift 2 ;;
-    --push-every) push_every=$2; shift 2 ;;
+    --every) every=$2; shift 2 ;;
+    --push-rate) push_rate=$2; shift 2 ;;
     --no-paced) paced=0; shift ;;
     --devices) devices=$2; shift 2 ;;
     --rounds) rounds=$2; shift 2 ;;
@@ -112,6 +118,10 @@ case "$front" in
   nginx) command -v nginx >/dev/null || { echo "bench-load.sh: --front nginx needs nginx (apt-get install nginx-light)" >&2; exit 2; } ;;
   *) echo "bench-load.sh: --front takes split or nginx" >&2; exit 2 ;;
 esac
+if [ "$every" -lt 1 ] || [ "$every" -gt 7 ]; then
+  echo "bench-load.sh: --every takes 1 to 7 seconds (the server cuts a connection idle for 15 s)" >&2; exit 2
+fi
+push_share=$(awk -v r="$push_rate" -v c="$connections" -v e="$every" 'BEGIN { s = r * e / c; print (s > 1 ? 1 : s) }')
 if [ "$postgresql" = 1 ] && [ -n "$database" ]; then
   echo "bench-load.sh: --postgresql makes its own database; give it or --database, not both" >&2; exit 2
 fi
@@ -135,6 +145,7 @@ cleanup() {
   [ -n "$keep" ] || rm -rf "$work"
 }
 trap cleanup EXIT
+trap 'echo "bench-load.sh: stopped at line $LINENO: $BASH_COMMAND" >&2' ERR
 
 # ---- the throwaway PostgreSQL cluster ----
 pg_bin=${ANJIAN_PG_BIN:-/usr/lib/postgresql/15/bin}
@@ -208,7 +219,7 @@ stop() {
   kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true
 }
 
-rss_kib() { awk '/^VmRSS/ { print $2 }' "/proc/$1/status"; }
+rss_kib() { awk -v k="${2:-VmRSS}:" '$1 == k { print $2 }' "/proc/$1/status"; }
 
 free_port() {
   python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
@@ -297,7 +308,14 @@ serve_args() {
 # The events a server holds, from its overview page (any database; with a
 # shared one, the server catches up with its log first).
 event_count() {
-  curl -s "$1/" | grep -o '同步记录</dt><dd>[0-9]*' | grep -o '[0-9]*$'
+  local n
+  for _ in $(seq 50); do
+    n=$(curl -s "$1/" | grep -o '同步记录</dt><dd>[0-9]*' | grep -o '[0-9]*$' || true)
+    [ -z "$n" ] || { echo "$n"; return 0; }
+    sleep 0.2
+  done
+  echo "bench-load.sh: no event count from $1/" >&2
+  echo "?"
 }
 
 prepare_data() {
@@ -331,18 +349,18 @@ merge_quantiles() {
     }' "$@"
 }
 
-# Runs one kind: NAME SCRIPT DURATION EVERY_MS (0: saturated); drives
-# "targets", one wrk each (connections and threads split between them).
-# Prints one "RESULT name req/s p50 p99 errors requests extra…" line.
+# Runs one kind: NAME SCRIPT DURATION EVERY_MS (0: saturated) [PUSH_SHARE];
+# drives "targets", one wrk each (connections and threads split between
+# them). Prints one "RESULT name req/s p50 p99 errors requests extra…" line.
 run_wrk() {
-  local name=$1 script=$2 secs=$3 every=$4
+  local name=$1 script=$2 secs=$3 every_ms=$4 share=${5:-1}
   local n=${#targets[@]} k c t wpids=() logs=() qs=()
   t=$((threads / n)); [ "$t" -ge 1 ] || t=1
   for k in $(seq 0 $((n - 1))); do
     c=$((connections / n + (k < connections % n ? 1 : 0)))
     logs+=("$work/wrk-$name-$k.log") qs+=("$work/quantiles-$name-$k.txt")
     BENCH_DATA=$prepared BENCH_SCRIPTS=$here BENCH_NAME=$name BENCH_THREADS=$t \
-    BENCH_PART=$k BENCH_PARTS=$n BENCH_EVERY_MS=$every BENCH_QUANTILES=$work/quantiles-$name-$k.txt \
+    BENCH_PART=$k BENCH_PARTS=$n BENCH_EVERY_MS=$every_ms BENCH_PUSH_SHARE=$share BENCH_QUANTILES=$work/quantiles-$name-$k.txt \
     BENCH_BATCH_EVENTS=$batch_events BENCH_INFLIGHT=$work/inflight-$name-$k.txt \
     BENCH_PROGRESS=$work/progress-push-$k.txt \
       wrk -t "$t" -c "$c" -d "${secs}s" --timeout 30s --latency -s "$here/$script" "${targets[$k]}" \
@@ -436,7 +454,7 @@ for round in $(seq "$rounds"); do
   done
   start_front "${anchor_urls[@]}"
   run_wrk anchor bench-load-pull.lua "$duration" 0 | record
-  [ "$paced" = 0 ] || run_wrk anchor-paced bench-load-pull.lua "$paced_duration" $((anchor_every * 1000)) | record
+  [ "$paced" = 0 ] || run_wrk anchor-paced bench-load-pull.lua "$paced_duration" $((every * 1000)) | record
   stop_front
   for pid in "${anchor_pids[@]}"; do stop "$pid"; done
 
@@ -452,11 +470,11 @@ for round in $(seq "$rounds"); do
   accepted=0
   run_wrk pull bench-load-pull.lua "$duration" 0 | record
   rss_before=$(rss)
-  [ "$paced" = 0 ] || run_wrk pull-paced bench-load-pull.lua "$paced_duration" $((pull_every * 1000)) | record
+  [ "$paced" = 0 ] || run_wrk pull-paced bench-load-pull.lua "$paced_duration" $((every * 1000)) | record
   run_wrk push bench-load-push.lua "$duration" 0 | record
   resend_unanswered push
   if [ "$paced" = 1 ]; then
-    run_wrk push-paced bench-load-push.lua "$paced_duration" $((push_every * 1000)) | record
+    run_wrk push-paced bench-load-push.lua "$paced_duration" $((every * 1000)) "$push_share" | record
     resend_unanswered push-paced
   fi
   run_wrk page bench-load-page.lua "$duration" 0 | record
@@ -464,11 +482,12 @@ for round in $(seq "$rounds"); do
   # Pulls again, after the rest: memory that grows with requests shows here.
   run_wrk pull-again bench-load-pull.lua "$duration" 0 | record
   rss_after=$(rss)
+  rss_peak=0; for pid in "${server_pids[@]}"; do rss_peak=$((rss_peak + $(rss_kib "$pid" VmHWM))); done
   counts=
   for u in "${server_urls[@]}"; do counts+="$(event_count "$u"),"; done
   [ "$postgresql" = 0 ] || counts+="$(pg_sql bench_round 'SELECT count(*) FROM events WHERE server_seq IS NOT NULL')"
   echo "$round EVENTS $before_events $accepted ${counts%,}" >> "$results"
-  echo "$round RSS $rss_start $rss_before $rss_after" >> "$results"
+  echo "$round RSS $rss_start $rss_before $rss_after $rss_peak" >> "$results"
   stop_front
   for pid in "${server_pids[@]}"; do stop "$pid"; done
 done
@@ -481,9 +500,8 @@ kinds=(anchor pull push page photo pull-again)
 [ "$paced" = 0 ] || kinds=(anchor anchor-paced pull pull-paced push push-paced page photo pull-again)
 offered() {
   case "$1" in
-    anchor-paced) echo $((connections / anchor_every)) ;;
-    pull-paced) echo $((connections / pull_every)) ;;
-    push-paced) echo $((connections / push_every)) ;;
+    anchor-paced|pull-paced) echo $((connections / every)) ;;
+    push-paced) echo "$push_rate+$((connections / every - push_rate))" ;;
     *) echo saturated ;;
   esac
 }
@@ -493,6 +511,8 @@ echo "anjian-server under load: $connections connections, ${duration}s per kind 
 echo "$devices devices; medians of $rounds rounds; database: $([ "$postgresql" = 1 ] && echo "PostgreSQL (throwaway cluster)" || echo "${database:-sqlite (data folder)}");"
 echo "servers: $servers$([ "$servers" -gt 1 ] && echo ", front: $front"); wrk: $threads threads in all$([ "$servers" -gt 1 ] && [ "$front" = split ] && echo " ($servers processes)");"
 echo "workers: ${workers:-default (processors, at least 2)}; $(nproc) processors shared with wrk (and other users); load: $(uptime | sed 's/.*load average: //')"
+echo "paced: each connection waits 0–$((2 * every)) s before each request; push-paced offers $push_rate pushes/s in a mix with" \
+     "$((connections / every - push_rate)) pulls/s, its row about the pushes alone"
 printf '%-13s %10s %10s %9s %9s %8s\n' kind offered 'req/s' 'p50 ms' 'p99 ms' errors
 for kind in "${kinds[@]}"; do
   printf '%-13s %10s %10s %9s %9s %8s\n' "$kind" "$(offered "$kind")" "$(field "$kind" 4)" "$(field "$kind" 5)" \
@@ -508,7 +528,8 @@ while read -r round _ before accepted after; do
   echo "round $round events: $before before + $accepted acknowledged (pushes and the unanswered ones sent again)" \
        "= $expected; held: $after (each server's overview$([ "$postgresql" = 1 ] && echo ', then PostgreSQL')): $verdict"
 done < <(grep ' EVENTS ' "$results")
-while read -r round _ start before after; do
+while read -r round _ start before after peak; do
   echo "round $round servers' RSS$([ "$servers" -gt 1 ] && echo " (sum of $servers)"): $((start / 1024)) MiB idle," \
-       "$((before / 1024)) MiB after the first pulls, $((after / 1024)) MiB after everything and pulls again"
+       "$((before / 1024)) MiB after the first pulls, $((after / 1024)) MiB after everything and pulls again" \
+       "(peak $((peak / 1024)) MiB)"
 done < <(grep ' RSS ' "$results")

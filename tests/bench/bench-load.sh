@@ -35,7 +35,7 @@
 #    wait twice). So a rate of pushes far below 1,000 ÷ 15 s cannot be
 #    offered by pushes alone: "push-paced" is the devices' mixed sync, each
 #    request a push with a probability that makes --push-rate pushes/s
-#    (default 25) and a pull of 100 events otherwise; its row is about the
+#    (default 10) and a pull of 100 events otherwise; its row is about the
 #    pushes alone, timed by the Lua script (request to answer). "anchor-
 #    paced" and "pull-paced" are all pulls. The "offered" column is the
 #    rate asked for; req/s the rate achieved (a little lower: the wait
@@ -74,7 +74,7 @@
 # Options: --database URL (passed to `serve`; default: SQLite in the data
 # folder), --postgresql, --servers N (1), --front split|nginx,
 # --workers N, --connections N (1000), --threads N (2), --duration S (10),
-# --paced-duration S (30), --every S (5), --push-rate N (25), --no-paced,
+# --paced-duration S (30), --every S (5), --push-rate N (10), --no-paced,
 # --devices N (1200), --rounds N (3), --keep DIR.
 set -euo pipefail
 
@@ -82,7 +82,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 server= anchor= prepare= database= workers= keep=
 connections=1000 threads=2 duration=10 devices=1200 rounds=3
 servers=1 postgresql=0 front=split
-paced=1 paced_duration=30 every=5 push_rate=25
+paced=1 paced_duration=30 every=5 push_rate=10
 preload=100 batches=16 batch_events=5 blobs=6000 blob_bytes=32768
 
 while [ $# -gt 0 ]; do
@@ -394,9 +394,9 @@ run_wrk() {
 # a quiet server), each either stored already or stored now, never twice.
 resend_unanswered() {
   local name=$1 a
-  a=$(grep "^$round RESULT $name " "$results" | sed -n 's/.*accepted=\([0-9]*\).*/\1/p')
+  a=$(grep "^$round RESULT $name " "$results" | sed -n 's/.*accepted=\([0-9]*\).*/\1/p' || true)
   accepted=$((accepted + ${a:-0}))
-  cat "$work"/inflight-"$name"-*.txt 2>/dev/null | while IFS=$'\t' read -r token body; do
+  { cat "$work"/inflight-"$name"-[0-9]*.txt 2>/dev/null || true; } | while IFS=$'\t' read -r token body; do
     answer=$(curl -s -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
                   --data-binary "$body" "${server_urls[0]}/api/v1/events")
     if [[ "$answer" == *'"refused":0'* ]]; then echo "$batch_events"; else

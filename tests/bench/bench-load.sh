@@ -392,17 +392,29 @@ run_wrk() {
 # The batches wrk sent but had no answer to when it stopped: sent again
 # (once the writes queued before them are done, so the next kind starts on
 # a quiet server), each either stored already or stored now, never twice.
-resend_unanswered() {
-  local name=$1 a
-  a=$(grep "^$round RESULT $name " "$results" | sed -n 's/.*accepted=\([0-9]*\).*/\1/p' || true)
-  accepted=$((accepted + ${a:-0}))
-  { cat "$work"/inflight-"$name"-[0-9]*.txt 2>/dev/null || true; } | while IFS=$'\t' read -r token body; do
+# At most one a device (a device waits for its answer), so eight at once.
+resend_one_by_one() {
+  while IFS=$'\t' read -r token body; do
     answer=$(curl -s -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
                   --data-binary "$body" "${server_urls[0]}/api/v1/events")
     if [[ "$answer" == *'"refused":0'* ]]; then echo "$batch_events"; else
       echo "bench-load.sh: a batch sent again was refused: ${answer:0:200}" >&2; fi
-  done > "$work/resent.txt"
-  accepted=$((accepted + $(awk '{ s += $1 } END { print s + 0 }' "$work/resent.txt")))
+  done
+}
+
+resend_unanswered() {
+  local name=$1 a f rpids=()
+  a=$(grep "^$round RESULT $name " "$results" | sed -n 's/.*accepted=\([0-9]*\).*/\1/p' || true)
+  accepted=$((accepted + ${a:-0}))
+  rm -f "$work"/resend-*
+  { cat "$work"/inflight-"$name"-[0-9]*.txt 2>/dev/null || true; } > "$work/resend-all.txt"
+  split -n l/8 -d "$work/resend-all.txt" "$work/resend-part-"
+  for f in "$work"/resend-part-*; do
+    resend_one_by_one < "$f" > "$f.done" &
+    rpids+=($!)
+  done
+  for f in "${rpids[@]}"; do wait "$f"; done
+  accepted=$((accepted + $(cat "$work"/resend-part-*.done /dev/null | awk '{ s += $1 } END { print s + 0 }')))
 }
 
 record() {

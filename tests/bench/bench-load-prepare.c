@@ -5,13 +5,16 @@
  * batches of BATCH_EVENTS events that continue its chain (unique ids, so
  * nothing is refused as already held), and N_BLOBS photos' bytes.
  *
- * Usage: bench-load-prepare URL SERVER_DATA_DIR OUT_DIR N_DEVICES PRELOAD
+ * Usage: bench-load-prepare URL STORE OUT_DIR N_DEVICES PRELOAD
  *                           PUSH_BATCHES BATCH_EVENTS N_BLOBS BLOB_BYTES
+ * STORE: the server's data folder (SQLite) or its postgresql:// URL.
  * Writes in OUT_DIR: tokens.txt (one token a line), push.txt (device
  * index, token, body: one batch a line), hazards.txt, blobs.txt (sha256,
  * file), pull-bytes.txt (the size of a pull of 100 events) and
  * preloaded.txt (the events the server holds now).
- * Codes are added to the server's SQLite file directly (SERVER_DATA_DIR). */
+ * Codes are added through the server's storage interface (aj-server-db.h),
+ * as `anjian-server enroll-code` does: into the SQLite file of the data
+ * folder, or into the PostgreSQL database that the servers share. */
 #include "config.h"
 
 #include <stdio.h>
@@ -22,6 +25,7 @@
 #include "aj-codec.h"
 #include "aj-hazard.h"
 #include "aj-inspection.h"
+#include "aj-server-db.h"
 #include "aj-server-store.h"
 #include "aj-test-server.h"
 #include "aj-util.h"
@@ -32,6 +36,7 @@
 
 static char *
 enroll (const char *url,
+        AjServerDb *db,
         AjStore    *server_store,
         const char *device_id,
         guint       index)
@@ -44,8 +49,8 @@ enroll (const char *url,
   g_autoptr(JsonObject) reply_object = NULL;
   g_auto(AjTestReply) reply = { 0 };
 
-  g_assert_true (aj_server_store_add_code (server_store, code, scope, "2020-01-01T00:00:00Z",
-                                           "2099-01-01T00:00:00Z", &error));
+  g_assert_true (aj_server_db_add_code (db, server_store, code, scope, "2020-01-01T00:00:00Z",
+                                        "2099-01-01T00:00:00Z", &error));
   g_assert_no_error (error);
   body = g_strdup_printf ("{\"code\":\"%s\",\"device_id\":\"%s\",\"device_name\":\"bench %u\"}",
                           code, device_id, index);
@@ -87,6 +92,7 @@ main (int   argc,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(AjStore) server_store = NULL;
+  g_autoptr(AjServerDb) db = NULL;
   g_autoptr(GString) tokens = g_string_new (NULL);
   g_autoptr(GString) pushes = g_string_new (NULL);
   g_autoptr(GString) hazards = g_string_new (NULL);
@@ -99,7 +105,7 @@ main (int   argc,
 
   if (argc != 10)
     {
-      g_printerr ("Usage: bench-load-prepare URL SERVER_DATA_DIR OUT_DIR N_DEVICES PRELOAD PUSH_BATCHES "
+      g_printerr ("Usage: bench-load-prepare URL DATA_DIR|POSTGRESQL_URL OUT_DIR N_DEVICES PRELOAD PUSH_BATCHES "
                   "BATCH_EVENTS N_BLOBS BLOB_BYTES\n");
       return 2;
     }
@@ -113,7 +119,14 @@ main (int   argc,
   blob_bytes = atoi (argv[9]);
   g_assert_true (sodium_init () >= 0);
   g_mkdir_with_parents (out, 0700);
-  server_store = aj_server_store_open (argv[2], &error);
+  if (g_str_has_prefix (argv[2], "postgresql://") || g_str_has_prefix (argv[2], "postgres://"))
+    {
+      g_autofree char *sqlite_dir = NULL;
+
+      db = aj_server_db_open (argv[2], &sqlite_dir, &error);
+    }
+  else
+    server_store = aj_server_store_open (argv[2], &error);
   g_assert_no_error (error);
 
   /* One kiosk store makes every device's events: its device id is changed
@@ -130,7 +143,7 @@ main (int   argc,
       g_clear_object (&kiosk->store);
       kiosk->store = aj_store_open (kiosk->db_path, &error);
       g_assert_no_error (error);
-      token = enroll (url, server_store, device_id, d);
+      token = enroll (url, db, server_store, device_id, d);
       g_string_append_printf (tokens, "%s\n", token);
 
       if (d < N_HAZARDS)
